@@ -1,0 +1,1 @@
+"""The demos: the article made runnable.  ``tinygraph demo NAME`` runs one."""

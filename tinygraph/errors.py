@@ -1,0 +1,29 @@
+"""The errors tinygraph raises, each a subclass of the built-in one a user would expect."""
+
+
+class TinygraphError(Exception):
+    """Base class for every error that tinygraph raises on purpose."""
+
+
+class DomainError(TinygraphError, ValueError):
+    """An op was asked for a value outside its domain, e.g. log(-1)."""
+
+
+class NodeZeroDivisionError(DomainError, ZeroDivisionError):
+    """Division (or a negative power) of zero inside the graph."""
+
+
+class NodeOverflowError(DomainError, OverflowError):
+    """An op's result does not fit in a float (it would be inf)."""
+
+
+class GraphError(TinygraphError, ValueError):
+    """A network or graph is wired wrongly: a cycle, a duplicate name, ..."""
+
+
+class NetworkFileError(TinygraphError, ValueError):
+    """A saved network file is missing, truncated, malformed or of another version."""
+
+
+class RenderError(TinygraphError, RuntimeError):
+    """No Graphviz engine could draw the diagram (or it failed)."""

@@ -1,0 +1,463 @@
+"""Networks built node by node: Neuron, Synapse, Bias, Network, and MLP.
+
+A Synapse is a Node whose value is its weight, so after ``loss.backward()``
+``synapse.grad`` is dE/dw.  A Bias is a Node too (the text's theta: the weight
+of an input fixed at 1).  A Neuron is a Node whose value, grad and delta show
+its state in the latest forward pass:
+
+* ``neuron.value`` -- its output O (None before the first forward pass),
+* ``neuron.grad``  -- dE/dO,
+* ``neuron.delta`` -- dE/d(net input), the text's delta.
+
+Each forward pass builds fresh nodes for the neurons' net inputs and outputs
+(named ``net_<neuron>`` and ``<neuron>``), while the synapses and biases are
+shared, so a loss summed over many passes (a batch) backpropagates into the
+weights correctly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import random
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Union
+
+from .activations import Activation, get_activation
+from .errors import GraphError
+from .node import Node, _check_value
+
+__all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
+
+NeuronRef = Union["Neuron", str]
+
+
+class Synapse(Node):
+    """A weighted connection src -> dst.  ``value`` is the weight, ``grad`` is dE/dw."""
+
+    __slots__ = ("src", "dst", "trainable")
+
+    def __init__(self, src: "Neuron", dst: "Neuron", weight: float, name: Optional[str] = None,
+                 trainable: bool = True) -> None:
+        super().__init__(_check_value(weight, f"the weight of {src.name} -> {dst.name}"),
+                         name=name if name is not None else f"w_{src.name}_{dst.name}")
+        self.src = src
+        self.dst = dst
+        self.trainable = bool(trainable)
+
+    @property
+    def weight(self) -> float:
+        """The weight (the same number as ``value``)."""
+        return self.value
+
+    @weight.setter
+    def weight(self, w: float) -> None:
+        self.value = _check_value(w, f"the weight of {self.name}")
+
+    def __repr__(self) -> str:
+        return (f"Synapse({self.src.name} -> {self.dst.name}, weight={self.value!r}, grad={self.grad!r}"
+                + ("" if self.trainable else ", trainable=False") + ")")
+
+
+class Bias(Node):
+    """A neuron's bias theta: added to its net input (the weight of an input fixed at 1)."""
+
+    __slots__ = ("neuron", "trainable")
+
+    def __init__(self, neuron: "Neuron", value: float, trainable: bool = True) -> None:
+        super().__init__(_check_value(value, f"the bias of {neuron.name}"), name=f"θ_{neuron.name}")
+        self.neuron = neuron
+        self.trainable = bool(trainable)
+
+    def __repr__(self) -> str:
+        return (f"Bias({self.neuron.name}, value={self.value!r}, grad={self.grad!r}"
+                + ("" if self.trainable else ", trainable=False") + ")")
+
+
+def _delegate(method: str):
+    def op(self: "Neuron", *args):
+        return getattr(self.output, method)(*args)
+
+    op.__name__ = method
+    op.__doc__ = f"Applies {method} to the neuron's latest output node."
+    return op
+
+
+class Neuron(Node):
+    """A neuron: bias + weighted sum of its inputs, passed through its activation.
+
+    ``value``, ``grad`` and ``delta`` show the latest forward pass (see the
+    module docstring).  Using a Neuron in arithmetic uses its latest output node.
+    """
+
+    __slots__ = ("network", "activation", "bias", "incoming", "outgoing", "is_input", "_out", "_net")
+
+    def __init__(self, network: "Network", name: str, activation: Optional[Activation],
+                 is_input: bool = False) -> None:
+        # Node.__init__ is not called: value and grad are properties of the latest pass.
+        self.network = network
+        self.name = name
+        self.op = ""
+        self._a = self._b = self._da = self._db = None
+        self.activation = activation
+        self.bias: Optional[Bias] = None
+        self.incoming: List[Synapse] = []
+        self.outgoing: List[Synapse] = []
+        self.is_input = is_input
+        self._out: Optional[Node] = None
+        self._net: Optional[Node] = None
+
+    @property
+    def value(self) -> Optional[float]:  # type: ignore[override]
+        """The neuron's output (state) in the latest forward pass, or None before one."""
+        return None if self._out is None else self._out.value
+
+    @property
+    def grad(self) -> Optional[float]:  # type: ignore[override]
+        """dE/d(output) from the latest backward pass through the latest forward pass."""
+        return None if self._out is None else self._out.grad
+
+    @property
+    def delta(self) -> Optional[float]:
+        """dE/d(net input): the text's delta (None for inputs and before a forward pass)."""
+        return None if self._net is None else self._net.grad
+
+    @property
+    def net_input(self) -> Optional[float]:
+        """The weighted sum plus bias from the latest forward pass (None for inputs)."""
+        return None if self._net is None else self._net.value
+
+    @property
+    def output(self) -> Node:
+        """The node that holds this neuron's output in the latest forward pass."""
+        if self._out is None:
+            raise GraphError(f"neuron {self.name!r} has no value yet: run net.forward(...) first")
+        return self._out
+
+    @property
+    def net_node(self) -> Optional[Node]:
+        """The node of the net input in the latest forward pass (None for inputs)."""
+        return self._net
+
+    def _as_operand(self) -> Node:
+        return self.output
+
+    def __repr__(self) -> str:
+        kind = "input" if self.is_input else (self.activation.name if self.activation else "?")
+        state = "" if self._out is None else f", value={self.value!r}, grad={self.grad!r}"
+        if self._net is not None:
+            state += f", delta={self.delta!r}"
+        return f"Neuron({self.name!r}, {kind}{state})"
+
+    for _m in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+               "__truediv__", "__rtruediv__", "__pow__", "__rpow__", "__neg__",
+               "exp", "log", "sigmoid", "relu", "tanh", "sign"):
+        locals()[_m] = _delegate(_m)
+    del _m
+
+    def backward(self) -> None:
+        """Backpropagate from this neuron's latest output."""
+        self.output.backward()
+
+    def zero_grad(self) -> None:
+        self.output.zero_grad()
+
+
+class Network:
+    """A feed-forward network built neuron by neuron.
+
+    >>> net = Network("tiny")
+    >>> x = net.input("x")
+    >>> y = net.neuron("y", activation="sigmoid", bias=0.0)
+    >>> s = net.connect(x, y, weight=2.0)
+    >>> round(net.forward({"x": 0.0})["y"].value, 3)
+    0.5
+    """
+
+    def __init__(self, name: str = "network", seed: Optional[int] = None) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"a network's name must be a string, got {type(name).__name__} {name!r}")
+        self.name = name
+        self.neurons: Dict[str, Neuron] = {}
+        self.synapses: List[Synapse] = []
+        self._params: List[Node] = []
+        self._order: Optional[List[Neuron]] = None
+        self.rng = random.Random(seed)
+
+    # -- building ------------------------------------------------------------
+
+    def _check_new_name(self, name: object) -> str:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"a neuron's name must be a non-empty string, got {name!r}")
+        if name in self.neurons:
+            raise GraphError(f"network {self.name!r} already has a neuron named {name!r}; names must be unique")
+        return name
+
+    def input(self, name: str) -> Neuron:
+        """Add an input neuron; its value is given to each forward pass."""
+        n = Neuron(self, self._check_new_name(name), None, is_input=True)
+        self.neurons[name] = n
+        self._order = None
+        return n
+
+    def neuron(self, name: str, activation: Union[str, Activation] = "sigmoid",
+               bias: Optional[float] = 0.0, train_bias: bool = True) -> Neuron:
+        """Add a neuron computing activation(sum_i w_i x_i + bias).
+
+        ``bias=None`` gives a neuron without a bias; ``train_bias=False`` keeps it fixed.
+        """
+        self._check_new_name(name)
+        n = Neuron(self, name, get_activation(activation))
+        if bias is not None:
+            n.bias = Bias(n, bias, trainable=train_bias)
+            self._params.append(n.bias)
+        self.neurons[name] = n
+        self._order = None
+        return n
+
+    def connect(self, src: NeuronRef, dst: NeuronRef, weight: Optional[float] = None,
+                name: Optional[str] = None, trainable: bool = True) -> Synapse:
+        """Add a synapse src -> dst with the given weight (random in [-1, 1] if None)."""
+        s, d = self[src], self[dst]
+        if d.is_input:
+            raise GraphError(f"cannot connect into {d.name!r}: it is an input, whose value is given to "
+                             "forward(); connect into a neuron made with net.neuron(...)")
+        if s is d:
+            raise GraphError(f"cannot connect {s.name!r} to itself: that would be a cycle")
+        for syn in d.incoming:
+            if syn.src is s:
+                raise GraphError(f"{s.name!r} is already connected to {d.name!r} (weight {syn.value!r}); "
+                                 "change that synapse's .value instead")
+        path = self._path(d, s)
+        if path is not None:
+            loop = " -> ".join(n.name for n in [s] + path)
+            raise GraphError(f"connecting {s.name!r} -> {d.name!r} would close a cycle ({loop}); "
+                             "tinygraph networks are feed-forward (acyclic)")
+        if weight is None:
+            weight = self.rng.uniform(-1.0, 1.0)
+        syn = Synapse(s, d, weight, name=name, trainable=trainable)
+        s.outgoing.append(syn)
+        d.incoming.append(syn)
+        self.synapses.append(syn)
+        self._params.append(syn)
+        self._order = None
+        return syn
+
+    @staticmethod
+    def _path(start: Neuron, goal: Neuron) -> Optional[List[Neuron]]:
+        """A path start -> ... -> goal along synapses, or None (iterative DFS)."""
+        came_from = {start: None}
+        stack = [start]
+        while stack:
+            n = stack.pop()
+            if n is goal:
+                path = []
+                while n is not None:
+                    path.append(n)
+                    n = came_from[n]
+                return path[::-1]
+            for syn in n.outgoing:
+                if syn.dst not in came_from:
+                    came_from[syn.dst] = n
+                    stack.append(syn.dst)
+        return None
+
+    # -- looking up ---------------------------------------------------------
+
+    def __getitem__(self, ref: NeuronRef) -> Neuron:
+        if isinstance(ref, Neuron):
+            if ref.network is not self:
+                raise GraphError(f"neuron {ref.name!r} belongs to network {ref.network.name!r}, "
+                                 f"not {self.name!r}")
+            return ref
+        if not isinstance(ref, str):
+            raise TypeError(f"name a neuron by its Neuron or its name, got {type(ref).__name__} {ref!r}")
+        try:
+            return self.neurons[ref]
+        except KeyError:
+            close = difflib.get_close_matches(ref, list(self.neurons), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise KeyError(f"network {self.name!r} has no neuron named {ref!r}.{hint} "
+                           f"Neurons: {', '.join(self.neurons) or '(none yet)'}") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.neurons
+
+    def __len__(self) -> int:
+        return len(self.neurons)
+
+    def __iter__(self):
+        return iter(self.neurons.values())
+
+    def synapse(self, src: NeuronRef, dst: NeuronRef) -> Synapse:
+        """The synapse src -> dst."""
+        s, d = self[src], self[dst]
+        for syn in d.incoming:
+            if syn.src is s:
+                return syn
+        raise KeyError(f"there is no synapse {s.name!r} -> {d.name!r}")
+
+    @property
+    def inputs(self) -> List[Neuron]:
+        """Input neurons, in build order."""
+        return [n for n in self.neurons.values() if n.is_input]
+
+    @property
+    def outputs(self) -> List[Neuron]:
+        """Neurons that feed no other neuron (and are not inputs), in build order."""
+        return [n for n in self.neurons.values() if not n.is_input and not n.outgoing]
+
+    @property
+    def hidden(self) -> List[Neuron]:
+        """Neurons that are neither inputs nor outputs, in build order."""
+        return [n for n in self.neurons.values() if not n.is_input and n.outgoing]
+
+    def parameters(self, include_fixed: bool = False) -> List[Node]:
+        """Synapses and biases in build order; fixed ones only with ``include_fixed=True``."""
+        if include_fixed:
+            return list(self._params)
+        return [p for p in self._params if p.trainable]
+
+    def order(self) -> List[Neuron]:
+        """Every neuron in an order where each comes after the neurons feeding it (build order on ties)."""
+        if self._order is None:
+            pending = {n: len(n.incoming) for n in self.neurons.values()}
+            index = {n: i for i, n in enumerate(self.neurons.values())}
+            ready = [n for n, k in pending.items() if k == 0]
+            order = []
+            while ready:
+                ready.sort(key=index.__getitem__, reverse=True)
+                n = ready.pop()
+                order.append(n)
+                for syn in n.outgoing:
+                    pending[syn.dst] -= 1
+                    if pending[syn.dst] == 0:
+                        ready.append(syn.dst)
+            self._order = order
+        return self._order
+
+    def layers(self) -> List[List[Neuron]]:
+        """Neurons grouped by depth: inputs first, then by longest path from an input."""
+        depth: Dict[Neuron, int] = {}
+        for n in self.order():
+            depth[n] = 0 if not n.incoming else 1 + max(depth[s.src] for s in n.incoming)
+        if not depth:
+            return []
+        cols: List[List[Neuron]] = [[] for _ in range(max(depth.values()) + 1)]
+        for n in self.neurons.values():
+            cols[depth[n]].append(n)
+        return cols
+
+    # -- running --------------------------------------------------------------
+
+    def forward(self, inputs: Union[Mapping[str, Union[Node, float]], Sequence[Union[Node, float]]]
+                ) -> Dict[str, Node]:
+        """Run the network on one sample and return {output name: output Node}.
+
+        ``inputs`` maps each input's name to a number or a Node (a sequence in
+        the order of ``net.inputs`` works too).  Each call builds new nodes, so
+        several calls can be combined into one loss.
+        """
+        ins = self.inputs
+        if isinstance(inputs, Mapping):
+            given = dict(inputs)
+            unknown = [k for k in given if k not in self.neurons or not self.neurons[k].is_input]
+            missing = [n.name for n in ins if n.name not in given]
+            if unknown or missing:
+                parts = []
+                if missing:
+                    parts.append(f"missing {', '.join(map(repr, missing))}")
+                if unknown:
+                    parts.append(f"unknown {', '.join(map(repr, unknown))}")
+                raise KeyError(f"forward() of {self.name!r}: {'; '.join(parts)}. "
+                               f"Its inputs are {', '.join(n.name for n in ins) or '(none)'}")
+        elif isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
+            raise TypeError(f"forward() takes a dict {{input name: value}} or a list of values, "
+                            f"got {type(inputs).__name__}")
+        else:
+            if len(inputs) != len(ins):
+                raise ValueError(f"forward() of {self.name!r} got {len(inputs)} values for "
+                                 f"{len(ins)} inputs ({', '.join(n.name for n in ins)})")
+            given = {n.name: v for n, v in zip(ins, inputs)}
+
+        outputs = self.outputs
+        if not outputs:
+            raise GraphError(f"network {self.name!r} has no output neuron yet: add one with net.neuron(...) "
+                             "and connect into it")
+        for n in self.order():
+            if n.is_input:
+                v = given[n.name]
+                if isinstance(v, Node):
+                    n._out = v._as_operand()
+                else:
+                    n._out = Node(_check_value(v, f"input {n.name!r}"), name=n.name)
+                continue
+            incoming = n.incoming
+            if not incoming:
+                raise GraphError(f"neuron {n.name!r} has no incoming synapse, so it computes nothing; "
+                                 f"connect something into it with net.connect(src, {n.name!r}, weight=...)")
+            # net input: w1 x1 + w2 x2 + ... + theta, the synapse first so its slope reads dnet/dw = x
+            acc = incoming[0] * incoming[0].src._out
+            for syn in incoming[1:]:
+                acc = acc + syn * syn.src._out
+            if n.bias is not None:
+                acc = acc + n.bias
+            out = n.activation(acc)
+            if out is acc:                      # linear: the net input is the output
+                acc.name = n.name
+            else:
+                acc.name = "net_" + n.name
+                out.name = n.name
+            n._net = acc
+            n._out = out
+        return {n.name: n._out for n in outputs}
+
+    def __call__(self, inputs):
+        """Same as forward(); with a single output, its Node alone."""
+        out = self.forward(inputs)
+        return next(iter(out.values())) if len(out) == 1 else out
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0."""
+        for p in self._params:
+            p.grad = 0.0
+
+    def __repr__(self) -> str:
+        return (f"Network({self.name!r}: {len(self.inputs)} inputs, {len(self.hidden)} hidden, "
+                f"{len(self.outputs)} outputs, {len(self.synapses)} synapses)")
+
+
+def MLP(sizes: Sequence[int], activation: Union[str, Activation] = "sigmoid",
+        output_activation: Union[str, Activation, None] = None, seed: Optional[int] = 0,
+        name: str = "mlp") -> Network:
+    """A layered, fully connected Network: ``MLP([2, 3, 1])`` has 2 inputs, 3 hidden, 1 output.
+
+    Inputs are named x1.., hidden neurons h1.. (h<layer>_<i> with several hidden
+    layers), outputs o1..  Weights start uniform in +-sqrt(3 / fan_in) (unit
+    variance of the net input for unit inputs) from ``seed``; biases start at 0.
+    ``output_activation`` defaults to ``activation``.
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2 or not all(isinstance(k, int) and not isinstance(k, bool) and k > 0 for k in sizes):
+        raise ValueError(f"MLP needs at least two layer sizes, each a positive int, e.g. [2, 2, 1]; got {sizes!r}")
+    act = get_activation(activation)
+    out_act = act if output_activation is None else get_activation(output_activation)
+    net = Network(name, seed=seed)
+    layers: List[List[Neuron]] = [[net.input(f"x{i + 1}") for i in range(sizes[0])]]
+    hidden_layers = len(sizes) - 2
+    for l, size in enumerate(sizes[1:], start=1):
+        last = l == len(sizes) - 1
+        layer = []
+        for i in range(size):
+            if last:
+                nm = f"o{i + 1}"
+            elif hidden_layers == 1:
+                nm = f"h{i + 1}"
+            else:
+                nm = f"h{l}_{i + 1}"
+            layer.append(net.neuron(nm, activation=out_act if last else act, bias=0.0))
+        bound = math.sqrt(3.0 / len(layers[-1]))
+        for dst in layer:
+            for src in layers[-1]:
+                net.connect(src, dst, weight=net.rng.uniform(-bound, bound))
+        layers.append(layer)
+    return net

@@ -1,0 +1,476 @@
+"""The engine: a scalar Node, its operators, and the backward walk.
+
+Every op computes its value *and* the local partial derivative of its value
+with respect to each parent, and stores both on the new node.  Backward is
+then one generic loop over the graph in reverse topological order::
+
+    parent.grad += node.grad * d(node)/d(parent)
+
+which is the chain rule, written once (see :func:`walk`).  There is no
+closure per node and no container per node: a node keeps at most two parents
+and their two local derivatives in its own slots, so the only objects an op
+allocates are the node and its float value.  That keeps a node near 130 bytes
+and keeps Python's cyclic garbage collector from dominating the run time.
+
+A plain number used in an op (``x * 2.0``, ``x + 1``) is not made into a node:
+it is folded into the op as a constant (``node.const``), since nothing flows
+back into it.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Iterator, Optional, Tuple, Union
+
+from .errors import DomainError, NodeOverflowError, NodeZeroDivisionError
+
+__all__ = ["Node", "walk", "as_node", "exp", "log", "sigmoid", "relu", "tanh", "sign"]
+
+_INF = math.inf
+_exp = math.exp
+_log = math.log
+_tanh = math.tanh
+_new = object.__new__
+
+Number = Union[int, float]
+
+
+def _check_value(value: object, what: str = "a Node's value") -> float:
+    """Return ``value`` as a finite float, or raise a TypeError/ValueError that says why not."""
+    if value.__class__ is float:
+        if -_INF < value < _INF:
+            return value
+    elif isinstance(value, Node):
+        raise TypeError(f"{what} must be a number, got the Node {value!r}; use it directly, or its .value")
+    elif isinstance(value, numbers.Real):  # int, bool, Fraction, numpy floats and ints
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ValueError(f"{what} must be finite, got an integer too large for a float") from None
+        if -_INF < value < _INF:
+            return value
+    else:
+        hint = ""
+        if isinstance(value, str):
+            hint = f"; to use the text {value!r} as a number, convert it first, e.g. float({value!r})"
+        elif isinstance(value, complex):
+            hint = "; tinygraph works with real numbers only"
+        elif isinstance(value, (list, tuple)):
+            hint = "; a Node holds one number: make one Node per element"
+        raise TypeError(f"{what} must be a real number (int or float), "
+                        f"got {type(value).__name__} {value!r}{hint}")
+    raise ValueError(f"{what} must be a finite number, got {value!r}")
+
+
+def _operand(x: object, what: str) -> Union["Node", float]:
+    """An op's other operand: a Node (subclasses resolved) or a finite float constant."""
+    if isinstance(x, Node):
+        return x._as_operand()
+    return _check_value(x, what)
+
+
+def _overflow(op: str, *operands: object) -> NodeOverflowError:
+    shown = ", ".join(_describe(o) for o in operands)
+    return NodeOverflowError(
+        f"'{op}' of {shown} overflowed: the result is too large for a float. "
+        "Values this large usually mean the inputs or the learning rate are too big.")
+
+
+def _describe(x: object) -> str:
+    if isinstance(x, Node):
+        return x._label()
+    return repr(x)
+
+
+class Node:
+    """A scalar in a computation graph: its value, its gradient, and how it was made.
+
+    ``value`` is a float; ``grad`` is d(root)/d(this node) after ``root.backward()``
+    (0.0 before); ``op`` names the operation that made the node (``""`` for a leaf);
+    ``parents`` are the nodes it was computed from, in order.
+    """
+
+    # _a, _b: the parents (None when absent).  _da, _db: d(value)/d(_a) and
+    # d(value)/d(_b).  When an op has a plain-number operand, _b is None and
+    # _db holds that constant, for display only (see the `const` property).
+    __slots__ = ("value", "grad", "name", "op", "_a", "_b", "_da", "_db")
+
+    def __init__(self, value: Number, name: Optional[str] = None) -> None:
+        self.value = _check_value(value)
+        self.grad = 0.0
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"a Node's name must be a string, got {type(name).__name__} {name!r}")
+        self.name = name
+        self.op = ""
+        self._a = self._b = self._da = self._db = None
+
+    # -- structure ---------------------------------------------------------
+
+    @property
+    def parents(self) -> Tuple["Node", ...]:
+        """The nodes this node was computed from, in order (empty for a leaf)."""
+        a, b = self._a, self._b
+        if a is None:
+            return ()
+        return (a,) if b is None else (a, b)
+
+    @property
+    def local_grads(self) -> Tuple[float, ...]:
+        """d(value)/d(parent) for each parent, in the order of ``parents``."""
+        if self._a is None:
+            return ()
+        return (self._da,) if self._b is None else (self._da, self._db)
+
+    @property
+    def const(self) -> Optional[float]:
+        """The plain-number operand folded into this op (``x + 1.0`` has const 1.0), else None."""
+        return self._db if (self._b is None and self._a is not None) else None
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a node that was not computed from other nodes (an input or a parameter)."""
+        return self._a is None
+
+    def _as_operand(self) -> "Node":
+        """The node that stands for this one inside an op (a Neuron answers its latest output)."""
+        return self
+
+    def __float__(self) -> float:
+        return self.value
+
+    def _label(self) -> str:
+        if self.name:
+            return f"{self.name} ({self.value:.6g})"
+        if self.op:
+            return f"the result of '{self.op}' ({self.value:.6g})"
+        return f"Node({self.value:.6g})"
+
+    def __repr__(self) -> str:
+        parts = [repr(self.value)]
+        if self.name is not None:
+            parts.append(f"name={self.name!r}")
+        if self.op:
+            parts.append(f"op={self.op!r}")
+        parts.append(f"grad={self.grad!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    # -- building blocks -------------------------------------------------
+
+    def _unary(self, op: str, value: float, local: float, const: Optional[float] = None) -> "Node":
+        n = _new(Node)
+        n.value = value
+        n.grad = 0.0
+        n.name = None
+        n.op = op
+        n._a = self
+        n._da = local
+        n._b = None
+        n._db = const
+        return n
+
+    def _binary(self, op: str, value: float, other: "Node", da: float, db: float) -> "Node":
+        n = _new(Node)
+        n.value = value
+        n.grad = 0.0
+        n.name = None
+        n.op = op
+        n._a = self
+        n._da = da
+        n._b = other
+        n._db = db
+        return n
+
+    # -- arithmetic: each states its value and its local derivatives ------------
+
+    def __add__(self, other: Union["Node", Number]) -> "Node":
+        if other.__class__ is not Node:
+            other = _operand(other, "a number added to a Node")
+        if other.__class__ is not float:
+            v = self.value + other.value
+            if -_INF < v < _INF:
+                return self._binary("+", v, other, 1.0, 1.0)       # d/da = 1, d/db = 1
+            raise _overflow("+", self, other)
+        c = other
+        v = self.value + c
+        if -_INF < v < _INF:
+            return self._unary("+", v, 1.0, c)
+        raise _overflow("+", self, c)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Union["Node", Number]) -> "Node":
+        if other.__class__ is not Node:
+            other = _operand(other, "a number subtracted from a Node")
+        if other.__class__ is not float:
+            v = self.value - other.value
+            if -_INF < v < _INF:
+                return self._binary("-", v, other, 1.0, -1.0)      # d/da = 1, d/db = -1
+            raise _overflow("-", self, other)
+        c = other
+        v = self.value - c
+        if -_INF < v < _INF:
+            return self._unary("-", v, 1.0, c)
+        raise _overflow("-", self, c)
+
+    def __rsub__(self, other: Number) -> "Node":
+        # c - x: the constant is on the left, so it becomes a leaf to keep the order visible.
+        return Node(_check_value(other, "a number minus a Node")) - self
+
+    def __mul__(self, other: Union["Node", Number]) -> "Node":
+        if other.__class__ is not Node:
+            other = _operand(other, "a number multiplying a Node")
+        if other.__class__ is not float:
+            a, b = self.value, other.value
+            v = a * b
+            if -_INF < v < _INF:
+                return self._binary("*", v, other, b, a)           # d/da = b, d/db = a
+            raise _overflow("*", self, other)
+        c = other
+        v = self.value * c
+        if -_INF < v < _INF:
+            return self._unary("*", v, c, c)                       # d/dx (x c) = c
+        raise _overflow("*", self, c)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Union["Node", Number]) -> "Node":
+        if other.__class__ is not Node:
+            other = _operand(other, "a number dividing a Node")
+        if other.__class__ is not float:
+            a, b = self.value, other.value
+            if b == 0.0:
+                raise NodeZeroDivisionError(
+                    f"'/' divides {self._label()} by {other._label()}, which is zero")
+            v = a / b
+            if -_INF < v < _INF:
+                return self._binary("/", v, other, 1.0 / b, -v / b)  # d/da = 1/b, d/db = -a/b^2
+            raise _overflow("/", self, other)
+        c = other
+        if c == 0.0:
+            raise NodeZeroDivisionError(f"'/' divides {self._label()} by the number 0")
+        v = self.value / c
+        if -_INF < v < _INF:
+            return self._unary("/", v, 1.0 / c, c)
+        raise _overflow("/", self, c)
+
+    def __rtruediv__(self, other: Number) -> "Node":
+        return Node(_check_value(other, "a number divided by a Node")) / self
+
+    def __pow__(self, other: Union["Node", Number]) -> "Node":
+        a = self.value
+        if other.__class__ is not Node:
+            other = _operand(other, "the exponent of a Node")
+        if other.__class__ is not float:
+            b = other.value
+            if a < 0.0:
+                raise DomainError(f"'**' with a Node exponent needs a base >= 0 "
+                                  f"(ln of the base is its slope); got {self._label()} ** {other._label()}")
+            _check_zero_base(self, a, b)
+            v = _pow(a, b, self, other)
+            da = b * _pow(a, b - 1.0, self, other)         # d/da a^b = b a^(b-1)
+            db = v * _log(a) if a > 0.0 else 0.0           # d/db a^b = a^b ln a (0 at a = 0, b > 0)
+            return self._binary("**", v, other, da, db)
+        c = other
+        if c == 0.0:
+            return self._unary("**", 1.0, 0.0, c)          # x^0 = 1, flat
+        if a < 0.0 and not c.is_integer():
+            raise DomainError(f"'**' of a negative base to a fractional power: "
+                              f"{self._label()} ** {c!r} is not a real number")
+        _check_zero_base(self, a, c)
+        v = _pow(a, c, self, c)
+        return self._unary("**", v, c * _pow(a, c - 1.0, self, c), c)   # d/dx x^c = c x^(c-1)
+
+    def __rpow__(self, other: Number) -> "Node":
+        return Node(_check_value(other, "the base of a power")) ** self
+
+    def __neg__(self) -> "Node":
+        return self._unary("neg", -self.value, -1.0)
+
+    def __pos__(self) -> "Node":
+        return self
+
+    # -- functions --------------------------------------------------------
+
+    def exp(self) -> "Node":
+        """e ** x.  Raises NodeOverflowError above x = 709.78, where a float overflows."""
+        try:
+            v = _exp(self.value)
+        except OverflowError:
+            raise _overflow("exp", self) from None
+        return self._unary("exp", v, v)                              # d/dx e^x = e^x
+
+    def log(self) -> "Node":
+        """Natural logarithm; the value must be positive."""
+        x = self.value
+        if x <= 0.0:
+            raise DomainError(f"'log' needs a positive value, got {self._label()}")
+        return self._unary("log", _log(x), 1.0 / x)                  # d/dx ln x = 1/x
+
+    def sigmoid(self) -> "Node":
+        """The logistic function 1 / (1 + e^-x), computed without overflow for any finite x."""
+        x = self.value
+        if x >= 0.0:
+            s = 1.0 / (1.0 + _exp(-x))
+        else:
+            z = _exp(x)
+            s = z / (1.0 + z)
+        return self._unary("sigmoid", s, s * (1.0 - s))              # s' = s (1 - s)
+
+    def relu(self) -> "Node":
+        """The ramp max(0, x); its slope at 0 is taken as 0."""
+        x = self.value
+        if x > 0.0:
+            return self._unary("relu", x, 1.0)
+        return self._unary("relu", 0.0, 0.0)
+
+    def tanh(self) -> "Node":
+        """Hyperbolic tangent."""
+        t = _tanh(self.value)
+        return self._unary("tanh", t, 1.0 - t * t)                   # tanh' = 1 - tanh^2
+
+    def sign(self) -> "Node":
+        """The text's step: -1 for x < 0, +1 otherwise (so sign(0) = +1); its slope is 0."""
+        return self._unary("sign", -1.0 if self.value < 0.0 else 1.0, 0.0)
+
+    # -- backward --------------------------------------------------------
+
+    def backward(self) -> None:
+        """Fill ``grad`` of every node below this one with d(this)/d(node), by the chain rule.
+
+        Gradients of leaves (inputs, weights, biases) *accumulate*: a second
+        ``backward()`` on the same graph adds the same gradients again, which is
+        what lets losses of several samples add up into the weights.  Call
+        ``zero_grad()`` (or an optimizer's) between steps.  Gradients of
+        interior nodes are recomputed from scratch on each call.
+        """
+        for _ in walk(self):
+            pass
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` back to 0.0 on this node and every node below it."""
+        seen = {self}
+        stack = [self]
+        while stack:
+            n = stack.pop()
+            n.grad = 0.0
+            a = n._a
+            if a is not None:
+                if a not in seen:
+                    seen.add(a)
+                    stack.append(a)
+                b = n._b
+                if b is not None and b not in seen:
+                    seen.add(b)
+                    stack.append(b)
+
+
+def _pow(a: float, b: float, x: object, y: object) -> float:
+    try:
+        v = a ** b
+    except OverflowError:
+        raise _overflow("**", x, y) from None
+    except ZeroDivisionError:
+        raise NodeZeroDivisionError(f"'**' raises zero ({_describe(x)}) to a negative power") from None
+    if v.__class__ is not float or not -_INF < v < _INF:
+        if isinstance(v, complex):
+            raise DomainError(f"'**' of {_describe(x)} and {_describe(y)} is not a real number")
+        raise _overflow("**", x, y)
+    return v
+
+
+def _check_zero_base(x: "Node", a: float, c: float) -> None:
+    """0 ** c is fine for c >= 1; below that its value or its slope is infinite."""
+    if a == 0.0 and c < 1.0:
+        if c < 0.0:
+            raise NodeZeroDivisionError(f"'**' raises {x._label()}, which is zero, to the negative power {c!r}")
+        raise DomainError(f"'**': the slope of x ** {c!r} is infinite at x = 0 ({x._label()}); "
+                          "shift the input away from 0")
+
+
+def walk(root: Node) -> Iterator[Node]:
+    """The backward walk: yield each node below ``root`` once its gradient is complete.
+
+    This is the one implementation of backpropagation: ``Node.backward`` runs
+    it to the end, and ``tinygraph.backprop_steps`` runs it one node at a time.
+    When a node is yielded its ``grad`` holds d(root)/d(node) and it has
+    already added ``grad * local`` into each parent's ``grad``.
+
+    Order: reverse topological (a node comes after every node computed from it),
+    found iteratively, so graphs of any depth work.  Interior nodes' grads are
+    reset to 0 before the walk; leaves' grads accumulate (see ``Node.backward``).
+    If the loop is left early, nodes already yielded hold their final gradients
+    and the others partial sums.
+    """
+    # Pass 1: count, for each node, how many times it is used as a parent
+    # below root (its consumers), and reset interior gradients.
+    uses = {}
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        a = n._a
+        if a is None:
+            continue
+        n.grad = 0.0
+        if a in uses:
+            uses[a] += 1
+        else:
+            uses[a] = 1
+            stack.append(a)
+        b = n._b
+        if b is not None:
+            if b in uses:
+                uses[b] += 1
+            else:
+                uses[b] = 1
+                stack.append(b)
+
+    # Pass 2: a node is ready once every consumer has passed gradient to it.
+    root.grad += 1.0
+    ready = [root]
+    while ready:
+        n = ready.pop()
+        a = n._a
+        if a is not None:
+            g = n.grad
+            a.grad += g * n._da                      # the chain rule
+            left = uses[a] - 1
+            if left:
+                uses[a] = left
+            else:
+                ready.append(a)
+            b = n._b
+            if b is not None:
+                b.grad += g * n._db                  # the chain rule
+                left = uses[b] - 1
+                if left:
+                    uses[b] = left
+                else:
+                    ready.append(b)
+        yield n
+
+
+def as_node(x: Union[Node, Number], name: Optional[str] = None) -> Node:
+    """Return ``x`` if it is a Node, else a new leaf Node holding it."""
+    if isinstance(x, Node):
+        return x
+    return Node(x, name=name)
+
+
+def _function(method_name: str, doc: str):
+    def f(x: Union[Node, Number]) -> Node:
+        if not isinstance(x, Node):
+            x = Node(_check_value(x, f"the argument of {method_name}()"))
+        return getattr(x, method_name)()  # a Neuron answers with its latest output
+
+    f.__name__ = f.__qualname__ = method_name
+    f.__doc__ = doc
+    return f
+
+
+exp = _function("exp", "e ** x, as a Node (x may be a Node or a number).")
+log = _function("log", "Natural logarithm, as a Node.")
+sigmoid = _function("sigmoid", "The logistic function 1 / (1 + e^-x), as a Node.")
+relu = _function("relu", "The ramp max(0, x), as a Node.")
+tanh = _function("tanh", "Hyperbolic tangent, as a Node.")
+sign = _function("sign", "The step: -1 for x < 0, +1 otherwise, as a Node.")
