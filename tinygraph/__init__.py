@@ -25,7 +25,8 @@ _LAZY = {
     "Neuron": "network", "Synapse": "network", "Bias": "network", "Network": "network", "MLP": "network",
     "squared_error": "losses", "mse": "losses", "hinge": "losses", "binary_cross_entropy": "losses",
     "l2": "losses",
-    "SGD": "train", "train": "train",
+    "SGD": "training", "train": "training",  # module not named train: it would shadow tg.train
+    "NameNotFoundError": "errors", "DivergenceError": "training",
     "delta_rule": "deltas",
     "Hopfield": "hopfield", "hebbian_weights": "hopfield",
     "Diagram": "draw", "draw_network": "draw", "draw_graph": "draw",

@@ -21,6 +21,13 @@ class GraphError(TinygraphError, ValueError):
     """A network or graph is wired wrongly: a cycle, a duplicate name, ..."""
 
 
+class NameNotFoundError(TinygraphError, KeyError):
+    """A neuron, input, output or target name that does not exist (the message names it and the known ones)."""
+
+    def __str__(self) -> str:  # KeyError would show the message repr-quoted
+        return str(self.args[0]) if self.args else ""
+
+
 class NetworkFileError(TinygraphError, ValueError):
     """A saved network file is missing, truncated, malformed or of another version."""
 

@@ -1,0 +1,268 @@
+"""Errors (losses): how far a network's outputs are from their targets, as a Node to backpropagate.
+
+Every loss is built from the engine's ops, so ``loss.backward()`` fills the
+gradient of every weight and bias below it.  Each takes the outputs of one
+forward pass (the dict ``net.forward`` returns, a list of Nodes, or one Node)
+and the targets (a dict by output name, a list in the same order, or one
+number), or a *batch*: a list of output dicts and a list of target dicts of
+the same length, one per forward pass.
+
+* :func:`squared_error` -- the text's E = 1/2 sum (O - t)^2, summed over a batch.
+* :func:`mse` -- the mean of (O - t)^2 over every output of every sample.
+* :func:`hinge` -- the max-margin error max(0, 1 - y s) for labels y = -1 or +1, averaged.
+* :func:`binary_cross_entropy` -- -(t ln p + (1 - t) ln(1 - p)), averaged; stable from logits.
+* :func:`l2` -- sum of squared parameters, a weight penalty.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+from .errors import NameNotFoundError
+from .node import Node, _check_value
+
+__all__ = ["squared_error", "mse", "hinge", "binary_cross_entropy", "l2"]
+
+Target = Union[float, Node]
+Outputs = Union[Mapping[str, Node], Sequence[Node], Node, Sequence[Mapping[str, Node]]]
+Targets = Union[Mapping[str, Target], Sequence[Target], Target, Sequence[Mapping[str, Target]]]
+
+# A term: (label naming the output, its output Node, its target as a float or a Node)
+Term = Tuple[str, Node, Target]
+
+
+def _is_batch(outputs: Any) -> bool:
+    """A list of samples: a list whose items are dicts (or lists) of outputs."""
+    return (isinstance(outputs, (list, tuple)) and len(outputs) > 0
+            and all(isinstance(o, (Mapping, list, tuple)) for o in outputs))
+
+
+def _kind(x: Any) -> str:
+    return f"{type(x).__name__} {x!r}" if not isinstance(x, (Mapping, list, tuple)) else type(x).__name__
+
+
+def _output(node: Any, label: str, loss: str) -> Node:
+    if isinstance(node, Node):
+        return node
+    hint = (" (did you swap them? the outputs come first: "
+            f"{loss}(net.forward(inputs), targets))") if isinstance(node, (int, float)) else ""
+    raise TypeError(f"{loss}: the output {label} must be a Node, as returned by net.forward(), "
+                    f"so the error can be backpropagated; got {_kind(node)}{hint}")
+
+
+def _target(t: Any, label: str, loss: str) -> Target:
+    if isinstance(t, Node):
+        return t._as_operand()
+    return _check_value(t, f"{loss}: the target for {label}")
+
+
+def _names_mismatch(outputs: Mapping, targets: Mapping, loss: str, where: str) -> NameNotFoundError:
+    missing = [k for k in outputs if k not in targets]
+    unknown = [k for k in targets if k not in outputs]
+    parts = []
+    if missing:
+        parts.append(f"no target for {', '.join(map(repr, missing))}")
+    for k in unknown:
+        lower = {str(o).lower(): o for o in outputs}
+        close = difflib.get_close_matches(str(k).lower(), list(lower), n=1)
+        parts.append(f"a target for {k!r}, which is not an output"
+                     + (f" (did you mean {lower[close[0]]!r}?)" if close else ""))
+    return NameNotFoundError(f"{loss}{where}: {'; '.join(parts)}. "
+                             f"The outputs are {', '.join(map(repr, outputs)) or '(none)'}")
+
+
+def _sample_terms(outputs: Any, targets: Any, loss: str, where: str = "") -> List[Term]:
+    """Pair one sample's outputs with its targets, by name or by position."""
+    if isinstance(outputs, Node):
+        label = repr(outputs.name) if outputs.name else "(the output)"
+        if isinstance(targets, Mapping):
+            if list(targets) == [outputs.name]:
+                targets = targets[outputs.name]
+            else:
+                raise _names_mismatch({outputs.name: outputs}, targets, loss, where)
+        elif isinstance(targets, (list, tuple)):
+            if len(targets) != 1:
+                raise ValueError(f"{loss}{where}: one output but {len(targets)} targets")
+            targets = targets[0]
+        return [(label + where, outputs, _target(targets, label + where, loss))]
+
+    positional = False
+    if isinstance(outputs, (list, tuple)):
+        if isinstance(targets, Mapping):
+            named = {getattr(o, "name", None): o for o in outputs}
+            if None in named or len(named) != len(outputs):
+                raise TypeError(f"{loss}{where}: targets given by name need outputs with names: "
+                                "pass the dict that net.forward() returns, or the targets as a list")
+            outputs = named
+        else:
+            outputs = {f"number {i + 1}": o for i, o in enumerate(outputs)}
+            positional = True
+    elif not isinstance(outputs, Mapping):
+        raise TypeError(f"{loss}: outputs must be what net.forward() returns (a dict of Nodes), "
+                        f"a list of Nodes or one Node; got {_kind(outputs)}")
+    if not outputs:
+        raise ValueError(f"{loss}{where}: there are no outputs to compare with targets")
+
+    names = list(outputs)
+    if isinstance(targets, Mapping):
+        if set(targets) != set(names):
+            raise _names_mismatch(outputs, targets, loss, where)
+        pairs = [(k, targets[k]) for k in names]
+    elif isinstance(targets, (list, tuple)):
+        if len(targets) != len(names):
+            raise ValueError(f"{loss}{where}: {len(names)} outputs ({', '.join(map(str, names))}) "
+                             f"but {len(targets)} targets")
+        pairs = list(zip(names, targets))
+    elif isinstance(targets, (str, bytes)) or not (isinstance(targets, (int, float, Node))
+                                                   or hasattr(targets, "__float__")):
+        raise TypeError(f"{loss}{where}: targets must be a dict by output name, a list or a number; "
+                        f"got {_kind(targets)}")
+    else:
+        if len(names) != 1:
+            raise ValueError(f"{loss}{where}: one target number for {len(names)} outputs "
+                             f"({', '.join(map(str, names))}); give a dict by output name or a list")
+        pairs = [(names[0], targets)]
+    terms = []
+    for k, t in pairs:
+        label = (k if positional else repr(k)) + where
+        terms.append((label, _output(outputs[k], label, loss), _target(t, label, loss)))
+    return terms
+
+
+def _terms(outputs: Outputs, targets: Targets, loss: str) -> List[Term]:
+    """Every (label, output, target) of a sample or a batch."""
+    if _is_batch(outputs):
+        if not isinstance(targets, (list, tuple)) or isinstance(targets, (str, bytes)):
+            raise TypeError(f"{loss}: the outputs are a batch of {len(outputs)} samples, so the targets "
+                            f"must be a list of {len(outputs)} (one per sample); got {_kind(targets)}")
+        if len(targets) != len(outputs):
+            raise ValueError(f"{loss}: {len(outputs)} samples of outputs but {len(targets)} of targets")
+        terms: List[Term] = []
+        for i, (o, t) in enumerate(zip(outputs, targets)):
+            terms.extend(_sample_terms(o, t, loss, f" in sample {i}"))
+        return terms
+    return _sample_terms(outputs, targets, loss)
+
+
+def _sum(nodes: List[Node]) -> Node:
+    acc = nodes[0]
+    for n in nodes[1:]:
+        acc = acc + n
+    return acc
+
+
+def squared_error(outputs: Outputs, targets: Targets) -> Node:
+    """The text's error E = 1/2 sum_k (O_k - t_k)^2, summed over every sample of a batch.
+
+    Its gradient with respect to an output O_k is O_k - t_k, which is where the
+    text's output delta O_k (1 - O_k) (O_k - t_k) comes from.
+    """
+    terms = _terms(outputs, targets, "squared_error")
+    loss = _sum([(o - t) ** 2 for _, o, t in terms]) * 0.5
+    loss.name = "E"
+    return loss
+
+
+def mse(outputs: Outputs, targets: Targets) -> Node:
+    """Mean squared error: the mean of (O - t)^2 over every output of every sample."""
+    terms = _terms(outputs, targets, "mse")
+    loss = _sum([(o - t) ** 2 for _, o, t in terms]) / float(len(terms))
+    loss.name = "MSE"
+    return loss
+
+
+def hinge(outputs: Outputs, labels: Targets) -> Node:
+    """The max-margin error max(0, 1 - y s) for a score s and a label y of -1 or +1, averaged.
+
+    It is 0 once a score is on the right side by a margin of at least 1, so only
+    the samples that are wrong or too close to the boundary push on the weights.
+    With one output per sample the average is the mean over samples.
+    """
+    terms = _terms(outputs, labels, "hinge")
+    parts = []
+    for label, s, y in terms:
+        if isinstance(y, Node) or y not in (-1.0, 1.0):
+            shown = y._label() if isinstance(y, Node) else repr(y)
+            raise ValueError(f"hinge: the label for {label} must be the number -1 or +1, got {shown}"
+                             + ("; for 0/1 labels use 2*y - 1, or binary_cross_entropy"
+                                if shown in ("0.0", "0") else ""))
+        parts.append((s * -y + 1.0).relu())        # max(0, 1 - y s)
+    loss = _sum(parts) / float(len(parts))
+    loss.name = "hinge"
+    return loss
+
+
+_EPS = 1e-12
+
+
+def binary_cross_entropy(outputs: Outputs, targets: Targets, from_logits: bool = False) -> Node:
+    """The cross-entropy -(t ln p + (1 - t) ln(1 - p)) for targets t in [0, 1], averaged over terms.
+
+    ``from_logits=True``: the outputs are raw scores z (use a "linear" output
+    neuron) and p = sigmoid(z); the error is then ln(1 + e^z) - t z, computed
+    so that it never overflows (z + ln(1 + e^-z) - t z for z >= 0), with the
+    exact slope sigmoid(z) - t.  This is the stable choice.
+
+    From probabilities (the default), each p must be in [0, 1]; note that it is
+    clamped to [1e-12, 1 - 1e-12] before the log, because ln 0 is -infinity
+    (a sigmoid output rounds to exactly 1.0 for z above about 37).  Where it is
+    clamped the error is capped at about 27.6 and its slope is 0.
+    """
+    name = "binary_cross_entropy"
+    terms = _terms(outputs, targets, name)
+    parts = []
+    for label, o, t in terms:
+        tv = t.value if isinstance(t, Node) else t
+        if not 0.0 <= tv <= 1.0:
+            raise ValueError(f"{name}: the target for {label} must be in [0, 1] (a probability or a 0/1 "
+                             f"label), got {tv!r}" + ("; for -1/+1 labels use hinge" if tv == -1.0 else ""))
+        if from_logits:
+            if o.value >= 0.0:   # ln(1 + e^z) = z + ln(1 + e^-z): the exp never overflows
+                parts.append(o - o * t + ((-o).exp() + 1.0).log())
+            else:
+                parts.append((o.exp() + 1.0).log() - o * t)
+            continue
+        p = o.value
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"{name}: the output {label} is {p!r}, not a probability in [0, 1]; "
+                             "if it is a raw score, pass from_logits=True")
+        if p < _EPS:
+            o = o * 0.0 + _EPS                 # clamped: still wired to the output, slope 0
+        elif p > 1.0 - _EPS:
+            o = o * 0.0 + (1.0 - _EPS)
+        term = None
+        if isinstance(t, Node) or t != 0.0:
+            term = o.log() * t
+        if isinstance(t, Node) or t != 1.0:
+            rest = (o * -1.0 + 1.0).log() * (1.0 - t)    # (1 - t) ln(1 - p)
+            term = rest if term is None else term + rest
+        parts.append(-term)
+    loss = _sum(parts) / float(len(parts))
+    loss.name = "BCE"
+    return loss
+
+
+def l2(params: Union[Iterable[Node], Any]) -> Node:
+    """The weight penalty sum_p p^2 over the given parameters (a Network means its trainable ones).
+
+    Add ``lam * l2(net.parameters())`` to an error to keep the weights small.
+    """
+    if hasattr(params, "parameters") and callable(params.parameters):
+        params = params.parameters()
+    if isinstance(params, Node):
+        params = [params]
+    try:
+        params = list(params)
+    except TypeError:
+        raise TypeError(f"l2 takes a list of parameters (Nodes), e.g. net.parameters(); "
+                        f"got {_kind(params)}") from None
+    if not params:
+        raise ValueError("l2: the list of parameters is empty")
+    for i, p in enumerate(params):
+        if not isinstance(p, Node):
+            raise TypeError(f"l2: parameter {i} must be a Node (a Synapse or Bias), got {_kind(p)}")
+    loss = _sum([p ** 2 for p in params])
+    loss.name = "L2"
+    return loss

@@ -1,0 +1,307 @@
+"""Training: the SGD update and the text's loop "update the weights until the error is small".
+
+``SGD`` moves every trainable parameter against its gradient,
+w <- w - lr * dE/dw.  ``train`` runs the network on the data, measures the
+error, backpropagates and steps, epoch after epoch, until the error is below
+a threshold (the text's stopping rule) or the epoch limit is reached.
+
+(This module is ``tinygraph.training``, not ``tinygraph.train``: a submodule
+named ``train`` would replace the function ``tinygraph.train`` once imported.)
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import sys
+import time
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+from . import losses as _losses
+from .errors import NameNotFoundError, TinygraphError
+from .node import Node, _check_value
+
+__all__ = ["SGD", "train", "History", "DivergenceError"]
+
+LOSSES: Dict[str, Callable[..., Node]] = {
+    "squared_error": _losses.squared_error,
+    "mse": _losses.mse,
+    "hinge": _losses.hinge,
+    "binary_cross_entropy": _losses.binary_cross_entropy,
+    "bce": _losses.binary_cross_entropy,
+}
+
+
+class DivergenceError(TinygraphError, FloatingPointError):
+    """Training blew up: the error or a weight stopped being a finite number."""
+
+
+def _check_rate(lr: Any, what: str = "lr") -> float:
+    if isinstance(lr, bool):
+        raise TypeError(f"{what} (the learning rate) must be a number, got {lr!r}")
+    try:
+        v = _check_value(lr, f"{what} (the learning rate)")
+    except ValueError:
+        raise ValueError(f"{what} (the learning rate) must be a finite number > 0, got {lr!r}") from None
+    if v <= 0.0:
+        raise ValueError(f"{what} (the learning rate) must be > 0, got {lr!r}: "
+                         "each step moves the weights by -lr times their gradient")
+    return v
+
+
+class SGD:
+    """Stochastic gradient descent: ``step()`` does p <- p - lr * p.grad for each trainable p.
+
+    Parameters with ``trainable = False`` (a fixed bias or weight) are left alone.
+    ``momentum`` (0 <= m < 1) keeps a running velocity v <- m v + grad and steps by
+    -lr v, which speeds up progress along consistent directions.
+    """
+
+    def __init__(self, params: Union[Iterable[Node], Any], lr: float = 0.1, momentum: float = 0.0) -> None:
+        if hasattr(params, "parameters") and callable(params.parameters):
+            params = params.parameters()
+        try:
+            plist = list(params)
+        except TypeError:
+            raise TypeError(f"SGD takes a list of parameters, e.g. net.parameters(); "
+                            f"got {type(params).__name__}") from None
+        seen = set()
+        self.params: List[Node] = []
+        for i, p in enumerate(plist):
+            if not isinstance(p, Node):
+                raise TypeError(f"SGD: parameter {i} must be a Node (a Synapse, Bias or leaf Node), "
+                                f"got {type(p).__name__} {p!r}")
+            if id(p) not in seen:
+                seen.add(id(p))
+                self.params.append(p)
+        self.lr = _check_rate(lr)
+        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0.0 <= momentum < 1.0:
+            raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
+        self.momentum = float(momentum)
+        self._velocity: List[float] = [0.0] * len(self.params)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0 (grads of leaves add up across backward() calls)."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """Move each trainable parameter by -lr times its gradient."""
+        lr, m, vel = self.lr, self.momentum, self._velocity
+        for i, p in enumerate(self.params):
+            if not getattr(p, "trainable", True):
+                continue
+            g = p.grad
+            if m:
+                g = vel[i] = m * vel[i] + g
+            v = p.value - lr * g
+            if not -math.inf < v < math.inf:
+                raise DivergenceError(
+                    f"SGD step made {p.name or 'a parameter'} {v!r} (its gradient is {p.grad!r}): "
+                    f"the learning rate {lr!r} is too large for these gradients; try a smaller lr")
+            p.value = v
+
+    def __repr__(self) -> str:
+        extra = f", momentum={self.momentum!r}" if self.momentum else ""
+        return f"SGD({len(self.params)} parameters, lr={self.lr!r}{extra})"
+
+
+class History(list):
+    """The error after each epoch of updates: ``history[0]`` for the initial weights,
+    ``history[k]`` after k epochs.  ``final`` is the error of the trained network."""
+
+    def __init__(self, errors: Iterable[float] = (), until: Optional[float] = None,
+                 converged: bool = False, loss: str = "") -> None:
+        super().__init__(errors)
+        self.until = until
+        self.converged = converged
+        self.loss = loss
+        self.seconds = 0.0
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs of weight updates were made."""
+        return max(len(self) - 1, 0)
+
+    @property
+    def final(self) -> Optional[float]:
+        """The error of the network as it is now (after the last update)."""
+        return self[-1] if self else None
+
+    def __repr__(self) -> str:
+        if not self:
+            return "History(no epochs)"
+        state = (f"converged: below {self.until!r}" if self.converged
+                 else ("not converged" if self.until is not None else "no threshold"))
+        return (f"History({self.epochs} epochs, {self.loss or 'error'} {self[0]:.6g} -> {self.final:.6g}, "
+                f"{state})")
+
+
+def _resolve_loss(loss: Union[str, Callable[..., Node]]) -> Tuple[Callable[..., Node], str]:
+    if callable(loss):
+        return loss, getattr(loss, "__name__", "loss")
+    if not isinstance(loss, str):
+        raise TypeError(f"loss must be a name ({', '.join(LOSSES)}) or a function(outputs, targets); "
+                        f"got {type(loss).__name__} {loss!r}")
+    key = loss.strip().lower()
+    if key not in LOSSES:
+        close = difflib.get_close_matches(key, list(LOSSES), n=1)
+        raise ValueError(f"unknown loss {loss!r}." + (f" Did you mean {close[0]!r}?" if close else "")
+                         + f" Known: {', '.join(LOSSES)}, or pass a function(outputs, targets)")
+    return LOSSES[key], key
+
+
+def _named_values(given: Any, names: List[str], what: str, where: str) -> Dict[str, float]:
+    """A sample's inputs or targets as {name: float}, checked against the network's names."""
+    if isinstance(given, Mapping):
+        unknown = [k for k in given if k not in names]
+        missing = [k for k in names if k not in given]
+        if unknown or missing:
+            parts = []
+            if missing:
+                parts.append(f"missing {', '.join(map(repr, missing))}")
+            for k in unknown:
+                close = difflib.get_close_matches(str(k), names, n=1)
+                parts.append(f"unknown {k!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            raise NameNotFoundError(f"{where}: {what}: {'; '.join(parts)}. "
+                                    f"The network's {what} are {', '.join(names) or '(none)'}")
+        pairs = [(k, given[k]) for k in names]
+    elif isinstance(given, (list, tuple)):
+        if len(given) != len(names):
+            raise ValueError(f"{where}: {len(given)} {what} values for the network's {len(names)} "
+                             f"{what} ({', '.join(names)})")
+        pairs = list(zip(names, given))
+    elif len(names) == 1 and not isinstance(given, (str, bytes)) and isinstance(given, (int, float, Node)):
+        pairs = [(names[0], given)]
+    else:
+        raise TypeError(f"{where}: {what} must be a dict by name ({', '.join(names)}) or a list of "
+                        f"{len(names)} numbers; got {type(given).__name__} {given!r}")
+    out = {}
+    for k, v in pairs:
+        if isinstance(v, Node):
+            v = v.value
+        out[k] = _check_value(v, f"{where}: the {what[:-1]} {k!r}")
+    return out
+
+
+def _check_data(net: Any, data: Any) -> Tuple[List[Dict[str, float]], List[Dict[str, float]]]:
+    """Every sample's inputs and targets as dicts of floats, or a clear error before any training."""
+    if isinstance(data, (str, bytes, Mapping)) or not hasattr(data, "__iter__"):
+        raise TypeError(f"data must be a list of (inputs, targets) pairs, got {type(data).__name__}")
+    data = list(data)
+    if not data:
+        raise ValueError("data is empty: give a list of (inputs, targets) pairs")
+    in_names = [n.name for n in net.inputs]
+    out_names = [n.name for n in net.outputs]
+    xs, ts = [], []
+    for i, pair in enumerate(data):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise TypeError(f"data[{i}] must be a pair (inputs, targets), e.g. "
+                            f"({{'x1': 0, 'x2': 1}}, {{'o1': 1}}); got {pair!r}")
+        xs.append(_named_values(pair[0], in_names, "inputs", f"data[{i}]"))
+        ts.append(_named_values(pair[1], out_names, "outputs", f"data[{i}] targets"))
+    return xs, ts
+
+
+class _Progress:
+    """One status line on stderr, shown only for runs longer than ``after`` seconds on a terminal."""
+
+    def __init__(self, verbose: Optional[bool], max_epochs: int, after: float = 2.0) -> None:
+        stream = sys.stderr
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.on = verbose is True or (verbose is None and self.tty)
+        self.after = 0.0 if verbose is True else after
+        self.start = time.monotonic()
+        self.last = -1.0
+        self.max_epochs = max_epochs
+        self.shown = False
+
+    def update(self, epoch: int, error: float, force: bool = False) -> None:
+        if not self.on:
+            return
+        now = time.monotonic() - self.start
+        if now < self.after or (not force and now - self.last < (0.25 if self.tty else 1.0)):
+            return
+        self.last = now
+        line = f"epoch {epoch}/{self.max_epochs}  error {error:.6g}  ({now:.1f} s)"
+        self.stream.write(("\r" + line + "\033[K") if self.tty else line + "\n")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self, epoch: int, error: float, note: str) -> None:
+        if self.on and self.shown:
+            self.update(epoch, error, force=True)
+            self.stream.write(f"  {note}\n" if self.tty else f"{note}\n")
+            self.stream.flush()
+
+
+def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[..., Node]] = "squared_error",
+          lr: float = 0.5, until: Optional[float] = None, max_epochs: int = 1000, batch: bool = True,
+          momentum: float = 0.0, verbose: Optional[bool] = None) -> History:
+    """Train ``net`` on ``data`` (a list of (inputs, targets) pairs) by gradient descent.
+
+    Each epoch measures the error over all the data; if it is below ``until``
+    (the text's stopping rule) training stops, else the weights and biases take
+    one step.  ``batch=True``: one step per epoch on the error summed over all
+    samples (full batch).  ``batch=False``: one step per sample (online).
+    ``loss`` is a name ("squared_error", "mse", "hinge", "binary_cross_entropy")
+    or a function(outputs, targets) taking lists (one dict per sample).
+
+    Returns a History: ``history[k]`` is the error after k epochs, with
+    ``.epochs``, ``.final`` and ``.converged``.  Progress is shown on stderr for
+    runs longer than about 2 s when stderr is a terminal (``verbose=True``:
+    always; ``verbose=False``: never).
+    """
+    loss_fn, loss_name = _resolve_loss(loss)
+    lr = _check_rate(lr)
+    if until is not None:
+        if isinstance(until, bool):
+            raise TypeError(f"until (the error threshold) must be a number or None, got {until!r}")
+        until = _check_value(until, "until (the error threshold)")
+    if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or max_epochs < 0:
+        raise ValueError(f"max_epochs must be a whole number >= 0, got {max_epochs!r}")
+    if not (hasattr(net, "forward") and hasattr(net, "inputs") and hasattr(net, "outputs")):
+        raise TypeError(f"train() needs a Network (tg.Network or tg.MLP), got {type(net).__name__}")
+    xs, ts = _check_data(net, data)
+    opt = SGD(net.parameters(), lr=lr, momentum=momentum)
+    if not opt.params:
+        raise ValueError(f"network {net.name!r} has no trainable parameters: nothing to train")
+
+    history = History(until=until, loss=loss_name)
+    progress = _Progress(verbose, max_epochs)
+    forward = net.forward
+    epoch = 0
+    try:
+        while True:
+            error_node = loss_fn([forward(x) for x in xs], ts)
+            error = error_node.value
+            if not -math.inf < error < math.inf:
+                raise DivergenceError(f"the error became {error!r} at epoch {epoch}; try a smaller lr "
+                                      f"(now {lr!r})")
+            history.append(error)
+            progress.update(epoch, error)
+            if until is not None and error < until:
+                history.converged = True
+                break
+            if epoch == max_epochs:
+                break
+            if batch:
+                opt.zero_grad()
+                error_node.backward()
+                opt.step()
+            else:
+                for x, t in zip(xs, ts):
+                    opt.zero_grad()
+                    loss_fn([forward(x)], [t]).backward()
+                    opt.step()
+            epoch += 1
+    except OverflowError as e:  # the engine's NodeOverflowError: values too large for a float
+        raise DivergenceError(f"training diverged at epoch {epoch} (lr {lr!r}): {e} "
+                              "Try a smaller lr.") from None
+    finally:
+        history.seconds = time.monotonic() - progress.start
+    if history:
+        progress.close(history.epochs, history.final,
+                       "converged" if history.converged else "stopped at max_epochs")
+    return history
