@@ -1,0 +1,1 @@
+def draw_graph(*a, **k): raise NotImplementedError
