@@ -23,7 +23,7 @@ import random
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from .activations import Activation, get_activation
-from .errors import GraphError
+from .errors import GraphError, NameNotFoundError
 from .node import Node, _check_value
 
 __all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
@@ -276,7 +276,7 @@ class Network:
         except KeyError:
             close = difflib.get_close_matches(ref, list(self.neurons), n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise KeyError(f"network {self.name!r} has no neuron named {ref!r}.{hint} "
+            raise NameNotFoundError(f"network {self.name!r} has no neuron named {ref!r}.{hint} "
                            f"Neurons: {', '.join(self.neurons) or '(none yet)'}") from None
 
     def __contains__(self, name: object) -> bool:
@@ -294,7 +294,7 @@ class Network:
         for syn in d.incoming:
             if syn.src is s:
                 return syn
-        raise KeyError(f"there is no synapse {s.name!r} -> {d.name!r}")
+        raise NameNotFoundError(f"there is no synapse {s.name!r} -> {d.name!r}")
 
     @property
     def inputs(self) -> List[Neuron]:
@@ -368,7 +368,7 @@ class Network:
                     parts.append(f"missing {', '.join(map(repr, missing))}")
                 if unknown:
                     parts.append(f"unknown {', '.join(map(repr, unknown))}")
-                raise KeyError(f"forward() of {self.name!r}: {'; '.join(parts)}. "
+                raise NameNotFoundError(f"forward() of {self.name!r}: {'; '.join(parts)}. "
                                f"Its inputs are {', '.join(n.name for n in ins) or '(none)'}")
         elif isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
             raise TypeError(f"forward() takes a dict {{input name: value}} or a list of values, "
@@ -420,6 +420,17 @@ class Network:
         """Set every parameter's gradient to 0."""
         for p in self._params:
             p.grad = 0.0
+
+    def save(self, path: str) -> None:
+        """Save structure, activations, weights and biases as JSON (exact round trip; see tinygraph.saving)."""
+        from .saving import save_network
+        save_network(self, path)
+
+    @classmethod
+    def load(cls, path: str) -> "Network":
+        """Load a Network saved with ``net.save(path)``; a bad file raises NetworkFileError."""
+        from .saving import load_network
+        return load_network(path)
 
     def __repr__(self) -> str:
         return (f"Network({self.name!r}: {len(self.inputs)} inputs, {len(self.hidden)} hidden, "

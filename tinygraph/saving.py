@@ -1,0 +1,304 @@
+"""Save and load a Network as JSON: structure, activations, weights and biases.
+
+The file lists the neurons in build order (inputs, and neurons with their
+activation and bias) and the synapses in build order (source, destination,
+weight, name, trainable).  Floats are written with Python's shortest exact
+repr, so ``Network.load(path)`` gives back bit-for-bit the same weights.
+
+Saving writes a temporary file in the same folder and then renames it over
+the target (``os.replace``), so a failure part-way never leaves a
+half-written file in place of a good one.  Loading a missing, truncated,
+malformed, newer-version or non-network file raises NetworkFileError naming
+the file and the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import Any, Dict, List, Union
+
+from .activations import Activation, get_activation
+from .errors import NetworkFileError, TinygraphError
+
+__all__ = ["save_network", "load_network", "network_to_dict", "network_from_dict", "FORMAT", "VERSION"]
+
+FORMAT = "tinygraph-network"
+VERSION = 1
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _activation_name(act: Activation, neuron: str) -> str:
+    """The registered name of a neuron's activation (so loading can find it again)."""
+    try:
+        registered = get_activation(act.name)
+    except ValueError:
+        registered = None
+    if registered is not act:
+        raise NetworkFileError(
+            f"neuron {neuron!r} uses an activation object {act.name!r} that is not registered by that "
+            "name, so the file could not be loaded back; register it with "
+            f"tinygraph.register_activation({act.name!r}, f, df) and build the neuron with that name")
+    return act.name
+
+
+def network_to_dict(net: Any) -> Dict[str, Any]:
+    """The JSON-ready description of ``net`` that ``save_network`` writes."""
+    order = {id(p): i for i, p in enumerate(net.parameters(include_fixed=True))}
+    neurons: List[Dict[str, Any]] = []
+    for n in net.neurons.values():
+        if n.is_input:
+            neurons.append({"name": n.name, "kind": "input"})
+            continue
+        entry: Dict[str, Any] = {"name": n.name, "kind": "neuron",
+                                 "activation": _activation_name(n.activation, n.name)}
+        if n.bias is None:
+            entry["bias"] = None
+        else:
+            entry["bias"] = n.bias.value
+            entry["bias_trainable"] = n.bias.trainable
+            entry["param"] = order[id(n.bias)]
+        neurons.append(entry)
+    synapses = [{"src": s.src.name, "dst": s.dst.name, "weight": s.value, "name": s.name,
+                 "trainable": s.trainable, "param": order[id(s)]} for s in net.synapses]
+    return {"format": FORMAT, "version": VERSION, "name": net.name, "neurons": neurons, "synapses": synapses}
+
+
+def _dumps(x: Any) -> str:
+    """One JSON value; floats by repr, so they read back exactly."""
+    return json.dumps(x, ensure_ascii=False, allow_nan=False)
+
+
+def _write(doc: Dict[str, Any], f: Any) -> None:
+    """Write ``doc`` as JSON with one neuron or synapse per line (readable, diff-friendly)."""
+    f.write("{\n")
+    keys = list(doc)
+    for k in keys:
+        v = doc[k]
+        end = ",\n" if k != keys[-1] else "\n"
+        if isinstance(v, list):
+            f.write(f" {_dumps(k)}: [")
+            for j, item in enumerate(v):
+                f.write(("\n  " if j == 0 else ",\n  ") + _dumps(item))
+            f.write("\n ]" + end if v else "]" + end)
+        else:
+            f.write(f" {_dumps(k)}: {_dumps(v)}{end}")
+    f.write("}\n")
+
+
+def save_network(net: Any, path: PathLike) -> None:
+    """Write ``net`` to ``path`` as JSON, atomically: the old file stays intact if anything fails."""
+    path = os.fspath(path)
+    doc = network_to_dict(net)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise NetworkFileError(f"cannot save network to {path}: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise NetworkFileError(f"cannot save network to {path}: that is a folder; give a file name "
+                               "such as net.json")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    except OSError as e:
+        raise NetworkFileError(f"cannot save network to {path}: {e.strerror or e}") from e
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            _write(doc, f)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            mode = os.stat(path).st_mode & 0o777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, (OSError, ValueError, TypeError)) and not isinstance(e, TinygraphError):
+            raise NetworkFileError(f"cannot save network to {path}: {e}; "
+                                   "any file that was there is unchanged") from e
+        raise
+
+
+def _fail(path: str, problem: str) -> NetworkFileError:
+    return NetworkFileError(f"cannot load network from {path}: {problem}")
+
+
+def load_network(path: PathLike) -> Any:
+    """Read a Network saved by ``save_network`` (or ``net.save``); raise NetworkFileError if the file is bad."""
+    path = os.fspath(path)
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            text = f.read()
+    except FileNotFoundError:
+        raise _fail(path, "no such file") from None
+    except IsADirectoryError:
+        raise _fail(path, "it is a folder, not a file") from None
+    except UnicodeDecodeError:
+        raise _fail(path, "it is not a text file (a tinygraph network file is JSON)") from None
+    except OSError as e:
+        raise _fail(path, e.strerror or str(e)) from None
+    if not text.strip():
+        raise _fail(path, "the file is empty")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        if _unclosed(text):
+            problem = (f"the JSON stops before its end, at line {text.count(chr(10)) + 1} (the file looks "
+                       "truncated, e.g. by an interrupted copy or save)")
+        else:
+            problem = f"it is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}"
+        raise _fail(path, problem) from None
+    return network_from_dict(doc, path)
+
+
+def network_from_dict(doc: Any, path: str = "<dict>") -> Any:
+    """Build a Network from the description ``network_to_dict`` makes, checking every field."""
+    from .network import Network
+
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise _fail(path, f"it is JSON but not a tinygraph network (no \"format\": \"{FORMAT}\" field)")
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise _fail(path, f"its \"version\" should be a whole number, got {version!r}")
+    if version > VERSION:
+        raise _fail(path, f"it has format version {version}, made by a newer tinygraph; this one reads "
+                          f"version {VERSION}: upgrade tinygraph (pip install -U tinygraph)")
+    if version < 1:
+        raise _fail(path, f"unknown format version {version}")
+
+    def field(entry: Dict[str, Any], key: str, types: Any, where: str, default: Any = ...) -> Any:
+        if key not in entry:
+            if default is not ...:
+                return default
+            raise _fail(path, f"{where} has no {key!r} field")
+        v = entry[key]
+        if not isinstance(v, types) or (isinstance(v, bool) and bool not in (types if isinstance(types, tuple)
+                                                                            else (types,))):
+            raise _fail(path, f"{where}: {key!r} should be {_type_words(types)}, got {v!r}")
+        return v
+
+    name = field(doc, "name", str, "the network")
+    neurons = field(doc, "neurons", list, "the network")
+    synapses = field(doc, "synapses", list, "the network")
+    for i, e in enumerate(neurons):
+        if not isinstance(e, dict):
+            raise _fail(path, f"neurons[{i}] should be an object, got {e!r}")
+    for i, e in enumerate(synapses):
+        if not isinstance(e, dict):
+            raise _fail(path, f"synapses[{i}] should be an object, got {e!r}")
+
+    # The order of net.parameters(): each bias and synapse carries its index "param".
+    steps = []  # (param index, kind, entry index)
+    for i, e in enumerate(neurons):
+        if e.get("kind") == "neuron" and e.get("bias") is not None and "param" in e:
+            steps.append((field(e, "param", int, f"neurons[{i}]"), "bias", i))
+    for i, e in enumerate(synapses):
+        if "param" in e:
+            steps.append((field(e, "param", int, f"synapses[{i}]"), "synapse", i))
+    if sorted(s[0] for s in steps) != list(range(len(steps))):
+        steps = []  # not a consistent order: fall back to biases, then synapses (still a valid network)
+    steps.sort()
+
+    net = Network(name)
+    made = 0  # neurons[:made] exist
+
+    def make_neurons(upto: int) -> None:
+        nonlocal made
+        while made <= upto:
+            i = made
+            e = neurons[i]
+            where = f"neurons[{i}]"
+            nm = field(e, "name", str, where)
+            kind = field(e, "kind", str, where + f" ({nm!r})")
+            try:
+                if kind == "input":
+                    net.input(nm)
+                elif kind == "neuron":
+                    act = field(e, "activation", str, where + f" ({nm!r})")
+                    try:
+                        get_activation(act)
+                    except ValueError:
+                        raise _fail(path, f"neuron {nm!r} uses the activation {act!r}, which is not known "
+                                          "in this Python session; if it is your own, register it first with "
+                                          f"tinygraph.register_activation({act!r}, f, df), then load") from None
+                    bias = field(e, "bias", (int, float, type(None)), where + f" ({nm!r})")
+                    trainable = field(e, "bias_trainable", bool, where + f" ({nm!r})", True)
+                    net.neuron(nm, activation=act, bias=None if bias is None else float(bias),
+                               train_bias=trainable)
+                else:
+                    raise _fail(path, f"{where} ({nm!r}): 'kind' should be \"input\" or \"neuron\", got {kind!r}")
+            except NetworkFileError:
+                raise
+            except (TinygraphError, ValueError, TypeError, KeyError) as err:
+                raise _fail(path, f"{where} ({nm!r}): {err}") from None
+            made += 1
+
+    index = {}
+    for i, e in enumerate(neurons):
+        nm = field(e, "name", str, f"neurons[{i}]")
+        index.setdefault(nm, i)
+
+    def connect(i: int) -> None:
+        e = synapses[i]
+        where = f"synapses[{i}]"
+        src = field(e, "src", str, where)
+        dst = field(e, "dst", str, where)
+        for end in (src, dst):
+            if end not in index:
+                raise _fail(path, f"{where} ({src} -> {dst}) refers to a neuron {end!r} that is not in the file")
+        make_neurons(max(index[src], index[dst]))
+        weight = field(e, "weight", (int, float), where + f" ({src} -> {dst})")
+        sname = field(e, "name", (str, type(None)), where, None)
+        trainable = field(e, "trainable", bool, where, True)
+        try:
+            net.connect(src, dst, weight=float(weight), name=sname, trainable=trainable)
+        except (TinygraphError, ValueError, TypeError, KeyError) as err:
+            raise _fail(path, f"{where} ({src} -> {dst}): {err}") from None
+
+    done = set()
+    for _, kind, i in steps:
+        if kind == "bias":
+            make_neurons(i)
+        else:
+            connect(i)
+            done.add(i)
+    make_neurons(len(neurons) - 1)
+    for i in range(len(synapses)):
+        if i not in done:
+            connect(i)
+    return net
+
+
+def _unclosed(text: str) -> bool:
+    """True if the text stops inside a string or with brackets still open: a truncated JSON file."""
+    depth, in_string, escape = 0, False, False
+    for ch in text:
+        if in_string:
+            if escape:
+                escape = False
+            elif ch == "\\":
+                escape = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+    return in_string or depth > 0
+
+
+def _type_words(types: Any) -> str:
+    words = {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
+             list: "a list", type(None): "null", dict: "an object"}
+    if not isinstance(types, tuple):
+        types = (types,)
+    return " or ".join(words.get(t, t.__name__) for t in types)
