@@ -1,1 +1,71 @@
-"""The demos: the article made runnable.  ``tinygraph demo NAME`` runs one."""
+"""The demos: the article made runnable.  ``tinygraph demo NAME`` runs one.
+
+Each demo is a module here with ``run(out_dir, fast=False) -> dict``: it prints
+what it shows, writes its diagrams and plots into ``out_dir``, and returns its
+numbers (the tests check them).  Demos with a network also have
+``build() -> (net, inputs, targets)``, used by ``tinygraph step NAME``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from importlib import import_module
+from types import ModuleType
+from typing import Dict, Tuple, Union
+
+from ..errors import TinygraphError
+from ._common import DemoError, out_dir
+
+__all__ = ["DEMOS", "UnknownDemoError", "DemoError", "list_demos", "run_demo", "get_demo"]
+
+# name -> (module, one line)
+DEMOS: Dict[str, Tuple[str, str]] = {
+    "multiplier": ("multiplier", "four neurons multiply two numbers: x*y from sigmoids (Lin-Tegmark-Rolnick)"),
+    "three-bits": ("three_bits", "one neuron multiplies three bits: s(beta(b1+b2+b3) - 2.5 beta), exact with a step"),
+    "xor": ("xor", "a 2-2-1 sigmoid network learns XOR by backprop until E is below a threshold"),
+    "worked-example": ("worked_example", "a 2-2-2 network: forward pass, every delta and gradient, one update"),
+    "moons": ("moons", "a 2-16-16-1 ReLU network learns two moons (hinge loss + L2, SGD)"),
+    "universal": ("universal", "more hidden neurons fit sin(x) as closely as you like"),
+    "hopfield": ("hopfield", "store 5x5 letters in a Hopfield network and recall them from noisy copies"),
+}
+
+
+class UnknownDemoError(TinygraphError, KeyError):
+    """No demo has that name; the message lists the names."""
+
+    def __str__(self) -> str:           # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+def _key(name: object) -> str:
+    if not isinstance(name, str):
+        raise UnknownDemoError(f"a demo is named by a string, got {type(name).__name__} {name!r}. "
+                               f"Demos: {', '.join(DEMOS)}")
+    return name.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def get_demo(name: str) -> ModuleType:
+    """The module of the demo called ``name`` (e.g. ``"multiplier"``, ``"three_bits"`` works too)."""
+    key = _key(name)
+    if key not in DEMOS:
+        close = difflib.get_close_matches(key, list(DEMOS), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise UnknownDemoError(f"there is no demo called {name!r}.{hint} "
+                               f"Demos: {', '.join(DEMOS)} (see 'tinygraph demos')")
+    return import_module(f".{DEMOS[key][0]}", __name__)
+
+
+def list_demos() -> str:
+    """Every demo with one line each, as printed by ``tinygraph demos``."""
+    width = max(map(len, DEMOS))
+    lines = ["Demos (run one with: tinygraph demo NAME [--out DIR]):", ""]
+    lines += [f"  {name.ljust(width)}  {line}" for name, (_, line) in DEMOS.items()]
+    return "\n".join(lines)
+
+
+def run_demo(name: str, out: Union[str, os.PathLike, None] = None, fast: bool = False) -> int:
+    """Run a demo, writing its pictures into ``out`` (default ./tinygraph-out); returns the exit code 0."""
+    module = get_demo(name)
+    module.run(out_dir(out), fast=fast)
+    return 0

@@ -1,0 +1,12 @@
+"""Demo: store 5x5 letters in a Hopfield network and recall them from noisy copies.
+
+Run it with ``python demos/hopfield.py [--out DIR] [--fast]``, or ``tinygraph demo hopfield``.
+The code lives in the installed package: tinygraph/demos/hopfield.py.
+"""
+
+import sys
+
+from tinygraph.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(["demo", "hopfield"] + sys.argv[1:]))

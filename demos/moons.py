@@ -1,0 +1,12 @@
+"""Demo: a 2-16-16-1 ReLU network learns two moons (hinge loss + L2, SGD).
+
+Run it with ``python demos/moons.py [--out DIR] [--fast]``, or ``tinygraph demo moons``.
+The code lives in the installed package: tinygraph/demos/moons.py.
+"""
+
+import sys
+
+from tinygraph.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(["demo", "moons"] + sys.argv[1:]))

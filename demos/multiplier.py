@@ -1,0 +1,12 @@
+"""Demo: four neurons multiply two numbers: x*y from sigmoids (Lin-Tegmark-Rolnick).
+
+Run it with ``python demos/multiplier.py [--out DIR] [--fast]``, or ``tinygraph demo multiplier``.
+The code lives in the installed package: tinygraph/demos/multiplier.py.
+"""
+
+import sys
+
+from tinygraph.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(["demo", "multiplier"] + sys.argv[1:]))

@@ -1,0 +1,12 @@
+"""Demo: more hidden neurons fit sin(x) as closely as you like.
+
+Run it with ``python demos/universal.py [--out DIR] [--fast]``, or ``tinygraph demo universal``.
+The code lives in the installed package: tinygraph/demos/universal.py.
+"""
+
+import sys
+
+from tinygraph.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(["demo", "universal"] + sys.argv[1:]))

@@ -1,0 +1,144 @@
+"""Four neurons multiply two numbers (Lin, Tegmark and Rolnick 2017, Eq. 11 and Fig. 2).
+
+For a smooth activation s with s''(b) != 0,
+
+    s(b+u+v) + s(b-u-v) - s(b+u-v) - s(b-u+v) = 4 s''(b) u v + O(|u|^4 + |v|^4),
+
+so a 2-4-1 network with input weights +-lam, biases b, output weights +-mu and
+mu = 1 / (4 lam^2 s''(b)) outputs x*y (1 + O(lam^2 (x^2 + y^2))).  For the
+logistic sigmoid s''(0) = 0, so the bias is shifted to b = ln(2 + sqrt(3)),
+where |s''| is largest.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+from ..network import Network
+from ..node import Node
+from ._common import out_dir, rel, report_files, save_diagram, table
+
+B = math.log(2.0 + math.sqrt(3.0))        # where |s''| of the logistic sigmoid is largest
+LAM = 1e-3                                # the input scale used for the table and the picture
+PAIRS = [(3.0, 4.0), (-1.5, 2.0), (0.5, 0.25), (-2.0, -3.0), (1.2, -0.7)]
+# The input scales for the error table: four halvings (error / 4 each), then decades down to where
+# floating-point cancellation wins (mu ~ 1/lam^2 multiplies rounding errors of the sigmoids).
+LAMS = [0.1, 0.05, 0.025, 0.0125, 0.00625, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7]
+
+
+def _sigmoid(z: float) -> float:
+    return Node(z).sigmoid().value          # the engine's own sigmoid
+
+
+def second_derivative(b: float = B) -> float:
+    """s''(b) of the logistic sigmoid: s (1 - s) (1 - 2 s)."""
+    s = _sigmoid(b)
+    return s * (1.0 - s) * (1.0 - 2.0 * s)
+
+
+def second_derivative_numeric(b: float = B, h: float = 1e-4) -> float:
+    """s''(b) from a central difference of the engine's s' (the sigmoid node's local slope)."""
+    slope = lambda z: Node(z).sigmoid().local_grads[0]          # noqa: E731
+    return (slope(b + h) - slope(b - h)) / (2.0 * h)
+
+
+def build_network(lam: float = LAM, b: float = B) -> Network:
+    """The multiplier, built node by node exactly as in the paper's table."""
+    mu = 1.0 / (4.0 * lam * lam * second_derivative(b))
+    net = Network("multiplier")
+    x = net.input("x")
+    y = net.input("y")
+    #            weight from x, weight from y, weight to the output
+    rows = [("h1", +lam, +lam, +mu),
+            ("h2", -lam, -lam, +mu),
+            ("h3", +lam, -lam, -mu),
+            ("h4", -lam, +lam, -mu)]
+    hidden = []
+    for name, wx, wy, _ in rows:
+        h = net.neuron(name, activation="sigmoid", bias=b)
+        net.connect(x, h, weight=wx)
+        net.connect(y, h, weight=wy)
+        hidden.append(h)
+    out = net.neuron("out", activation="linear", bias=None)   # linear output, no bias
+    for h, (_, _, _, wo) in zip(hidden, rows):
+        net.connect(h, out, weight=wo)
+    return net
+
+
+def build(lam: float = LAM) -> Tuple[Network, Dict[str, float], Dict[str, float]]:
+    """(net, inputs, targets) for ``tinygraph step multiplier``: x = 3, y = 4, target x*y = 12."""
+    x, y = PAIRS[0]
+    return build_network(lam), {"x": x, "y": y}, {"out": x * y}
+
+
+def multiply(net: Network, x: float, y: float) -> Tuple[float, float, float]:
+    """The network's output for (x, y) and, from backward(), d(out)/dx and d(out)/dy."""
+    out = net.forward({"x": x, "y": y})["out"]
+    out.backward()
+    return out.value, net["x"].grad, net["y"].grad
+
+
+def max_error(lam: float, pairs=PAIRS) -> float:
+    """max |net(x, y) - x*y| over the pairs, for the input scale lam."""
+    net = build_network(lam)
+    return max(abs(net.forward({"x": x, "y": y})["out"].value - x * y) for x, y in pairs)
+
+
+def run(out: Path = None, fast: bool = False) -> dict:
+    """Print the multiplier's table, error law and gradients; write multiplier.svg."""
+    folder = out_dir(out)
+    files: List[Path] = []
+    s2 = second_derivative()
+    s2_num = second_derivative_numeric()
+    mu = 1.0 / (4.0 * LAM * LAM * s2)
+    print("Four neurons multiply two numbers (Lin, Tegmark & Rolnick 2017)")
+    print(f"  hidden: 4 sigmoid neurons, bias b = ln(2 + sqrt 3) = {B:.6f}, input weights +-lam")
+    print(f"  s''(b) = s(1-s)(1-2s) = {s2:.9f}   (central difference of s': {s2_num:.9f})")
+    print(f"  output: linear, no bias, weights +-mu with mu = 1/(4 lam^2 s''(b)) = {mu:.6g} at lam = {LAM:g}")
+    print()
+
+    net = build_network(LAM)
+    rows, pairs_out = [], []
+    for x, y in PAIRS:
+        o, dx, dy = multiply(net, x, y)
+        pairs_out.append({"x": x, "y": y, "product": x * y, "output": o, "d_out_dx": dx, "d_out_dy": dy})
+        rows.append([f"{x:g}", f"{y:g}", f"{x * y:g}", f"{o:.9f}", f"{o - x * y:.2e}", f"{dx:.6f}"])
+    print(f"x*y against the network's output (lam = {LAM:g}), and d(out)/dx from backward(), "
+          "which should be y:")
+    print(table(rows, ["x", "y", "x*y", "network", "error", "d(out)/dx"]))
+    print()
+
+    lams = LAMS[:7] if fast else LAMS
+    errs = []
+    erows = []
+    prev = None
+    for lam in lams:
+        e = max_error(lam)
+        errs.append((lam, e))
+        ratio = "" if prev is None else f"{prev[1] / e:.4g} (lam^2 law: {(prev[0] / lam) ** 2:g})"
+        erows.append([f"{lam:g}", f"{e:.3e}", f"{e / lam ** 2:.4g}", ratio])
+        prev = (lam, e)
+    best = min(errs, key=lambda t: t[1])
+    print("The error max|network - x*y| over those pairs as lam shrinks: it falls like lam^2")
+    print("(error / lam^2 stays put) until floating-point cancellation takes over:")
+    print(table(erows, ["lam", "max error", "error/lam^2", "fell by"], "rrrl"))
+    print(f"Smallest error {best[1]:.2e} at lam = {best[0]:g}; below that, mu ~ 1/lam^2 magnifies "
+          "the rounding errors of the four sigmoids.")
+    print()
+
+    net = build_network(LAM)
+    x, y = PAIRS[0]
+    net.forward({"x": x, "y": y})["out"].backward()
+
+    def draw():
+        from .. import draw_network
+        return draw_network(net, label_mode="mid",
+                            title=f"multiplier: lam = {LAM:g}, mu = {mu:.6g}, b = {B:.4f}; "
+                                  f"x = {x:g}, y = {y:g}")
+
+    save_diagram(draw, folder / "multiplier.svg", files)
+    report_files(files, folder)
+    return {"s2": s2, "s2_numeric": s2_num, "mu": mu, "pairs": pairs_out, "errors": errs,
+            "files": files, "out": folder}
