@@ -1,0 +1,161 @@
+"""The text's backprop rules for sigmoid networks, written out as formulas (no graph, no backward()).
+
+For a layered network of sigmoid neurons and the squared error
+E = 1/2 sum_k (O_k - t_k)^2:
+
+    delta_k = O_k (1 - O_k) (O_k - t_k)              for an output neuron k
+    delta_j = O_j (1 - O_j) sum_k delta_k W_jk       for a hidden neuron j (k: the neurons j feeds)
+    dE/dW_jk = delta_k O_j,   dE/dtheta_k = delta_k  (the bias is the weight of an input fixed at 1)
+
+``delta_rule`` computes every one of these from plain floats, layer by layer
+from the outputs back, so it can be set beside what ``loss.backward()`` finds
+by the generic chain rule: they agree to rounding (the tests check 1e-12).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+from .errors import GraphError
+
+__all__ = ["delta_rule", "DeltaRule"]
+
+
+def _sigmoid(x: float) -> float:
+    """The logistic function, the same formula the engine uses (no overflow for any x)."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+@dataclass
+class DeltaRule:
+    """Everything the text's formulas give for one sample.
+
+    ``values``: O for every neuron (inputs too); ``net_inputs``: sum_i W_ij O_i + theta_j;
+    ``deltas``: the text's delta for every non-input neuron; ``weight_grads``: dE/dW by
+    synapse name; ``bias_grads``: dE/dtheta by neuron name; ``error``: E.
+    """
+
+    values: Dict[str, float]
+    net_inputs: Dict[str, float]
+    deltas: Dict[str, float]
+    weight_grads: Dict[str, float]
+    bias_grads: Dict[str, float]
+    error: float
+    network: Any = field(default=None, repr=False, compare=False)
+
+    def grad(self, src: str, dst: str) -> float:
+        """dE/dW for the synapse src -> dst (= delta_dst * O_src)."""
+        return self.weight_grads[self.network.synapse(src, dst).name]
+
+    def update(self, lr: float) -> None:
+        """The text's step on the network: W <- W - lr dE/dW, theta <- theta - lr dE/dtheta (trainable ones)."""
+        from .training import _check_rate
+        lr = _check_rate(lr)
+        for syn in self.network.synapses:
+            if syn.trainable:
+                syn.value = syn.value - lr * self.weight_grads[syn.name]
+        for name, g in self.bias_grads.items():
+            b = self.network[name].bias
+            if b.trainable:
+                b.value = b.value - lr * g
+
+    def __str__(self) -> str:
+        lines = [f"E = {self.error:.6g}"]
+        for name, d in self.deltas.items():
+            lines.append(f"delta_{name} = {d:.6g}   (O = {self.values[name]:.6g})")
+        for name, g in self.weight_grads.items():
+            lines.append(f"dE/d{name} = {g:.6g}")
+        for name, g in self.bias_grads.items():
+            lines.append(f"dE/dθ_{name} = {g:.6g}")
+        return "\n".join(lines)
+
+
+def _check_layered_sigmoid(net: Any) -> None:
+    """Refuse networks the text's formulas do not cover, naming what is in the way."""
+    other = [f"{n.name!r} ({n.activation.name})" for n in net.neurons.values()
+             if not n.is_input and n.activation.name != "sigmoid"]
+    if other:
+        raise GraphError(f"delta_rule uses the text's formulas for sigmoid neurons (slope O (1 - O)), but "
+                         f"{', '.join(other)} {'is' if len(other) == 1 else 'are'} not sigmoid; "
+                         "use loss.backward() for other activations")
+    lonely = [n.name for n in net.neurons.values() if not n.is_input and not n.incoming]
+    if lonely:
+        raise GraphError(f"neuron {lonely[0]!r} has no incoming synapse, so it computes nothing; "
+                         f"connect something into it with net.connect(src, {lonely[0]!r}, weight=...)")
+    seen: Dict[str, Any] = {}
+    for s in net.synapses:
+        if s.name in seen:
+            raise GraphError(f"two synapses are named {s.name!r} ({seen[s.name].src.name} -> "
+                             f"{seen[s.name].dst.name} and {s.src.name} -> {s.dst.name}); delta_rule reports "
+                             "dE/dW by synapse name, so give them different names")
+        seen[s.name] = s
+    depth: Dict[Any, int] = {}
+    for n in net.order():
+        depth[n] = 0 if not n.incoming else 1 + max(depth[s.src] for s in n.incoming)
+    for s in net.synapses:
+        if depth[s.dst] != depth[s.src] + 1:
+            raise GraphError(f"delta_rule follows the text's layer-by-layer formulas, but synapse {s.name} "
+                             f"({s.src.name} in layer {depth[s.src]} -> {s.dst.name} in layer {depth[s.dst]}) "
+                             "skips a layer; use loss.backward() for networks with skip connections")
+
+
+def delta_rule(net: Any, inputs: Union[Mapping[str, float], Sequence[float]],
+               targets: Union[Mapping[str, float], Sequence[float], float]) -> DeltaRule:
+    """Compute O, every delta, dE/dW and dE/dtheta for one sample by the text's formulas.
+
+    ``net`` must be layered (every synapse goes from one layer to the next) with
+    sigmoid neurons; the error is the squared error E = 1/2 sum_k (O_k - t_k)^2.
+    ``inputs`` and ``targets`` are dicts by name (or lists in the order of
+    ``net.inputs`` / ``net.outputs``).  Does not touch the network's nodes.
+    """
+    from .training import _named_values
+
+    _check_layered_sigmoid(net)
+    outputs = net.outputs
+    if not outputs:
+        raise GraphError(f"network {net.name!r} has no output neuron yet")
+    x = _named_values(inputs, [n.name for n in net.inputs], "inputs", "delta_rule")
+    t = _named_values(targets, [n.name for n in outputs], "outputs", "delta_rule targets")
+
+    # Forward, neuron by neuron: net_j = sum_i W_ij O_i + theta_j,  O_j = sigmoid(net_j).
+    O: Dict[str, float] = {}
+    net_in: Dict[str, float] = {}
+    order = net.order()
+    for n in order:
+        if n.is_input:
+            O[n.name] = x[n.name]
+            continue
+        s = 0.0
+        first = True
+        for syn in n.incoming:
+            term = syn.value * O[syn.src.name]
+            s = term if first else s + term
+            first = False
+        if n.bias is not None:
+            s = s + n.bias.value
+        net_in[n.name] = s
+        O[n.name] = _sigmoid(s)
+
+    error = 0.5 * sum((O[k.name] - t[k.name]) ** 2 for k in outputs)
+
+    # Backward, from the outputs to the first hidden layer.
+    delta: Dict[str, float] = {}
+    for n in reversed(order):
+        if n.is_input:
+            continue
+        o = O[n.name]
+        if not n.outgoing:                                   # output neuron k
+            delta[n.name] = o * (1.0 - o) * (o - t[n.name])
+        else:                                                # hidden neuron j
+            delta[n.name] = o * (1.0 - o) * sum(delta[s.dst.name] * s.value for s in n.outgoing)
+
+    weight_grads = {s.name: delta[s.dst.name] * O[s.src.name] for s in net.synapses}
+    bias_grads = {n.name: delta[n.name] for n in net.neurons.values() if not n.is_input and n.bias is not None}
+    deltas = {n.name: delta[n.name] for n in net.neurons.values() if not n.is_input}
+    return DeltaRule(values=O, net_inputs=net_in, deltas=deltas, weight_grads=weight_grads,
+                     bias_grads=bias_grads, error=error, network=net)
