@@ -366,8 +366,11 @@ class Network:
                 parts = []
                 if missing:
                     parts.append(f"missing {', '.join(map(repr, missing))}")
-                if unknown:
-                    parts.append(f"unknown {', '.join(map(repr, unknown))}")
+                for k in unknown:
+                    lower = {n.name.lower(): n.name for n in ins}
+                    close = difflib.get_close_matches(str(k).lower(), list(lower), n=1)
+                    parts.append(f"unknown {k!r}" + (" (a neuron, not an input)" if k in self.neurons else
+                                                     f" (did you mean {lower[close[0]]!r}?)" if close else ""))
                 raise NameNotFoundError(f"forward() of {self.name!r}: {'; '.join(parts)}. "
                                f"Its inputs are {', '.join(n.name for n in ins) or '(none)'}")
         elif isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
