@@ -1,0 +1,708 @@
+"""Step through backpropagation one chain-rule step at a time.
+
+Two ways to tell the same walk:
+
+* :func:`backprop_steps` drives the engine's own backward walk
+  (:func:`tinygraph.node.walk`, the code ``Node.backward`` runs) one node at a
+  time and yields a :class:`Step` per node: its now-complete gradient as the
+  sum of what its consumers sent it, and what it sends on to its parents.
+* :func:`network_steps` tells one training step of a Network in the text's
+  terms and order: feed forward, the error, the output deltas, the hidden
+  deltas, dE/dw and dE/dtheta, and the update w <- w - eta dE/dw.  Its numbers
+  are the node gradients that walk computed.
+
+Each step can draw itself (``step.diagram()``) with what it computes
+highlighted and only the gradients known so far shown; :func:`write_html`
+puts the diagrams into a self-contained step-player page, and
+``tinygraph step NAME`` does all of this from the command line.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sys
+from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple,
+                    Union)
+
+from .errors import GraphError, NameNotFoundError
+from .node import Node, _check_value, walk
+
+__all__ = ["Step", "Contribution", "NetworkStep", "backprop_steps", "network_steps",
+           "write_html", "player_html", "step_command", "demo_networks"]
+
+
+# -- numbers and names -------------------------------------------------------------
+
+def fmt(x: float) -> str:
+    """A number for a step line: 4 significant digits, no trailing zeros (0.1385, 0.5, 0.0004386);
+    integers plainly; very small or large ones as 1.234e-05."""
+    if x == 0:
+        return "0"
+    if x == int(x) and abs(x) < 1e6:
+        return str(int(x))
+    if not 1e-4 <= abs(x) < 1e4:
+        return f"{x:.4g}"
+    s = f"{x:.{max(0, 3 - math.floor(math.log10(abs(x))))}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def _operand(x: float) -> str:
+    """A number used inside a product or sum: negative ones in parentheses."""
+    s = fmt(x)
+    return f"({s})" if x < 0 else s
+
+
+def _d(name: str) -> str:
+    """'d' + name, with parentheses when the name is an expression (d(w5·h1))."""
+    return "d" + name if _simple(name) else f"d({name})"
+
+
+def _simple(name: str) -> bool:
+    return re.fullmatch(r"\w+", name) is not None
+
+
+# Stand-in names for unnamed nodes: the expression that made them when it is short
+# (``w5·h1``, ``o1 - 0.01``, ``sigmoid(net)``), else the op as a word and a number.
+_INFIX = {"+": (" + ", 1), "-": (" - ", 1), "*": ("·", 2), "/": ("/", 2), "**": ("^", 3)}
+_WORDS = {"+": "sum", "-": "diff", "*": "prod", "/": "quot", "**": "pow", "neg": "neg"}
+_MAX_EXPR = 32
+
+
+class _Namer:
+    """Gives every node met in one walk a unique, readable name."""
+
+    def __init__(self) -> None:
+        self.names: Dict[Node, str] = {}
+        self.prec: Dict[Node, int] = {}
+        self.taken: Dict[str, int] = {}
+        self.counts: Dict[str, int] = {}
+
+    def __call__(self, node: Node) -> str:
+        name = self.names.get(node)
+        if name is None:
+            name, prec = self._make(node)
+            if name in self.taken:           # the same name in another forward pass: o1[2]
+                self.taken[name] += 1
+                name = f"{name}[{self.taken[name]}]"
+                prec = 4
+            self.taken.setdefault(name, 1)
+            self.names[node] = name
+            self.prec[node] = prec
+        return name
+
+    def _wrap(self, node: Node, above: int, right: bool = False) -> str:
+        name = self(node)
+        p = self.prec[node]
+        if p < above or (right and p == above and above in (1, 2, 3)):
+            return f"({name})"
+        return name
+
+    def _make(self, node: Node) -> Tuple[str, int]:
+        if node.name:
+            return node.name, 4
+        op = node.op
+        if node.is_leaf:
+            return fmt(node.value), (4 if node.value >= 0 else 2)
+        parents = node.parents
+        expr: Optional[str] = None
+        prec = 4
+        if op in _INFIX and len(parents) == 2:
+            sym, prec = _INFIX[op]
+            expr = self._wrap(parents[0], prec) + sym + self._wrap(parents[1], prec, right=True)
+        elif op in _INFIX and node.const is not None:
+            sym, prec = _INFIX[op]
+            c = node.const
+            expr = self._wrap(parents[0], prec) + sym + (fmt(c) if c >= 0 else f"({fmt(c)})")
+        elif op == "neg":
+            prec = 2
+            expr = "-" + self._wrap(parents[0], 3)
+        elif len(parents) == 1:
+            expr = f"{op}({self(parents[0])})"
+        else:
+            expr = f"{op}({', '.join(self(p) for p in parents)})"
+        if len(expr) > _MAX_EXPR:
+            word = _WORDS.get(op, op or "node")
+            self.counts[word] = self.counts.get(word, 0) + 1
+            return f"{word}{self.counts[word]}", 4
+        return expr, prec
+
+
+# -- the walk, one step at a time -----------------------------------------------------
+
+class Contribution:
+    """One chain-rule product: ``child`` passes ``child_grad * local`` to its parent ``parent``.
+
+    ``local`` is d(child)/d(parent), stored on the child when it was computed;
+    ``amount`` is what the walk added into ``parent.grad``.
+    """
+
+    __slots__ = ("child", "parent", "child_name", "parent_name", "root_name", "child_grad",
+                 "local", "amount")
+
+    def __init__(self, child: Node, parent: Node, child_name: str, parent_name: str, root_name: str,
+                 child_grad: float, local: float) -> None:
+        self.child, self.parent = child, parent
+        self.child_name, self.parent_name, self.root_name = child_name, parent_name, root_name
+        self.child_grad = child_grad
+        self.local = local
+        self.amount = child_grad * local     # the same product the walk added
+
+    @property
+    def symbols(self) -> str:
+        """``dE/dchild · dchild/dparent``."""
+        return (f"{_d(self.root_name)}/{_d(self.child_name)} · "
+                f"{_d(self.child_name)}/{_d(self.parent_name)}")
+
+    @property
+    def numbers(self) -> str:
+        return f"{_operand(self.child_grad)} · {_operand(self.local)}"
+
+    def __str__(self) -> str:
+        return f"{self.symbols} = {self.numbers} = {fmt(self.amount)}"
+
+    def __repr__(self) -> str:
+        return (f"Contribution({self.child_name} -> {self.parent_name}: {self.child_grad!r} * "
+                f"{self.local!r} = {self.amount!r})")
+
+
+class Step:
+    """One node of the backward walk, at the moment its gradient became complete.
+
+    * ``node``, ``name`` (the node's name, or a readable stand-in), ``value``;
+    * ``grad``: d(root)/d(node), complete (it will not change in this walk);
+    * ``received``: the :class:`Contribution` s its consumers added into it, so
+      ``grad == carried + seed + sum(c.amount for c in received)``, where
+      ``seed`` is 1 for the root and 0 otherwise, and ``carried`` is what a leaf
+      held before the walk (0 with ``zero_grad=True``);
+    * ``sent``: what it has just added into each parent's grad;
+    * ``index``: 1 for the root, then in the walk's order.
+
+    ``str(step)`` is the chain-rule line for its gradient (the view from the
+    node); ``step.sent_lines()`` are the lines for what it passes on.
+    """
+
+    def __init__(self, index: int, node: Node, name: str, root_name: str, received: Tuple[Contribution, ...],
+                 sent: Tuple[Contribution, ...], carried: float, seed: float,
+                 root: Node, order: List[Node]) -> None:
+        self.index = index
+        self.node = node
+        self.name = name
+        self.root_name = root_name
+        self.value = node.value
+        self.grad = node.grad
+        self.received = received
+        self.sent = sent
+        self.carried = carried
+        self.seed = seed
+        self.root = root
+        self._order = order                  # shared: the nodes yielded so far, in order
+
+    @property
+    def is_root(self) -> bool:
+        return self.seed != 0.0
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.node.is_leaf
+
+    @property
+    def known(self) -> List[Node]:
+        """The nodes whose gradients are complete at this step (this one included), in walk order."""
+        return self._order[:self.index]
+
+    @property
+    def symbols(self) -> str:
+        """The right-hand side in symbols: ``dE/dnet · dnet/dw + ...``."""
+        terms = []
+        if self.carried:
+            terms.append("(earlier passes)")
+        if self.seed:
+            terms.append("1")
+        terms += [c.symbols for c in self.received]
+        return " + ".join(terms)
+
+    def __str__(self) -> str:
+        lhs = f"{_d(self.root_name)}/{_d(self.name)}"
+        if self.seed and not self.received and not self.carried:
+            return f"{lhs} = 1   (the walk starts at {self.root_name})"
+        parts = ([self.carried] if self.carried else []) + ([self.seed] if self.seed else [])
+        numbers = [_operand(x) for x in parts] + [c.numbers for c in self.received]
+        line = f"{lhs} = {self.symbols} = {' + '.join(numbers)}"
+        if len(numbers) > 1 and self.received:
+            line += " = " + " + ".join([_operand(x) for x in parts] +
+                                       [_operand(c.amount) for c in self.received])
+        return f"{line} = {fmt(self.grad)}"
+
+    def sent_lines(self) -> List[str]:
+        """One line per parent: what this node added into that parent's gradient."""
+        return [f"{c.parent_name} += {c}" for c in self.sent]
+
+    def diagram(self, **kw: Any):
+        """The computation graph with this node and the edges it sends gradient along
+        highlighted and only the gradients known so far shown (a :class:`tinygraph.Diagram`)."""
+        from .draw import draw_graph
+        return draw_graph(self.root, highlight=[self.node],
+                          highlight_edges=[(self.node, p) for p in self.node.parents],
+                          known=self.known, **kw)
+
+    def __repr__(self) -> str:
+        return f"Step({self.index}: {self.name}, grad={self.grad!r})"
+
+
+def _root_of(loss: object, what: str = "backprop_steps") -> Node:
+    if isinstance(loss, Node):
+        return loss._as_operand()            # a Neuron stands for its latest output
+    from .network import Network
+    if isinstance(loss, Network):
+        raise TypeError(f"{what}() needs the error (a Node), got the network {loss.name!r}; "
+                        "for a network use network_steps(net, inputs, targets)")
+    hint = ""
+    if isinstance(loss, Mapping):
+        hint = " (a dict of outputs: make one error Node first, e.g. tg.squared_error(outputs, targets))"
+    raise TypeError(f"{what}() needs the error Node to walk back from, got {type(loss).__name__}{hint}")
+
+
+def backprop_steps(loss: Node, zero_grad: bool = True) -> Iterator[Step]:
+    """Run the real backward walk from ``loss`` one node at a time, yielding a :class:`Step` each.
+
+    This drives :func:`tinygraph.node.walk`, the same generator ``loss.backward()``
+    exhausts, so after the last step every ``grad`` is exactly what
+    ``backward()`` gives.  With ``zero_grad=True`` (the default) every gradient
+    below ``loss`` is set to 0 first, so the numbers shown are those of one
+    backward pass on fresh gradients (it clears what earlier passes left in the
+    weights); with ``zero_grad=False`` leaves keep and add to what they held,
+    as ``backward()`` does, and each leaf's step shows that as ``carried``.
+
+    Breaking out of the loop early is safe and leaves a consistent state: the
+    nodes yielded so far hold their complete gradients; every other node holds
+    the partial sum of what the yielded nodes sent it (plus, for leaves with
+    ``zero_grad=False``, what it held before).  Nothing else was changed.
+    """
+    root = _root_of(loss)
+    return _steps(root, zero_grad)
+
+
+def _steps(root: Node, zero_grad: bool) -> Iterator[Step]:
+    if zero_grad:
+        root.zero_grad()
+    namer = _Namer()
+    root_name = root.name or "E"
+    namer.names[root] = root_name
+    namer.prec[root] = 4
+    namer.taken[root_name] = 1
+    # What each leaf held before the walk (walk() resets interior grads itself).
+    carried: Dict[Node, float] = {}
+    if not zero_grad:
+        seen = {root}
+        stack = [root]
+        while stack:
+            n = stack.pop()
+            if n.is_leaf:
+                if n.grad:
+                    carried[n] = n.grad
+                continue
+            for p in n.parents:
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+    received: Dict[Node, List[Contribution]] = {}
+    order: List[Node] = []
+    for node in walk(root):                  # THE backward walk
+        name = namer(node)
+        g = node.grad
+        sent = tuple(Contribution(node, p, name, namer(p), root_name, g, local)
+                     for p, local in zip(node.parents, node.local_grads))
+        for c in sent:
+            received.setdefault(c.parent, []).append(c)
+        order.append(node)
+        got = tuple(received.pop(node, ()))
+        yield Step(len(order), node, name, root_name, got, sent, carried.get(node, 0.0),
+                   1.0 if node is root else 0.0, root, order)
+
+
+# -- the network-level story ---------------------------------------------------------
+
+STAGES = {1: "feed forward", 2: "output deltas", 3: "hidden deltas", 4: "gradients", 5: "update"}
+
+
+class NetworkStep:
+    """One step of the text's backprop recipe on a Network, with its formula and numbers.
+
+    ``stage`` is the text's step (1 feed forward and the error, 2 output deltas,
+    3 hidden deltas, 4 dE/dw and dE/dtheta, 5 the update); ``kind`` says which
+    ("input", "forward", "error", "output delta", "hidden delta",
+    "weight gradient", "bias gradient", "update"); ``subject`` is the Neuron,
+    Synapse, Bias or error Node it is about; ``number`` its result (for deltas
+    and gradients: the gradient the backward walk computed); ``walk_index``
+    the index of the walk :class:`Step` that completed that number (None for
+    the forward pass and the update).  ``str(step)`` is
+    ``formula = numbers = number``.
+    """
+
+    def __init__(self, stage: int, kind: str, subject: Any, formula: str, numbers: str, number: Optional[float],
+                 net: Any, highlight: Sequence[Any], known: Sequence[Any], walk_index: Optional[int] = None,
+                 extra: str = "") -> None:
+        self.index = 0
+        self.total = 0
+        self.stage = stage
+        self.kind = kind
+        self.subject = subject
+        self.formula = formula
+        self.numbers = numbers
+        self.number = number
+        self.net = net
+        self.highlight = list(highlight)
+        self.known = list(known)
+        self.walk_index = walk_index
+        self.extra = extra
+
+    @property
+    def stage_name(self) -> str:
+        return STAGES[self.stage]
+
+    def __str__(self) -> str:
+        line = self.formula
+        if self.numbers:
+            line += f" = {self.numbers}"
+        if self.number is not None:
+            line += f" = {fmt(self.number)}"
+        return line + self.extra
+
+    def diagram(self, **kw: Any):
+        """The network with this step's neuron or synapse (and the edges it sends gradient along)
+        highlighted, and only the deltas and gradients known at this step shown."""
+        from .draw import draw_network
+        return draw_network(self.net, values=True, deltas=True, grads=True,
+                            highlight=self.highlight, known=self.known, **kw)
+
+    def __repr__(self) -> str:
+        return f"NetworkStep({self.index}: {self.kind}, {str(self)!r})"
+
+
+def _targets_for(outputs: Dict[str, Node], targets: object) -> Dict[str, float]:
+    names = list(outputs)
+    if isinstance(targets, Mapping):
+        unknown = [k for k in targets if k not in outputs]
+        missing = [k for k in names if k not in targets]
+        if unknown or missing:
+            parts = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + \
+                    ([f"unknown {', '.join(map(repr, unknown))}"] if unknown else [])
+            raise NameNotFoundError(f"targets: {'; '.join(parts)}. The outputs are {', '.join(names)}")
+        return {k: _check_value(targets[k], f"the target for {k!r}") for k in names}
+    if isinstance(targets, (str, bytes)) or not isinstance(targets, Sequence):
+        raise TypeError(f"targets must be a dict {{output name: target}} or a list of numbers, "
+                        f"got {type(targets).__name__}")
+    if len(targets) != len(names):
+        raise ValueError(f"got {len(targets)} targets for {len(names)} outputs ({', '.join(names)})")
+    return {k: _check_value(t, f"the target for {k!r}") for k, t in zip(names, targets)}
+
+
+def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
+                  error: Optional[Callable[[Dict[str, Node], Any], Node]] = None,
+                  apply: bool = False) -> List[NetworkStep]:
+    """One training step of ``net`` on one sample, told as the text tells it.
+
+    Runs ``net.forward(inputs)``, the error (squared error against ``targets``
+    unless ``error(outputs, targets)`` gives another error Node), and the
+    backward walk (via :func:`backprop_steps`), then returns the steps in the
+    text's order: 1 inputs, each neuron's net input and output, the error;
+    2 the delta of each output neuron; 3 the delta of each hidden neuron, layer
+    by layer back; 4 dE/dw of each synapse and dE/dtheta of each bias; 5 the
+    update w <- w - lr dE/dw of each trainable parameter.  Every delta and
+    gradient shown is the one the walk computed; the formulas beside it
+    (delta_k = O_k (1 - O_k)(O_k - t_k) for sigmoid units, else
+    delta = f'(net) dE/dO) show where it comes from.
+
+    The network's gradients are replaced by this sample's; its weights change
+    only with ``apply=True``.
+    """
+    from .network import Network, Neuron
+    if not isinstance(net, Network):
+        raise TypeError(f"network_steps() needs a tinygraph Network, got {type(net).__name__}; "
+                        "for a single error Node use backprop_steps(loss)")
+    lr = _check_value(lr, "the learning rate lr")
+    if lr <= 0:
+        raise ValueError(f"the learning rate lr must be positive, got {lr!r}")
+    if error is None and targets is None:
+        raise TypeError("network_steps() needs targets (the wanted outputs) to measure the error, "
+                        "e.g. {'o1': 0.01, 'o2': 0.99}")
+    net.zero_grad()
+    outputs = net.forward(inputs)
+    if error is None:
+        tmap = _targets_for(outputs, targets)
+        from .losses import squared_error
+        loss = squared_error(outputs, tmap)
+    else:
+        loss = error(outputs, targets)
+        if not isinstance(loss, Node):
+            raise TypeError(f"error(outputs, targets) must return a Node, got {type(loss).__name__}")
+        tmap = {}
+    walk_at: Dict[Node, int] = {}
+    for st in backprop_steps(loss):          # the real walk: all numbers below come from it
+        walk_at[st.node] = st.index
+
+    steps: List[NetworkStep] = []
+    add = steps.append
+    known: List[Any] = []
+    out_neurons = net.outputs
+    out_set = set(out_neurons)
+    layers = net.layers()
+    hidden = [n for layer in reversed(layers) for n in layer if not n.is_input and n not in out_set]
+
+    def O(n: "Neuron") -> str:
+        return f"O_{n.name}"
+
+    # 1. feed forward
+    ins = net.inputs
+    add(NetworkStep(1, "input", None, "inputs: " + ", ".join(f"{O(n)} = {fmt(n.value)}" for n in ins),
+                    "", None, net, ins, []))
+    for n in net.order():
+        if n.is_input:
+            continue
+        terms = [f"{s.name}·{O(s.src)}" for s in n.incoming]
+        nums = [f"{_operand(s.value)}·{_operand(s.src.value)}" for s in n.incoming]
+        if n.bias is not None:
+            terms.append(n.bias.name)
+            nums.append(_operand(n.bias.value))
+        linear = n.output is n.net_node
+        netname = O(n) if linear else f"net_{n.name}"
+        extra = "" if linear else (f";   {O(n)} = {n.activation.name}(net_{n.name}) = "
+                                   f"{n.activation.name}({fmt(n.net_input)}) = {fmt(n.value)}")
+        add(NetworkStep(1, "forward", n, f"{netname} = {' + '.join(terms)}", " + ".join(nums),
+                        n.net_input, net, [n] + list(n.incoming), [], extra=extra))
+    if error is None:
+        add(NetworkStep(1, "error", loss, "E = ½ Σ_k (O_k - t_k)²",
+                        " + ".join(f"½ ({fmt(n.value)} - {fmt(tmap[n.name])})²" for n in out_neurons),
+                        loss.value, net, out_neurons, []))
+    else:
+        add(NetworkStep(1, "error", loss, "E", "", loss.value, net, out_neurons, []))
+
+    def fprime(n: "Neuron") -> float:
+        out = n.output
+        return 1.0 if out is n.net_node else out.local_grads[0]
+
+    def delta_step(stage: int, n: "Neuron") -> NetworkStep:
+        d = n.delta
+        sig = n.activation.name == "sigmoid"
+        linear = n.output is n.net_node
+        if stage == 2:
+            kind = "output delta"
+            if error is None:
+                t = tmap[n.name]
+                back_s, back_n = f"({O(n)} - t_{n.name})", f"({fmt(n.value)} - {_operand(t)})"
+            else:
+                back_s, back_n = f"dE/d{O(n)}", _operand(n.grad)
+        else:
+            kind = "hidden delta"
+            outs = n.outgoing
+            back_s = "(" + " + ".join(f"δ_{s.dst.name}·{s.name}" for s in outs) + ")"
+            back_n = "(" + " + ".join(f"{_operand(s.dst.delta)}·{_operand(s.value)}" for s in outs) + ")"
+        if sig:
+            formula = f"δ_{n.name} = {O(n)}(1 - {O(n)}) {back_s}"
+            numbers = f"{fmt(n.value)}·(1 - {fmt(n.value)})·{back_n}"
+        elif linear:
+            formula = f"δ_{n.name} = {back_s}   (linear: f' = 1)"
+            numbers = back_n
+        else:
+            formula = f"δ_{n.name} = f'(net_{n.name}) {back_s}"
+            numbers = f"{_operand(fprime(n))}·{back_n}"
+        known.append(n)
+        return NetworkStep(stage, kind, n, formula, numbers, d, net, [n] + list(n.incoming),
+                           list(known), walk_at.get(n.net_node))
+
+    # 2. output deltas, 3. hidden deltas (layer by layer back)
+    for n in out_neurons:
+        add(delta_step(2, n))
+    for n in hidden:
+        add(delta_step(3, n))
+
+    # 4. dE/dw and dE/dtheta
+    params: List[Node] = []
+    for n in net.order():
+        if n.is_input:
+            continue
+        for s in n.incoming:
+            known.append(s)
+            params.append(s)
+            add(NetworkStep(4, "weight gradient", s, f"dE/d{s.name} = δ_{s.dst.name}·{O(s.src)}",
+                            f"{_operand(s.dst.delta)}·{_operand(s.src.value)}", s.grad, net,
+                            [s], list(known), walk_at.get(s)))
+        if n.bias is not None:
+            b = n.bias
+            known.append(b)
+            params.append(b)
+            add(NetworkStep(4, "bias gradient", b, f"dE/d{b.name} = δ_{n.name}·1",
+                            f"{_operand(n.delta)}·1", b.grad, net, [b], list(known), walk_at.get(b)))
+
+    # 5. the update
+    for p in params:
+        if not p.trainable:
+            continue
+        new = p.value - lr * p.grad
+        add(NetworkStep(5, "update", p, f"{p.name} ← {p.name} - η·dE/d{p.name}",
+                        f"{fmt(p.value)} - {fmt(lr)}·{_operand(p.grad)}", new, net, [p], list(known)))
+    if apply:
+        for st in steps:
+            if st.kind == "update":
+                st.subject.value = st.number
+    for i, st in enumerate(steps, 1):
+        st.index, st.total = i, len(steps)
+    return steps
+
+
+# -- pages, demos and the command line -------------------------------------------------
+
+def _page_entry(step: Union[Step, NetworkStep]) -> Dict[str, str]:
+    if isinstance(step, NetworkStep):
+        detail = ""
+        if step.walk_index is not None:
+            detail = f"(the backward walk completed this number at its step {step.walk_index})"
+        return {"text": str(step), "stage": f"{step.stage}. {step.stage_name}", "detail": detail}
+    return {"text": str(step), "stage": f"backward walk: {step.name}", "detail": "\n".join(step.sent_lines())}
+
+
+def _svgs(steps: Sequence[Union[Step, NetworkStep]], workers: int = 4) -> List[str]:
+    """Each step's diagram as SVG, drawn a few at a time (each drawing is one Graphviz run)."""
+    from concurrent.futures import ThreadPoolExecutor
+    diagrams = [s.diagram() for s in steps]
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(diagrams)))) as pool:
+        return list(pool.map(lambda d: d.svg(), diagrams))
+
+
+def player_html(steps: Sequence[Union[Step, NetworkStep]], title: Optional[str] = None) -> str:
+    """A self-contained HTML page stepping through ``steps`` (from backprop_steps or network_steps),
+    each with its diagram, its line and "step i of N"; see :mod:`tinygraph.draw.player`."""
+    from .draw.player import player_html as page
+    steps = list(steps)
+    if not steps:
+        raise ValueError("no steps to show: pass the list from backprop_steps(loss) or network_steps(...)")
+    if title is None:
+        first = steps[0]
+        title = (f"backprop through {first.net.name}, step by step" if isinstance(first, NetworkStep)
+                 else f"backprop from {first.root_name}, step by step")
+    return page(_svgs(steps), [_page_entry(s) for s in steps], title)
+
+
+def write_html(path: Union[str, "os.PathLike[str]"], steps: Sequence[Union[Step, NetworkStep]],
+               title: Optional[str] = None) -> int:
+    """Write :func:`player_html` to ``path`` (whole or not at all); returns its size in bytes."""
+    text = player_html(steps, title).encode("utf-8")
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"cannot write {path!r}: the folder {folder!r} does not exist")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"cannot write the page to {path!r}: it is a folder; give a file name "
+                                "such as steps.html")
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return len(text)
+
+
+def _worked_example():
+    """The 2-2-2 sigmoid network of the worked example (used if the demos do not provide it)."""
+    from .network import Network
+    net = Network("worked-example")
+    i1, i2 = net.input("i1"), net.input("i2")
+    h1, h2 = net.neuron("h1", bias=0.35), net.neuron("h2", bias=0.35)
+    o1, o2 = net.neuron("o1", bias=0.60), net.neuron("o2", bias=0.60)
+    for k, (s, d, w) in enumerate([(i1, h1, .15), (i2, h1, .20), (i1, h2, .25), (i2, h2, .30),
+                                   (h1, o1, .40), (h2, o1, .45), (h1, o2, .50), (h2, o2, .55)], 1):
+        net.connect(s, d, weight=w, name=f"w{k}")
+    return net, {"i1": 0.05, "i2": 0.10}, {"o1": 0.01, "o2": 0.99}
+
+
+def demo_networks() -> Dict[str, Callable[[], Tuple[Any, Any, Any]]]:
+    """Networks ``tinygraph step NAME`` knows: name -> build() giving (net, inputs, targets).
+
+    Every demo module in :mod:`tinygraph.demos` with a ``build()`` counts; the
+    worked example is always there.
+    """
+    import importlib
+    import pkgutil
+    found: Dict[str, Callable[[], Tuple[Any, Any, Any]]] = {"worked-example": _worked_example}
+    try:
+        from . import demos
+    except ImportError:
+        return found
+    for info in pkgutil.iter_modules(getattr(demos, "__path__", [])):
+        if info.name.startswith("_"):
+            continue
+        try:
+            mod = importlib.import_module(f"{demos.__name__}.{info.name}")
+        except ImportError:
+            continue
+        build = getattr(mod, "build", None)
+        if callable(build):
+            found[info.name.replace("_", "-")] = build
+    return found
+
+
+def _build_demo(name: str):
+    from .network import Network
+    nets = demo_networks()
+    key = name.strip().lower().replace("_", "-") if isinstance(name, str) else name
+    if key not in nets:
+        import difflib
+        close = difflib.get_close_matches(str(key), list(nets), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise NameNotFoundError(f"no network named {name!r} to step through.{hint} "
+                                f"Networks: {', '.join(sorted(nets))}")
+    built = nets[key]()
+    if not (isinstance(built, tuple) and len(built) == 3 and isinstance(built[0], Network)):
+        raise GraphError(f"the demo {key!r} did not build (network, inputs, targets); got {type(built).__name__}")
+    return built
+
+
+def _say(text: str, stream=None) -> None:
+    """print(), falling back to replacement characters where the console cannot show δ, θ, η..."""
+    stream = stream or sys.stdout
+    try:
+        print(text, file=stream)
+    except UnicodeEncodeError:
+        enc = getattr(stream, "encoding", None) or "ascii"
+        print(text.encode(enc, "replace").decode(enc), file=stream)
+    stream.flush()
+
+
+def step_command(name: str, interactive: bool = False, html: Optional[str] = None, lr: float = 0.5) -> int:
+    """``tinygraph step NAME``: print the text's backprop steps for a demo network.
+
+    ``interactive``: wait for Enter before each next step (q then Enter quits;
+    end of input stops).  ``html``: also write the step player page to that file.
+    Returns the exit code.
+    """
+    net, inputs, targets = _build_demo(name)
+    steps = network_steps(net, inputs, targets, lr=lr)
+    if html is not None:
+        size = write_html(html, steps)
+    _say(f"Backprop through {net.name} ({len(net.inputs)} inputs, {len(net.hidden)} hidden, "
+         f"{len(net.outputs)} outputs), one sample, squared error, learning rate η = {fmt(lr)}.")
+    stage = 0
+    for st in steps:
+        if st.stage != stage:
+            stage = st.stage
+            _say(f"\n{stage}. {STAGES[stage]}")
+        _say(f"[{st.index}/{st.total}] {st}")
+        if interactive and st.index < st.total:
+            try:
+                answer = input("   (Enter: next, q: quit) ")
+            except EOFError:
+                _say("")
+                break
+            if answer.strip().lower() in ("q", "quit", "exit"):
+                break
+    if html is not None:
+        _say(f"\nwrote {html} ({len(steps)} steps, {size / 1024:.0f} KB): open it in a browser "
+             "and step with the buttons or the arrow keys")
+    return 0
