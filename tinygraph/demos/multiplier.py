@@ -94,9 +94,9 @@ def run(out: Path = None, fast: bool = False) -> dict:
     s2_num = second_derivative_numeric()
     mu = 1.0 / (4.0 * LAM * LAM * s2)
     print("Four neurons multiply two numbers (Lin, Tegmark & Rolnick 2017)")
-    print(f"  hidden: 4 sigmoid neurons, bias b = ln(2 + sqrt 3) = {B:.6f}, input weights +-lam")
-    print(f"  s''(b) = s(1-s)(1-2s) = {s2:.9f}   (central difference of s': {s2_num:.9f})")
-    print(f"  output: linear, no bias, weights +-mu with mu = 1/(4 lam^2 s''(b)) = {mu:.6g} at lam = {LAM:g}")
+    print(f"  inputs x, y; 4 sigmoid neurons with input weights ±λ and bias b = ln(2 + √3) = {B:.6f},")
+    print(f"  where s''(b) = s(1−s)(1−2s) = {s2:.9f}  (central difference of s': {s2_num:.9f});")
+    print(f"  a linear output, no bias, weights ±μ with μ = 1/(4 λ² s''(b)) = {mu:.6g} at λ = {LAM:g}")
     print()
 
     net = build_network(LAM)
@@ -105,9 +105,9 @@ def run(out: Path = None, fast: bool = False) -> dict:
         o, dx, dy = multiply(net, x, y)
         pairs_out.append({"x": x, "y": y, "product": x * y, "output": o, "d_out_dx": dx, "d_out_dy": dy})
         rows.append([f"{x:g}", f"{y:g}", f"{x * y:g}", f"{o:.9f}", f"{o - x * y:.2e}", f"{dx:.6f}"])
-    print(f"x*y against the network's output (lam = {LAM:g}), and d(out)/dx from backward(), "
-          "which should be y:")
-    print(table(rows, ["x", "y", "x*y", "network", "error", "d(out)/dx"]))
+    print(f"x·y against the network's output (λ = {LAM:g}), and ∂out/∂x from backward(), "
+          "which should be close to y:")
+    print(table(rows, ["x", "y", "x·y", "network", "error", "∂out/∂x"]))
     print()
 
     lams = LAMS[:7] if fast else LAMS
@@ -117,14 +117,14 @@ def run(out: Path = None, fast: bool = False) -> dict:
     for lam in lams:
         e = max_error(lam)
         errs.append((lam, e))
-        ratio = "" if prev is None else f"{prev[1] / e:.4g} (lam^2 law: {(prev[0] / lam) ** 2:g})"
+        ratio = "" if prev is None else f"{prev[1] / e:.4g}  (λ² law: {(prev[0] / lam) ** 2:g})"
         erows.append([f"{lam:g}", f"{e:.3e}", f"{e / lam ** 2:.4g}", ratio])
         prev = (lam, e)
     best = min(errs, key=lambda t: t[1])
-    print("The error max|network - x*y| over those pairs as lam shrinks: it falls like lam^2")
-    print("(error / lam^2 stays put) until floating-point cancellation takes over:")
-    print(table(erows, ["lam", "max error", "error/lam^2", "fell by"], "rrrl"))
-    print(f"Smallest error {best[1]:.2e} at lam = {best[0]:g}; below that, mu ~ 1/lam^2 magnifies "
+    print("The error max |network − x·y| over those pairs as λ shrinks: it falls like λ²")
+    print("(error/λ² stays put) until floating-point cancellation takes over:")
+    print(table(erows, ["λ", "max error", "error/λ²", "fell by"], "rrrl"))
+    print(f"Smallest error {best[1]:.2e} at λ = {best[0]:g}; below that, μ ~ 1/λ² magnifies "
           "the rounding errors of the four sigmoids.")
     print()
 
@@ -134,9 +134,8 @@ def run(out: Path = None, fast: bool = False) -> dict:
 
     def draw():
         from .. import draw_network
-        return draw_network(net, label_mode="mid",
-                            title=f"multiplier: lam = {LAM:g}, mu = {mu:.6g}, b = {B:.4f}; "
-                                  f"x = {x:g}, y = {y:g}")
+        return draw_network(net, title=f"four neurons multiply: λ = {LAM:g}, μ = {mu:.6g}, b = {B:.4f}; "
+                                       f"x = {x:g}, y = {y:g}")
 
     save_diagram(draw, folder / "multiplier.svg", files)
     report_files(files, folder)
