@@ -36,6 +36,8 @@ class Activation:
         """Apply the activation to ``x`` (a Node or a number) and return the new Node."""
         if not isinstance(x, Node):
             x = Node(_check_value(x, f"the argument of {self.name}"))
+        else:
+            x = x._as_operand()  # a Neuron stands for its latest output node
         if self._method:
             return getattr(x, self._method)()
         v = x.value
@@ -80,7 +82,7 @@ class _Linear(Activation):
         # The identity: the neuron's output is its net input itself (no extra node).
         if not isinstance(x, Node):
             x = Node(_check_value(x, "the argument of linear"))
-        return x
+        return x._as_operand()
 
 
 _REGISTRY["linear"] = _Linear("linear", lambda x: x, lambda x: 1.0, builtin=True)

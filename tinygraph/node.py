@@ -77,6 +77,14 @@ def _overflow(op: str, *operands: object) -> NodeOverflowError:
         "Values this large usually mean the inputs or the learning rate are too big.")
 
 
+def _slope_overflow(op: str, *operands: object) -> NodeOverflowError:
+    shown = ", ".join(_describe(o) for o in operands)
+    return NodeOverflowError(
+        f"the slope of '{op}' at {shown} is too large for a float (it would be inf), so no gradient "
+        "can flow through it; keep the inputs in a moderate range (dividing by or taking log of values "
+        "near 0, or powers of huge values, do this).")
+
+
 def _describe(x: object) -> str:
     if isinstance(x, Node):
         return x._label()
@@ -244,14 +252,19 @@ class Node:
                     f"'/' divides {self._label()} by {other._label()}, which is zero")
             v = a / b
             if -_INF < v < _INF:
-                return self._binary("/", v, other, 1.0 / b, -v / b)  # d/da = 1/b, d/db = -a/b^2
+                da, db = 1.0 / b, -v / b                             # d/da = 1/b, d/db = -a/b^2
+                if -_INF < da < _INF and -_INF < db < _INF:
+                    return self._binary("/", v, other, da, db)
+                raise _slope_overflow("/", self, other)
             raise _overflow("/", self, other)
         c = other
         if c == 0.0:
             raise NodeZeroDivisionError(f"'/' divides {self._label()} by the number 0")
         v = self.value / c
         if -_INF < v < _INF:
-            return self._unary("/", v, 1.0 / c, c)
+            if -_INF < 1.0 / c < _INF:
+                return self._unary("/", v, 1.0 / c, c)
+            raise _slope_overflow("/", self, c)
         raise _overflow("/", self, c)
 
     def __rtruediv__(self, other: Number) -> "Node":
@@ -270,7 +283,9 @@ class Node:
             v = _pow(a, b, self, other)
             da = b * _pow(a, b - 1.0, self, other)         # d/da a^b = b a^(b-1)
             db = v * _log(a) if a > 0.0 else 0.0           # d/db a^b = a^b ln a (0 at a = 0, b > 0)
-            return self._binary("**", v, other, da, db)
+            if -_INF < da < _INF and -_INF < db < _INF:
+                return self._binary("**", v, other, da, db)
+            raise _slope_overflow("**", self, other)
         c = other
         if c == 0.0:
             return self._unary("**", 1.0, 0.0, c)          # x^0 = 1, flat
@@ -279,7 +294,10 @@ class Node:
                               f"{self._label()} ** {c!r} is not a real number")
         _check_zero_base(self, a, c)
         v = _pow(a, c, self, c)
-        return self._unary("**", v, c * _pow(a, c - 1.0, self, c), c)   # d/dx x^c = c x^(c-1)
+        d = c * _pow(a, c - 1.0, self, c)                  # d/dx x^c = c x^(c-1)
+        if -_INF < d < _INF:
+            return self._unary("**", v, d, c)
+        raise _slope_overflow("**", self, c)
 
     def __rpow__(self, other: Number) -> "Node":
         return Node(_check_value(other, "the base of a power")) ** self
@@ -305,7 +323,10 @@ class Node:
         x = self.value
         if x <= 0.0:
             raise DomainError(f"'log' needs a positive value, got {self._label()}")
-        return self._unary("log", _log(x), 1.0 / x)                  # d/dx ln x = 1/x
+        d = 1.0 / x                                                  # d/dx ln x = 1/x
+        if d == _INF:                                                # x below ~5.6e-309
+            raise _slope_overflow("log", self)
+        return self._unary("log", _log(x), d)
 
     def sigmoid(self) -> "Node":
         """The logistic function 1 / (1 + e^-x), computed without overflow for any finite x."""
