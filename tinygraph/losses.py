@@ -197,6 +197,11 @@ def hinge(outputs: Outputs, labels: Targets) -> Node:
 _EPS = 1e-12
 
 
+def _clamped(p: Node) -> Node:
+    """p, or the constant 1e-12 below it (still wired to p, with slope 0), so that ln never sees 0."""
+    return p if p.value >= _EPS else p * 0.0 + _EPS
+
+
 def binary_cross_entropy(outputs: Outputs, targets: Targets, from_logits: bool = False) -> Node:
     """The cross-entropy -(t ln p + (1 - t) ln(1 - p)) for targets t in [0, 1], averaged over terms.
 
@@ -205,10 +210,10 @@ def binary_cross_entropy(outputs: Outputs, targets: Targets, from_logits: bool =
     so that it never overflows (z + ln(1 + e^-z) - t z for z >= 0), with the
     exact slope sigmoid(z) - t.  This is the stable choice.
 
-    From probabilities (the default), each p must be in [0, 1]; note that it is
-    clamped to [1e-12, 1 - 1e-12] before the log, because ln 0 is -infinity
-    (a sigmoid output rounds to exactly 1.0 for z above about 37).  Where it is
-    clamped the error is capped at about 27.6 and its slope is 0.
+    From probabilities (the default), each p must be in [0, 1]; note that p and
+    1 - p are clamped to at least 1e-12 before the log, because ln 0 is
+    -infinity (a sigmoid output rounds to exactly 1.0 for z above about 37).
+    Where that happens the term is capped at about 27.6 and its slope is 0.
     """
     name = "binary_cross_entropy"
     terms = _terms(outputs, targets, name)
@@ -228,15 +233,11 @@ def binary_cross_entropy(outputs: Outputs, targets: Targets, from_logits: bool =
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"{name}: the output {label} is {p!r}, not a probability in [0, 1]; "
                              "if it is a raw score, pass from_logits=True")
-        if p < _EPS:
-            o = o * 0.0 + _EPS                 # clamped: still wired to the output, slope 0
-        elif p > 1.0 - _EPS:
-            o = o * 0.0 + (1.0 - _EPS)
         term = None
-        if isinstance(t, Node) or t != 0.0:
-            term = o.log() * t
-        if isinstance(t, Node) or t != 1.0:
-            rest = (o * -1.0 + 1.0).log() * (1.0 - t)    # (1 - t) ln(1 - p)
+        if isinstance(t, Node) or t != 0.0:                  # t ln p
+            term = _clamped(o).log() * t
+        if isinstance(t, Node) or t != 1.0:                  # (1 - t) ln(1 - p)
+            rest = _clamped(o * -1.0 + 1.0).log() * (1.0 - t)
             term = rest if term is None else term + rest
         parts.append(-term)
     loss = _sum(parts) / float(len(parts))
