@@ -46,6 +46,9 @@ class Activation:
             d = float(self.df(v))
         except (OverflowError, ValueError, ZeroDivisionError) as e:
             raise DomainError(f"activation {self.name!r} failed at {x._label()}: {e}") from None
+        except TypeError as e:
+            raise TypeError(f"activation {self.name!r}: its f and df must take a float and return a "
+                            f"number; at {x._label()} one of them failed: {e}") from None
         if not (-_INF < y < _INF and -_INF < d < _INF):
             raise NodeOverflowError(f"activation {self.name!r} gave a non-finite value or slope "
                                     f"({y!r}, {d!r}) at {x._label()}")
