@@ -1,0 +1,249 @@
+"""SGD and the training loop: steps by hand, XOR learned, the stopping rule, bad data, divergence, progress."""
+
+import io
+import math
+import subprocess
+import sys
+
+import pytest
+
+import tinygraph as tg
+import tinygraph.training as training
+
+XOR = [({"x1": 0, "x2": 0}, {"o1": 0}), ({"x1": 0, "x2": 1}, {"o1": 1}),
+       ({"x1": 1, "x2": 0}, {"o1": 1}), ({"x1": 1, "x2": 1}, {"o1": 0})]
+
+
+def error_of(net, data):
+    return tg.squared_error([net.forward(x) for x, _ in data], [t for _, t in data]).value
+
+
+def values(net):
+    return [p.value for p in net.parameters(include_fixed=True)]
+
+
+# -- SGD ---------------------------------------------------------------------------
+
+def test_sgd_step_by_hand_and_zero_grad():
+    w = tg.Node(2.0, name="w")
+    b = tg.Node(-1.0, name="b")
+    opt = tg.SGD([w, b], lr=0.1)
+    loss = (w * 3.0 + b) ** 2                 # (6 - 1)^2: dL/dw = 2*5*3 = 30, dL/db = 10
+    loss.backward()
+    opt.step()
+    assert w.value == 2.0 - 0.1 * 30.0 and b.value == -1.0 - 0.1 * 10.0
+    opt.zero_grad()
+    assert w.grad == 0.0 and b.grad == 0.0
+
+
+def test_sgd_momentum_by_hand():
+    w = tg.Node(1.0)
+    opt = tg.SGD([w], lr=0.5, momentum=0.9)
+    w.grad = 2.0
+    opt.step()                                # v = 2, w = 1 - 1
+    assert w.value == 0.0
+    w.grad = 1.0
+    opt.step()                                # v = 0.9*2 + 1 = 2.8, w = 0 - 1.4
+    assert w.value == pytest.approx(-1.4, rel=1e-15)
+    with pytest.raises(ValueError, match="momentum"):
+        tg.SGD([w], lr=0.1, momentum=1.0)
+
+
+def test_sgd_skips_fixed_parameters_and_accepts_a_network():
+    net = tg.MLP([2, 1], seed=0)
+    net["o1"].bias.trainable = False
+    before = net["o1"].bias.value
+    opt = tg.SGD(net, lr=1.0)                 # a Network means its trainable parameters
+    assert net["o1"].bias not in opt.params
+    opt = tg.SGD(net.parameters(include_fixed=True), lr=1.0)
+    tg.squared_error(net.forward([1.0, 1.0]), 5.0).backward()
+    opt.step()
+    assert net["o1"].bias.value == before
+
+
+@pytest.mark.parametrize("lr", [0, -0.1, float("nan"), float("inf")])
+def test_bad_learning_rates_are_value_errors(lr):
+    with pytest.raises(ValueError, match="lr"):
+        tg.SGD([tg.Node(1.0)], lr=lr)
+    with pytest.raises(ValueError, match="lr"):
+        tg.train(tg.MLP([2, 1]), XOR, lr=lr)
+
+
+def test_learning_rate_as_text_is_a_type_error():
+    with pytest.raises(TypeError, match=r"float\('0.1'\)"):
+        tg.SGD([tg.Node(1.0)], lr="0.1")
+    with pytest.raises(TypeError, match="must be a Node"):
+        tg.SGD([1.0], lr=0.1)
+
+
+# -- train -----------------------------------------------------------------------
+
+def test_xor_is_learned_from_a_fixed_seed():
+    net = tg.MLP([2, 2, 1], seed=0)
+    history = tg.train(net, XOR, lr=2.0, until=0.01, max_epochs=3000, verbose=False)
+    assert history.converged
+    assert history.final < 0.01
+    assert history.final == error_of(net, XOR)            # the history is the net's real error
+    assert history[0] > 0.4                                 # it started out wrong
+    for (x, t) in XOR:
+        assert round(net.forward(x)["o1"].value) == t["o1"]
+
+
+def test_xor_with_three_hidden_neurons_and_online_updates():
+    net = tg.MLP([2, 3, 1], seed=1)
+    history = tg.train(net, XOR, lr=2.0, until=0.01, max_epochs=3000, batch=False, verbose=False)
+    assert history.converged and history.final == error_of(net, XOR) < 0.01
+
+
+def test_history_semantics_and_the_stopping_rule():
+    net = tg.MLP([2, 2, 1], seed=0)
+    start = error_of(net, XOR)
+    h = tg.train(net, XOR, lr=0.5, max_epochs=5, verbose=False)
+    assert len(h) == 6 and h.epochs == 5 and not h.converged
+    assert h[0] == start and h.final == error_of(net, XOR) and h.final < h[0]
+    # already below the threshold: no step at all
+    net2 = tg.MLP([2, 2, 1], seed=0)
+    before = values(net2)
+    h2 = tg.train(net2, XOR, until=10.0, verbose=False)
+    assert h2.converged and h2.epochs == 0 and values(net2) == before
+    assert "converged" in repr(h2)
+    h3 = tg.train(tg.MLP([2, 2, 1], seed=0), XOR, max_epochs=0, verbose=False)
+    assert len(h3) == 1 and h3.epochs == 0
+
+
+def test_each_epoch_is_one_sgd_step_on_the_summed_error():
+    net = tg.MLP([2, 2, 1], seed=5)
+    twin = tg.MLP([2, 2, 1], seed=5)
+    tg.train(net, XOR, lr=0.7, max_epochs=1, verbose=False)
+    opt = tg.SGD(twin.parameters(), lr=0.7)
+    opt.zero_grad()
+    tg.squared_error([twin.forward(x) for x, _ in XOR], [t for _, t in XOR]).backward()
+    opt.step()
+    assert values(net) == values(twin)
+
+
+def test_other_losses_and_a_custom_one():
+    data = [({"x1": 0, "x2": 0}, -1), ({"x1": 0, "x2": 1}, 1), ({"x1": 1, "x2": 0}, 1), ({"x1": 1, "x2": 1}, 1)]
+    net = tg.MLP([2, 1], activation="linear", seed=0)
+    h = tg.train(net, data, loss="hinge", lr=0.1, until=1e-9, max_epochs=2000, verbose=False)
+    assert h.converged                                       # OR is separable
+    bits = [(x, {"o1": (t + 1) / 2}) for x, t in data]
+    net = tg.MLP([2, 1], seed=0)                            # sigmoid output: a probability
+    h = tg.train(net, bits, loss="binary_cross_entropy", lr=1.0, max_epochs=300, verbose=False)
+    assert h.final < h[0] / 5
+    net = tg.MLP([2, 1], activation="linear", seed=0)      # linear output: a logit
+    h = tg.train(net, bits, loss=lambda o, t: tg.binary_cross_entropy(o, t, from_logits=True),
+                 lr=1.0, max_epochs=300, verbose=False)
+    assert h.final < h[0] / 5 and h.loss == "<lambda>"
+    calls = []
+
+    def loss(outputs, targets):
+        calls.append(len(outputs))
+        return tg.mse(outputs, targets)
+
+    tg.train(tg.MLP([2, 1], seed=0), XOR, loss=loss, max_epochs=3, verbose=False)
+    assert calls == [4] * 4                                  # the whole batch, once per epoch (+ final)
+
+
+def test_unknown_loss_name_suggests():
+    with pytest.raises(ValueError, match="unknown loss 'squared_eror'. Did you mean 'squared_error'"):
+        tg.train(tg.MLP([2, 1]), XOR, loss="squared_eror")
+
+
+@pytest.mark.parametrize("data, error, words", [
+    ([({"x1": 0, "X2": 1}, {"o1": 1})], KeyError, r"data\[0\]: inputs: missing 'x2'; unknown 'X2'"),
+    ([({"x1": 0, "x2": 1}, {"out": 1})], KeyError, r"data\[0\] targets: outputs: missing 'o1'; unknown 'out'"),
+    ([({"x1": 0, "x2": "1"}, {"o1": 1})], TypeError, r"data\[0\]: the input 'x2'.*float\('1'\)"),
+    ([({"x1": 0, "x2": 1}, {"o1": 1}), ({"x1": 0, "x2": 1}, {"o1": "yes"})], TypeError,
+     r"data\[1\] targets: the output 'o1'"),
+    ([({"x1": 0, "x2": 1}, {"o1": 1}), ({"x1": 1},)], TypeError, r"data\[1\] must be a pair"),
+    ([([0, 1, 1], [1])], ValueError, r"data\[0\]: 3 inputs values for the network's 2 inputs"),
+    ([], ValueError, "data is empty"),
+    ("xor", TypeError, "list of"),
+])
+def test_bad_data_is_refused_before_training(data, error, words):
+    net = tg.MLP([2, 2, 1], seed=0)
+    before = values(net)
+    with pytest.raises(error, match=words):
+        tg.train(net, data, verbose=False)
+    assert values(net) == before
+
+
+def test_hinge_labels_checked_before_any_step():
+    net = tg.MLP([2, 1], seed=0)
+    before = values(net)
+    with pytest.raises(ValueError, match="-1 or"):
+        tg.train(net, XOR, loss="hinge", verbose=False)
+    assert values(net) == before
+
+
+def test_divergence_stops_with_a_clear_error():
+    net = tg.Network("lin")
+    net.input("x")
+    net.neuron("y", activation="linear", bias=None)
+    net.connect("x", "y", weight=1.0)
+    with pytest.raises(tg.DivergenceError, match="smaller lr"):
+        tg.train(net, [({"x": 10.0}, {"y": 1.0})], lr=5.0, max_epochs=10000, verbose=False)
+
+
+def test_nothing_to_train():
+    net = tg.Network("fixed")
+    net.input("x")
+    net.neuron("y", bias=None)
+    net.connect("x", "y", weight=1.0, trainable=False)
+    with pytest.raises(ValueError, match="no trainable parameters"):
+        tg.train(net, [({"x": 1.0}, {"y": 0.0})])
+
+
+# -- progress ----------------------------------------------------------------------
+
+class FakeTTY(io.StringIO):
+    def isatty(self):
+        return True
+
+
+class Clock:
+    """A fake time.monotonic that moves 1 s on every call."""
+
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        self.t += 1.0
+        return self.t
+
+
+def test_progress_only_on_a_terminal_for_long_runs(monkeypatch):
+    tty = FakeTTY()
+    monkeypatch.setattr(sys, "stderr", tty)
+    monkeypatch.setattr(training.time, "monotonic", Clock())
+    tg.train(tg.MLP([2, 1], seed=0), XOR, max_epochs=5)
+    shown = tty.getvalue()
+    assert "\repoch" in shown and "error" in shown and "stopped at max_epochs" in shown
+    tty2 = FakeTTY()
+    monkeypatch.setattr(sys, "stderr", tty2)
+    tg.train(tg.MLP([2, 1], seed=0), XOR, max_epochs=5, verbose=False)   # asked to be quiet
+    assert tty2.getvalue() == ""
+
+
+def test_quiet_when_not_a_terminal_or_short(monkeypatch, capsys):
+    monkeypatch.setattr(training.time, "monotonic", Clock())
+    tg.train(tg.MLP([2, 1], seed=0), XOR, max_epochs=5)     # capsys: not a terminal
+    assert capsys.readouterr().err == ""
+    tty = FakeTTY()
+    monkeypatch.setattr(sys, "stderr", tty)
+    monkeypatch.setattr(training.time, "monotonic", lambda: 0.0)   # a run that takes no time
+    tg.train(tg.MLP([2, 1], seed=0), XOR, max_epochs=5)
+    assert tty.getvalue() == ""
+
+
+def test_verbose_true_prints_even_off_a_terminal(capsys):
+    tg.train(tg.MLP([2, 1], seed=0), XOR, max_epochs=3, verbose=True)
+    err = capsys.readouterr().err
+    assert err.startswith("epoch 0/3") and "stopped at max_epochs" in err
+
+
+def test_tg_train_stays_the_function_after_importing_the_module():
+    code = ("import tinygraph as tg; tg.SGD; from tinygraph.training import History; "
+            "import tinygraph.training; assert callable(tg.train) and tg.train.__name__ == 'train', tg.train")
+    subprocess.run([sys.executable, "-c", code], check=True)
