@@ -35,19 +35,28 @@ __all__ = ["Step", "Contribution", "NetworkStep", "backprop_steps", "network_ste
 
 # -- numbers and names -------------------------------------------------------------
 
-def fmt(x: float) -> str:
-    """A number for a step line: 4 significant digits, no trailing zeros (0.1385, 0.5, 0.0004386);
-    integers plainly; very small or large ones as 1.234e-05."""
+def fmt(x: float, digits: int = 4) -> str:
+    """A number for a step line: ``digits`` significant digits without trailing zeros
+    (0.1385, 0.5, 0.0004386); integers plainly; very small or large ones as 1.234e-05."""
     if x == 0:
         return "0"
     if x == int(x) and abs(x) < 1e6:
         return str(int(x))
-    if not 1e-4 <= abs(x) < 1e4:
-        return f"{x:.4g}"
-    s = f"{x:.{max(0, 3 - math.floor(math.log10(abs(x))))}f}"
+    if not 1e-4 <= abs(x) < 10.0 ** digits:
+        return f"{x:.{digits}g}"
+    s = f"{x:.{max(0, digits - 1 - math.floor(math.log10(abs(x))))}f}"
     if "." in s:
         s = s.rstrip("0").rstrip(".")
     return s
+
+
+def _pair(a: float, b: float) -> Tuple[str, str]:
+    """a and b with just enough digits to tell them apart (11.99995 vs 12, not 12 vs 12)."""
+    for digits in range(4, 16):
+        fa, fb = fmt(a, digits), fmt(b, digits)
+        if fa != fb or a == b:
+            return fa, fb
+    return fa, fb
 
 
 def _operand(x: float) -> str:
@@ -239,7 +248,7 @@ class Step:
 
     def sent_lines(self) -> List[str]:
         """One line per parent: what this node added into that parent's gradient."""
-        return [f"{c.parent_name} += {c}" for c in self.sent]
+        return [f"adds to {_d(self.root_name)}/{_d(c.parent_name)}: {c}" for c in self.sent]
 
     def diagram(self, **kw: Any):
         """The computation graph with this node and the edges it sends gradient along
@@ -476,7 +485,7 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
                         n.net_input, net, [n] + list(n.incoming), [], extra=extra))
     if error is None:
         add(NetworkStep(1, "error", loss, "E = ½ Σ_k (O_k - t_k)²",
-                        " + ".join(f"½ ({fmt(n.value)} - {fmt(tmap[n.name])})²" for n in out_neurons),
+                        " + ".join("½ ({} - {})²".format(*_pair(n.value, tmap[n.name])) for n in out_neurons),
                         loss.value, net, out_neurons, []))
     else:
         add(NetworkStep(1, "error", loss, "E", "", loss.value, net, out_neurons, []))
@@ -493,7 +502,8 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
             kind = "output delta"
             if error is None:
                 t = tmap[n.name]
-                back_s, back_n = f"({O(n)} - t_{n.name})", f"({fmt(n.value)} - {_operand(t)})"
+                o_s, t_s = _pair(n.value, t)
+                back_s, back_n = f"({O(n)} - t_{n.name})", f"({o_s} - {'(' + t_s + ')' if t < 0 else t_s})"
             else:
                 back_s, back_n = f"dE/d{O(n)}", _operand(n.grad)
         else:
@@ -609,32 +619,16 @@ def write_html(path: Union[str, "os.PathLike[str]"], steps: Sequence[Union[Step,
     return len(text)
 
 
-def _worked_example():
-    """The 2-2-2 sigmoid network of the worked example (used if the demos do not provide it)."""
-    from .network import Network
-    net = Network("worked-example")
-    i1, i2 = net.input("i1"), net.input("i2")
-    h1, h2 = net.neuron("h1", bias=0.35), net.neuron("h2", bias=0.35)
-    o1, o2 = net.neuron("o1", bias=0.60), net.neuron("o2", bias=0.60)
-    for k, (s, d, w) in enumerate([(i1, h1, .15), (i2, h1, .20), (i1, h2, .25), (i2, h2, .30),
-                                   (h1, o1, .40), (h2, o1, .45), (h1, o2, .50), (h2, o2, .55)], 1):
-        net.connect(s, d, weight=w, name=f"w{k}")
-    return net, {"i1": 0.05, "i2": 0.10}, {"o1": 0.01, "o2": 0.99}
-
-
 def demo_networks() -> Dict[str, Callable[[], Tuple[Any, Any, Any]]]:
     """Networks ``tinygraph step NAME`` knows: name -> build() giving (net, inputs, targets).
 
-    Every demo module in :mod:`tinygraph.demos` with a ``build()`` counts; the
-    worked example is always there.
+    Every demo module in :mod:`tinygraph.demos` with a ``build()`` counts
+    (``worked-example``, the 2-2-2 network of the text, is the default).
     """
     import importlib
     import pkgutil
-    found: Dict[str, Callable[[], Tuple[Any, Any, Any]]] = {"worked-example": _worked_example}
-    try:
-        from . import demos
-    except ImportError:
-        return found
+    from . import demos
+    found: Dict[str, Callable[[], Tuple[Any, Any, Any]]] = {}
     for info in pkgutil.iter_modules(getattr(demos, "__path__", [])):
         if info.name.startswith("_"):
             continue
@@ -686,8 +680,11 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
     steps = network_steps(net, inputs, targets, lr=lr)
     if html is not None:
         size = write_html(html, steps)
-    _say(f"Backprop through {net.name} ({len(net.inputs)} inputs, {len(net.hidden)} hidden, "
-         f"{len(net.outputs)} outputs), one sample, squared error, learning rate η = {fmt(lr)}.")
+    def count(k: int, what: str) -> str:
+        return f"{k} {what}" + ("s" if k != 1 and what != "hidden" else "")
+
+    _say(f"Backprop through {net.name} ({count(len(net.inputs), 'input')}, {count(len(net.hidden), 'hidden')}, "
+         f"{count(len(net.outputs), 'output')}), one sample, squared error, learning rate η = {fmt(lr)}.")
     stage = 0
     for st in steps:
         if st.stage != stage:
