@@ -157,7 +157,7 @@ def test_unknown_loss_name_suggests():
     ([({"x1": 0, "x2": 1}, {"o1": 1}), ({"x1": 0, "x2": 1}, {"o1": "yes"})], TypeError,
      r"data\[1\] targets: the output 'o1'"),
     ([({"x1": 0, "x2": 1}, {"o1": 1}), ({"x1": 1},)], TypeError, r"data\[1\] must be a pair"),
-    ([([0, 1, 1], [1])], ValueError, r"data\[0\]: 3 inputs values for the network's 2 inputs"),
+    ([([0, 1, 1], [1])], ValueError, r"data\[0\]: 3 values for the network's 2 inputs"),
     ([], ValueError, "data is empty"),
     ("xor", TypeError, "list of"),
 ])

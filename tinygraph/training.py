@@ -168,7 +168,7 @@ def _named_values(given: Any, names: List[str], what: str, where: str) -> Dict[s
         pairs = [(k, given[k]) for k in names]
     elif isinstance(given, (list, tuple)):
         if len(given) != len(names):
-            raise ValueError(f"{where}: {len(given)} {what} values for the network's {len(names)} "
+            raise ValueError(f"{where}: {len(given)} values for the network's {len(names)} "
                              f"{what} ({', '.join(names)})")
         pairs = list(zip(names, given))
     elif len(names) == 1 and not isinstance(given, (str, bytes)) and isinstance(given, (int, float, Node)):
