@@ -301,4 +301,6 @@ def _type_words(types: Any) -> str:
              list: "a list", type(None): "null", dict: "an object"}
     if not isinstance(types, tuple):
         types = (types,)
+    if float in types:
+        types = tuple(t for t in types if t is not int)
     return " or ".join(words.get(t, t.__name__) for t in types)

@@ -1,0 +1,182 @@
+"""Saving and loading networks: exact round trips, clear errors for bad files, and no half-written files."""
+
+import json
+import math
+import os
+import random
+
+import pytest
+
+import tinygraph as tg
+import tinygraph.saving as saving
+
+
+def state(net):
+    """Everything a saved network must keep, with floats as exact hex."""
+    neurons = [(n.name, n.is_input, None if n.is_input else n.activation.name,
+                None if n.bias is None else (n.bias.value.hex(), n.bias.trainable))
+               for n in net.neurons.values()]
+    synapses = [(s.src.name, s.dst.name, s.name, s.value.hex(), s.trainable) for s in net.synapses]
+    params = [(type(p).__name__, p.name) for p in net.parameters(include_fixed=True)]
+    return net.name, neurons, synapses, params
+
+
+def random_net(seed):
+    rng = random.Random(seed)
+    net = tg.MLP([3, 4, 2], activation="tanh", output_activation="linear", seed=seed, name=f"net{seed}")
+    for p in net.parameters():
+        p.value = rng.uniform(-5, 5) * 10.0 ** rng.randint(-300, 300)
+    net.neuron("extra", activation="relu", bias=None)
+    net.connect("x1", "extra", weight=-0.0)
+    net.connect("h2", "extra", weight=math.pi, trainable=False, name="my synapse")
+    net["o1"].bias.trainable = False
+    return net
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_round_trip_is_bit_exact(tmp_path, seed):
+    net = random_net(seed)
+    path = tmp_path / "net.json"
+    net.save(path)
+    back = tg.Network.load(path)
+    assert state(back) == state(net)
+    assert math.copysign(1.0, back.synapse("x1", "extra").value) == -1.0     # -0.0 kept
+    x = [0.3, -0.2, 0.9]
+    a, b = net.forward(x), back.forward(x)
+    assert [v.value for v in a.values()] == [v.value for v in b.values()]
+    back.save(tmp_path / "again.json")
+    assert (tmp_path / "again.json").read_text() == path.read_text()
+
+
+def test_file_is_readable_json_with_format_and_version(tmp_path):
+    net = tg.MLP([2, 2, 1], seed=0)
+    path = tmp_path / "xor.json"
+    net.save(str(path))
+    doc = json.loads(path.read_text())
+    assert doc["format"] == "tinygraph-network" and doc["version"] == 1
+    assert [n["name"] for n in doc["neurons"]] == ["x1", "x2", "h1", "h2", "o1"]
+    assert doc["synapses"][0]["src"] == "x1" and doc["synapses"][0]["dst"] == "h1"
+    assert path.read_text().count("\n") == 9 + 5 + 6   # one line per neuron and per synapse
+
+
+def test_custom_activation_saved_by_name(tmp_path):
+    name = "softsign_for_saving_test"
+    try:
+        tg.get_activation(name)
+    except ValueError:
+        tg.register_activation(name, lambda x: x / (1 + abs(x)), lambda x: 1 / (1 + abs(x)) ** 2)
+    net = tg.Network("custom")
+    net.input("x")
+    net.neuron("y", activation=name, bias=0.25)
+    net.connect("x", "y", weight=1.5)
+    path = tmp_path / "c.json"
+    net.save(path)
+    back = tg.Network.load(path)
+    assert back["y"].activation is tg.get_activation(name)
+    assert back.forward({"x": 2.0})["y"].value == net.forward({"x": 2.0})["y"].value
+    # the same file, with an activation this session has never registered
+    path.write_text(path.read_text().replace(name, "never_registered_act"))
+    with pytest.raises(tg.NetworkFileError, match="'never_registered_act', which is not known.*register_activation"):
+        tg.Network.load(path)
+
+
+def test_unregistered_activation_object_is_refused_at_save(tmp_path):
+    from tinygraph.activations import Activation
+    net = tg.Network("odd")
+    net.input("x")
+    net.neuron("y", activation=Activation("private_act", lambda x: x, lambda x: 1.0), bias=0.0)
+    net.connect("x", "y", weight=1.0)
+    path = tmp_path / "odd.json"
+    with pytest.raises(tg.NetworkFileError, match="not registered"):
+        net.save(path)
+    assert not path.exists()
+
+
+def good_text():
+    return json.dumps(saving.network_to_dict(tg.MLP([2, 2, 1], seed=0)))
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", "the file is empty"),
+    (good_text()[:57], "truncated"),
+    (good_text()[:-1], "truncated"),
+    ('{"format": "tinygraph-network", "version": 1, ', "truncated"),
+    ("{'format': 'tinygraph-network'}", "not valid JSON"),
+    ("not json at all", "not valid JSON"),
+    ("[1, 2, 3]", "not a tinygraph network"),
+    ('{"name": "x", "neurons": []}', "not a tinygraph network"),
+    ('{"format": "tinygraph-network", "version": 2}', "format version 2, made by a newer tinygraph"),
+    ('{"format": "tinygraph-network", "version": "1"}', "version"),
+    (good_text().replace('"neurons"', '"neurones"'), "has no 'neurons' field"),
+    (good_text().replace('"weight": ', '"weight": "abc", "w": ', 1), "'weight' should be a number, got 'abc'"),
+    (good_text().replace('"dst": "h1"', '"dst": "h9"', 1), "refers to a neuron 'h9' that is not in the file"),
+    (good_text().replace('"name": "h2"', '"name": "h1"', 1), "already has a neuron named 'h1'"),
+    (good_text().replace('"kind": "input"', '"kind": "inptu"', 1), "'kind' should be"),
+    (good_text().replace('"activation": "sigmoid"', '"activation": 3', 1), "'activation' should be a string"),
+    (good_text().replace('"bias": 0.0', '"bias": true', 1), "'bias' should be"),
+])
+def test_bad_files_raise_network_file_error_naming_file_and_problem(tmp_path, text, words):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(tg.NetworkFileError) as e:
+        tg.Network.load(path)
+    assert str(path) in str(e.value)
+    assert words in str(e.value)
+
+
+def test_cycle_in_file_is_refused(tmp_path):
+    doc = saving.network_to_dict(tg.MLP([1, 1, 1], seed=0))
+    doc["synapses"].append({"src": "o1", "dst": "h1", "weight": 1.0, "name": "back", "trainable": True})
+    path = tmp_path / "cycle.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(tg.NetworkFileError, match="would close a cycle"):
+        tg.Network.load(path)
+
+
+def test_missing_file_folder_and_binary(tmp_path):
+    with pytest.raises(tg.NetworkFileError, match="nope.json: no such file"):
+        tg.Network.load(tmp_path / "nope.json")
+    with pytest.raises(tg.NetworkFileError, match="folder"):
+        tg.Network.load(tmp_path)
+    (tmp_path / "bin.json").write_bytes(bytes(range(256)))
+    with pytest.raises(tg.NetworkFileError, match="not a text file"):
+        tg.Network.load(tmp_path / "bin.json")
+
+
+def test_failed_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
+    path = tmp_path / "net.json"
+    tg.MLP([2, 2, 1], seed=0).save(path)
+    old = path.read_bytes()
+    calls = []
+    real = saving._dumps
+
+    def failing(x):
+        calls.append(x)
+        if len(calls) == 8:                       # part-way through the neurons
+            raise OSError(28, "No space left on device")
+        return real(x)
+
+    monkeypatch.setattr(saving, "_dumps", failing)
+    with pytest.raises(tg.NetworkFileError, match="No space left on device.*unchanged"):
+        tg.MLP([2, 2, 1], seed=99).save(path)
+    assert len(calls) == 8                        # it really failed mid-way
+    assert path.read_bytes() == old
+    assert os.listdir(tmp_path) == ["net.json"]   # no temporary file left behind
+    monkeypatch.undo()
+    assert state(tg.Network.load(path)) == state(tg.MLP([2, 2, 1], seed=0))
+
+
+def test_save_errors_are_clear(tmp_path):
+    net = tg.MLP([1, 1])
+    with pytest.raises(tg.NetworkFileError, match="does not exist"):
+        net.save(tmp_path / "no" / "such" / "dir.json")
+    with pytest.raises(tg.NetworkFileError, match="that is a folder"):
+        net.save(tmp_path)
+
+
+def test_overwrite_keeps_permissions(tmp_path):
+    path = tmp_path / "p.json"
+    tg.MLP([1, 1]).save(path)
+    os.chmod(path, 0o640)
+    tg.MLP([1, 1], seed=3).save(path)
+    assert os.stat(path).st_mode & 0o777 == 0o640
