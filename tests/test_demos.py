@@ -1,0 +1,277 @@
+"""Every demo runs in fast mode and prints the right numbers (tinygraph/demos/)."""
+
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tinygraph as tg
+from tinygraph import demos
+from tinygraph.demos import DEMOS, UnknownDemoError, get_demo, list_demos, run_demo
+from tinygraph.demos import (hopfield as hopfield_demo, moons, multiplier, three_bits, universal,
+                             worked_example, xor)
+from tinygraph.demos._common import out_dir
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def written(result):
+    """Every file the demo says it wrote exists and is not empty."""
+    files = result["files"]
+    for f in files:
+        assert Path(f).is_file() and Path(f).stat().st_size > 0, f
+    return {Path(f).name for f in files}
+
+
+# -- registry and command line -------------------------------------------------
+
+def test_list_names_every_demo_with_one_line():
+    text = list_demos()
+    for name in DEMOS:
+        assert sum(line.strip().startswith(name + " ") for line in text.splitlines()) == 1
+    assert len(DEMOS) == 7
+
+
+def test_unknown_demo_is_a_clear_error_listing_the_names(tmp_path):
+    with pytest.raises(UnknownDemoError) as e:
+        run_demo("multiplyer", out=tmp_path)
+    msg = str(e.value)
+    assert "'multiplyer'" in msg and "Did you mean 'multiplier'" in msg
+    for name in DEMOS:
+        assert name in msg
+    assert isinstance(e.value, tg.TinygraphError) and isinstance(e.value, KeyError)
+    assert list(tmp_path.iterdir()) == []          # nothing created for a bad name
+
+
+def test_cli_prints_unknown_demo_cleanly(capsys):
+    from tinygraph.cli import main
+    assert main(["demo", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "there is no demo called 'nope'" in err and "three-bits" in err
+    assert "Traceback" not in err
+
+
+def test_names_are_forgiving():
+    assert get_demo("Three_Bits") is three_bits
+    assert get_demo(" worked-example ") is worked_example
+
+
+def test_output_folder_that_is_a_file(tmp_path):
+    f = tmp_path / "taken"
+    f.write_text("keep me")
+    with pytest.raises(tg.TinygraphError, match="is a file"):
+        out_dir(f)
+    assert f.read_text() == "keep me"
+
+
+def test_out_dir_created_and_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert out_dir(None) == Path("tinygraph-out") and (tmp_path / "tinygraph-out").is_dir()
+    assert out_dir(tmp_path / "a" / "b").is_dir()
+
+
+def test_every_network_demo_has_build():
+    for name in ("multiplier", "three-bits", "xor", "worked-example", "moons", "universal"):
+        net, inputs, targets = get_demo(name).build()
+        assert isinstance(net, tg.Network)
+        outs = net.forward(inputs)
+        assert set(outs) == set(targets)
+
+
+def test_cli_subprocess_multiplier(tmp_path):
+    out = tmp_path / "pics"
+    r = subprocess.run([sys.executable, "-m", "tinygraph", "demo", "multiplier", "--out", str(out)],
+                       capture_output=True, text=True, cwd=str(tmp_path), timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "x·y" in r.stdout and "11.99995" in r.stdout
+    svg = (out / "multiplier.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") or "<svg" in svg[:500]
+    # every weight readable: the labels +-0.001 and +-mu are in the picture
+    assert "0.001" in svg and "2.598e+06" in svg
+
+
+def test_thin_scripts_call_the_package():
+    root = Path(__file__).resolve().parent.parent / "demos"
+    for name, (module, _) in DEMOS.items():
+        text = (root / f"{module}.py").read_text(encoding="utf-8")
+        assert f'"demo", "{name}"' in text
+
+
+# -- multiplier ------------------------------------------------------------------
+
+def test_multiplier(tmp_path, capsys):
+    r = multiplier.run(tmp_path, fast=True)
+    text = capsys.readouterr().out
+    # s''(b) is computed, and matches a central difference and the closed form -1/(6 sqrt 3)
+    assert r["s2"] == pytest.approx(-1 / (6 * math.sqrt(3)), rel=1e-12)
+    assert r["s2_numeric"] == pytest.approx(r["s2"], rel=1e-6)
+    assert r["mu"] == pytest.approx(1 / (4 * 1e-6 * r["s2"]))
+    for p in r["pairs"]:
+        assert p["output"] == pytest.approx(p["product"], abs=1e-4)
+        assert p["d_out_dx"] == pytest.approx(p["y"], abs=1e-4)       # d(xy)/dx = y
+        assert p["d_out_dy"] == pytest.approx(p["x"], abs=1e-4)
+    errs = r["errors"]
+    # the first four halvings: error falls by about 4 each time (the lambda^2 law)
+    for (l1, e1), (l2, e2) in zip(errs[:4], errs[1:5]):
+        assert l1 / l2 == 2
+        assert 3.5 < e1 / e2 < 4.5
+    # and from 1e-3 to 1e-4 by about 100, before cancellation
+    e = dict(errs)
+    assert 60 < e[1e-3] / e[1e-4] < 160
+    assert "λ" in text and "11.999950000" in text
+    assert written(r) == {"multiplier.svg"}
+
+
+def test_multiplier_network_follows_the_reference_table():
+    lam = 0.01
+    net = multiplier.build_network(lam)
+    mu = 1 / (4 * lam ** 2 * multiplier.second_derivative())
+    signs = {"h1": (+1, +1, +1), "h2": (-1, -1, +1), "h3": (+1, -1, -1), "h4": (-1, +1, -1)}
+    for h, (sx, sy, so) in signs.items():
+        assert net.synapse("x", h).value == sx * lam
+        assert net.synapse("y", h).value == sy * lam
+        assert net.synapse(h, "out").value == pytest.approx(so * mu, rel=1e-15)
+        assert net[h].activation.name == "sigmoid"
+        assert net[h].bias.value == math.log(2 + math.sqrt(3))
+    assert net["out"].activation.name == "linear" and net["out"].bias is None
+    # by hand with the formula
+    x, y = 0.7, -1.3
+    b = math.log(2 + math.sqrt(3))
+    hand = mu * (sigmoid(b + lam * (x + y)) + sigmoid(b - lam * (x + y))
+                 - sigmoid(b + lam * (x - y)) - sigmoid(b - lam * (x - y)))
+    assert net.forward({"x": x, "y": y})["out"].value == pytest.approx(hand, rel=1e-9)
+
+
+# -- three bits ------------------------------------------------------------------
+
+def test_three_bits(tmp_path, capsys):
+    r = three_bits.run(tmp_path, fast=True)
+    text = capsys.readouterr().out
+    assert r["exact"] and r["step"] == [0, 0, 0, 0, 0, 0, 0, 1]
+    errs = [r["errors"][b] for b in r["betas"]]
+    assert all(a > b for a, b in zip(errs, errs[1:]))           # better as beta grows
+    for beta in r["betas"]:
+        assert r["errors"][beta] == pytest.approx(sigmoid(-beta / 2), rel=1e-9)   # worst case s(-beta/2)
+        assert r["outputs"][beta][7] == pytest.approx(sigmoid(beta / 2))
+    assert "exact for all 8 inputs" in text
+    assert written(r) == {"three-bits.svg"}
+
+
+# -- xor -----------------------------------------------------------------------
+
+def test_xor_is_learned(tmp_path, capsys):
+    r = xor.run(tmp_path, fast=True)
+    text = capsys.readouterr().out
+    assert r["learned"]
+    assert r["E_after"] < xor.THRESHOLD <= r["history"][-2]
+    assert r["E_before"] > 0.1
+    assert [o > 0.5 for o in r["after"]] == [False, True, True, False]
+    assert r["history"][0] == pytest.approx(r["E_before"])
+    assert "XOR is learned" in text
+    names = written(r)
+    assert {"xor-before.svg", "xor-after.svg"} <= names
+    pytest.importorskip("matplotlib")
+    assert "xor-error.png" in names
+
+
+# -- worked example ------------------------------------------------------------
+
+def test_worked_example_equals_by_hand(tmp_path, capsys):
+    r = worked_example.run(tmp_path)
+    text = capsys.readouterr().out
+    # forward pass by hand
+    i1, i2 = 0.05, 0.10
+    h1 = sigmoid(0.15 * i1 + 0.20 * i2 + 0.35)
+    h2 = sigmoid(0.25 * i1 + 0.30 * i2 + 0.35)
+    o1 = sigmoid(0.40 * h1 + 0.45 * h2 + 0.60)
+    o2 = sigmoid(0.50 * h1 + 0.55 * h2 + 0.60)
+    E = 0.5 * (o1 - 0.01) ** 2 + 0.5 * (o2 - 0.99) ** 2
+    assert r["outputs"]["o1"] == pytest.approx(o1, abs=1e-15)
+    assert r["E"] == pytest.approx(E, abs=1e-15)
+    d1 = o1 * (1 - o1) * (o1 - 0.01)
+    d2 = o2 * (1 - o2) * (o2 - 0.99)
+    dh1 = h1 * (1 - h1) * (d1 * 0.40 + d2 * 0.50)
+    dh2 = h2 * (1 - h2) * (d1 * 0.45 + d2 * 0.55)
+    hand = {"w_h1_o1": d1 * h1, "w_h2_o1": d1 * h2, "w_h1_o2": d2 * h1, "w_h2_o2": d2 * h2,
+            "w_i1_h1": dh1 * i1, "w_i2_h1": dh1 * i2, "w_i1_h2": dh2 * i1, "w_i2_h2": dh2 * i2,
+            "θ_o1": d1, "θ_o2": d2, "θ_h1": dh1, "θ_h2": dh2}
+    assert set(r["grads"]) == set(hand)
+    for name, g in hand.items():
+        assert r["grads"][name] == pytest.approx(g, abs=1e-15), name
+        assert r["new"][name] == pytest.approx(r["old"][name] - 0.5 * g, abs=1e-15)
+    # Mazur's published numbers: E = 0.298371109, new w5..w8, w1..w4
+    assert r["E"] == pytest.approx(0.298371109, abs=1e-9)
+    mazur = {"w5": 0.35891648, "w6": 0.408666186, "w7": 0.511301270, "w8": 0.561370121,
+             "w1": 0.149780716, "w2": 0.19956143, "w3": 0.24975114, "w4": 0.29950229}
+    for name, label in r["mazur_names"].items():
+        assert r["new"][name] == pytest.approx(mazur[label], abs=1e-8)
+    assert r["E_after"] < r["E"]
+    assert r["max_difference"] < 1e-15
+    if r["delta_rule_difference"] is not None:
+        assert r["delta_rule_difference"] < 1e-12
+    assert "δ_k" in text or "δ_o1" in text
+    assert "O_k (1 − O_k) (O_k − t_k)" in text
+    assert {"worked-example.svg", "worked-example-after.svg"} <= written(r)
+
+
+# -- moons -----------------------------------------------------------------------
+
+def test_moons_data():
+    pts = moons.make_moons(50, seed=3)
+    assert len(pts) == 50 and {p[2] for p in pts} == {1.0, -1.0}
+    assert pts == moons.make_moons(50, seed=3)
+    upper = [p for p in pts if p[2] > 0]
+    lower = [p for p in pts if p[2] < 0]
+    assert sum(p[1] for p in upper) / len(upper) > sum(p[1] for p in lower) / len(lower) + 0.5
+
+
+def test_moons_learns_on_the_node_engine(tmp_path, capsys):
+    r = moons.run(tmp_path, fast=True, engine="nodes")
+    text = capsys.readouterr().out
+    assert r["engine"] == "nodes"
+    assert r["accuracy_before"] < 0.7
+    assert r["accuracy"] >= 0.9
+    assert r["test_accuracy"] >= 0.85
+    assert r["history"][-1][0] < r["history"][0][0] / 5
+    assert "Accuracy on the 40 training points" in text
+    if r["files"]:
+        assert written(r) == {"moons.png"}
+
+
+# -- universal ---------------------------------------------------------------------
+
+def test_universal_error_falls_with_width(tmp_path, capsys):
+    r = universal.run(tmp_path, fast=True)
+    errs = [e for _, e in r["errors"]]
+    assert all(a / b > 3 for a, b in zip(errs, errs[1:]))          # each doubling: about 4x smaller
+    for w, e in r["errors"]:
+        assert e <= (2 * math.pi / w) ** 2 / 8 + 1e-12              # the chord bound h^2/8
+    assert "universal.svg" in written(r)
+
+
+def test_universal_network_interpolates_at_the_knots():
+    net = universal.build_network(5, f=math.cos, a=0.0, b=2.0)
+    for i in range(6):
+        x = 2.0 * i / 5
+        assert net.forward({"x": x})["y"].value == pytest.approx(math.cos(x), abs=1e-12)
+
+
+# -- hopfield ---------------------------------------------------------------------
+
+def test_hopfield_demo_recalls_every_letter(tmp_path, capsys):
+    r = hopfield_demo.run(tmp_path, fast=True)
+    text = capsys.readouterr().out
+    assert r["fixed_points"]
+    assert r["recalled"] == len(r["letters"]) == 4
+    for res in r["results"]:
+        assert res["wrong_before"] == hopfield_demo.FLIPS
+        assert res["wrong_after"] == 0 and res["recalled"] == res["stored"]
+        e = res["energy"]
+        assert all(b <= a for a, b in zip(e, e[1:])) and e[-1] < e[0]
+    assert "Recalled 4 of 4 letters" in text
+    assert "██" in text
