@@ -1,7 +1,6 @@
 """Every demo runs in fast mode and prints the right numbers (tinygraph/demos/)."""
 
 import math
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import tinygraph as tg
-from tinygraph import demos
 from tinygraph.demos import DEMOS, UnknownDemoError, get_demo, list_demos, run_demo
 from tinygraph.demos import (hopfield as hopfield_demo, moons, multiplier, three_bits, universal,
                              worked_example, xor)
@@ -275,3 +273,27 @@ def test_hopfield_demo_recalls_every_letter(tmp_path, capsys):
         assert all(b <= a for a, b in zip(e, e[1:])) and e[-1] < e[0]
     assert "Recalled 4 of 4 letters" in text
     assert "██" in text
+
+
+# -- without the optional extras ------------------------------------------------------
+
+def test_without_matplotlib_the_demo_runs_and_says_how_to_get_plots(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)        # import matplotlib -> ImportError
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    r = xor.run(tmp_path, fast=True)
+    text = capsys.readouterr().out
+    assert r["learned"]
+    assert 'pip install "tinygraph[plots]"' in text
+    assert not (tmp_path / "xor-error.png").exists()
+    assert {"xor-before.svg", "xor-after.svg"} <= written(r)
+
+
+def test_without_graphviz_the_dot_text_is_kept(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("TINYGRAPH_DOT", str(tmp_path / "no-such-dot"))
+    r = three_bits.run(tmp_path, fast=True)
+    text = capsys.readouterr().out
+    assert r["exact"]
+    assert "could not draw three-bits.svg" in text
+    assert written(r) == {"three-bits.gv"}
+    assert (tmp_path / "three-bits.gv").read_text(encoding="utf-8").startswith("digraph")
+    assert not (tmp_path / "three-bits.svg").exists()

@@ -64,20 +64,14 @@ def save_diagram(make: Callable[[], Any], path: Path, files: List[Path]) -> Opti
     return path
 
 
-_PYPLOT_MISSING_SAID = False
-
-
 def pyplot():
-    """matplotlib.pyplot on the Agg backend (no window), or None with a hint when matplotlib is missing."""
-    global _PYPLOT_MISSING_SAID
+    """matplotlib.pyplot on the Agg backend (no window), or None after printing how to get it."""
     try:
         import matplotlib
         matplotlib.use("Agg", force=True)
         import matplotlib.pyplot as plt
     except ImportError:
-        if not _PYPLOT_MISSING_SAID:
-            print(f"  (plots need matplotlib, which is not installed: {PLOTS_HINT})")
-            _PYPLOT_MISSING_SAID = True
+        print(f"  (plots need matplotlib, which is not installed: {PLOTS_HINT})")
         return None
     return plt
 

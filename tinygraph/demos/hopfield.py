@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Union
 
 from ..hopfield import Hopfield
 from ._common import out_dir, pyplot, report_files, save_figure
@@ -61,7 +61,7 @@ def corrupt(state: List[int], k: int, rng: random.Random) -> List[int]:
     return s
 
 
-def run(out: Path = None, fast: bool = False) -> dict:
+def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     """Store the letters, corrupt each, recall asynchronously; print the grids side by side."""
     folder = out_dir(out)
     files: List[Path] = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple, Union
 
 from ..network import MLP, Network
 from ._common import out_dir, pyplot, report_files, save_figure
@@ -94,7 +94,7 @@ def _batch_available() -> bool:
     return False
 
 
-def run(out: Path = None, fast: bool = False, engine: str = "auto") -> dict:
+def run(out: Union[str, Path, None] = None, fast: bool = False, engine: str = "auto") -> dict:
     """Generate the moons, train, print accuracy; plot the decision boundary.
 
     ``engine``: "batch" (numpy), "nodes" (the scalar engine) or "auto" (batch when numpy is installed).

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Tuple, Union
 
 from ..network import Network
 from ..node import Node
-from ._common import out_dir, rel, report_files, save_diagram, table
+from ._common import out_dir, report_files, save_diagram, table
 
 B = math.log(2.0 + math.sqrt(3.0))        # where |s''| of the logistic sigmoid is largest
 LAM = 1e-3                                # the input scale used for the table and the picture
@@ -86,7 +86,7 @@ def max_error(lam: float, pairs=PAIRS) -> float:
     return max(abs(net.forward({"x": x, "y": y})["out"].value - x * y) for x, y in pairs)
 
 
-def run(out: Path = None, fast: bool = False) -> dict:
+def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     """Print the multiplier's table, error law and gradients; write multiplier.svg."""
     folder = out_dir(out)
     files: List[Path] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Tuple, Union
 
 from ..activations import activation_names, get_activation, register_activation
 from ..network import Network
@@ -50,12 +50,13 @@ def outputs(net: Network) -> List[float]:
     return [net.forward({"b1": a, "b2": b, "b3": c})["and3"].value for a, b, c in INPUTS]
 
 
-def run(out: Path = None, fast: bool = False) -> dict:
+def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     """Print the neuron's output for all 8 inputs as beta grows, and with a step; draw the neuron."""
     folder = out_dir(out)
     files: List[Path] = []
     betas = BETAS[:4] if fast else BETAS
-    print("One neuron multiplies three bits: s(beta (b1 + b2 + b3) - 2.5 beta) -> b1*b2*b3 as beta grows")
+    print("One neuron multiplies three bits: s(β(b1 + b2 + b3) − 2.5β) → b1·b2·b3 as β grows")
+    print("(three inputs with weight β into one sigmoid neuron with bias −2.5β)")
     print()
     by_beta = {}
     for beta in betas:
@@ -64,17 +65,17 @@ def run(out: Path = None, fast: bool = False) -> dict:
     rows = []
     for k, bits in enumerate(INPUTS):
         prod = bits[0] * bits[1] * bits[2]
-        rows.append(["".join(map(str, bits)), str(prod)] + [f"{by_beta[b][k]:.6f}" for b in betas]
+        rows.append([" ".join(map(str, bits)), str(prod)] + [f"{by_beta[b][k]:.6f}" for b in betas]
                     + [f"{step[k]:g}"])
-    header = ["b1b2b3", "product"] + [f"beta={b:g}" for b in betas] + ["step"]
+    header = ["b1 b2 b3", "b1·b2·b3"] + [f"β = {b:g}" for b in betas] + ["step"]
     print(table(rows, header))
     errors = {b: max(abs(o - a * b_ * c) for o, (a, b_, c) in zip(by_beta[b], INPUTS)) for b in betas}
-    print("max error: " + ", ".join(f"beta={b:g}: {e:.2e}" for b, e in errors.items()))
+    print("max error: " + ", ".join(f"β = {b:g}: {e:.2e}" for b, e in errors.items()))
     exact = all(o == a * b * c for o, (a, b, c) in zip(step, INPUTS))
-    print("With the 0/1 step (heaviside = (sign + 1)/2, 0 below zero) the neuron is "
+    print("With the 0/1 step as activation (\"heaviside\" = (sign + 1)/2: 0 below zero, 1 otherwise) it is "
           + ("exact for all 8 inputs." if exact else "NOT exact: something is wrong."))
-    print("The worst inputs are 110, 101, 011: their net input is only beta/2 below zero, "
-          "so the error there is s(-beta/2).")
+    print("The worst inputs are 110, 101, 011 (and 111): their net input is only β/2 from zero, "
+          "so the error there is s(−β/2).")
     print()
 
     net = build_network(10.0)
@@ -82,7 +83,7 @@ def run(out: Path = None, fast: bool = False) -> dict:
 
     def draw():
         from .. import draw_network
-        return draw_network(net, title="one neuron, beta = 10: b1 b2 b3 = 1 1 0")
+        return draw_network(net, title="one neuron multiplies three bits, β = 10: b1 b2 b3 = 1 1 0")
 
     save_diagram(draw, folder / "three-bits.svg", files)
     report_files(files, folder)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, Dict, List, Tuple, Union
 
 from ..network import Network
 from ._common import out_dir, pyplot, report_files, save_diagram, save_figure, table
@@ -59,7 +59,7 @@ def evaluate(net: Network, xs: List[float]) -> List[float]:
     return [net.forward({"x": x})["y"].value for x in xs]
 
 
-def run(out: Path = None, fast: bool = False) -> dict:
+def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     """Fit sin on [-pi, pi] with 1, 2, 4, ... hidden ramps; print the max error; plot the fits."""
     folder = out_dir(out)
     files: List[Path] = []

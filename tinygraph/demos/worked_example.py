@@ -11,7 +11,7 @@ formulas next to what ``backward()`` computed, and one update w <- w - eta dE/dw
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Tuple, Union
 
 from ..network import Network
 from ._common import out_dir, report_files, save_diagram, table
@@ -71,7 +71,7 @@ def _f(v: float) -> str:
     return f"{v:.9f}"
 
 
-def run(out: Path = None, fast: bool = False, lr: float = LR) -> dict:
+def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) -> dict:
     """Print the forward pass, every delta and gradient with its formula, and one update."""
     folder = out_dir(out)
     files: List[Path] = []

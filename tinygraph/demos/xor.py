@@ -9,7 +9,7 @@ cannot compute (it is not linearly separable) but two hidden neurons can.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Tuple, Union
 
 from ..network import MLP, Network
 from ._common import out_dir, pyplot, report_files, save_diagram, save_figure, table
@@ -43,7 +43,7 @@ def error(net: Network) -> float:
     return 0.5 * sum((o - t["o1"]) ** 2 for o, (_, t) in zip(outputs(net), DATA))
 
 
-def run(out: Path = None, fast: bool = False) -> dict:
+def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     """Train the 2-2-1 network on XOR until E < 0.01; print before/after; draw it and the error curve."""
     from .. import train
     folder = out_dir(out)
