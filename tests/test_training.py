@@ -1,7 +1,6 @@
 """SGD and the training loop: steps by hand, XOR learned, the stopping rule, bad data, divergence, progress."""
 
 import io
-import math
 import subprocess
 import sys
 

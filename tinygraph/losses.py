@@ -17,8 +17,7 @@ the same length, one per forward pass.
 from __future__ import annotations
 
 import difflib
-import math
-from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, List, Mapping, Sequence, Tuple, Union
 
 from .errors import NameNotFoundError
 from .node import Node, _check_value
