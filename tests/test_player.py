@@ -3,12 +3,14 @@
 Only the standard library: Chromium is started with --remote-debugging-port=0,
 the port is read from DevToolsActivePort, and a minimal websocket client
 (handshake + text frames) sends Runtime.evaluate / Input.dispatchKeyEvent.
-Skipped when /usr/bin/chromium is absent (CI installs it; see .ci/run).
+Those tests are marked ``browser`` and skipped when /usr/bin/chromium is absent
+(CI installs it; see .ci/run).  The page's checks that need no browser come first.
 """
 
 import base64
 import json
 import os
+import re
 import shutil
 import socket
 import struct
@@ -25,12 +27,56 @@ from tinygraph.backprop import network_steps, write_html
 from tinygraph.demos import worked_example
 
 CHROMIUM = os.environ.get("TINYGRAPH_CHROMIUM", "/usr/bin/chromium")
-pytestmark = [
+needs_browser = [
     pytest.mark.browser,
     pytest.mark.skipif(not os.path.exists(CHROMIUM),
                        reason=f"headless browser test: {CHROMIUM} not found (apt-get install chromium)"),
 ]
+
+
+def browser_test(f):
+    for mark in needs_browser:
+        f = mark(f)
+    return f
 TIMEOUT = 15.0
+
+
+def extract_steps_json(page):
+    m = re.search(r'<script type="application/json" id="steps">(.*?)</script>', page, re.S)
+    return json.loads(m.group(1))
+
+
+def test_player_refuses_svg_that_could_run_code():
+    from tinygraph.draw.player import player_html as page
+    from tinygraph.errors import RenderError
+    ok = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><g><text>hi</text></g></svg>'
+    for evil in ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+                 '<svg xmlns="http://www.w3.org/2000/svg"><g onload="alert(1)"/></svg>',
+                 '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                 '<a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+                 '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>',
+                 "<svg><unclosed></svg>"):
+        with pytest.raises(RenderError):
+            page([evil], [{"text": "x"}])
+    html = page([ok, ok, ok], [{"text": "a"}, {"text": "b"}, {"text": "c"}])
+    assert html.count('class="frame"') == 1               # identical frames stored once
+    assert [d["frame"] for d in extract_steps_json(html)] == [0, 0, 0]
+    with pytest.raises(ValueError):
+        page([ok], [])
+    with pytest.raises(ValueError, match="frame"):
+        page([ok], [{"text": "a", "frame": 3}])
+
+
+def test_frames_are_plain_svg_parts_each_stored_once():
+    from tinygraph.draw.player import player_html as page
+    a = ('<svg xmlns="http://www.w3.org/2000/svg" width="10pt" viewBox="0 0 10 10"><g id="graph0">'
+         '<g id="n1"><text font-family="Helvetica" text-anchor="start">a &amp; b</text></g>'
+         '<g id="n2"><text>two</text></g></g></svg>')
+    b = a.replace("two", "three")
+    html = page([a, b], [{"text": "1"}, {"text": "2"}])
+    assert html.count("a &amp; b") == 1                   # the shared part is stored once
+    assert html.count("<use ") == 4 and "three" in html and "two" in html
+    assert 'text-anchor="start"' not in html and ".tgf0{font-family:Helvetica}" in html
 
 
 class WebSocket:
@@ -243,6 +289,7 @@ def state(b):
     return b.js(STATE)
 
 
+@browser_test
 def test_player_steps_with_buttons_and_keys(browser, tmp_path):
     net, inputs, targets = worked_example.build()
     steps = network_steps(net, inputs, targets)
@@ -295,6 +342,7 @@ def test_player_steps_with_buttons_and_keys(browser, tmp_path):
     assert state(browser)["line"] == str(steps[delta]) and "δ_o1" in str(steps[delta])
 
 
+@browser_test
 def test_a_script_tag_for_a_name_shows_as_text_and_runs_nothing(browser, tmp_path):
     bad = "<script>alert(1)</script>"
     net = tg.Network("<img src=x onerror=alert(3)></script><script>alert(2)</script>")

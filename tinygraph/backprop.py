@@ -347,13 +347,14 @@ class NetworkStep:
     "weight gradient", "bias gradient", "update"); ``subject`` is the Neuron,
     Synapse, Bias or error Node it is about; ``number`` its result (for deltas
     and gradients: the gradient the backward walk computed); ``walk_index``
-    the index of the walk :class:`Step` that completed that number (None for
-    the forward pass and the update).  ``str(step)`` is
+    the index of the walk :class:`Step` that completed that number, ``walk_step``
+    that Step and ``walk_line`` its line (None / "" for the forward pass and the
+    update).  ``str(step)`` is
     ``formula = numbers = number``.
     """
 
     def __init__(self, stage: int, kind: str, subject: Any, formula: str, numbers: str, number: Optional[float],
-                 net: Any, highlight: Sequence[Any], known: Sequence[Any], walk_index: Optional[int] = None,
+                 net: Any, highlight: Sequence[Any], known: Sequence[Any], walk_step: Optional[Step] = None,
                  extra: str = "") -> None:
         self.index = 0
         self.total = 0
@@ -366,8 +367,21 @@ class NetworkStep:
         self.net = net
         self.highlight = list(highlight)
         self.known = list(known)
-        self.walk_index = walk_index
+        self.walk_step: Optional[Step] = walk_step
+        self.walk_total = 0
         self.extra = extra
+
+    @property
+    def walk_index(self) -> Optional[int]:
+        """Index of the backward-walk :class:`Step` that completed this number (None if none)."""
+        return None if self.walk_step is None else self.walk_step.index
+
+    @property
+    def walk_line(self) -> str:
+        """The walk's own chain-rule line for this number ("" for the forward pass and the update)."""
+        if self.walk_step is None:
+            return ""
+        return f"backward walk, step {self.walk_step.index} of {self.walk_total}: {self.walk_step}"
 
     @property
     def stage_name(self) -> str:
@@ -450,9 +464,8 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
         if not isinstance(loss, Node):
             raise TypeError(f"error(outputs, targets) must return a Node, got {type(loss).__name__}")
         tmap = {}
-    walk_at: Dict[Node, int] = {}
-    for st in backprop_steps(loss):          # the real walk: all numbers below come from it
-        walk_at[st.node] = st.index
+    walk_steps = list(backprop_steps(loss))  # the real walk: all numbers below come from it
+    walk_at: Dict[Node, Step] = {st.node: st for st in walk_steps}
 
     steps: List[NetworkStep] = []
     add = steps.append
@@ -560,7 +573,7 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
             if st.kind == "update":
                 st.subject.value = st.number
     for i, st in enumerate(steps, 1):
-        st.index, st.total = i, len(steps)
+        st.index, st.total, st.walk_total = i, len(steps), len(walk_steps)
     return steps
 
 
@@ -568,10 +581,7 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
 
 def _page_entry(step: Union[Step, NetworkStep]) -> Dict[str, str]:
     if isinstance(step, NetworkStep):
-        detail = ""
-        if step.walk_index is not None:
-            detail = f"(the backward walk completed this number at its step {step.walk_index})"
-        return {"text": str(step), "stage": f"{step.stage}. {step.stage_name}", "detail": detail}
+        return {"text": str(step), "stage": f"{step.stage}. {step.stage_name}", "detail": step.walk_line}
     return {"text": str(step), "stage": f"backward walk: {step.name}", "detail": "\n".join(step.sent_lines())}
 
 
@@ -691,6 +701,8 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
             stage = st.stage
             _say(f"\n{stage}. {STAGES[stage]}")
         _say(f"[{st.index}/{st.total}] {st}")
+        if st.walk_line:
+            _say(f"        ({st.walk_line})")
         if interactive and st.index < st.total:
             try:
                 answer = input("   (Enter: next, q: quit) ")

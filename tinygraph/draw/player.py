@@ -21,9 +21,10 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
-from typing import Dict, List, Mapping, Sequence
+from typing import Dict, List, Mapping, Optional, Sequence
 
 from ..errors import RenderError
+from .dot import HIGHLIGHT_FILL
 
 __all__ = ["player_html"]
 
@@ -67,30 +68,50 @@ def _parse_checked(svg: str) -> ET.Element:
     return root
 
 
-def _attrs(el: ET.Element, keep_id: bool = False) -> str:
+_SAFE_FONT = re.compile(r"[A-Za-z0-9 ,_-]{1,80}")
+
+
+def _attrs(el: ET.Element, keep_id: bool = False, fonts: Optional[Dict[str, str]] = None,
+           anchor: Optional[str] = None) -> str:
+    """The element's attributes as markup.  With ``fonts``, a (safe) font-family becomes a
+    class shared through the page's style sheet; text-anchor equal to the ``anchor`` it would
+    inherit anyway is dropped (both are repeated on every label Graphviz writes)."""
     out = []
+    classes = []
     for k, v in el.attrib.items():
         if k.startswith("{"):
             ns, name = k[1:].split("}", 1)
             k = f"xlink:{name}" if ns == XLINK_NS else name
         if k == "id" and not keep_id:
             continue
+        if k == "font-family" and fonts is not None and _SAFE_FONT.fullmatch(v):
+            classes.append(fonts.setdefault(v, f"tgf{len(fonts)}"))
+            continue
+        if k == "text-anchor" and v == anchor:
+            continue
+        if k == "class":
+            classes.insert(0, v)
+            continue
         out.append(f' {k}="{html.escape(v, quote=True)}"')
+    if classes:
+        out.insert(0, f' class="{html.escape(" ".join(classes), quote=True)}"')
     return "".join(out)
 
 
-def _markup(el: ET.Element, out: List[str]) -> None:
+def _markup(el: ET.Element, out: List[str], fonts: Optional[Dict[str, str]] = None,
+            anchor: Optional[str] = None) -> None:
     """Serialize ``el`` as SVG markup for an HTML page (text and attributes escaped)."""
     tag = el.tag.rsplit("}", 1)[-1]
-    out.append(f"<{tag}{_attrs(el, keep_id=True)}")
+    out.append(f"<{tag}{_attrs(el, True, fonts, anchor)}")
     if el.text is None and not len(el):
         out.append("/>")
         return
     out.append(">")
     if el.text:
         out.append(html.escape(el.text, quote=False))
+    inner = anchor if "text-anchor" not in el.attrib else None   # set here: keep the children's own
     for c in el:
-        _markup(c, out)
+        _markup(c, out, fonts, inner)
         if c.tail:
             out.append(html.escape(c.tail, quote=False))
     out.append(f"</{tag}>")
@@ -104,13 +125,15 @@ class _FrameStore:
     lists which parts it shows, in order.  It is still plain SVG markup, no script.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, highlight: str = HIGHLIGHT_FILL) -> None:
+        self.highlight = f'fill="{highlight.lower()}"'
         self.ids: Dict[str, str] = {}
         self.defs: List[str] = []
+        self.fonts: Dict[str, str] = {}
 
-    def _part(self, el: ET.Element) -> str:
+    def _part(self, el: ET.Element, anchor: Optional[str]) -> str:
         out: List[str] = []
-        _markup(el, out)
+        _markup(el, out, self.fonts, anchor)
         text = "".join(out)
         pid = self.ids.get(text)
         if pid is None:
@@ -120,18 +143,26 @@ class _FrameStore:
             body = re.sub(r"url\(#", f"url(#{pid}-", body)
             body = re.sub(r'(\s(?:xlink:)?href)="#', rf'\1="#{pid}-', body)
             self.defs.append(f'<g id="{pid}">{body}</g>')
+        if self.highlight in text.lower():          # the step's own node: the page scrolls it into view
+            return f'<use href="#{pid}" class="hl"/>'
         return f'<use href="#{pid}"/>'
 
     def add(self, svg: str) -> str:
         """The markup of one frame."""
         root = _parse_checked(svg)
         inner = []
+        # text-anchor="start" is the default; it may be dropped where nothing above sets another
+        top = None if "text-anchor" in root.attrib else "start"
         for child in root:
             if _local(child.tag) == "g" and len(child):
-                inner.append(f"<g{_attrs(child)}>" + "".join(self._part(c) for c in child) + "</g>")
+                anchor = None if "text-anchor" in child.attrib else top
+                inner.append(f"<g{_attrs(child)}>" + "".join(self._part(c, anchor) for c in child) + "</g>")
             else:
-                inner.append(self._part(child))
+                inner.append(self._part(child, top))
         return f"<svg{_attrs(root)}>" + "".join(inner) + "</svg>"
+
+    def css(self) -> str:
+        return "".join(f".{cls}{{font-family:{font}}}" for font, cls in self.fonts.items())
 
     def defs_markup(self) -> str:
         return ('<svg class="parts" width="0" height="0" aria-hidden="true" focusable="false">'
@@ -144,12 +175,16 @@ def _json_for_script(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+_WIDE_PT = 1600.0      # frames wider than this keep their size and scroll sideways
+
 _STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1em auto;max-width:60em;
 padding:0 1em;color:#222;background:#fff}
 h1{font-size:1.3em;margin:.2em 0 .6em}
 #frames{border:1px solid #ccc;border-radius:6px;padding:.5em;text-align:center;min-height:8em}
+.frame{overflow-x:auto}
 .frame svg{max-width:100%;height:auto}
+.frame.wide svg{max-width:none}
 svg.parts{position:absolute;width:0;height:0;overflow:hidden}
 #stage{margin:.8em 0 .2em;color:#555;font-size:.95em}
 #line{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.05em;margin:.2em 0;
@@ -185,6 +220,11 @@ _SCRIPT = """
     btn.first.disabled = btn.prev.disabled = (k === 0);
     btn.last.disabled = btn.next.disabled = (k === steps.length - 1);
     document.body.setAttribute("data-step", String(k + 1));
+    var box = frames[s.frame], hl = box && box.querySelector("use.hl");
+    if (hl && box.scrollWidth > box.clientWidth) {       /* a wide frame: bring the step's node into view */
+      var r = hl.getBoundingClientRect(), b = box.getBoundingClientRect();
+      box.scrollLeft += (r.left + r.width / 2) - (b.left + b.width / 2);
+    }
     try { history.replaceState(null, "", "#" + (k + 1)); } catch (e) { /* file: pages may refuse */ }
   }
   window.player = {
@@ -248,12 +288,15 @@ def player_html(frames: Sequence[str], steps: Sequence[Mapping[str, object]], ti
     parts = [
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
-        f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body data-step=\"1\">\n",
-        f"<h1>{html.escape(title)}</h1>\n", store.defs_markup(), "\n<div id=\"frames\">\n",
+        f"<title>{html.escape(title)}</title>\n<style>{_STYLE}{store.css()}\n</style>\n</head>\n",
+        f"<body data-step=\"1\">\n<h1>{html.escape(title)}</h1>\n", store.defs_markup(),
+        "\n<div id=\"frames\">\n",
     ]
     for k, svg in enumerate(stored):
         hidden = "" if k == first["frame"] else " hidden"
-        parts.append(f"<div class=\"frame\" data-frame=\"{k}\"{hidden}>{svg}</div>\n")
+        m = re.match(r'<svg[^>]*? width="([0-9.]+)(pt|px)?"', svg)
+        wide = " wide" if m and float(m.group(1)) > _WIDE_PT else ""   # scroll, do not shrink to dust
+        parts.append(f"<div class=\"frame{wide}\" data-frame=\"{k}\"{hidden}>{svg}</div>\n")
     parts += [
         "</div>\n",
         f"<p id=\"stage\">{html.escape(first['stage'])}</p>\n",
