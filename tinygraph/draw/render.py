@@ -30,7 +30,7 @@ HOW_TO_GET = ("Install either one: `pip install graphviz-pure` (a self-contained
               "packages needed), or the system Graphviz (`apt-get install graphviz`, "
               "`brew install graphviz`, `conda install graphviz`, or https://graphviz.org/download/). "
               "Saving to .gv or .dot needs no engine.")
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
