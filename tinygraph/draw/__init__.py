@@ -9,6 +9,6 @@ and shows itself in Jupyter.
 from .diagram import Diagram
 from .graph import draw_graph
 from .network import draw_network
-from .render import find_engine, render
+from .render import find_engine
 
-__all__ = ["Diagram", "draw_network", "draw_graph", "find_engine", "render"]
+__all__ = ["Diagram", "draw_network", "draw_graph", "find_engine"]
