@@ -423,3 +423,9 @@ def test_cli_interactive_stops_at_end_of_input(monkeypatch, capsys):
     assert main(["step", "-i"]) == 0
     out = capsys.readouterr().out
     assert "[1/34]" in out and "[2/34]" not in out
+
+
+def test_cli_step_bad_learning_rate_is_a_message_not_a_traceback(capsys):
+    assert main(["step", "--lr", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert "learning rate" in err and "Traceback" not in err

@@ -33,6 +33,12 @@ __all__ = ["Step", "Contribution", "NetworkStep", "backprop_steps", "network_ste
            "write_html", "player_html", "step_command", "demo_networks"]
 
 
+def _user(e: Exception) -> Exception:
+    """Mark an error as the user's to fix: the command line shows its message, not a traceback."""
+    e.user_facing = True  # type: ignore[attr-defined]
+    return e
+
+
 # -- numbers and names -------------------------------------------------------------
 
 def fmt(x: float, digits: int = 4) -> str:
@@ -93,15 +99,29 @@ class _Namer:
     def __call__(self, node: Node) -> str:
         name = self.names.get(node)
         if name is None:
-            name, prec = self._make(node)
-            if name in self.taken:           # the same name in another forward pass: o1[2]
-                self.taken[name] += 1
-                name = f"{name}[{self.taken[name]}]"
-                prec = 4
-            self.taken.setdefault(name, 1)
-            self.names[node] = name
-            self.prec[node] = prec
+            # name the unnamed nodes below first (their names make up this one's), without recursion
+            stack = [node]
+            while stack:
+                n = stack[-1]
+                todo = [] if n.name else [p for p in n.parents if p not in self.names]
+                if todo:
+                    stack.extend(todo)
+                else:
+                    stack.pop()
+                    if n not in self.names:
+                        self._name(n)
+            name = self.names[node]
         return name
+
+    def _name(self, node: Node) -> None:
+        name, prec = self._make(node)
+        if name in self.taken:               # the same name in another forward pass: o1[2]
+            self.taken[name] += 1
+            name = f"{name}[{self.taken[name]}]"
+            prec = 4
+        self.taken.setdefault(name, 1)
+        self.names[node] = name
+        self.prec[node] = prec
 
     def _wrap(self, node: Node, above: int, right: bool = False) -> str:
         name = self(node)
@@ -267,12 +287,12 @@ def _root_of(loss: object, what: str = "backprop_steps") -> Node:
         return loss._as_operand()            # a Neuron stands for its latest output
     from .network import Network
     if isinstance(loss, Network):
-        raise TypeError(f"{what}() needs the error (a Node), got the network {loss.name!r}; "
-                        "for a network use network_steps(net, inputs, targets)")
+        raise _user(TypeError(f"{what}() needs the error (a Node), got the network {loss.name!r}; "
+                        "for a network use network_steps(net, inputs, targets)"))
     hint = ""
     if isinstance(loss, Mapping):
         hint = " (a dict of outputs: make one error Node first, e.g. tg.squared_error(outputs, targets))"
-    raise TypeError(f"{what}() needs the error Node to walk back from, got {type(loss).__name__}{hint}")
+    raise _user(TypeError(f"{what}() needs the error Node to walk back from, got {type(loss).__name__}{hint}"))
 
 
 def backprop_steps(loss: Node, zero_grad: bool = True) -> Iterator[Step]:
@@ -417,10 +437,10 @@ def _targets_for(outputs: Dict[str, Node], targets: object) -> Dict[str, float]:
             raise NameNotFoundError(f"targets: {'; '.join(parts)}. The outputs are {', '.join(names)}")
         return {k: _check_value(targets[k], f"the target for {k!r}") for k in names}
     if isinstance(targets, (str, bytes)) or not isinstance(targets, Sequence):
-        raise TypeError(f"targets must be a dict {{output name: target}} or a list of numbers, "
-                        f"got {type(targets).__name__}")
+        raise _user(TypeError(f"targets must be a dict {{output name: target}} or a list of numbers, "
+                        f"got {type(targets).__name__}"))
     if len(targets) != len(names):
-        raise ValueError(f"got {len(targets)} targets for {len(names)} outputs ({', '.join(names)})")
+        raise _user(ValueError(f"got {len(targets)} targets for {len(names)} outputs ({', '.join(names)})"))
     return {k: _check_value(t, f"the target for {k!r}") for k, t in zip(names, targets)}
 
 
@@ -445,14 +465,17 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     """
     from .network import Network, Neuron
     if not isinstance(net, Network):
-        raise TypeError(f"network_steps() needs a tinygraph Network, got {type(net).__name__}; "
-                        "for a single error Node use backprop_steps(loss)")
-    lr = _check_value(lr, "the learning rate lr")
+        raise _user(TypeError(f"network_steps() needs a tinygraph Network, got {type(net).__name__}; "
+                        "for a single error Node use backprop_steps(loss)"))
+    try:
+        lr = _check_value(lr, "the learning rate lr")
+    except (TypeError, ValueError) as e:
+        raise _user(e) from None
     if lr <= 0:
-        raise ValueError(f"the learning rate lr must be positive, got {lr!r}")
+        raise _user(ValueError(f"the learning rate lr must be positive, got {lr!r}"))
     if error is None and targets is None:
-        raise TypeError("network_steps() needs targets (the wanted outputs) to measure the error, "
-                        "e.g. {'o1': 0.01, 'o2': 0.99}")
+        raise _user(TypeError("network_steps() needs targets (the wanted outputs) to measure the error, "
+                        "e.g. {'o1': 0.01, 'o2': 0.99}"))
     net.zero_grad()
     outputs = net.forward(inputs)
     if error is None:
@@ -462,7 +485,7 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     else:
         loss = error(outputs, targets)
         if not isinstance(loss, Node):
-            raise TypeError(f"error(outputs, targets) must return a Node, got {type(loss).__name__}")
+            raise _user(TypeError(f"error(outputs, targets) must return a Node, got {type(loss).__name__}"))
         tmap = {}
     walk_steps = list(backprop_steps(loss))  # the real walk: all numbers below come from it
     walk_at: Dict[Node, Step] = {st.node: st for st in walk_steps}
@@ -599,7 +622,7 @@ def player_html(steps: Sequence[Union[Step, NetworkStep]], title: Optional[str] 
     from .draw.player import player_html as page
     steps = list(steps)
     if not steps:
-        raise ValueError("no steps to show: pass the list from backprop_steps(loss) or network_steps(...)")
+        raise _user(ValueError("no steps to show: pass the list from backprop_steps(loss) or network_steps(...)"))
     if title is None:
         first = steps[0]
         title = (f"backprop through {first.net.name}, step by step" if isinstance(first, NetworkStep)
