@@ -212,6 +212,26 @@ def test_highlight_and_known(engine):
     assert "not computed yet" in texts(g["legend"])
 
 
+def test_highlighting_a_bias_marks_its_lines_only(engine):
+    net, _ = net_222_after_backward()
+    b = net["h1"].bias
+    g = groups(tg.draw_network(net, grads=True, highlight=[b]).svg())
+    h1 = g["n2"]
+    assert next(h1.iter(SVG + "ellipse")).get("fill").lower() != HIGHLIGHT_FILL.lower()
+    assert HIGHLIGHT_FILL.lower() in [p.get("fill", "").lower() for p in h1.iter(SVG + "polygon")]
+    assert f"θ {number(b.value)}" in texts(h1) and f"∂E/∂θ {number(b.grad)}" in texts(h1)
+    assert HIGHLIGHT_FILL.lower() not in [p.get("fill", "").lower() for p in g["n3"].iter(SVG + "polygon")]
+
+
+def test_huge_network_is_refused_unless_allowed(tmp_path, monkeypatch):
+    net = tg.MLP([60, 90, 2], seed=0)          # 5580 synapses
+    with pytest.raises(tg.GraphError, match="allow_large=True"):
+        tg.draw_network(net)
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "no-engine-here"))
+    src = tg.draw_network(net, allow_large=True).save(tmp_path / "net.gv").read_text(encoding="utf-8")
+    assert len(re.findall(r'-> n\d+ \[id="s\d+"', src)) == 5580
+
+
 def test_network_options_and_errors():
     net, _ = net_222_after_backward()
     assert "legend" not in tg.draw_network(net, legend=False).source

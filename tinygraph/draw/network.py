@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Collection, Dict, Iterable, List, Optional
 
+from ..errors import GraphError
 from ..network import Bias, Network, Neuron, Synapse
 from .diagram import Diagram
 from .dot import HIGHLIGHT, HIGHLIGHT_FILL, NEGATIVE, POSITIVE, ZERO, html, number
@@ -14,6 +15,8 @@ FONT = "Helvetica"
 INPUT_FILL = "#EEEEEE"
 HIDDEN_FILL = "#FFFFFF"
 OUTPUT_FILL = "#E6F0F8"
+#: measured: 1600 synapses lay out in 1-2 s; far more is slow and unreadable anyway
+MAX_SYNAPSES = 5000
 
 
 def _sign_colour(w: float) -> str:
@@ -49,7 +52,8 @@ def _columns(net: Network) -> List[List[Neuron]]:
 
 def draw_network(net: Network, *, values: bool = True, deltas: bool = False, grads: bool = False,
                  highlight: Iterable[Any] = (), known: Optional[Collection[Any]] = None,
-                 title: Optional[str] = None, legend: bool = True, rankdir: str = "LR") -> Diagram:
+                 title: Optional[str] = None, legend: bool = True, rankdir: str = "LR",
+                 allow_large: bool = False) -> Diagram:
     """Draw ``net``: neurons as circles in columns, every synapse an edge labelled with its weight.
 
     Neurons show their name, their value once known (``values``), their bias
@@ -58,12 +62,17 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     sign of the weight (blue +, vermillion -) and width its size.
     ``highlight``: Neurons, Synapses, Biases to emphasise (a step being shown).
     ``known``: if given, only these show their delta/grad; others show '?'.
+    Networks of more than MAX_SYNAPSES synapses are refused unless ``allow_large=True``.
     """
     if not isinstance(net, Network):
         hint = " (draw_graph draws the computation graph below a Node)" if hasattr(net, "parents") else ""
         raise TypeError(f"draw_network draws a tinygraph Network, got {type(net).__name__}{hint}")
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if len(net.synapses) > MAX_SYNAPSES and not allow_large:
+        raise GraphError(f"network {net.name!r} has {len(net.synapses)} synapses, more than {MAX_SYNAPSES}: "
+                         "too many edges to lay out quickly or read. Draw a smaller network, or pass "
+                         "allow_large=True and save the DOT text with .save('net.gv') (no layout needed).")
     hl = _collect(highlight, "highlight")
     kn = None if known is None else _collect(known, "known")
 
@@ -86,25 +95,35 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
              f'  edge [fontname="{FONT}", fontsize=10, arrowsize=0.6, decorate=true];']
 
     for n in order:
-        parts = [f"<B>{html(n.name)}</B>"]
+        head = [f"<B>{html(n.name)}</B>"]          # name, activation, value
         if n.is_input:
             fill = INPUT_FILL
         else:
             fill = OUTPUT_FILL if not n.outgoing else HIDDEN_FILL
             act = n.activation.name if n.activation is not None else "?"
-            parts.append(f'<FONT POINT-SIZE="9" COLOR="#555555">{html(act)}</FONT>')
+            head.append(f'<FONT POINT-SIZE="9" COLOR="#555555">{html(act)}</FONT>')
         if values and n.value is not None:
-            parts.append(f"= {html(number(n.value))}")
+            head.append(f"= {html(number(n.value))}")
+        bias_rows = []
         if n.bias is not None:
-            parts.append(f"θ {html(number(n.bias.value))}")
+            bias_rows.append(f"θ {html(number(n.bias.value))}")
             if grads:
                 g = number(n.bias.grad) if is_known(n.bias) else "?"
-                parts.append(f'<FONT COLOR="#555555">∂E/∂θ {html(g)}</FONT>')
+                bias_rows.append(f'<FONT COLOR="#555555">∂E/∂θ {html(g)}</FONT>')
+        tail = []
         if deltas and not n.is_input:
-            d = number(n.delta) if is_known(n) else "?"
-            parts.append(f"δ {html(d)}")
-        attrs = [f'id="{nid[id(n)]}"', f"label=<{'<BR/>'.join(parts)}>"]
-        if id(n) in hl or (n.bias is not None and id(n.bias) in hl):
+            tail.append(f"δ {html(number(n.delta) if is_known(n) else '?')}")
+        if n.bias is not None and id(n.bias) in hl and id(n) not in hl:
+            # only the bias is this step's: mark its lines, not the whole neuron
+            rows = [f"<TR><TD>{p}</TD></TR>" for p in head]
+            rows.append(f'<TR><TD BGCOLOR="{HIGHLIGHT_FILL}" BORDER="1" COLOR="{HIGHLIGHT}">'
+                        f'{"<BR/>".join(bias_rows)}</TD></TR>')
+            rows += [f"<TR><TD>{p}</TD></TR>" for p in tail]
+            label = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>'
+        else:
+            label = "<BR/>".join(head + bias_rows + tail)
+        attrs = [f'id="{nid[id(n)]}"', f"label=<{label}>"]
+        if id(n) in hl:
             attrs += [f'fillcolor="{HIGHLIGHT_FILL}"', f'color="{HIGHLIGHT}"', "penwidth=3.5"]
         else:
             attrs.append(f'fillcolor="{fill}"')
