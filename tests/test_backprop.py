@@ -7,6 +7,7 @@ import math
 import re
 
 import pytest
+from hypothesis import given, strategies as st
 
 import tinygraph as tg
 from tinygraph.backprop import Step, NetworkStep, backprop_steps, fmt, network_steps, player_html, write_html
@@ -63,6 +64,39 @@ def test_after_the_last_step_every_grad_equals_backward(make):
     assert walked == backward_grads(root)               # exactly: the same walk, the same floats
     for s in steps:
         assert s.grad == walked[s.node]                 # the step's grad was already final
+
+
+@given(st.lists(st.tuples(st.sampled_from(["+", "-", "*", "sig", "tanh", "c*", "+c"]),
+                          st.integers(0, 10 ** 6), st.integers(0, 10 ** 6)), min_size=1, max_size=25),
+       st.lists(st.floats(-2, 2), min_size=1, max_size=4))
+def test_random_graphs_walk_to_the_same_grads_as_backward(ops, values):
+    nodes = [tg.Node(v, name=f"x{i}") for i, v in enumerate(values)]
+    for op, i, j in ops:
+        a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        nodes.append({"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "sig": a.sigmoid,
+                      "tanh": a.tanh, "c*": lambda: a * 0.5, "+c": lambda: a + 1.5}[op]())
+    root = nodes[-1]
+    steps = list(backprop_steps(root))
+    walked = {n: n.grad for n in all_nodes(root)}
+    assert walked == backward_grads(root)
+    assert len({s.name for s in steps}) == len(steps)
+    for s in steps:
+        assert s.seed + sum(c.amount for c in s.received) == s.grad
+
+
+@pytest.mark.slow
+def test_a_deep_chain_steps_without_recursion():
+    x = tg.Node(0.5, name="x")
+    y = x
+    for _ in range(50_000):
+        y = (y * 0.99999).tanh()
+    n = 0
+    for n, s in enumerate(backprop_steps(y), 1):
+        pass
+    assert n == 100_001 and s.node is x
+    g = x.grad
+    y.backward()
+    assert x.grad == 2 * g                              # backward() on top adds the same again
 
 
 def test_each_step_is_the_sum_of_what_it_received_and_sends_grad_times_local():

@@ -633,7 +633,6 @@ def player_html(steps: Sequence[Union[Step, NetworkStep]], title: Optional[str] 
 def write_html(path: Union[str, "os.PathLike[str]"], steps: Sequence[Union[Step, NetworkStep]],
                title: Optional[str] = None) -> int:
     """Write :func:`player_html` to ``path`` (whole or not at all); returns its size in bytes."""
-    text = player_html(steps, title).encode("utf-8")
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -641,6 +640,7 @@ def write_html(path: Union[str, "os.PathLike[str]"], steps: Sequence[Union[Step,
     if os.path.isdir(path):
         raise IsADirectoryError(f"cannot write the page to {path!r}: it is a folder; give a file name "
                                 "such as steps.html")
+    text = player_html(steps, title).encode("utf-8")    # checked the place first: drawing takes a while
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
         with open(tmp, "wb") as f:
