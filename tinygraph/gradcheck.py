@@ -28,6 +28,8 @@ class GradcheckResult:
     errors: List[float] = field(default_factory=list)
     worst: int = -1
     tolerance: float = 0.0
+    names: List[str] = field(default_factory=list)   # each input's name ("" if it has none)
+    values: List[float] = field(default_factory=list)  # each input's value at the check
 
     @property
     def max_error(self) -> float:
@@ -44,7 +46,12 @@ class GradcheckResult:
         if not self.errors:
             return "gradcheck: no inputs"
         i = self.worst
-        return (f"gradcheck {'passed' if self.ok else 'FAILED'}: worst mismatch at input {i}: "
+        who = f"input {i}"
+        if i < len(self.names) and self.names[i]:
+            who += f" {self.names[i]!r}"
+        if i < len(self.values):
+            who += f" (value {self.values[i]!r})"
+        return (f"gradcheck {'passed' if self.ok else 'FAILED'}: worst mismatch at {who}: "
                 f"backward {self.analytic[i]!r} vs central difference {self.numeric[i]!r} "
                 f"(error {self.errors[i]:.3g}, tolerance {self.tolerance:.3g})")
 
@@ -88,7 +95,8 @@ def gradcheck(f: Callable[..., Node], inputs: Sequence[Node], h: float = 1e-6,
         diff = abs(a - n)
         errors.append(0.0 if diff <= atol else diff / max(1.0, abs(a), abs(n)))
     worst = max(range(len(errors)), key=errors.__getitem__) if errors else -1
-    result = GradcheckResult(analytic, numeric, errors, worst, rtol)
+    result = GradcheckResult(analytic, numeric, errors, worst, rtol,
+                             [x.name or "" for x in inputs], [x.value for x in inputs])
     if raise_on_error and not result.ok:
         raise GradcheckError(str(result))
     return result
