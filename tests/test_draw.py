@@ -305,6 +305,21 @@ def test_graph_highlight_edges_and_known(engine):
                                                                  ids["L"] + "_op")])
 
 
+def test_graph_marks_operand_order_of_minus_divide_power(engine):
+    x, w = tg.Node(2.0, name="x"), tg.Node(3.0, name="w")
+    z = (1.0 - x / w) ** w
+    g = groups(tg.draw_graph(z).svg())
+    ops = {texts(el)[0]: k for k, el in g.items() if k.endswith("_op")}
+    assert {"a ** b", "a - b", "a / b"} <= set(ops)
+    src = tg.draw_graph(z).source
+    # x / w: the edge from x is a, from w is b
+    names = {texts(el)[0]: k for k, el in g.items() if re.fullmatch(r"g\d+", k)}
+    div = ops["a / b"]
+    assert f'{names["x"]} -> {div} [label="a"' in src and f'{names["w"]} -> {div} [label="b"' in src
+    assert sum(1 for k, el in g.items() if k.startswith("edge") or el.get("class") == "edge"
+               if texts(el) in (["a"], ["b"])) == 6
+
+
 def test_graph_without_grads_and_neuron_root():
     net, loss = net_222_after_backward()
     assert "grad" not in tg.draw_graph(loss, grads=False).source

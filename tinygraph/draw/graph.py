@@ -20,7 +20,6 @@ DEFAULT_MAX_NODES = 1000
 LAYOUT_BUDGET = 8
 PARAM_FILL = "#E6F0F8"
 LEAF_FILL = "#EEEEEE"
-OP_SYMBOL = {"neg": "−x"}
 
 
 def _resolve(x: Any, what: str) -> Node:
@@ -86,11 +85,17 @@ def _skipped_ranks(root: Node) -> int:
     return sum(depth[id(p)] - depth[id(n)] - 2 for n in order for p in n.parents)
 
 
+#: binary ops whose operands' order matters: drawn as "a - b" with edges labelled a and b
+ORDERED = frozenset({"-", "/", "**"})
+
+
 def _op_label(n: Node) -> str:
-    op = OP_SYMBOL.get(n.op, n.op)
+    op = n.op
     c = n.const
     if c is not None:
         return f"{html(op)} {html(number(c))}"
+    if op in ORDERED and n._b is not None:
+        return f"a {html(op)} b"
     return html(op)
 
 
@@ -146,7 +151,7 @@ def draw_graph(root: Node, *, grads: bool = True, highlight: Iterable[Node] = ()
              f'  graph [rankdir=LR, ranksep=0.4, nodesep=0.25, fontname="{FONT}", fontsize=14, labelloc=t, '
              "pad=0.2" + (f", label=<<B>{html(title)}</B>>" if title else "") + "];",
              f'  node [fontname="{FONT}", fontsize=11];',
-             '  edge [arrowsize=0.6, color="#666666"];']
+             f'  edge [arrowsize=0.6, color="#666666", fontname="{FONT}"];']
     for n in nodes:
         i = gid[id(n)]
         cells = []
@@ -172,10 +177,14 @@ def draw_graph(root: Node, *, grads: bool = True, highlight: Iterable[Node] = ()
             lines.append(f"  {i}_op -> {i};")
     for n in nodes:
         i = gid[id(n)]
-        for p in n.parents:
-            attrs = ""
+        ps = n.parents
+        for k, p in enumerate(ps):
+            attrs = []
             if (id(n), id(p)) in hl_edges:
-                attrs = f' [color="{HIGHLIGHT}", penwidth=3.5, arrowsize=0.9]'
-            lines.append(f"  {gid[id(p)]} -> {i}_op{attrs};")
+                attrs += [f'color="{HIGHLIGHT}"', "penwidth=3.5", "arrowsize=0.9"]
+            if n.op in ORDERED and len(ps) == 2:
+                attrs += [f'label="{"ab"[k]}"', "fontsize=10", 'fontcolor="#555555"']
+            tail = f" [{', '.join(attrs)}]" if attrs else ""
+            lines.append(f"  {gid[id(p)]} -> {i}_op{tail};")
     lines.append("}")
     return Diagram("\n".join(lines) + "\n")

@@ -109,7 +109,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             bias_rows.append(f"θ {html(number(n.bias.value))}")
             if grads:
                 g = number(n.bias.grad) if is_known(n.bias) else "?"
-                bias_rows.append(f'<FONT COLOR="#555555">∂E/∂θ {html(g)}</FONT>')
+                bias_rows.append(f'<FONT POINT-SIZE="9" COLOR="#555555">∂E/∂θ {html(g)}</FONT>')
         tail = []
         if deltas and not n.is_input:
             tail.append(f"δ {html(number(n.delta) if is_known(n) else '?')}")
