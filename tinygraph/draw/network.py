@@ -23,11 +23,8 @@ def _sign_colour(w: float) -> str:
     return POSITIVE if w > 0 else NEGATIVE if w < 0 else ZERO
 
 
-def _ids(items: Optional[Iterable[Any]]) -> set:
-    return set() if items is None else {id(x) for x in items}
-
-
 def _collect(items: Iterable[Any], what: str) -> set:
+    """The ids of the Neurons/Synapses/Biases in ``items`` (a single one is fine too)."""
     if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
         items = (items,)
     out = set()
@@ -145,13 +142,13 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         if grads:
             g = number(s.grad) if is_known(s) else "?"
             text += f'<BR/><FONT POINT-SIZE="9">∂E/∂w {html(g)}</FONT>'
-        attrs = [f'id="s{i}"', f'color="{colour}"', f'fontcolor="{colour}"']
-        if id(s) in hl:
+        attrs = [f'id="s{i}"', f'fontcolor="{colour}"']
+        if id(s) in hl:        # cased in black: the sign colour stays visible in the middle
             attrs += [f'color="{HIGHLIGHT}:{colour}:{HIGHLIGHT}"', f"penwidth={width + 2.5:.2f}"]
             text = (f'<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="1" BGCOLOR="{HIGHLIGHT_FILL}">'
                     f"<TR><TD>{text}</TD></TR></TABLE>")
         else:
-            attrs.append(f"penwidth={width:.2f}")
+            attrs += [f'color="{colour}"', f"penwidth={width:.2f}"]
         attrs.append(f"label=<{text}>")
         lines.append(f"  {nid[id(s.src)]} -> {nid[id(s.dst)]} [{', '.join(attrs)}];")
 
