@@ -103,6 +103,7 @@ def test_multiplier_every_weight_readable(engine):
     net = multiplier()
     net.forward({"x": 1.5, "y": -2.0})
     d = tg.draw_network(net, title="four neurons multiply")
+    assert d.png().startswith(PNG_SIGNATURE)
     g = groups(d.svg())
     neurons = [k for k in g if re.fullmatch(r"n\d+", k)]
     assert len(neurons) == 7
