@@ -463,3 +463,18 @@ def test_cli_step_bad_learning_rate_is_a_message_not_a_traceback(capsys):
     assert main(["step", "--lr", "-1"]) == 2
     err = capsys.readouterr().err
     assert "learning rate" in err and "Traceback" not in err
+
+
+def test_page_with_the_bundled_graphviz_pure_engine(tmp_path, monkeypatch):
+    from tinygraph.draw import find_engine
+    from tinygraph.errors import RenderError
+    try:
+        find_engine("graphviz-pure")
+    except RenderError as e:
+        pytest.skip(f"graphviz-pure not installed: {e}")
+    monkeypatch.setenv("TINYGRAPH_DOT", "graphviz-pure")
+    net, inputs, targets = worked_example.build()
+    steps = network_steps(net, inputs, targets)
+    size = write_html(tmp_path / "pure.html", steps)
+    page = (tmp_path / "pure.html").read_text(encoding="utf-8")
+    assert size > 10_000 and page.count('class="frame') >= 2 and "<use " in page

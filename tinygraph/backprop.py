@@ -611,9 +611,11 @@ def _page_entry(step: Union[Step, NetworkStep]) -> Dict[str, str]:
 def _svgs(steps: Sequence[Union[Step, NetworkStep]], workers: int = 4) -> List[str]:
     """Each step's diagram as SVG, drawn a few at a time (each drawing is one Graphviz run)."""
     from concurrent.futures import ThreadPoolExecutor
+    from .draw import find_engine
     diagrams = [s.diagram() for s in steps]
+    engine = find_engine().path          # found once, here: the lookup is not thread-safe
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(diagrams)))) as pool:
-        return list(pool.map(lambda d: d.svg(), diagrams))
+        return list(pool.map(lambda d: d.svg(d.engine or engine), diagrams))
 
 
 def player_html(steps: Sequence[Union[Step, NetworkStep]], title: Optional[str] = None) -> str:
