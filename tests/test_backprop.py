@@ -478,3 +478,18 @@ def test_page_with_the_bundled_graphviz_pure_engine(tmp_path, monkeypatch):
     size = write_html(tmp_path / "pure.html", steps)
     page = (tmp_path / "pure.html").read_text(encoding="utf-8")
     assert size > 10_000 and page.count('class="frame') >= 2 and "<use " in page
+
+
+def test_network_steps_with_another_error_use_the_general_form():
+    net, inputs, targets = worked_example.build()
+    steps = network_steps(net, inputs, targets, error=tg.mse)
+    O, _, _, _ = by_hand()
+    by = {(s.kind, getattr(s.subject, "name", "")): s for s in steps}
+    for k in ("o1", "o2"):
+        s = by[("output delta", k)]
+        # mse = mean_k (O_k - t_k)^2 over 2 outputs, so dE/dO_k = (O_k - t_k)
+        assert s.number == pytest.approx(O[k] * (1 - O[k]) * (O[k] - T[k]), rel=1e-12)
+        assert f"dE/dO_{k}" in str(s)
+    one = tg.Network("one")
+    one.connect(one.input("x"), one.neuron("y"), weight=0.3)
+    assert network_steps(one, {"x": 1.0}, 0.5)[-1].kind == "update"      # one output: a number will do

@@ -288,7 +288,7 @@ def _root_of(loss: object, what: str = "backprop_steps") -> Node:
     from .network import Network
     if isinstance(loss, Network):
         raise _user(TypeError(f"{what}() needs the error (a Node), got the network {loss.name!r}; "
-                        "for a network use network_steps(net, inputs, targets)"))
+                              "for a network use network_steps(net, inputs, targets)"))
     hint = ""
     if isinstance(loss, Mapping):
         hint = " (a dict of outputs: make one error Node first, e.g. tg.squared_error(outputs, targets))"
@@ -436,9 +436,11 @@ def _targets_for(outputs: Dict[str, Node], targets: object) -> Dict[str, float]:
                     ([f"unknown {', '.join(map(repr, unknown))}"] if unknown else [])
             raise NameNotFoundError(f"targets: {'; '.join(parts)}. The outputs are {', '.join(names)}")
         return {k: _check_value(targets[k], f"the target for {k!r}") for k in names}
+    if isinstance(targets, (int, float)) and not isinstance(targets, bool) and len(names) == 1:
+        return {names[0]: _check_value(targets, f"the target for {names[0]!r}")}
     if isinstance(targets, (str, bytes)) or not isinstance(targets, Sequence):
         raise _user(TypeError(f"targets must be a dict {{output name: target}} or a list of numbers, "
-                        f"got {type(targets).__name__}"))
+                              f"got {type(targets).__name__}"))
     if len(targets) != len(names):
         raise _user(ValueError(f"got {len(targets)} targets for {len(names)} outputs ({', '.join(names)})"))
     return {k: _check_value(t, f"the target for {k!r}") for k, t in zip(names, targets)}
@@ -466,7 +468,7 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     from .network import Network, Neuron
     if not isinstance(net, Network):
         raise _user(TypeError(f"network_steps() needs a tinygraph Network, got {type(net).__name__}; "
-                        "for a single error Node use backprop_steps(loss)"))
+                              "for a single error Node use backprop_steps(loss)"))
     try:
         lr = _check_value(lr, "the learning rate lr")
     except (TypeError, ValueError) as e:
@@ -475,7 +477,7 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
         raise _user(ValueError(f"the learning rate lr must be positive, got {lr!r}"))
     if error is None and targets is None:
         raise _user(TypeError("network_steps() needs targets (the wanted outputs) to measure the error, "
-                        "e.g. {'o1': 0.01, 'o2': 0.99}"))
+                              "e.g. {'o1': 0.01, 'o2': 0.99}"))
     net.zero_grad()
     outputs = net.forward(inputs)
     if error is None:
