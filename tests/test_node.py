@@ -497,3 +497,15 @@ def test_neuron_in_arithmetic_uses_its_latest_output(use):
 
     s.grad = h.bias.grad = 0.0
     tg.gradcheck(f, [s, h.bias])
+
+
+def test_walk_and_backward_from_a_neuron_start_at_its_latest_output():
+    net, h, s = _net()
+    net.forward({"x": 0.8})
+    order = list(walk(h))
+    assert order[0] is h.output and not any(isinstance(n, tg.Neuron) for n in order)
+    hv = h.value
+    assert close(s.grad, hv * (1 - hv) * 0.8)
+    s.grad = 0.0
+    h.backward()
+    assert close(s.grad, hv * (1 - hv) * 0.8)
