@@ -24,7 +24,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from .activations import Activation, get_activation
 from .errors import GraphError, NameNotFoundError
-from .node import Node, _check_value
+from .node import Node, _check_value, _weighted_sum
 
 __all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
 
@@ -97,7 +97,7 @@ class Neuron(Node):
         self.network = network
         self.name = name
         self.op = ""
-        self._a = self._b = self._da = self._db = None
+        self._a = self._b = self._da = self._db = self._mark = None
         self.activation = activation
         self.bias: Optional[Bias] = None
         self.incoming: List[Synapse] = []
@@ -399,11 +399,7 @@ class Network:
                 raise GraphError(f"neuron {n.name!r} has no incoming synapse, so it computes nothing; "
                                  f"connect something into it with net.connect(src, {n.name!r}, weight=...)")
             # net input: w1 x1 + w2 x2 + ... + theta, the synapse first so its slope reads dnet/dw = x
-            acc = incoming[0] * incoming[0].src._out
-            for syn in incoming[1:]:
-                acc = acc + syn * syn.src._out
-            if n.bias is not None:
-                acc = acc + n.bias
+            acc = _weighted_sum(incoming, [syn.src._out for syn in incoming], n.bias)
             out = n.activation(acc)
             if out is acc:                      # linear: the net input is the output
                 acc.name = n.name
