@@ -428,7 +428,6 @@ def walk(root: Node) -> Iterator[Node]:
     and the others partial sums.
     """
     root = root._as_operand()                        # a Neuron: walk from its latest output
-    root = root._as_operand()                        # a Neuron: walk from its latest output
     # Pass 1: count, for each node, how many times it is used as a parent
     # below root (its consumers), and reset interior gradients.  The count is
     # kept in the node itself (n._uses, valid while n._mark is this walk's
