@@ -493,3 +493,13 @@ def test_network_steps_with_another_error_use_the_general_form():
     one = tg.Network("one")
     one.connect(one.input("x"), one.neuron("y"), weight=0.3)
     assert network_steps(one, {"x": 1.0}, 0.5)[-1].kind == "update"      # one output: a number will do
+
+
+def test_update_lines_show_a_small_change_instead_of_hiding_it():
+    net = tg.Network("steep")
+    net.connect(net.input("x"), net.neuron("y", bias=-25.0), weight=10.0)
+    upd = [s for s in network_steps(net, {"x": 1.0}, {"y": 0.0}) if s.kind == "update"]
+    w = upd[0]
+    assert w.subject.value == 10.0 and w.number < 10.0 and w.number > 9.9999
+    shown = str(w).rsplit(" = ", 1)[1]
+    assert shown != "10" and float(shown) == pytest.approx(w.number, abs=1e-6)

@@ -387,6 +387,7 @@ class NetworkStep:
         self.net = net
         self.highlight = list(highlight)
         self.known = list(known)
+        self.shown: Optional[str] = None     # the number as printed, when fmt() would hide a change
         self.walk_step: Optional[Step] = walk_step
         self.walk_total = 0
         self.extra = extra
@@ -412,7 +413,7 @@ class NetworkStep:
         if self.numbers:
             line += f" = {self.numbers}"
         if self.number is not None:
-            line += f" = {fmt(self.number)}"
+            line += f" = {self.shown or fmt(self.number)}"
         return line + self.extra
 
     def diagram(self, **kw: Any):
@@ -591,8 +592,10 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
         if not p.trainable:
             continue
         new = p.value - lr * p.grad
+        old_s, new_s = _pair(p.value, new)          # 10 -> 10.00002, not 10 -> 10
         add(NetworkStep(5, "update", p, f"{p.name} ← {p.name} - η·dE/d{p.name}",
-                        f"{fmt(p.value)} - {fmt(lr)}·{_operand(p.grad)}", new, net, [p], list(known)))
+                        f"{old_s} - {fmt(lr)}·{_operand(p.grad)}", new, net, [p], list(known)))
+        steps[-1].shown = new_s
     if apply:
         for st in steps:
             if st.kind == "update":
