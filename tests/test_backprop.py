@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import tinygraph as tg
-from tinygraph.backprop import Step, NetworkStep, backprop_steps, fmt, network_steps, player_html, write_html
+from tinygraph.backprop import Step, NetworkStep, backprop_steps, fmt, network_steps, html_page, write_html
 from tinygraph.cli import main
 from tinygraph.demos import worked_example
 
@@ -373,7 +373,7 @@ def test_page_escapes_user_names_and_stores_frames_once(tmp_path):
     net.connect(x, h, weight=0.5)
     net.connect(h, o, weight=-0.4)
     steps = network_steps(net, {"x": 1.0}, {"o&amp;": 0.3})
-    page = player_html(steps, title=net.name)
+    page = html_page(steps, title=net.name)
     assert bad not in page and "alert(2)</script>" not in page
     assert page.count("<script") == 2                     # the JSON block and the player's own script
     data = extract_steps_json(page)
@@ -389,7 +389,7 @@ def test_page_escapes_user_names_and_stores_frames_once(tmp_path):
 
 def test_page_is_self_contained(tmp_path):
     net, inputs, targets = worked_example.build()
-    page = player_html(network_steps(net, inputs, targets))
+    page = html_page(network_steps(net, inputs, targets))
     assert not re.search(r'\s(?:src|href)="(?:https?:)?//', page)      # nothing fetched from a network
     assert "@import" not in page and "url(http" not in page
     for key in ("ArrowRight", "ArrowLeft", "Home", "End", '"n"', '"p"'):
@@ -399,7 +399,7 @@ def test_page_is_self_contained(tmp_path):
 
 def test_wide_graph_frames_scroll_to_the_step_node():
     root, _ = tangled()
-    page = player_html(list(backprop_steps(root)))
+    page = html_page(list(backprop_steps(root)))
     frames = re.findall(r'<div class="frame[^"]*" data-frame="\d+"[^>]*>.*?</div>', page)
     assert len(frames) == len(list(backprop_steps(root)))
     assert all('class="hl"' in f for f in frames)          # each frame marks its highlighted node

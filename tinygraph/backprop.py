@@ -30,7 +30,7 @@ from .errors import GraphError, NameNotFoundError
 from .node import Node, _check_value, walk
 
 __all__ = ["Step", "Contribution", "NetworkStep", "backprop_steps", "network_steps",
-           "write_html", "player_html", "step_command", "demo_networks"]
+           "write_html", "html_page", "step_command", "demo_networks"]
 
 
 def _user(e: Exception) -> Exception:
@@ -623,7 +623,7 @@ def _svgs(steps: Sequence[Union[Step, NetworkStep]], workers: int = 4) -> List[s
         return list(pool.map(lambda d: d.svg(d.engine or engine), diagrams))
 
 
-def player_html(steps: Sequence[Union[Step, NetworkStep]], title: Optional[str] = None) -> str:
+def html_page(steps: Sequence[Union[Step, NetworkStep]], title: Optional[str] = None) -> str:
     """A self-contained HTML page stepping through ``steps`` (from backprop_steps or network_steps),
     each with its diagram, its line and "step i of N"; see :mod:`tinygraph.draw.player`."""
     from .draw.player import player_html as page
@@ -639,7 +639,7 @@ def player_html(steps: Sequence[Union[Step, NetworkStep]], title: Optional[str] 
 
 def write_html(path: Union[str, "os.PathLike[str]"], steps: Sequence[Union[Step, NetworkStep]],
                title: Optional[str] = None) -> int:
-    """Write :func:`player_html` to ``path`` (whole or not at all); returns its size in bytes."""
+    """Write :func:`html_page` to ``path`` (whole or not at all); returns its size in bytes."""
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -647,7 +647,7 @@ def write_html(path: Union[str, "os.PathLike[str]"], steps: Sequence[Union[Step,
     if os.path.isdir(path):
         raise IsADirectoryError(f"cannot write the page to {path!r}: it is a folder; give a file name "
                                 "such as steps.html")
-    text = player_html(steps, title).encode("utf-8")    # checked the place first: drawing takes a while
+    text = html_page(steps, title).encode("utf-8")    # checked the place first: drawing takes a while
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
         with open(tmp, "wb") as f:
