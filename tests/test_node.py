@@ -509,3 +509,22 @@ def test_walk_and_backward_from_a_neuron_start_at_its_latest_output():
     s.grad = 0.0
     h.backward()
     assert close(s.grad, hv * (1 - hv) * 0.8)
+
+
+def test_a_node_yielded_by_walk_already_holds_its_final_gradient():
+    # what the step-through relies on: stopping early leaves the yielded nodes final
+    def build():
+        x, y = tg.Node(0.4, name="x"), tg.Node(-0.9, name="y")
+        a = x * y
+        return (a.tanh() * x + a.exp() / (y * y)).sigmoid()
+
+    full = build()
+    full.backward()
+    expected = [n.grad for n in walk(full)]          # a second walk: interior grads are recomputed
+    # (leaves accumulate: after two backward passes theirs are doubled)
+    partial = build()
+    stop = len(expected) // 2 + 1
+    for k, n in enumerate(walk(partial)):
+        assert (2 * n.grad if n.is_leaf else n.grad) == expected[k]
+        if k == stop:
+            break                                    # leave the walk early
