@@ -1,0 +1,599 @@
+"""Batch mode: a built Network compiled to numpy arrays, to train at speed.
+
+The node engine builds one Node per operation so that every value and
+gradient can be looked at; that is the point of tinygraph, and it costs about
+65,000 nodes per step for a small MLP on 100 points.  Once the learner has
+looked, ``compile_network(net)`` turns the *same* Network into numpy arrays
+that run the forward pass over a whole batch at once and compute the gradient
+of an error with respect to every weight and bias -- the same numbers the node
+engine gives (to about 1e-12), written back into the same Synapse and Bias
+nodes, so nothing has to be rewritten::
+
+    bn = tg.compile_network(net)
+    history = bn.train(X, Y, loss="squared_error", lr=0.5, epochs=1000, until=1e-3)
+    # net's weights are now the trained ones; tg.draw_network(net) shows them
+
+How it works: neurons are grouped by depth (``net.layers()``).  The net input
+of the neurons at depth L is ``sum over earlier depths S of H_S @ W[S, L] + b_L``
+where ``W[S, L]`` holds the weights of the synapses from depth S to depth L
+(zeros, kept at zero, where there is no synapse).  A layered network such as
+an MLP has one matrix product per layer; a network with skip connections adds
+one product per (S, L) pair that has synapses.  Backpropagation is the same
+chain rule as the node engine, one matrix at a time::
+
+    dZ_L = dH_L * f'(Z_L)      dW[S, L] = H_S^T dZ_L      db_L = sum over the batch of dZ_L
+    dH_S += dZ_L W[S, L]^T
+
+numpy is an optional extra: ``pip install "tinygraph[fast]"``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from .errors import DomainError, GraphError, NodeOverflowError
+from .network import Network
+
+__all__ = ["compile_network", "BatchNetwork", "LOSSES"]
+
+LOSSES = ("squared_error", "mse", "hinge", "binary_cross_entropy")
+_ALIASES = {"bce": "binary_cross_entropy", "sse": "squared_error"}
+_EPS = 1e-12          # the node engine's clamp for ln in binary_cross_entropy (tinygraph.losses)
+
+
+def _numpy():
+    try:
+        import numpy
+    except ImportError:
+        raise ImportError('batch mode needs numpy, an optional extra: pip install "tinygraph[fast]" '
+                          '(or pip install numpy)') from None
+    return numpy
+
+
+# -- activations over arrays ---------------------------------------------------------
+
+def _sigmoid(np, z):
+    # The engine's formula (tinygraph.node.Node.sigmoid): 1/(1+e^-z) for z >= 0, e^z/(1+e^z) below.
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+class _Act:
+    """One activation applied to some columns of a depth's net inputs: f(Z) and f'(Z) from Z and H."""
+
+    def __init__(self, np, act, cols, names: List[str]) -> None:
+        self.cols = cols                       # None: every column of the depth
+        self.name = act.name
+        self.linear = act.builtin and act.name == "linear"
+        if act.builtin and act.name in ("sigmoid", "relu", "tanh", "sign", "linear"):
+            self.custom = None
+        else:
+            self.custom = act
+            self.names = names
+
+    def f(self, np, z):
+        name = self.name
+        if self.custom is not None:
+            return self._custom(np, z, self.custom.f, "value")
+        if name == "relu":
+            return np.where(z > 0.0, z, 0.0)
+        if name == "sigmoid":
+            return _sigmoid(np, z)
+        if name == "tanh":
+            return np.tanh(z)
+        if name == "sign":
+            return np.where(z < 0.0, -1.0, 1.0)
+        return z                                                        # linear
+
+    def df(self, np, z, h):
+        """f'(z), given h = f(z) (the engine's slopes: s(1-s), 1-t^2, 1 or 0 for relu, 0 for sign)."""
+        name = self.name
+        if self.custom is not None:
+            return self._custom(np, z, self.custom.df, "slope")
+        if name == "relu":
+            return (z > 0.0).astype(float)
+        if name == "sigmoid":
+            return h * (1.0 - h)
+        if name == "tanh":
+            return 1.0 - h * h
+        if name == "sign":
+            return np.zeros_like(z)
+        return np.ones_like(z)                                          # linear
+
+    def _custom(self, np, z, fn, what):
+        """A registered activation's f or df, one number at a time, checked like the engine does."""
+        act = self.custom
+        out = np.empty_like(z)
+        flat_in, flat_out = z.reshape(-1), out.reshape(-1)
+        for i, v in enumerate(flat_in.tolist()):
+            try:
+                y = float(fn(v))
+            except (OverflowError, ValueError, ZeroDivisionError, TypeError) as e:
+                raise DomainError(f"activation {act.name!r} failed at net input {v!r} "
+                                  f"(neuron {self._neuron(i, z)!r}): {e}") from None
+            if not -np.inf < y < np.inf:
+                raise NodeOverflowError(f"activation {act.name!r} gave a non-finite {what} {y!r} at net input "
+                                        f"{v!r} (neuron {self._neuron(i, z)!r})")
+            flat_out[i] = y
+        return out
+
+    def _neuron(self, i: int, z) -> str:
+        return self.names[i % z.shape[1]]
+
+
+# -- the compiled network ------------------------------------------------------------
+
+class _Depth:
+    """The neurons at one depth: their biases, activations and incoming weight blocks."""
+
+    def __init__(self) -> None:
+        self.neurons: list = []
+        self.sources: List[Tuple[int, Any, Any, Any]] = []   # (source depth, W, mask, trainable mask)
+        self.b = None
+        self.bias_mask = None        # 1 where the neuron has a bias (None: all have one)
+        self.bias_trainable = None   # 1 where the bias is trainable (None: all are)
+        self.acts: List[_Act] = []
+        self.is_output = False
+
+
+class BatchNetwork:
+    """A Network compiled to numpy: forward and gradients over a whole batch, and training.
+
+    Holds its own copy of the weights in arrays (``pull()`` reads them from the
+    Network, ``push()`` writes them back).  ``forward``, ``loss_and_grads`` and
+    ``train`` work with the Network's current weights and leave the trained ones
+    in it; ``step`` is the bare fast step on the arrays (the next call that talks
+    to the Network writes its result back first).
+
+    Rows of ``X`` are samples, its columns the inputs in ``net.inputs`` order;
+    rows of ``Y`` are samples, its columns the outputs in ``net.outputs`` order
+    (a 1-D ``Y`` is fine for one output).
+    """
+
+    def __init__(self, net: Network) -> None:
+        if not isinstance(net, Network):
+            raise TypeError(f"compile_network() needs a tinygraph Network (tg.Network or tg.MLP), "
+                            f"got {type(net).__name__}")
+        np = _numpy()
+        self.net = net
+        self.inputs = net.inputs
+        self.outputs = net.outputs
+        if not self.outputs:
+            raise GraphError(f"network {net.name!r} has no output neuron yet: add one with net.neuron(...) "
+                             "and connect into it")
+        for n in net.order():
+            if not n.is_input and not n.incoming:
+                raise GraphError(f"neuron {n.name!r} has no incoming synapse, so it computes nothing; "
+                                 f"connect something into it with net.connect(src, {n.name!r}, weight=...)")
+        #: every Synapse and Bias, trainable or not, in build order: the order of the gradient vector
+        self.params = net.parameters(include_fixed=True)
+
+        layers = net.layers()
+        where: Dict[Any, Tuple[int, int]] = {}            # neuron -> (depth, column)
+        for d, layer in enumerate(layers):
+            for c, n in enumerate(layer):
+                where[n] = (d, c)
+        self.depths: List[_Depth] = []
+        for d, layer in enumerate(layers):
+            dep = _Depth()
+            dep.neurons = layer
+            self.depths.append(dep)
+            if d == 0:
+                continue
+            size = len(layer)
+            srcs = sorted({where[s.src][0] for n in layer for s in n.incoming})
+            for sd in srcs:
+                shape = (len(layers[sd]), size)
+                W = np.zeros(shape)
+                mask = np.zeros(shape)
+                trainable = np.ones(shape)
+                for c, n in enumerate(layer):
+                    for s in n.incoming:
+                        if where[s.src][0] == sd:
+                            r = where[s.src][1]
+                            mask[r, c] = 1.0
+                            trainable[r, c] = 1.0 if s.trainable else 0.0
+                dep.sources.append((sd, W, None if mask.all() else mask,
+                                    None if trainable.all() else trainable))
+            dep.b = np.zeros(size)
+            has = np.array([1.0 if n.bias is not None else 0.0 for n in layer])
+            train = np.array([1.0 if (n.bias is not None and n.bias.trainable) else 0.0 for n in layer])
+            dep.bias_mask = None if has.all() else has
+            dep.bias_trainable = None if train.all() else train
+            groups: Dict[Any, List[int]] = {}
+            for c, n in enumerate(layer):
+                groups.setdefault(n.activation, []).append(c)
+            names = [n.name for n in layer]
+            if len(groups) == 1:
+                (act, _), = groups.items()
+                dep.acts = [_Act(np, act, None, names)]
+            else:
+                dep.acts = [_Act(np, act, np.array(cols), [names[c] for c in cols])
+                            for act, cols in groups.items()]
+        self._out_where = [where[n] for n in self.outputs]
+        last = len(layers) - 1
+        #: True when the outputs are exactly the last depth, in order (no gathering needed)
+        self._outputs_last = [w for w in self._out_where] == [(last, c) for c in range(len(layers[last]))]
+        for d, _ in self._out_where:
+            self.depths[d].is_output = True
+        self.layered = all(len(dep.sources) == 1 and dep.sources[0][0] == d - 1
+                           for d, dep in enumerate(self.depths) if d)
+
+        # where each parameter lives in the arrays: ("w", depth, source index, row, col) or ("b", depth, col)
+        self._slots: List[Tuple] = []
+        for p in self.params:
+            if hasattr(p, "src"):                                 # a Synapse
+                sd, r = where[p.src]
+                dd, c = where[p.dst]
+                k = [s[0] for s in self.depths[dd].sources].index(sd)
+                self._slots.append(("w", dd, k, r, c))
+            else:                                                 # a Bias
+                dd, c = where[p.neuron]
+                self._slots.append(("b", dd, c))
+        self._pending = False
+        self._cache: Dict[str, Any] = {}
+        self.pull()
+
+    # -- weights between the arrays and the Network --------------------------------------
+
+    def pull(self) -> None:
+        """Read every weight and bias from the Network into the arrays (discarding unpushed steps)."""
+        for p, slot in zip(self.params, self._slots):
+            if slot[0] == "w":
+                self.depths[slot[1]].sources[slot[2]][1][slot[3], slot[4]] = p.value
+            else:
+                self.depths[slot[1]].b[slot[2]] = p.value
+        self._pending = False
+
+    def push(self) -> None:
+        """Write the arrays' weights and biases into the Network's Synapse and Bias nodes."""
+        for p, v in zip(self.params, self._values()):
+            p.value = v
+        self._pending = False
+
+    def _values(self) -> List[float]:
+        out = []
+        for slot in self._slots:
+            if slot[0] == "w":
+                out.append(float(self.depths[slot[1]].sources[slot[2]][1][slot[3], slot[4]]))
+            else:
+                out.append(float(self.depths[slot[1]].b[slot[2]]))
+        return out
+
+    def _sync(self) -> None:
+        """Before talking to the Network: write unpushed steps into it, else read its weights."""
+        if self._pending:
+            self.push()
+        else:
+            self.pull()
+
+    # -- data --------------------------------------------------------------------------
+
+    def _x(self, X) -> Any:
+        np = _numpy()
+        k = len(self.inputs)
+        try:
+            A = np.asarray(X, dtype=float)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"X must be numbers, one row per sample and one column per input "
+                            f"({', '.join(n.name for n in self.inputs)}): {e}") from None
+        if A.ndim == 1 and k == 1:
+            A = A.reshape(-1, 1)
+        if A.ndim != 2 or A.shape[1] != k:
+            raise ValueError(f"X must have shape (samples, {k}): one column per input of {self.net.name!r} "
+                             f"({', '.join(n.name for n in self.inputs)}), in that order; got shape {A.shape}")
+        if not np.isfinite(A).all():
+            raise ValueError("X holds a nan or an infinity; every input must be a finite number")
+        return A
+
+    def _y(self, Y, n: int) -> Any:
+        np = _numpy()
+        k = len(self.outputs)
+        try:
+            T = np.asarray(Y, dtype=float)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"Y must be numbers, one row per sample and one column per output "
+                            f"({', '.join(o.name for o in self.outputs)}): {e}") from None
+        if T.ndim == 1 and k == 1:
+            T = T.reshape(-1, 1)
+        if T.ndim != 2 or T.shape != (n, k):
+            raise ValueError(f"Y must have shape ({n}, {k}): one row per sample of X and one column per output "
+                             f"({', '.join(o.name for o in self.outputs)}); got shape {T.shape}")
+        if not np.isfinite(T).all():
+            raise ValueError("Y holds a nan or an infinity; every target must be a finite number")
+        return T
+
+    # -- forward and backward over the batch ------------------------------------------------
+
+    def _forward(self, X) -> Tuple[List[Any], List[Any], Any]:
+        """Net inputs Z and outputs H of every depth, and the outputs O (samples x outputs)."""
+        np = _numpy()
+        Hs = [X]
+        Zs = [None]
+        with np.errstate(over="ignore", invalid="ignore"):
+            for dep in self.depths[1:]:
+                Z = None
+                for sd, W, _, _ in dep.sources:
+                    P = Hs[sd] @ W
+                    Z = P if Z is None else Z + P
+                Z += dep.b
+                if len(dep.acts) == 1:
+                    H = dep.acts[0].f(np, Z)
+                else:
+                    H = np.empty_like(Z)
+                    for a in dep.acts:
+                        H[:, a.cols] = a.f(np, Z[:, a.cols])
+                Zs.append(Z)
+                Hs.append(H)
+        if self._outputs_last:
+            O = Hs[-1]
+        else:
+            O = np.column_stack([Hs[d][:, c] for d, c in self._out_where])
+        if not np.isfinite(O).all():
+            raise NodeOverflowError(f"the forward pass of {self.net.name!r} over the batch overflowed (a value "
+                                    "too large for a float); the inputs or the weights are too large")
+        return Zs, Hs, O
+
+    def _backward(self, Zs, Hs, dO) -> List[Tuple[List[Any], Any]]:
+        """Gradients of every weight block and bias vector, given dE/d(outputs) over the batch."""
+        np = _numpy()
+        dH: List[Any] = [None] * len(self.depths)
+        if self._outputs_last:
+            dH[-1] = dO
+        else:
+            for j, (d, c) in enumerate(self._out_where):
+                if dH[d] is None:
+                    dH[d] = np.zeros_like(Hs[d])
+                dH[d][:, c] += dO[:, j]
+        grads: List[Tuple[List[Any], Any]] = [([], None)] * len(self.depths)
+        for d in range(len(self.depths) - 1, 0, -1):
+            dep = self.depths[d]
+            G = dH[d]
+            if G is None:                 # nothing below the error depends on this depth
+                G = np.zeros_like(Hs[d])
+            Z, H = Zs[d], Hs[d]
+            if len(dep.acts) == 1:
+                a = dep.acts[0]
+                dZ = G if a.linear else G * a.df(np, Z, H)
+            else:
+                dZ = np.empty_like(G)
+                for a in dep.acts:
+                    dZ[:, a.cols] = G[:, a.cols] * a.df(np, Z[:, a.cols], H[:, a.cols])
+            db = dZ.sum(axis=0)
+            if dep.bias_mask is not None:
+                db *= dep.bias_mask
+            dWs = []
+            for sd, W, mask, _ in dep.sources:
+                dW = Hs[sd].T @ dZ
+                if mask is not None:
+                    dW *= mask
+                dWs.append(dW)
+                if sd > 0:
+                    back = dZ @ W.T
+                    dH[sd] = back if dH[sd] is None else dH[sd] + back
+            grads[d] = (dWs, db)
+        return grads
+
+    # -- errors ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _loss_name(loss: str) -> str:
+        if not isinstance(loss, str):
+            raise TypeError(f"batch mode takes the error by name ({', '.join(LOSSES)}), got {type(loss).__name__}; "
+                            "a custom error function needs the node engine (tg.train)")
+        key = _ALIASES.get(loss.strip().lower(), loss.strip().lower())
+        if key not in LOSSES:
+            import difflib
+            close = difflib.get_close_matches(key, list(LOSSES) + list(_ALIASES), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"unknown error {loss!r} for batch mode.{hint} Known: {', '.join(LOSSES)}")
+        return key
+
+    def _error(self, O, T, loss: str, from_logits: bool) -> Tuple[float, Any]:
+        """The error over the batch and dE/dO, defined as in tinygraph.losses (same formulas, same order)."""
+        np = _numpy()
+        m = float(O.size)                      # the losses average over every output of every sample
+        if loss == "squared_error":            # 1/2 sum (O - t)^2
+            D = O - T
+            return 0.5 * float((D * D).sum()), D
+        if loss == "mse":                      # mean of (O - t)^2
+            D = O - T
+            return float((D * D).sum()) / m, (1.0 / m) * (2.0 * D)
+        if loss == "hinge":                    # mean of max(0, 1 - y s), labels -1 or +1
+            M = O * -T + 1.0
+            return float(np.maximum(M, 0.0).sum()) / m, np.where(M > 0.0, (1.0 / m) * -T, 0.0)
+        # binary cross-entropy, averaged
+        g = 1.0 / m
+        if from_logits:                        # ln(1 + e^z) - t z, stable on both sides of 0
+            e = np.exp(-np.abs(O))
+            u = e + 1.0
+            pos = O >= 0.0
+            terms = np.where(pos, O - O * T + np.log(u), np.log(u) - O * T)
+            dO = np.where(pos, g - g * T - (g / u) * e, (g / u) * e - g * T)
+            return float(terms.sum()) / m, dO
+        if ((O < 0.0) | (O > 1.0)).any():
+            raise DomainError("binary_cross_entropy: an output is not a probability in [0, 1]; "
+                              "if the outputs are raw scores, pass from_logits=True")
+        Q = O * -1.0 + 1.0
+        Pc, Qc = np.maximum(O, _EPS), np.maximum(Q, _EPS)   # the engine's clamp: ln never sees 0
+        terms = -(T * np.log(Pc) + (1.0 - T) * np.log(Qc))
+        with np.errstate(divide="ignore"):
+            dP = np.where((T != 0.0) & (O >= _EPS), T / Pc, 0.0)
+            dQ = np.where((T != 1.0) & (Q >= _EPS), (1.0 - T) / Qc, 0.0)
+        return float(terms.sum()) / m, -g * (dP - dQ)
+
+    def _check_targets(self, T, loss: str, from_logits: bool) -> None:
+        """The targets each error accepts (as tinygraph.losses checks them)."""
+        np = _numpy()
+        if loss == "hinge":
+            bad = (T != 1.0) & (T != -1.0)
+            if bad.any():
+                i, j = map(int, np.argwhere(bad)[0])
+                raise ValueError(f"hinge: the label for {self.outputs[j].name!r} in sample {i} must be the "
+                                 f"number -1 or +1, got {T[i, j]!r}"
+                                 + ("; for 0/1 labels use 2*y - 1, or binary_cross_entropy"
+                                    if T[i, j] == 0 else ""))
+        elif loss == "binary_cross_entropy":
+            if ((T < 0.0) | (T > 1.0)).any():
+                raise ValueError("binary_cross_entropy: every target must be in [0, 1] (a probability or a "
+                                 "0/1 label)" + ("; for -1/+1 labels use hinge" if (T == -1.0).any() else ""))
+
+    def _loss_and_grads(self, X, T, loss: str, l2: float, from_logits: bool):
+        Zs, Hs, O = self._forward(X)
+        E, dO = self._error(O, T, loss, from_logits)
+        grads = self._backward(Zs, Hs, dO)
+        if l2:
+            E += l2 * self._l2()
+            for d, dep in enumerate(self.depths[1:], start=1):
+                dWs, db = grads[d]
+                for dW, (_, W, _, trainable) in zip(dWs, dep.sources):
+                    dW += l2 * (2.0 * W) if trainable is None else l2 * (2.0 * W) * trainable
+                db += l2 * (2.0 * dep.b) if dep.bias_trainable is None else l2 * (2.0 * dep.b) * dep.bias_trainable
+        if not -float("inf") < E < float("inf"):
+            raise NodeOverflowError(f"the error over the batch is {E!r}: too large for a float")
+        return E, grads
+
+    def _l2(self) -> float:
+        """sum of p^2 over the trainable parameters (tinygraph.losses.l2 over net.parameters())."""
+        total = 0.0
+        for dep in self.depths[1:]:
+            for _, W, _, trainable in dep.sources:
+                total += float((W * W).sum() if trainable is None else (W * W * trainable).sum())
+            b2 = dep.b * dep.b
+            total += float(b2.sum() if dep.bias_trainable is None else (b2 * dep.bias_trainable).sum())
+        return total
+
+    # -- public ----------------------------------------------------------------------------
+
+    def forward(self, X) -> Any:
+        """The outputs for every sample: an array (samples x outputs, in ``net.outputs`` order)."""
+        self._sync()
+        return self._forward(self._x(X))[2].copy()
+
+    def loss_and_grads(self, X, Y, loss: str = "squared_error", l2: float = 0.0, from_logits: bool = False,
+                       write_grads: bool = True) -> Tuple[float, Any]:
+        """The error over the batch and its gradient with respect to every parameter.
+
+        Returns ``(error, grads)`` where ``grads[i]`` is dE/d ``self.params[i]`` (every Synapse
+        and Bias, in build order).  Like ``loss.backward()`` it *adds* each gradient into the
+        parameter's ``.grad`` (``write_grads=False`` leaves them alone), so ``tg.SGD`` works
+        unchanged::
+
+            opt.zero_grad(); bn.loss_and_grads(X, Y, loss="mse"); opt.step()
+
+        ``loss``: "squared_error" (1/2 sum), "mse", "hinge" (labels -1/+1), "binary_cross_entropy"
+        (``from_logits=True`` for raw scores); ``l2`` adds l2 * sum of squared trainable parameters.
+        The definitions are tinygraph.losses', summed over the same batch.
+        """
+        np = _numpy()
+        self._sync()
+        X = self._x(X)
+        T = self._y(Y, X.shape[0])
+        key = self._loss_name(loss)
+        self._check_targets(T, key, bool(from_logits))
+        E, grads = self._loss_and_grads(X, T, key, _rate(l2, "l2", zero_ok=True), bool(from_logits))
+        flat = []
+        for slot in self._slots:
+            dWs, db = grads[slot[1]]
+            flat.append(dWs[slot[2]][slot[3], slot[4]] if slot[0] == "w" else db[slot[2]])
+        g = np.array(flat, dtype=float)
+        if write_grads:
+            for p, v in zip(self.params, g.tolist()):
+                p.grad += v
+        return E, g
+
+    def step(self, X, Y, loss: str = "squared_error", lr: float = 0.1, l2: float = 0.0,
+             from_logits: bool = False) -> float:
+        """One full-batch gradient step on the arrays; returns the error before it.
+
+        The bare fast path of ``train``: X and Y must already be float arrays of the right
+        shapes and valid targets for ``loss`` (nothing is checked), and the Network is not
+        touched -- the next ``forward``/``loss_and_grads``/``train`` (or ``push()``) writes
+        the new weights into it.
+        """
+        E, grads = self._loss_and_grads(X, Y, loss, l2, from_logits)
+        self._apply(grads, lr)
+        return E
+
+    def _apply(self, grads, lr: float) -> None:
+        """p <- p - lr * dE/dp for every trainable weight and bias (the SGD update, on arrays)."""
+        for d, dep in enumerate(self.depths[1:], start=1):
+            dWs, db = grads[d]
+            for dW, (_, W, _, trainable) in zip(dWs, dep.sources):
+                if trainable is None:
+                    W -= lr * dW
+                else:
+                    W -= lr * dW * trainable
+            if dep.bias_trainable is None:
+                dep.b -= lr * db
+            else:
+                dep.b -= lr * db * dep.bias_trainable
+        self._pending = True
+
+    def train(self, X, Y, loss: str = "squared_error", lr: float = 0.5, epochs: int = 1000,
+              until: Optional[float] = None, l2: float = 0.0, from_logits: bool = False):
+        """Full-batch gradient descent until the error is below ``until`` or ``epochs`` steps are done.
+
+        Starts from the Network's weights and leaves the trained ones in it.  Returns a
+        ``tinygraph.training.History`` like ``tg.train``: ``history[k]`` is the error after
+        k epochs (``history[0]`` with the starting weights), ``.converged``, ``.final``.
+        """
+        import time
+        from .training import DivergenceError, History
+        lr = _rate(lr, "lr")
+        l2 = _rate(l2, "l2", zero_ok=True)
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+            raise ValueError(f"epochs must be a whole number >= 0, got {epochs!r}")
+        if until is not None:
+            until = _rate(until, "until", zero_ok=True)
+        key = self._loss_name(loss)
+        from_logits = bool(from_logits)
+        self._sync()
+        X = self._x(X)
+        T = self._y(Y, X.shape[0])
+        self._check_targets(T, key, from_logits)
+        history = History(until=until, loss=key)
+        start = time.monotonic()
+        epoch = 0
+        try:
+            while True:
+                E, grads = self._loss_and_grads(X, T, key, l2, from_logits)
+                history.append(E)
+                if until is not None and E < until:
+                    history.converged = True
+                    break
+                if epoch == epochs:
+                    break
+                self._apply(grads, lr)
+                epoch += 1
+        except OverflowError as e:
+            self.pull()                 # a diverged run is not written back: the Network keeps its weights
+            raise DivergenceError(f"batch training diverged at epoch {epoch} (lr {lr!r}): {e} "
+                                  "Try a smaller lr.") from None
+        finally:
+            history.seconds = time.monotonic() - start
+        self.push()
+        return history
+
+    def __repr__(self) -> str:
+        kind = "layered" if self.layered else "DAG"
+        return (f"BatchNetwork({self.net.name!r}: {len(self.inputs)} inputs, {len(self.outputs)} outputs, "
+                f"{len(self.depths) - 1} depths, {kind}, {len(self.params)} parameters)")
+
+
+def _rate(x: Any, what: str, zero_ok: bool = False) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or x != x or x in (float("inf"), float("-inf")):
+        raise TypeError(f"{what} must be a finite number, got {x!r}")
+    x = float(x)
+    if x < 0.0 or (x == 0.0 and not zero_ok):
+        raise ValueError(f"{what} must be {'>= 0' if zero_ok else '> 0'}, got {x!r}")
+    return x
+
+
+def compile_network(net: Network) -> BatchNetwork:
+    """Compile a built Network to numpy arrays for batch forward passes, gradients and training.
+
+    Any feed-forward wiring and any activation works (registered ones are applied one
+    number at a time).  See :class:`BatchNetwork`; needs numpy (``pip install "tinygraph[fast]"``).
+    """
+    return BatchNetwork(net)

@@ -1,0 +1,546 @@
+"""Benchmarks: how fast tinygraph is, against the interpreter's floor and micrograd.
+
+Run ``python -m tinygraph.bench`` (``--quick`` for a short run, ``--repeat N``
+for more runs).  Every figure is the median of several runs, and every ratio
+compares figures taken in the same run, so the machine's speed cancels out.
+
+What is measured:
+
+* **moons step**: micrograd's own demo -- an MLP 2-16-16-1 with ReLU, 100
+  two-moons points, the max-margin loss mean(relu(1 - y*score)) + 1e-4 *
+  sum(p*p), one full-batch SGD step (forward, backward, update).  Run by
+  tinygraph's node engine; by the same math written by hand in plain Python
+  floats (the interpreter's floor); by micrograd 0.1.0 when it is installed
+  (with Python's garbage collector on, as users run it, and off); and, when
+  numpy is installed, by hand-written numpy (the vectorised floor) and by
+  tinygraph's batch mode.  All start from the same weights, and their losses
+  are checked to agree, so they really compute the same thing.
+* **chain**: x <- x*1.0001 + 0.0001, a million times, then backward; against
+  plain floats that keep their own tape of inputs and walk it back by hand.
+* **wide sum**: sum of 100,000 products a_i*b_i, then backward.
+* **bytes per node**: tracemalloc over building the chain, over its node count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+from .network import MLP, Network
+from .node import Node
+
+__all__ = ["make_moons", "main"]
+
+ALPHA = 1e-4          # the L2 coefficient of micrograd's demo
+LR = 0.05             # a constant step size, so every implementation takes the same steps
+
+Matrix = List[List[float]]
+
+
+# -- data and shared starting weights ---------------------------------------------
+
+def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Tuple[List[List[float]], List[float]]:
+    """Two interleaved half circles (like sklearn's make_moons), labels -1 and +1."""
+    rng = random.Random(seed)
+    n_outer = n // 2
+    n_inner = n - n_outer
+    pts: List[Tuple[List[float], float]] = []
+    for i in range(n_outer):
+        t = math.pi * i / max(n_outer - 1, 1)
+        pts.append(([math.cos(t), math.sin(t)], -1.0))
+    for i in range(n_inner):
+        t = math.pi * i / max(n_inner - 1, 1)
+        pts.append(([1.0 - math.cos(t), 0.5 - math.sin(t)], 1.0))
+    for x, _ in pts:
+        x[0] += rng.gauss(0.0, noise)
+        x[1] += rng.gauss(0.0, noise)
+    rng.shuffle(pts)
+    return [x for x, _ in pts], [y for _, y in pts]
+
+
+def _layer_weights(net: Network) -> List[Tuple[Matrix, List[float]]]:
+    """Per layer of a layered net: (W[j][i], b[j]) with W[j][i] the weight from input i to neuron j."""
+    layers = net.layers()
+    out = []
+    for prev, layer in zip(layers, layers[1:]):
+        W = []
+        for dst in layer:
+            row = {syn.src: syn.value for syn in dst.incoming}
+            W.append([row[src] for src in prev])
+        out.append((W, [dst.bias.value for dst in layer]))
+    return out
+
+
+def _build_net(seed: int) -> Network:
+    return MLP([2, 16, 16, 1], activation="relu", output_activation="linear", seed=seed)
+
+
+# -- the moons step, five ways -------------------------------------------------
+
+class NodeEngineStep:
+    """tinygraph's node engine: net.forward per sample, the loss as Node ops, backward, update."""
+
+    name = "tinygraph nodes"
+
+    def __init__(self, net: Network, X: Sequence[Sequence[float]], Y: Sequence[float]) -> None:
+        self.net, self.X, self.Y = net, X, Y
+        self.params = net.parameters()
+
+    def step(self) -> float:
+        net, params = self.net, self.params
+        data = None
+        for x, y in zip(self.X, self.Y):
+            score = net.forward(x)["o1"]
+            margin = (score * -y + 1.0).relu()           # relu(1 - y*score)
+            data = margin if data is None else data + margin
+        reg = None
+        for p in params:
+            sq = p * p
+            reg = sq if reg is None else reg + sq
+        loss = data * (1.0 / len(self.X)) + reg * ALPHA
+        net.zero_grad()
+        loss.backward()
+        for p in params:
+            p.value -= LR * p.grad
+        return loss.value
+
+
+class PlainFloatStep:
+    """The same math by hand in plain Python floats: forward, then a hand-written backward."""
+
+    name = "plain floats (floor)"
+
+    def __init__(self, net: Network, X: Sequence[Sequence[float]], Y: Sequence[float]) -> None:
+        (self.W1, self.b1), (self.W2, self.b2), (W3, b3) = _layer_weights(net)
+        self.w3, self.b3 = W3[0], b3[0]
+        self.X, self.Y = X, Y
+
+    def step(self) -> float:
+        W1, b1, W2, b2, w3, b3 = self.W1, self.b1, self.W2, self.b2, self.w3, self.b3
+        n = len(self.X)
+        gW1 = [[0.0] * len(r) for r in W1]
+        gb1 = [0.0] * len(b1)
+        gW2 = [[0.0] * len(r) for r in W2]
+        gb2 = [0.0] * len(b2)
+        gw3 = [0.0] * len(w3)
+        gb3 = 0.0
+        data = 0.0
+        for x, y in zip(self.X, self.Y):
+            # forward
+            z1 = [b + sum(w * xi for w, xi in zip(row, x)) for row, b in zip(W1, b1)]
+            h1 = [z if z > 0.0 else 0.0 for z in z1]
+            z2 = [b + sum(w * h for w, h in zip(row, h1)) for row, b in zip(W2, b2)]
+            h2 = [z if z > 0.0 else 0.0 for z in z2]
+            s = b3 + sum(w * h for w, h in zip(w3, h2))
+            m = 1.0 - y * s
+            if m <= 0.0:
+                continue                          # relu is flat here: no gradient from this point
+            data += m
+            # backward: d(loss)/d(score) = -y / n
+            ds = -y / n
+            gb3 += ds
+            for j, h in enumerate(h2):
+                gw3[j] += ds * h
+            dz2 = [ds * w if z > 0.0 else 0.0 for w, z in zip(w3, z2)]
+            dh1 = [0.0] * len(h1)
+            for j, d in enumerate(dz2):
+                if d != 0.0:
+                    gb2[j] += d
+                    grow, row = gW2[j], W2[j]
+                    for k, h in enumerate(h1):
+                        grow[k] += d * h
+                        dh1[k] += d * row[k]
+            for k, (d, z) in enumerate(zip(dh1, z1)):
+                if z > 0.0:
+                    gb1[k] += d
+                    grow = gW1[k]
+                    for i, xi in enumerate(x):
+                        grow[i] += d * xi
+        # L2 term: alpha * sum p^2, gradient 2 alpha p; then the SGD update
+        reg = 0.0
+        for W, gW in ((W1, gW1), (W2, gW2)):
+            for row, grow in zip(W, gW):
+                for i, w in enumerate(row):
+                    reg += w * w
+                    row[i] = w - LR * (grow[i] + 2.0 * ALPHA * w)
+        for b, gb in ((b1, gb1), (b2, gb2)):
+            for j, v in enumerate(b):
+                reg += v * v
+                b[j] = v - LR * (gb[j] + 2.0 * ALPHA * v)
+        for j, w in enumerate(w3):
+            reg += w * w
+            w3[j] = w - LR * (gw3[j] + 2.0 * ALPHA * w)
+        reg += b3 * b3
+        self.b3 = b3 - LR * (gb3 + 2.0 * ALPHA * b3)
+        return data / n + ALPHA * reg
+
+
+class MicrogradStep:
+    """micrograd 0.1.0's own MLP and demo loss, with the same starting weights."""
+
+    name = "micrograd 0.1.0"
+
+    def __init__(self, net: Network, X: Sequence[Sequence[float]], Y: Sequence[float]) -> None:
+        from micrograd.engine import Value
+        from micrograd.nn import MLP as MgMLP
+        self.Value = Value
+        self.model = MgMLP(2, [16, 16, 1])
+        for layer, (W, b) in zip(self.model.layers, _layer_weights(net)):
+            for neuron, row, bj in zip(layer.neurons, W, b):
+                for wv, w in zip(neuron.w, row):
+                    wv.data = w
+                neuron.b.data = bj
+        self.X, self.Y = X, Y
+
+    def step(self) -> float:
+        # micrograd's demo.ipynb, loss() and the update, with a constant learning rate
+        Value, model = self.Value, self.model
+        inputs = [list(map(Value, x)) for x in self.X]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * si).relu() for yi, si in zip(self.Y, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = ALPHA * sum(p * p for p in model.parameters())
+        total = data_loss + reg_loss
+        model.zero_grad()
+        total.backward()
+        for p in model.parameters():
+            p.data -= LR * p.grad
+        return total.data
+
+
+class NumpyStep:
+    """The same math by hand in numpy over the whole batch (the vectorised floor)."""
+
+    name = "numpy by hand (floor)"
+
+    def __init__(self, net: Network, X: Sequence[Sequence[float]], Y: Sequence[float]) -> None:
+        import numpy as np
+        self.np = np
+        (W1, b1), (W2, b2), (W3, b3) = _layer_weights(net)
+        self.W1, self.b1 = np.array(W1).T.copy(), np.array(b1)   # [in, out] so that h = x @ W + b
+        self.W2, self.b2 = np.array(W2).T.copy(), np.array(b2)
+        self.W3, self.b3 = np.array(W3).T.copy(), np.array(b3)
+        self.X, self.Y = np.array(X, dtype=float), np.array(Y, dtype=float)[:, None]
+
+    def step(self) -> float:
+        np = self.np
+        X, Y, W1, b1, W2, b2, W3, b3 = self.X, self.Y, self.W1, self.b1, self.W2, self.b2, self.W3, self.b3
+        n = X.shape[0]
+        z1 = X @ W1 + b1
+        h1 = np.maximum(z1, 0.0)
+        z2 = h1 @ W2 + b2
+        h2 = np.maximum(z2, 0.0)
+        s = h2 @ W3 + b3
+        m = 1.0 - Y * s
+        reg = (W1 * W1).sum() + (b1 * b1).sum() + (W2 * W2).sum() + (b2 * b2).sum() \
+            + (W3 * W3).sum() + (b3 * b3).sum()
+        loss = np.maximum(m, 0.0).sum() / n + ALPHA * reg
+        ds = np.where(m > 0.0, -Y / n, 0.0)
+        dz2 = (ds @ W3.T) * (z2 > 0.0)
+        dz1 = (dz2 @ W2.T) * (z1 > 0.0)
+        a2 = 2.0 * ALPHA
+        W3 -= LR * (h2.T @ ds + a2 * W3)
+        b3 -= LR * (ds.sum(0) + a2 * b3)
+        W2 -= LR * (h1.T @ dz2 + a2 * W2)
+        b2 -= LR * (dz2.sum(0) + a2 * b2)
+        W1 -= LR * (X.T @ dz1 + a2 * W1)
+        b1 -= LR * (dz1.sum(0) + a2 * b1)
+        return float(loss)
+
+
+class BatchModeStep:
+    """tinygraph's batch mode: the same Network compiled to numpy, one SGD step over the batch."""
+
+    name = "tinygraph batch mode"
+
+    def __init__(self, net: Network, X: Sequence[Sequence[float]], Y: Sequence[float]) -> None:
+        import numpy as np
+        from .batch import compile_network
+        self.bn = compile_network(net)
+        self.X, self.Y = np.array(X, dtype=float), np.array(Y, dtype=float)[:, None]
+
+    def step(self) -> float:
+        return self.bn.step(self.X, self.Y, loss="hinge", lr=LR, l2=ALPHA)
+
+
+# -- timing helpers -------------------------------------------------------------
+
+_clock = time.process_time      # CPU time of this process: other load on the machine does not count
+
+
+def _timed(f: Callable[[], object], gc_on: bool = True) -> Tuple[float, object]:
+    was = gc.isenabled()
+    if gc_on:
+        gc.enable()
+    else:
+        gc.disable()
+    try:
+        t0 = _clock()
+        r = f()
+        return _clock() - t0, r
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
+
+
+def _fmt(seconds: float) -> str:
+    if seconds >= 1.0:
+        return f"{seconds:8.3f} s "
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:8.2f} ms"
+    return f"{seconds * 1e6:8.1f} us"
+
+
+def _has(module: str) -> bool:
+    try:
+        __import__(module)
+        return True
+    except ImportError:
+        return False
+
+
+def _gc_collections() -> int:
+    return sum(s["collections"] for s in gc.get_stats())
+
+
+# -- the benchmarks ------------------------------------------------------------
+
+def bench_moons(points: int, repeat: int, out=print) -> Dict[str, float]:
+    X, Y = make_moons(points, seed=0)
+    makers: List[Tuple[str, Callable, bool]] = [
+        ("tinygraph nodes", NodeEngineStep, True),
+        ("tinygraph nodes, gc off", NodeEngineStep, False),
+        ("plain floats (floor)", PlainFloatStep, True),
+    ]
+    if _has("micrograd"):
+        makers += [("micrograd 0.1.0", MicrogradStep, True), ("micrograd 0.1.0, gc off", MicrogradStep, False)]
+    if _has("numpy"):
+        makers += [("numpy by hand (floor)", NumpyStep, True)]
+        makers += [("tinygraph batch mode", BatchModeStep, True)]
+    runners = [(label, cls(_build_net(0), X, Y), gc_on) for label, cls, gc_on in makers]
+    times: Dict[str, List[float]] = {label: [] for label, _, _ in runners}
+    losses: Dict[str, List[float]] = {label: [] for label, _, _ in runners}
+    gcs: Dict[str, int] = {label: 0 for label, _, _ in runners}
+    # Each runner takes the same sequence of SGD steps from the same weights;
+    # the runs are interleaved so drift in the machine's speed hits all alike.
+    # Fast runners take extra steps per run (their median per step is kept).
+    for _ in range(repeat):
+        for label, r, gc_on in runners:
+            inner = 1
+            if label.startswith(("numpy", "tinygraph batch")):
+                inner = 50
+            for _ in range(inner):
+                c0 = _gc_collections()
+                dt, loss = _timed(r.step, gc_on)
+                gcs[label] += _gc_collections() - c0
+                times[label].append(dt)
+                losses[label].append(loss)
+    med = {label: statistics.median(ts) for label, ts in times.items()}
+
+    out(f"moons step: MLP 2-16-16-1 ReLU, {points} points, max-margin loss + {ALPHA:g}*L2, "
+        f"full-batch SGD (forward+backward+update); median of {repeat} runs")
+    ref_loss = losses["plain floats (floor)"]
+    for label, _, _ in runners:
+        # the k-th step of each runner starts from the same weights: compare their losses
+        k = min(len(ref_loss), len(losses[label]))
+        agree = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(losses[label][:k], ref_loss[:k]))
+        note = f"loss agrees to {agree:.0e}" if agree > 0 else "loss agrees exactly"
+        out(f"  {label:26s} {_fmt(med[label])}/step   gc collections/step {gcs[label] / len(times[label]):7.1f}"
+            f"   ({note})")
+    tg_t, fl_t = med["tinygraph nodes"], med["plain floats (floor)"]
+    out("  ratios (same run):")
+    out(f"    tinygraph nodes / plain floats          {tg_t / fl_t:7.2f}x   (target <= 10x)")
+    if "micrograd 0.1.0" in med:
+        out(f"    micrograd (gc on) / tinygraph nodes     {med['micrograd 0.1.0'] / tg_t:7.2f}x   (target >= 20x)")
+        out(f"    micrograd (gc off) / tinygraph nodes    {med['micrograd 0.1.0, gc off'] / tg_t:7.2f}x")
+        out(f"    micrograd (gc on) / micrograd (gc off)  {med['micrograd 0.1.0'] / med['micrograd 0.1.0, gc off']:7.2f}x")
+    else:
+        out("    micrograd not installed (pip install micrograd==0.1.0 to compare)")
+    out(f"    tinygraph nodes gc on / gc off          {tg_t / med['tinygraph nodes, gc off']:7.2f}x")
+    if "numpy by hand (floor)" in med:
+        np_t = med["numpy by hand (floor)"]
+        out(f"    batch mode / numpy by hand              {med['tinygraph batch mode'] / np_t:7.2f}x   (target <= 2x)")
+        out(f"    tinygraph nodes / batch mode            {tg_t / med['tinygraph batch mode']:7.1f}x")
+    else:
+        out("    numpy not installed: no batch mode (pip install \"tinygraph[fast]\")")
+    return med
+
+
+def _node_chain(steps: int) -> Node:
+    x = Node(1.0, name="x0")
+    for _ in range(steps):
+        x = x * 1.0001 + 0.0001
+    return x
+
+
+def _float_chain(steps: int) -> Tuple[float, List[float]]:
+    """The plain-float chain, keeping a tape of every step's input for the backward pass."""
+    tape = []
+    x = 1.0
+    for _ in range(steps):
+        tape.append(x)
+        x = x * 1.0001 + 0.0001
+    return x, tape
+
+
+def _float_chain_backward(tape: List[float]) -> float:
+    """d(x_n)/d(x_0), walking the tape back: each step's local slope d(x*a + c)/dx = a."""
+    g = 1.0
+    for _x in reversed(tape):
+        g = g * 1.0001                   # the slope does not depend on the input here, but we walk it
+    return g
+
+
+def bench_chain(steps: int, repeat: int, out=print) -> Dict[str, float]:
+    fwd, bwd, ffwd, fbwd, free = [], [], [], [], []
+    for _ in range(repeat):
+        dt, root = _timed(lambda: _node_chain(steps))
+        fwd.append(dt)
+        dt, _ = _timed(root.backward)
+        bwd.append(dt)
+        first = root
+        while first._a is not None:
+            first = first._a
+        g_nodes = first.grad
+        del first
+        t0 = _clock()
+        del root                          # freeing the chain (by reference counting, no collector)
+        free.append(_clock() - t0)
+        dt, (_, tape) = _timed(lambda: _float_chain(steps))
+        ffwd.append(dt)
+        dt, g_floats = _timed(lambda: _float_chain_backward(tape))
+        fbwd.append(dt)
+        del tape
+        if abs(g_nodes - g_floats) > 1e-9 * abs(g_floats):
+            raise AssertionError(f"chain gradients disagree: nodes {g_nodes!r}, floats {g_floats!r}")
+    m = {k: statistics.median(v) for k, v in
+         [("fwd", fwd), ("bwd", bwd), ("ffwd", ffwd), ("fbwd", fbwd), ("free", free)]}
+    ops = 2 * steps
+    out(f"chain: x <- x*1.0001 + 0.0001, {steps:,} steps ({ops:,} nodes), then backward; median of {repeat}")
+    out(f"  tinygraph nodes  forward {_fmt(m['fwd'])}  backward {_fmt(m['bwd'])}  "
+        f"total {_fmt(m['fwd'] + m['bwd'])}   ({(m['fwd'] + m['bwd']) / ops * 1e9:.0f} ns/node; "
+        f"freeing it after: {_fmt(m['free'])})")
+    out(f"  plain floats     forward {_fmt(m['ffwd'])}  backward {_fmt(m['fbwd'])}  "
+        f"total {_fmt(m['ffwd'] + m['fbwd'])}   (with a tape of inputs)")
+    r = (m["fwd"] + m["bwd"]) / (m["ffwd"] + m["fbwd"])
+    out(f"  ratio nodes / floats (forward+backward): {r:.2f}x   (target <= 20x); "
+        f"forward {m['fwd'] / m['ffwd']:.1f}x, backward {m['bwd'] / m['fbwd']:.1f}x")
+    return m
+
+
+def bench_wide(width: int, repeat: int, out=print) -> Dict[str, float]:
+    rng = random.Random(1)
+    a_vals = [rng.uniform(-1, 1) for _ in range(width)]
+    b_vals = [rng.uniform(-1, 1) for _ in range(width)]
+    a_nodes = [Node(v) for v in a_vals]
+    b_nodes = [Node(v) for v in b_vals]
+
+    def nodes_fwd():
+        acc = a_nodes[0] * b_nodes[0]
+        for a, b in zip(a_nodes[1:], b_nodes[1:]):
+            acc = acc + a * b
+        return acc
+
+    def floats_both():
+        s = 0.0
+        for a, b in zip(a_vals, b_vals):
+            s += a * b
+        # by hand: d(sum)/d(a_i) = b_i, d(sum)/d(b_i) = a_i
+        return s, list(b_vals), list(a_vals)
+
+    fwd, bwd, fl = [], [], []
+    for _ in range(repeat):
+        for p in a_nodes:
+            p.grad = 0.0
+        for p in b_nodes:
+            p.grad = 0.0
+        dt, s = _timed(nodes_fwd)
+        fwd.append(dt)
+        dt, _ = _timed(s.backward)
+        bwd.append(dt)
+        del s
+        dt, (sf, ga, gb) = _timed(floats_both)
+        fl.append(dt)
+        if a_nodes[7].grad != ga[7] or b_nodes[7].grad != gb[7]:
+            raise AssertionError("wide-sum gradients disagree")
+    m = {"fwd": statistics.median(fwd), "bwd": statistics.median(bwd), "floats": statistics.median(fl)}
+    out(f"wide sum: sum of {width:,} products a_i*b_i, then backward; median of {repeat}")
+    out(f"  tinygraph nodes  forward {_fmt(m['fwd'])}  backward {_fmt(m['bwd'])}  total {_fmt(m['fwd'] + m['bwd'])}")
+    out(f"  plain floats     forward+gradients {_fmt(m['floats'])}")
+    out(f"  ratio nodes / floats: {(m['fwd'] + m['bwd']) / m['floats']:.2f}x")
+    return m
+
+
+def bench_memory(steps: int, out=print) -> float:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        root = _node_chain(steps)
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    nodes = 2 * steps + 1
+    per = (after - before) / nodes
+    del root
+    out(f"bytes per node: {per:.1f} (tracemalloc over building a {nodes:,}-node chain; "
+        f"target <= 200; Node.__basicsize__ = {Node.__basicsize__} + a float of {sys.getsizeof(1.5)} "
+        f"+ the collector's header)")
+    if _has("micrograd"):
+        from micrograd.engine import Value
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            x = Value(1.0)
+            for _ in range(min(steps, 20000)):
+                x = x * 1.0001 + 0.0001          # each constant is a Value too, as in micrograd
+            after = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+        out(f"  micrograd 0.1.0: {(after - before) / (4 * min(steps, 20000) + 1):.1f} bytes per Value "
+            f"(same chain, {min(steps, 20000):,} steps; its constants are Values too)")
+        del x
+    return per
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the benchmarks and print the results."""
+    p = argparse.ArgumentParser(prog="python -m tinygraph.bench",
+                                description="tinygraph speed and memory against plain floats and micrograd")
+    p.add_argument("--quick", action="store_true", help="fewer runs and a 100,000-step chain")
+    p.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 7, quick 3)")
+    p.add_argument("--chain", type=int, default=None, help="chain length (default 1,000,000)")
+    p.add_argument("--wide", type=int, default=100_000, help="products in the wide sum (default 100,000)")
+    p.add_argument("--points", type=int, default=100, help="two-moons points (default 100)")
+    p.add_argument("--wall", action="store_true",
+                   help="time with the wall clock (default: this process's CPU time, robust to other load)")
+    args = p.parse_args(argv)
+    global _clock
+    _clock = time.perf_counter if args.wall else time.process_time
+    repeat = args.repeat if args.repeat is not None else (3 if args.quick else 7)
+    chain = args.chain if args.chain is not None else (100_000 if args.quick else 1_000_000)
+    if repeat < 1 or chain < 1 or args.wide < 1 or args.points < 2:
+        p.error("--repeat, --chain and --wide must be >= 1, --points >= 2")
+    print(f"tinygraph bench: Python {sys.version.split()[0]}, gc {'on' if gc.isenabled() else 'off'}, "
+          f"thresholds {gc.get_threshold()}, {'wall clock' if args.wall else 'CPU time of this process'}")
+    bench_moons(args.points, repeat)
+    print()
+    bench_chain(chain, repeat)
+    print()
+    bench_wide(args.wide, repeat)
+    print()
+    bench_memory(chain)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
