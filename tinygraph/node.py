@@ -425,7 +425,9 @@ def walk(root: Node) -> Iterator[Node]:
     found iteratively, so graphs of any depth work.  Interior nodes' grads are
     reset to 0 before the walk; leaves' grads accumulate (see ``Node.backward``).
     If the loop is left early, nodes already yielded hold their final gradients
-    and the others partial sums.
+    and the others partial sums.  If another backward pass runs over the same
+    nodes while this walk is paused, resuming it raises GraphError (its counts
+    and gradients were overwritten).
     """
     root = root._as_operand()                        # a Neuron: walk from its latest output
     # Pass 1: count, for each node, how many times it is used as a parent
