@@ -32,6 +32,7 @@ _LAZY = {
     "Diagram": "draw", "draw_network": "draw", "draw_graph": "draw",
     "backprop_steps": "backprop", "Step": "backprop", "network_steps": "backprop",
     "compile_network": "batch", "BatchNetwork": "batch",
+    "gc_paused": "node",
 }
 
 __all__ = [

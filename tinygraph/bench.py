@@ -34,7 +34,7 @@ import tracemalloc
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .network import MLP, Network
-from .node import Node
+from .node import Node, gc_paused
 
 __all__ = ["make_moons", "main"]
 
@@ -275,21 +275,16 @@ class BatchModeStep:
 _clock = time.process_time      # CPU time of this process: other load on the machine does not count
 
 
-def _timed(f: Callable[[], object], gc_on: bool = True) -> Tuple[float, object]:
-    was = gc.isenabled()
-    if gc_on:
-        gc.enable()
-    else:
-        gc.disable()
-    try:
-        t0 = _clock()
-        r = f()
-        return _clock() - t0, r
-    finally:
-        if was:
-            gc.enable()
-        else:
-            gc.disable()
+def _timed(f: Callable[[], object], paused: bool = False) -> Tuple[float, object]:
+    """(seconds, result) of f(); ``paused``: inside tg.gc_paused(), else with the collector as it is."""
+    if paused:
+        with gc_paused():
+            t0 = _clock()
+            r = f()
+            return _clock() - t0, r
+    t0 = _clock()
+    r = f()
+    return _clock() - t0, r
 
 
 def _fmt(seconds: float) -> str:
@@ -317,30 +312,31 @@ def _gc_collections() -> int:
 def bench_moons(points: int, repeat: int, out=print) -> Dict[str, float]:
     X, Y = make_moons(points, seed=0)
     makers: List[Tuple[str, Callable, bool]] = [
-        ("tinygraph nodes", NodeEngineStep, True),
-        ("tinygraph nodes, gc off", NodeEngineStep, False),
-        ("plain floats (floor)", PlainFloatStep, True),
+        ("tinygraph nodes", NodeEngineStep, False),
+        ("tinygraph nodes, gc paused", NodeEngineStep, True),
+        ("plain floats (floor)", PlainFloatStep, False),
     ]
     if _has("micrograd"):
-        makers += [("micrograd 0.1.0", MicrogradStep, True), ("micrograd 0.1.0, gc off", MicrogradStep, False)]
+        makers += [("micrograd 0.1.0", MicrogradStep, False), ("micrograd 0.1.0, gc off", MicrogradStep, True)]
     if _has("numpy"):
-        makers += [("numpy by hand (floor)", NumpyStep, True)]
-        makers += [("tinygraph batch mode", BatchModeStep, True)]
-    runners = [(label, cls(_build_net(0), X, Y), gc_on) for label, cls, gc_on in makers]
+        makers += [("numpy by hand (floor)", NumpyStep, False), ("tinygraph batch mode", BatchModeStep, False)]
+    runners = [(label, cls(_build_net(0), X, Y), paused) for label, cls, paused in makers]
     times: Dict[str, List[float]] = {label: [] for label, _, _ in runners}
     losses: Dict[str, List[float]] = {label: [] for label, _, _ in runners}
     gcs: Dict[str, int] = {label: 0 for label, _, _ in runners}
-    # Each runner takes the same sequence of SGD steps from the same weights;
-    # the runs are interleaved so drift in the machine's speed hits all alike.
-    # Fast runners take extra steps per run (their median per step is kept).
+    # Every runner takes the same sequence of SGD steps from the same weights.  In
+    # each round, each runner starts from a collected heap, takes one untimed
+    # step (so a timed step pays for collecting the garbage of the step before
+    # it, as in a training loop), then timed steps; rounds interleave the
+    # runners so that drift in the machine's speed hits all of them alike.
     for _ in range(repeat):
-        for label, r, gc_on in runners:
-            inner = 1
-            if label.startswith(("numpy", "tinygraph batch")):
-                inner = 50
+        for label, r, paused in runners:
+            inner = 50 if label.startswith(("numpy", "tinygraph batch")) else 1
+            gc.collect()
+            losses[label].append(_timed(r.step, paused)[1])
             for _ in range(inner):
                 c0 = _gc_collections()
-                dt, loss = _timed(r.step, gc_on)
+                dt, loss = _timed(r.step, paused)
                 gcs[label] += _gc_collections() - c0
                 times[label].append(dt)
                 losses[label].append(loss)
@@ -354,22 +350,27 @@ def bench_moons(points: int, repeat: int, out=print) -> Dict[str, float]:
         k = min(len(ref_loss), len(losses[label]))
         agree = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(losses[label][:k], ref_loss[:k]))
         note = f"loss agrees to {agree:.0e}" if agree > 0 else "loss agrees exactly"
-        out(f"  {label:26s} {_fmt(med[label])}/step   gc collections/step {gcs[label] / len(times[label]):7.1f}"
+        if agree > 1e-9:
+            note = f"LOSS DISAGREES by {agree:.1e}"
+        out(f"  {label:28s} {_fmt(med[label])}/step   gc collections/step {gcs[label] / len(times[label]):6.1f}"
             f"   ({note})")
-    tg_t, fl_t = med["tinygraph nodes"], med["plain floats (floor)"]
+    tg_t, fl_t, tg_p = med["tinygraph nodes"], med["plain floats (floor)"], med["tinygraph nodes, gc paused"]
     out("  ratios (same run):")
-    out(f"    tinygraph nodes / plain floats          {tg_t / fl_t:7.2f}x   (target <= 10x)")
+    out(f"    tinygraph nodes / plain floats            {tg_t / fl_t:7.2f}x   (target <= 10x)")
+    out(f"    tinygraph nodes, gc paused / plain floats {tg_p / fl_t:7.2f}x")
     if "micrograd 0.1.0" in med:
-        out(f"    micrograd (gc on) / tinygraph nodes     {med['micrograd 0.1.0'] / tg_t:7.2f}x   (target >= 20x)")
-        out(f"    micrograd (gc off) / tinygraph nodes    {med['micrograd 0.1.0, gc off'] / tg_t:7.2f}x")
-        out(f"    micrograd (gc on) / micrograd (gc off)  {med['micrograd 0.1.0'] / med['micrograd 0.1.0, gc off']:7.2f}x")
+        mg, mg_off = med["micrograd 0.1.0"], med["micrograd 0.1.0, gc off"]
+        out(f"    micrograd / tinygraph nodes (both gc on)  {mg / tg_t:7.2f}x   (target >= 20x)")
+        out(f"    micrograd / tinygraph nodes, gc paused    {mg / tg_p:7.2f}x")
+        out(f"    micrograd gc off / tinygraph gc paused    {mg_off / tg_p:7.2f}x")
+        out(f"    micrograd gc on / gc off                  {mg / mg_off:7.2f}x")
     else:
         out("    micrograd not installed (pip install micrograd==0.1.0 to compare)")
-    out(f"    tinygraph nodes gc on / gc off          {tg_t / med['tinygraph nodes, gc off']:7.2f}x")
+    out(f"    tinygraph nodes gc on / gc paused         {tg_t / tg_p:7.2f}x")
     if "numpy by hand (floor)" in med:
-        np_t = med["numpy by hand (floor)"]
-        out(f"    batch mode / numpy by hand              {med['tinygraph batch mode'] / np_t:7.2f}x   (target <= 2x)")
-        out(f"    tinygraph nodes / batch mode            {tg_t / med['tinygraph batch mode']:7.1f}x")
+        np_t, bm = med["numpy by hand (floor)"], med["tinygraph batch mode"]
+        out(f"    batch mode / numpy by hand                {bm / np_t:7.2f}x   (target <= 2x)")
+        out(f"    tinygraph nodes / batch mode              {tg_t / bm:7.0f}x")
     else:
         out("    numpy not installed: no batch mode (pip install \"tinygraph[fast]\")")
     return med
@@ -401,39 +402,43 @@ def _float_chain_backward(tape: List[float]) -> float:
 
 
 def bench_chain(steps: int, repeat: int, out=print) -> Dict[str, float]:
-    fwd, bwd, ffwd, fbwd, free = [], [], [], [], []
+    t: Dict[str, List[float]] = {k: [] for k in ("fwd", "bwd", "free", "pfwd", "pbwd", "ffwd", "fbwd")}
     for _ in range(repeat):
-        dt, root = _timed(lambda: _node_chain(steps))
-        fwd.append(dt)
-        dt, _ = _timed(root.backward)
-        bwd.append(dt)
-        first = root
-        while first._a is not None:
-            first = first._a
-        g_nodes = first.grad
-        del first
-        t0 = _clock()
-        del root                          # freeing the chain (by reference counting, no collector)
-        free.append(_clock() - t0)
+        for paused in (False, True):
+            gc.collect()
+            dt, root = _timed(lambda: _node_chain(steps), paused)
+            t["pfwd" if paused else "fwd"].append(dt)
+            dt, _ = _timed(root.backward, paused)
+            t["pbwd" if paused else "bwd"].append(dt)
+            first = root
+            while first._a is not None:
+                first = first._a
+            g_nodes = first.grad
+            del first
+            t0 = _clock()
+            del root                      # freeing the chain: by reference counting, no collector
+            if not paused:
+                t["free"].append(_clock() - t0)
+        gc.collect()
         dt, (_, tape) = _timed(lambda: _float_chain(steps))
-        ffwd.append(dt)
+        t["ffwd"].append(dt)
         dt, g_floats = _timed(lambda: _float_chain_backward(tape))
-        fbwd.append(dt)
+        t["fbwd"].append(dt)
         del tape
         if abs(g_nodes - g_floats) > 1e-9 * abs(g_floats):
             raise AssertionError(f"chain gradients disagree: nodes {g_nodes!r}, floats {g_floats!r}")
-    m = {k: statistics.median(v) for k, v in
-         [("fwd", fwd), ("bwd", bwd), ("ffwd", ffwd), ("fbwd", fbwd), ("free", free)]}
+    m = {k: statistics.median(v) for k, v in t.items()}
     ops = 2 * steps
+    fl = m["ffwd"] + m["fbwd"]
     out(f"chain: x <- x*1.0001 + 0.0001, {steps:,} steps ({ops:,} nodes), then backward; median of {repeat}")
-    out(f"  tinygraph nodes  forward {_fmt(m['fwd'])}  backward {_fmt(m['bwd'])}  "
-        f"total {_fmt(m['fwd'] + m['bwd'])}   ({(m['fwd'] + m['bwd']) / ops * 1e9:.0f} ns/node; "
-        f"freeing it after: {_fmt(m['free'])})")
-    out(f"  plain floats     forward {_fmt(m['ffwd'])}  backward {_fmt(m['fbwd'])}  "
-        f"total {_fmt(m['ffwd'] + m['fbwd'])}   (with a tape of inputs)")
-    r = (m["fwd"] + m["bwd"]) / (m["ffwd"] + m["fbwd"])
-    out(f"  ratio nodes / floats (forward+backward): {r:.2f}x   (target <= 20x); "
-        f"forward {m['fwd'] / m['ffwd']:.1f}x, backward {m['bwd'] / m['fbwd']:.1f}x")
+    for label, f, b in (("tinygraph nodes", m["fwd"], m["bwd"]), ("  ..., gc paused", m["pfwd"], m["pbwd"])):
+        out(f"  {label:16s} forward {_fmt(f)}  backward {_fmt(b)}  total {_fmt(f + b)}  "
+            f"= {(f + b) / ops * 1e9:4.0f} ns/node ({f / ops * 1e9:.0f} forward, {b / ops * 1e9:.0f} backward)")
+    out(f"  plain floats     forward {_fmt(m['ffwd'])}  backward {_fmt(m['fbwd'])}  total {_fmt(fl)}  "
+        f"(keeping a tape of inputs)")
+    out(f"  freeing the chain afterwards (reference counting): {_fmt(m['free'])}")
+    out(f"  ratio nodes / floats (forward+backward): {(m['fwd'] + m['bwd']) / fl:.2f}x gc on (target <= 20x), "
+        f"{(m['pfwd'] + m['pbwd']) / fl:.2f}x gc paused")
     return m
 
 
@@ -444,11 +449,12 @@ def bench_wide(width: int, repeat: int, out=print) -> Dict[str, float]:
     a_nodes = [Node(v) for v in a_vals]
     b_nodes = [Node(v) for v in b_vals]
 
-    def nodes_fwd():
+    def nodes_both():
         acc = a_nodes[0] * b_nodes[0]
         for a, b in zip(a_nodes[1:], b_nodes[1:]):
             acc = acc + a * b
-        return acc
+        acc.backward()
+        return acc.value
 
     def floats_both():
         s = 0.0
@@ -457,26 +463,27 @@ def bench_wide(width: int, repeat: int, out=print) -> Dict[str, float]:
         # by hand: d(sum)/d(a_i) = b_i, d(sum)/d(b_i) = a_i
         return s, list(b_vals), list(a_vals)
 
-    fwd, bwd, fl = [], [], []
+    t: Dict[str, List[float]] = {"on": [], "paused": [], "floats": []}
     for _ in range(repeat):
-        for p in a_nodes:
-            p.grad = 0.0
-        for p in b_nodes:
-            p.grad = 0.0
-        dt, s = _timed(nodes_fwd)
-        fwd.append(dt)
-        dt, _ = _timed(s.backward)
-        bwd.append(dt)
-        del s
+        for mode in ("on", "paused"):
+            for p in a_nodes:
+                p.grad = 0.0
+            for p in b_nodes:
+                p.grad = 0.0
+            gc.collect()
+            dt, _ = _timed(nodes_both, mode == "paused")
+            t[mode].append(dt)
         dt, (sf, ga, gb) = _timed(floats_both)
-        fl.append(dt)
-        if a_nodes[7].grad != ga[7] or b_nodes[7].grad != gb[7]:
+        t["floats"].append(dt)
+        if a_nodes[-1].grad != ga[-1] or b_nodes[-1].grad != gb[-1]:
             raise AssertionError("wide-sum gradients disagree")
-    m = {"fwd": statistics.median(fwd), "bwd": statistics.median(bwd), "floats": statistics.median(fl)}
-    out(f"wide sum: sum of {width:,} products a_i*b_i, then backward; median of {repeat}")
-    out(f"  tinygraph nodes  forward {_fmt(m['fwd'])}  backward {_fmt(m['bwd'])}  total {_fmt(m['fwd'] + m['bwd'])}")
-    out(f"  plain floats     forward+gradients {_fmt(m['floats'])}")
-    out(f"  ratio nodes / floats: {(m['fwd'] + m['bwd']) / m['floats']:.2f}x")
+    m = {k: statistics.median(v) for k, v in t.items()}
+    ops = 2 * width - 1
+    out(f"wide sum: sum of {width:,} products a_i*b_i ({ops:,} nodes), then backward; median of {repeat}")
+    out(f"  tinygraph nodes  forward+backward {_fmt(m['on'])} gc on, {_fmt(m['paused'])} gc paused "
+        f"({m['paused'] / ops * 1e9:.0f} ns/node)")
+    out(f"  plain floats     sum and gradients {_fmt(m['floats'])}")
+    out(f"  ratio nodes / floats: {m['on'] / m['floats']:.1f}x gc on, {m['paused'] / m['floats']:.1f}x gc paused")
     return m
 
 

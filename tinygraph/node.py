@@ -19,6 +19,8 @@ back into it.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import numbers
 from collections import deque as _drain
@@ -26,7 +28,7 @@ from typing import Iterator, Optional, Sequence, Tuple, Union
 
 from .errors import DomainError, GraphError, NodeOverflowError, NodeZeroDivisionError
 
-__all__ = ["Node", "walk", "as_node", "exp", "log", "sigmoid", "relu", "tanh", "sign"]
+__all__ = ["Node", "walk", "as_node", "gc_paused", "exp", "log", "sigmoid", "relu", "tanh", "sign"]
 
 _INF = math.inf
 _exp = math.exp
@@ -543,6 +545,31 @@ def _weighted_sum_by_operators(weights: Sequence[Node], inputs: Sequence[Node], 
     for w, x in zip(weights[1:], inputs[1:]):
         acc = acc + w * x
     return acc if bias is None else acc + bias
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector inside the block (restored after), for speed.
+
+    The engine makes no reference cycles: every node is freed by reference
+    counting the moment its graph is dropped, so the cyclic collector never
+    finds garbage among nodes.  Yet while a large graph is being built, the
+    collector walks every live node again and again -- about a third of a
+    training step of a small MLP, and more for bigger graphs.  Inside this block
+    it does not run; cycles that other code makes meanwhile are collected after
+    it.  Blocks nest; the collector's state before the block is restored::
+
+        with tg.gc_paused():
+            for epoch in range(100):
+                loss = ...; opt.zero_grad(); loss.backward(); opt.step()
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def as_node(x: Union[Node, Number], name: Optional[str] = None) -> Node:
