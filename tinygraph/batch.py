@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .errors import DomainError, GraphError, NodeOverflowError
-from .network import Network
+from .network import Network, Synapse
 
 __all__ = ["compile_network", "BatchNetwork", "LOSSES"]
 
@@ -222,7 +222,7 @@ class BatchNetwork:
         # where each parameter lives in the arrays: ("w", depth, source index, row, col) or ("b", depth, col)
         self._slots: List[Tuple] = []
         for p in self.params:
-            if hasattr(p, "src"):                                 # a Synapse
+            if isinstance(p, Synapse):
                 sd, r = where[p.src]
                 dd, c = where[p.dst]
                 k = [s[0] for s in self.depths[dd].sources].index(sd)
@@ -231,8 +231,14 @@ class BatchNetwork:
                 dd, c = where[p.neuron]
                 self._slots.append(("b", dd, c))
         self._pending = False
-        self._cache: Dict[str, Any] = {}
+        self._structure = self._shape_of(net)
         self.pull()
+
+    @staticmethod
+    def _shape_of(net: Network) -> Tuple:
+        """What the compiled arrays depend on: neurons, their activations and biases, the synapses."""
+        return (tuple((n.name, n.activation, n.bias) for n in net.neurons.values()),
+                tuple(net.synapses))
 
     # -- weights between the arrays and the Network --------------------------------------
 
@@ -262,6 +268,9 @@ class BatchNetwork:
 
     def _sync(self) -> None:
         """Before talking to the Network: write unpushed steps into it, else read its weights."""
+        if self._shape_of(self.net) != self._structure:
+            raise GraphError(f"network {self.net.name!r} changed (a neuron, synapse, bias or activation) since "
+                             "compile_network(); compile it again: bn = tg.compile_network(net)")
         if self._pending:
             self.push()
         else:

@@ -324,6 +324,7 @@ def bench_moons(points: int, repeat: int, out=print) -> Dict[str, float]:
     times: Dict[str, List[float]] = {label: [] for label, _, _ in runners}
     losses: Dict[str, List[float]] = {label: [] for label, _, _ in runners}
     gcs: Dict[str, int] = {label: 0 for label, _, _ in runners}
+    rounds: Dict[str, List[float]] = {label: [] for label, _, _ in runners}   # each round's median
     # Every runner takes the same sequence of SGD steps from the same weights.  In
     # each round, each runner starts from a collected heap, takes one untimed
     # step (so a timed step pays for collecting the garbage of the step before
@@ -334,13 +335,20 @@ def bench_moons(points: int, repeat: int, out=print) -> Dict[str, float]:
             inner = 50 if label.startswith(("numpy", "tinygraph batch")) else 1
             gc.collect()
             losses[label].append(_timed(r.step, paused)[1])
+            this_round = []
             for _ in range(inner):
                 c0 = _gc_collections()
                 dt, loss = _timed(r.step, paused)
                 gcs[label] += _gc_collections() - c0
-                times[label].append(dt)
+                this_round.append(dt)
                 losses[label].append(loss)
+            times[label] += this_round
+            rounds[label].append(statistics.median(this_round))
     med = {label: statistics.median(ts) for label, ts in times.items()}
+
+    def ratio(a: str, b: str) -> float:
+        """The median over rounds of a's time / b's time in the same round."""
+        return statistics.median(x / y for x, y in zip(rounds[a], rounds[b]))
 
     out(f"moons step: MLP 2-16-16-1 ReLU, {points} points, max-margin loss + {ALPHA:g}*L2, "
         f"full-batch SGD (forward+backward+update); median of {repeat} runs")
@@ -354,23 +362,23 @@ def bench_moons(points: int, repeat: int, out=print) -> Dict[str, float]:
             note = f"LOSS DISAGREES by {agree:.1e}"
         out(f"  {label:28s} {_fmt(med[label])}/step   gc collections/step {gcs[label] / len(times[label]):6.1f}"
             f"   ({note})")
-    tg_t, fl_t, tg_p = med["tinygraph nodes"], med["plain floats (floor)"], med["tinygraph nodes, gc paused"]
-    out("  ratios (same run):")
-    out(f"    tinygraph nodes / plain floats            {tg_t / fl_t:7.2f}x   (target <= 10x)")
-    out(f"    tinygraph nodes, gc paused / plain floats {tg_p / fl_t:7.2f}x")
+    TG, FL, TGP = "tinygraph nodes", "plain floats (floor)", "tinygraph nodes, gc paused"
+    out("  ratios (median over rounds of the ratio within a round):")
+    out(f"    tinygraph nodes / plain floats            {ratio(TG, FL):7.2f}x   (target <= 10x)")
+    out(f"    tinygraph nodes, gc paused / plain floats {ratio(TGP, FL):7.2f}x")
     if "micrograd 0.1.0" in med:
-        mg, mg_off = med["micrograd 0.1.0"], med["micrograd 0.1.0, gc off"]
-        out(f"    micrograd / tinygraph nodes (both gc on)  {mg / tg_t:7.2f}x   (target >= 20x)")
-        out(f"    micrograd / tinygraph nodes, gc paused    {mg / tg_p:7.2f}x")
-        out(f"    micrograd gc off / tinygraph gc paused    {mg_off / tg_p:7.2f}x")
-        out(f"    micrograd gc on / gc off                  {mg / mg_off:7.2f}x")
+        MG, MGO = "micrograd 0.1.0", "micrograd 0.1.0, gc off"
+        out(f"    micrograd / tinygraph nodes (both gc on)  {ratio(MG, TG):7.2f}x   (target >= 20x)")
+        out(f"    micrograd / tinygraph nodes, gc paused    {ratio(MG, TGP):7.2f}x")
+        out(f"    micrograd gc off / tinygraph gc paused    {ratio(MGO, TGP):7.2f}x")
+        out(f"    micrograd gc on / gc off                  {ratio(MG, MGO):7.2f}x")
     else:
         out("    micrograd not installed (pip install micrograd==0.1.0 to compare)")
-    out(f"    tinygraph nodes gc on / gc paused         {tg_t / tg_p:7.2f}x")
+    out(f"    tinygraph nodes gc on / gc paused         {ratio(TG, TGP):7.2f}x")
     if "numpy by hand (floor)" in med:
-        np_t, bm = med["numpy by hand (floor)"], med["tinygraph batch mode"]
-        out(f"    batch mode / numpy by hand                {bm / np_t:7.2f}x   (target <= 2x)")
-        out(f"    tinygraph nodes / batch mode              {tg_t / bm:7.0f}x")
+        NP, BM = "numpy by hand (floor)", "tinygraph batch mode"
+        out(f"    batch mode / numpy by hand                {ratio(BM, NP):7.2f}x   (target <= 2x)")
+        out(f"    tinygraph nodes / batch mode              {ratio(TG, BM):7.0f}x")
     else:
         out("    numpy not installed: no batch mode (pip install \"tinygraph[fast]\")")
     return med
@@ -430,6 +438,9 @@ def bench_chain(steps: int, repeat: int, out=print) -> Dict[str, float]:
     m = {k: statistics.median(v) for k, v in t.items()}
     ops = 2 * steps
     fl = m["ffwd"] + m["fbwd"]
+    flr = [f + b for f, b in zip(t["ffwd"], t["fbwd"])]
+    r_on = statistics.median((f + b) / x for f, b, x in zip(t["fwd"], t["bwd"], flr))
+    r_paused = statistics.median((f + b) / x for f, b, x in zip(t["pfwd"], t["pbwd"], flr))
     out(f"chain: x <- x*1.0001 + 0.0001, {steps:,} steps ({ops:,} nodes), then backward; median of {repeat}")
     for label, f, b in (("tinygraph nodes", m["fwd"], m["bwd"]), ("  ..., gc paused", m["pfwd"], m["pbwd"])):
         out(f"  {label:16s} forward {_fmt(f)}  backward {_fmt(b)}  total {_fmt(f + b)}  "
@@ -437,8 +448,8 @@ def bench_chain(steps: int, repeat: int, out=print) -> Dict[str, float]:
     out(f"  plain floats     forward {_fmt(m['ffwd'])}  backward {_fmt(m['fbwd'])}  total {_fmt(fl)}  "
         f"(keeping a tape of inputs)")
     out(f"  freeing the chain afterwards (reference counting): {_fmt(m['free'])}")
-    out(f"  ratio nodes / floats (forward+backward): {(m['fwd'] + m['bwd']) / fl:.2f}x gc on (target <= 20x), "
-        f"{(m['pfwd'] + m['pbwd']) / fl:.2f}x gc paused")
+    out(f"  ratio nodes / floats (forward+backward, within a round): {r_on:.2f}x gc on (target <= 20x), "
+        f"{r_paused:.2f}x gc paused")
     return m
 
 
@@ -483,7 +494,9 @@ def bench_wide(width: int, repeat: int, out=print) -> Dict[str, float]:
     out(f"  tinygraph nodes  forward+backward {_fmt(m['on'])} gc on, {_fmt(m['paused'])} gc paused "
         f"({m['paused'] / ops * 1e9:.0f} ns/node)")
     out(f"  plain floats     sum and gradients {_fmt(m['floats'])}")
-    out(f"  ratio nodes / floats: {m['on'] / m['floats']:.1f}x gc on, {m['paused'] / m['floats']:.1f}x gc paused")
+    r_on = statistics.median(a / b for a, b in zip(t["on"], t["floats"]))
+    r_paused = statistics.median(a / b for a, b in zip(t["paused"], t["floats"]))
+    out(f"  ratio nodes / floats (within a round): {r_on:.1f}x gc on, {r_paused:.1f}x gc paused")
     return m
 
 
