@@ -228,17 +228,36 @@ def test_moons_data():
     assert sum(p[1] for p in upper) / len(upper) > sum(p[1] for p in lower) / len(lower) + 0.5
 
 
-def test_moons_learns_on_the_node_engine(tmp_path, capsys):
-    r = moons.run(tmp_path, fast=True, engine="nodes")
+def test_moons_learns_on_the_node_engine_and_batch_mode_agrees(tmp_path, capsys):
+    r = moons.run(tmp_path / "nodes", fast=True, engine="nodes")
     text = capsys.readouterr().out
     assert r["engine"] == "nodes"
     assert r["accuracy_before"] < 0.7
     assert r["accuracy"] >= 0.9
     assert r["test_accuracy"] >= 0.85
     assert r["history"][-1][0] < r["history"][0][0] / 5
-    assert "Accuracy on the 40 training points" in text
+    assert "Accuracy on the 40 training points" in text and "the node engine" in text
     if r["files"]:
         assert written(r) == {"moons.png"}
+    pytest.importorskip("numpy")
+    b = moons.run(tmp_path / "batch", fast=True)          # auto: batch mode when numpy is there
+    assert b["engine"] == "batch" and "batch mode (numpy)" in capsys.readouterr().out
+    assert len(b["history"]) == len(r["history"])
+    for (e1, a1), (e2, a2) in zip(r["history"], b["history"]):
+        assert e2 == pytest.approx(e1, rel=1e-9, abs=1e-12) and a1 == a2
+    assert b["test_accuracy"] == r["test_accuracy"]
+
+
+def test_moons_full_run_in_batch_mode(tmp_path, capsys):
+    pytest.importorskip("numpy")
+    r = moons.run(tmp_path, fast=False, engine="batch")
+    assert r["n"] == 100 and r["steps"] == 100
+    assert r["accuracy"] >= 0.97 and r["test_accuracy"] >= 0.95
+
+
+def test_moons_bad_engine(tmp_path):
+    with pytest.raises(ValueError, match="engine"):
+        moons.run(tmp_path, engine="gpu")
 
 
 # -- universal ---------------------------------------------------------------------
