@@ -49,6 +49,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             return step_command(args.name, interactive=args.interactive, html=args.html, lr=args.lr)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `tinygraph step | head`): stop quietly.
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (ValueError, KeyError, TypeError, OSError, RuntimeError) as e:
         from .errors import TinygraphError
         if isinstance(e, (TinygraphError, KeyError, OSError)) or getattr(e, "user_facing", False):
