@@ -155,6 +155,10 @@ def test_clear_errors():
         Hopfield(["+-+-"])
     with pytest.raises(TypeError, match="either the patterns"):
         Hopfield()
+    with pytest.raises(ValueError, match="Hopfield\\(weights=W\\)"):
+        Hopfield([[0, -1], [-1, 0]])            # couplings passed as if they were patterns
+    with pytest.raises(ValueError, match="non-empty list"):
+        Hopfield([])
     with pytest.raises(ValueError, match="square"):
         Hopfield(weights=[[0, 1], [1]])
     with pytest.raises(ValueError, match="finite"):

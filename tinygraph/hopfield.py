@@ -116,7 +116,17 @@ class Hopfield:
             raise TypeError("give either the patterns to store, Hopfield(patterns), "
                             "or the couplings, Hopfield(weights=W); not both, not neither")
         if patterns is not None:
-            self.patterns: List[State] = [_check_state(p, None, f"pattern {k}") for k, p in enumerate(patterns)]
+            if isinstance(patterns, (str, bytes)) or not isinstance(patterns, Sequence) or not patterns:
+                raise ValueError("Hopfield(patterns) needs a non-empty list of patterns, "
+                                 "each a list of -1/+1 values")
+            try:
+                self.patterns: List[State] = [_check_state(p, None, f"pattern {k}")
+                                              for k, p in enumerate(patterns)]
+            except ValueError as e:
+                if len(patterns) == len(patterns[0]) and any(0 == x for x in patterns[0]):
+                    raise ValueError(f"{e}. If this is a matrix of couplings, pass it as "
+                                     "Hopfield(weights=W)") from None
+                raise
             self.weights: Matrix = hebbian_weights(self.patterns)
         else:
             self.patterns = []
