@@ -1,6 +1,7 @@
 """Every demo runs in fast mode and prints the right numbers (tinygraph/demos/)."""
 
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +92,14 @@ def test_cli_subprocess_multiplier(tmp_path):
     assert svg.lstrip().startswith("<?xml") or "<svg" in svg[:500]
     # every weight readable: the labels +-0.001 and +-mu are in the picture
     assert "0.001" in svg and "2.598e+06" in svg
+
+
+def test_a_console_without_unicode_still_works(tmp_path):
+    env = dict(os.environ, PYTHONIOENCODING="ascii")
+    r = subprocess.run([sys.executable, "-m", "tinygraph", "demo", "hopfield", "--fast", "--out", str(tmp_path)],
+                       capture_output=True, text=True, cwd=str(tmp_path), timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "##########" in r.stdout and "Recalled 4 of 4 letters" in r.stdout
 
 
 def test_thin_scripts_call_the_package():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import sys
 from importlib import import_module
 from types import ModuleType
 from typing import Dict, Tuple, Union
@@ -67,5 +68,17 @@ def list_demos() -> str:
 def run_demo(name: str, out: Union[str, os.PathLike, None] = None, fast: bool = False) -> int:
     """Run a demo, writing its pictures into ``out`` (default ./tinygraph-out); returns the exit code 0."""
     module = get_demo(name)
+    _printable_stdout()
     module.run(out_dir(out), fast=fast)
     return 0
+
+
+def _printable_stdout() -> None:
+    """Let a console that cannot show δ, λ or █ print '?' instead of failing (e.g. cp1252 on Windows)."""
+    enc = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "δλμ█·→".encode(enc)
+    except (UnicodeEncodeError, LookupError):
+        reconfigure = getattr(sys.stdout, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")

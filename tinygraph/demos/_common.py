@@ -105,3 +105,14 @@ def table(rows: List[List[str]], header: List[str], align: str = "") -> str:
 
     sep = "  ".join("-" * w for w in width)
     return "\n".join([line(header), sep] + [line(r) for r in rows])
+
+
+def can_print(text: str) -> bool:
+    """True when the console's encoding can show ``text`` (else pick plain ASCII)."""
+    import sys
+    enc = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        text.encode(enc)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Union
 
 from ..hopfield import Hopfield
-from ._common import out_dir, pyplot, report_files, save_figure
+from ._common import can_print, out_dir, pyplot, report_files, save_figure
 
 LETTERS: Dict[str, List[str]] = {
     "T": ["#####",
@@ -48,9 +48,9 @@ def to_state(picture: List[str]) -> List[int]:
     return [1 if c == "#" else -1 for row in picture for c in row]
 
 
-def grid(state: List[int]) -> List[str]:
+def grid(state: List[int], ink: str = "██", paper: str = " ·") -> List[str]:
     """A +-1 state as 5 text rows, two characters a pixel so it looks square."""
-    return ["".join("██" if state[r * SIZE + c] > 0 else " ·" for c in range(SIZE)) for r in range(SIZE)]
+    return ["".join(ink if state[r * SIZE + c] > 0 else paper for c in range(SIZE)) for r in range(SIZE)]
 
 
 def corrupt(state: List[int], k: int, rng: random.Random) -> List[int]:
@@ -90,10 +90,11 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
                         "sync_ok": sync[-1] == p})
     # print the letters side by side: stored | corrupted | recalled
     cols = ["stored", f"{FLIPS} flipped", "recalled"]
+    ink, paper = ("██", " ·") if can_print("██ ·") else ("##", " .")
     for r in results:
-        grids = [grid(r["stored"]), grid(r["noisy"]), grid(r["recalled"])]
+        grids = [grid(r[k], ink, paper) for k in ("stored", "noisy", "recalled")]
         head = "   ".join(c.ljust(2 * SIZE) for c in cols)
-        print(f"Letter {r['letter']}:   " + head)
+        print((f"Letter {r['letter']}:   " + head).rstrip())
         for row in range(SIZE):
             print(" " * 12 + "   ".join(g[row] for g in grids))
         e = r["energy"]
