@@ -102,11 +102,15 @@ def test_a_console_without_unicode_still_works(tmp_path):
     assert "##########" in r.stdout and "Recalled 4 of 4 letters" in r.stdout
 
 
-def test_thin_scripts_call_the_package():
+def test_thin_scripts_call_the_package(tmp_path):
     root = Path(__file__).resolve().parent.parent / "demos"
     for name, (module, _) in DEMOS.items():
         text = (root / f"{module}.py").read_text(encoding="utf-8")
         assert f'"demo", "{name}"' in text
+    r = subprocess.run([sys.executable, str(root / "three_bits.py"), "--fast", "--out", str(tmp_path)],
+                       capture_output=True, text=True, cwd=str(tmp_path), timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "exact for all 8 inputs" in r.stdout
 
 
 # -- multiplier ------------------------------------------------------------------
