@@ -162,7 +162,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) 
     E_after = _error(net.forward(inputs), targets).value
     print(f"After one update E = {_f(E_after)} (was {_f(E.value)})")
     net.forward(inputs)
-    save_diagram(draw(f"worked example after one update (eta = {lr:g}): E = {E_after:.6f}"),
+    save_diagram(draw(f"worked example after one update (η = {lr:g}): E = {E_after:.6f}"),
                  folder / "worked-example-after.svg", files)
     report_files(files, folder)
     return {"outputs": O, "E": E.value, "E_after": E_after, "deltas": {n: net_delta for n, net_delta in
