@@ -2,7 +2,11 @@
 
 Run ``python -m tinygraph.bench`` (``--quick`` for a short run, ``--repeat N``
 for more runs).  Every figure is the median of several runs, and every ratio
-compares figures taken in the same run, so the machine's speed cancels out.
+is the median of ratios taken within one round (the implementations run one
+after the other in each round), so the machine's speed cancels out.  Times
+are this process's CPU time (``--wall`` for the wall clock), so other load on
+the machine does not count.  The node engine is timed as users run it (the
+garbage collector on) and inside ``tg.gc_paused()``.
 
 What is measured:
 
