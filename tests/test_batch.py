@@ -252,6 +252,11 @@ def test_clear_errors():
         bn.train([[0, 0]], [1.0], lr=0.0)
     with pytest.raises(ValueError, match="epochs"):
         bn.train([[0, 0]], [1.0], epochs=-1)
+    net.synapse("x1", "h1").trainable = False
+    with pytest.raises(tg.GraphError, match="changed.*compile it again"):
+        bn.forward([[0.0, 1.0]])
+    net.synapse("x1", "h1").trainable = True
+    bn.forward([[0.0, 1.0]])
     net.neuron("extra", activation="tanh")
     net.connect("h1", "extra", 0.5)
     with pytest.raises(tg.GraphError, match="changed.*compile it again"):

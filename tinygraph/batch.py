@@ -127,13 +127,12 @@ class _Depth:
     """The neurons at one depth: their biases, activations and incoming weight blocks."""
 
     def __init__(self) -> None:
-        self.neurons: list = []
+        self.neurons: list = []                              # in build order: the columns
         self.sources: List[Tuple[int, Any, Any, Any]] = []   # (source depth, W, mask, trainable mask)
         self.b = None
         self.bias_mask = None        # 1 where the neuron has a bias (None: all have one)
         self.bias_trainable = None   # 1 where the bias is trainable (None: all are)
         self.acts: List[_Act] = []
-        self.is_output = False
 
 
 class BatchNetwork:
@@ -214,8 +213,6 @@ class BatchNetwork:
         last = len(layers) - 1
         #: True when the outputs are exactly the last depth, in order (no gathering needed)
         self._outputs_last = [w for w in self._out_where] == [(last, c) for c in range(len(layers[last]))]
-        for d, _ in self._out_where:
-            self.depths[d].is_output = True
         self.layered = all(len(dep.sources) == 1 and dep.sources[0][0] == d - 1
                            for d, dep in enumerate(self.depths) if d)
 
@@ -236,9 +233,10 @@ class BatchNetwork:
 
     @staticmethod
     def _shape_of(net: Network) -> Tuple:
-        """What the compiled arrays depend on: neurons, their activations and biases, the synapses."""
-        return (tuple((n.name, n.activation, n.bias) for n in net.neurons.values()),
-                tuple(net.synapses))
+        """What the compiled arrays depend on: neurons, activations, biases, synapses, which are trainable."""
+        return (tuple((n.name, n.activation, n.bias, n.bias is not None and n.bias.trainable)
+                      for n in net.neurons.values()),
+                tuple((s, s.trainable) for s in net.synapses))
 
     # -- weights between the arrays and the Network --------------------------------------
 
