@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Collection, Dict, Iterable, List, Optional
+import math
+from typing import Any, Collection, Dict, Iterable, List, Optional, Tuple
 
 from ..errors import GraphError
 from ..network import Bias, Network, Neuron, Synapse
 from .diagram import Diagram
-from .dot import HIGHLIGHT, HIGHLIGHT_FILL, NEGATIVE, POSITIVE, ZERO, html, number
+from .dot import HIGHLIGHT, HIGHLIGHT_FILL, NEGATIVE, POSITIVE, ZERO, html, number, quote, text_width
 
 __all__ = ["draw_network"]
 
@@ -17,6 +18,12 @@ HIDDEN_FILL = "#FFFFFF"
 OUTPUT_FILL = "#E6F0F8"
 #: measured: 1600 synapses lay out in 1-2 s; far more is slow and unreadable anyway
 MAX_SYNAPSES = 5000
+#: above this many synapses the weights are not written on the edges unless edge_labels=True:
+#: each label is laid out like a node, and a 2-16-16-1 net (304 synapses) became a strip 17000 px tall
+EDGE_LABEL_LIMIT = 40
+#: every neuron is a circle at least this wide (inches); wider when its text needs it
+MIN_WIDTH = 0.9
+NAME_SIZE, TEXT_SIZE, SMALL_SIZE = 11, 11, 9
 
 
 def _sign_colour(w: float) -> str:
@@ -47,10 +54,70 @@ def _columns(net: Network) -> List[List[Neuron]]:
     return cols
 
 
+#: one line of a neuron's label: (HTML, plain text, font size, bold)
+Line = Tuple[str, str, float, bool]
+
+
+def _line(text: str, size: float = TEXT_SIZE, bold: bool = False, colour: Optional[str] = None) -> Line:
+    h = html(text)
+    if bold:
+        h = f"<B>{h}</B>"
+    if size != TEXT_SIZE or colour:
+        h = f'<FONT POINT-SIZE="{size:g}"' + (f' COLOR="{colour}"' if colour else "") + f">{h}</FONT>"
+    return (h, text, size, bold)
+
+
+def _diameter(lines: List[Line], boxed: bool) -> float:
+    """Width in inches of a circle that holds ``lines`` (stacked, centred) in any engine's font.
+
+    Each line's corners must lie inside the circle: r >= hypot(w/2, |y| + h/2) for a
+    line of width w and height h centred at height y; short first and last lines let
+    the circle be smaller than one round the whole block.
+    """
+    pad = 5.0 if boxed else 2.0               # the highlight box around the bias lines
+    heights = [1.2 * size for _, _, size, _ in lines]
+    y = -sum(heights) / 2.0
+    r = 0.0
+    for (_, t, size, bold), h in zip(lines, heights):
+        w = text_width(t, size, bold)
+        far = max(abs(y), abs(y + h))         # the line's edge farther from the centre
+        r = max(r, math.hypot(w / 2.0 + pad, far + pad))
+        y += h
+    return max(MIN_WIDTH, (2.0 * r + 4.0) / 72.0)
+
+
+def _arrowsize(penwidth: float) -> float:
+    """Graphviz strokes the arrowhead with the edge's penwidth, which fattens it: shrink the
+    head as the line grows, so thick and thin edges end in heads of about the same size."""
+    return max(0.45, 0.95 - 0.1 * penwidth)
+
+
+def _legend_table(entries: List[Tuple[str, str]]) -> str:
+    """The legend as an HTML table, entries in two columns once there are more than three."""
+    ncol = 1 if len(entries) <= 3 else 2
+    nrow = -(-len(entries) // ncol)
+    rows = []
+    for r in range(nrow):
+        cells = []
+        for c in range(ncol):
+            k = c * nrow + r                      # fill down the first column, then the second
+            if k < len(entries):
+                key, meaning = entries[k]
+                bg = f' BGCOLOR="{HIGHLIGHT_FILL}"' if key == "yellow" else ""
+                cells.append(f'<TD ALIGN="LEFT"{bg}>{key}</TD><TD ALIGN="LEFT">{meaning}</TD>')
+                if c < ncol - 1:
+                    cells.append("<TD>  </TD>")
+            else:
+                cells.append('<TD></TD><TD></TD>')
+        rows.append(f"<TR>{''.join(cells)}</TR>")
+    return ('<TABLE ID="legend" TOOLTIP="legend" HREF="#legend" BORDER="1" COLOR="#BBBBBB" '
+            f'CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{"".join(rows)}</TABLE>')
+
+
 def draw_network(net: Network, *, values: bool = True, deltas: bool = False, grads: bool = False,
                  highlight: Iterable[Any] = (), known: Optional[Collection[Any]] = None,
                  title: Optional[str] = None, legend: bool = True, rankdir: str = "LR",
-                 allow_large: bool = False) -> Diagram:
+                 allow_large: bool = False, edge_labels: Optional[bool] = None) -> Diagram:
     """Draw ``net``: neurons as circles in columns, every synapse an edge labelled with its weight.
 
     Neurons show their name, their value once known (``values``), their bias
@@ -59,6 +126,11 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     sign of the weight (blue +, vermillion -) and width its size.
     ``highlight``: Neurons, Synapses, Biases to emphasise (a step being shown).
     ``known``: if given, only these show their delta/grad; others show '?'.
+    ``edge_labels``: write the weights (and ∂E/∂w) on the edges; None (the
+    default) does so up to EDGE_LABEL_LIMIT synapses, beyond which the labels
+    would bury the picture: colour and width still show each weight, and in
+    SVG each edge's tooltip gives it.  The legend, under the picture, lists
+    only what the picture shows.
     Networks of more than MAX_SYNAPSES synapses are refused unless ``allow_large=True``.
     """
     if not isinstance(net, Network):
@@ -66,6 +138,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         raise TypeError(f"draw_network draws a tinygraph Network, got {type(net).__name__}{hint}")
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if edge_labels not in (None, True, False):
+        raise TypeError(f"edge_labels must be True, False or None (automatic), got {edge_labels!r}")
     if len(net.synapses) > MAX_SYNAPSES and not allow_large:
         raise GraphError(f"network {net.name!r} has {len(net.synapses)} synapses, more than {MAX_SYNAPSES}: "
                          "too many edges to lay out quickly or read. Draw a smaller network, or pass "
@@ -82,100 +156,142 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     for i, n in enumerate(order):
         nid[id(n)] = f"n{i}"
     synapses = net.synapses
+    labelled = len(synapses) <= EDGE_LABEL_LIMIT if edge_labels is None else edge_labels
     max_w = max((abs(s.value) for s in synapses), default=0.0)
+    shown = set()                                  # what the picture shows, for the legend
 
     lines = ["digraph network {",
-             f'  graph [rankdir={rankdir}, ranksep=1.4, nodesep=0.5, newrank=true, '
-             f'fontname="{FONT}", fontsize=14, labelloc=t, pad=0.2'
-             + (f", label=<<B>{html(title)}</B>>" if title else "") + "];",
-             f'  node [shape=circle, style=filled, fontname="{FONT}", fontsize=11, margin=0.02, penwidth=1.2];',
-             f'  edge [fontname="{FONT}", fontsize=10, arrowsize=0.6, decorate=true];']
+             f'  graph [rankdir={rankdir}, ranksep={1.4 if labelled else 1.0}, nodesep=0.5, newrank=true, '
+             f'fontname="{FONT}", fontsize=9, labelloc=b, labeljust=l, pad=0.2];',
+             f'  node [shape=circle, style=filled, fontname="{FONT}", fontsize={TEXT_SIZE}, margin=0.02, '
+             f"penwidth=1.2, width={MIN_WIDTH}, fixedsize=false];",
+             f'  edge [fontname="{FONT}", fontsize=10, decorate=true];']
+    indent = "  "
+    if title:     # the title above, in a frameless cluster: the graph's own label is the legend below
+        lines.append(f'  subgraph cluster_network {{ graph [id="network", label=<<B>{html(title)}</B>>, '
+                     "labelloc=t, labeljust=c, fontsize=14, peripheries=0];")
+        indent = "    "
 
     for n in order:
-        head = [f"<B>{html(n.name)}</B>"]          # name, activation, value
+        head = [_line(n.name, NAME_SIZE, bold=True)]          # name, activation, value
         if n.is_input:
             fill = INPUT_FILL
         else:
             fill = OUTPUT_FILL if not n.outgoing else HIDDEN_FILL
             act = n.activation.name if n.activation is not None else "?"
-            head.append(f'<FONT POINT-SIZE="9" COLOR="#555555">{html(act)}</FONT>')
+            head.append(_line(act, SMALL_SIZE, colour="#555555"))
         if values and n.value is not None:
-            head.append(f"= {html(number(n.value))}")
-        bias_rows = []
+            head.append(_line(f"= {number(n.value)}"))
+            shown.add("value")
+        bias_rows: List[Line] = []
         if n.bias is not None:
-            bias_rows.append(f"θ {html(number(n.bias.value))}")
+            bias_rows.append(_line(f"θ {number(n.bias.value)}"))
+            shown.add("bias")
             if grads:
                 g = number(n.bias.grad) if is_known(n.bias) else "?"
-                bias_rows.append(f'<FONT POINT-SIZE="9" COLOR="#555555">∂E/∂θ {html(g)}</FONT>')
-        tail = []
+                bias_rows.append(_line(f"∂E/∂θ {g}", SMALL_SIZE, colour="#555555"))
+                shown.add("dtheta")
+                if g == "?":
+                    shown.add("unknown")
+        tail: List[Line] = []
         if deltas and not n.is_input:
-            tail.append(f"δ {html(number(n.delta) if is_known(n) else '?')}")
-        if n.bias is not None and id(n.bias) in hl and id(n) not in hl:
+            known_here = is_known(n)
+            tail.append(_line(f"δ {number(n.delta) if known_here else '?'}"))
+            shown.add("delta")
+            if not known_here:
+                shown.add("unknown")
+        boxed = n.bias is not None and id(n.bias) in hl and id(n) not in hl
+        if boxed:
             # only the bias is this step's: mark its lines, not the whole neuron
-            rows = [f"<TR><TD>{p}</TD></TR>" for p in head]
+            rows = [f"<TR><TD>{p[0]}</TD></TR>" for p in head]
             rows.append(f'<TR><TD BGCOLOR="{HIGHLIGHT_FILL}" BORDER="1" COLOR="{HIGHLIGHT}">'
-                        f'{"<BR/>".join(bias_rows)}</TD></TR>')
-            rows += [f"<TR><TD>{p}</TD></TR>" for p in tail]
+                        f'{"<BR/>".join(p[0] for p in bias_rows)}</TD></TR>')
+            rows += [f"<TR><TD>{p[0]}</TD></TR>" for p in tail]
             label = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>'
         else:
-            label = "<BR/>".join(head + bias_rows + tail)
+            label = "<BR/>".join(p[0] for p in head + bias_rows + tail)
         attrs = [f'id="{nid[id(n)]}"', f"label=<{label}>"]
+        width = _diameter(head + bias_rows + tail, boxed)
+        if width > MIN_WIDTH:
+            attrs.append(f"width={width:.2f}")
         if id(n) in hl:
             attrs += [f'fillcolor="{HIGHLIGHT_FILL}"', f'color="{HIGHLIGHT}"', "penwidth=3.5"]
         else:
             attrs.append(f'fillcolor="{fill}"')
-        lines.append(f"  {nid[id(n)]} [{', '.join(attrs)}];")
+        lines.append(f"{indent}{nid[id(n)]} [{', '.join(attrs)}];")
 
     # keep each column in build order, top to bottom
     for col in cols:
         ids = "; ".join(nid[id(n)] for n in col)
-        lines.append(f"  {{rank=same; {ids};}}")
+        lines.append(f"{indent}{{rank=same; {ids};}}")
         if len(col) > 1:
             chain = " -> ".join(nid[id(n)] for n in col)
-            lines.append(f"  {chain} [style=invis];")
+            lines.append(f"{indent}{chain} [style=invis];")
 
     for i, s in enumerate(synapses):
         w = s.value
         colour = _sign_colour(w)
+        shown.add(colour)
         width = 0.8 + 3.2 * (abs(w) / max_w if max_w > 0 else 0.0)
-        text = f"<B>{html(number(w))}</B>"
-        if grads:
-            g = number(s.grad) if is_known(s) else "?"
-            text += f'<BR/><FONT POINT-SIZE="9">∂E/∂w {html(g)}</FONT>'
-        attrs = [f'id="s{i}"', f'fontcolor="{colour}"']
-        if id(s) in hl:        # cased in black: the sign colour stays visible in the middle
-            attrs += [f'color="{HIGHLIGHT}:{colour}:{HIGHLIGHT}"', f"penwidth={width + 2.5:.2f}"]
-            text = (f'<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="1" BGCOLOR="{HIGHLIGHT_FILL}">'
-                    f"<TR><TD>{text}</TD></TR></TABLE>")
+        attrs = [f'id="s{i}"']
+        if labelled:
+            text = f"<B>{html(number(w))}</B>"
+            if grads:
+                g = number(s.grad) if is_known(s) else "?"
+                text += f'<BR/><FONT POINT-SIZE="9">∂E/∂w {html(g)}</FONT>'
+                shown.add("dw")
+                if g == "?":
+                    shown.add("unknown")
         else:
-            attrs += [f'color="{colour}"', f"penwidth={width:.2f}"]
-        attrs.append(f"label=<{text}>")
-        lines.append(f"  {nid[id(s.src)]} -> {nid[id(s.dst)]} [{', '.join(attrs)}];")
+            tip = f"{s.src.name} → {s.dst.name}: w = {number(w)}"
+            if grads:
+                tip += f", ∂E/∂w = {number(s.grad) if is_known(s) else '?'}"
+            attrs.append(f"tooltip={quote(tip)}")
+        if id(s) in hl:        # cased in black: the sign colour stays visible in the middle
+            width += 2.5
+            attrs += [f'color="{HIGHLIGHT}:{colour}:{HIGHLIGHT}"']
+            label_bg = HIGHLIGHT_FILL
+        else:
+            attrs += [f'color="{colour}"']
+            label_bg = "white"
+        if labelled:   # on a padded background: no line, not even its own, runs through the digits
+            text = (f'<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="2" BGCOLOR="{label_bg}">'
+                    f"<TR><TD>{text}</TD></TR></TABLE>")
+        attrs += [f"penwidth={width:.2f}", f"arrowsize={_arrowsize(width):.2f}"]
+        if labelled:
+            attrs += [f'fontcolor="{colour}"', f"label=<{text}>"]
+        lines.append(f"{indent}{nid[id(s.src)]} -> {nid[id(s.dst)]} [{', '.join(attrs)}];")
+    if title:
+        lines.append("  }")
 
     if legend and order:
-        def row(key: str, meaning: str) -> str:
-            return f'<TR><TD ALIGN="LEFT">{key}</TD><TD ALIGN="LEFT">{meaning}</TD></TR>'
-        rows = [row(f'<B><FONT COLOR="{POSITIVE}">blue</FONT></B>', "positive weight"),
-                row(f'<B><FONT COLOR="{NEGATIVE}">red</FONT></B>', "negative weight"),
-                row("width", f"grows with |w| (max {html(number(max_w))})")]
-        if values:
-            rows.append(row("= v", "the neuron's value (output)"))
-        if any(n.bias is not None for n in order):
-            rows.append(row("θ", "bias: weight of an input fixed at 1"))
-        if deltas:
-            rows.append(row("δ", "∂E/∂net (net = weighted sum + θ)"))
-        if grads:
-            rows.append(row("∂E/∂w", "gradient of the error E"))
-        if kn is not None and (deltas or grads):
-            rows.append(row("?", "not computed yet"))
+        entries = []
+        if POSITIVE in shown:
+            entries.append((f'<B><FONT COLOR="{POSITIVE}">blue</FONT></B>', "positive weight"))
+        if NEGATIVE in shown:
+            entries.append((f'<B><FONT COLOR="{NEGATIVE}">red</FONT></B>', "negative weight"))
+        if ZERO in shown:
+            entries.append((f'<B><FONT COLOR="{ZERO}">grey</FONT></B>', "zero weight"))
+        if synapses:
+            entries.append(("width", f"grows with |w| (max {html(number(max_w))})"))
+        if synapses and not labelled:
+            entries.append(("no numbers", f"on the {len(synapses)} edges: colour and width show w "
+                                          "(edge_labels=True writes them)"))
+        if "value" in shown:
+            entries.append(("= v", "the neuron's value (output)"))
+        if "bias" in shown:
+            entries.append(("θ", "bias: weight of an input fixed at 1"))
+        if "delta" in shown:
+            entries.append(("δ", "∂E/∂net (net = weighted sum + θ)"))
+        if "dw" in shown:
+            entries.append(("∂E/∂w", "gradient of the error E"))
+        if "dtheta" in shown:
+            entries.append(("∂E/∂θ", "gradient of E for the bias"))
+        if "unknown" in shown:
+            entries.append(("?", "not computed yet"))
         if hl:
-            rows.append(f'<TR><TD ALIGN="LEFT" BGCOLOR="{HIGHLIGHT_FILL}">yellow</TD>'
-                        '<TD ALIGN="LEFT">this step</TD></TR>')
-        lines.append(f'  legend [id="legend", shape=plaintext, style="", fontsize=9, margin=0, label=<'
-                     f'<TABLE BORDER="1" COLOR="#BBBBBB" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
-                     f"{''.join(rows)}</TABLE>>];")
-        last = cols[-1]
-        lines.append(f"  {{rank=same; {nid[id(last[-1])]}; legend;}}")
-        lines.append(f"  {nid[id(last[-1])]} -> legend [style=invis];")
+            entries.append(("yellow", "this step"))
+        if entries:
+            lines.append(f"  graph [label=<{_legend_table(entries)}>];")
     lines.append("}")
     return Diagram("\n".join(lines) + "\n")
