@@ -29,7 +29,7 @@ numpy is an optional extra: ``pip install "tinygraph[fast]"``.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from .errors import DomainError, GraphError, NodeOverflowError
 from .network import Network, Synapse
