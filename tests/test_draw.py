@@ -127,7 +127,7 @@ def test_multiplier_every_weight_readable(engine):
         assert n in texts(g[f"n{i}"])
         if net[n].bias is not None:
             assert f"θ {number(net[n].bias.value)}" in texts(g[f"n{i}"])
-    assert "legend" in g
+    assert "a_legend" in g
 
 
 def test_edge_width_grows_with_weight(engine):
@@ -210,7 +210,7 @@ def test_highlight_and_known(engine):
     assert "#000000" in strokes(hl_edge, "path") and colour.lower() in strokes(hl_edge, "path")
     assert HIGHLIGHT_FILL.lower() in [p.get("fill", "").lower() for p in hl_edge.iter(SVG + "polygon")]
     assert "#000000" not in strokes(plain_edge, "path")
-    assert "not computed yet" in texts(g["legend"])
+    assert "not computed yet" in texts(g["a_legend"])
 
 
 def test_highlighting_a_bias_marks_its_lines_only(engine):

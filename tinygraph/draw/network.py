@@ -74,7 +74,7 @@ def _diameter(lines: List[Line], boxed: bool) -> float:
     line of width w and height h centred at height y; short first and last lines let
     the circle be smaller than one round the whole block.
     """
-    pad = 5.0 if boxed else 2.0               # the highlight box around the bias lines
+    pad = 7.0 if boxed else 4.0               # the highlight box around the bias lines
     heights = [1.2 * size for _, _, size, _ in lines]
     y = -sum(heights) / 2.0
     r = 0.0
@@ -159,9 +159,12 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     labelled = len(synapses) <= EDGE_LABEL_LIMIT if edge_labels is None else edge_labels
     max_w = max((abs(s.value) for s in synapses), default=0.0)
     shown = set()                                  # what the picture shows, for the legend
+    # room between columns: for the labels, or for the fan of edges between tall columns
+    tallest = max((len(c) for c in cols), default=0)
+    ranksep = 1.4 if labelled else min(3.0, 1.0 + 0.1 * max(0, tallest - 4))
 
     lines = ["digraph network {",
-             f'  graph [rankdir={rankdir}, ranksep={1.4 if labelled else 1.0}, nodesep=0.5, newrank=true, '
+             f'  graph [rankdir={rankdir}, ranksep={ranksep:.2f}, nodesep=0.5, newrank=true, '
              f'fontname="{FONT}", fontsize=9, labelloc=b, labeljust=l, pad=0.2];',
              f'  node [shape=circle, style=filled, fontname="{FONT}", fontsize={TEXT_SIZE}, margin=0.02, '
              f"penwidth=1.2, width={MIN_WIDTH}, fixedsize=false];",
@@ -275,8 +278,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         if synapses:
             entries.append(("width", f"grows with |w| (max {html(number(max_w))})"))
         if synapses and not labelled:
-            entries.append(("no numbers", f"on the {len(synapses)} edges: colour and width show w "
-                                          "(edge_labels=True writes them)"))
+            entries.append(("w", f"not written on the {len(synapses)} edges (too many to read); "
+                                 "edge_labels=True writes them"))
         if "value" in shown:
             entries.append(("= v", "the neuron's value (output)"))
         if "bias" in shown:
