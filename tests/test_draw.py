@@ -397,3 +397,149 @@ def test_escaping_helpers():
     assert quote('say "hi" \\ now\n') == '"say \\"hi\\" \\\\ now\\n"'
     assert number(120000.0) == "1.2e+05" and number(-0.001) == "-0.001" and number(0.0) == "0"
     assert number(None) == "?" and number(2.5981e6) == "2.598e+06" and number(0.78862) == "0.7886"
+
+
+# -- what a reader sees: sizes, the legend, crowded nets ------------------------------
+
+def neuron_circles(g):
+    """{name: (cx, cy, r, [(text, x, y, size), ...])} for the neurons in an SVG's groups."""
+    out = {}
+    for k, el in g.items():
+        if re.fullmatch(r"n\d+", k):
+            (c,) = list(el.iter(SVG + "ellipse"))
+            ts = [(t.text or "", float(t.get("x")), float(t.get("y")), float(t.get("font-size")))
+                  for t in el.iter(SVG + "text")]
+            out[ts[0][0]] = (float(c.get("cx")), float(c.get("cy")), float(c.get("rx")), ts)
+    return out
+
+
+def box(el):
+    """(xmin, ymin, xmax, ymax) of every polygon point inside ``el``."""
+    pts = [tuple(map(float, p.split(","))) for pg in el.iter(SVG + "polygon") for p in pg.get("points").split()]
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+@pytest.mark.parametrize("forward", [False, True])
+def test_every_neuron_is_a_circle_big_enough_for_its_text(engine, forward):
+    from tinygraph.demos import multiplier as demo
+    from tinygraph.draw.dot import text_width
+    from tinygraph.draw.network import MIN_WIDTH
+    net, inputs, _ = demo.build()
+    if forward:
+        net.forward(inputs)
+    g = groups(tg.draw_network(net).svg())
+    circles = neuron_circles(g)
+    assert set(circles) == {"x", "y", "h1", "h2", "h3", "h4", "out"}
+    for name, (cx, cy, r, ts) in circles.items():
+        assert r >= MIN_WIDTH * 72 / 2 - 0.5
+        for text, x, y, size in ts:
+            # the engine's own measure: the text (anchored at its start, centred) lies inside the circle
+            half = cx - x
+            assert math.hypot(half, y - cy) < r and math.hypot(half, y - size - cy) < r, (name, text)
+            # and a wide font's measure (what a PNG renderer may draw) fits across it too
+            assert r >= text_width(text, size, bold=(text == name)) / 2, (name, text)
+    out = circles["out"]
+    assert [t[0] for t in out[3]][:2] == ["out", "linear"]
+
+
+def test_thick_edges_get_smaller_arrowheads():
+    net = multiplier()
+    src = tg.draw_network(net).source
+    pairs = [(float(p), float(a)) for p, a in re.findall(r"penwidth=([\d.]+), arrowsize=([\d.]+)", src)]
+    assert len(pairs) == 12
+    thin = [a for p, a in pairs if p < 1]
+    thick = [a for p, a in pairs if p > 3.5]
+    assert thin and thick and max(thick) < min(thin)
+    assert min(thick) >= 0.45                      # still an arrowhead, not a blob
+
+
+def legend_texts(d):
+    g = groups(d.svg())
+    return " ".join(texts(g["a_legend"])) if "a_legend" in g else ""
+
+
+def test_legend_lists_only_what_is_shown(engine):
+    net = xor_net()                                      # weights +20 and -20, biases, no forward yet
+    before = legend_texts(tg.draw_network(net))
+    assert "positive weight" in before and "negative weight" in before and "bias" in before
+    assert "value" not in before and "δ" not in before and "∂E/∂w" not in before and "not computed" not in before
+    net.forward([1.0, 0.0])
+    assert "the neuron's value" in legend_texts(tg.draw_network(net))
+    assert "the neuron's value" not in legend_texts(tg.draw_network(net, values=False))
+
+    pos = tg.Network("pos")                              # positive weights only, no bias
+    x = pos.input("x")
+    o = pos.neuron("o", activation="linear", bias=None)
+    pos.connect(x, o, weight=2.0)
+    text = legend_texts(tg.draw_network(pos))
+    assert "positive weight" in text
+    assert "negative weight" not in text and "bias" not in text and "θ" not in text
+
+    net2, _ = net_222_after_backward()
+    full = legend_texts(tg.draw_network(net2, deltas=True, grads=True))
+    assert "δ" in full and "∂E/∂w" in full and "∂E/∂θ" in full and "not computed yet" not in full
+    assert "not computed yet" in legend_texts(tg.draw_network(net2, deltas=True, known=[]))
+    assert "this step" not in full
+
+
+def test_legend_is_a_caption_under_the_neurons_and_moves_none_of_them(engine):
+    net, _ = net_222_after_backward()
+    with_legend = groups(tg.draw_network(net, deltas=True, grads=True, title="T").svg())
+    without = groups(tg.draw_network(net, deltas=True, grads=True, title="T", legend=False).svg())
+    a, b = neuron_circles(with_legend), neuron_circles(without)
+    assert set(a) == set(b)
+    dx = a["x1"][0] - b["x1"][0]
+    dy = a["x1"][1] - b["x1"][1]
+    for name in a:                                       # the same layout, at most shifted as a whole
+        assert abs(a[name][0] - b[name][0] - dx) < 1 and abs(a[name][1] - b[name][1] - dy) < 1
+        assert abs(a[name][2] - b[name][2]) < 0.01
+    x0, y0, x1, y1 = box(with_legend["a_legend"])
+    lowest = max(cy + r for cx, cy, r, _ in a.values())  # SVG y grows downwards
+    leftmost = min(cx - r for cx, cy, r, _ in a.values())
+    assert y0 > lowest                                   # under every neuron ...
+    assert y0 - lowest < 72                              # ... close by, not floating far away
+    assert x0 < leftmost + 36                            # at the left edge, where a caption starts
+    title = [t for el in with_legend.values() if el.get("class") == "cluster"
+             for t in el.iter(SVG + "text") if t.text == "T"]
+    assert len(title) == 1 and float(title[0].get("y")) < min(cy - r for cx, cy, r, _ in a.values())
+
+
+def test_big_nets_drop_edge_labels_unless_asked(engine):
+    from tinygraph.draw.network import EDGE_LABEL_LIMIT
+    big = tg.MLP([2, 16, 16, 1], activation="relu", output_activation="linear")
+    assert len(big.synapses) == 304 > EDGE_LABEL_LIMIT
+    big.forward([0.5, -0.3])
+    d = tg.draw_network(big)
+    src = d.source
+    assert "label=<<TABLE" not in src.split("graph [label=")[0]       # no edge label anywhere
+    s0 = big.synapses[0]
+    assert f"tooltip=\"{s0.src.name} → {s0.dst.name}: w = {number(s0.value)}\"" in src
+    g = groups(d.svg())
+    assert sum(1 for k in g if re.fullmatch(r"n\d+", k)) == 35
+    assert sum(1 for k in g if re.fullmatch(r"s\d+", k)) == 304
+    assert "not written on the 304 edges" in " ".join(texts(g["a_legend"]))
+    assert f"<B>{number(s0.value)}</B>" in tg.draw_network(big, edge_labels=True).source
+    # the limit itself: 40 synapses are labelled, 41 are not
+    for extra in (False, True):
+        net = tg.Network("fan")
+        x = net.input("x")
+        o = net.neuron("o")
+        for i in range(20):
+            h = net.neuron(f"h{i}")
+            net.connect(x, h, weight=0.5 + i)
+            net.connect(h, o, weight=-0.25 - i)
+        if extra:
+            net.connect(x, o, weight=1.0)
+        assert len(net.synapses) == 40 + extra
+        assert ("<B>0.5</B>" in tg.draw_network(net).source) == (not extra)
+    with pytest.raises(TypeError, match="edge_labels"):
+        tg.draw_network(big, edge_labels="yes")
+
+
+def test_edge_labels_sit_on_a_background_no_line_crosses(engine):
+    net = multiplier()
+    g = groups(tg.draw_network(net).svg())
+    for i in range(12):
+        fills = [p.get("fill", "").lower() for p in g[f"s{i}"].iter(SVG + "polygon")]
+        assert "white" in fills or "#ffffff" in fills
