@@ -420,27 +420,35 @@ def box(el):
     return min(xs), min(ys), max(xs), max(ys)
 
 
-@pytest.mark.parametrize("forward", [False, True])
-def test_every_neuron_is_a_circle_big_enough_for_its_text(engine, forward):
-    from tinygraph.demos import multiplier as demo
+@pytest.mark.parametrize("case", ["multiplier", "multiplier after forward", "worked example, backward"])
+def test_every_neuron_is_a_circle_big_enough_for_its_text(engine, case):
+    from tinygraph.demos import multiplier, worked_example
     from tinygraph.draw.dot import text_width
-    from tinygraph.draw.network import MIN_WIDTH
-    net, inputs, _ = demo.build()
-    if forward:
-        net.forward(inputs)
-    g = groups(tg.draw_network(net).svg())
-    circles = neuron_circles(g)
-    assert set(circles) == {"x", "y", "h1", "h2", "h3", "h4", "out"}
+    if case.startswith("multiplier"):
+        net, inputs, _ = multiplier.build()
+        if case.endswith("forward"):
+            net.forward(inputs)
+        d = tg.draw_network(net)
+        names = {"x", "y", "h1", "h2", "h3", "h4", "out"}
+    else:
+        net, inputs, targets = worked_example.build()
+        tg.squared_error(net.forward(inputs), targets).backward()
+        d = tg.draw_network(net, deltas=True, grads=True)
+        names = {"i1", "i2", "h1", "h2", "o1", "o2"}
+    circles = neuron_circles(groups(d.svg()))
+    assert set(circles) == names
     for name, (cx, cy, r, ts) in circles.items():
-        assert r >= MIN_WIDTH * 72 / 2 - 0.5
+        assert r >= 0.9 * 72 / 2 - 0.5                       # at least 0.9 inch across
         for text, x, y, size in ts:
             # the engine's own measure: the text (anchored at its start, centred) lies inside the circle
             half = cx - x
             assert math.hypot(half, y - cy) < r and math.hypot(half, y - size - cy) < r, (name, text)
-            # and a wide font's measure (what a PNG renderer may draw) fits across it too
-            assert r >= text_width(text, size, bold=(text == name)) / 2, (name, text)
-    out = circles["out"]
-    assert [t[0] for t in out[3]][:2] == ["out", "linear"]
+            # and by a wide font's measure (a PNG renderer may draw DejaVu Sans), with room to spare
+            half = text_width(text, size, bold=(text == name)) / 2
+            assert r >= half + 4, (name, text)
+            assert math.hypot(half, max(abs(y - cy), abs(y - size - cy))) < r - 2, (name, text)
+    if "out" in circles:
+        assert [t[0] for t in circles["out"][3]][:2] == ["out", "linear"]
 
 
 def test_thick_edges_get_smaller_arrowheads():
