@@ -508,9 +508,30 @@ def test_legend_is_a_caption_under_the_neurons_and_moves_none_of_them(engine):
     assert y0 > lowest                                   # under every neuron ...
     assert y0 - lowest < 72                              # ... close by, not floating far away
     assert x0 < leftmost + 36                            # at the left edge, where a caption starts
-    title = [t for el in with_legend.values() if el.get("class") == "cluster"
-             for t in el.iter(SVG + "text") if t.text == "T"]
-    assert len(title) == 1 and float(title[0].get("y")) < min(cy - r for cx, cy, r, _ in a.values())
+    # the title heads the caption: under the neurons, over the legend
+    (title,) = [t for t in with_legend["graph0"].iter(SVG + "text") if t.text == "T"]
+    assert lowest < float(title.get("y")) < y0
+
+
+@pytest.mark.parametrize("title", [None, "a title"])
+def test_columns_keep_build_order_top_to_bottom(engine, title):
+    from tinygraph.demos import multiplier as demo
+    net, inputs, _ = demo.build()
+    net.forward(inputs)
+    c = neuron_circles(groups(tg.draw_network(net, title=title).svg()))
+    assert c["x"][1] < c["y"][1]                               # SVG y grows downwards
+    assert c["h1"][1] < c["h2"][1] < c["h3"][1] < c["h4"][1]
+    assert c["x"][0] < c["h1"][0] < c["out"][0]                # inputs left, output right
+
+
+def test_circles_keep_their_size_while_a_step_through_reveals_numbers():
+    net, _ = net_222_after_backward()
+    widths = lambda src: re.findall(r'id="(n\d+)".*?(?:width=([\d.]+))?, fillcolor', src)
+    full = widths(tg.draw_network(net, deltas=True, grads=True).source)
+    none_known = widths(tg.draw_network(net, deltas=True, grads=True, known=[]).source)
+    bias_step = widths(tg.draw_network(net, deltas=True, grads=True, highlight=[net["h1"].bias], known=[]).source)
+    assert full == none_known == bias_step
+    assert len(full) == 6 and all(w for k, w in full[2:])    # the hidden and output circles are sized
 
 
 def test_big_nets_drop_edge_labels_unless_asked(engine):

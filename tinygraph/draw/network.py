@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from html import unescape
 from typing import Any, Collection, Dict, Iterable, List, Optional, Tuple
 
 from ..errors import GraphError
@@ -24,6 +26,7 @@ EDGE_LABEL_LIMIT = 40
 #: every neuron is a circle at least this wide (inches); wider when its text needs it
 MIN_WIDTH = 0.9
 NAME_SIZE, TEXT_SIZE, SMALL_SIZE = 11, 11, 9
+LEGEND_SIZE = 9
 
 
 def _sign_colour(w: float) -> str:
@@ -67,14 +70,14 @@ def _line(text: str, size: float = TEXT_SIZE, bold: bool = False, colour: Option
     return (h, text, size, bold)
 
 
-def _diameter(lines: List[Line], boxed: bool) -> float:
+def _diameter(lines: List[Line]) -> float:
     """Width in inches of a circle that holds ``lines`` (stacked, centred) in any engine's font.
 
     Each line's corners must lie inside the circle: r >= hypot(w/2, |y| + h/2) for a
     line of width w and height h centred at height y; short first and last lines let
     the circle be smaller than one round the whole block.
     """
-    pad = 7.0 if boxed else 4.0               # the highlight box around the bias lines
+    pad = 6.0                                 # a margin, and room for the box round a highlighted bias
     heights = [1.2 * size for _, _, size, _ in lines]
     y = -sum(heights) / 2.0
     r = 0.0
@@ -112,6 +115,20 @@ def _legend_table(entries: List[Tuple[str, str]]) -> str:
         rows.append(f"<TR>{''.join(cells)}</TR>")
     return ('<TABLE ID="legend" TOOLTIP="legend" HREF="#legend" BORDER="1" COLOR="#BBBBBB" '
             f'CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{"".join(rows)}</TABLE>')
+
+
+def _legend_width(entries: List[Tuple[str, str]]) -> float:
+    """About how wide (points) _legend_table draws ``entries`` at the legend's font size."""
+    def plain(h: str) -> str:
+        return unescape(re.sub(r"<[^>]*>", "", h))
+    ncol = 1 if len(entries) <= 3 else 2
+    nrow = -(-len(entries) // ncol)
+    total = 0.0
+    for c in range(ncol):
+        col = entries[c * nrow:(c + 1) * nrow]
+        total += max(text_width(plain(k), LEGEND_SIZE) for k, _ in col) + 6
+        total += max(text_width(plain(m), LEGEND_SIZE) for _, m in col) + 6
+    return total + 6 * ncol
 
 
 def draw_network(net: Network, *, values: bool = True, deltas: bool = False, grads: bool = False,
@@ -165,44 +182,58 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
 
     lines = ["digraph network {",
              f'  graph [rankdir={rankdir}, ranksep={ranksep:.2f}, nodesep=0.5, newrank=true, '
-             f'fontname="{FONT}", fontsize=9, labelloc=b, labeljust=l, pad=0.2];',
+             f'fontname="{FONT}", fontsize={LEGEND_SIZE}, labelloc=b, labeljust=l, pad=0.2];',
              f'  node [shape=circle, style=filled, fontname="{FONT}", fontsize={TEXT_SIZE}, margin=0.02, '
              f"penwidth=1.2, width={MIN_WIDTH}, fixedsize=false];",
              f'  edge [fontname="{FONT}", fontsize=10, decorate=true];']
     indent = "  "
-    if title:     # the title above, in a frameless cluster: the graph's own label is the legend below
-        lines.append(f'  subgraph cluster_network {{ graph [id="network", label=<<B>{html(title)}</B>>, '
-                     "labelloc=t, labeljust=c, fontsize=14, peripheries=0];")
-        indent = "    "
 
-    for n in order:
+    def label_lines(n: Neuron, reveal: bool):
+        """The neuron's (head, bias lines, tail); ``reveal`` writes every number, even not-yet-known
+        ones (to size the circle: it keeps its size while a step-through reveals its numbers)."""
+        def show(x: Any) -> bool:
+            return reveal or is_known(x)
         head = [_line(n.name, NAME_SIZE, bold=True)]          # name, activation, value
-        if n.is_input:
-            fill = INPUT_FILL
-        else:
-            fill = OUTPUT_FILL if not n.outgoing else HIDDEN_FILL
+        if not n.is_input:
             act = n.activation.name if n.activation is not None else "?"
             head.append(_line(act, SMALL_SIZE, colour="#555555"))
         if values and n.value is not None:
             head.append(_line(f"= {number(n.value)}"))
-            shown.add("value")
         bias_rows: List[Line] = []
         if n.bias is not None:
             bias_rows.append(_line(f"θ {number(n.bias.value)}"))
-            shown.add("bias")
             if grads:
-                g = number(n.bias.grad) if is_known(n.bias) else "?"
+                g = number(n.bias.grad) if show(n.bias) else "?"
                 bias_rows.append(_line(f"∂E/∂θ {g}", SMALL_SIZE, colour="#555555"))
-                shown.add("dtheta")
-                if g == "?":
-                    shown.add("unknown")
         tail: List[Line] = []
         if deltas and not n.is_input:
-            known_here = is_known(n)
-            tail.append(_line(f"δ {number(n.delta) if known_here else '?'}"))
+            tail.append(_line(f"δ {number(n.delta) if show(n) else '?'}"))
+        return head, bias_rows, tail
+
+    # circle widths: each column's circles as wide as its widest label needs
+    width: Dict[int, float] = {}
+    for col in cols:
+        w = max(_diameter([x for part in label_lines(n, True) for x in part]) for n in col)
+        for n in col:
+            width[id(n)] = w
+
+    for n in order:
+        head, bias_rows, tail = label_lines(n, False)
+        if values and n.value is not None:
+            shown.add("value")
+        if n.bias is not None:
+            shown.add("bias")
+            if grads:
+                shown.add("dtheta")
+        if deltas and not n.is_input:
             shown.add("delta")
-            if not known_here:
-                shown.add("unknown")
+        if (grads and n.bias is not None and not is_known(n.bias)) or \
+                (deltas and not n.is_input and not is_known(n)):
+            shown.add("unknown")
+        if n.is_input:
+            fill = INPUT_FILL
+        else:
+            fill = OUTPUT_FILL if not n.outgoing else HIDDEN_FILL
         boxed = n.bias is not None and id(n.bias) in hl and id(n) not in hl
         if boxed:
             # only the bias is this step's: mark its lines, not the whole neuron
@@ -214,9 +245,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         else:
             label = "<BR/>".join(p[0] for p in head + bias_rows + tail)
         attrs = [f'id="{nid[id(n)]}"', f"label=<{label}>"]
-        width = _diameter(head + bias_rows + tail, boxed)
-        if width > MIN_WIDTH:
-            attrs.append(f"width={width:.2f}")
+        if width[id(n)] > MIN_WIDTH:
+            attrs.append(f"width={width[id(n)]:.2f}")
         if id(n) in hl:
             attrs += [f'fillcolor="{HIGHLIGHT_FILL}"', f'color="{HIGHLIGHT}"', "penwidth=3.5"]
         else:
@@ -264,9 +294,9 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         if labelled:
             attrs += [f'fontcolor="{colour}"', f"label=<{text}>"]
         lines.append(f"{indent}{nid[id(s.src)]} -> {nid[id(s.dst)]} [{', '.join(attrs)}];")
-    if title:
-        lines.append("  }")
 
+    legend_html = ""
+    legend_width = 0.0
     if legend and order:
         entries = []
         if POSITIVE in shown:
@@ -295,6 +325,22 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         if hl:
             entries.append(("yellow", "this step"))
         if entries:
-            lines.append(f"  graph [label=<{_legend_table(entries)}>];")
+            legend_html = _legend_table(entries)
+            legend_width = _legend_width(entries)
+    if title or legend_html:
+        # one caption under the picture, read like a figure's: the title, then the legend.  (A title
+        # above would need a cluster round the neurons, and clusters undo the columns' order.)
+        rows = []
+        if title:
+            rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="2"><FONT POINT-SIZE="14"><B>{html(title)}</B></FONT>'
+                        "</TD></TR>")
+        if legend_html:
+            # an empty cell beside the legend takes up a long title's extra width: a table in a
+            # cell wider than itself would be stretched to fill it
+            spare = text_width(title, 14, bold=True) - legend_width if title else 0.0
+            filler = f'<TD WIDTH="{int(spare) + 1}"></TD>' if spare > 0 else "<TD></TD>"
+            rows.append(f'<TR><TD ALIGN="LEFT">{legend_html}</TD>{filler}</TR>')
+        lines.append(f'  graph [label=<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}'
+                     "</TABLE>>];")
     lines.append("}")
     return Diagram("\n".join(lines) + "\n")
