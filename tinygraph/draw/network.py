@@ -261,11 +261,12 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             chain = " -> ".join(nid[id(n)] for n in col)
             lines.append(f"{indent}{chain} [style=invis];")
 
+    max_extra = 3.2 if labelled else 2.2          # a crowd of thick edges would hide one another
     for i, s in enumerate(synapses):
         w = s.value
         colour = _sign_colour(w)
         shown.add(colour)
-        width = 0.8 + 3.2 * (abs(w) / max_w if max_w > 0 else 0.0)
+        width = 0.8 + max_extra * (abs(w) / max_w if max_w > 0 else 0.0)
         attrs = [f'id="s{i}"']
         if labelled:
             text = f"<B>{html(number(w))}</B>"
