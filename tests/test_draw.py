@@ -549,6 +549,8 @@ def test_big_nets_drop_edge_labels_unless_asked(engine):
     assert sum(1 for k in g if re.fullmatch(r"s\d+", k)) == 304
     assert "not written on the 304 edges" in " ".join(texts(g["a_legend"]))
     assert f"<B>{number(s0.value)}</B>" in tg.draw_network(big, edge_labels=True).source
+    assert "gradient of the error E" not in tg.draw_network(big, grads=True).source   # no ∂E/∂w drawn
+    assert "gradient of the error E" in tg.draw_network(big, grads=True, edge_labels=True).source
     # the limit itself: 40 synapses are labelled, 41 are not
     for extra in (False, True):
         net = tg.Network("fan")

@@ -146,8 +146,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     ``edge_labels``: write the weights (and ∂E/∂w) on the edges; None (the
     default) does so up to EDGE_LABEL_LIMIT synapses, beyond which the labels
     would bury the picture: colour and width still show each weight, and in
-    SVG each edge's tooltip gives it.  The legend, under the picture, lists
-    only what the picture shows.
+    SVG each edge's tooltip gives it.  ``title`` and the legend (which lists
+    only what the picture shows) form one caption under the picture.
     Networks of more than MAX_SYNAPSES synapses are refused unless ``allow_large=True``.
     """
     if not isinstance(net, Network):
