@@ -4,6 +4,7 @@ the HTML page and the `tinygraph step` command."""
 
 import json
 import math
+import os
 import re
 
 import pytest
@@ -503,3 +504,68 @@ def test_update_lines_show_a_small_change_instead_of_hiding_it():
     assert w.subject.value == 10.0 and w.number < 10.0 and w.number > 9.9999
     shown = str(w).rsplit(" = ", 1)[1]
     assert shown != "10" and float(shown) == pytest.approx(w.number, abs=1e-6)
+
+
+# -- the page: where it goes, and how long it takes ----------------------------------------------
+
+@pytest.mark.parametrize("html, says", [
+    ("", "give a file name, e.g. --html steps.html"),
+    ("page.svg", "the step player is an HTML page"),
+    ("nope/x.html", "the folder"),
+    (".", "it is a folder"),
+])
+def test_cli_step_html_bad_places_say_what_to_do(tmp_path, capsys, monkeypatch, html, says):
+    monkeypatch.chdir(tmp_path)
+    assert main(["step", "xor", "--html", html]) == 2
+    err = capsys.readouterr().err
+    assert says in err and ".tmp" not in err and "Traceback" not in err
+    if html == "nope/x.html":
+        assert "'nope/x.html'" in err and "does not exist" in err
+    assert list(tmp_path.iterdir()) == []               # nothing left behind
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs a Linux /proc")
+def test_cli_step_html_where_no_file_can_be_made_names_the_path(capsys):
+    assert main(["step", "xor", "--html", "/proc/steps.html"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write '/proc/steps.html'" in err and "folder you can write to" in err
+    assert ".tmp" not in err
+
+
+def test_cli_step_html_not_writable_says_so(tmp_path, capsys):
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        pytest.skip("root may write anywhere")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        assert main(["step", "xor", "--html", str(folder / "s.html")]) == 2
+    finally:
+        folder.chmod(0o700)
+    assert "not writable" in capsys.readouterr().err
+
+
+def test_cli_step_html_shows_progress_and_warns_on_big_nets(tmp_path, capsys, monkeypatch):
+    import tinygraph.backprop as bp
+    monkeypatch.setattr(bp, "PROGRESS_AFTER", 0.0)       # the real threshold is a second of drawing
+    monkeypatch.setattr(bp, "BIG_NET", 5)                # the real one is 60 synapses
+    assert main(["step", "worked-example", "--html", str(tmp_path / "s.html")]) == 0
+    err = capsys.readouterr().err
+    assert "note: worked-example has 8 synapses, so the page gets 34 frames" in err
+    assert "drawing the page's 34 frames" in err and err.count("drawing") == 1   # not a tty: one line
+
+
+def test_progress_on_a_terminal_rewrites_one_line():
+    import io
+    from tinygraph.backprop import _Progress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+    stream = Tty()
+    tell = _Progress(3, after=0.0, stream=stream)
+    for k in (1, 2, 3):
+        tell(k)
+    tell.close()
+    text = stream.getvalue()
+    assert text.startswith("\rdrawing frame ") and text.endswith("drawing frame 3/3...\n")

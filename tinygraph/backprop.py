@@ -613,17 +613,67 @@ def _page_entry(step: Union[Step, NetworkStep]) -> Dict[str, str]:
     return {"text": str(step), "stage": f"backward walk: {step.name}", "detail": "\n".join(step.sent_lines())}
 
 
-def _svgs(steps: Sequence[Union[Step, NetworkStep]], workers: int = 4) -> List[str]:
-    """Each step's diagram as SVG, drawn a few at a time (each drawing is one Graphviz run)."""
+PROGRESS_AFTER = 1.0     # seconds of drawing before the page's progress is shown
+
+
+class _Progress:
+    """Says on stderr how far the drawing is, once it has taken more than ``after`` seconds:
+    "drawing frame 12/340..." rewritten in place on a terminal, one line otherwise."""
+
+    def __init__(self, total: int, after: float = 1.0, stream=None) -> None:
+        import time
+        self.total, self.after, self.stream = total, after, stream or sys.stderr
+        self.start = self.last = time.monotonic()
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.shown = False
+
+    def __call__(self, done: int) -> None:
+        import time
+        now = time.monotonic()
+        if now - self.start < self.after:
+            return
+        if self.tty:
+            if now - self.last >= 0.1 or done == self.total:
+                self.last = now
+                self.stream.write(f"\rdrawing frame {done}/{self.total}...")
+                self.stream.flush()
+                self.shown = True
+        elif not self.shown:
+            self.stream.write(f"drawing the page's {self.total} frames (frame {done} done so far); "
+                              "this takes a while...\n")
+            self.stream.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown and self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _svgs(steps: Sequence[Union[Step, NetworkStep]], workers: int = 4, progress: bool = False) -> List[str]:
+    """Each step's diagram as SVG, drawn a few at a time (each drawing is one Graphviz run).
+
+    ``progress``: report on stderr once drawing takes more than a second."""
     from concurrent.futures import ThreadPoolExecutor
     from .draw import find_engine
     diagrams = [s.diagram() for s in steps]
     engine = find_engine().path          # found once, here: the lookup is not thread-safe
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(diagrams)))) as pool:
-        return list(pool.map(lambda d: d.svg(d.engine or engine), diagrams))
+    tell = _Progress(len(diagrams), PROGRESS_AFTER) if progress else None
+    out: List[str] = []
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(diagrams)))) as pool:
+            for svg in pool.map(lambda d: d.svg(d.engine or engine), diagrams):
+                out.append(svg)
+                if tell is not None:
+                    tell(len(out))
+    finally:
+        if tell is not None:
+            tell.close()
+    return out
 
 
-def html_page(steps: Sequence[Union[Step, NetworkStep]], title: Optional[str] = None) -> str:
+def html_page(steps: Sequence[Union[Step, NetworkStep]], title: Optional[str] = None,
+              progress: bool = False) -> str:
     """A self-contained HTML page stepping through ``steps`` (from backprop_steps or network_steps),
     each with its diagram, its line and "step i of N"; see :mod:`tinygraph.draw.player`."""
     from .draw.player import player_html as page
@@ -634,29 +684,67 @@ def html_page(steps: Sequence[Union[Step, NetworkStep]], title: Optional[str] = 
         first = steps[0]
         title = (f"backprop through {first.net.name}, step by step" if isinstance(first, NetworkStep)
                  else f"backprop from {first.root_name}, step by step")
-    return page(_svgs(steps), [_page_entry(s) for s in steps], title)
+    return page(_svgs(steps, progress=progress), [_page_entry(s) for s in steps], title)
+
+
+def _page_place(path: Union[str, "os.PathLike[str]"]) -> str:
+    """Check that the page can be written at ``path`` (before the slow drawing); the path as given."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise _user(TypeError(f"the page's file name must be a path, got {type(path).__name__} {path!r}: "
+                              "give a file name, e.g. --html steps.html"))
+    path = os.fspath(path)
+    if not str(path).strip():
+        raise _user(ValueError("no file name for the page: give a file name, e.g. --html steps.html"))
+    path = os.path.expanduser(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"cannot write the page to {path!r}: it is a folder; give a file name "
+                                f"such as {os.path.join(path, 'steps.html')}")
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise NotADirectoryError(f"cannot write {path!r}: {folder!r} is a file, not a folder; "
+                                 "give a file in an existing folder, e.g. --html steps.html")
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"cannot write {path!r}: the folder {folder!r} does not exist; "
+                                "create it first or give a file in an existing folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(f"cannot write {path!r}: the folder {folder!r} is not writable for you; "
+                              "give a file in a folder you can write to, e.g. --html steps.html")
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise PermissionError(f"cannot write {path!r}: the file exists and is not writable for you; "
+                              "give another file name, e.g. --html steps.html")
+    return path
 
 
 def write_html(path: Union[str, "os.PathLike[str]"], steps: Sequence[Union[Step, NetworkStep]],
-               title: Optional[str] = None) -> int:
-    """Write :func:`html_page` to ``path`` (whole or not at all); returns its size in bytes."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"cannot write {path!r}: the folder {folder!r} does not exist")
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"cannot write the page to {path!r}: it is a folder; give a file name "
-                                "such as steps.html")
-    text = html_page(steps, title).encode("utf-8")    # checked the place first: drawing takes a while
-    tmp = f"{path}.{os.getpid()}.tmp"
+               title: Optional[str] = None, progress: bool = False) -> int:
+    """Write :func:`html_page` to ``path`` (whole or not at all); returns its size in bytes.
+
+    ``progress``: say on stderr how the drawing of the frames goes when it takes a while.
+    """
+    path = _page_place(path)
+    tmp = os.path.join(os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.{os.getpid()}.tmp")
+
+    def failed(e: OSError) -> OSError:
+        return type(e)(f"cannot write the page to {path!r}: {e.strerror or e}; "
+                       "give a file in a folder you can write to, e.g. --html steps.html")
+
+    try:                     # made before drawing, which takes a while: a place that refuses fails now
+        f = open(tmp, "wb")
+    except OSError as e:
+        raise type(e)(f"cannot write {path!r}: no new file can be made in the folder "
+                      f"{os.path.dirname(tmp)!r} ({e.strerror or e}); give a file in a folder you can "
+                      "write to, e.g. --html steps.html") from None
     try:
-        with open(tmp, "wb") as f:
-            f.write(text)
+        with f:
+            f.write(html_page(steps, title, progress=progress).encode("utf-8"))
+            size = f.tell()
         os.replace(tmp, path)
+    except OSError as e:
+        raise failed(e) from None
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-    return len(text)
+    return size
 
 
 def demo_networks() -> Dict[str, Callable[[], Tuple[Any, Any, Any]]]:
@@ -699,14 +787,20 @@ def _build_demo(name: str):
 
 
 def _say(text: str, stream=None) -> None:
-    """print(), falling back to replacement characters where the console cannot show δ, θ, η..."""
+    """print(), writing delta, theta, eta... where the console cannot show δ, θ, η (see printable_streams)."""
+    from .demos._common import TRANSLITERATE, printable_streams
     stream = stream or sys.stdout
     try:
         print(text, file=stream)
-    except UnicodeEncodeError:
+    except UnicodeEncodeError:            # a stream that cannot be reconfigured
+        printable_streams(stream)
         enc = getattr(stream, "encoding", None) or "ascii"
-        print(text.encode(enc, "replace").decode(enc), file=stream)
+        print(text.encode(enc, TRANSLITERATE).decode(enc), file=stream)
     stream.flush()
+
+
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
+BIG_NET = 60           # more synapses than this: the page is big and slow to draw, and step_command says so
 
 
 def step_command(name: str, interactive: bool = False, html: Optional[str] = None, lr: float = 0.5) -> int:
@@ -716,10 +810,24 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
     end of input stops).  ``html``: also write the step player page to that file.
     Returns the exit code.
     """
+    from .demos._common import printable_streams
+    printable_streams()
     net, inputs, targets = _build_demo(name)
     steps = network_steps(net, inputs, targets, lr=lr)
     if html is not None:
-        size = write_html(html, steps)
+        html = _page_place(html)
+        suffix = os.path.splitext(html)[1].lower()
+        if suffix not in PAGE_SUFFIXES:
+            better = os.path.splitext(html)[0] + ".html"
+            raise _user(ValueError(f"the step player is an HTML page, so {html!r} would hold HTML under "
+                                   f"another name: give a file ending in .html, e.g. --html {better}"))
+        synapses = len(net.synapses)
+        if synapses > BIG_NET:
+            print(f"note: {net.name} has {synapses} synapses, so the page gets {len(steps)} frames: it will "
+                  "be big (megabytes) and take a while to draw (Ctrl-C stops). A smaller network such as "
+                  "worked-example or xor shows each step more clearly.", file=sys.stderr)
+        size = write_html(html, steps, progress=True)
+
     def count(k: int, what: str) -> str:
         return f"{k} {what}" + ("s" if k != 1 and what != "hidden" else "")
 

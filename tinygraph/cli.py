@@ -19,8 +19,10 @@ def _parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="run a demo (see 'tinygraph demos')")
     d.add_argument("name", help="which demo, e.g. multiplier")
-    d.add_argument("--out", default=None, metavar="DIR",
-                   help="folder for the diagrams and plots (default: ./tinygraph-out)")
+    d.add_argument("--out", default=None, metavar="FILE|DIR",
+                   help="where the pictures go: a file ending in .svg, .png, .pdf, .gv or .dot gets the "
+                        "demo's main picture (its other files go beside it, named as usual); anything "
+                        "else is a folder for all of them (default: ./tinygraph-out)")
     d.add_argument("--fast", action="store_true", help="a quick, smaller run (used by the tests)")
 
     sub.add_parser("demos", help="list the demos")
@@ -28,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("step", help="step through backprop on a demo network")
     s.add_argument("name", nargs="?", default="worked-example", help="which network (default: worked-example)")
     s.add_argument("--interactive", "-i", action="store_true", help="advance on Enter, q quits")
-    s.add_argument("--html", metavar="FILE", default=None, help="write a self-contained HTML step player")
+    s.add_argument("--html", metavar="FILE.html", default=None,
+                   help="also write a self-contained HTML step player page (open it in a browser)")
     s.add_argument("--lr", type=float, default=0.5, help="learning rate for the update step (default 0.5)")
     return p
 
@@ -65,7 +68,8 @@ def main(argv: Optional[List[str]] = None) -> int:
           "\n"
           "  tinygraph demos                 list the demos\n"
           "  tinygraph demo multiplier       four neurons multiply two numbers\n"
-          "  tinygraph step [NAME] [--html FILE]   step through backprop\n"
+          "  tinygraph demo NAME --out m.svg   main picture to m.svg (--out DIR: all into a folder)\n"
+          "  tinygraph step [NAME] [--html steps.html]   step through backprop\n"
           "\n"
           "Run 'tinygraph -h' for all options.")
     return 0

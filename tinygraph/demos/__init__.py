@@ -1,7 +1,8 @@
 """The demos: the article made runnable.  ``tinygraph demo NAME`` runs one.
 
-Each demo is a module here with ``run(out_dir, fast=False) -> dict``: it prints
-what it shows, writes its diagrams and plots into ``out_dir``, and returns its
+Each demo is a module here with ``run(out, fast=False) -> dict``: it prints
+what it shows, writes its diagrams and plots into the folder ``out`` (or its main
+picture to ``out`` itself when that names a .svg/.png/.pdf/.gv/.dot file), and returns its
 numbers (the tests check them).  Demos with a network also have
 ``build() -> (net, inputs, targets)``, used by ``tinygraph step NAME``.
 """
@@ -10,13 +11,12 @@ from __future__ import annotations
 
 import difflib
 import os
-import sys
 from importlib import import_module
 from types import ModuleType
 from typing import Dict, Tuple, Union
 
 from ..errors import TinygraphError
-from ._common import DemoError, out_dir
+from ._common import DemoError, out_dir, printable_streams  # noqa: F401  (out_dir: for callers)
 
 __all__ = ["DEMOS", "UnknownDemoError", "DemoError", "list_demos", "run_demo", "get_demo"]
 
@@ -60,25 +60,16 @@ def get_demo(name: str) -> ModuleType:
 def list_demos() -> str:
     """Every demo with one line each, as printed by ``tinygraph demos``."""
     width = max(map(len, DEMOS))
-    lines = ["Demos (run one with: tinygraph demo NAME [--out DIR]):", ""]
+    lines = ["Demos (run one with: tinygraph demo NAME [--out FILE.svg|DIR]):", ""]
     lines += [f"  {name.ljust(width)}  {line}" for name, (_, line) in DEMOS.items()]
     return "\n".join(lines)
 
 
 def run_demo(name: str, out: Union[str, os.PathLike, None] = None, fast: bool = False) -> int:
-    """Run a demo, writing its pictures into ``out`` (default ./tinygraph-out); returns the exit code 0."""
+    """Run a demo, writing its pictures into the folder ``out`` (default ./tinygraph-out), or its main
+    picture to ``out`` itself when that is a picture file (e.g. m.svg); returns the exit code 0."""
     module = get_demo(name)
-    _printable_stdout()
-    module.run(out_dir(out), fast=fast)
+    printable_streams()
+    module.run(out, fast=fast)
     return 0
 
-
-def _printable_stdout() -> None:
-    """Let a console that cannot show δ, λ or █ print '?' instead of failing (e.g. cp1252 on Windows)."""
-    enc = getattr(sys.stdout, "encoding", None) or "ascii"
-    try:
-        "δλμ█·→".encode(enc)
-    except (UnicodeEncodeError, LookupError):
-        reconfigure = getattr(sys.stdout, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="replace")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Callable, List, Optional, Union
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 from ..errors import TinygraphError
 
@@ -30,12 +30,47 @@ def out_dir(out: Union[str, os.PathLike, None]) -> Path:
     return path
 
 
+#: --out with one of these suffixes names the demo's main picture itself; anything else is a folder
+DIAGRAM_SUFFIXES = (".svg", ".png", ".pdf", ".gv", ".dot")
+PLOT_SUFFIXES = (".svg", ".png", ".pdf")          # what matplotlib saves
+#: file suffixes that are surely not meant as a folder (refused rather than made into one)
+NOT_PICTURES = (".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".eps", ".ps",
+                ".html", ".htm", ".txt", ".json", ".csv")
+
+
+def out_paths(out: Union[str, os.PathLike, None], main: str, others: Sequence[str] = (),
+              plot: bool = False) -> Tuple[Path, Path]:
+    """(folder, main picture path) for a demo whose main picture is usually ``folder/main``.
+
+    ``out`` is a folder (default ./tinygraph-out), or a file with a picture
+    suffix (.svg .png .pdf .gv .dot; a plot takes .svg .png .pdf): then the
+    main picture is written exactly there and the demo's other files (named
+    ``others``) go beside it, named as usual.  An existing folder is always a folder.
+    """
+    path = Path(DEFAULT_OUT if out is None else out).expanduser()
+    suffix = path.suffix.lower()
+    if path.is_dir() or not suffix or suffix not in DIAGRAM_SUFFIXES + NOT_PICTURES:
+        folder = out_dir(path)
+        return folder, folder / main
+    kind = "plot" if plot else "diagram"
+    ok = PLOT_SUFFIXES if plot else DIAGRAM_SUFFIXES
+    if suffix not in ok:
+        raise DemoError(f"cannot write this demo's main picture ({main}, a {kind}) as {str(path)!r}: "
+                        f"give a file ending in {', '.join(ok)}, or a folder, with --out")
+    if path.name.lower() in {o.lower() for o in others}:
+        raise DemoError(f"--out {str(path)!r} would be overwritten by this demo's other file {path.name}; "
+                        "choose another file name or give a folder")
+    folder = out_dir(path.parent)
+    return folder, folder / path.name
+
+
 def rel(path: Path) -> str:
-    """A path as short as possible for printing (relative to the working folder when inside it)."""
+    """A path the user can use from their working folder: relative when inside it, else absolute."""
+    full = Path(path).expanduser().resolve()
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        return str(full.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(full)
 
 
 def save_diagram(make: Callable[[], Any], path: Path, files: List[Path]) -> Optional[Path]:
@@ -97,6 +132,9 @@ def table(rows: List[List[str]], header: List[str], align: str = "") -> str:
     """A plain-text table with right-aligned numbers (``align``: one 'l' or 'r' per column)."""
     cols = len(header)
     align = align or "r" * cols
+    if not can_print("".join(map(str, header + [c for r in rows for c in r]))):
+        # measure the columns in the console's own words (λ -> lambda), else they would not line up
+        header, rows = [plain(h) for h in header], [[plain(c) for c in r] for r in rows]
     width = [max(len(str(r[c])) for r in [header] + rows) for c in range(cols)]
 
     def line(r):
@@ -105,6 +143,74 @@ def table(rows: List[List[str]], header: List[str], align: str = "") -> str:
 
     sep = "  ".join("-" * w for w in width)
     return "\n".join([line(header), sep] + [line(r) for r in rows])
+
+
+# What a console that cannot show a symbol prints instead (not '?', which loses the meaning).
+ASCII_FOR = {
+    "\u2212": "-", "\u2013": "-", "\u2014": "--", "\u221a": "sqrt", "\u03b7": "eta", "\u03b4": "delta",
+    "\u0394": "Delta", "\u03b8": "theta", "\u03bb": "lambda", "\u03bc": "mu", "\u03b2": "beta",
+    "\u03b1": "alpha", "\u03b5": "eps", "\u03c3": "sigma", "\u03a3": "sum", "\u2211": "sum",
+    "\u2202": "d", "\u00b7": "*", "\u22c5": "*", "\u00d7": "x", "\u00b2": "^2", "\u00b3": "^3",
+    "\u2248": "~=", "\u2260": "!=", "\u2264": "<=", "\u2265": ">=", "\u00b1": "+-", "\u221e": "inf",
+    "\u2190": "<-", "\u2192": "->", "\u21d2": "=>", "\u2588": "#", "\u00bd": "1/2", "\u2026": "...",
+    "\u2032": "'", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+}
+TRANSLITERATE = "tinygraph-ascii"      # the codecs error handler's name
+
+
+def _ascii_for(err: UnicodeError):
+    """codecs error handler: write each symbol the stream cannot encode as ASCII (√3 -> sqrt(3))."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    import unicodedata
+    text, end, out = err.object, err.end, []
+    for ch in text[err.start:err.end]:
+        plain = ASCII_FOR.get(ch)
+        if plain is None:           # é -> e; otherwise the usual '?'
+            plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode() or "?"
+        out.append(plain)
+    if text[err.end - 1] == "\u221a":          # sqrt of the token that follows, in brackets
+        j = end
+        while j < len(text) and (text[j].isalnum() or text[j] in "._"):
+            j += 1
+        if j > end:
+            out.append(f"({text[end:j]})")
+            end = j
+    return "".join(out), end
+
+
+def plain(text: object) -> str:
+    """``text`` with every symbol outside ASCII written the way printable_streams writes it."""
+    import codecs
+    try:
+        codecs.lookup_error(TRANSLITERATE)
+    except LookupError:
+        codecs.register_error(TRANSLITERATE, _ascii_for)
+    return str(text).encode("ascii", TRANSLITERATE).decode("ascii")
+
+
+def printable_streams(*streams: Any) -> None:
+    """Let consoles that cannot show δ, √ or █ (ASCII, cp1252...) print delta, sqrt, # instead of failing.
+
+    Streams that can encode the symbols are left alone; the default is stdout and stderr.
+    """
+    import codecs
+    import sys
+    try:
+        codecs.lookup_error(TRANSLITERATE)
+    except LookupError:
+        codecs.register_error(TRANSLITERATE, _ascii_for)
+    for stream in streams or (sys.stdout, sys.stderr):
+        enc = getattr(stream, "encoding", None) or "ascii"
+        try:
+            "".join(ASCII_FOR).encode(enc)
+        except (UnicodeEncodeError, LookupError):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                try:
+                    reconfigure(errors=TRANSLITERATE)
+                except (ValueError, OSError):     # e.g. a closed or detached stream
+                    pass
 
 
 def can_print(text: str) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Union
 
 from ..hopfield import Hopfield
-from ._common import can_print, out_dir, pyplot, report_files, save_figure
+from ._common import can_print, out_paths, pyplot, report_files, save_figure
 
 LETTERS: Dict[str, List[str]] = {
     "T": ["#####",
@@ -63,7 +63,7 @@ def corrupt(state: List[int], k: int, rng: random.Random) -> List[int]:
 
 def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     """Store the letters, corrupt each, recall asynchronously; print the grids side by side."""
-    folder = out_dir(out)
+    folder, main = out_paths(out, "hopfield.png", plot=True)
     files: List[Path] = []
     rng = random.Random(SEED)
     names = list(LETTERS)
@@ -118,7 +118,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
                 if i == 0:
                     ax.set_title(cols[j], fontsize=9)
         fig.suptitle("Hopfield recall (asynchronous)", fontsize=10)
-        save_figure(fig, folder / "hopfield.png", files)
+        save_figure(fig, main, files)
     report_files(files, folder)
     return {"letters": names, "results": results, "fixed_points": fixed, "recalled": recalled,
             "files": files, "out": folder}

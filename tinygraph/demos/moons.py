@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
 from ..network import MLP, Network
-from ._common import out_dir, pyplot, report_files, save_figure
+from ._common import out_paths, pyplot, report_files, save_figure
 
 N, STEPS, WIDTH = 100, 100, 16
 N_FAST, STEPS_FAST = 40, 20
@@ -109,7 +109,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, engine: str = "a
         raise ValueError(f"engine must be 'auto', 'batch' or 'nodes', got {engine!r}")
     if engine == "auto":
         engine = "batch" if _batch_available() else "nodes"
-    folder = out_dir(out)
+    folder, main = out_paths(out, "moons.png", plot=True)
     files: List[Path] = []
     n, steps = (N_FAST, STEPS_FAST) if fast else (N, STEPS)
     data = make_moons(n)
@@ -160,7 +160,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, engine: str = "a
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
         ax.legend(loc="upper right", fontsize=8)
-        save_figure(fig, folder / "moons.png", files)
+        save_figure(fig, main, files)
     report_files(files, folder)
     return {"engine": engine, "n": n, "steps": steps, "history": history, "accuracy": acc1,
             "accuracy_before": acc0, "test_accuracy": test_acc, "files": files, "out": folder}

@@ -18,7 +18,7 @@ from typing import Dict, List, Tuple, Union
 
 from ..network import Network
 from ..node import Node
-from ._common import out_dir, report_files, save_diagram, table
+from ._common import out_paths, report_files, save_diagram, table
 
 B = math.log(2.0 + math.sqrt(3.0))        # where |s''| of the logistic sigmoid is largest
 LAM = 1e-3                                # the input scale used for the table and the picture
@@ -88,7 +88,7 @@ def max_error(lam: float, pairs=PAIRS) -> float:
 
 def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     """Print the multiplier's table, error law and gradients; write multiplier.svg."""
-    folder = out_dir(out)
+    folder, main = out_paths(out, "multiplier.svg")
     files: List[Path] = []
     s2 = second_derivative()
     s2_num = second_derivative_numeric()
@@ -137,7 +137,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
         return draw_network(net, title=f"four neurons multiply: λ = {LAM:g}, μ = {mu:.6g}, b = {B:.4f}; "
                                        f"x = {x:g}, y = {y:g}")
 
-    save_diagram(draw, folder / "multiplier.svg", files)
+    save_diagram(draw, main, files)
     report_files(files, folder)
     return {"s2": s2, "s2_numeric": s2_num, "mu": mu, "pairs": pairs_out, "errors": errs,
             "files": files, "out": folder}

@@ -16,7 +16,7 @@ from typing import Dict, List, Tuple, Union
 
 from ..activations import activation_names, get_activation, register_activation
 from ..network import Network
-from ._common import out_dir, report_files, save_diagram, table
+from ._common import out_paths, report_files, save_diagram, table
 
 BETAS = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0]
 INPUTS = list(itertools.product((0, 1), repeat=3))
@@ -52,7 +52,7 @@ def outputs(net: Network) -> List[float]:
 
 def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     """Print the neuron's output for all 8 inputs as beta grows, and with a step; draw the neuron."""
-    folder = out_dir(out)
+    folder, main = out_paths(out, "three-bits.svg")
     files: List[Path] = []
     betas = BETAS[:4] if fast else BETAS
     print("One neuron multiplies three bits: s(β(b1 + b2 + b3) − 2.5β) → b1·b2·b3 as β grows")
@@ -85,7 +85,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
         from .. import draw_network
         return draw_network(net, title="one neuron multiplies three bits, β = 10: b1 b2 b3 = 1 1 0")
 
-    save_diagram(draw, folder / "three-bits.svg", files)
+    save_diagram(draw, main, files)
     report_files(files, folder)
     return {"betas": betas, "outputs": by_beta, "errors": errors, "step": step, "exact": exact,
             "files": files, "out": folder}

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Tuple, Union
 
 from ..network import Network
-from ._common import out_dir, pyplot, report_files, save_diagram, save_figure, table
+from ._common import out_paths, pyplot, report_files, save_diagram, save_figure, table
 
 A, B = -math.pi, math.pi
 WIDTHS = [3, 6, 12, 24, 48]
@@ -61,7 +61,7 @@ def evaluate(net: Network, xs: List[float]) -> List[float]:
 
 def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     """Fit sin on [-pi, pi] with 1, 2, 4, ... hidden ramps; print the max error; plot the fits."""
-    folder = out_dir(out)
+    folder, main = out_paths(out, "universal.svg", others=("universal.png",))
     files: List[Path] = []
     widths = WIDTHS_FAST if fast else WIDTHS
     n = GRID_FAST if fast else GRID
@@ -90,7 +90,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
         from .. import draw_network
         return draw_network(net, title="sin(x) on [-π, π] with 6 hidden ramps (x = 1)")
 
-    save_diagram(make, folder / "universal.svg", files)
+    save_diagram(make, main, files)
     plt = pyplot()
     if plt is not None:
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
 from ..network import Network
-from ._common import out_dir, report_files, save_diagram, table
+from ._common import out_paths, report_files, save_diagram, table
 
 INPUTS = {"i1": 0.05, "i2": 0.10}
 TARGETS = {"o1": 0.01, "o2": 0.99}
@@ -73,7 +73,7 @@ def _f(v: float) -> str:
 
 def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) -> dict:
     """Print the forward pass, every delta and gradient with its formula, and one update."""
-    folder = out_dir(out)
+    folder, main = out_paths(out, "worked-example.svg", others=("worked-example-after.svg",))
     files: List[Path] = []
     net, inputs, targets = build()
     outputs = net.forward(inputs)
@@ -88,7 +88,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) 
         return make
 
     save_diagram(draw("worked example: forward values, deltas and gradients", deltas=True, grads=True),
-                 folder / "worked-example.svg", files)
+                 main, files)
 
     O = {n.name: n.value for n in net}
     print("Worked example: a 2-2-2 sigmoid network, one step of backprop by the text's formulas")

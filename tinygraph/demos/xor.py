@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
 from ..network import MLP, Network
-from ._common import out_dir, pyplot, report_files, save_diagram, save_figure, table
+from ._common import out_paths, pyplot, report_files, save_diagram, save_figure, table
 
 SEED = 0
 LR = 0.5
@@ -46,7 +46,8 @@ def error(net: Network) -> float:
 def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     """Train the 2-2-1 network on XOR until E < 0.01; print before/after; draw it and the error curve."""
     from .. import train
-    folder = out_dir(out)
+    main_name = "xor-after.svg"          # the trained network: the main picture
+    folder, main = out_paths(out, main_name, others=("xor-before.svg", "xor-error.png"))
     files: List[Path] = []
     lr = LR_FAST if fast else LR
     net = build_network()
@@ -57,7 +58,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
         def make():
             from .. import draw_network
             return draw_network(net, title=title)
-        save_diagram(make, folder / name, files)
+        save_diagram(make, main if name == main_name else folder / name, files)
 
     net.forward(DATA[2][0])
     draw("xor-before.svg", f"XOR before training (seed {SEED}): E = {E0:.4f}; showing x1 = 1, x2 = 0")
