@@ -306,3 +306,21 @@ def test_random_networks_agree_with_gradcheck():
         x = [rng.uniform(-1, 1) for _ in net.inputs]
         t = [rng.uniform(-1, 1) for _ in net.outputs]
         tg.gradcheck(lambda *ps: tg.mse(net.forward(x), t), net.parameters())
+
+
+# -- values set by hand: forward names the weight or bias --------------------------------------
+
+def test_forward_names_a_weight_set_to_a_string():
+    net = tg.MLP([2, 2, 1])
+    net.synapse("x1", "h1").value = "1"
+    with pytest.raises(TypeError, match=r"w_x1_h1\.value is the str '1': set weights to numbers") as e:
+        net.forward([1.0, 0.0])
+    assert e.value.__cause__ is None and e.value.__suppress_context__
+
+
+def test_forward_names_a_nan_bias_instead_of_blaming_the_learning_rate():
+    net = tg.MLP([2, 2, 1])
+    net["h2"].bias.value = float("nan")
+    with pytest.raises(ValueError, match=r"θ_h2\.value is nan") as e:
+        net.forward([1.0, 0.0])
+    assert "learning rate" not in str(e.value)

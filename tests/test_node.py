@@ -528,3 +528,33 @@ def test_a_node_yielded_by_walk_already_holds_its_final_gradient():
         assert (2 * n.grad if n.is_leaf else n.grad) == expected[k]
         if k == stop:
             break                                    # leave the walk early
+
+
+# -- a Node is not a float: math.* would cut the graph --------------------------------------
+
+def test_math_functions_refuse_a_node_instead_of_cutting_the_graph():
+    x = tg.Node(1.0, name="x")
+    with pytest.raises(TypeError, match="x.value"):
+        math.tanh(x)
+    with pytest.raises(TypeError):
+        float(x)
+
+
+def test_format_spec_formats_the_value():
+    assert f"{tg.Node(1.5):.2f}" == "1.50"
+    assert f"{tg.Node(-0.25, name='w'):+.1e}" == "-2.5e-01"
+    assert f"{tg.Node(2.0, name='w')}" == repr(tg.Node(2.0, name="w"))
+
+
+def test_an_op_on_a_nan_value_set_by_hand_says_so_not_overflow():
+    b = tg.Node(1.0, name="b")
+    b.value = float("nan")
+    with pytest.raises(tg.NodeOverflowError, match=r"b\.value is nan: was \.value set by hand") as e:
+        b + tg.Node(2.0)
+    assert "learning rate" not in str(e.value)
+    b.value = math.inf
+    with pytest.raises(tg.NodeOverflowError, match=r"b\.value is infinite"):
+        b * 2.0
+    big = tg.Node(1e300, name="big")
+    with pytest.raises(tg.NodeOverflowError, match="too large"):    # real overflow keeps its message
+        big * big

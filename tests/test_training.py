@@ -246,3 +246,32 @@ def test_tg_train_stays_the_function_after_importing_the_module():
     code = ("import tinygraph as tg; tg.SGD; from tinygraph.training import History; "
             "import tinygraph.training; assert callable(tg.train) and tg.train.__name__ == 'train', tg.train")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- values and rates set by hand ---------------------------------------------------------------
+
+def test_sgd_step_names_a_parameter_whose_grad_is_not_a_number():
+    x = tg.Node(1.0, name="x")
+    opt = tg.SGD([x], lr=0.1)
+    x.grad = "5"
+    with pytest.raises(TypeError, match=r"SGD step on x: its grad is the str '5'"):
+        opt.step()
+
+
+@pytest.mark.parametrize("bad", ["0.1", 0.0, -1.0, float("nan")], ids=repr)
+def test_sgd_step_checks_a_learning_rate_set_by_hand(bad):
+    x = tg.Node(1.0, name="x")
+    x.grad = 1.0
+    opt = tg.SGD([x], lr=0.1)
+    opt.lr = bad
+    with pytest.raises((TypeError, ValueError), match="opt.lr"):
+        opt.step()
+    assert x.value == 1.0
+    opt.lr = 1                                  # an int is a fine rate
+    opt.step()
+    assert x.value == 0.0
+
+
+def test_sgd_without_parameters_says_so():
+    with pytest.raises(ValueError, match="no parameters"):
+        tg.SGD([])

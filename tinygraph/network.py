@@ -23,7 +23,7 @@ import random
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from .activations import Activation, get_activation
-from .errors import GraphError, NameNotFoundError
+from .errors import GraphError, NameNotFoundError, NodeOverflowError
 from .node import Node, _check_value, _weighted_sum
 
 __all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
@@ -386,29 +386,50 @@ class Network:
         if not outputs:
             raise GraphError(f"network {self.name!r} has no output neuron yet: add one with net.neuron(...) "
                              "and connect into it")
-        for n in self.order():
-            if n.is_input:
-                v = given[n.name]
-                if isinstance(v, Node):
-                    n._out = v._as_operand()
+        try:
+            for n in self.order():
+                if n.is_input:
+                    v = given[n.name]
+                    if isinstance(v, Node):
+                        n._out = v._as_operand()
+                    else:
+                        n._out = Node(_check_value(v, f"input {n.name!r}"), name=n.name)
+                    continue
+                incoming = n.incoming
+                if not incoming:
+                    raise GraphError(f"neuron {n.name!r} has no incoming synapse, so it computes nothing; "
+                                     f"connect something into it with net.connect(src, {n.name!r}, weight=...)")
+                # net input: w1 x1 + w2 x2 + ... + theta, the synapse first so its slope reads dnet/dw = x
+                acc = _weighted_sum(incoming, [syn.src._out for syn in incoming], n.bias)
+                out = n.activation(acc)
+                if out is acc:                      # linear: the net input is the output
+                    acc.name = n.name
                 else:
-                    n._out = Node(_check_value(v, f"input {n.name!r}"), name=n.name)
-                continue
-            incoming = n.incoming
-            if not incoming:
-                raise GraphError(f"neuron {n.name!r} has no incoming synapse, so it computes nothing; "
-                                 f"connect something into it with net.connect(src, {n.name!r}, weight=...)")
-            # net input: w1 x1 + w2 x2 + ... + theta, the synapse first so its slope reads dnet/dw = x
-            acc = _weighted_sum(incoming, [syn.src._out for syn in incoming], n.bias)
-            out = n.activation(acc)
-            if out is acc:                      # linear: the net input is the output
-                acc.name = n.name
-            else:
-                acc.name = "net_" + n.name
-                out.name = n.name
-            n._net = acc
-            n._out = out
+                    acc.name = "net_" + n.name
+                    out.name = n.name
+                n._net = acc
+                n._out = out
+        except (TypeError, NodeOverflowError):
+            bad = self._bad_value([n._out for n in ins if n._out is not None])
+            if bad is not None:
+                raise bad from None
+            raise
         return {n.name: n._out for n in outputs}
+
+    def _bad_value(self, inputs: Sequence[Node]) -> Optional[Exception]:
+        """After forward failed: the error naming a weight, bias or input whose .value is not a finite number."""
+        for p in list(self._params) + list(inputs):
+            v = p.value
+            kind = "weights" if isinstance(p, Synapse) else "biases" if isinstance(p, Bias) else "inputs"
+            example = {"weights": "syn.value = 1.0", "biases": "neuron.bias.value = 0.0",
+                       "inputs": "Node(1.0)"}[kind]
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                return TypeError(f"{p.name or 'an input node'}.value is the {type(v).__name__} {v!r}: "
+                                 f"set {kind} to numbers, e.g. {example}")
+            if not math.isfinite(v):
+                return ValueError(f"{p.name or 'an input node'}.value is {v!r}: was it set by hand? "
+                                  f"{kind.capitalize()} must be finite numbers, e.g. {example}")
+        return None
 
     def __call__(self, inputs):
         """Same as forward(); with a single output, its Node alone."""

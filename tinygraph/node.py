@@ -74,6 +74,17 @@ def _operand(x: object, what: str) -> Union["Node", float]:
 
 
 def _overflow(op: str, *operands: object) -> NodeOverflowError:
+    # Only built when an op fails: a nan, inf or non-number operand means a value set by hand, not overflow.
+    for o in operands:
+        v = o.value if isinstance(o, Node) else o
+        if v.__class__ is not float and v.__class__ is not int or v.__class__ is float and not -_INF < v < _INF:
+            who = o.name if isinstance(o, Node) and o.name else (
+                f"the result of '{o.op}'" if isinstance(o, Node) and o.op else "an operand")
+            what = ("nan" if v != v else "infinite") if isinstance(v, float) else \
+                f"the {type(v).__name__} {v!r}, not a float"
+            return NodeOverflowError(
+                f"'{op}' failed: {who}.value is {what}: was .value set by hand? "
+                "Node values must be finite numbers (floats), e.g. node.value = 1.0")
     shown = ", ".join(_describe(o) for o in operands)
     return NodeOverflowError(
         f"'{op}' of {shown} overflowed: the result is too large for a float. "
@@ -100,6 +111,11 @@ class Node:
     ``value`` is a float; ``grad`` is d(root)/d(this node) after ``root.backward()``
     (0.0 before); ``op`` names the operation that made the node (``""`` for a leaf);
     ``parents`` are the nodes it was computed from, in order.
+
+    A Node is not a Python float: ``math.tanh(x)`` or ``float(x)`` raise a TypeError
+    (they would silently cut x out of the graph); use tinygraph's ops
+    (``tg.tanh(x)``, ``x.exp()``) to stay in the graph, and ``x.value`` for the number.
+    ``f"{x:.3f}"`` formats the value.
     """
 
     # _a, _b: the parents (None when absent).  _da, _db: d(value)/d(_a) and
@@ -150,7 +166,15 @@ class Node:
         return self
 
     def __float__(self) -> float:
-        return self.value
+        # Not a conversion on purpose: math.tanh(x) or float(x) would take the number out of the graph,
+        # so no gradient would flow back into x.  Raising here makes them fail loudly instead.
+        raise TypeError(f"{self._label()} is a Node, not a plain number: math functions and float() would "
+                        "cut it out of the graph, so no gradient flows back. Use tinygraph's ops "
+                        "(tg.tanh(x), tg.exp(x), x.sigmoid(), ...) to stay in the graph, or x.value for the number")
+
+    def __format__(self, spec: str) -> str:
+        """Format the value, so f"{node:.3f}" works like f"{node.value:.3f}"."""
+        return format(self.value, spec) if spec else str(self)
 
     def _label(self) -> str:
         if self.name:

@@ -74,6 +74,10 @@ class SGD:
             if id(p) not in seen:
                 seen.add(id(p))
                 self.params.append(p)
+        if not self.params:
+            raise ValueError("SGD got no parameters, so step() would change nothing: pass the weights to "
+                             "train, e.g. tg.SGD(net.parameters(), lr=0.1) (parameters made with "
+                             "trainable=False are left out of net.parameters())")
         self.lr = _check_rate(lr)
         if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0.0 <= momentum < 1.0:
             raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
@@ -88,18 +92,32 @@ class SGD:
     def step(self) -> None:
         """Move each trainable parameter by -lr times its gradient."""
         lr, m, vel = self.lr, self.momentum, self._velocity
-        for i, p in enumerate(self.params):
-            if not getattr(p, "trainable", True):
-                continue
-            g = p.grad
-            if m:
-                g = vel[i] = m * vel[i] + g
-            v = p.value - lr * g
-            if not -math.inf < v < math.inf:
-                raise DivergenceError(
-                    f"SGD step made {p.name or 'a parameter'} {v!r} (its gradient is {p.grad!r}): "
-                    f"the learning rate {lr!r} is too large for these gradients; try a smaller lr")
-            p.value = v
+        if lr.__class__ is not float or not 0.0 < lr < math.inf:
+            lr = self.lr = _check_rate(lr, "opt.lr")      # set by hand to something that is not a rate
+        p = None
+        try:
+            for i, p in enumerate(self.params):
+                if not getattr(p, "trainable", True):
+                    continue
+                g = p.grad
+                if m:
+                    g = vel[i] = m * vel[i] + g
+                v = p.value - lr * g
+                if not -math.inf < v < math.inf:
+                    if not math.isfinite(p.value):
+                        raise ValueError(f"SGD step on {p.name or 'a parameter'}: its value {p.value!r} is not a "
+                                         "finite number (set by hand?); give it one, e.g. p.value = 0.5")
+                    raise DivergenceError(
+                        f"SGD step made {p.name or 'a parameter'} {v!r} (its gradient is {p.grad!r}): "
+                        f"the learning rate {lr!r} is too large for these gradients; try a smaller lr")
+                p.value = v
+        except TypeError:
+            who = getattr(p, "name", None) or "a parameter"
+            bad = [f"{attr} is the {type(x).__name__} {x!r}" for attr, x in (("value", p.value), ("grad", p.grad))
+                   if isinstance(x, bool) or not isinstance(x, (int, float))]
+            raise TypeError(f"SGD step on {who}: its {' and its '.join(bad) or 'value or grad is not a number'}; "
+                            "a parameter's value and grad must be numbers (set them with e.g. p.value = 1.0, "
+                            "and let backward() fill grad)") from None
 
     def __repr__(self) -> str:
         extra = f", momentum={self.momentum!r}" if self.momentum else ""
@@ -264,9 +282,9 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
     if not (hasattr(net, "forward") and hasattr(net, "inputs") and hasattr(net, "outputs")):
         raise TypeError(f"train() needs a Network (tg.Network or tg.MLP), got {type(net).__name__}")
     xs, ts = _check_data(net, data)
-    opt = SGD(net.parameters(), lr=lr, momentum=momentum)
-    if not opt.params:
+    if not net.parameters():
         raise ValueError(f"network {net.name!r} has no trainable parameters: nothing to train")
+    opt = SGD(net.parameters(), lr=lr, momentum=momentum)
 
     history = History(until=until, loss=loss_name)
     progress = _Progress(verbose, max_epochs)
