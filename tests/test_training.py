@@ -275,3 +275,40 @@ def test_sgd_step_checks_a_learning_rate_set_by_hand(bad):
 def test_sgd_without_parameters_says_so():
     with pytest.raises(ValueError, match="no parameters"):
         tg.SGD([])
+
+
+# -- divergence and a rising error ------------------------------------------------------------
+
+def test_divergence_restores_the_weights_and_says_so_in_plain_words():
+    net = tg.Network("lin")
+    net.input("x")
+    net.neuron("y", activation="linear", bias=None)
+    w = net.connect("x", "y", weight=1.0)
+    with pytest.raises(tg.DivergenceError) as e:
+        tg.train(net, [({"x": 10.0}, {"y": 1.0})], lr=5.0, max_epochs=10000, verbose=False)
+    msg = str(e.value)
+    assert w.value == 1.0 and w.grad == 0.0             # back to epoch 0, where the error was lowest
+    assert "restored to epoch 0" in msg and "40.5" in msg and "lr=0.5" in msg and "5.0" in msg
+    assert "'**'" not in msg and "the result of" not in msg        # no engine internals
+    assert "overflowed" in e.value.detail                       # kept for whoever wants them
+    assert error_of(net, [({"x": 10.0}, {"y": 1.0})]) == 40.5   # the network still works
+
+
+def test_online_divergence_restores_the_weights_too():
+    net = tg.MLP([1, 1], activation="linear", seed=3)
+    before = values(net)
+    with pytest.raises(tg.DivergenceError, match="restored to epoch 0"):
+        tg.train(net, [([10.0], [1.0]), ([-20.0], [0.0])], lr=10.0, batch=False, max_epochs=10000,
+                 verbose=False)
+    assert values(net) == before
+
+
+def test_a_rising_error_warns_that_the_learning_rate_may_be_too_large():
+    with pytest.warns(tg.TrainingWarning, match=r"rose from 0\.5005 to 1 .*lr=10\b"):
+        h = tg.train(tg.MLP([2, 2, 1]), XOR, lr=100, until=0.01, max_epochs=50, verbose=False)
+    assert not h.converged and h.final > h[0]
+
+
+def test_no_warning_when_the_error_falls(recwarn):
+    tg.train(tg.MLP([2, 2, 1]), XOR, lr=0.5, until=0.01, max_epochs=50, verbose=False)
+    assert not [w for w in recwarn if issubclass(w.category, tg.TrainingWarning)]

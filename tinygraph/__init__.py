@@ -27,6 +27,7 @@ _LAZY = {
     "l2": "losses",
     "SGD": "training", "train": "training",  # module not named train: it would shadow tg.train
     "NameNotFoundError": "errors", "DivergenceError": "training",
+    "TrainingWarning": "training",
     "delta_rule": "deltas",
     "Hopfield": "hopfield", "hebbian_weights": "hopfield",
     "Diagram": "draw", "draw_network": "draw", "draw_graph": "draw",

@@ -15,13 +15,14 @@ import difflib
 import math
 import sys
 import time
+import warnings
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import losses as _losses
 from .errors import NameNotFoundError, TinygraphError
 from .node import Node, _check_value
 
-__all__ = ["SGD", "train", "History", "DivergenceError"]
+__all__ = ["SGD", "train", "History", "DivergenceError", "TrainingWarning"]
 
 LOSSES: Dict[str, Callable[..., Node]] = {
     "squared_error": _losses.squared_error,
@@ -33,7 +34,16 @@ LOSSES: Dict[str, Callable[..., Node]] = {
 
 
 class DivergenceError(TinygraphError, FloatingPointError):
-    """Training blew up: the error or a weight stopped being a finite number."""
+    """Training blew up: the error or a weight stopped being a finite number.
+
+    ``train`` restores the weights of the last good epoch first; ``detail`` holds
+    the engine's own message about what overflowed."""
+
+    detail: str = ""
+
+
+class TrainingWarning(UserWarning):
+    """Training ended in a suspicious state, e.g. the error rose instead of falling."""
 
 
 def _check_rate(lr: Any, what: str = "lr") -> float:
@@ -289,15 +299,21 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
     history = History(until=until, loss=loss_name)
     progress = _Progress(verbose, max_epochs)
     forward = net.forward
+    params = opt.params
     epoch = 0
+    best: Optional[List[Any]] = None           # the weights with the lowest error so far (history[best_epoch])
+    best_epoch = 0
     try:
         while True:
+            start = [p.value for p in params]  # cheap: one float per parameter per epoch
             error_node = loss_fn([forward(x) for x in xs], ts)
             error = error_node.value
             if not -math.inf < error < math.inf:
                 raise DivergenceError(f"the error became {error!r} at epoch {epoch}; try a smaller lr "
                                       f"(now {lr!r})")
             history.append(error)
+            if best is None or error <= history[best_epoch]:
+                best, best_epoch = start, epoch
             progress.update(epoch, error)
             if until is not None and error < until:
                 history.converged = True
@@ -314,12 +330,35 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
                     loss_fn([forward(x)], [t]).backward()
                     opt.step()
             epoch += 1
-    except OverflowError as e:  # the engine's NodeOverflowError: values too large for a float
-        raise DivergenceError(f"training diverged at epoch {epoch} (lr {lr!r}): {e} "
-                              "Try a smaller lr.") from None
-    finally:
+    except (OverflowError, DivergenceError) as e:  # NodeOverflowError: values too large for a float
         history.seconds = time.monotonic() - progress.start
+        raise _diverged(params, best, best_epoch, history, epoch, lr, e) from None
+    history.seconds = time.monotonic() - progress.start
     if history:
         progress.close(history.epochs, history.final,
                        "converged" if history.converged else "stopped at max_epochs")
+        if not history.converged and history.epochs and history.final > 1.1 * history[0] + 1e-12:
+            warnings.warn(f"training did not converge and the error rose from {history[0]:.4g} to "
+                          f"{history.final:.4g} over {history.epochs} epochs: the learning rate {lr!r} may be "
+                          f"too large; try a smaller one, e.g. lr={lr / 10:g}", TrainingWarning, stacklevel=2)
     return history
+
+
+def _diverged(params: List[Node], best: Optional[List[Any]], best_epoch: int, history: History, epoch: int,
+              lr: float, cause: BaseException) -> DivergenceError:
+    """Put back the weights of the epoch with the lowest error and say so, in plain words."""
+    if best is not None:
+        for p, v in zip(params, best):
+            p.value = v
+            p.grad = 0.0
+        k = len(history) - 1
+        msg = (f"training diverged at epoch {epoch}: with the learning rate {lr!r} the weights grew too large "
+               f"for a float. The error was {history[-1]:.6g} at epoch {k}, the last good one; the weights "
+               f"were restored to epoch {best_epoch}, where the error was lowest ({history[best_epoch]:.6g}). "
+               f"Try a smaller lr, e.g. lr={lr / 10:g}.")
+    else:
+        msg = (f"training diverged at epoch {epoch} before any error could be measured (lr {lr!r}): {cause} "
+               f"Try a smaller lr, e.g. lr={lr / 10:g}, or smaller starting weights and inputs.")
+    err = DivergenceError(msg)
+    err.detail = str(cause)
+    return err
