@@ -1,6 +1,6 @@
 """Demo: store 5x5 letters in a Hopfield network and recall them from noisy copies.
 
-Run it with ``python demos/hopfield.py [--out DIR] [--fast]``, or ``tinygraph demo hopfield``.
+Run it with ``python demos/hopfield.py [--out FILE.svg|DIR] [--fast]``, or ``tinygraph demo hopfield``.
 The code lives in the installed package: tinygraph/demos/hopfield.py.
 """
 

@@ -1,6 +1,6 @@
 """Demo: a 2-16-16-1 ReLU network learns two moons (hinge loss + L2, SGD).
 
-Run it with ``python demos/moons.py [--out DIR] [--fast]``, or ``tinygraph demo moons``.
+Run it with ``python demos/moons.py [--out FILE.svg|DIR] [--fast]``, or ``tinygraph demo moons``.
 The code lives in the installed package: tinygraph/demos/moons.py.
 """
 

@@ -1,6 +1,6 @@
 """Demo: four neurons multiply two numbers: x*y from sigmoids (Lin-Tegmark-Rolnick).
 
-Run it with ``python demos/multiplier.py [--out DIR] [--fast]``, or ``tinygraph demo multiplier``.
+Run it with ``python demos/multiplier.py [--out FILE.svg|DIR] [--fast]``, or ``tinygraph demo multiplier``.
 The code lives in the installed package: tinygraph/demos/multiplier.py.
 """
 

@@ -1,6 +1,6 @@
 """Demo: more hidden neurons fit sin(x) as closely as you like.
 
-Run it with ``python demos/universal.py [--out DIR] [--fast]``, or ``tinygraph demo universal``.
+Run it with ``python demos/universal.py [--out FILE.svg|DIR] [--fast]``, or ``tinygraph demo universal``.
 The code lives in the installed package: tinygraph/demos/universal.py.
 """
 

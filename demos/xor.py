@@ -1,6 +1,6 @@
 """Demo: a 2-2-1 sigmoid network learns XOR by backprop until E is below a threshold.
 
-Run it with ``python demos/xor.py [--out DIR] [--fast]``, or ``tinygraph demo xor``.
+Run it with ``python demos/xor.py [--out FILE.svg|DIR] [--fast]``, or ``tinygraph demo xor``.
 The code lives in the installed package: tinygraph/demos/xor.py.
 """
 

@@ -329,3 +329,32 @@ def test_without_graphviz_the_dot_text_is_kept(tmp_path, capsys, monkeypatch):
     assert written(r) == {"three-bits.gv"}
     assert (tmp_path / "three-bits.gv").read_text(encoding="utf-8").startswith("digraph")
     assert not (tmp_path / "three-bits.svg").exists()
+
+
+# -- where the pictures go: what "Wrote ... to ..." says is where they are -----------------------
+
+def _wrote(out: str):
+    """(names, folder) from the demo's "Wrote a, b to folder/" line."""
+    line = [ln for ln in out.splitlines() if ln.startswith("Wrote ")][-1]
+    names, folder = line[len("Wrote "):].rsplit(" to ", 1)
+    assert folder.endswith("/")
+    return names.split(", "), Path(folder[:-1])
+
+
+@pytest.mark.parametrize("name", list(DEMOS))
+@pytest.mark.parametrize("out", ["../pics", "pics/main.svg"])
+def test_each_demo_writes_where_it_says(tmp_path, capsys, monkeypatch, name, out):
+    from tinygraph.cli import main
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert main(["demo", name, "--fast", "--out", out]) == 0
+    names, folder = _wrote(capsys.readouterr().out)
+    if out.startswith(".."):
+        assert folder == (tmp_path / "pics").resolve()        # outside the working folder: in full
+    else:
+        assert folder == Path("pics") and "main.svg" in names  # inside: relative, usable as printed
+    for n in names:
+        assert (folder / n).is_file() and (folder / n).stat().st_size > 0, (folder, n)
+    on_disk = {p.name for p in (tmp_path / "pics" if out.startswith("..") else work / "pics").iterdir()}
+    assert on_disk == set(names)

@@ -639,8 +639,7 @@ class _Progress:
                 self.stream.flush()
                 self.shown = True
         elif not self.shown:
-            self.stream.write(f"drawing the page's {self.total} frames (frame {done} done so far); "
-                              "this takes a while...\n")
+            self.stream.write(f"drawing the page's {self.total} frames; this takes a while...\n")
             self.stream.flush()
             self.shown = True
 

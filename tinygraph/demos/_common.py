@@ -21,12 +21,12 @@ def out_dir(out: Union[str, os.PathLike, None]) -> Path:
     path = Path(DEFAULT_OUT if out is None else out).expanduser()
     if path.exists() and not path.is_dir():
         raise DemoError(f"the output folder {str(path)!r} is a file, not a folder; "
-                        "pass another folder with --out DIR")
+                        "pass another folder (or a picture file such as m.svg) with --out")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise DemoError(f"cannot create the output folder {str(path)!r}: {e.strerror or e}; "
-                        "pass another folder with --out DIR") from None
+                        "pass another folder (or a picture file such as m.svg) with --out") from None
     return path
 
 
