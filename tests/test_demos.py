@@ -358,3 +358,17 @@ def test_each_demo_writes_where_it_says(tmp_path, capsys, monkeypatch, name, out
         assert (folder / n).is_file() and (folder / n).stat().st_size > 0, (folder, n)
     on_disk = {p.name for p in (tmp_path / "pics" if out.startswith("..") else work / "pics").iterdir()}
     assert on_disk == set(names)
+
+
+def test_every_symbol_the_demos_and_steps_print_has_an_ascii_spelling():
+    import tinygraph.backprop
+    from tinygraph.demos._common import plain
+    root = Path(tinygraph.demos.__file__).parent
+    sources = [p.read_text(encoding="utf-8") for p in root.glob("*.py")]
+    sources.append(Path(tinygraph.backprop.__file__).read_text(encoding="utf-8"))
+    symbols = {ch for text in sources for ch in text if ord(ch) > 127}
+    assert symbols                                  # the demos do print δ, λ, ...
+    for ch in symbols:
+        assert "?" not in plain(ch) and plain(ch).isascii(), ch
+    assert plain("s(1−s)(1−2s), ln(2 + √3), rate η = ½ Σ ∂E/∂θ ≈ 2·3 → █") == \
+        "s(1-s)(1-2s), ln(2 + sqrt(3)), rate eta = 1/2 sum dE/dtheta ~= 2*3 -> #"

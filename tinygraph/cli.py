@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
+    from .demos._common import printable_streams
+    printable_streams()          # an ASCII console prints delta, sqrt, # instead of '?' or failing
     try:
         if args.command == "demos":
             from .demos import list_demos
