@@ -269,3 +269,10 @@ def test_deep_random_graphs(seed):
 def test_every_op_appears_in_the_generator():
     names = set(UNARY) | set(BINARY)
     assert len(names) == len(UNARY) + len(BINARY) == 21
+
+
+def test_message_shows_the_raw_difference_not_only_the_error_beyond_atol():
+    # analytic and numeric differ by 3e-10, below atol: the error beyond atol is 0, the difference is not
+    r = tg.GradcheckResult([1.0], [1.0 + 3e-10], [0.0], 0, 1e-6, ["x"], [0.5])
+    text = str(r)
+    assert "difference 3e-10" in text and "beyond atol 0" in text and "passed" in text

@@ -324,3 +324,44 @@ def test_forward_names_a_nan_bias_instead_of_blaming_the_learning_rate():
     with pytest.raises(ValueError, match=r"θ_h2\.value is nan") as e:
         net.forward([1.0, 0.0])
     assert "learning rate" not in str(e.value)
+
+
+def test_a_neurons_value_and_grad_cannot_be_set_and_say_why():
+    net = tg.MLP([2, 2, 1])
+    net.forward([1.0, 0.0])
+    with pytest.raises(AttributeError, match=r"comes from forward\(\).*synapse\.value"):
+        net["h1"].value = 3
+    with pytest.raises(AttributeError, match=r"comes from backward\(\)"):
+        net["o1"].grad = 0.0
+
+
+def test_deepcopy_and_copy_give_an_equal_independent_network():
+    import copy
+    net, _ = build_mazur()
+    net.neuron("z", activation="tanh", bias=0.25, train_bias=False)
+    net.connect("i1", "z", weight=-0.5, name="wz", trainable=False)
+    for dup in (copy.deepcopy(net), net.copy()):
+        assert dup is not net and dup.name == net.name and list(dup.neurons) == list(net.neurons)
+        assert [(type(p).__name__, p.name, p.value, p.trainable) for p in dup.parameters(include_fixed=True)] \
+            == [(type(p).__name__, p.name, p.value, p.trainable) for p in net.parameters(include_fixed=True)]
+        assert dup["z"].activation is net["z"].activation
+        x = {"i1": I1, "i2": I2}
+        assert {k: v.value for k, v in dup.forward(x).items()} == {k: v.value for k, v in net.forward(x).items()}
+        dup.synapse("i1", "h1").value = 7.0
+        dup["h1"].bias.value = -3.0
+        assert net.synapse("i1", "h1").value == W[1] and net["h1"].bias.value == B1
+        assert all(a is not b for a, b in zip(dup.parameters(include_fixed=True), net.parameters(include_fixed=True)))
+
+
+def test_connecting_a_neuron_of_a_same_named_network_says_another_network():
+    a, b = tg.Network("n"), tg.Network("n")
+    x = a.input("x")
+    b.neuron("y")
+    with pytest.raises(tg.GraphError, match=r"another network \(also named 'n'\)"):
+        b.connect(x, "y")
+
+
+@pytest.mark.parametrize("bad", [2, "2,2,1", None])
+def test_mlp_with_a_single_number_asks_for_a_list(bad):
+    with pytest.raises(TypeError, match=r"list of layer sizes, e\.g\. MLP\(\[2, 2, 1\]\)"):
+        tg.MLP(bad)

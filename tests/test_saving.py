@@ -180,3 +180,31 @@ def test_overwrite_keeps_permissions(tmp_path):
     os.chmod(path, 0o640)
     tg.MLP([1, 1], seed=3).save(path)
     assert os.stat(path).st_mode & 0o777 == 0o640
+
+
+def test_deeply_nested_json_is_a_network_file_error(tmp_path):
+    p = tmp_path / "deep.json"
+    p.write_text("[" * 100000)
+    with pytest.raises(tg.NetworkFileError, match="nested far too deeply"):
+        tg.Network.load(p)
+
+
+def test_a_file_with_a_utf8_byte_order_mark_loads(tmp_path):
+    net = tg.MLP([2, 2, 1], seed=4)
+    p = tmp_path / "net.json"
+    net.save(p)
+    p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes())
+    assert state(tg.Network.load(p)) == state(net)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf", ".gv", ".dot", ".jpg", ".PNG"])
+def test_save_refuses_a_picture_name_and_points_to_draw_network(tmp_path, suffix):
+    p = tmp_path / ("net" + suffix)
+    with pytest.raises(ValueError, match=r"tg\.draw_network\(net\)\.save\(.*\.json"):
+        tg.MLP([2, 1]).save(p)
+    assert not p.exists()
+
+
+def test_save_to_none_is_a_clear_type_error():
+    with pytest.raises(TypeError, match="file name such as"):
+        tg.MLP([2, 1]).save(None)

@@ -51,9 +51,11 @@ class GradcheckResult:
             who += f" {self.names[i]!r}"
         if i < len(self.values):
             who += f" (value {self.values[i]!r})"
+        diff = abs(self.analytic[i] - self.numeric[i])
         return (f"gradcheck {'passed' if self.ok else 'FAILED'}: worst mismatch at {who}: "
                 f"backward {self.analytic[i]!r} vs central difference {self.numeric[i]!r} "
-                f"(error {self.errors[i]:.3g}, tolerance {self.tolerance:.3g})")
+                f"(difference {diff:.3g}; relative error beyond atol {self.errors[i]:.3g}, "
+                f"tolerance {self.tolerance:.3g})")
 
 
 def gradcheck(f: Callable[..., Node], inputs: Sequence[Node], h: float = 1e-6,

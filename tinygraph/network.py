@@ -111,10 +111,21 @@ class Neuron(Node):
         """The neuron's output (state) in the latest forward pass, or None before one."""
         return None if self._out is None else self._out.value
 
+    @value.setter
+    def value(self, v: object) -> None:
+        raise AttributeError(f"neuron {self.name!r}: a neuron's value comes from forward(); give inputs to "
+                             "net.forward({...}), or set weights via synapse.value (and biases via "
+                             "neuron.bias.value)")
+
     @property
     def grad(self) -> Optional[float]:  # type: ignore[override]
         """dE/d(output) from the latest backward pass through the latest forward pass."""
         return None if self._out is None else self._out.grad
+
+    @grad.setter
+    def grad(self, g: object) -> None:
+        raise AttributeError(f"neuron {self.name!r}: a neuron's grad comes from backward() on a loss built from "
+                             "net.forward(...); to clear the weights' grads use net.zero_grad()")
 
     @property
     def delta(self) -> Optional[float]:
@@ -266,8 +277,10 @@ class Network:
     def __getitem__(self, ref: NeuronRef) -> Neuron:
         if isinstance(ref, Neuron):
             if ref.network is not self:
-                raise GraphError(f"neuron {ref.name!r} belongs to network {ref.network.name!r}, "
-                                 f"not {self.name!r}")
+                other = (f"another network (also named {self.name!r})" if ref.network.name == self.name
+                         else f"network {ref.network.name!r}, not {self.name!r}")
+                raise GraphError(f"neuron {ref.name!r} belongs to {other}; use neurons of this network "
+                                 f"(a synapse joins two neurons of the same network)")
             return ref
         if not isinstance(ref, str):
             raise TypeError(f"name a neuron by its Neuron or its name, got {type(ref).__name__} {ref!r}")
@@ -441,6 +454,36 @@ class Network:
         for p in self._params:
             p.grad = 0.0
 
+    def copy(self) -> "Network":
+        """An independent copy: same neurons, activations, weights, biases, grads and parameter order.
+
+        The copy has no forward pass yet; changing one network's weights leaves the other alone.
+        """
+        new = Network(self.name)
+        new.rng.setstate(self.rng.getstate())
+        same = {}                                      # id(old parameter) -> new parameter
+        for n in self.neurons.values():
+            if n.is_input:
+                new.input(n.name)
+                continue
+            m = new.neuron(n.name, activation=n.activation, bias=None)
+            if n.bias is not None:
+                m.bias = Bias(m, n.bias.value, trainable=n.bias.trainable)
+                m.bias.grad = n.bias.grad
+                same[id(n.bias)] = m.bias
+        for syn in self.synapses:
+            c = new.connect(syn.src.name, syn.dst.name, weight=syn.value, name=syn.name,
+                            trainable=syn.trainable)
+            c.grad = syn.grad
+            same[id(syn)] = c
+        new._params = [same[id(p)] for p in self._params]
+        return new
+
+    def __deepcopy__(self, memo: dict) -> "Network":
+        new = self.copy()
+        memo[id(self)] = new
+        return new
+
     def save(self, path: str) -> None:
         """Save structure, activations, weights and biases as JSON (exact round trip; see tinygraph.saving)."""
         from .saving import save_network
@@ -467,6 +510,9 @@ def MLP(sizes: Sequence[int], activation: Union[str, Activation] = "sigmoid",
     variance of the net input for unit inputs) from ``seed``; biases start at 0.
     ``output_activation`` defaults to ``activation``.
     """
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise TypeError(f"MLP takes a list of layer sizes, e.g. MLP([2, 2, 1]) for 2 inputs, 2 hidden "
+                        f"neurons and 1 output; got {type(sizes).__name__} {sizes!r}")
     sizes = list(sizes)
     if len(sizes) < 2 or not all(isinstance(k, int) and not isinstance(k, bool) and k > 0 for k in sizes):
         raise ValueError(f"MLP needs at least two layer sizes, each a positive int, e.g. [2, 2, 1]; got {sizes!r}")

@@ -88,9 +88,19 @@ def _write(doc: Dict[str, Any], f: Any) -> None:
     f.write("}\n")
 
 
+_PICTURES = (".png", ".svg", ".pdf", ".gv", ".dot", ".jpg", ".jpeg")
+
+
 def save_network(net: Any, path: PathLike) -> None:
     """Write ``net`` to ``path`` as JSON, atomically: the old file stays intact if anything fails."""
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"save needs a file name such as \"net.json\", got {type(path).__name__} {path!r}")
     path = os.fspath(path)
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in _PICTURES:
+        raise ValueError(f"save writes the network as JSON, not a picture: {path!r} ends in {suffix}. "
+                         f"To draw it use tg.draw_network(net).save({path!r}); to save it, use a .json name "
+                         f"such as {os.path.splitext(path)[0] + '.json'!r}")
     doc = network_to_dict(net)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -134,7 +144,7 @@ def load_network(path: PathLike) -> Any:
     """Read a Network saved by ``save_network`` (or ``net.save``); raise NetworkFileError if the file is bad."""
     path = os.fspath(path)
     try:
-        with open(path, "r", encoding="utf-8") as f:
+        with open(path, "r", encoding="utf-8-sig") as f:   # -sig: a byte-order mark some editors add is fine
             text = f.read()
     except FileNotFoundError:
         raise _fail(path, "no such file") from None
@@ -148,6 +158,8 @@ def load_network(path: PathLike) -> Any:
         raise _fail(path, "the file is empty")
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise _fail(path, "its JSON is nested far too deeply to be a tinygraph network file") from None
     except json.JSONDecodeError as e:
         if _unclosed(text):
             problem = (f"the JSON stops before its end, at line {text.count(chr(10)) + 1} (the file looks "
