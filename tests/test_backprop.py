@@ -160,15 +160,20 @@ def test_step_lines_name_the_chain_rule_with_numbers():
     steps = {s.name: s for s in backprop_steps(loss)}
     w5 = net.synapse("h1", "o1").name
     line = str(steps[w5])
-    assert line == (f"dE/d{w5} = dE/d({w5}·h1) · d({w5}·h1)/d{w5} = 0.1385 · 0.5933 = 0.08217")
+    # the form DESIGN.md shows: through the neuron's net input, dnet/dw = O_h1
+    assert line == f"dE/d{w5} = dE/dnet_o1 · dnet_o1/d{w5} = 0.1385 · 0.5933 = 0.08217"
     assert str(steps["E"]) == "dE/dE = 1   (the walk starts at E)"
     assert str(steps["net_o1"]) == "dE/dnet_o1 = dE/do1 · do1/dnet_o1 = 0.7414 · 0.1868 = 0.1385"
     h1 = str(steps["h1"])                                # two consumers: a sum of two products
-    assert h1.startswith("dE/dh1 = dE/d(")
+    assert h1.startswith("dE/dh1 = dE/dnet_o")             # the text's sum over k of delta_k W_jk
+    assert "dE/dnet_o1 · dnet_o1/dh1" in h1 and "dE/dnet_o2 · dnet_o2/dh1" in h1
     assert re.search(r"= \(-0\.0381\) · 0\.5 \+ 0\.1385 · 0\.4 = \(-0\.01905\) \+ 0\.0554 = 0\.03635$", h1) \
         or re.search(r"= 0\.1385 · 0\.4 \+ \(-0\.0381\) · 0\.5 = 0\.0554 \+ \(-0\.01905\) = 0\.03635$", h1), h1
     assert steps["net_o1"].sent_lines() == [
-        "adds to dE/d(w_h1_o1·h1 + w_h2_o1·h2): dE/dnet_o1 · dnet_o1/d(w_h1_o1·h1 + w_h2_o1·h2) = 0.1385 · 1 = 0.1385",
+        "adds to dE/dw_h1_o1: dE/dnet_o1 · dnet_o1/dw_h1_o1 = 0.1385 · 0.5933 = 0.08217",
+        "adds to dE/dh1: dE/dnet_o1 · dnet_o1/dh1 = 0.1385 · 0.4 = 0.0554",
+        "adds to dE/dw_h2_o1: dE/dnet_o1 · dnet_o1/dw_h2_o1 = 0.1385 · 0.5969 = 0.08267",
+        "adds to dE/dh2: dE/dnet_o1 · dnet_o1/dh2 = 0.1385 · 0.45 = 0.06232",
         "adds to dE/dθ_o1: dE/dnet_o1 · dnet_o1/dθ_o1 = 0.1385 · 1 = 0.1385"]
 
 

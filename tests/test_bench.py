@@ -60,23 +60,28 @@ def test_the_engine_makes_no_reference_cycles():
             gc.enable()
 
 
-def test_weighted_sum_makes_the_operators_nodes():
+def test_weighted_sum_is_one_node_with_the_operators_numbers():
     ws = [Node(0.5), Node(-1.25), Node(2.0)]
     xs = [Node(3.0), Node(0.75), Node(-0.5)]
     bias = Node(0.1)
     fast = _weighted_sum(ws, xs, bias)
     slow = ws[0] * xs[0] + ws[1] * xs[1] + ws[2] * xs[2] + bias
-
-    def shape(n):
-        if n.is_leaf:
-            return n
-        return (n.op, n.value, n.local_grads, tuple(shape(p) for p in n.parents))
-
-    assert shape(fast) == shape(slow)
-    assert _weighted_sum(ws[:1], xs[:1]).op == "*"
+    assert fast.op == "weighted_sum"
+    assert fast.parents == (ws[0], xs[0], ws[1], xs[1], ws[2], xs[2], bias)
+    assert fast.local_grads == (3.0, 0.5, 0.75, -1.25, -0.5, 2.0, 1.0)   # d/dw = x, d/dx = w, d/dbias = 1
+    assert fast.value == slow.value                                   # same sum, same order
+    (fast * fast).backward()
+    fast_grads = [n.grad for n in ws + xs + [bias]]
+    for n in ws + xs + [bias]:
+        n.grad = 0.0
+    (slow * slow).backward()
+    assert fast_grads == [n.grad for n in ws + xs + [bias]]
     big = [Node(1e300), Node(1e300)]
-    with pytest.raises(tg.NodeOverflowError, match="'\\*'"):
+    with pytest.raises(tg.NodeOverflowError, match="weighted_sum"):
         _weighted_sum(big, big)
+    with pytest.raises(ValueError, match="as many weights as inputs"):
+        tg.weighted_sum(ws, xs[:2])
+    assert tg.weighted_sum([2, 3], [Node(1.0), 4], 1).value == 15.0
 
 
 def test_a_walk_interrupted_by_another_backward_says_so():

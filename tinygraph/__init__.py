@@ -16,7 +16,7 @@ from .activations import Activation, activate, activation_names, get_activation,
 from .errors import (DomainError, GraphError, NetworkFileError, NodeOverflowError,
                      NodeZeroDivisionError, RenderError, TinygraphError)
 from .gradcheck import GradcheckError, GradcheckResult, gradcheck
-from .node import Node, as_node, exp, log, relu, sigmoid, sign, tanh, walk
+from .node import Node, as_node, exp, log, relu, sigmoid, sign, tanh, walk, weighted_sum
 
 __version__ = "0.1.0"
 
@@ -37,7 +37,7 @@ _LAZY = {
 }
 
 __all__ = [
-    "Node", "walk", "as_node", "exp", "log", "sigmoid", "relu", "tanh", "sign",
+    "Node", "walk", "as_node", "weighted_sum", "exp", "log", "sigmoid", "relu", "tanh", "sign",
     "Activation", "activate", "activation_names", "get_activation", "register_activation",
     "gradcheck", "GradcheckResult", "GradcheckError",
     "TinygraphError", "DomainError", "NodeZeroDivisionError", "NodeOverflowError", "GraphError",
