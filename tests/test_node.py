@@ -558,3 +558,11 @@ def test_an_op_on_a_nan_value_set_by_hand_says_so_not_overflow():
     big = tg.Node(1e300, name="big")
     with pytest.raises(tg.NodeOverflowError, match="too large"):    # real overflow keeps its message
         big * big
+
+
+def test_a_gradient_too_large_for_a_float_is_an_error_not_a_silent_inf():
+    b = tg.Node(1e-300, name="b")
+    y = b * 1.5e308 + b * 1.5e308          # value 3e8 is fine; dy/db = 3e308 is not
+    assert y.value == pytest.approx(3e8)
+    with pytest.raises(tg.NodeOverflowError, match=r"gradient .* with respect to b .* inf"):
+        y.backward()

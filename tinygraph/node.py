@@ -528,6 +528,10 @@ def walk(root: Node) -> Iterator[Node]:
                 b._uses = left
                 if not left:
                     push(b)
+        elif not -_INF < n.grad < _INF:
+            # Finite values can still give a gradient too large for a float
+            # (products of big local derivatives): say so at the leaf.
+            raise _gradient_overflow(root, n)
         yield n
 
 
@@ -535,6 +539,13 @@ class _WalkMark:
     """Tags the nodes one backward walk has counted (a fresh object per walk)."""
 
     __slots__ = ()
+
+
+def _gradient_overflow(root: Node, leaf: Node) -> NodeOverflowError:
+    return NodeOverflowError(
+        f"the gradient of {root._label()} with respect to {leaf._label()} is {leaf.grad!r}: too large "
+        "for a float, although every value is finite. Some local derivatives along the way are huge "
+        "(e.g. 1/x for a tiny x, or a very large weight); rescale the inputs or weights.")
 
 
 def _interrupted(root: Node) -> GraphError:
