@@ -574,3 +574,11 @@ def test_edge_labels_sit_on_a_background_no_line_crosses(engine):
     for i in range(12):
         fills = [p.get("fill", "").lower() for p in g[f"s{i}"].iter(SVG + "polygon")]
         assert "white" in fills or "#ffffff" in fills
+
+
+def test_a_diagram_hands_its_dot_text_to_the_graphviz_package():
+    import graphviz
+    d = tg.draw_graph(tg.Node(2.0, name="a") * 3.0)
+    src = d.to_graphviz()
+    assert isinstance(src, graphviz.Source)
+    assert src.source == d.source

@@ -78,6 +78,15 @@ class Diagram:
         p.write_bytes(data)
         return p
 
+    def to_graphviz(self):
+        """The same picture as a ``graphviz.Source``, for that package's API (``.pipe()``, ``.view()``).
+
+        Rendering through it needs the system ``dot`` on PATH; ``.save()`` and
+        ``.svg()`` here also work with graphviz-pure.
+        """
+        import graphviz
+        return graphviz.Source(self.source)
+
     # -- Jupyter ----------------------------------------------------------
 
     def _repr_mimebundle_(self, include=None, exclude=None):
