@@ -7,10 +7,14 @@ then one generic loop over the graph in reverse topological order::
     parent.grad += node.grad * d(node)/d(parent)
 
 which is the chain rule, written once (see :func:`walk`).  There is no
-closure per node and no container per node: a node keeps at most two parents
-and their two local derivatives in its own slots, so the only objects an op
-allocates are the node and its float value.  That keeps a node near 130 bytes
-and keeps Python's cyclic garbage collector from dominating the run time.
+closure per node and no container per node: an arithmetic op or activation
+keeps its one or two parents and their local derivatives in the node's own
+slots, so the only objects it allocates are the node and its float value.
+That keeps a node near 136 bytes and keeps Python's cyclic garbage collector
+from dominating the run time.  The one many-parent node is a neuron's net
+input, :func:`weighted_sum` (w1 x1 + w2 x2 + ... + theta), which keeps its
+parents and local derivatives in two tuples: one node per neuron instead of
+two per synapse.
 
 A plain number used in an op (``x * 2.0``, ``x + 1``) is not made into a node:
 it is folded into the op as a constant (``node.const``), since nothing flows
@@ -123,6 +127,8 @@ class Node:
     # _a, _b: the parents (None when absent).  _da, _db: d(value)/d(_a) and
     # d(value)/d(_b).  When an op has a plain-number operand, _b is None and
     # _db holds that constant, for display only (see the `const` property).
+    # A weighted_sum node keeps a tuple of parents in _a and a tuple of their
+    # local derivatives in _da (_b, _db None).
     # _mark, _uses: the backward walk's bookkeeping (see `walk`); _mark is None
     # until a walk reaches the node.
     __slots__ = ("value", "grad", "name", "op", "_a", "_b", "_da", "_db", "_mark", "_uses")
