@@ -356,6 +356,40 @@ def test_network_frames_highlight_the_step_and_show_only_known_gradients():
     assert last.diagram().source.count("?") < src.count("?")
 
 
+def frame_neurons(step):
+    """{neuron name: (circle radius, [texts])} in the step's rendered SVG frame."""
+    import xml.etree.ElementTree as ET
+    svg = "{http://www.w3.org/2000/svg}"
+    out = {}
+    for g in ET.fromstring(step.diagram().svg()).iter(svg + "g"):
+        if re.fullmatch(r"n\d+", g.get("id") or ""):
+            ts = [t.text or "" for t in g.iter(svg + "text")]
+            out[ts[0]] = (float(next(g.iter(svg + "ellipse")).get("rx")), ts)
+    return out
+
+
+def test_forward_frames_show_only_the_values_computed_so_far():
+    net, inputs, targets = worked_example.build()
+    steps = network_steps(net, inputs, targets)
+    kinds = [s.kind for s in steps[:7]]
+    assert kinds == ["input"] + ["forward"] * 4 + ["error", "output delta"]
+    assert [s.subject.name for s in steps[1:5]] == ["h1", "h2", "o1", "o2"]
+    frames = [frame_neurons(s) for s in steps[:7]]
+    from tinygraph.draw.dot import number
+    value = {n: f"= {number(net[n].value)}" for n in ["i1", "i2", "h1", "h2", "o1", "o2"]}
+    order = ["h1", "h2", "o1", "o2"]
+    for k, frame in enumerate(frames[:5]):           # step 1: the inputs; then one more neuron a step
+        for n in ["i1", "i2"] + order[:k]:
+            assert value[n] in frame[n][1], (k, n)
+        for n in order[k:]:
+            assert "= ?" in frame[n][1] and value[n] not in frame[n][1], (k, n)
+    for frame in frames[5:]:                         # the error, then the backward pass: every value
+        assert all(value[n] in frame[n][1] and "= ?" not in frame[n][1] for n in value)
+    # the circles keep their size while the values appear
+    radii = [{n: r for n, (r, _) in f.items()} for f in frames]
+    assert all(r == radii[0] for r in radii)
+
+
 def test_graph_frames_highlight_the_node_and_its_edges():
     root, _ = tangled()
     steps = list(backprop_steps(root))

@@ -534,6 +534,28 @@ def test_circles_keep_their_size_while_a_step_through_reveals_numbers():
     assert len(full) == 6 and all(w for k, w in full[2:])    # the hidden and output circles are sized
 
 
+def test_known_values_blank_the_values_not_yet_computed(engine):
+    net, _ = net_222_after_backward()
+    ids = {n: f"n{i}" for i, n in enumerate(["x1", "x2", "h1", "h2", "o1", "o2"])}
+    known = [net["x1"], net["x2"], net["h1"]]
+    d = tg.draw_network(net, deltas=True, grads=True, known=[], known_values=known)
+    g = groups(d.svg())
+    for name in ("x1", "x2", "h1"):
+        assert f"= {number(net[name].value)}" in texts(g[ids[name]])
+    for name in ("h2", "o1", "o2"):
+        t = texts(g[ids[name]])
+        assert "= ?" in t and f"= {number(net[name].value)}" not in t
+    assert "not computed yet" in texts(g["a_legend"])
+    # the circles keep the size the real numbers need
+    full = neuron_circles(groups(tg.draw_network(net, deltas=True, grads=True, known=[]).svg()))
+    part = neuron_circles(g)
+    assert {k: v[2] for k, v in full.items()} == {k: v[2] for k, v in part.items()}
+    # None shows every value, as before
+    assert "= ?" not in tg.draw_network(net, known_values=None).source
+    with pytest.raises(TypeError, match="known_values takes Neurons"):
+        tg.draw_network(net, known_values=[net.synapse("h1", "o1")])
+
+
 def test_big_nets_drop_edge_labels_unless_asked(engine):
     from tinygraph.draw.network import EDGE_LABEL_LIMIT
     big = tg.MLP([2, 16, 16, 1], activation="relu", output_activation="linear")

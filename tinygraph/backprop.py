@@ -369,13 +369,14 @@ class NetworkStep:
     and gradients: the gradient the backward walk computed); ``walk_index``
     the index of the walk :class:`Step` that completed that number, ``walk_step``
     that Step and ``walk_line`` its line (None / "" for the forward pass and the
-    update).  ``str(step)`` is
+    update).  ``known_values``: the Neurons whose values the feed forward has
+    computed by this step (None once all are).  ``str(step)`` is
     ``formula = numbers = number``.
     """
 
     def __init__(self, stage: int, kind: str, subject: Any, formula: str, numbers: str, number: Optional[float],
                  net: Any, highlight: Sequence[Any], known: Sequence[Any], walk_step: Optional[Step] = None,
-                 extra: str = "") -> None:
+                 extra: str = "", known_values: Optional[Sequence[Any]] = None) -> None:
         self.index = 0
         self.total = 0
         self.stage = stage
@@ -391,6 +392,7 @@ class NetworkStep:
         self.walk_step: Optional[Step] = walk_step
         self.walk_total = 0
         self.extra = extra
+        self.known_values = None if known_values is None else list(known_values)
 
     @property
     def walk_index(self) -> Optional[int]:
@@ -418,10 +420,10 @@ class NetworkStep:
 
     def diagram(self, **kw: Any):
         """The network with this step's neuron or synapse (and the edges it sends gradient along)
-        highlighted, and only the deltas and gradients known at this step shown."""
+        highlighted, and only the values, deltas and gradients known at this step shown."""
         from .draw import draw_network
-        return draw_network(self.net, values=True, deltas=True, grads=True,
-                            highlight=self.highlight, known=self.known, **kw)
+        return draw_network(self.net, values=True, deltas=True, grads=True, highlight=self.highlight,
+                            known=self.known, known_values=self.known_values, **kw)
 
     def __repr__(self) -> str:
         return f"NetworkStep({self.index}: {self.kind}, {str(self)!r})"
@@ -506,8 +508,9 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
 
     # 1. feed forward
     ins = net.inputs
+    computed: List[Any] = list(ins)           # the values the feed forward has reached so far
     add(NetworkStep(1, "input", None, "inputs: " + ", ".join(f"{O(n)} = {fmt(n.value)}" for n in ins),
-                    "", None, net, ins, []))
+                    "", None, net, ins, [], known_values=computed))
     for n in net.order():
         if n.is_input:
             continue
@@ -520,8 +523,9 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
         netname = O(n) if linear else f"net_{n.name}"
         extra = "" if linear else (f";   {O(n)} = {n.activation.name}(net_{n.name}) = "
                                    f"{n.activation.name}({fmt(n.net_input)}) = {fmt(n.value)}")
+        computed.append(n)
         add(NetworkStep(1, "forward", n, f"{netname} = {' + '.join(terms)}", " + ".join(nums),
-                        n.net_input, net, [n] + list(n.incoming), [], extra=extra))
+                        n.net_input, net, [n] + list(n.incoming), [], extra=extra, known_values=computed))
     if error is None:
         add(NetworkStep(1, "error", loss, "E = ½ Σ_k (O_k - t_k)²",
                         " + ".join("½ ({} - {})²".format(*_pair(n.value, tmap[n.name])) for n in out_neurons),

@@ -33,15 +33,15 @@ def _sign_colour(w: float) -> str:
     return POSITIVE if w > 0 else NEGATIVE if w < 0 else ZERO
 
 
-def _collect(items: Iterable[Any], what: str) -> set:
-    """The ids of the Neurons/Synapses/Biases in ``items`` (a single one is fine too)."""
+def _collect(items: Iterable[Any], what: str, kinds: Tuple[type, ...] = (Neuron, Synapse, Bias)) -> set:
+    """The ids of the Neurons/Synapses/Biases (``kinds``) in ``items`` (a single one is fine too)."""
     if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
         items = (items,)
     out = set()
     for x in items:
-        if not isinstance(x, (Neuron, Synapse, Bias)):
-            raise TypeError(f"{what} takes Neurons, Synapses and Biases of the network, "
-                            f"got {type(x).__name__} {x!r}")
+        if not isinstance(x, kinds):
+            takes = "Neurons, Synapses and Biases" if len(kinds) > 1 else "Neurons"
+            raise TypeError(f"{what} takes {takes} of the network, got {type(x).__name__} {x!r}")
         out.add(id(x))
     return out
 
@@ -134,7 +134,8 @@ def _legend_width(entries: List[Tuple[str, str]]) -> float:
 def draw_network(net: Network, *, values: bool = True, deltas: bool = False, grads: bool = False,
                  highlight: Iterable[Any] = (), known: Optional[Collection[Any]] = None,
                  title: Optional[str] = None, legend: bool = True, rankdir: str = "LR",
-                 allow_large: bool = False, edge_labels: Optional[bool] = None) -> Diagram:
+                 allow_large: bool = False, edge_labels: Optional[bool] = None,
+                 known_values: Optional[Collection[Neuron]] = None) -> Diagram:
     """Draw ``net``: neurons as circles in columns, every synapse an edge labelled with its weight.
 
     Neurons show their name, their value once known (``values``), their bias
@@ -143,6 +144,9 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     sign of the weight (blue +, vermillion -) and width its size.
     ``highlight``: Neurons, Synapses, Biases to emphasise (a step being shown).
     ``known``: if given, only these show their delta/grad; others show '?'.
+    ``known_values``: if given, only these Neurons show their value, others
+    '= ?' (a feed-forward step-through computes them one at a time); None shows
+    every value there is.
     ``edge_labels``: write the weights (and ∂E/∂w) on the edges; None (the
     default) does so up to EDGE_LABEL_LIMIT synapses, beyond which the labels
     would bury the picture: colour and width still show each weight, and in
@@ -163,6 +167,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
                          "allow_large=True and save the DOT text with .save('net.gv') (no layout needed).")
     hl = _collect(highlight, "highlight")
     kn = None if known is None else _collect(known, "known")
+    kv = None if known_values is None else _collect(known_values, "known_values", (Neuron,))
 
     def is_known(x: Any) -> bool:
         return kn is None or id(x) in kn
@@ -198,7 +203,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             act = n.activation.name if n.activation is not None else "?"
             head.append(_line(act, SMALL_SIZE, colour="#555555"))
         if values and n.value is not None:
-            head.append(_line(f"= {number(n.value)}"))
+            val = reveal or kv is None or id(n) in kv
+            head.append(_line(f"= {number(n.value)}" if val else "= ?"))
         bias_rows: List[Line] = []
         if n.bias is not None:
             bias_rows.append(_line(f"θ {number(n.bias.value)}"))
@@ -227,7 +233,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
                 shown.add("dtheta")
         if deltas and not n.is_input:
             shown.add("delta")
-        if (grads and n.bias is not None and not is_known(n.bias)) or \
+        if (values and n.value is not None and kv is not None and id(n) not in kv) or \
+                (grads and n.bias is not None and not is_known(n.bias)) or \
                 (deltas and not n.is_input and not is_known(n)):
             shown.add("unknown")
         if n.is_input:
