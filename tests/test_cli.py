@@ -85,3 +85,10 @@ def test_an_ascii_console_tables_still_line_up(tmp_path):
     rule, row = lines[head + 1], lines[head + 2]
     second_column = rule.index("  -") + 2            # measured in the words printed (lambda, not λ)
     assert lines[head].index("max error") == second_column and row.index("4.915e-01") == second_column
+
+
+def test_demo_without_a_name_lists_the_demos(capsys):
+    from tinygraph.cli import main
+    assert main(["demo"]) == 2
+    err = capsys.readouterr().err
+    assert "which demo?" in err and "multiplier" in err and "hopfield" in err

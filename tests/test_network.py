@@ -365,3 +365,16 @@ def test_connecting_a_neuron_of_a_same_named_network_says_another_network():
 def test_mlp_with_a_single_number_asks_for_a_list(bad):
     with pytest.raises(TypeError, match=r"list of layer sizes, e\.g\. MLP\(\[2, 2, 1\]\)"):
         tg.MLP(bad)
+
+
+def test_grad_and_delta_are_unknown_until_a_backward_pass_reaches_them():
+    net = tg.MLP([3, 5, 2], seed=1)
+    out = net.forward([0.1, 0.2, 0.3])
+    h = net["h1"]
+    assert h.value is not None and h.grad is None and h.delta is None    # not a fake 0.0
+    svg_before = tg.draw_network(net, deltas=True, grads=True).source
+    assert "δ ?" in svg_before and "∂E/∂w ?" in svg_before and "δ 0<" not in svg_before
+    tg.squared_error(out, {"o1": 0.0, "o2": 1.0}).backward()
+    assert h.grad is not None and h.delta is not None and h.delta != 0.0
+    svg_after = tg.draw_network(net, deltas=True, grads=True).source
+    assert "δ ?" not in svg_after and "∂E/∂w ?" not in svg_after

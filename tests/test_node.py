@@ -566,3 +566,24 @@ def test_a_gradient_too_large_for_a_float_is_an_error_not_a_silent_inf():
     assert y.value == pytest.approx(3e8)
     with pytest.raises(tg.NodeOverflowError, match=r"gradient .* with respect to b .* inf"):
         y.backward()
+
+
+def test_comparisons_compare_values_and_equality_stays_identity():
+    a, b = tg.Node(2.0, name="a"), tg.Node(2.0, name="b")
+    assert a > 1 and a >= 2 and a < 3.5 and a <= b and not a < b and 1 < a
+    assert a != b and a == a and len({a, b}) == 2            # still usable as keys
+    assert max([tg.Node(1.0), a, tg.Node(-4.0)]) is a
+    with pytest.raises(TypeError, match="number compared with a Node"):
+        a < "3"
+
+
+def test_abs_is_an_op_with_the_sign_as_its_slope():
+    for v, slope in [(-2.5, -1.0), (3.0, 1.0), (0.0, 0.0)]:
+        x = tg.Node(v)
+        y = abs(x) * 2.0
+        y.backward()
+        assert y.value == 2.0 * builtins_abs(v) and x.grad == 2.0 * slope
+    tg.gradcheck(lambda x: abs(x * x - 1.0), [tg.Node(0.3)])
+
+
+builtins_abs = abs

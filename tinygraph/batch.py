@@ -538,8 +538,11 @@ class BatchNetwork:
         self._pending = True
 
     def train(self, X, Y, loss: str = "squared_error", lr: float = 0.5, epochs: int = 1000,
-              until: Optional[float] = None, l2: float = 0.0, from_logits: bool = False):
+              until: Optional[float] = None, l2: float = 0.0, from_logits: bool = False,
+              max_epochs: Optional[int] = None):
         """Full-batch gradient descent until the error is below ``until`` or ``epochs`` steps are done.
+
+        ``max_epochs`` is the same limit under ``tg.train``'s name (give one or the other).
 
         Starts from the Network's weights and leaves the trained ones in it.  Returns a
         ``tinygraph.training.History`` like ``tg.train``: ``history[k]`` is the error after
@@ -547,6 +550,10 @@ class BatchNetwork:
         """
         import time
         from .training import DivergenceError, History
+        if max_epochs is not None:
+            if epochs != 1000 and epochs != max_epochs:
+                raise ValueError(f"give the epoch limit once: epochs={epochs!r} or max_epochs={max_epochs!r}")
+            epochs = max_epochs
         lr = _rate(lr, "lr")
         l2 = _rate(l2, "l2", zero_ok=True)
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:

@@ -291,6 +291,12 @@ def _timed(f: Callable[[], object], paused: bool = False) -> Tuple[float, object
     return _clock() - t0, r
 
 
+def _target(value: float, relation: str, limit: float, unit: str = "x") -> str:
+    """'(target <= 10x: met)' or '(target <= 10x: MISSED)'."""
+    met = value <= limit if relation == "<=" else value >= limit
+    return f"(target {relation} {limit:g}{unit}: {'met' if met else 'MISSED'})"
+
+
 def _fmt(seconds: float) -> str:
     if seconds >= 1.0:
         return f"{seconds:8.3f} s "
@@ -366,11 +372,11 @@ def bench_moons(points: int, repeat: int, out=print) -> Dict[str, float]:
             f"   ({note})")
     TG, FL, TGP = "tinygraph nodes", "plain floats (floor)", "tinygraph nodes, gc paused"
     out("  ratios (median over rounds of the ratio within a round):")
-    out(f"    tinygraph nodes / plain floats            {ratio(TG, FL):7.2f}x   (target <= 10x)")
+    out(f"    tinygraph nodes / plain floats            {ratio(TG, FL):7.2f}x   {_target(ratio(TG, FL), '<=', 10)}")
     out(f"    tinygraph nodes, gc paused / plain floats {ratio(TGP, FL):7.2f}x")
     if "micrograd 0.1.0" in med:
         MG, MGO = "micrograd 0.1.0", "micrograd 0.1.0, gc off"
-        out(f"    micrograd / tinygraph nodes (both gc on)  {ratio(MG, TG):7.2f}x   (target >= 20x)")
+        out(f"    micrograd / tinygraph nodes (both gc on)  {ratio(MG, TG):7.2f}x   {_target(ratio(MG, TG), '>=', 20)}")
         out(f"    micrograd / tinygraph nodes, gc paused    {ratio(MG, TGP):7.2f}x")
         out(f"    micrograd gc off / tinygraph gc paused    {ratio(MGO, TGP):7.2f}x")
         out(f"    micrograd gc on / gc off                  {ratio(MG, MGO):7.2f}x")
@@ -379,7 +385,7 @@ def bench_moons(points: int, repeat: int, out=print) -> Dict[str, float]:
     out(f"    tinygraph nodes gc on / gc paused         {ratio(TG, TGP):7.2f}x")
     if "numpy by hand (floor)" in med:
         NP, BM = "numpy by hand (floor)", "tinygraph batch mode"
-        out(f"    batch mode / numpy by hand                {ratio(BM, NP):7.2f}x   (target <= 2x)")
+        out(f"    batch mode / numpy by hand                {ratio(BM, NP):7.2f}x   {_target(ratio(BM, NP), '<=', 2)}")
         out(f"    tinygraph nodes / batch mode              {ratio(TG, BM):7.0f}x")
     else:
         out("    numpy not installed: no batch mode (pip install \"tinygraph[fast]\")")
@@ -450,7 +456,7 @@ def bench_chain(steps: int, repeat: int, out=print) -> Dict[str, float]:
     out(f"  plain floats     forward {_fmt(m['ffwd'])}  backward {_fmt(m['fbwd'])}  total {_fmt(fl)}  "
         f"(keeping a tape of inputs)")
     out(f"  freeing the chain afterwards (reference counting): {_fmt(m['free'])}")
-    out(f"  ratio nodes / floats (forward+backward, within a round): {r_on:.2f}x gc on (target <= 20x), "
+    out(f"  ratio nodes / floats (forward+backward, within a round): {r_on:.2f}x gc on {_target(r_on, '<=', 20)}, "
         f"{r_paused:.2f}x gc paused")
     return m
 
@@ -515,7 +521,7 @@ def bench_memory(steps: int, out=print) -> float:
     per = (after - before) / nodes
     del root
     out(f"bytes per node: {per:.1f} (tracemalloc over building a {nodes:,}-node chain; "
-        f"target <= 200; Node.__basicsize__ = {Node.__basicsize__} + a float of {sys.getsizeof(1.5)} "
+        f"{_target(per, '<=', 200, ' bytes')}; Node.__basicsize__ = {Node.__basicsize__} + a float of {sys.getsizeof(1.5)} "
         f"+ the collector's header)")
     if _has("micrograd"):
         from micrograd.engine import Value

@@ -18,7 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     d = sub.add_parser("demo", help="run a demo (see 'tinygraph demos')")
-    d.add_argument("name", help="which demo, e.g. multiplier")
+    d.add_argument("name", nargs="?", default=None, help="which demo, e.g. multiplier (see 'tinygraph demos')")
     d.add_argument("--out", default=None, metavar="FILE|DIR",
                    help="where the pictures go: a file ending in .svg, .png, .pdf, .gv or .dot gets the "
                         "demo's main picture (its other files go beside it, named as usual); anything "
@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--interactive", "-i", action="store_true", help="advance on Enter, q quits")
     s.add_argument("--html", metavar="FILE.html", default=None,
                    help="also write a self-contained HTML step player page (open it in a browser)")
-    s.add_argument("--lr", type=float, default=0.5, help="learning rate for the update step (default 0.5)")
+    s.add_argument("--lr", type=float, default=None, help="learning rate for the update step (default 0.5, smaller for networks that need it)")
     return p
 
 
@@ -47,7 +47,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(list_demos())
             return 0
         if args.command == "demo":
-            from .demos import run_demo
+            from .demos import list_demos, run_demo
+            if args.name is None:
+                print("tinygraph demo: which demo? Name one, e.g. 'tinygraph demo multiplier'.\n", file=sys.stderr)
+                print(list_demos(), file=sys.stderr)
+                return 2
             return run_demo(args.name, out=args.out, fast=args.fast)
         if args.command == "step":
             from .backprop import step_command

@@ -24,7 +24,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from .activations import Activation, get_activation
 from .errors import GraphError, NameNotFoundError, NodeOverflowError
-from .node import Node, _check_value, _weighted_sum
+from .node import Node, _check_value, _weighted_sum, reached
 
 __all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
 
@@ -119,8 +119,12 @@ class Neuron(Node):
 
     @property
     def grad(self) -> Optional[float]:  # type: ignore[override]
-        """dE/d(output) from the latest backward pass through the latest forward pass."""
-        return None if self._out is None else self._out.grad
+        """dE/d(output) from the latest backward pass through the latest forward pass.
+
+        None until a backward pass has reached this forward pass's output.
+        """
+        out = self._out
+        return None if out is None or not reached(out) else out.grad
 
     @grad.setter
     def grad(self, g: object) -> None:
@@ -129,8 +133,9 @@ class Neuron(Node):
 
     @property
     def delta(self) -> Optional[float]:
-        """dE/d(net input): the text's delta (None for inputs and before a forward pass)."""
-        return None if self._net is None else self._net.grad
+        """dE/d(net input): the text's delta (None for inputs, and until a backward pass reaches it)."""
+        net = self._net
+        return None if net is None or not reached(net) else net.grad
 
     @property
     def net_input(self) -> Optional[float]:
@@ -496,8 +501,10 @@ class Network:
         return load_network(path)
 
     def __repr__(self) -> str:
-        return (f"Network({self.name!r}: {len(self.inputs)} inputs, {len(self.hidden)} hidden, "
-                f"{len(self.outputs)} outputs, {len(self.synapses)} synapses)")
+        def count(k: int, noun: str) -> str:
+            return f"{k} {noun}" if k == 1 else f"{k} {noun}s"
+        return (f"Network({self.name!r}: {count(len(self.inputs), 'input')}, {len(self.hidden)} hidden, "
+                f"{count(len(self.outputs), 'output')}, {count(len(self.synapses), 'synapse')})")
 
 
 def MLP(sizes: Sequence[int], activation: Union[str, Activation] = "sigmoid",

@@ -79,6 +79,14 @@ def _operand(x: object, what: str) -> Union["Node", float]:
     return _check_value(x, what)
 
 
+def _compared(x: object) -> float:
+    """The number a Node is compared with (another Node's value, or a plain number)."""
+    if isinstance(x, Node):
+        x = x._as_operand()
+        return x.value
+    return _check_value(x, "a number compared with a Node")
+
+
 def _overflow(op: str, *operands: object) -> NodeOverflowError:
     # Only built when an op fails: a nan, inf or non-number operand means a value set by hand, not overflow.
     for o in operands:
@@ -350,6 +358,26 @@ class Node:
 
     def __pos__(self) -> "Node":
         return self
+
+    def __abs__(self) -> "Node":
+        """|x|; its slope is -1 below 0, +1 above, and taken as 0 at 0."""
+        x = self.value
+        return self._unary("abs", -x if x < 0.0 else x, -1.0 if x < 0.0 else (1.0 if x > 0.0 else 0.0))
+
+    # Comparisons compare values (``while E > 0.01``) and give a plain bool; they
+    # are not part of the graph.  ``==`` is left as identity, so nodes stay
+    # usable as dict keys and in lists.
+    def __lt__(self, other: Union["Node", Number]) -> bool:
+        return self.value < _compared(other)
+
+    def __le__(self, other: Union["Node", Number]) -> bool:
+        return self.value <= _compared(other)
+
+    def __gt__(self, other: Union["Node", Number]) -> bool:
+        return self.value > _compared(other)
+
+    def __ge__(self, other: Union["Node", Number]) -> bool:
+        return self.value >= _compared(other)
 
     # -- functions --------------------------------------------------------
 
@@ -629,6 +657,11 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def reached(node: Node) -> bool:
+    """True once a backward pass has given ``node`` a gradient (so a 0.0 grad is a real 0)."""
+    return node._mark is not None or node.grad != 0.0
 
 
 def as_node(x: Union[Node, Number], name: Optional[str] = None) -> Node:

@@ -9,6 +9,7 @@ from typing import Any, Collection, Dict, Iterable, List, Optional, Tuple
 
 from ..errors import GraphError
 from ..network import Bias, Network, Neuron, Synapse
+from ..node import reached
 from .diagram import Diagram
 from .dot import HIGHLIGHT, HIGHLIGHT_FILL, NEGATIVE, POSITIVE, ZERO, html, number, quote, text_width
 
@@ -209,7 +210,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         if n.bias is not None:
             bias_rows.append(_line(f"θ {number(n.bias.value)}"))
             if grads:
-                g = number(n.bias.grad) if show(n.bias) else "?"
+                g = number(n.bias.grad) if show(n.bias) and reached(n.bias) else "?"
                 bias_rows.append(_line(f"∂E/∂θ {g}", SMALL_SIZE, colour="#555555"))
         tail: List[Line] = []
         if deltas and not n.is_input:
@@ -234,8 +235,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         if deltas and not n.is_input:
             shown.add("delta")
         if (values and n.value is not None and kv is not None and id(n) not in kv) or \
-                (grads and n.bias is not None and not is_known(n.bias)) or \
-                (deltas and not n.is_input and not is_known(n)):
+                (grads and n.bias is not None and not (is_known(n.bias) and reached(n.bias))) or \
+                (deltas and not n.is_input and not (is_known(n) and n.delta is not None)):
             shown.add("unknown")
         if n.is_input:
             fill = INPUT_FILL
@@ -278,7 +279,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         if labelled:
             text = f"<B>{html(number(w))}</B>"
             if grads:
-                g = number(s.grad) if is_known(s) else "?"
+                g = number(s.grad) if is_known(s) and reached(s) else "?"
                 text += f'<BR/><FONT POINT-SIZE="9">∂E/∂w {html(g)}</FONT>'
                 shown.add("dw")
                 if g == "?":
@@ -286,7 +287,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         else:
             tip = f"{s.src.name} → {s.dst.name}: w = {number(w)}"
             if grads:
-                tip += f", ∂E/∂w = {number(s.grad) if is_known(s) else '?'}"
+                tip += f", ∂E/∂w = {number(s.grad) if is_known(s) and reached(s) else '?'}"
             attrs.append(f"tooltip={quote(tip)}")
         if id(s) in hl:        # cased in black: the sign colour stays visible in the middle
             width += 2.5
