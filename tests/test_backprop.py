@@ -608,3 +608,79 @@ def test_progress_on_a_terminal_rewrites_one_line():
     tell.close()
     text = stream.getvalue()
     assert text.startswith("\rdrawing frame ") and text.endswith("drawing frame 3/3...\n")
+
+
+def frame_edge_texts(step):
+    """All texts of the step's rendered SVG frame."""
+    import xml.etree.ElementTree as ET
+    return [t.text or "" for t in ET.fromstring(step.diagram().svg()).iter("{http://www.w3.org/2000/svg}text")]
+
+
+@pytest.mark.parametrize("apply", [False, True])
+def test_update_frames_show_the_new_weights_made_so_far(apply):
+    from tinygraph.draw.dot import number
+    net, inputs, targets = worked_example.build()
+    steps = network_steps(net, inputs, targets, apply=apply)
+    ups = [s for s in steps if s.kind == "update"]
+    old = {s.subject: s.subject.value if not apply else None for s in ups}
+    first, second = ups[0].subject, ups[1].subject
+    before = dict(zip([s.subject for s in ups], [s.numbers.split(" - ")[0] for s in ups]))
+    assert before[first] == fmt(0.15) and before[second] == fmt(0.2)      # w1, w2 of the text
+    texts = " ".join(frame_edge_texts(ups[0]))
+    assert number(ups[0].number) in texts                                   # w1 drawn with its new value
+    assert number(0.2) in texts and number(ups[1].number) not in texts      # w2 not updated yet
+    texts = " ".join(frame_edge_texts(ups[1]))
+    assert number(ups[0].number) in texts and number(ups[1].number) in texts
+    grad_frame = " ".join(frame_edge_texts(steps[ups[0].index - 2]))       # before the update: old weights
+    assert number(0.15) in grad_frame and number(ups[0].number) not in grad_frame
+    # drawing changes nothing in the real network: old weights, or the new ones with apply=True
+    for s in ups:
+        assert s.subject.value == (s.number if apply else old[s.subject])
+
+
+def test_cli_step_multiplier_takes_a_small_learning_rate_and_says_why(capsys):
+    assert main(["step", "multiplier"]) == 0
+    out = capsys.readouterr().out
+    head = out.splitlines()[:2]
+    assert "η = 1e-06" in head[0]
+    assert head[1].startswith("η = 1e-06 here, not 0.5:") and "would take w_" in head[1]
+    net, inputs, targets = tg.backprop._build_demo("multiplier")
+    steps = network_steps(net, inputs, targets, lr=1e-6)
+    for s in steps:
+        if s.kind == "update":                       # every update small next to its weight
+            assert abs(s.number - s.subject.value) <= 0.1 * abs(s.subject.value), s
+    assert main(["step", "multiplier", "--lr", "0.5"]) == 0
+    out = capsys.readouterr().out
+    assert "η = 0.5." in out and "here, not" not in out
+    assert main(["step", "xor"]) == 0
+    assert "learning rate η = 0.5." in capsys.readouterr().out
+
+
+def test_cli_interactive_with_piped_input_keeps_lines_apart():
+    import subprocess
+    import sys
+    for feed, last in [("\n\nq\n", "[3/26]"), ("\n", "[2/26]")]:
+        run = subprocess.run([sys.executable, "-m", "tinygraph", "step", "xor", "-i"], input=feed,
+                             capture_output=True, text=True, encoding="utf-8", timeout=60)
+        assert run.returncode == 0, run.stderr
+        out = run.stdout
+        assert out.endswith("\n"), out[-80:]
+        lines = out.splitlines()
+        assert all(not (l.startswith("   (Enter") and "[" in l) for l in lines), out
+        assert any(l.startswith(last) for l in lines)
+        assert lines[-1].startswith("   (Enter") or lines[-1].startswith("[")
+
+
+def test_a_node_feeding_the_root_reads_as_its_local_derivative():
+    o = tg.Node(0.26, name="o")
+    E = 0.5 * (o - 0.01) ** 2
+    steps = list(backprop_steps(E))
+    sq = steps[1]
+    assert str(sq) == ("dE/d((o - 0.01)^2) = 0.5   (E's own local derivative: "
+                       "(o - 0.01)^2 feeds E directly)")
+    assert "dE/dE" not in str(sq) and "dE/dE" not in steps[0].sent_lines()[0]
+    assert str(steps[2]) == "dE/d(o - 0.01) = dE/d((o - 0.01)^2) · d((o - 0.01)^2)/d(o - 0.01) = 0.5 · 0.5 = 0.25"
+    x = tg.Node(2.0, name="x")                       # fed to the root and further down: a sum
+    last = list(backprop_steps(x * x * 3.0 + x))[-1]
+    assert str(last) == ("dE/dx = local dE/dx + dE/d(x·x) · d(x·x)/dx + dE/d(x·x) · d(x·x)/dx = "
+                         "1 + 3 · 2 + 3 · 2 = 1 + 6 + 6 = 13")

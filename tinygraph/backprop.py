@@ -181,16 +181,28 @@ class Contribution:
         self.amount = child_grad * local     # the same product the walk added
 
     @property
+    def from_root(self) -> bool:
+        """True when the child is the root itself: then the amount is just its local derivative."""
+        return self.child_name == self.root_name
+
+    @property
     def symbols(self) -> str:
-        """``dE/dchild · dchild/dparent``."""
+        """``dE/dchild · dchild/dparent``; from the root itself ``local dE/dparent`` (no dE/dE factor)."""
+        if self.from_root:
+            return f"local {_d(self.root_name)}/{_d(self.parent_name)}"
         return (f"{_d(self.root_name)}/{_d(self.child_name)} · "
                 f"{_d(self.child_name)}/{_d(self.parent_name)}")
 
     @property
     def numbers(self) -> str:
+        if self.from_root:
+            return _operand(self.local)
         return f"{_operand(self.child_grad)} · {_operand(self.local)}"
 
     def __str__(self) -> str:
+        if self.from_root:
+            return (f"{fmt(self.amount)}   ({self.root_name}'s own local derivative: "
+                    f"{self.parent_name} feeds {self.root_name} directly)")
         return f"{self.symbols} = {self.numbers} = {fmt(self.amount)}"
 
     def __repr__(self) -> str:
@@ -258,6 +270,11 @@ class Step:
         lhs = f"{_d(self.root_name)}/{_d(self.name)}"
         if self.seed and not self.received and not self.carried:
             return f"{lhs} = 1   (the walk starts at {self.root_name})"
+        if (len(self.received) == 1 and self.received[0].from_root and not self.seed
+                and not self.carried):
+            # fed straight into the root: the gradient is the root's local derivative, no chain to show
+            return (f"{lhs} = {fmt(self.grad)}   ({self.root_name}'s own local derivative: "
+                    f"{self.name} feeds {self.root_name} directly)")
         parts = ([self.carried] if self.carried else []) + ([self.seed] if self.seed else [])
         numbers = [_operand(x) for x in parts] + [c.numbers for c in self.received]
         line = f"{lhs} = {self.symbols} = {' + '.join(numbers)}"
@@ -393,6 +410,10 @@ class NetworkStep:
         self.walk_total = 0
         self.extra = extra
         self.known_values = None if known_values is None else list(known_values)
+        # the update's story: (parameter, old, new) for every update of this run (shared by its steps)
+        # and how many of them have been made by this step, so a frame shows the weights of its moment
+        self._updates: List[Tuple[Any, float, float]] = []
+        self._updated = 0
 
     @property
     def walk_index(self) -> Optional[int]:
@@ -422,8 +443,17 @@ class NetworkStep:
         """The network with this step's neuron or synapse (and the edges it sends gradient along)
         highlighted, and only the values, deltas and gradients known at this step shown."""
         from .draw import draw_network
-        return draw_network(self.net, values=True, deltas=True, grads=True, highlight=self.highlight,
-                            known=self.known, known_values=self.known_values, **kw)
+        params = [p for p, _, _ in self._updates]
+        now = [p.value for p in params]          # the real values, put back after drawing
+        try:
+            # the weights at this step: new for the updates made so far, old for the rest
+            for k, (p, old, new) in enumerate(self._updates):
+                p.value = new if k < self._updated else old
+            return draw_network(self.net, values=True, deltas=True, grads=True, highlight=self.highlight,
+                                known=self.known, known_values=self.known_values, **kw)
+        finally:
+            for p, v in zip(params, now):
+                p.value = v
 
     def __repr__(self) -> str:
         return f"NetworkStep({self.index}: {self.kind}, {str(self)!r})"
@@ -600,12 +630,15 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
         add(NetworkStep(5, "update", p, f"{p.name} ← {p.name} - η·dE/d{p.name}",
                         f"{old_s} - {fmt(lr)}·{_operand(p.grad)}", new, net, [p], list(known)))
         steps[-1].shown = new_s
-    if apply:
-        for st in steps:
-            if st.kind == "update":
-                st.subject.value = st.number
+    updates = [(st.subject, st.subject.value, st.number) for st in steps if st.kind == "update"]
+    done = 0
     for i, st in enumerate(steps, 1):
         st.index, st.total, st.walk_total = i, len(steps), len(walk_steps)
+        done += st.kind == "update"
+        st._updates, st._updated = updates, done
+    if apply:
+        for p, _, new in updates:
+            p.value = new
     return steps
 
 
@@ -802,20 +835,54 @@ def _say(text: str, stream=None) -> None:
     stream.flush()
 
 
+def _is_tty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
 BIG_NET = 60           # more synapses than this: the page is big and slow to draw, and step_command says so
 
 
-def step_command(name: str, interactive: bool = False, html: Optional[str] = None, lr: float = 0.5) -> int:
+DEFAULT_LR = 0.5
+# Demo networks whose step-through needs another learning rate than DEFAULT_LR to show an update
+# that is small next to the weights (the multiplier's first-layer weights are ±0.001 and their
+# gradients near 100, so η = 0.5 would move them a hundred thousand times their size).
+STEP_LR: Dict[str, float] = {"multiplier": 1e-6}
+
+
+def _why_lr(net: Any, inputs: Any, targets: Any, lr: float) -> str:
+    """One line saying why ``lr`` is used instead of DEFAULT_LR: the update DEFAULT_LR would make."""
+    steps = network_steps(net, inputs, targets, lr=DEFAULT_LR)
+    ups = [st for st in steps if st.kind == "update"]
+    worst = max(ups, key=lambda st: abs(st.number - st.subject.value) / max(abs(st.subject.value), 1e-300))
+    p = worst.subject
+    top = max(abs(st.subject.grad) for st in ups)
+    return (f"η = {fmt(lr)} here, not {fmt(DEFAULT_LR)}: {net.name}'s gradients reach {fmt(top)}, so "
+            f"η = {fmt(DEFAULT_LR)} would take {p.name} from {fmt(p.value)} to {fmt(worst.number)} in one "
+            f"step; with η = {fmt(lr)} each update is small next to the weight it changes (--lr sets η).")
+
+
+def step_command(name: str, interactive: bool = False, html: Optional[str] = None,
+                 lr: Optional[float] = None) -> int:
     """``tinygraph step NAME``: print the text's backprop steps for a demo network.
 
     ``interactive``: wait for Enter before each next step (q then Enter quits;
     end of input stops).  ``html``: also write the step player page to that file.
-    Returns the exit code.
+    ``lr``: the learning rate η of the update; None takes the network's own
+    (STEP_LR, else DEFAULT_LR = 0.5).  Returns the exit code.
     """
     from .demos._common import printable_streams
     printable_streams()
     net, inputs, targets = _build_demo(name)
+    why = ""
+    if lr is None:
+        key = name.strip().lower().replace("_", "-")
+        lr = STEP_LR.get(key, DEFAULT_LR)
+        if lr != DEFAULT_LR:
+            why = _why_lr(net, inputs, targets, lr)
     steps = network_steps(net, inputs, targets, lr=lr)
     if html is not None:
         html = _page_place(html)
@@ -836,6 +903,8 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
 
     _say(f"Backprop through {net.name} ({count(len(net.inputs), 'input')}, {count(len(net.hidden), 'hidden')}, "
          f"{count(len(net.outputs), 'output')}), one sample, squared error, learning rate η = {fmt(lr)}.")
+    if why:
+        _say(why)
     stage = 0
     for st in steps:
         if st.stage != stage:
@@ -845,11 +914,14 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
         if st.walk_line:
             _say(f"        ({st.walk_line})")
         if interactive and st.index < st.total:
+            piped = not _is_tty(sys.stdin)   # no echoed Enter: end the prompt's line ourselves
             try:
                 answer = input("   (Enter: next, q: quit) ")
             except EOFError:
                 _say("")
                 break
+            if piped:
+                _say("")
             if answer.strip().lower() in ("q", "quit", "exit"):
                 break
     if html is not None:
