@@ -6,7 +6,7 @@ The code lives in the installed package: tinygraph/demos/worked_example.py.
 
 import sys
 
-from tinygraph.cli import main
+from tinygraph.demos import script_main
 
 if __name__ == "__main__":
-    sys.exit(main(["demo", "worked-example"] + sys.argv[1:]))
+    sys.exit(script_main("worked-example"))

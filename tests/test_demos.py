@@ -106,11 +106,25 @@ def test_thin_scripts_call_the_package(tmp_path):
     root = Path(__file__).resolve().parent.parent / "demos"
     for name, (module, _) in DEMOS.items():
         text = (root / f"{module}.py").read_text(encoding="utf-8")
-        assert f'"demo", "{name}"' in text
+        assert f'script_main("{name}")' in text
     r = subprocess.run([sys.executable, str(root / "three_bits.py"), "--fast", "--out", str(tmp_path)],
                        capture_output=True, text=True, cwd=str(tmp_path), timeout=120)
     assert r.returncode == 0, r.stderr
     assert "exact for all 8 inputs" in r.stdout
+
+
+def test_thin_scripts_help_is_their_own(tmp_path):
+    script = Path(__file__).resolve().parent.parent / "demos" / "xor.py"
+    r = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True,
+                       cwd=str(tmp_path), timeout=120)
+    assert r.returncode == 0, r.stderr
+    usage = r.stdout.splitlines()[0]
+    assert usage.startswith("usage: ") and usage.endswith("xor.py [-h] [--out FILE.svg|DIR] [--fast]"), usage
+    assert "tinygraph demo [" not in r.stdout and "name" not in usage and "'tinygraph demo xor'" in r.stdout
+    r = subprocess.run([sys.executable, str(script), "--nope"], capture_output=True, text=True,
+                       cwd=str(tmp_path), timeout=120)
+    assert r.returncode == 2 and "xor.py" in r.stderr and "--nope" in r.stderr
+    assert list(tmp_path.iterdir()) == []          # nothing written for a bad option
 
 
 # -- multiplier ------------------------------------------------------------------
@@ -135,6 +149,11 @@ def test_multiplier(tmp_path, capsys):
     e = dict(errs)
     assert 60 < e[1e-3] / e[1e-4] < 160
     assert "λ" in text and "11.999950000" in text
+    # below lambda = 1e-4 cancellation wins: the error grows 24x, and the table says so
+    assert e[1e-5] > e[1e-4] and "rose ×24 " in text
+    assert multiplier.change(1.0, 24.0) == "rose ×24" and multiplier.change(4.0, 1.0) == "fell by 4"
+    for line in text.splitlines():
+        assert "fell by 0." not in line, line
     assert written(r) == {"multiplier.svg"}
 
 
@@ -184,6 +203,7 @@ def test_xor_is_learned(tmp_path, capsys):
     assert [o > 0.5 for o in r["after"]] == [False, True, True, False]
     assert r["history"][0] == pytest.approx(r["E_before"])
     assert "XOR is learned" in text
+    assert f"w <- w - {xor.LR:g} dE/dw" in text and xor.LR == 0.5     # --fast learns at the same rate
     names = written(r)
     assert {"xor-before.svg", "xor-after.svg"} <= names
     pytest.importorskip("matplotlib")
@@ -227,6 +247,9 @@ def test_worked_example_equals_by_hand(tmp_path, capsys):
         assert r["delta_rule_difference"] < 1e-12
     assert "δ_k" in text or "δ_o1" in text
     assert "O_k (1 − O_k) (O_k − t_k)" in text
+    # fixed decimals per kind of number: 0.593270 (not 0.59327) beside 0.596884
+    assert "0.15*0.05 + 0.20*0.10 + 0.35 " in text
+    assert "0.40*0.593270 + 0.45*0.596884 + 0.60 " in text
     assert {"worked-example.svg", "worked-example-after.svg"} <= written(r)
 
 
@@ -284,6 +307,35 @@ def test_universal_error_falls_with_width(tmp_path, capsys):
     assert "universal.svg" in written(r)
 
 
+def test_universal_mathematical_zeros_are_exact_zeros():
+    # sin(-pi) and the change of slope at the inflection point x = 0 are 0, not +-1e-16 noise
+    net = universal.build_network(6)
+    assert net.synapse("h4", "y").value == 0.0
+    assert net["y"].bias.value == 0.0 and net["h4"].bias.value == 0.0
+    for width in universal.WIDTHS:
+        for p in universal.build_network(width).parameters():
+            assert p.value == 0.0 or abs(p.value) > 1e-9, (width, p.name, p.value)
+
+
+def test_universal_plot_panels_do_not_overlap(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("matplotlib")
+    seen = []
+    save = universal.save_figure
+
+    def check(fig, path, files):
+        fig.canvas.draw()
+        left, right = fig.axes[0], fig.axes[1]
+        frame = left.get_window_extent()
+        label = right.yaxis.label.get_window_extent()
+        ticks = right.get_yticklabels()[0].get_window_extent() if right.get_yticklabels() else label
+        seen.append((frame.x1, min(label.x0, ticks.x0)))
+        return save(fig, path, files)
+
+    monkeypatch.setattr(universal, "save_figure", check)
+    universal.run(tmp_path, fast=True)
+    assert seen and all(frame_right < label_left for frame_right, label_left in seen), seen
+
+
 def test_universal_network_interpolates_at_the_knots():
     net = universal.build_network(5, f=math.cos, a=0.0, b=2.0)
     for i in range(6):
@@ -305,6 +357,8 @@ def test_hopfield_demo_recalls_every_letter(tmp_path, capsys):
         assert all(b <= a for a, b in zip(e, e[1:])) and e[-1] < e[0]
     assert "Recalled 4 of 4 letters" in text
     assert "██" in text
+    assert r["zero_diagonal"] and "with a zero diagonal" in text and "E = −½ sᵀ W s" in text
+    assert "sweep(s)" not in text and "in 1 sweep;" in text
 
 
 # -- without the optional extras ------------------------------------------------------

@@ -13,12 +13,12 @@ import difflib
 import os
 from importlib import import_module
 from types import ModuleType
-from typing import Dict, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 from ..errors import TinygraphError
 from ._common import DemoError, out_dir, printable_streams  # noqa: F401  (out_dir: for callers)
 
-__all__ = ["DEMOS", "UnknownDemoError", "DemoError", "list_demos", "run_demo", "get_demo"]
+__all__ = ["DEMOS", "UnknownDemoError", "DemoError", "list_demos", "run_demo", "get_demo", "script_main"]
 
 # name -> (module, one line)
 DEMOS: Dict[str, Tuple[str, str]] = {
@@ -73,3 +73,30 @@ def run_demo(name: str, out: Union[str, os.PathLike, None] = None, fast: bool = 
     module.run(out, fast=fast)
     return 0
 
+
+
+def script_main(name: str, argv: Optional[List[str]] = None) -> int:
+    """What ``python demos/<name>.py`` runs: ``tinygraph demo <name>`` with the script's own --help.
+
+    The script fixes the demo, so its usage shows only --out and --fast (not
+    the generic ``tinygraph demo [name]``); the options are then passed on unchanged.
+    """
+    import argparse
+    import sys
+    from pathlib import Path
+
+    from ..cli import main
+    from ._common import rel
+    module, line = DEMOS[_key(name)]
+    argv = sys.argv[1:] if argv is None else list(argv)
+    script = sys.argv[0] if sys.argv and sys.argv[0].endswith(f"{module}.py") else ""
+    prog = rel(Path(script)) if script else f"demos/{module}.py"
+    parser = argparse.ArgumentParser(
+        prog=prog, description=f"Demo: {line}. The same as 'tinygraph demo {_key(name)}'.")
+    parser.add_argument("--out", default=None, metavar="FILE.svg|DIR",
+                        help="where the pictures go: a file ending in .svg, .png, .pdf, .gv or .dot gets the "
+                             "demo's main picture (its other files go beside it, named as usual); anything "
+                             "else is a folder for all of them (default: ./tinygraph-out)")
+    parser.add_argument("--fast", action="store_true", help="a quick, smaller run (used by the tests)")
+    parser.parse_args(argv)            # --help, or a clear error for an unknown option, in this usage
+    return main(["demo", _key(name)] + argv)

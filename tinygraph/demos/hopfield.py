@@ -70,10 +70,13 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     patterns = [to_state(LETTERS[n]) for n in names]
     net = Hopfield(patterns)
     print(f"A Hopfield network of {net.n} ±1 neurons (one per pixel) stores {len(names)} letters by the "
-          "Hebbian rule W = (1/n) Σ p pᵀ;")
-    print(f"each letter gets {FLIPS} pixels flipped, then neurons update one at a time, "
-          "s_i ← sign(Σ_j W_ij s_j) (sign(0) = +1), until nothing changes.")
+          "Hebbian rule")
+    print("W = (1/n) Σ p pᵀ with a zero diagonal (W_ii = 0: no neuron feeds itself). "
+          f"Each letter gets {FLIPS} pixels flipped,")
+    print("then neurons update one at a time, s_i ← sign(Σ_j W_ij s_j) (sign(0) = +1), until nothing changes.")
+    print("The energy E = −½ sᵀ W s never rises at a flip; a sweep updates every neuron once.")
     fixed = all(net.is_fixed_point(p) for p in patterns)
+    zero_diagonal = all(net.weights[i][i] == 0.0 for i in range(net.n))
     print(f"Every stored letter is a fixed point: {'yes' if fixed else 'NO'}.")
     print()
     results = []
@@ -98,7 +101,8 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
         for row in range(SIZE):
             print(" " * 12 + "   ".join(g[row] for g in grids))
         e = r["energy"]
-        print(f"  energy {e[0]:.2f} → {e[-1]:.2f} in {r['sweeps']} sweep(s); wrong pixels "
+        sweeps = f"{r['sweeps']} sweep" + ("" if r["sweeps"] == 1 else "s")
+        print(f"  energy E {e[0]:.2f} → {e[-1]:.2f} in {sweeps}; wrong pixels "
               f"{r['wrong_before']} → {r['wrong_after']}: " + ("recalled." if r["ok"] else "NOT recalled.")
               + ("" if r["sync_ok"] else "  (Synchronous updates from the same start do not recall it.)"))
         print()
@@ -120,5 +124,5 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
         fig.suptitle("Hopfield recall (asynchronous)", fontsize=10)
         save_figure(fig, main, files)
     report_files(files, folder)
-    return {"letters": names, "results": results, "fixed_points": fixed, "recalled": recalled,
+    return {"letters": names, "results": results, "fixed_points": fixed, "zero_diagonal": zero_diagonal, "recalled": recalled,
             "files": files, "out": folder}

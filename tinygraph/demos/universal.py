@@ -34,19 +34,34 @@ def build_network(width: int, f: Callable[[float], float] = math.sin, a: float =
     if not isinstance(width, int) or width < 1:
         raise ValueError(f"width must be a positive int, got {width!r}")
     h = (b - a) / width
-    knots = [a + i * h for i in range(width + 1)]
-    slopes = [(f(knots[i + 1]) - f(knots[i])) / h for i in range(width)]
+    # (a (n - i) + b i) / n rather than a + i h: on a symmetric [a, b] the knots are then exact mirror images
+    knots = _snap([(a * (width - i) + b * i) / width for i in range(width + 1)])
+    values = _snap([f(t) for t in knots])
+    slopes = [(values[i + 1] - values[i]) / h for i in range(width)]
+    changes = _snap([slopes[i] - (slopes[i - 1] if i else 0.0) for i in range(width)])
     net = Network(f"universal-{width}")
     x = net.input("x")
-    out = net.neuron("y", activation="linear", bias=f(a))
+    out = net.neuron("y", activation="linear", bias=values[0])
     hidden = []
     for i in range(width):
         hn = net.neuron(f"h{i + 1}", activation="relu", bias=-knots[i])    # kink at x = t_i
         net.connect(x, hn, weight=1.0)
         hidden.append(hn)
-    for i, hn in enumerate(hidden):
-        net.connect(hn, out, weight=slopes[i] - (slopes[i - 1] if i else 0.0))
+    for hn, c in zip(hidden, changes):
+        net.connect(hn, out, weight=c)
     return net
+
+
+def _snap(values: List[float], rel: float = 1e-12) -> List[float]:
+    """``values`` with those below rel * max |v| set to exactly 0.0.
+
+    Values that are mathematically zero (sin(-pi), the change of slope at an
+    inflection point) come out of floating point as +-1e-16 or so; the diagram
+    and ``tinygraph step`` would show that noise as weights like -2.22e-16.
+    Rounding noise is ~1e-16 relative, genuine values here are far above 1e-12.
+    """
+    big = max((abs(v) for v in values), default=0.0)
+    return [0.0 if abs(v) < rel * big else v for v in values]
 
 
 def build(width: int = 6) -> Tuple[Network, Dict[str, float], Dict[str, float]]:
@@ -93,7 +108,8 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     save_diagram(make, main, files)
     plt = pyplot()
     if plt is not None:
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
+        # constrained layout: the right panel's y label must not run into the left panel
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8), constrained_layout=True)
         ax1.plot(xs, target, color="black", lw=2.5, label="sin(x)")
         colors = ["#D55E00", "#009E73", "#0072B2", "#CC79A7", "#E69F00", "#56B4E9"]
         for w, c in zip(widths[:3], colors):

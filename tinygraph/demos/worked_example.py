@@ -67,6 +67,14 @@ def _update(net: Network, lr: float) -> None:
     SGD(net.parameters(), lr=lr).step()
 
 
+def _decimals(values, most: int = 6) -> int:
+    """The fewest decimals (at most ``most``) that write every one of ``values`` exactly."""
+    for d in range(most + 1):
+        if all(float(f"{v:.{d}f}") == v for v in values):
+            return d
+    return most
+
+
 def _f(v: float) -> str:
     return f"{v:.9f}"
 
@@ -98,11 +106,16 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) 
 
     print("Forward pass:  net_j = Σ_i W_ij O_i + θ_j,   O_j = s(net_j) = 1 / (1 + e^−net_j)")
     rows = []
+    # fixed decimals, so that 0.593270 is not printed as 0.59327 beside 0.596884: the given numbers
+    # (weights, biases, inputs) with as few as show them exactly, computed outputs with 6
+    given = [s.value for s in net.synapses] + [n.bias.value for n in net if n.bias is not None]
+    dg = _decimals(given + list(inputs.values()))
     for n in net:
         if n.is_input:
             continue
-        terms = " + ".join(f"{s.value:g}*{s.src.value:.6g}" for s in n.incoming)
-        rows.append([n.name, f"{terms} + {n.bias.value:g}", _f(n.net_input), _f(n.value)])
+        terms = " + ".join(f"{s.value:.{dg}f}*{s.src.value:.{dg if s.src.is_input else 6}f}"
+                           for s in n.incoming)
+        rows.append([n.name, f"{terms} + {n.bias.value:.{dg}f}", _f(n.net_input), _f(n.value)])
     print(table(rows, ["neuron", "net input", "net_j", "O_j"], "llrr"))
     parts = " + ".join(f"(O_{k} − {t:g})²" for k, t in targets.items())
     print(f"Error:  E = ½ Σ_k (O_k − t_k)² = ½ [{parts}] = {_f(E.value)}")
