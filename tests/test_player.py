@@ -370,3 +370,50 @@ def test_a_script_tag_for_a_name_shows_as_text_and_runs_nothing(browser, tmp_pat
         browser.key("ArrowRight", "ArrowRight", 39)
     assert browser.js("window.__alerts.length") == 0
     assert browser.js("document.scripts.length") == 2
+
+
+def test_frames_of_different_sizes_share_one_box_anchored_top_left():
+    from tinygraph.draw.player import player_html as page
+    def frame(w, h, word):
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}pt" height="{h}pt" '
+                f'viewBox="0.00 0.00 {w - 0.2} {h - 0.2}"><g id="graph0"><text>{word}</text></g></svg>')
+    html = page([frame(644, 443, "a"), frame(710, 443, "b"), frame(684, 450, "c")],
+                [{"text": "1"}, {"text": "2"}, {"text": "3"}])
+    heads = re.findall(r'<div class="frame[^"]*" data-frame="\d+"[^>]*><svg([^>]*)>', html)
+    assert len(heads) == 3 and len(set(heads)) == 1, heads
+    assert 'width="710pt"' in heads[0] and 'height="450pt"' in heads[0]
+    assert 'viewBox="0.00 0.00 709.8 449.8"' in heads[0] and 'preserveAspectRatio="xMinYMin meet"' in heads[0]
+    one = page([frame(644, 443, "a")], [{"text": "1"}])    # a single frame is left as drawn
+    assert 'width="644pt"' in one and "preserveAspectRatio" not in one
+
+
+NODE_CENTRES = """(() => {
+  const f = [...document.querySelectorAll('#frames > .frame')].find(f => !f.hidden);
+  const out = {};
+  for (const u of f.querySelectorAll('use')) {
+    const node = document.getElementById(u.getAttribute('href').slice(1)).querySelector('g.node');
+    if (node) { const r = u.getBoundingClientRect();
+                out[node.id.split('-').pop()] = [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)]; }
+  }
+  return out;
+})()"""
+
+
+@browser_test
+def test_neurons_stay_at_the_same_place_from_step_to_step(browser, tmp_path):
+    from tinygraph.demos import xor
+    net, inputs, targets = xor.build()
+    steps = network_steps(net, inputs, targets)
+    page = tmp_path / "xor.html"
+    write_html(page, steps)
+    browser.open(page)
+    first = size = None
+    for k in range(1, len(steps) + 1):
+        browser.js(f"window.player.show({k})")
+        centres = browser.js(NODE_CENTRES)
+        s = state(browser)
+        assert len(centres) == 5 and s["step"] == k, centres
+        first = first or centres
+        size = size or (s["width"], s["height"])
+        assert centres == first, (k, centres, first)              # every neuron at the same pixel
+        assert (s["width"], s["height"]) == size, k                # and the picture the same size

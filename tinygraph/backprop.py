@@ -686,6 +686,62 @@ class _Progress:
             self.stream.flush()
 
 
+# An edge label of the network drawing: a one-cell table holding the weight (bold) and ∂E/∂w (9 pt).
+_EDGE_LABEL = re.compile(r'^(\s*n\d+ -> n\d+ \[.*?label=<<TABLE[^>]*><TR><TD)>((?:(?!</TD>).)*)</TD>', re.M)
+
+
+def _label_width(cell: str) -> float:
+    """A generous width in points of an edge label's lines (Helvetica: bold 10 pt, then 9 pt)."""
+    lines = re.split(r"<BR/>", cell)
+    plain = [re.sub(r"<[^>]*>", "", ln).replace("&amp;", "&") for ln in lines]
+    sizes = [6.4] + [5.8] * (len(plain) - 1)          # per character, digits and minus signs
+    return max(len(t) * w for t, w in zip(plain, sizes)) + 6.0
+
+
+# A neuron of the network drawing with its circle's width (inches): "  n4 [id="n4", ..., width=1.59, ...];"
+_NODE_WIDTH = re.compile(r'^(\s*(n\d+) \[.*[ ,]width=)([0-9.]+)', re.M)
+
+
+_CIRCLE = re.compile(r'<g id="(n\d+)" class="node">.*?<ellipse[^>]*? rx="([0-9.]+)"', re.S)
+
+
+def _same_label_boxes(diagrams: List[Any], engine: Optional[str] = None) -> List[Any]:
+    """The network's frames with every edge label in a box of one width and every neuron's circle
+    as wide as in its widest frame, so the layout (which spaces the columns by the widest label)
+    and every neuron stay put from step to step as numbers appear.
+
+    A circle grows past its set width when its label does not fit (the step's highlighted bias
+    box): the frames holding each neuron's longest label, plain and highlighted, are drawn
+    first (with ``engine``) to measure that."""
+    cells = [m.group(2) for d in diagrams for m in _EDGE_LABEL.finditer(d.source)]
+    widths: Dict[str, float] = {}
+    longest: Dict[Tuple[str, bool], Tuple[int, int]] = {}
+    for k, d in enumerate(diagrams):
+        for m in _NODE_WIDTH.finditer(d.source):
+            nid = m.group(2)
+            widths[nid] = max(widths.get(nid, 0.0), float(m.group(3)))
+            line = d.source[m.start():d.source.find("\n", m.start())]
+            key = (nid, "BGCOLOR=" in line)
+            if len(line) > longest.get(key, (-1, 0))[0]:
+                longest[key] = (len(line), k)
+    if engine is not None and widths:
+        for k in sorted({k for _, k in longest.values()}):
+            for nid, rx in _CIRCLE.findall(diagrams[k].svg(diagrams[k].engine or engine)):
+                if nid in widths:
+                    widths[nid] = max(widths[nid], round(2 * float(rx) / 72.0 + 0.005, 2))
+    if not cells and not widths:
+        return diagrams
+    width = math.ceil(max(_label_width(c) for c in cells)) if cells else 0
+    out = []
+    for d in diagrams:
+        source = d.source
+        if cells:
+            source = _EDGE_LABEL.sub(lambda m: f'{m.group(1)} WIDTH="{width}">{m.group(2)}</TD>', source)
+        source = _NODE_WIDTH.sub(lambda m: f"{m.group(1)}{widths[m.group(2)]:g}", source)
+        out.append(type(d)(source, d.engine, d.timeout))
+    return out
+
+
 def _svgs(steps: Sequence[Union[Step, NetworkStep]], workers: int = 4, progress: bool = False) -> List[str]:
     """Each step's diagram as SVG, drawn a few at a time (each drawing is one Graphviz run).
 
@@ -694,6 +750,8 @@ def _svgs(steps: Sequence[Union[Step, NetworkStep]], workers: int = 4, progress:
     from .draw import find_engine
     diagrams = [s.diagram() for s in steps]
     engine = find_engine().path          # found once, here: the lookup is not thread-safe
+    if steps and isinstance(steps[0], NetworkStep):
+        diagrams = _same_label_boxes(diagrams, engine)
     tell = _Progress(len(diagrams), PROGRESS_AFTER) if progress else None
     out: List[str] = []
     try:

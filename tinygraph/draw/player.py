@@ -253,6 +253,38 @@ _SCRIPT = """
 """
 
 
+_NUM = r"(-?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)"
+_SIZE = re.compile(rf'^<svg(?=[^>]*? width="{_NUM}(pt|px)?")(?=[^>]*? height="{_NUM}(pt|px)?")'
+                   rf'(?=[^>]*? viewBox="{_NUM}[ ,]+{_NUM}[ ,]+{_NUM}[ ,]+{_NUM}")')
+
+
+def _same_box(frames: List[str]) -> List[str]:
+    """Give every frame the same size, its picture anchored at the top left.
+
+    Graphviz sizes each frame to its own drawing (longer labels, a wider
+    picture), and a centred picture of another size moves on the page from
+    step to step.  Each frame's viewBox is widened (to the right and down) to
+    the largest of all frames, so a neuron stays at the same place.  Frames
+    whose size cannot be read are left as they are.
+    """
+    sizes = [_SIZE.match(f) for f in frames]
+    if len(frames) < 2 or not all(sizes) or len({(m.group(2), m.group(4)) for m in sizes}) != 1:
+        return frames
+    width = max(float(m.group(1)) for m in sizes)
+    height = max(float(m.group(3)) for m in sizes)
+    box_w = max(float(m.group(7)) for m in sizes)
+    box_h = max(float(m.group(8)) for m in sizes)
+    out = []
+    for f, m in zip(frames, sizes):
+        end = f.index(">")
+        tag = re.sub(r' (width|height|viewBox|preserveAspectRatio)="[^"]*"', "", f[:end])
+        unit_w, unit_h = m.group(2) or "", m.group(4) or ""
+        tag += (f' width="{width:g}{unit_w}" height="{height:g}{unit_h}" viewBox="{m.group(5)} {m.group(6)} '
+                f'{box_w:g} {box_h:g}" preserveAspectRatio="xMinYMin meet"')
+        out.append(tag + f[end:])
+    return out
+
+
 def player_html(frames: Sequence[str], steps: Sequence[Mapping[str, object]], title: str = "backprop, step by step"
                 ) -> str:
     """The step-player page.
@@ -277,6 +309,7 @@ def player_html(frames: Sequence[str], steps: Sequence[Mapping[str, object]], ti
             k = unique[svg] = len(stored)
             stored.append(store.add(svg))
         remap.append(k)
+    stored = _same_box(stored)
     data = []
     for i, st in enumerate(steps):
         f = st.get("frame", i)
