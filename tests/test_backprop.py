@@ -684,3 +684,22 @@ def test_a_node_feeding_the_root_reads_as_its_local_derivative():
     last = list(backprop_steps(x * x * 3.0 + x))[-1]
     assert str(last) == ("dE/dx = local dE/dx + dE/d(x·x) · d(x·x)/dx + dE/d(x·x) · d(x·x)/dx = "
                          "1 + 3 · 2 + 3 · 2 = 1 + 6 + 6 = 13")
+
+
+@pytest.mark.parametrize("name", ["worked-example", "three-bits"])
+def test_network_page_frames_keep_every_neuron_in_place(name):
+    """Labels that grow as numbers appear (edge labels, the highlighted bias, a legend wider than
+    the drawing) must not move the neurons: one size, one place per neuron in every frame."""
+    from tinygraph.backprop import _build_demo, _svgs
+    net, inputs, targets = _build_demo(name)
+    svgs = _svgs(network_steps(net, inputs, targets))
+    places, sizes = set(), set()
+    for svg in svgs:
+        sizes.add(re.search(r'<svg width="([^"]*)" height="([^"]*)"', svg).groups())
+        tx, ty = map(float, re.search(r"translate\(([-0-9.]+) ([-0-9.]+)\)", svg).groups())
+        found = re.findall(r'<g id="(n\d+)" class="node">.*?<ellipse[^>]*? cx="([-0-9.]+)" cy="([-0-9.]+)" '
+                           r'rx="([0-9.]+)"', svg, re.S)
+        assert len(found) == len(net.neurons)
+        places.add(tuple((n, round(tx + float(x), 1), round(ty + float(y), 1), rx) for n, x, y, rx in found))
+    assert len(places) == 1, places
+    assert len({w for w, _ in sizes}) == 1, sizes      # heights may differ (legend rows): the player pads

@@ -705,6 +705,31 @@ _NODE_WIDTH = re.compile(r'^(\s*(n\d+) \[.*[ ,]width=)([0-9.]+)', re.M)
 _CIRCLE = re.compile(r'<g id="(n\d+)" class="node">.*?<ellipse[^>]*? rx="([0-9.]+)"', re.S)
 
 
+_LEGEND = re.compile(r'<TABLE ID="legend".*?</TABLE>', re.S)
+_GRAPH_ATTRS = re.compile(r'^\s*graph \[(.*?)\];$', re.M)
+
+
+def _legend_width(diagrams: List[Any], engine: str) -> int:
+    """The width in points of the widest legend of the frames (each distinct one drawn alone):
+    the legend grows a row as ? or ∂E/∂θ appear, and a legend wider than the drawing would
+    shift the drawing sideways."""
+    from .draw import Diagram
+    widest = 0.0
+    seen = set()
+    for d in diagrams:
+        m = _LEGEND.search(d.source)
+        attrs = _GRAPH_ATTRS.search(d.source)
+        if m is None or attrs is None or m.group(0) in seen:
+            continue
+        seen.add(m.group(0))
+        alone = "digraph legend {\n  graph [%s, pad=0, margin=0];\n  graph [label=<%s>];\n}\n" % (
+            attrs.group(1), m.group(0))
+        size = re.search(r'<svg[^>]*? width="([0-9.]+)pt"', Diagram(alone, d.engine or engine).svg())
+        if size:
+            widest = max(widest, float(size.group(1)))
+    return math.ceil(widest)
+
+
 def _same_label_boxes(diagrams: List[Any], engine: Optional[str] = None) -> List[Any]:
     """The network's frames with every edge label in a box of one width and every neuron's circle
     as wide as in its widest frame, so the layout (which spaces the columns by the widest label)
@@ -732,9 +757,13 @@ def _same_label_boxes(diagrams: List[Any], engine: Optional[str] = None) -> List
     if not cells and not widths:
         return diagrams
     width = math.ceil(max(_label_width(c) for c in cells)) if cells else 0
+    legend_width = _legend_width(diagrams, engine) if engine is not None else 0
     out = []
     for d in diagrams:
         source = d.source
+        if legend_width:
+            source = source.replace('<TD ALIGN="LEFT"><TABLE ID="legend"',
+                                    f'<TD ALIGN="LEFT" WIDTH="{legend_width}"><TABLE ID="legend"', 1)
         if cells:
             source = _EDGE_LABEL.sub(lambda m: f'{m.group(1)} WIDTH="{width}">{m.group(2)}</TD>', source)
         source = _NODE_WIDTH.sub(lambda m: f"{m.group(1)}{widths[m.group(2)]:g}", source)
