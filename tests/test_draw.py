@@ -2,18 +2,16 @@
 
 import math
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
 
 import tinygraph as tg
 from tinygraph.draw.dot import HIGHLIGHT_FILL, NEGATIVE, POSITIVE, html, number, quote
-from tinygraph.draw.render import ENV_VAR, find_engine
+from tinygraph.draw.render import ENV_VAR
 
 SVG = "{http://www.w3.org/2000/svg}"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-SYSTEM_DOT = shutil.which("dot")
 NASTY = 'a "q" \\ <b> & c\nθδηλ'
 
 
@@ -70,17 +68,7 @@ def small_loss():
 
 # -- engines and SVG reading ---------------------------------------------------
 
-@pytest.fixture(params=["dot", "graphviz-pure"])
-def engine(request, monkeypatch, tmp_path):
-    """Each engine as a user's machine finds it; for graphviz-pure, `dot` is hidden from PATH."""
-    monkeypatch.delenv(ENV_VAR, raising=False)
-    if request.param == "dot":
-        if SYSTEM_DOT is None:
-            pytest.skip("system Graphviz `dot` is not installed (apt-get install graphviz)")
-    else:
-        monkeypatch.setenv("PATH", str(tmp_path))
-    assert find_engine().kind == request.param
-    return request.param
+# `engine` (each Graphviz engine in turn) is a fixture in conftest.py.
 
 
 def groups(svg):

@@ -16,19 +16,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SMALL = 'digraph { a [label=<θ &amp; δ>]; a -> b; }\n'
 
 
-@pytest.fixture(params=["dot", "graphviz-pure"])
-def engine(request, monkeypatch, tmp_path):
-    """Each engine, found the way a user's machine would find it (dot hidden from PATH for pure)."""
-    monkeypatch.delenv(ENV_VAR, raising=False)
-    if request.param == "dot":
-        if SYSTEM_DOT is None:
-            pytest.skip("system Graphviz `dot` is not installed (apt-get install graphviz)")
-    else:
-        empty = tmp_path / "empty-bin"
-        empty.mkdir()
-        monkeypatch.setenv("PATH", str(empty))
-    assert find_engine().kind == request.param
-    return request.param
+# `engine` (each Graphviz engine in turn) is a fixture in conftest.py.
 
 
 @pytest.fixture

@@ -135,6 +135,33 @@ class _Depth:
         self.acts: List[_Act] = []
 
 
+def _table(data: Any, what: str, kind: str, neurons: List[Any], net_name: str,
+           rows: Optional[int] = None) -> Any:
+    """``data`` as a float array with one row per sample and one column per input (or output).
+
+    Every problem is a clear error: not numbers, the wrong shape (naming the columns
+    the network expects, in order), or a nan/infinity.
+    """
+    np = _numpy()
+    k = len(neurons)
+    names = ", ".join(n.name for n in neurons)
+    try:
+        A = np.asarray(data, dtype=float)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{what} must be numbers, one row per sample and one column per {kind} ({names}): {e}") from None
+    if A.ndim == 1 and k == 1:
+        A = A.reshape(-1, 1)
+    if A.ndim != 2 or A.shape[1] != k or (rows is not None and A.shape[0] != rows):
+        shape = f"({rows}, {k})" if rows is not None else f"(samples, {k})"
+        per_row = "one row per sample of X" if rows is not None else "one row per sample"
+        raise ValueError(f"{what} must have shape {shape}: {per_row} and one column per {kind} of "
+                         f"{net_name!r} ({names}), in that order; got shape {A.shape}")
+    if not np.isfinite(A).all():
+        raise ValueError(f"{what} holds a nan or an infinity; every {'input' if kind == 'input' else 'target'} "
+                         "must be a finite number")
+    return A
+
+
 class BatchNetwork:
     """A Network compiled to numpy: forward and gradients over a whole batch, and training.
 
@@ -277,38 +304,10 @@ class BatchNetwork:
     # -- data --------------------------------------------------------------------------
 
     def _x(self, X) -> Any:
-        np = _numpy()
-        k = len(self.inputs)
-        try:
-            A = np.asarray(X, dtype=float)
-        except (TypeError, ValueError) as e:
-            raise TypeError(f"X must be numbers, one row per sample and one column per input "
-                            f"({', '.join(n.name for n in self.inputs)}): {e}") from None
-        if A.ndim == 1 and k == 1:
-            A = A.reshape(-1, 1)
-        if A.ndim != 2 or A.shape[1] != k:
-            raise ValueError(f"X must have shape (samples, {k}): one column per input of {self.net.name!r} "
-                             f"({', '.join(n.name for n in self.inputs)}), in that order; got shape {A.shape}")
-        if not np.isfinite(A).all():
-            raise ValueError("X holds a nan or an infinity; every input must be a finite number")
-        return A
+        return _table(X, "X", "input", self.inputs, self.net.name)
 
     def _y(self, Y, n: int) -> Any:
-        np = _numpy()
-        k = len(self.outputs)
-        try:
-            T = np.asarray(Y, dtype=float)
-        except (TypeError, ValueError) as e:
-            raise TypeError(f"Y must be numbers, one row per sample and one column per output "
-                            f"({', '.join(o.name for o in self.outputs)}): {e}") from None
-        if T.ndim == 1 and k == 1:
-            T = T.reshape(-1, 1)
-        if T.ndim != 2 or T.shape != (n, k):
-            raise ValueError(f"Y must have shape ({n}, {k}): one row per sample of X and one column per output "
-                             f"({', '.join(o.name for o in self.outputs)}); got shape {T.shape}")
-        if not np.isfinite(T).all():
-            raise ValueError("Y holds a nan or an infinity; every target must be a finite number")
-        return T
+        return _table(Y, "Y", "output", self.outputs, self.net.name, rows=n)
 
     # -- forward and backward over the batch ------------------------------------------------
 
