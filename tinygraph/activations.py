@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Callable, Dict, List, Union
 
-from .errors import DomainError, NodeOverflowError
+from .errors import DomainError, NodeOverflowError, did_you_mean
 from .node import Node, _check_value
 
 __all__ = ["Activation", "register_activation", "get_activation", "activation_names", "activate"]
@@ -52,7 +52,7 @@ class Activation:
         if not (-_INF < y < _INF and -_INF < d < _INF):
             raise NodeOverflowError(f"activation {self.name!r} gave a non-finite value or slope "
                                     f"({y!r}, {d!r}) at {x._label()}")
-        return x._unary(self.name, y, d)
+        return x._make(self.name, y, d)
 
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"
@@ -107,9 +107,7 @@ def get_activation(name: Union[str, Activation]) -> Activation:
     try:
         return _REGISTRY[key]
     except KeyError:
-        import difflib
-        close = difflib.get_close_matches(key, activation_names(), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(key, activation_names())
         raise ValueError(f"unknown activation {name!r}.{hint} Known: {', '.join(activation_names())}; "
                          "add your own with tinygraph.register_activation(name, f, df).") from None
 

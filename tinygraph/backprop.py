@@ -26,7 +26,7 @@ import sys
 from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple,
                     Union)
 
-from .errors import GraphError, NameNotFoundError
+from .errors import GraphError, NameNotFoundError, did_you_mean
 from .node import Node, _check_value, walk
 
 __all__ = ["Step", "Contribution", "NetworkStep", "backprop_steps", "network_steps",
@@ -898,9 +898,7 @@ def _build_demo(name: str):
     nets = demo_networks()
     key = name.strip().lower().replace("_", "-") if isinstance(name, str) else name
     if key not in nets:
-        import difflib
-        close = difflib.get_close_matches(str(key), list(nets), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(key, nets)
         raise NameNotFoundError(f"no network named {name!r} to step through.{hint} "
                                 f"Networks: {', '.join(sorted(nets))}")
     built = nets[key]()

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from .errors import DomainError, GraphError, NodeOverflowError
+from .errors import DomainError, GraphError, NodeOverflowError, did_you_mean
 from .network import Network, Synapse
 
 __all__ = ["compile_network", "BatchNetwork", "LOSSES"]
@@ -389,9 +389,7 @@ class BatchNetwork:
                             "a custom error function needs the node engine (tg.train)")
         key = _ALIASES.get(loss.strip().lower(), loss.strip().lower())
         if key not in LOSSES:
-            import difflib
-            close = difflib.get_close_matches(key, list(LOSSES) + list(_ALIASES), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(key, list(LOSSES) + list(_ALIASES))
             raise ValueError(f"unknown error {loss!r} for batch mode.{hint} Known: {', '.join(LOSSES)}")
         return key
 

@@ -1,5 +1,8 @@
 """The errors tinygraph raises, each a subclass of the built-in one a user would expect."""
 
+import difflib
+from typing import Iterable
+
 
 class TinygraphError(Exception):
     """Base class for every error that tinygraph raises on purpose."""
@@ -34,3 +37,16 @@ class NetworkFileError(TinygraphError, ValueError):
 
 class RenderError(TinygraphError, RuntimeError):
     """No Graphviz engine could draw the diagram (or it failed)."""
+
+
+def did_you_mean(name: object, names: Iterable[object], sentence: bool = True) -> str:
+    """A hint naming the closest of ``names`` to ``name`` (ignoring case), or "" if none is close.
+
+    ``sentence=True`` gives " Did you mean 'x1'?", else " (did you mean 'x1'?)".
+    """
+    lower = {str(n).lower(): n for n in names}
+    close = difflib.get_close_matches(str(name).lower(), list(lower), n=1)
+    if not close:
+        return ""
+    match = lower[close[0]]
+    return f" Did you mean {match!r}?" if sentence else f" (did you mean {match!r}?)"

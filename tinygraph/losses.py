@@ -16,10 +16,9 @@ the same length, one per forward pass.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Iterable, List, Mapping, Sequence, Tuple, Union
 
-from .errors import NameNotFoundError
+from .errors import NameNotFoundError, did_you_mean
 from .node import Node, _check_value
 
 __all__ = ["squared_error", "mse", "hinge", "binary_cross_entropy", "l2"]
@@ -64,10 +63,7 @@ def _names_mismatch(outputs: Mapping, targets: Mapping, loss: str, where: str) -
     if missing:
         parts.append(f"no target for {', '.join(map(repr, missing))}")
     for k in unknown:
-        lower = {str(o).lower(): o for o in outputs}
-        close = difflib.get_close_matches(str(k).lower(), list(lower), n=1)
-        parts.append(f"a target for {k!r}, which is not an output"
-                     + (f" (did you mean {lower[close[0]]!r}?)" if close else ""))
+        parts.append(f"a target for {k!r}, which is not an output" + did_you_mean(k, outputs, sentence=False))
     return NameNotFoundError(f"{loss}{where}: {'; '.join(parts)}. "
                              f"The outputs are {', '.join(map(repr, outputs)) or '(none)'}")
 

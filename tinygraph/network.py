@@ -17,13 +17,12 @@ weights correctly.
 
 from __future__ import annotations
 
-import difflib
 import math
 import random
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from .activations import Activation, get_activation
-from .errors import GraphError, NameNotFoundError, NodeOverflowError
+from .errors import GraphError, NameNotFoundError, NodeOverflowError, did_you_mean
 from .node import Node, _check_value, _weighted_sum, reached
 
 __all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
@@ -292,8 +291,7 @@ class Network:
         try:
             return self.neurons[ref]
         except KeyError:
-            close = difflib.get_close_matches(ref, list(self.neurons), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(ref, self.neurons)
             raise NameNotFoundError(f"network {self.name!r} has no neuron named {ref!r}.{hint} "
                            f"Neurons: {', '.join(self.neurons) or '(none yet)'}") from None
 
@@ -385,10 +383,8 @@ class Network:
                 if missing:
                     parts.append(f"missing {', '.join(map(repr, missing))}")
                 for k in unknown:
-                    lower = {n.name.lower(): n.name for n in ins}
-                    close = difflib.get_close_matches(str(k).lower(), list(lower), n=1)
                     parts.append(f"unknown {k!r}" + (" (a neuron, not an input)" if k in self.neurons else
-                                                     f" (did you mean {lower[close[0]]!r}?)" if close else ""))
+                                                     did_you_mean(k, [n.name for n in ins], sentence=False)))
                 raise NameNotFoundError(f"forward() of {self.name!r}: {'; '.join(parts)}. "
                                f"Its inputs are {', '.join(n.name for n in ins) or '(none)'}")
         elif isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):

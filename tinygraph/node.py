@@ -119,6 +119,26 @@ def _describe(x: object) -> str:
     return repr(x)
 
 
+def _node(a, op: str, value: float, da, b: Optional["Node"] = None, db: Optional[float] = None) -> "Node":
+    """Make an op's node: its value, its parents ``a`` (and ``b``) and d(value)/d(parent).
+
+    ``a`` is a Node, or a tuple of Nodes for a weighted sum (then ``da`` is the
+    tuple of their local derivatives).  Slots are set directly: this runs once
+    per op, and ``Node.__init__`` would check the value again.
+    """
+    n = _new(Node)
+    n.value = value
+    n.grad = 0.0
+    n.name = None
+    n.op = op
+    n._a = a
+    n._da = da
+    n._b = b
+    n._db = db
+    n._mark = None
+    return n
+
+
 class Node:
     """A scalar in a computation graph: its value, its gradient, and how it was made.
 
@@ -214,31 +234,11 @@ class Node:
 
     # -- building blocks -------------------------------------------------
 
-    def _unary(self, op: str, value: float, local: float, const: Optional[float] = None) -> "Node":
-        n = _new(Node)
-        n.value = value
-        n.grad = 0.0
-        n.name = None
-        n.op = op
-        n._a = self
-        n._da = local
-        n._b = None
-        n._db = const
-        n._mark = None
-        return n
-
-    def _binary(self, op: str, value: float, other: "Node", da: float, db: float) -> "Node":
-        n = _new(Node)
-        n.value = value
-        n.grad = 0.0
-        n.name = None
-        n.op = op
-        n._a = self
-        n._da = da
-        n._b = other
-        n._db = db
-        n._mark = None
-        return n
+    # self._make(op, value, da, b, db): a new node made by op from this node
+    # (and b), with its local derivatives.  For an op with a plain-number
+    # operand, b is None and db is that constant (kept for display).  It is
+    # _node itself, so the hot path pays no extra call.
+    _make = _node
 
     # -- arithmetic: each states its value and its local derivatives ------------
 
@@ -248,12 +248,12 @@ class Node:
         if other.__class__ is not float:
             v = self.value + other.value
             if -_INF < v < _INF:
-                return self._binary("+", v, other, 1.0, 1.0)       # d/da = 1, d/db = 1
+                return self._make("+", v, 1.0, other, 1.0)       # d/da = 1, d/db = 1
             raise _overflow("+", self, other)
         c = other
         v = self.value + c
         if -_INF < v < _INF:
-            return self._unary("+", v, 1.0, c)
+            return self._make("+", v, 1.0, None, c)
         raise _overflow("+", self, c)
 
     __radd__ = __add__
@@ -264,12 +264,12 @@ class Node:
         if other.__class__ is not float:
             v = self.value - other.value
             if -_INF < v < _INF:
-                return self._binary("-", v, other, 1.0, -1.0)      # d/da = 1, d/db = -1
+                return self._make("-", v, 1.0, other, -1.0)      # d/da = 1, d/db = -1
             raise _overflow("-", self, other)
         c = other
         v = self.value - c
         if -_INF < v < _INF:
-            return self._unary("-", v, 1.0, c)
+            return self._make("-", v, 1.0, None, c)
         raise _overflow("-", self, c)
 
     def __rsub__(self, other: Number) -> "Node":
@@ -283,12 +283,12 @@ class Node:
             a, b = self.value, other.value
             v = a * b
             if -_INF < v < _INF:
-                return self._binary("*", v, other, b, a)           # d/da = b, d/db = a
+                return self._make("*", v, b, other, a)           # d/da = b, d/db = a
             raise _overflow("*", self, other)
         c = other
         v = self.value * c
         if -_INF < v < _INF:
-            return self._unary("*", v, c, c)                       # d/dx (x c) = c
+            return self._make("*", v, c, None, c)                       # d/dx (x c) = c
         raise _overflow("*", self, c)
 
     __rmul__ = __mul__
@@ -305,7 +305,7 @@ class Node:
             if -_INF < v < _INF:
                 da, db = 1.0 / b, -v / b                             # d/da = 1/b, d/db = -a/b^2
                 if -_INF < da < _INF and -_INF < db < _INF:
-                    return self._binary("/", v, other, da, db)
+                    return self._make("/", v, da, other, db)
                 raise _slope_overflow("/", self, other)
             raise _overflow("/", self, other)
         c = other
@@ -314,7 +314,7 @@ class Node:
         v = self.value / c
         if -_INF < v < _INF:
             if -_INF < 1.0 / c < _INF:
-                return self._unary("/", v, 1.0 / c, c)
+                return self._make("/", v, 1.0 / c, None, c)
             raise _slope_overflow("/", self, c)
         raise _overflow("/", self, c)
 
@@ -335,11 +335,11 @@ class Node:
             da = b * _pow(a, b - 1.0, self, other)         # d/da a^b = b a^(b-1)
             db = v * _log(a) if a > 0.0 else 0.0           # d/db a^b = a^b ln a (0 at a = 0, b > 0)
             if -_INF < da < _INF and -_INF < db < _INF:
-                return self._binary("**", v, other, da, db)
+                return self._make("**", v, da, other, db)
             raise _slope_overflow("**", self, other)
         c = other
         if c == 0.0:
-            return self._unary("**", 1.0, 0.0, c)          # x^0 = 1, flat
+            return self._make("**", 1.0, 0.0, None, c)          # x^0 = 1, flat
         if a < 0.0 and not c.is_integer():
             raise DomainError(f"'**' of a negative base to a fractional power: "
                               f"{self._label()} ** {c!r} is not a real number")
@@ -347,14 +347,14 @@ class Node:
         v = _pow(a, c, self, c)
         d = c * _pow(a, c - 1.0, self, c)                  # d/dx x^c = c x^(c-1)
         if -_INF < d < _INF:
-            return self._unary("**", v, d, c)
+            return self._make("**", v, d, None, c)
         raise _slope_overflow("**", self, c)
 
     def __rpow__(self, other: Number) -> "Node":
         return Node(_check_value(other, "the base of a power")) ** self
 
     def __neg__(self) -> "Node":
-        return self._unary("neg", -self.value, -1.0)
+        return self._make("neg", -self.value, -1.0)
 
     def __pos__(self) -> "Node":
         return self
@@ -362,7 +362,7 @@ class Node:
     def __abs__(self) -> "Node":
         """|x|; its slope is -1 below 0, +1 above, and taken as 0 at 0."""
         x = self.value
-        return self._unary("abs", -x if x < 0.0 else x, -1.0 if x < 0.0 else (1.0 if x > 0.0 else 0.0))
+        return self._make("abs", -x if x < 0.0 else x, -1.0 if x < 0.0 else (1.0 if x > 0.0 else 0.0))
 
     # Comparisons compare values (``while E > 0.01``) and give a plain bool; they
     # are not part of the graph.  ``==`` is left as identity, so nodes stay
@@ -387,7 +387,7 @@ class Node:
             v = _exp(self.value)
         except OverflowError:
             raise _overflow("exp", self) from None
-        return self._unary("exp", v, v)                              # d/dx e^x = e^x
+        return self._make("exp", v, v)                              # d/dx e^x = e^x
 
     def log(self) -> "Node":
         """Natural logarithm; the value must be positive."""
@@ -397,7 +397,7 @@ class Node:
         d = 1.0 / x                                                  # d/dx ln x = 1/x
         if d == _INF:                                                # x below ~5.6e-309
             raise _slope_overflow("log", self)
-        return self._unary("log", _log(x), d)
+        return self._make("log", _log(x), d)
 
     def sigmoid(self) -> "Node":
         """The logistic function 1 / (1 + e^-x), computed without overflow for any finite x."""
@@ -407,23 +407,23 @@ class Node:
         else:
             z = _exp(x)
             s = z / (1.0 + z)
-        return self._unary("sigmoid", s, s * (1.0 - s))              # s' = s (1 - s)
+        return self._make("sigmoid", s, s * (1.0 - s))              # s' = s (1 - s)
 
     def relu(self) -> "Node":
         """The ramp max(0, x); its slope at 0 is taken as 0."""
         x = self.value
         if x > 0.0:
-            return self._unary("relu", x, 1.0)
-        return self._unary("relu", 0.0, 0.0)
+            return self._make("relu", x, 1.0)
+        return self._make("relu", 0.0, 0.0)
 
     def tanh(self) -> "Node":
         """Hyperbolic tangent."""
         t = _tanh(self.value)
-        return self._unary("tanh", t, 1.0 - t * t)                   # tanh' = 1 - tanh^2
+        return self._make("tanh", t, 1.0 - t * t)                   # tanh' = 1 - tanh^2
 
     def sign(self) -> "Node":
         """The text's step: -1 for x < 0, +1 otherwise (so sign(0) = +1); its slope is 0."""
-        return self._unary("sign", -1.0 if self.value < 0.0 else 1.0, 0.0)
+        return self._make("sign", -1.0 if self.value < 0.0 else 1.0, 0.0)
 
     # -- backward --------------------------------------------------------
 
@@ -621,17 +621,7 @@ def _weighted_sum(weights: Sequence[Node], inputs: Sequence[Node], bias: Optiona
         local = (*_chain.from_iterable(zip(xs, ws)), 1.0)  # ..., d/dbias = 1
     if not -_INF < total < _INF:
         raise _overflow("weighted_sum", *weights[:3], *inputs[:3])
-    n = _new(Node)
-    n.value = total
-    n.grad = 0.0
-    n.name = None
-    n.op = "weighted_sum"
-    n._mark = None
-    n._a = parents          # a tuple of parents marks a many-parent node for the walk
-    n._da = local
-    n._b = None
-    n._db = None
-    return n
+    return _node(parents, "weighted_sum", total, local)   # a tuple of parents: a many-parent node
 
 
 @contextlib.contextmanager

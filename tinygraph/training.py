@@ -11,7 +11,6 @@ named ``train`` would replace the function ``tinygraph.train`` once imported.)
 
 from __future__ import annotations
 
-import difflib
 import math
 import sys
 import time
@@ -19,7 +18,7 @@ import warnings
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import losses as _losses
-from .errors import NameNotFoundError, TinygraphError
+from .errors import NameNotFoundError, TinygraphError, did_you_mean
 from .node import Node, _check_value
 
 __all__ = ["SGD", "train", "History", "DivergenceError", "TrainingWarning"]
@@ -173,8 +172,7 @@ def _resolve_loss(loss: Union[str, Callable[..., Node]]) -> Tuple[Callable[..., 
                         f"got {type(loss).__name__} {loss!r}")
     key = loss.strip().lower()
     if key not in LOSSES:
-        close = difflib.get_close_matches(key, list(LOSSES), n=1)
-        raise ValueError(f"unknown loss {loss!r}." + (f" Did you mean {close[0]!r}?" if close else "")
+        raise ValueError(f"unknown loss {loss!r}." + did_you_mean(key, LOSSES)
                          + f" Known: {', '.join(LOSSES)}, or pass a function(outputs, targets)")
     return LOSSES[key], key
 
@@ -189,8 +187,7 @@ def _named_values(given: Any, names: List[str], what: str, where: str) -> Dict[s
             if missing:
                 parts.append(f"missing {', '.join(map(repr, missing))}")
             for k in unknown:
-                close = difflib.get_close_matches(str(k), names, n=1)
-                parts.append(f"unknown {k!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+                parts.append(f"unknown {k!r}" + did_you_mean(k, names, sentence=False))
             raise NameNotFoundError(f"{where}: {what}: {'; '.join(parts)}. "
                                     f"The network's {what} are {', '.join(names) or '(none)'}")
         pairs = [(k, given[k]) for k in names]

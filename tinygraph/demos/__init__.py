@@ -9,13 +9,12 @@ numbers (the tests check them).  Demos with a network also have
 
 from __future__ import annotations
 
-import difflib
 import os
 from importlib import import_module
 from types import ModuleType
 from typing import Dict, List, Optional, Tuple, Union
 
-from ..errors import TinygraphError
+from ..errors import TinygraphError, did_you_mean
 from ._common import DemoError, out_dir, printable_streams  # noqa: F401  (out_dir: for callers)
 
 __all__ = ["DEMOS", "UnknownDemoError", "DemoError", "list_demos", "run_demo", "get_demo", "script_main"]
@@ -50,8 +49,7 @@ def get_demo(name: str) -> ModuleType:
     """The module of the demo called ``name`` (e.g. ``"multiplier"``, ``"three_bits"`` works too)."""
     key = _key(name)
     if key not in DEMOS:
-        close = difflib.get_close_matches(key, list(DEMOS), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(key, DEMOS)
         raise UnknownDemoError(f"there is no demo called {name!r}.{hint} "
                                f"Demos: {', '.join(DEMOS)} (see 'tinygraph demos')")
     return import_module(f".{DEMOS[key][0]}", __name__)
