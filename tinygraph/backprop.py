@@ -27,7 +27,7 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequ
                     Union)
 
 from .errors import GraphError, NameNotFoundError, did_you_mean
-from .node import Node, _check_value, walk
+from .node import Node, _check_value, nodes_below, walk
 
 __all__ = ["Step", "Contribution", "NetworkStep", "backprop_steps", "network_steps",
            "write_html", "html_page", "step_command", "demo_networks"]
@@ -343,18 +343,7 @@ def _steps(root: Node, zero_grad: bool) -> Iterator[Step]:
     # What each leaf held before the walk (walk() resets interior grads itself).
     carried: Dict[Node, float] = {}
     if not zero_grad:
-        seen = {root}
-        stack = [root]
-        while stack:
-            n = stack.pop()
-            if n.is_leaf:
-                if n.grad:
-                    carried[n] = n.grad
-                continue
-            for p in n.parents:
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
+        carried = {n: n.grad for n in nodes_below(root) if n.is_leaf and n.grad}
     received: Dict[Node, List[Contribution]] = {}
     order: List[Node] = []
     for node in walk(root):                  # THE backward walk

@@ -34,7 +34,7 @@ from typing import Iterator, Optional, Sequence, Tuple, Union
 
 from .errors import DomainError, GraphError, NodeOverflowError, NodeZeroDivisionError
 
-__all__ = ["Node", "walk", "as_node", "weighted_sum", "gc_paused", "exp", "log", "sigmoid", "relu", "tanh", "sign"]
+__all__ = ["Node", "walk", "nodes_below", "as_node", "weighted_sum", "gc_paused", "exp", "log", "sigmoid", "relu", "tanh", "sign"]
 
 _INF = math.inf
 _exp = math.exp
@@ -440,15 +440,24 @@ class Node:
 
     def zero_grad(self) -> None:
         """Set ``grad`` back to 0.0 on this node and every node below it."""
-        seen = {self}
-        stack = [self]
-        while stack:
-            n = stack.pop()
+        for n in nodes_below(self):
             n.grad = 0.0
-            for p in n.parents:
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
+
+
+def nodes_below(root: Node) -> Iterator[Node]:
+    """``root`` and every node below it, once each, in depth-first preorder (parents in order).
+
+    Iterative, so any depth works; the order is the same every run.
+    """
+    seen = {root}
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        yield n
+        for p in reversed(n.parents):
+            if p not in seen:
+                seen.add(p)
+                stack.append(p)
 
 
 def _pow(a: float, b: float, x: object, y: object) -> float:

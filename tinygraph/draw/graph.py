@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any, Collection, Dict, Iterable, List, Optional, Set, Tuple
 
 from ..errors import GraphError
-from ..node import Node
+from ..node import Node, nodes_below
 from .diagram import Diagram
 from .dot import HIGHLIGHT, HIGHLIGHT_FILL, html, number
 
@@ -40,20 +41,8 @@ def _node_set(items: Optional[Iterable[Any]], what: str) -> Optional[Set[int]]:
 
 
 def _nodes_below(root: Node, limit: Optional[int]) -> List[Node]:
-    """Nodes below ``root`` in iterative depth-first preorder (parents in order); stops past ``limit``."""
-    order: List[Node] = []
-    seen = {id(root)}
-    stack = [root]
-    while stack:
-        n = stack.pop()
-        order.append(n)
-        if limit is not None and len(order) > limit:
-            break
-        for p in reversed(n.parents):
-            if id(p) not in seen:
-                seen.add(id(p))
-                stack.append(p)
-    return order
+    """Nodes below ``root`` in depth-first preorder (parents in order); stops past ``limit``."""
+    return list(islice(nodes_below(root), None if limit is None else limit + 1))
 
 
 def _skipped_ranks(root: Node) -> int:
