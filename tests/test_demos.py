@@ -358,6 +358,7 @@ def test_hopfield_demo_recalls_every_letter(tmp_path, capsys):
     assert "Recalled 4 of 4 letters" in text
     assert "██" in text
     assert r["zero_diagonal"] and "with a zero diagonal" in text and "E = −½ sᵀ W s" in text
+    assert r["symmetric"] and "W = Wᵀ: yes; zero diagonal: yes." in text
     assert "sweep(s)" not in text and "in 1 sweep;" in text
 
 

@@ -331,7 +331,7 @@ def bench_moons(points: int, repeat: int, out=print) -> Dict[str, float]:
     if _has("numpy"):
         makers += [("numpy by hand (floor)", NumpyStep, False), ("tinygraph batch mode", BatchModeStep, False)]
     runners = [(label, cls(_build_net(0), X, Y), paused) for label, cls, paused in makers]
-    times: Dict[str, List[float]] = {label: [] for label, _, _ in runners}
+    timed_steps: Dict[str, int] = {label: 0 for label, _, _ in runners}
     losses: Dict[str, List[float]] = {label: [] for label, _, _ in runners}
     gcs: Dict[str, int] = {label: 0 for label, _, _ in runners}
     rounds: Dict[str, List[float]] = {label: [] for label, _, _ in runners}   # each round's median
@@ -350,7 +350,7 @@ def bench_moons(points: int, repeat: int, out=print) -> Dict[str, float]:
             dt, run = _timed(lambda: [r.step() for _ in range(inner)], paused)
             gcs[label] += _gc_collections() - c0
             losses[label] += run
-            times[label] += [dt / inner] * inner
+            timed_steps[label] += inner
             rounds[label].append(dt / inner)
     med = {label: statistics.median(ts) for label, ts in rounds.items()}
 
@@ -368,7 +368,7 @@ def bench_moons(points: int, repeat: int, out=print) -> Dict[str, float]:
         note = f"loss agrees to {agree:.0e}" if agree > 0 else "loss agrees exactly"
         if agree > 1e-9:
             note = f"LOSS DISAGREES by {agree:.1e}"
-        out(f"  {label:28s} {_fmt(med[label])}/step   gc collections/step {gcs[label] / len(times[label]):6.1f}"
+        out(f"  {label:28s} {_fmt(med[label])}/step   gc collections/step {gcs[label] / timed_steps[label]:6.1f}"
             f"   ({note})")
     TG, FL, TGP = "tinygraph nodes", "plain floats (floor)", "tinygraph nodes, gc paused"
     out("  ratios (median over rounds of the ratio within a round):")

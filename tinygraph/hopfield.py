@@ -144,19 +144,26 @@ class Hopfield:
 
     def field(self, state: Sequence[int]) -> List[float]:
         """The net input of every neuron: W s."""
-        s = _check_state(state, self.n)
+        return self._field(_check_state(state, self.n))
+
+    def _field(self, s: State) -> List[float]:
+        """W s for a state already checked."""
         return [sum(w * x for w, x in zip(row, s)) for row in self.weights]
+
+    def _new_state(self, s: State, i: int) -> int:
+        """Neuron i's next state, sign(sum_j W_ij s_j), seeing the states in ``s`` as they are now."""
+        return int(_STEP(sum(w * x for w, x in zip(self.weights[i], s))))
 
     def energy(self, state: Sequence[int]) -> float:
         """E = -1/2 s^T W s: lower means the state agrees more with the couplings."""
         s = _check_state(state, self.n)
-        return -0.5 * sum(x * h for x, h in zip(s, self.field(s)))
+        return -0.5 * sum(x * h for x, h in zip(s, self._field(s)))
 
     def update(self, state: Sequence[int], i: int) -> State:
         """A new state with only neuron ``i`` updated: s_i <- sign(sum_j W_ij s_j) (sign(0) = +1)."""
         s = _check_state(state, self.n)
         self._check_index(i)
-        s[i] = int(_STEP(sum(w * x for w, x in zip(self.weights[i], s))))
+        s[i] = self._new_state(s, i)
         return s
 
     def step_sync(self, state: Sequence[int]) -> State:
@@ -172,7 +179,7 @@ class Hopfield:
         """
         s = _check_state(state, self.n)
         for i in self._order(order, rng):
-            s[i] = int(_STEP(sum(w * x for w, x in zip(self.weights[i], s))))
+            s[i] = self._new_state(s, i)
         return s
 
     def run(self, state: Sequence[int], mode: str = "async", max_steps: int = 100,
@@ -211,7 +218,7 @@ class Hopfield:
     def is_fixed_point(self, state: Sequence[int]) -> bool:
         """True when sign(W s) = s: no neuron would change."""
         s = _check_state(state, self.n)
-        return self.step_sync(s) == s
+        return all(self._new_state(s, i) == x for i, x in enumerate(s))
 
     # -- helpers -------------------------------------------------------------
 

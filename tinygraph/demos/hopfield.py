@@ -76,8 +76,10 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     print("then neurons update one at a time, s_i ← sign(Σ_j W_ij s_j) (sign(0) = +1), until nothing changes.")
     print("The energy E = −½ sᵀ W s never rises at a flip; a sweep updates every neuron once.")
     fixed = all(net.is_fixed_point(p) for p in patterns)
+    symmetric = net.symmetric                      # W = Wᵀ (and zero diagonal), from the couplings in use
     zero_diagonal = all(net.weights[i][i] == 0.0 for i in range(net.n))
-    print(f"Every stored letter is a fixed point: {'yes' if fixed else 'NO'}.")
+    print(f"Every stored letter is a fixed point: {'yes' if fixed else 'NO'}. "
+          f"W = Wᵀ: {'yes' if symmetric else 'NO'}; zero diagonal: {'yes' if zero_diagonal else 'NO'}.")
     print()
     results = []
     for name, p in zip(names, patterns):
@@ -94,9 +96,9 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     # print the letters side by side: stored | corrupted | recalled
     cols = ["stored", f"{FLIPS} flipped", "recalled"]
     ink, paper = ("██", " ·") if can_print("██ ·") else ("##", " .")
+    head = "   ".join(c.ljust(2 * SIZE) for c in cols)
     for r in results:
         grids = [grid(r[k], ink, paper) for k in ("stored", "noisy", "recalled")]
-        head = "   ".join(c.ljust(2 * SIZE) for c in cols)
         print((f"Letter {r['letter']}:   " + head).rstrip())
         for row in range(SIZE):
             print(" " * 12 + "   ".join(g[row] for g in grids))
@@ -124,5 +126,6 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
         fig.suptitle("Hopfield recall (asynchronous)", fontsize=10)
         save_figure(fig, main, files)
     report_files(files, folder)
-    return {"letters": names, "results": results, "fixed_points": fixed, "zero_diagonal": zero_diagonal, "recalled": recalled,
+    return {"letters": names, "results": results, "fixed_points": fixed, "symmetric": symmetric,
+            "zero_diagonal": zero_diagonal, "recalled": recalled,
             "files": files, "out": folder}
