@@ -644,7 +644,7 @@ def test_cli_step_multiplier_takes_a_small_learning_rate_and_says_why(capsys):
     head = out.splitlines()[:2]
     assert "η = 1e-06" in head[0]
     assert head[1].startswith("η = 1e-06 here, not 0.5:") and "would take w_" in head[1]
-    net, inputs, targets = tg.backprop._build_demo("multiplier")
+    _, net, inputs, targets = tg.backprop._build_demo("multiplier")
     steps = network_steps(net, inputs, targets, lr=1e-6)
     for s in steps:
         if s.kind == "update":                       # every update small next to its weight
@@ -691,7 +691,7 @@ def test_network_page_frames_keep_every_neuron_in_place(name):
     """Labels that grow as numbers appear (edge labels, the highlighted bias, a legend wider than
     the drawing) must not move the neurons: one size, one place per neuron in every frame."""
     from tinygraph.backprop import _build_demo, _svgs
-    net, inputs, targets = _build_demo(name)
+    _, net, inputs, targets = _build_demo(name)
     svgs = _svgs(network_steps(net, inputs, targets))
     places, sizes = set(), set()
     for svg in svgs:

@@ -90,11 +90,16 @@ _MAX_EXPR = 32
 class _Namer:
     """Gives every node met in one walk a unique, readable name."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: Optional[Node] = None, root_name: str = "") -> None:
+        """``root``, if given, is named ``root_name`` before any other node."""
         self.names: Dict[Node, str] = {}
         self.prec: Dict[Node, int] = {}
         self.taken: Dict[str, int] = {}
         self.counts: Dict[str, int] = {}
+        if root is not None:
+            self.names[root] = root_name
+            self.prec[root] = 4
+            self.taken[root_name] = 1
 
     def __call__(self, node: Node) -> str:
         name = self.names.get(node)
@@ -299,17 +304,17 @@ class Step:
         return f"Step({self.index}: {self.name}, grad={self.grad!r})"
 
 
-def _root_of(loss: object, what: str = "backprop_steps") -> Node:
+def _root_of(loss: object) -> Node:
     if isinstance(loss, Node):
         return loss._as_operand()            # a Neuron stands for its latest output
     from .network import Network
     if isinstance(loss, Network):
-        raise _user(TypeError(f"{what}() needs the error (a Node), got the network {loss.name!r}; "
+        raise _user(TypeError(f"backprop_steps() needs the error (a Node), got the network {loss.name!r}; "
                               "for a network use network_steps(net, inputs, targets)"))
     hint = ""
     if isinstance(loss, Mapping):
         hint = " (a dict of outputs: make one error Node first, e.g. tg.squared_error(outputs, targets))"
-    raise _user(TypeError(f"{what}() needs the error Node to walk back from, got {type(loss).__name__}{hint}"))
+    raise _user(TypeError(f"backprop_steps() needs the error Node to walk back from, got {type(loss).__name__}{hint}"))
 
 
 def backprop_steps(loss: Node, zero_grad: bool = True) -> Iterator[Step]:
@@ -335,11 +340,8 @@ def backprop_steps(loss: Node, zero_grad: bool = True) -> Iterator[Step]:
 def _steps(root: Node, zero_grad: bool) -> Iterator[Step]:
     if zero_grad:
         root.zero_grad()
-    namer = _Namer()
     root_name = root.name or "E"
-    namer.names[root] = root_name
-    namer.prec[root] = 4
-    namer.taken[root_name] = 1
+    namer = _Namer(root, root_name)
     # What each leaf held before the walk (walk() resets interior grads itself).
     carried: Dict[Node, float] = {}
     if not zero_grad:
@@ -382,9 +384,11 @@ class NetworkStep:
 
     def __init__(self, stage: int, kind: str, subject: Any, formula: str, numbers: str, number: Optional[float],
                  net: Any, highlight: Sequence[Any], known: Sequence[Any], walk_step: Optional[Step] = None,
-                 extra: str = "", known_values: Optional[Sequence[Any]] = None) -> None:
-        self.index = 0
-        self.total = 0
+                 extra: str = "", known_values: Optional[Sequence[Any]] = None, shown: Optional[str] = None,
+                 *, run: "_Run") -> None:
+        self._run = run
+        self.index = len(run.steps) + 1          # this step is the run's next
+        self._updated = len(run.updates)         # the updates made by this step (its own included)
         self.stage = stage
         self.kind = kind
         self.subject = subject
@@ -394,15 +398,20 @@ class NetworkStep:
         self.net = net
         self.highlight = list(highlight)
         self.known = list(known)
-        self.shown: Optional[str] = None     # the number as printed, when fmt() would hide a change
+        self.shown = shown                   # the number as printed, when fmt() would hide a change
         self.walk_step: Optional[Step] = walk_step
-        self.walk_total = 0
         self.extra = extra
         self.known_values = None if known_values is None else list(known_values)
-        # the update's story: (parameter, old, new) for every update of this run (shared by its steps)
-        # and how many of them have been made by this step, so a frame shows the weights of its moment
-        self._updates: List[Tuple[Any, float, float]] = []
-        self._updated = 0
+
+    @property
+    def total(self) -> int:
+        """How many steps the run has."""
+        return len(self._run.steps)
+
+    @property
+    def walk_total(self) -> int:
+        """How many steps the run's backward walk has."""
+        return self._run.walk_total
 
     @property
     def walk_index(self) -> Optional[int]:
@@ -432,11 +441,12 @@ class NetworkStep:
         """The network with this step's neuron or synapse (and the edges it sends gradient along)
         highlighted, and only the values, deltas and gradients known at this step shown."""
         from .draw import draw_network
-        params = [p for p, _, _ in self._updates]
+        updates = self._run.updates
+        params = [p for p, _, _ in updates]
         now = [p.value for p in params]          # the real values, put back after drawing
         try:
             # the weights at this step: new for the updates made so far, old for the rest
-            for k, (p, old, new) in enumerate(self._updates):
+            for k, (p, old, new) in enumerate(updates):
                 p.value = new if k < self._updated else old
             return draw_network(self.net, values=True, deltas=True, grads=True, highlight=self.highlight,
                                 known=self.known, known_values=self.known_values, **kw)
@@ -446,6 +456,16 @@ class NetworkStep:
 
     def __repr__(self) -> str:
         return f"NetworkStep({self.index}: {self.kind}, {str(self)!r})"
+
+
+class _Run:
+    """What the steps of one network_steps() call share: the steps (each added as it is made),
+    the updates (parameter, old, new) made so far, and the length of the backward walk."""
+
+    def __init__(self, walk_total: int) -> None:
+        self.steps: List[NetworkStep] = []
+        self.updates: List[Tuple[Any, float, float]] = []
+        self.walk_total = walk_total
 
 
 def _targets_for(outputs: Dict[str, Node], targets: object) -> Dict[str, float]:
@@ -514,8 +534,12 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     walk_steps = list(backprop_steps(loss))  # the real walk: all numbers below come from it
     walk_at: Dict[Node, Step] = {st.node: st for st in walk_steps}
 
-    steps: List[NetworkStep] = []
-    add = steps.append
+    run = _Run(len(walk_steps))
+
+    def add(*args: Any, **kw: Any) -> None:
+        """Make the run's next step."""
+        run.steps.append(NetworkStep(*args, **kw, run=run))
+
     known: List[Any] = []
     out_neurons = net.outputs
     out_set = set(out_neurons)
@@ -528,8 +552,8 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     # 1. feed forward
     ins = net.inputs
     computed: List[Any] = list(ins)           # the values the feed forward has reached so far
-    add(NetworkStep(1, "input", None, "inputs: " + ", ".join(f"{O(n)} = {fmt(n.value)}" for n in ins),
-                    "", None, net, ins, [], known_values=computed))
+    add(1, "input", None, "inputs: " + ", ".join(f"{O(n)} = {fmt(n.value)}" for n in ins),
+        "", None, net, ins, [], known_values=computed)
     for n in net.order():
         if n.is_input:
             continue
@@ -543,20 +567,20 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
         extra = "" if linear else (f";   {O(n)} = {n.activation.name}(net_{n.name}) = "
                                    f"{n.activation.name}({fmt(n.net_input)}) = {fmt(n.value)}")
         computed.append(n)
-        add(NetworkStep(1, "forward", n, f"{netname} = {' + '.join(terms)}", " + ".join(nums),
-                        n.net_input, net, [n] + list(n.incoming), [], extra=extra, known_values=computed))
+        add(1, "forward", n, f"{netname} = {' + '.join(terms)}", " + ".join(nums),
+            n.net_input, net, [n] + list(n.incoming), [], extra=extra, known_values=computed)
     if error is None:
-        add(NetworkStep(1, "error", loss, "E = ½ Σ_k (O_k - t_k)²",
-                        " + ".join("½ ({} - {})²".format(*_pair(n.value, tmap[n.name])) for n in out_neurons),
-                        loss.value, net, out_neurons, []))
+        add(1, "error", loss, "E = ½ Σ_k (O_k - t_k)²",
+            " + ".join("½ ({} - {})²".format(*_pair(n.value, tmap[n.name])) for n in out_neurons),
+            loss.value, net, out_neurons, [])
     else:
-        add(NetworkStep(1, "error", loss, "E", "", loss.value, net, out_neurons, []))
+        add(1, "error", loss, "E", "", loss.value, net, out_neurons, [])
 
     def fprime(n: "Neuron") -> float:
         out = n.output
         return 1.0 if out is n.net_node else out.local_grads[0]
 
-    def delta_step(stage: int, n: "Neuron") -> NetworkStep:
+    def add_delta(stage: int, n: "Neuron") -> None:
         d = n.delta
         sig = n.activation.name == "sigmoid"
         linear = n.output is n.net_node
@@ -583,14 +607,13 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
             formula = f"δ_{n.name} = f'(net_{n.name}) {back_s}"
             numbers = f"{_operand(fprime(n))}·{back_n}"
         known.append(n)
-        return NetworkStep(stage, kind, n, formula, numbers, d, net, [n] + list(n.incoming),
-                           list(known), walk_at.get(n.net_node))
+        add(stage, kind, n, formula, numbers, d, net, [n] + list(n.incoming), list(known), walk_at.get(n.net_node))
 
     # 2. output deltas, 3. hidden deltas (layer by layer back)
     for n in out_neurons:
-        add(delta_step(2, n))
+        add_delta(2, n)
     for n in hidden:
-        add(delta_step(3, n))
+        add_delta(3, n)
 
     # 4. dE/dw and dE/dtheta
     params: List[Node] = []
@@ -600,15 +623,14 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
         for s in n.incoming:
             known.append(s)
             params.append(s)
-            add(NetworkStep(4, "weight gradient", s, f"dE/d{s.name} = δ_{s.dst.name}·{O(s.src)}",
-                            f"{_operand(s.dst.delta)}·{_operand(s.src.value)}", s.grad, net,
-                            [s], list(known), walk_at.get(s)))
+            add(4, "weight gradient", s, f"dE/d{s.name} = δ_{s.dst.name}·{O(s.src)}",
+                f"{_operand(s.dst.delta)}·{_operand(s.src.value)}", s.grad, net, [s], list(known), walk_at.get(s))
         if n.bias is not None:
             b = n.bias
             known.append(b)
             params.append(b)
-            add(NetworkStep(4, "bias gradient", b, f"dE/d{b.name} = δ_{n.name}·1",
-                            f"{_operand(n.delta)}·1", b.grad, net, [b], list(known), walk_at.get(b)))
+            add(4, "bias gradient", b, f"dE/d{b.name} = δ_{n.name}·1",
+                f"{_operand(n.delta)}·1", b.grad, net, [b], list(known), walk_at.get(b))
 
     # 5. the update
     for p in params:
@@ -616,19 +638,13 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
             continue
         new = p.value - lr * p.grad
         old_s, new_s = _pair(p.value, new)          # 10 -> 10.00002, not 10 -> 10
-        add(NetworkStep(5, "update", p, f"{p.name} ← {p.name} - η·dE/d{p.name}",
-                        f"{old_s} - {fmt(lr)}·{_operand(p.grad)}", new, net, [p], list(known)))
-        steps[-1].shown = new_s
-    updates = [(st.subject, st.subject.value, st.number) for st in steps if st.kind == "update"]
-    done = 0
-    for i, st in enumerate(steps, 1):
-        st.index, st.total, st.walk_total = i, len(steps), len(walk_steps)
-        done += st.kind == "update"
-        st._updates, st._updated = updates, done
+        run.updates.append((p, p.value, new))
+        add(5, "update", p, f"{p.name} ← {p.name} - η·dE/d{p.name}",
+            f"{old_s} - {fmt(lr)}·{_operand(p.grad)}", new, net, [p], list(known), shown=new_s)
     if apply:
-        for p, _, new in updates:
+        for p, _, new in run.updates:
             p.value = new
-    return steps
+    return run.steps
 
 
 # -- pages, demos and the command line -------------------------------------------------
@@ -719,7 +735,7 @@ def _legend_width(diagrams: List[Any], engine: str) -> int:
     return math.ceil(widest)
 
 
-def _same_label_boxes(diagrams: List[Any], engine: Optional[str] = None) -> List[Any]:
+def _same_label_boxes(diagrams: List[Any], engine: str) -> List[Any]:
     """The network's frames with every edge label in a box of one width and every neuron's circle
     as wide as in its widest frame, so the layout (which spaces the columns by the widest label)
     and every neuron stay put from step to step as numbers appear.
@@ -738,7 +754,7 @@ def _same_label_boxes(diagrams: List[Any], engine: Optional[str] = None) -> List
             key = (nid, "BGCOLOR=" in line)
             if len(line) > longest.get(key, (-1, 0))[0]:
                 longest[key] = (len(line), k)
-    if engine is not None and widths:
+    if widths:
         for k in sorted({k for _, k in longest.values()}):
             for nid, rx in _CIRCLE.findall(diagrams[k].svg(diagrams[k].engine or engine)):
                 if nid in widths:
@@ -746,7 +762,7 @@ def _same_label_boxes(diagrams: List[Any], engine: Optional[str] = None) -> List
     if not cells and not widths:
         return diagrams
     width = math.ceil(max(_label_width(c) for c in cells)) if cells else 0
-    legend_width = _legend_width(diagrams, engine) if engine is not None else 0
+    legend_width = _legend_width(diagrams, engine)
     out = []
     for d in diagrams:
         source = d.source
@@ -760,7 +776,10 @@ def _same_label_boxes(diagrams: List[Any], engine: Optional[str] = None) -> List
     return out
 
 
-def _svgs(steps: Sequence[Union[Step, NetworkStep]], workers: int = 4, progress: bool = False) -> List[str]:
+DRAW_WORKERS = 4        # Graphviz runs at a time when drawing a page's frames
+
+
+def _svgs(steps: Sequence[Union[Step, NetworkStep]], progress: bool = False) -> List[str]:
     """Each step's diagram as SVG, drawn a few at a time (each drawing is one Graphviz run).
 
     ``progress``: report on stderr once drawing takes more than a second."""
@@ -773,7 +792,7 @@ def _svgs(steps: Sequence[Union[Step, NetworkStep]], workers: int = 4, progress:
     tell = _Progress(len(diagrams), PROGRESS_AFTER) if progress else None
     out: List[str] = []
     try:
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(diagrams)))) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, min(DRAW_WORKERS, len(diagrams)))) as pool:
             for svg in pool.map(lambda d: d.svg(d.engine or engine), diagrams):
                 out.append(svg)
                 if tell is not None:
@@ -883,6 +902,7 @@ def demo_networks() -> Dict[str, Callable[[], Tuple[Any, Any, Any]]]:
 
 
 def _build_demo(name: str):
+    """The demo network ``name`` (any case, - or _) as (its key in demo_networks(), net, inputs, targets)."""
     from .network import Network
     nets = demo_networks()
     key = name.strip().lower().replace("_", "-") if isinstance(name, str) else name
@@ -893,7 +913,7 @@ def _build_demo(name: str):
     built = nets[key]()
     if not (isinstance(built, tuple) and len(built) == 3 and isinstance(built[0], Network)):
         raise GraphError(f"the demo {key!r} did not build (network, inputs, targets); got {type(built).__name__}")
-    return built
+    return (key,) + built
 
 
 def _say(text: str, stream=None) -> None:
@@ -927,15 +947,15 @@ DEFAULT_LR = 0.5
 STEP_LR: Dict[str, float] = {"multiplier": 1e-6}
 
 
-def _why_lr(net: Any, inputs: Any, targets: Any, lr: float) -> str:
-    """One line saying why ``lr`` is used instead of DEFAULT_LR: the update DEFAULT_LR would make."""
-    steps = network_steps(net, inputs, targets, lr=DEFAULT_LR)
-    ups = [st for st in steps if st.kind == "update"]
-    worst = max(ups, key=lambda st: abs(st.number - st.subject.value) / max(abs(st.subject.value), 1e-300))
-    p = worst.subject
-    top = max(abs(st.subject.grad) for st in ups)
+def _why_lr(net: Any, steps: Sequence[NetworkStep], lr: float) -> str:
+    """One line saying why ``lr`` is used instead of DEFAULT_LR: the update DEFAULT_LR would make
+    (worked out from the gradients of ``steps``, the steps with ``lr``, before any update)."""
+    params = [st.subject for st in steps if st.kind == "update"]
+    p = max(params, key=lambda q: abs(DEFAULT_LR * q.grad) / max(abs(q.value), 1e-300))
+    top = max(abs(q.grad) for q in params)
     return (f"η = {fmt(lr)} here, not {fmt(DEFAULT_LR)}: {net.name}'s gradients reach {fmt(top)}, so "
-            f"η = {fmt(DEFAULT_LR)} would take {p.name} from {fmt(p.value)} to {fmt(worst.number)} in one "
+            f"η = {fmt(DEFAULT_LR)} would take {p.name} from {fmt(p.value)} to "
+            f"{fmt(p.value - DEFAULT_LR * p.grad)} in one "
             f"step; with η = {fmt(lr)} each update is small next to the weight it changes (--lr sets η).")
 
 
@@ -950,14 +970,12 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
     """
     from .demos._common import printable_streams
     printable_streams()
-    net, inputs, targets = _build_demo(name)
-    why = ""
-    if lr is None:
-        key = name.strip().lower().replace("_", "-")
+    key, net, inputs, targets = _build_demo(name)
+    own_lr = lr is None
+    if own_lr:
         lr = STEP_LR.get(key, DEFAULT_LR)
-        if lr != DEFAULT_LR:
-            why = _why_lr(net, inputs, targets, lr)
     steps = network_steps(net, inputs, targets, lr=lr)
+    why = _why_lr(net, steps, lr) if own_lr and lr != DEFAULT_LR else ""
     if html is not None:
         html = _page_place(html)
         suffix = os.path.splitext(html)[1].lower()
