@@ -99,14 +99,14 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     files: List[Path] = []
     s2 = second_derivative()
     s2_num = second_derivative_numeric()
-    mu = 1.0 / (4.0 * LAM * LAM * s2)
+    net = build_network(LAM)
+    mu = net.synapse("h1", "out").weight         # μ as build_network computed it
     print("Four neurons multiply two numbers (Lin, Tegmark & Rolnick 2017)")
     print(f"  inputs x, y; 4 sigmoid neurons with input weights ±λ and bias b = ln(2 + √3) = {B:.6f},")
     print(f"  where s''(b) = s(1−s)(1−2s) = {s2:.9f}  (central difference of s': {s2_num:.9f});")
     print(f"  a linear output, no bias, weights ±μ with μ = 1/(4 λ² s''(b)) = {mu:.6g} at λ = {LAM:g}")
     print()
 
-    net = build_network(LAM)
     rows, pairs_out = [], []
     for x, y in PAIRS:
         o, dx, dy = multiply(net, x, y)
@@ -135,8 +135,8 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
           "the rounding errors of the four sigmoids.")
     print()
 
-    net = build_network(LAM)
     x, y = PAIRS[0]
+    net.zero_grad()
     net.forward({"x": x, "y": y})["out"].backward()
 
     def draw():

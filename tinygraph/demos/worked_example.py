@@ -13,7 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
+from ..deltas import delta_rule
+from ..losses import squared_error
 from ..network import Network
+from ..training import SGD
 from ._common import out_paths, report_files, save_diagram, table
 
 INPUTS = {"i1": 0.05, "i2": 0.10}
@@ -44,29 +47,6 @@ def build() -> Tuple[Network, Dict[str, float], Dict[str, float]]:
     return build_network(), dict(INPUTS), dict(TARGETS)
 
 
-def _error(outputs, targets):
-    try:
-        from .. import squared_error
-    except ImportError:      # the losses module is missing in this install: the same formula by hand
-        terms = [(outputs[k] - t) ** 2 for k, t in targets.items()]
-        total = terms[0]
-        for t in terms[1:]:
-            total = total + t
-        return 0.5 * total
-    return squared_error(outputs, targets)
-
-
-def _update(net: Network, lr: float) -> None:
-    """One gradient-descent step on every trainable weight and bias."""
-    try:
-        from .. import SGD
-    except ImportError:      # the training module is missing in this install: the same step by hand
-        for p in net.parameters():
-            p.value = p.value - lr * p.grad
-        return
-    SGD(net.parameters(), lr=lr).step()
-
-
 def _decimals(values, most: int = 6) -> int:
     """The fewest decimals (at most ``most``) that write every one of ``values`` exactly."""
     for d in range(most + 1):
@@ -85,7 +65,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) 
     files: List[Path] = []
     net, inputs, targets = build()
     outputs = net.forward(inputs)
-    E = _error(outputs, targets)
+    E = squared_error(outputs, targets)
     net.zero_grad()
     E.backward()
 
@@ -166,13 +146,12 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) 
     worst = max([worst] + [abs(by_hand[n] - net[n].delta) for n in by_hand])
     print(f"Largest difference between the text's formulas and backward(): {worst:.1e}")
     check = _check_delta_rule(net, inputs, targets)
-    if check is not None:
-        print(f"tg.delta_rule (the same formulas, written once as code) agrees with backward() to {check:.1e}")
+    print(f"tg.delta_rule (the same formulas, written once as code) agrees with backward() to {check:.1e}")
 
     grads = {p.name: p.grad for p in net.parameters()}
-    _update(net, lr)
+    SGD(net.parameters(), lr=lr).step()        # w ← w − η ∂E/∂w on every trainable weight and bias
     new = {p.name: p.value for p in net.parameters()}
-    E_after = _error(net.forward(inputs), targets).value
+    E_after = squared_error(net.forward(inputs), targets).value
     print(f"After one update E = {_f(E_after)} (was {_f(E.value)})")
     net.forward(inputs)
     save_diagram(draw(f"worked example after one update (η = {lr:g}): E = {E_after:.6f}"),
@@ -185,11 +164,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) 
 
 
 def _check_delta_rule(net: Network, inputs, targets):
-    """Largest difference between tg.delta_rule (the text's formulas as code) and backward(), or None."""
-    try:
-        from .. import delta_rule
-    except ImportError:      # not in this install
-        return None
+    """Largest difference between tg.delta_rule (the text's formulas as code) and backward()."""
     rule = delta_rule(net, inputs, targets)
     diffs = [abs(rule.weight_grads[s.name] - s.grad) for s in net.synapses]
     diffs += [abs(rule.bias_grads[n.name] - n.bias.grad) for n in net if n.bias is not None]
