@@ -96,10 +96,33 @@ def _arrowsize(penwidth: float) -> float:
     return max(0.45, 0.95 - 0.1 * penwidth)
 
 
+# The legend's possible entries in their order: (what the picture shows, symbol, meaning); the
+# meanings' {max_w} and {edges} are filled in for the picture.
+_LEGEND_ENTRIES = (
+    (POSITIVE, f'<B><FONT COLOR="{POSITIVE}">blue</FONT></B>', "positive weight"),
+    (NEGATIVE, f'<B><FONT COLOR="{NEGATIVE}">red</FONT></B>', "negative weight"),
+    (ZERO, f'<B><FONT COLOR="{ZERO}">grey</FONT></B>', "zero weight"),
+    ("width", "width", "grows with |w| (max {max_w})"),
+    ("w", "w", "not written on the {edges} edges (too many to read); edge_labels=True writes them"),
+    ("value", "= v", "the neuron's value (output)"),
+    ("bias", "θ", "bias: weight of an input fixed at 1"),
+    ("delta", "δ", "∂E/∂net (net = weighted sum + θ)"),
+    ("dw", "∂E/∂w", "gradient of the error E"),
+    ("dtheta", "∂E/∂θ", "gradient of E for the bias"),
+    ("unknown", "?", "not computed yet"),
+    ("yellow", "yellow", "this step"),
+)
+
+
+def _legend_shape(entries: List[Tuple[str, str]]) -> Tuple[int, int]:
+    """(columns, rows) of the legend: two columns once there are more than three entries."""
+    ncol = 1 if len(entries) <= 3 else 2
+    return ncol, -(-len(entries) // ncol)
+
+
 def _legend_table(entries: List[Tuple[str, str]]) -> str:
     """The legend as an HTML table, entries in two columns once there are more than three."""
-    ncol = 1 if len(entries) <= 3 else 2
-    nrow = -(-len(entries) // ncol)
+    ncol, nrow = _legend_shape(entries)
     rows = []
     for r in range(nrow):
         cells = []
@@ -122,8 +145,7 @@ def _legend_width(entries: List[Tuple[str, str]]) -> float:
     """About how wide (points) _legend_table draws ``entries`` at the legend's font size."""
     def plain(h: str) -> str:
         return unescape(re.sub(r"<[^>]*>", "", h))
-    ncol = 1 if len(entries) <= 3 else 2
-    nrow = -(-len(entries) // ncol)
+    ncol, nrow = _legend_shape(entries)
     total = 0.0
     for c in range(ncol):
         col = entries[c * nrow:(c + 1) * nrow]
@@ -194,11 +216,15 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
              f'  edge [fontname="{FONT}", fontsize=10, decorate=true];']
     indent = "  "
 
+    def grad_text(x: Any, reveal: bool = False) -> str:
+        """``x``'s gradient as written, or ? while the walk has not (yet) computed it."""
+        return number(x.grad) if (reveal or is_known(x)) and reached(x) else "?"
+
     def label_lines(n: Neuron, reveal: bool):
-        """The neuron's (head, bias lines, tail); ``reveal`` writes every number, even not-yet-known
-        ones (to size the circle: it keeps its size while a step-through reveals its numbers)."""
-        def show(x: Any) -> bool:
-            return reveal or is_known(x)
+        """The neuron's (head, bias lines, tail) and the legend keys they show; ``reveal`` writes
+        every number, even not-yet-known ones (to size the circle: it keeps its size while a
+        step-through reveals its numbers)."""
+        keys = set()
         head = [_line(n.name, NAME_SIZE, bold=True)]          # name, activation, value
         if not n.is_input:
             act = n.activation.name if n.activation is not None else "?"
@@ -206,38 +232,38 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         if values and n.value is not None:
             val = reveal or kv is None or id(n) in kv
             head.append(_line(f"= {number(n.value)}" if val else "= ?"))
+            keys.add("value")
+            if not val:
+                keys.add("unknown")
         bias_rows: List[Line] = []
         if n.bias is not None:
             bias_rows.append(_line(f"θ {number(n.bias.value)}"))
+            keys.add("bias")
             if grads:
-                g = number(n.bias.grad) if show(n.bias) and reached(n.bias) else "?"
+                g = grad_text(n.bias, reveal)
                 bias_rows.append(_line(f"∂E/∂θ {g}", SMALL_SIZE, colour="#555555"))
+                keys.add("dtheta")
+                if g == "?":
+                    keys.add("unknown")
         tail: List[Line] = []
         if deltas and not n.is_input:
-            tail.append(_line(f"δ {number(n.delta) if show(n) else '?'}"))
-        return head, bias_rows, tail
+            d = number(n.delta) if reveal or is_known(n) else "?"
+            tail.append(_line(f"δ {d}"))
+            keys.add("delta")
+            if d == "?":
+                keys.add("unknown")
+        return head, bias_rows, tail, keys
 
     # circle widths: each column's circles as wide as its widest label needs
     width: Dict[int, float] = {}
     for col in cols:
-        w = max(_diameter([x for part in label_lines(n, True) for x in part]) for n in col)
+        w = max(_diameter([x for part in label_lines(n, True)[:3] for x in part]) for n in col)
         for n in col:
             width[id(n)] = w
 
     for n in order:
-        head, bias_rows, tail = label_lines(n, False)
-        if values and n.value is not None:
-            shown.add("value")
-        if n.bias is not None:
-            shown.add("bias")
-            if grads:
-                shown.add("dtheta")
-        if deltas and not n.is_input:
-            shown.add("delta")
-        if (values and n.value is not None and kv is not None and id(n) not in kv) or \
-                (grads and n.bias is not None and not (is_known(n.bias) and reached(n.bias))) or \
-                (deltas and not n.is_input and not (is_known(n) and n.delta is not None)):
-            shown.add("unknown")
+        head, bias_rows, tail, keys = label_lines(n, False)
+        shown |= keys
         if n.is_input:
             fill = INPUT_FILL
         else:
@@ -274,12 +300,12 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         w = s.value
         colour = _sign_colour(w)
         shown.add(colour)
-        width = 0.8 + max_extra * (abs(w) / max_w if max_w > 0 else 0.0)
+        pen = 0.8 + max_extra * (abs(w) / max_w if max_w > 0 else 0.0)
         attrs = [f'id="s{i}"']
         if labelled:
             text = f"<B>{html(number(w))}</B>"
             if grads:
-                g = number(s.grad) if is_known(s) and reached(s) else "?"
+                g = grad_text(s)
                 text += f'<BR/><FONT POINT-SIZE="9">∂E/∂w {html(g)}</FONT>'
                 shown.add("dw")
                 if g == "?":
@@ -287,10 +313,10 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         else:
             tip = f"{s.src.name} → {s.dst.name}: w = {number(w)}"
             if grads:
-                tip += f", ∂E/∂w = {number(s.grad) if is_known(s) and reached(s) else '?'}"
+                tip += f", ∂E/∂w = {grad_text(s)}"
             attrs.append(f"tooltip={quote(tip)}")
         if id(s) in hl:        # cased in black: the sign colour stays visible in the middle
-            width += 2.5
+            pen += 2.5
             attrs += [f'color="{HIGHLIGHT}:{colour}:{HIGHLIGHT}"']
             label_bg = HIGHLIGHT_FILL
         else:
@@ -299,7 +325,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         if labelled:   # on a padded background: no line, not even its own, runs through the digits
             text = (f'<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="2" BGCOLOR="{label_bg}">'
                     f"<TR><TD>{text}</TD></TR></TABLE>")
-        attrs += [f"penwidth={width:.2f}", f"arrowsize={_arrowsize(width):.2f}"]
+        attrs += [f"penwidth={pen:.2f}", f"arrowsize={_arrowsize(pen):.2f}"]
         if labelled:
             attrs += [f'fontcolor="{colour}"', f"label=<{text}>"]
         lines.append(f"{indent}{nid[id(s.src)]} -> {nid[id(s.dst)]} [{', '.join(attrs)}];")
@@ -307,32 +333,14 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     legend_html = ""
     legend_width = 0.0
     if legend and order:
-        entries = []
-        if POSITIVE in shown:
-            entries.append((f'<B><FONT COLOR="{POSITIVE}">blue</FONT></B>', "positive weight"))
-        if NEGATIVE in shown:
-            entries.append((f'<B><FONT COLOR="{NEGATIVE}">red</FONT></B>', "negative weight"))
-        if ZERO in shown:
-            entries.append((f'<B><FONT COLOR="{ZERO}">grey</FONT></B>', "zero weight"))
         if synapses:
-            entries.append(("width", f"grows with |w| (max {html(number(max_w))})"))
-        if synapses and not labelled:
-            entries.append(("w", f"not written on the {len(synapses)} edges (too many to read); "
-                                 "edge_labels=True writes them"))
-        if "value" in shown:
-            entries.append(("= v", "the neuron's value (output)"))
-        if "bias" in shown:
-            entries.append(("θ", "bias: weight of an input fixed at 1"))
-        if "delta" in shown:
-            entries.append(("δ", "∂E/∂net (net = weighted sum + θ)"))
-        if "dw" in shown:
-            entries.append(("∂E/∂w", "gradient of the error E"))
-        if "dtheta" in shown:
-            entries.append(("∂E/∂θ", "gradient of E for the bias"))
-        if "unknown" in shown:
-            entries.append(("?", "not computed yet"))
+            shown.add("width")
+            if not labelled:
+                shown.add("w")
         if hl:
-            entries.append(("yellow", "this step"))
+            shown.add("yellow")
+        entries = [(symbol, meaning.format(max_w=html(number(max_w)), edges=len(synapses)))
+                   for key, symbol, meaning in _LEGEND_ENTRIES if key in shown]
         if entries:
             legend_html = _legend_table(entries)
             legend_width = _legend_width(entries)
