@@ -61,7 +61,7 @@ def _sigmoid(np, z):
 class _Act:
     """One activation applied to some columns of a depth's net inputs: f(Z) and f'(Z) from Z and H."""
 
-    def __init__(self, np, act, cols, names: List[str]) -> None:
+    def __init__(self, act, cols, names: List[str]) -> None:
         self.cols = cols                       # None: every column of the depth
         self.name = act.name
         self.linear = act.builtin and act.name == "linear"
@@ -232,14 +232,14 @@ class BatchNetwork:
             names = [n.name for n in layer]
             if len(groups) == 1:
                 (act, _), = groups.items()
-                dep.acts = [_Act(np, act, None, names)]
+                dep.acts = [_Act(act, None, names)]
             else:
-                dep.acts = [_Act(np, act, np.array(cols), [names[c] for c in cols])
+                dep.acts = [_Act(act, np.array(cols), [names[c] for c in cols])
                             for act, cols in groups.items()]
         self._out_where = [where[n] for n in self.outputs]
         last = len(layers) - 1
         #: True when the outputs are exactly the last depth, in order (no gathering needed)
-        self._outputs_last = [w for w in self._out_where] == [(last, c) for c in range(len(layers[last]))]
+        self._outputs_last = self._out_where == [(last, c) for c in range(len(layers[last]))]
         self.layered = all(len(dep.sources) == 1 and dep.sources[0][0] == d - 1
                            for d, dep in enumerate(self.depths) if d)
 
@@ -426,7 +426,7 @@ class BatchNetwork:
             dQ = np.where((T != 1.0) & (Q >= _EPS), (1.0 - T) / Qc, 0.0)
         return float(terms.sum()) / m, -g * (dP - dQ)
 
-    def _check_targets(self, T, loss: str, from_logits: bool) -> None:
+    def _check_targets(self, T, loss: str) -> None:
         """The targets each error accepts (as tinygraph.losses checks them)."""
         np = _numpy()
         if loss == "hinge":
@@ -494,7 +494,7 @@ class BatchNetwork:
         X = self._x(X)
         T = self._y(Y, X.shape[0])
         key = self._loss_name(loss)
-        self._check_targets(T, key, bool(from_logits))
+        self._check_targets(T, key)
         E, grads = self._loss_and_grads(X, T, key, _rate(l2, "l2", zero_ok=True), bool(from_logits))
         flat = []
         for slot in self._slots:
@@ -562,7 +562,7 @@ class BatchNetwork:
         self._sync()
         X = self._x(X)
         T = self._y(Y, X.shape[0])
-        self._check_targets(T, key, from_logits)
+        self._check_targets(T, key)
         history = History(until=until, loss=key)
         start = time.monotonic()
         epoch = 0

@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import Dict, List, Optional, Tuple, Union
 
 from ..errors import TinygraphError, did_you_mean
-from ._common import DemoError, out_dir, printable_streams  # noqa: F401  (out_dir: for callers)
+from ._common import DemoError, printable_streams
 
 __all__ = ["DEMOS", "UnknownDemoError", "DemoError", "list_demos", "run_demo", "get_demo", "script_main"]
 

@@ -90,16 +90,6 @@ def _numpy():
     return numpy
 
 
-def _batch_available() -> bool:
-    if _numpy() is None:
-        return False
-    try:
-        from .. import compile_network  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def run(out: Union[str, Path, None] = None, fast: bool = False, engine: str = "auto") -> dict:
     """Generate the moons, train, print accuracy; plot the decision boundary.
 
@@ -107,8 +97,9 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, engine: str = "a
     """
     if engine not in ("auto", "batch", "nodes"):
         raise ValueError(f"engine must be 'auto', 'batch' or 'nodes', got {engine!r}")
+    have_numpy = _numpy() is not None            # batch mode needs numpy and nothing else
     if engine == "auto":
-        engine = "batch" if _batch_available() else "nodes"
+        engine = "batch" if have_numpy else "nodes"
     folder, main = out_paths(out, "moons.png", plot=True)
     files: List[Path] = []
     n, steps = (N_FAST, STEPS_FAST) if fast else (N, STEPS)
@@ -121,7 +112,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, engine: str = "a
           + ("batch mode (numpy)" if engine == "batch" else "the node engine"))
     if engine == "nodes" and not fast:
         print("  (the node engine takes a minute or so here"
-              + ("" if _batch_available() else '; pip install "tinygraph[fast]" for batch mode') + ")")
+              + ("" if have_numpy else '; pip install "tinygraph[fast]" for batch mode') + ")")
     if engine == "batch":
         history, score_fn = _train_batch(net, data, steps)
     else:
