@@ -19,33 +19,23 @@ NEGATIVE = "#D55E00"       # vermillion
 ZERO = "#999999"           # grey
 HIGHLIGHT = "#000000"      # the current step: thick black outline ...
 HIGHLIGHT_FILL = "#F0E442"  # ... on yellow
-KNOWN_FILL = "#FFF8CC"
+
+
+# What html() writes for the characters that need escaping in a Graphviz HTML-like label.
+_HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\n": "<BR/>", "\r": ""}
+
+
+def _unprintable(ch: str) -> bool:
+    """A control character, non-character or lone surrogate: html() writes it as text (\\x07)."""
+    o = ord(ch)
+    return o < 32 or 0x7F <= o < 0xA0 or ch in "\ufffe\uffff" or 0xD800 <= o < 0xE000
 
 
 def html(text: object) -> str:
-    """``text`` escaped for a Graphviz HTML-like label (newlines become ``<BR/>``)."""
-    s = str(text)
-    out = []
-    for ch in s:
-        if ch == "&":
-            out.append("&amp;")
-        elif ch == "<":
-            out.append("&lt;")
-        elif ch == ">":
-            out.append("&gt;")
-        elif ch == '"':
-            out.append("&quot;")
-        elif ch == "'":
-            out.append("&#39;")
-        elif ch == "\n":
-            out.append("<BR/>")
-        elif ch == "\r":
-            continue
-        elif ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch in "\ufffe\uffff" or 0xD800 <= ord(ch) < 0xE000:
-            out.append(html(ascii(ch)[1:-1]))   # e.g. \x07, shown as text
-        else:
-            out.append(ch)
-    return "".join(out)
+    """``text`` escaped for a Graphviz HTML-like label (newlines become ``<BR/>``; other control
+    characters are shown as text, e.g. ``\\x07``)."""
+    return "".join(_HTML_ESCAPES[ch] if ch in _HTML_ESCAPES else
+                   ascii(ch)[1:-1] if _unprintable(ch) else ch for ch in str(text))
 
 
 def quote(text: object) -> str:
