@@ -14,21 +14,16 @@ by the generic chain rule: they agree to rounding (the tests check 1e-12).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Sequence, Union
 
+from .activations import get_activation
 from .errors import GraphError
 
 __all__ = ["delta_rule", "DeltaRule"]
 
 
-def _sigmoid(x: float) -> float:
-    """The logistic function, the same formula the engine uses (no overflow for any x)."""
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
+_sigmoid = get_activation("sigmoid").f      # the engine's logistic function (no overflow for any x)
 
 
 @dataclass
@@ -94,9 +89,7 @@ def _check_layered_sigmoid(net: Any) -> None:
                              f"{seen[s.name].dst.name} and {s.src.name} -> {s.dst.name}); delta_rule reports "
                              "dE/dW by synapse name, so give them different names")
         seen[s.name] = s
-    depth: Dict[Any, int] = {}
-    for n in net.order():
-        depth[n] = 0 if not n.incoming else 1 + max(depth[s.src] for s in n.incoming)
+    depth = {n: d for d, layer in enumerate(net.layers()) for n in layer}
     for s in net.synapses:
         if depth[s.dst] != depth[s.src] + 1:
             raise GraphError(f"delta_rule follows the text's layer-by-layer formulas, but synapse {s.name} "
