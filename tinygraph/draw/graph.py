@@ -83,7 +83,7 @@ def _op_label(n: Node) -> str:
     c = n.const
     if c is not None:
         return f"{html(op)} {html(number(c))}"
-    if op in ORDERED and n._b is not None:
+    if op in ORDERED and len(n.parents) == 2:          # two operands: say which is which
         return f"a {html(op)} b"
     return html(op)
 

@@ -125,8 +125,8 @@ class _FrameStore:
     lists which parts it shows, in order.  It is still plain SVG markup, no script.
     """
 
-    def __init__(self, highlight: str = HIGHLIGHT_FILL) -> None:
-        self.highlight = f'fill="{highlight.lower()}"'
+    def __init__(self) -> None:
+        self.highlight = f'fill="{HIGHLIGHT_FILL.lower()}"'
         self.ids: Dict[str, str] = {}
         self.defs: List[str] = []
         self.fonts: Dict[str, str] = {}
@@ -254,7 +254,8 @@ _SCRIPT = """
 
 
 _NUM = r"(-?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)"
-_SIZE = re.compile(rf'^<svg(?=[^>]*? width="{_NUM}(pt|px)?")(?=[^>]*? height="{_NUM}(pt|px)?")'
+_WIDTH = re.compile(rf'^<svg(?=[^>]*? width="{_NUM}(pt|px)?")')     # groups 1, 2: width, unit
+_SIZE = re.compile(_WIDTH.pattern + rf'(?=[^>]*? height="{_NUM}(pt|px)?")'
                    rf'(?=[^>]*? viewBox="{_NUM}[ ,]+{_NUM}[ ,]+{_NUM}[ ,]+{_NUM}")')
 
 
@@ -327,7 +328,7 @@ def player_html(frames: Sequence[str], steps: Sequence[Mapping[str, object]], ti
     ]
     for k, svg in enumerate(stored):
         hidden = "" if k == first["frame"] else " hidden"
-        m = re.match(r'<svg[^>]*? width="([0-9.]+)(pt|px)?"', svg)
+        m = _WIDTH.match(svg)
         wide = " wide" if m and float(m.group(1)) > _WIDE_PT else ""   # scroll, do not shrink to dust
         parts.append(f"<div class=\"frame{wide}\" data-frame=\"{k}\"{hidden}>{svg}</div>\n")
     parts += [
