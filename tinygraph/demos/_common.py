@@ -179,13 +179,18 @@ def _ascii_for(err: UnicodeError):
     return "".join(out), end
 
 
-def plain(text: object) -> str:
-    """``text`` with every symbol outside ASCII written the way printable_streams writes it."""
+def _register_transliterate() -> None:
+    """Register the TRANSLITERATE codec error handler (once) so encode(..., TRANSLITERATE) works."""
     import codecs
     try:
         codecs.lookup_error(TRANSLITERATE)
     except LookupError:
         codecs.register_error(TRANSLITERATE, _ascii_for)
+
+
+def plain(text: object) -> str:
+    """``text`` with every symbol outside ASCII written the way printable_streams writes it."""
+    _register_transliterate()
     return str(text).encode("ascii", TRANSLITERATE).decode("ascii")
 
 
@@ -194,12 +199,8 @@ def printable_streams(*streams: Any) -> None:
 
     Streams that can encode the symbols are left alone; the default is stdout and stderr.
     """
-    import codecs
     import sys
-    try:
-        codecs.lookup_error(TRANSLITERATE)
-    except LookupError:
-        codecs.register_error(TRANSLITERATE, _ascii_for)
+    _register_transliterate()
     for stream in streams or (sys.stdout, sys.stderr):
         enc = getattr(stream, "encoding", None) or "ascii"
         try:

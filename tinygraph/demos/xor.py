@@ -51,7 +51,6 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     main_name = "xor-after.svg"          # the trained network: the main picture
     folder, main = out_paths(out, main_name, others=("xor-before.svg", "xor-error.png"))
     files: List[Path] = []
-    lr = LR                # --fast changes nothing here: the full run is already quick
     net = build_network()
     before = outputs(net)
     E0 = error(net)
@@ -66,21 +65,21 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     draw("xor-before.svg", f"XOR before training (seed {SEED}): E = {E0:.4f}; showing x1 = 1, x2 = 0")
 
     print(f"A 2-2-1 sigmoid network learns XOR: E = 1/2 sum (O - t)^2 over the 4 samples, "
-          f"w <- w - {lr:g} dE/dw, until E < {THRESHOLD:g}")
-    history = train(net, DATA, loss="squared_error", lr=lr, until=THRESHOLD, max_epochs=MAX_EPOCHS)
+          f"w <- w - {LR:g} dE/dw, until E < {THRESHOLD:g}")
+    history = train(net, DATA, loss="squared_error", lr=LR, until=THRESHOLD, max_epochs=MAX_EPOCHS)
     after = outputs(net)
-    E1 = error(net)
-    learned = E1 < THRESHOLD and all((o > 0.5) == bool(t["o1"]) for o, (_, t) in zip(after, DATA))
+    E1 = history.final                     # the error of the trained network, measured by train
+    learned = history.converged and all((o > 0.5) == bool(t["o1"]) for o, (_, t) in zip(after, DATA))
     rows = [[f"{int(x['x1'])} {int(x['x2'])}", f"{t['o1']:g}", f"{b:.4f}", f"{a:.4f}"]
             for (x, t), b, a in zip(DATA, before, after)]
     print(table(rows, ["x1 x2", "target", "before", "after"]))
-    print(f"E went from {E0:.4f} to {E1:.6f} in {len(history) - 1} epochs: XOR is "
+    print(f"E went from {E0:.4f} to {E1:.6f} in {history.epochs} epochs: XOR is "
           + ("learned." if learned else f"NOT learned within {MAX_EPOCHS} epochs."))
     print("Weights after training: " + ", ".join(f"{s.name} = {s.value:.3f}" for s in net.synapses))
     print()
 
     net.forward(DATA[2][0])
-    draw("xor-after.svg", f"XOR after {len(history) - 1} epochs: E = {E1:.6f}; showing x1 = 1, x2 = 0")
+    draw("xor-after.svg", f"XOR after {history.epochs} epochs: E = {E1:.6f}; showing x1 = 1, x2 = 0")
     plt = pyplot()
     if plt is not None:
         fig, ax = plt.subplots(figsize=(6, 3.6))
@@ -88,10 +87,10 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
         ax.axhline(THRESHOLD, color="#D55E00", ls="--", lw=1, label=f"threshold {THRESHOLD:g}")
         ax.set_xlabel("epoch")
         ax.set_ylabel("E = 1/2 Σ (O − t)²")
-        ax.set_title(f"XOR, 2-2-1 sigmoid network, η = {lr:g}")
+        ax.set_title(f"XOR, 2-2-1 sigmoid network, η = {LR:g}")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
         save_figure(fig, folder / "xor-error.png", files)
     report_files(files, folder)
-    return {"before": before, "after": after, "E_before": E0, "E_after": E1, "epochs": len(history) - 1,
+    return {"before": before, "after": after, "E_before": E0, "E_after": E1, "epochs": history.epochs,
             "history": list(history), "learned": learned, "files": files, "out": folder}
