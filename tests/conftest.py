@@ -1,15 +1,20 @@
 """Shared test settings: hypothesis profiles ("ci", the default, and "dev" for a deeper search),
-and the `engine` fixture that runs a test once per Graphviz engine.
+the `engine` fixture that runs a test once per Graphviz engine, and the step pages' helpers
+(`steps_json`, `script_tag_network`).
 
 Pick a profile with HYPOTHESIS_PROFILE=dev python -m pytest tests.
 """
 
+import json
 import os
+import re
 import shutil
 
 import pytest
 from hypothesis import HealthCheck, settings
 
+import tinygraph as tg
+from tinygraph.backprop import network_steps
 from tinygraph.draw.render import ENV_VAR, find_engine
 
 settings.register_profile("ci", deadline=None, max_examples=100, print_blob=True,
@@ -32,3 +37,30 @@ def engine(request, monkeypatch, tmp_path):
         monkeypatch.setenv("PATH", str(empty))
     assert find_engine().kind == request.param
     return request.param
+
+
+SCRIPT_NAME = "<script>alert(1)</script>"      # a neuron's name that a careless page would run
+
+
+@pytest.fixture
+def steps_json():
+    """steps_json(page): the step data a step-player page carries in its JSON script block."""
+    def extract(page: str):
+        m = re.search(r'<script type="application/json" id="steps">(.*?)</script>', page, re.S)
+        return json.loads(m.group(1))
+    return extract
+
+
+@pytest.fixture
+def script_tag_network():
+    """script_tag_network(net_name, out="o"): a 1-1-1 network whose hidden neuron is named
+    SCRIPT_NAME, as (net, that neuron, network_steps on one sample)."""
+    def make(net_name: str, out: str = "o"):
+        net = tg.Network(net_name)
+        x = net.input("x")
+        h = net.neuron(SCRIPT_NAME, bias=0.2)
+        o = net.neuron(out, bias=0.1)
+        net.connect(x, h, weight=0.5)
+        net.connect(h, o, weight=-0.4)
+        return net, h, network_steps(net, {"x": 1.0}, {out: 0.3})
+    return make

@@ -2,7 +2,6 @@
 network-level steps (checked against the delta-rule formulas worked independently here),
 the HTML page and the `tinygraph step` command."""
 
-import json
 import math
 import os
 import re
@@ -14,19 +13,10 @@ import tinygraph as tg
 from tinygraph.backprop import Step, NetworkStep, backprop_steps, fmt, network_steps, html_page, write_html
 from tinygraph.cli import main
 from tinygraph.demos import worked_example
+from tinygraph.draw.dot import HIGHLIGHT, HIGHLIGHT_FILL
+from tinygraph.node import nodes_below
 
 # -- helpers ----------------------------------------------------------------------------
-
-
-def all_nodes(root):
-    seen, stack = {root}, [root]
-    while stack:
-        n = stack.pop()
-        for p in n.parents:
-            if p not in seen:
-                seen.add(p)
-                stack.append(p)
-    return seen
 
 
 def tangled():
@@ -48,7 +38,7 @@ def backward_grads(root):
     """d root / d node for every node, by plain backward() on fresh gradients."""
     root.zero_grad()
     root.backward()
-    return {n: n.grad for n in all_nodes(root)}
+    return {n: n.grad for n in nodes_below(root)}
 
 
 # -- backprop_steps: the real walk --------------------------------------------------------
@@ -56,10 +46,10 @@ def backward_grads(root):
 @pytest.mark.parametrize("make", [tangled, lambda: worked()[1:3]])
 def test_after_the_last_step_every_grad_equals_backward(make):
     root = make()[0]
-    for n in all_nodes(root):
+    for n in nodes_below(root):
         n.grad = 123.0                                  # stale gradients: zero_grad=True clears them
     steps = list(backprop_steps(root))
-    walked = {n: n.grad for n in all_nodes(root)}
+    walked = {n: n.grad for n in nodes_below(root)}
     assert {s.node for s in steps} == set(walked)       # one step per node, each once
     assert len(steps) == len(walked)
     assert walked == backward_grads(root)               # exactly: the same walk, the same floats
@@ -78,7 +68,7 @@ def test_random_graphs_walk_to_the_same_grads_as_backward(ops, values):
                       "tanh": a.tanh, "c*": lambda: a * 0.5, "+c": lambda: a + 1.5}[op]())
     root = nodes[-1]
     steps = list(backprop_steps(root))
-    walked = {n: n.grad for n in all_nodes(root)}
+    walked = {n: n.grad for n in nodes_below(root)}
     assert walked == backward_grads(root)
     assert len({s.name for s in steps}) == len(steps)
     for s in steps:
@@ -114,7 +104,7 @@ def test_each_step_is_the_sum_of_what_it_received_and_sends_grad_times_local():
         assert total == s.grad                          # the chain rule: sum over consumers
         assert [c.parent for c in s.sent] == list(s.node.parents)
         for c, local in zip(s.sent, s.node.local_grads):
-            assert c.local == local and c.child_grad == s.grad and c.amount == s.grad * local
+            assert c.local == local and c.child_grad == s.grad
     # every contribution sent is received exactly once
     assert sum(len(s.sent) for s in steps) == sum(len(s.received) for s in steps)
 
@@ -133,13 +123,13 @@ def test_breaking_early_leaves_yielded_nodes_complete_and_the_rest_partial():
         for s in done:
             for c in s.sent:
                 sent[c.parent] = sent.get(c.parent, 0.0) + c.amount
-        others = [n for n in all_nodes(root) if n not in yielded]
+        others = [n for n in nodes_below(root) if n not in yielded]
         assert others
         for n in others:
             assert n.grad == pytest.approx(sent.get(n, 0.0), abs=1e-15)
         assert any(n.grad != final[n] for n in others)   # really partial, not silently finished
     list(backprop_steps(root))                           # a full walk afterwards is right again
-    assert {n: n.grad for n in all_nodes(root)} == final
+    assert {n: n.grad for n in nodes_below(root)} == final
 
 
 def test_zero_grad_false_accumulates_like_backward_and_says_so():
@@ -255,15 +245,17 @@ def test_network_steps_follow_the_text_and_match_the_delta_rule():
         elif s.kind in ("output delta", "hidden delta"):
             assert s.number == pytest.approx(d[s.subject.name], rel=1e-12)
             walk_node = s.subject.net_node
-            assert s.walk_index is not None and walk_node.grad == s.number
+            assert s.walk_step.node is walk_node and s.walk_step.grad == s.number
         elif s.kind == "weight gradient":
             syn = s.subject
-            assert s.number == syn.grad == pytest.approx(gw[(syn.src.name, syn.dst.name)], rel=1e-12)
+            assert s.walk_step.node is syn
+            assert s.number == pytest.approx(gw[(syn.src.name, syn.dst.name)], rel=1e-12)
         elif s.kind == "bias gradient":
             assert s.number == pytest.approx(d[s.subject.neuron.name], rel=1e-12)
         elif s.kind == "update":
             p = s.subject
-            assert s.number == pytest.approx(p.value - 0.5 * p.grad, rel=1e-15)
+            grad = gw[(p.src.name, p.dst.name)] if isinstance(p, tg.Synapse) else d[p.neuron.name]
+            assert s.number == pytest.approx(p.value - 0.5 * grad, rel=1e-12)
     # the by-hand numbers are the published ones
     upd = {s.subject.name: s.number for s in steps if s.kind == "update"}
     assert upd[net.synapse("h1", "o1").name] == pytest.approx(0.35891648, abs=1e-8)
@@ -397,26 +389,24 @@ def test_graph_frames_highlight_the_node_and_its_edges():
     assert s.known == [t.node for t in steps[:3]]
     diagram = s.diagram()
     assert isinstance(diagram, tg.Diagram) and diagram.source.startswith(("digraph", "strict"))
+    gid = {n: f"g{i}" for i, n in enumerate(nodes_below(root))}     # draw_graph's numbering
+    assert any(len(t.node.parents) == 2 for t in steps)
+    for t in steps:                  # each step's box, and exactly its edges to its parents, highlighted
+        source = t.diagram().source
+        boxes = re.findall(rf'^  (g\d+) \[.*BGCOLOR="{HIGHLIGHT_FILL}"', source, re.M)
+        assert boxes == [gid[t.node]], t
+        thick = re.findall(rf'(g\d+) -> (g\d+)_op \[color="{HIGHLIGHT}", penwidth=3.5', source)
+        assert sorted(thick) == sorted((gid[p], gid[t.node]) for p in t.node.parents), t
 
 
-def extract_steps_json(page):
-    m = re.search(r'<script type="application/json" id="steps">(.*?)</script>', page, re.S)
-    return json.loads(m.group(1))
-
-
-def test_page_escapes_user_names_and_stores_frames_once(tmp_path):
+def test_page_escapes_user_names_and_stores_frames_once(tmp_path, steps_json, script_tag_network):
     bad = "<script>alert(1)</script>"
-    net = tg.Network("</script><script>alert(2)</script>")
-    x = net.input("x")
-    h = net.neuron(bad, bias=0.2)
-    o = net.neuron("o&amp;", bias=0.1)
-    net.connect(x, h, weight=0.5)
-    net.connect(h, o, weight=-0.4)
-    steps = network_steps(net, {"x": 1.0}, {"o&amp;": 0.3})
+    net, h, steps = script_tag_network("</script><script>alert(2)</script>", out="o&amp;")
+    assert h.name == bad
     page = html_page(steps, title=net.name)
     assert bad not in page and "alert(2)</script>" not in page
     assert page.count("<script") == 2                     # the JSON block and the player's own script
-    data = extract_steps_json(page)
+    data = steps_json(page)
     assert len(data) == len(steps)
     assert any(bad in d["text"] for d in data)           # the text survives, exactly, as data
     assert [d["text"] for d in data] == [str(s) for s in steps]
@@ -454,12 +444,12 @@ def test_cli_step_prints_the_steps(capsys):
     assert "= 0.1385" in out and "5. update" in out
 
 
-def test_cli_step_html_writes_a_page(tmp_path, capsys):
+def test_cli_step_html_writes_a_page(tmp_path, capsys, steps_json):
     path = tmp_path / "steps.html"
     assert main(["step", "worked-example", "--html", str(path)]) == 0
     page = path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "step 1 of 34" in page
-    assert len(extract_steps_json(page)) == 34
+    assert len(steps_json(page)) == 34
     assert f"wrote {path}" in capsys.readouterr().out
 
 

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-import tinygraph as tg
 from tinygraph.backprop import network_steps, write_html
 from tinygraph.demos import worked_example
 
@@ -41,12 +40,7 @@ def browser_test(f):
 TIMEOUT = 15.0
 
 
-def extract_steps_json(page):
-    m = re.search(r'<script type="application/json" id="steps">(.*?)</script>', page, re.S)
-    return json.loads(m.group(1))
-
-
-def test_player_refuses_svg_that_could_run_code():
+def test_player_refuses_svg_that_could_run_code(steps_json):
     from tinygraph.draw.player import player_html as page
     from tinygraph.errors import RenderError
     ok = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><g><text>hi</text></g></svg>'
@@ -60,7 +54,7 @@ def test_player_refuses_svg_that_could_run_code():
             page([evil], [{"text": "x"}])
     html = page([ok, ok, ok], [{"text": "a"}, {"text": "b"}, {"text": "c"}])
     assert html.count('class="frame"') == 1               # identical frames stored once
-    assert [d["frame"] for d in extract_steps_json(html)] == [0, 0, 0]
+    assert [d["frame"] for d in steps_json(html)] == [0, 0, 0]
     with pytest.raises(ValueError):
         page([ok], [])
     with pytest.raises(ValueError, match="frame"):
@@ -289,13 +283,19 @@ def state(b):
     return b.js(STATE)
 
 
-@browser_test
-def test_player_steps_with_buttons_and_keys(browser, tmp_path):
-    net, inputs, targets = worked_example.build()
+def open_demo_page(browser, tmp_path, demo):
+    """The steps of a demo network (a module with build()), written as a page open in the browser."""
+    net, inputs, targets = demo.build()
     steps = network_steps(net, inputs, targets)
-    page = tmp_path / "worked.html"
+    page = tmp_path / "steps.html"
     write_html(page, steps)
     browser.open(page)
+    return steps
+
+
+@browser_test
+def test_player_steps_with_buttons_and_keys(browser, tmp_path):
+    steps = open_demo_page(browser, tmp_path, worked_example)
     n = len(steps)
 
     s1 = state(browser)
@@ -343,15 +343,10 @@ def test_player_steps_with_buttons_and_keys(browser, tmp_path):
 
 
 @browser_test
-def test_a_script_tag_for_a_name_shows_as_text_and_runs_nothing(browser, tmp_path):
+def test_a_script_tag_for_a_name_shows_as_text_and_runs_nothing(browser, tmp_path, script_tag_network):
     bad = "<script>alert(1)</script>"
-    net = tg.Network("<img src=x onerror=alert(3)></script><script>alert(2)</script>")
-    x = net.input("x")
-    h = net.neuron(bad, bias=0.2)
-    o = net.neuron("o", bias=0.1)
-    net.connect(x, h, weight=0.5)
-    net.connect(h, o, weight=-0.4)
-    steps = network_steps(net, {"x": 1.0}, {"o": 0.3})
+    net, h, steps = script_tag_network("<img src=x onerror=alert(3)></script><script>alert(2)</script>")
+    assert h.name == bad
     page = tmp_path / "evil.html"
     write_html(page, steps, title=net.name)
     browser.open(page)
@@ -402,11 +397,7 @@ NODE_CENTRES = """(() => {
 @browser_test
 def test_neurons_stay_at_the_same_place_from_step_to_step(browser, tmp_path):
     from tinygraph.demos import xor
-    net, inputs, targets = xor.build()
-    steps = network_steps(net, inputs, targets)
-    page = tmp_path / "xor.html"
-    write_html(page, steps)
-    browser.open(page)
+    steps = open_demo_page(browser, tmp_path, xor)
     first = size = None
     for k in range(1, len(steps) + 1):
         browser.js(f"window.player.show({k})")
