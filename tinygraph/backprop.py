@@ -314,7 +314,8 @@ def _root_of(loss: object) -> Node:
     hint = ""
     if isinstance(loss, Mapping):
         hint = " (a dict of outputs: make one error Node first, e.g. tg.squared_error(outputs, targets))"
-    raise _user(TypeError(f"backprop_steps() needs the error Node to walk back from, got {type(loss).__name__}{hint}"))
+    raise _user(TypeError(f"backprop_steps() needs the error Node to walk back from, "
+                          f"got {type(loss).__name__}{hint}"))
 
 
 def backprop_steps(loss: Node, zero_grad: bool = True) -> Iterator[Step]:
