@@ -20,6 +20,7 @@ from ._common import out_paths, report_files, save_diagram, table
 
 BETAS = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0]
 INPUTS = list(itertools.product((0, 1), repeat=3))
+PRODUCTS = [b1 * b2 * b3 for b1, b2, b3 in INPUTS]       # b1·b2·b3, the neuron's target for each input
 
 
 def heaviside():
@@ -63,15 +64,14 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
         by_beta[beta] = outputs(build_network(beta))
     step = outputs(build_network(1.0, activation="heaviside"))
     rows = []
-    for k, bits in enumerate(INPUTS):
-        prod = bits[0] * bits[1] * bits[2]
-        rows.append([" ".join(map(str, bits)), str(prod)] + [f"{by_beta[b][k]:.6f}" for b in betas]
+    for k, (bits, prod) in enumerate(zip(INPUTS, PRODUCTS)):
+        rows.append([" ".join(map(str, bits)), str(prod)] + [f"{by_beta[beta][k]:.6f}" for beta in betas]
                     + [f"{step[k]:g}"])
-    header = ["b1 b2 b3", "b1·b2·b3"] + [f"β = {b:g}" for b in betas] + ["step"]
+    header = ["b1 b2 b3", "b1·b2·b3"] + [f"β = {beta:g}" for beta in betas] + ["step"]
     print(table(rows, header))
-    errors = {b: max(abs(o - a * b_ * c) for o, (a, b_, c) in zip(by_beta[b], INPUTS)) for b in betas}
-    print("max error: " + ", ".join(f"β = {b:g}: {e:.2e}" for b, e in errors.items()))
-    exact = all(o == a * b * c for o, (a, b, c) in zip(step, INPUTS))
+    errors = {beta: max(abs(o - p) for o, p in zip(by_beta[beta], PRODUCTS)) for beta in betas}
+    print("max error: " + ", ".join(f"β = {beta:g}: {e:.2e}" for beta, e in errors.items()))
+    exact = all(o == p for o, p in zip(step, PRODUCTS))
     print("With the 0/1 step as activation (\"heaviside\" = (sign + 1)/2: 0 below zero, 1 otherwise) it is "
           + ("exact for all 8 inputs." if exact else "NOT exact: something is wrong."))
     print("The worst inputs are 110, 101, 011 (and 111): their net input is only β/2 from zero, "
