@@ -6,7 +6,7 @@ The code lives in the installed package: tinygraph/demos/multiplier.py.
 
 import sys
 
-from tinygraph.demos import script_main
+from tinygraph.cli import demo_script
 
 if __name__ == "__main__":
-    sys.exit(script_main("multiplier"))
+    sys.exit(demo_script("multiplier"))

@@ -10,7 +10,10 @@ import pytest
 from hypothesis import given, strategies as st
 
 import tinygraph as tg
-from tinygraph.backprop import Step, NetworkStep, backprop_steps, fmt, network_steps, html_page, write_html
+from tinygraph.draw.page import html_page, write_html
+from tinygraph.formatting import fmt
+from tinygraph.network_steps import NetworkStep, network_steps
+from tinygraph.steps import Step, backprop_steps
 from tinygraph.cli import main
 from tinygraph.demos import worked_example
 from tinygraph.draw.dot import HIGHLIGHT, HIGHLIGHT_FILL
@@ -575,9 +578,10 @@ def test_cli_step_html_not_writable_says_so(tmp_path, capsys):
 
 
 def test_cli_step_html_shows_progress_and_warns_on_big_nets(tmp_path, capsys, monkeypatch):
-    import tinygraph.backprop as bp
-    monkeypatch.setattr(bp, "PROGRESS_AFTER", 0.0)       # the real threshold is a second of drawing
-    monkeypatch.setattr(bp, "BIG_NET", 5)                # the real one is 60 synapses
+    import tinygraph.cli as cli
+    import tinygraph.draw.page as page
+    monkeypatch.setattr(page, "PROGRESS_AFTER", 0.0)     # the real threshold is a second of drawing
+    monkeypatch.setattr(cli, "BIG_NET", 5)                 # the real one is 60 synapses
     assert main(["step", "worked-example", "--html", str(tmp_path / "s.html")]) == 0
     err = capsys.readouterr().err
     assert "note: worked-example has 8 synapses, so the page gets 34 frames" in err
@@ -586,13 +590,13 @@ def test_cli_step_html_shows_progress_and_warns_on_big_nets(tmp_path, capsys, mo
 
 def test_progress_on_a_terminal_rewrites_one_line():
     import io
-    from tinygraph.backprop import _Progress
+    from tinygraph.console import Progress
 
     class Tty(io.StringIO):
         def isatty(self):
             return True
     stream = Tty()
-    tell = _Progress(3, after=0.0, stream=stream)
+    tell = Progress(3, after=0.0, stream=stream)
     for k in (1, 2, 3):
         tell(k)
     tell.close()
@@ -634,7 +638,8 @@ def test_cli_step_multiplier_takes_a_small_learning_rate_and_says_why(capsys):
     head = out.splitlines()[:2]
     assert "η = 1e-06" in head[0]
     assert head[1].startswith("η = 1e-06 here, not 0.5:") and "would take w_" in head[1]
-    _, net, inputs, targets = tg.backprop._build_demo("multiplier")
+    from tinygraph.demos import build_for_steps
+    _, net, inputs, targets, _ = build_for_steps("multiplier")
     steps = network_steps(net, inputs, targets, lr=1e-6)
     for s in steps:
         if s.kind == "update":                       # every update small next to its weight
@@ -680,8 +685,9 @@ def test_a_node_feeding_the_root_reads_as_its_local_derivative():
 def test_network_page_frames_keep_every_neuron_in_place(name):
     """Labels that grow as numbers appear (edge labels, the highlighted bias, a legend wider than
     the drawing) must not move the neurons: one size, one place per neuron in every frame."""
-    from tinygraph.backprop import _build_demo, _svgs
-    _, net, inputs, targets = _build_demo(name)
+    from tinygraph.demos import build_for_steps
+    from tinygraph.draw.page import _svgs
+    _, net, inputs, targets, _ = build_for_steps(name)
     svgs = _svgs(network_steps(net, inputs, targets))
     places, sizes = set(), set()
     for svg in svgs:

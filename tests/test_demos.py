@@ -106,7 +106,7 @@ def test_thin_scripts_call_the_package(tmp_path):
     root = Path(__file__).resolve().parent.parent / "demos"
     for name, (module, _) in DEMOS.items():
         text = (root / f"{module}.py").read_text(encoding="utf-8")
-        assert f'script_main("{name}")' in text
+        assert f'demo_script("{name}")' in text
     r = subprocess.run([sys.executable, str(root / "three_bits.py"), "--fast", "--out", str(tmp_path)],
                        capture_output=True, text=True, cwd=str(tmp_path), timeout=120)
     assert r.returncode == 0, r.stderr
@@ -416,11 +416,14 @@ def test_each_demo_writes_where_it_says(tmp_path, capsys, monkeypatch, name, out
 
 
 def test_every_symbol_the_demos_and_steps_print_has_an_ascii_spelling():
-    import tinygraph.backprop
-    from tinygraph.demos._common import plain
+    import tinygraph.cli
+    import tinygraph.network_steps
+    import tinygraph.steps
+    from tinygraph.console import plain
     root = Path(tinygraph.demos.__file__).parent
     sources = [p.read_text(encoding="utf-8") for p in root.glob("*.py")]
-    sources.append(Path(tinygraph.backprop.__file__).read_text(encoding="utf-8"))
+    for module in (tinygraph.steps, tinygraph.network_steps, tinygraph.cli):
+        sources.append(Path(module.__file__).read_text(encoding="utf-8"))
     symbols = {ch for text in sources for ch in text if ord(ch) > 127}
     assert symbols                                  # the demos do print δ, λ, ...
     for ch in symbols:

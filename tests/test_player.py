@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from tinygraph.backprop import network_steps, write_html
+from tinygraph.draw.page import write_html
+from tinygraph.network_steps import network_steps
 from tinygraph.demos import worked_example
 
 CHROMIUM = os.environ.get("TINYGRAPH_CHROMIUM", "/usr/bin/chromium")

@@ -31,7 +31,8 @@ _LAZY = {
     "delta_rule": "deltas",
     "Hopfield": "hopfield", "hebbian_weights": "hopfield",
     "Diagram": "draw", "draw_network": "draw", "draw_graph": "draw",
-    "backprop_steps": "backprop", "Step": "backprop", "network_steps": "backprop",
+    "backprop_steps": "steps", "Step": "steps", "Contribution": "steps",
+    "network_steps": "network_steps", "NetworkStep": "network_steps",
     "compile_network": "batch", "BatchNetwork": "batch",
     "gc_paused": "node",
 }

@@ -3,10 +3,124 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import List, Optional
+from typing import Any, List, Optional, Sequence
 
 from . import __version__
+from .console import is_tty, printable_streams, say
+from .demos import DEFAULT_STEP_LR, DEMOS, build_for_steps, demo_key, list_demos, run_demo
+from .draw.page import page_place, write_html
+from .errors import TinygraphError, user_facing
+from .formatting import fmt
+from .network_steps import STAGES, NetworkStep, network_steps
+
+
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
+BIG_NET = 60           # more synapses than this: the page is big and slow to draw, and step_command says so
+
+
+DEFAULT_LR = DEFAULT_STEP_LR
+
+
+def _why_lr(net: Any, steps: Sequence[NetworkStep], lr: float) -> str:
+    """One line saying why ``lr`` is used instead of DEFAULT_LR: the update DEFAULT_LR would make
+    (worked out from the gradients of ``steps``, the steps with ``lr``, before any update)."""
+    params = [st.subject for st in steps if st.kind == "update"]
+    p = max(params, key=lambda q: abs(DEFAULT_LR * q.grad) / max(abs(q.value), 1e-300))
+    top = max(abs(q.grad) for q in params)
+    return (f"η = {fmt(lr)} here, not {fmt(DEFAULT_LR)}: {net.name}'s gradients reach {fmt(top)}, so "
+            f"η = {fmt(DEFAULT_LR)} would take {p.name} from {fmt(p.value)} to "
+            f"{fmt(p.value - DEFAULT_LR * p.grad)} in one "
+            f"step; with η = {fmt(lr)} each update is small next to the weight it changes (--lr sets η).")
+
+
+def step_command(name: str, interactive: bool = False, html: Optional[str] = None,
+                 lr: Optional[float] = None) -> int:
+    """``tinygraph step NAME``: print the text's backprop steps for a demo network.
+
+    ``interactive``: wait for Enter before each next step (q then Enter quits;
+    end of input stops).  ``html``: also write the step player page to that file.
+    ``lr``: the learning rate η of the update; None takes the network's own
+    (the demo's STEP_LR, else 0.5).  Returns the exit code.
+    """
+    printable_streams()
+    key, net, inputs, targets, demo_lr = build_for_steps(name)
+    own_lr = lr is None
+    if own_lr:
+        lr = demo_lr
+    steps = network_steps(net, inputs, targets, lr=lr)
+    why = _why_lr(net, steps, lr) if own_lr and lr != DEFAULT_LR else ""
+    if html is not None:
+        html = page_place(html)
+        suffix = os.path.splitext(html)[1].lower()
+        if suffix not in PAGE_SUFFIXES:
+            better = os.path.splitext(html)[0] + ".html"
+            raise user_facing(ValueError(f"the step player is an HTML page, so {html!r} would hold HTML under "
+                                   f"another name: give a file ending in .html, e.g. --html {better}"))
+        synapses = len(net.synapses)
+        if synapses > BIG_NET:
+            print(f"note: {net.name} has {synapses} synapses, so the page gets {len(steps)} frames: it will "
+                  "be big (megabytes) and take a while to draw (Ctrl-C stops). A smaller network such as "
+                  "worked-example or xor shows each step more clearly.", file=sys.stderr)
+        size = write_html(html, steps, progress=True)
+
+    def count(k: int, what: str) -> str:
+        return f"{k} {what}" + ("s" if k != 1 and what != "hidden" else "")
+
+    say(f"Backprop through {net.name} ({count(len(net.inputs), 'input')}, {count(len(net.hidden), 'hidden')}, "
+         f"{count(len(net.outputs), 'output')}), one sample, squared error, learning rate η = {fmt(lr)}.")
+    if why:
+        say(why)
+    stage = 0
+    for st in steps:
+        if st.stage != stage:
+            stage = st.stage
+            say(f"\n{stage}. {STAGES[stage]}")
+        say(f"[{st.index}/{st.total}] {st}")
+        if st.walk_line:
+            say(f"        ({st.walk_line})")
+        if interactive and st.index < st.total:
+            piped = not is_tty(sys.stdin)   # no echoed Enter: end the prompt's line ourselves
+            try:
+                answer = input("   (Enter: next, q: quit) ")
+            except EOFError:
+                say("")
+                break
+            if piped:
+                say("")
+            if answer.strip().lower() in ("q", "quit", "exit"):
+                break
+    if html is not None:
+        say(f"\nwrote {html} ({len(steps)} steps, {size / 1024:.0f} KB): open it in a browser "
+             "and step with the buttons or the arrow keys")
+    return 0
+
+
+def demo_script(name: str, argv: Optional[Sequence[str]] = None) -> int:
+    """What ``python demos/<name>.py`` runs: ``tinygraph demo <name>`` with the script's own --help.
+
+    The script fixes the demo, so its usage shows only --out and --fast (not
+    the generic ``tinygraph demo [name]``); the options are then passed on unchanged.
+    """
+    from pathlib import Path
+
+    from .demos._common import rel
+    module, line = DEMOS[demo_key(name)]
+    argv = sys.argv[1:] if argv is None else list(argv)
+    script = sys.argv[0] if sys.argv and sys.argv[0].endswith(f"{module}.py") else ""
+    prog = rel(Path(script)) if script else f"demos/{module}.py"
+    parser = argparse.ArgumentParser(
+        prog=prog, description=f"Demo: {line}. The same as 'tinygraph demo {demo_key(name)}'.")
+    parser.add_argument("--out", default=None, metavar="FILE.svg|DIR", help=_OUT_HELP)
+    parser.add_argument("--fast", action="store_true", help="a quick, smaller run (used by the tests)")
+    parser.parse_args(argv)            # --help, or a clear error for an unknown option, in this usage
+    return main(["demo", demo_key(name)] + argv)
+
+
+_OUT_HELP = ("where the pictures go: a file ending in .svg, .png, .pdf, .gv or .dot gets the demo's main "
+             "picture (its other files go beside it, named as usual); anything else is a folder for all "
+             "of them (default: ./tinygraph-out)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,10 +133,7 @@ def _parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="run a demo (see 'tinygraph demos')")
     d.add_argument("name", nargs="?", default=None, help="which demo, e.g. multiplier (see 'tinygraph demos')")
-    d.add_argument("--out", default=None, metavar="FILE|DIR",
-                   help="where the pictures go: a file ending in .svg, .png, .pdf, .gv or .dot gets the "
-                        "demo's main picture (its other files go beside it, named as usual); anything "
-                        "else is a folder for all of them (default: ./tinygraph-out)")
+    d.add_argument("--out", default=None, metavar="FILE|DIR", help=_OUT_HELP)
     d.add_argument("--fast", action="store_true", help="a quick, smaller run (used by the tests)")
 
     sub.add_parser("demos", help="list the demos")
@@ -39,32 +150,26 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
-    from .demos._common import printable_streams
     printable_streams()          # an ASCII console prints delta, sqrt, # instead of '?' or failing
     try:
         if args.command == "demos":
-            from .demos import list_demos
             print(list_demos())
             return 0
         if args.command == "demo":
-            from .demos import list_demos, run_demo
             if args.name is None:
                 print("tinygraph demo: which demo? Name one, e.g. 'tinygraph demo multiplier'.\n", file=sys.stderr)
                 print(list_demos(), file=sys.stderr)
                 return 2
             return run_demo(args.name, out=args.out, fast=args.fast)
         if args.command == "step":
-            from .backprop import step_command
             return step_command(args.name, interactive=args.interactive, html=args.html, lr=args.lr)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # The reader went away (e.g. `tinygraph step | head`): stop quietly.
-        import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except (ValueError, KeyError, TypeError, OSError, RuntimeError) as e:
-        from .errors import TinygraphError
         if isinstance(e, (TinygraphError, KeyError, OSError)) or getattr(e, "user_facing", False):
             msg = e.args[0] if isinstance(e, KeyError) and e.args else e
             print(f"tinygraph: error: {msg}", file=sys.stderr)

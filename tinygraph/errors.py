@@ -39,6 +39,12 @@ class RenderError(TinygraphError, RuntimeError):
     """No Graphviz engine could draw the diagram (or it failed)."""
 
 
+def user_facing(e: Exception) -> Exception:
+    """Mark an error as the user's to fix: the command line shows its message, not a traceback."""
+    e.user_facing = True  # type: ignore[attr-defined]
+    return e
+
+
 def did_you_mean(name: object, names: Iterable[object], sentence: bool = True) -> str:
     """A hint naming the closest of ``names`` to ``name`` (ignoring case), or "" if none is close.
 

@@ -1,10 +1,16 @@
 """The demos: the article made runnable.  ``tinygraph demo NAME`` runs one.
 
-Each demo is a module here with ``run(out, fast=False) -> dict``: it prints
-what it shows, writes its diagrams and plots into the folder ``out`` (or its main
-picture to ``out`` itself when that names a .svg/.png/.pdf/.gv/.dot file), and returns its
-numbers (the tests check them).  Demos with a network also have
-``build() -> (net, inputs, targets)``, used by ``tinygraph step NAME``.
+Each demo is a module here that says what it is and what it does:
+
+* ``NAME`` (as typed on the command line) and ``SUMMARY`` (one line for ``tinygraph demos``);
+* ``run(out, fast=False) -> dict``: prints what it shows, writes its diagrams and
+  plots into the folder ``out`` (or its main picture to ``out`` itself when that
+  names a .svg/.png/.pdf/.gv/.dot file), and returns its numbers (the tests check them);
+* demos with a network to step through: ``build() -> (net, inputs, targets)`` and,
+  where η = 0.5 would not show a small update, ``STEP_LR``.
+
+``MODULES`` lists them in the order ``tinygraph demos`` shows them.  This
+package uses the library and knows nothing of the command line.
 """
 
 from __future__ import annotations
@@ -12,23 +18,28 @@ from __future__ import annotations
 import os
 from importlib import import_module
 from types import ModuleType
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Tuple, Union
 
-from ..errors import TinygraphError, did_you_mean
-from ._common import DemoError, printable_streams
+from ..errors import GraphError, TinygraphError, did_you_mean
+from ._common import DemoError
 
-__all__ = ["DEMOS", "UnknownDemoError", "DemoError", "list_demos", "run_demo", "get_demo", "script_main"]
+__all__ = ["MODULES", "DEMOS", "UnknownDemoError", "DemoError", "list_demos", "run_demo", "get_demo",
+           "demo_key", "step_networks", "build_for_steps", "DEFAULT_STEP_LR"]
 
-# name -> (module, one line)
-DEMOS: Dict[str, Tuple[str, str]] = {
-    "multiplier": ("multiplier", "four neurons multiply two numbers: x*y from sigmoids (Lin-Tegmark-Rolnick)"),
-    "three-bits": ("three_bits", "one neuron multiplies three bits: s(beta(b1+b2+b3) - 2.5 beta), exact with a step"),
-    "xor": ("xor", "a 2-2-1 sigmoid network learns XOR by backprop until E is below a threshold"),
-    "worked-example": ("worked_example", "a 2-2-2 network: forward pass, every delta and gradient, one update"),
-    "moons": ("moons", "a 2-16-16-1 ReLU network learns two moons (hinge loss + L2, SGD)"),
-    "universal": ("universal", "more hidden neurons fit sin(x) as closely as you like"),
-    "hopfield": ("hopfield", "store 5x5 letters in a Hopfield network and recall them from noisy copies"),
-}
+#: the demo modules, in the order they are listed
+MODULES = ("multiplier", "three_bits", "xor", "worked_example", "moons", "universal", "hopfield")
+#: the learning rate of a demo's step-through unless its module sets STEP_LR
+DEFAULT_STEP_LR = 0.5
+
+
+def _modules() -> Dict[str, ModuleType]:
+    mods = [import_module(f".{m}", __name__) for m in MODULES]
+    return {m.NAME: m for m in mods}
+
+
+#: demo name -> (module name, one line): read from the modules themselves
+DEMOS: Dict[str, Tuple[str, str]] = {name: (m.__name__.rsplit(".", 1)[1], m.SUMMARY)
+                                     for name, m in _modules().items()}
 
 
 class UnknownDemoError(TinygraphError, KeyError):
@@ -38,7 +49,8 @@ class UnknownDemoError(TinygraphError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-def _key(name: object) -> str:
+def demo_key(name: object) -> str:
+    """A demo's name as the registry spells it: any case, '_' or ' ' for '-'."""
     if not isinstance(name, str):
         raise UnknownDemoError(f"a demo is named by a string, got {type(name).__name__} {name!r}. "
                                f"Demos: {', '.join(DEMOS)}")
@@ -47,7 +59,7 @@ def _key(name: object) -> str:
 
 def get_demo(name: str) -> ModuleType:
     """The module of the demo called ``name`` (e.g. ``"multiplier"``, ``"three_bits"`` works too)."""
-    key = _key(name)
+    key = demo_key(name)
     if key not in DEMOS:
         hint = did_you_mean(key, DEMOS)
         raise UnknownDemoError(f"there is no demo called {name!r}.{hint} "
@@ -66,35 +78,27 @@ def list_demos() -> str:
 def run_demo(name: str, out: Union[str, os.PathLike, None] = None, fast: bool = False) -> int:
     """Run a demo, writing its pictures into the folder ``out`` (default ./tinygraph-out), or its main
     picture to ``out`` itself when that is a picture file (e.g. m.svg); returns the exit code 0."""
-    module = get_demo(name)
-    printable_streams()
-    module.run(out, fast=fast)
+    get_demo(name).run(out, fast=fast)
     return 0
 
 
+def step_networks() -> Dict[str, Callable[[], Tuple[Any, Any, Any]]]:
+    """The demos one can step through: name -> build() giving (net, inputs, targets)."""
+    return {name: m.build for name, m in _modules().items() if callable(getattr(m, "build", None))}
 
-def script_main(name: str, argv: Optional[List[str]] = None) -> int:
-    """What ``python demos/<name>.py`` runs: ``tinygraph demo <name>`` with the script's own --help.
 
-    The script fixes the demo, so its usage shows only --out and --fast (not
-    the generic ``tinygraph demo [name]``); the options are then passed on unchanged.
-    """
-    import argparse
-    import sys
-    from pathlib import Path
-
-    from ..cli import main
-    from ._common import rel
-    module, line = DEMOS[_key(name)]
-    argv = sys.argv[1:] if argv is None else list(argv)
-    script = sys.argv[0] if sys.argv and sys.argv[0].endswith(f"{module}.py") else ""
-    prog = rel(Path(script)) if script else f"demos/{module}.py"
-    parser = argparse.ArgumentParser(
-        prog=prog, description=f"Demo: {line}. The same as 'tinygraph demo {_key(name)}'.")
-    parser.add_argument("--out", default=None, metavar="FILE.svg|DIR",
-                        help="where the pictures go: a file ending in .svg, .png, .pdf, .gv or .dot gets the "
-                             "demo's main picture (its other files go beside it, named as usual); anything "
-                             "else is a folder for all of them (default: ./tinygraph-out)")
-    parser.add_argument("--fast", action="store_true", help="a quick, smaller run (used by the tests)")
-    parser.parse_args(argv)            # --help, or a clear error for an unknown option, in this usage
-    return main(["demo", _key(name)] + argv)
+def build_for_steps(name: str) -> Tuple[str, Any, Any, Any, float]:
+    """The demo network ``name`` (any case, - or _) as (name, net, inputs, targets, its step η)."""
+    from ..errors import NameNotFoundError
+    from ..network import Network
+    nets = step_networks()
+    key = demo_key(name)
+    if key not in nets:
+        hint = did_you_mean(key, nets)
+        raise NameNotFoundError(f"no network named {name!r} to step through.{hint} "
+                                f"Networks: {', '.join(sorted(nets))}")
+    built = nets[key]()
+    if not (isinstance(built, tuple) and len(built) == 3 and isinstance(built[0], Network)):
+        raise GraphError(f"the demo {key!r} did not build (network, inputs, targets); got {type(built).__name__}")
+    lr = getattr(get_demo(key), "STEP_LR", DEFAULT_STEP_LR)
+    return (key,) + built + (lr,)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
+from ..console import can_print, plain
 from ..errors import TinygraphError
 
 DEFAULT_OUT = "tinygraph-out"
@@ -143,83 +144,3 @@ def table(rows: List[List[str]], header: List[str], align: str = "") -> str:
 
     sep = "  ".join("-" * w for w in width)
     return "\n".join([line(header), sep] + [line(r) for r in rows])
-
-
-# What a console that cannot show a symbol prints instead (not '?', which loses the meaning).
-ASCII_FOR = {
-    "\u2212": "-", "\u2013": "-", "\u2014": "--", "\u221a": "sqrt", "\u03b7": "eta", "\u03b4": "delta",
-    "\u0394": "Delta", "\u03b8": "theta", "\u03bb": "lambda", "\u03bc": "mu", "\u03b2": "beta",
-    "\u03b1": "alpha", "\u03b5": "eps", "\u03c3": "sigma", "\u03a3": "sum", "\u2211": "sum",
-    "\u2202": "d", "\u00b7": "*", "\u22c5": "*", "\u00d7": "x", "\u00b2": "^2", "\u00b3": "^3",
-    "\u2248": "~=", "\u2260": "!=", "\u2264": "<=", "\u2265": ">=", "\u00b1": "+-", "\u221e": "inf",
-    "\u2190": "<-", "\u2192": "->", "\u21d2": "=>", "\u2588": "#", "\u00bd": "1/2", "\u2026": "...",
-    "\u03c0": "pi", "\u1d40": "^T", "\u2032": "'", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-}
-TRANSLITERATE = "tinygraph-ascii"      # the codecs error handler's name
-
-
-def _ascii_for(err: UnicodeError):
-    """codecs error handler: write each symbol the stream cannot encode as ASCII (√3 -> sqrt(3))."""
-    if not isinstance(err, UnicodeEncodeError):
-        raise err
-    import unicodedata
-    text, end, out = err.object, err.end, []
-    for ch in text[err.start:err.end]:
-        plain = ASCII_FOR.get(ch)
-        if plain is None:           # é -> e; otherwise the usual '?'
-            plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode() or "?"
-        out.append(plain)
-    if text[err.end - 1] == "\u221a":          # sqrt of the token that follows, in brackets
-        j = end
-        while j < len(text) and (text[j].isalnum() or text[j] in "._"):
-            j += 1
-        if j > end:
-            out.append(f"({text[end:j]})")
-            end = j
-    return "".join(out), end
-
-
-def _register_transliterate() -> None:
-    """Register the TRANSLITERATE codec error handler (once) so encode(..., TRANSLITERATE) works."""
-    import codecs
-    try:
-        codecs.lookup_error(TRANSLITERATE)
-    except LookupError:
-        codecs.register_error(TRANSLITERATE, _ascii_for)
-
-
-def plain(text: object) -> str:
-    """``text`` with every symbol outside ASCII written the way printable_streams writes it."""
-    _register_transliterate()
-    return str(text).encode("ascii", TRANSLITERATE).decode("ascii")
-
-
-def printable_streams(*streams: Any) -> None:
-    """Let consoles that cannot show δ, √ or █ (ASCII, cp1252...) print delta, sqrt, # instead of failing.
-
-    Streams that can encode the symbols are left alone; the default is stdout and stderr.
-    """
-    import sys
-    _register_transliterate()
-    for stream in streams or (sys.stdout, sys.stderr):
-        enc = getattr(stream, "encoding", None) or "ascii"
-        try:
-            "".join(ASCII_FOR).encode(enc)
-        except (UnicodeEncodeError, LookupError):
-            reconfigure = getattr(stream, "reconfigure", None)
-            if reconfigure is not None:
-                try:
-                    reconfigure(errors=TRANSLITERATE)
-                except (ValueError, OSError):     # e.g. a closed or detached stream
-                    pass
-
-
-def can_print(text: str) -> bool:
-    """True when the console's encoding can show ``text`` (else pick plain ASCII)."""
-    import sys
-    enc = getattr(sys.stdout, "encoding", None) or "ascii"
-    try:
-        text.encode(enc)
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True

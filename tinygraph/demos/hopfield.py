@@ -16,6 +16,9 @@ from typing import Dict, List, Union
 from ..hopfield import Hopfield
 from ._common import can_print, out_paths, pyplot, report_files, save_figure
 
+NAME = "hopfield"
+SUMMARY = "store 5x5 letters in a Hopfield network and recall them from noisy copies"
+
 LETTERS: Dict[str, List[str]] = {
     "T": ["#####",
           "..#..",

@@ -19,6 +19,9 @@ from typing import Dict, List, Tuple, Union
 from ..network import MLP, Network
 from ._common import out_paths, pyplot, report_files, save_figure
 
+NAME = "moons"
+SUMMARY = "a 2-16-16-1 ReLU network learns two moons (hinge loss + L2, SGD)"
+
 N, STEPS, WIDTH = 100, 100, 16
 N_FAST, STEPS_FAST = 40, 20
 ALPHA = 1e-4          # weight of the L2 penalty

@@ -20,6 +20,12 @@ from ..network import Network
 from ..node import Node
 from ._common import out_paths, report_files, save_diagram, table
 
+NAME = "multiplier"
+SUMMARY = "four neurons multiply two numbers: x*y from sigmoids (Lin-Tegmark-Rolnick)"
+# The multiplier's first-layer weights are ±0.001 and their gradients near 100: η = 0.5 would move
+# them a hundred thousand times their size, so its step-through uses a small η.
+STEP_LR = 1e-6
+
 B = math.log(2.0 + math.sqrt(3.0))        # where |s''| of the logistic sigmoid is largest
 LAM = 1e-3                                # the input scale used for the table and the picture
 PAIRS = [(3.0, 4.0), (-1.5, 2.0), (0.5, 0.25), (-2.0, -3.0), (1.2, -0.7)]

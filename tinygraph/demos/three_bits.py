@@ -18,6 +18,9 @@ from ..activations import activation_names, get_activation, register_activation
 from ..network import Network
 from ._common import out_paths, report_files, save_diagram, table
 
+NAME = "three-bits"
+SUMMARY = "one neuron multiplies three bits: s(beta(b1+b2+b3) - 2.5 beta), exact with a step"
+
 BETAS = [1.0, 2.0, 5.0, 10.0, 20.0, 50.0]
 INPUTS = list(itertools.product((0, 1), repeat=3))
 PRODUCTS = [b1 * b2 * b3 for b1, b2, b3 in INPUTS]       # b1·b2·b3, the neuron's target for each input

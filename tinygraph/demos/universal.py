@@ -22,6 +22,9 @@ from typing import Callable, Dict, List, Tuple, Union
 from ..network import Network
 from ._common import out_paths, pyplot, report_files, save_diagram, save_figure, table
 
+NAME = "universal"
+SUMMARY = "more hidden neurons fit sin(x) as closely as you like"
+
 A, B = -math.pi, math.pi
 WIDTHS = [3, 6, 12, 24, 48]
 WIDTHS_FAST = [3, 6, 12]

@@ -19,6 +19,9 @@ from ..network import Network
 from ..training import SGD
 from ._common import out_paths, report_files, save_diagram, table
 
+NAME = "worked-example"
+SUMMARY = "a 2-2-2 network: forward pass, every delta and gradient, one update"
+
 INPUTS = {"i1": 0.05, "i2": 0.10}
 TARGETS = {"o1": 0.01, "o2": 0.99}
 LR = 0.5

@@ -14,6 +14,9 @@ from typing import Dict, List, Tuple, Union
 from ..network import MLP, Network
 from ._common import out_paths, pyplot, report_files, save_diagram, save_figure, table
 
+NAME = "xor"
+SUMMARY = "a 2-2-1 sigmoid network learns XOR by backprop until E is below a threshold"
+
 SEED = 0
 LR = 0.5            # the same with --fast: the run takes under a second, and its numbers should not depend on it
 THRESHOLD = 0.01

@@ -1,0 +1,65 @@
+"""The package's layout: imports point one way, cli -> demos -> library.
+
+No library module knows the command line or a demo, and no demo knows the
+command line; checked by reading every module's imports (relative ones too).
+"""
+
+import ast
+from pathlib import Path
+
+import tinygraph
+
+PACKAGE = Path(tinygraph.__file__).parent
+
+
+def _imports(path: Path):
+    """Every tinygraph module that ``path`` imports, as a dotted name."""
+    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            yield target
+            for alias in node.names:            # from . import demos
+                yield f"{target}.{alias.name}"
+
+
+def _modules(where):
+    return [p for p in where.rglob("*.py")]
+
+
+def _uses(target: str, name: str) -> bool:
+    return name == target or name.startswith(target + ".")
+
+
+def test_the_imports_reader_sees_relative_imports():
+    imported = set(_imports(PACKAGE / "cli.py"))
+    assert any(_uses("tinygraph.demos", n) for n in imported)
+    assert any(_uses("tinygraph.network_steps", n) for n in imported)
+
+
+def test_no_library_module_imports_the_command_line_or_the_demos():
+    library = [p for p in _modules(PACKAGE)
+               if p.name not in ("cli.py", "__main__.py") and "demos" not in p.relative_to(PACKAGE).parts]
+    assert len(library) > 15
+    for path in library:
+        for name in _imports(path):
+            assert not _uses("tinygraph.cli", name), f"{path.relative_to(PACKAGE)} imports {name}"
+            assert not _uses("tinygraph.demos", name), f"{path.relative_to(PACKAGE)} imports {name}"
+            assert not _uses("tinygraph.__main__", name), f"{path.relative_to(PACKAGE)} imports {name}"
+
+
+def test_no_demo_imports_the_command_line():
+    demos = _modules(PACKAGE / "demos")
+    assert len(demos) >= 8
+    for path in demos:
+        for name in _imports(path):
+            assert not _uses("tinygraph.cli", name), f"demos/{path.name} imports {name}"
