@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from tinygraph.cli import main
+from tinygraph.network_steps import network_steps
 
 
 def tinygraph(*args, cwd, env=None):
@@ -92,3 +93,151 @@ def test_demo_without_a_name_lists_the_demos(capsys):
     assert main(["demo"]) == 2
     err = capsys.readouterr().err
     assert "which demo?" in err and "multiplier" in err and "hopfield" in err
+
+
+# -- tinygraph step ------------------------------------------------------------------------
+
+def test_cli_step_prints_the_steps(capsys):
+    assert main(["step"]) == 0
+    out = capsys.readouterr().out
+    assert "[34/34]" in out and "δ_o1 = O_o1(1 - O_o1) (O_o1 - t_o1)" in out
+    assert "= 0.1385" in out and "5. update" in out
+
+
+def test_cli_step_html_writes_a_page(tmp_path, capsys, steps_json):
+    path = tmp_path / "steps.html"
+    assert main(["step", "worked-example", "--html", str(path)]) == 0
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "step 1 of 34" in page
+    assert len(steps_json(page)) == 34
+    assert f"wrote {path}" in capsys.readouterr().out
+
+
+def test_cli_step_unknown_name_lists_the_networks(capsys):
+    assert main(["step", "worked-exampel"]) == 2
+    err = capsys.readouterr().err
+    assert "worked-exampel" in err and "Did you mean 'worked-example'" in err and "multiplier" in err
+    assert "Traceback" not in err
+
+
+def test_cli_step_html_into_a_missing_folder_fails_clearly(tmp_path, capsys):
+    assert main(["step", "--html", str(tmp_path / "nope" / "x.html")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_cli_step_multiplier_uses_the_general_form(capsys):
+    assert main(["step", "multiplier"]) == 0
+    out = capsys.readouterr().out
+    assert "δ_out = (O_out - t_out)   (linear: f' = 1)" in out
+    assert "11.99995 - 12" in out                        # digits enough to show the difference
+
+
+def test_cli_interactive_advances_on_enter_and_quits_on_q(monkeypatch, capsys):
+    answers = iter(["", "", "q"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert main(["step", "--interactive"]) == 0
+    out = capsys.readouterr().out
+    assert "[3/34]" in out and "[4/34]" not in out
+
+
+def test_cli_interactive_stops_at_end_of_input(monkeypatch, capsys):
+    def eof(prompt=""):
+        raise EOFError
+    monkeypatch.setattr("builtins.input", eof)
+    assert main(["step", "-i"]) == 0
+    out = capsys.readouterr().out
+    assert "[1/34]" in out and "[2/34]" not in out
+
+
+def test_cli_step_bad_learning_rate_is_a_message_not_a_traceback(capsys):
+    assert main(["step", "--lr", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert "learning rate" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("html, says", [
+    ("", "give a file name, e.g. --html steps.html"),
+    ("page.svg", "the step player is an HTML page"),
+    ("nope/x.html", "the folder"),
+    (".", "it is a folder"),
+])
+def test_cli_step_html_bad_places_say_what_to_do(tmp_path, capsys, monkeypatch, html, says):
+    monkeypatch.chdir(tmp_path)
+    assert main(["step", "xor", "--html", html]) == 2
+    err = capsys.readouterr().err
+    assert says in err and ".tmp" not in err and "Traceback" not in err
+    if html == "nope/x.html":
+        assert "'nope/x.html'" in err and "does not exist" in err
+    assert list(tmp_path.iterdir()) == []               # nothing left behind
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs a Linux /proc")
+def test_cli_step_html_where_no_file_can_be_made_names_the_path(capsys):
+    assert main(["step", "xor", "--html", "/proc/steps.html"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write '/proc/steps.html'" in err and "folder you can write to" in err
+    assert ".tmp" not in err
+
+
+def test_cli_step_html_not_writable_says_so(tmp_path, capsys):
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        pytest.skip("root may write anywhere")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        assert main(["step", "xor", "--html", str(folder / "s.html")]) == 2
+    finally:
+        folder.chmod(0o700)
+    assert "not writable" in capsys.readouterr().err
+
+
+def test_cli_step_html_shows_progress_and_warns_on_big_nets(tmp_path, capsys, monkeypatch):
+    import tinygraph.cli as cli
+    import tinygraph.draw.page as page
+    monkeypatch.setattr(page, "PROGRESS_AFTER", 0.0)     # the real threshold is a second of drawing
+    monkeypatch.setattr(cli, "BIG_NET", 5)                 # the real one is 60 synapses
+    assert main(["step", "worked-example", "--html", str(tmp_path / "s.html")]) == 0
+    err = capsys.readouterr().err
+    assert "note: worked-example has 8 synapses, so the page gets 34 frames" in err
+    assert "drawing the page's 34 frames" in err and err.count("drawing") == 1   # not a tty: one line
+
+
+def frame_edge_texts(step):
+    """All texts of the step's rendered SVG frame."""
+    import xml.etree.ElementTree as ET
+    return [t.text or "" for t in ET.fromstring(step.diagram().svg()).iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_cli_step_multiplier_takes_a_small_learning_rate_and_says_why(capsys):
+    assert main(["step", "multiplier"]) == 0
+    out = capsys.readouterr().out
+    head = out.splitlines()[:2]
+    assert "η = 1e-06" in head[0]
+    assert head[1].startswith("η = 1e-06 here, not 0.5:") and "would take w_" in head[1]
+    from tinygraph.demos import build_for_steps
+    _, net, inputs, targets, _ = build_for_steps("multiplier")
+    steps = network_steps(net, inputs, targets, lr=1e-6)
+    for s in steps:
+        if s.kind == "update":                       # every update small next to its weight
+            assert abs(s.number - s.subject.value) <= 0.1 * abs(s.subject.value), s
+    assert main(["step", "multiplier", "--lr", "0.5"]) == 0
+    out = capsys.readouterr().out
+    assert "η = 0.5." in out and "here, not" not in out
+    assert main(["step", "xor"]) == 0
+    assert "learning rate η = 0.5." in capsys.readouterr().out
+
+
+def test_cli_interactive_with_piped_input_keeps_lines_apart():
+    import subprocess
+    import sys
+    for feed, last in [("\n\nq\n", "[3/26]"), ("\n", "[2/26]")]:
+        run = subprocess.run([sys.executable, "-m", "tinygraph", "step", "xor", "-i"], input=feed,
+                             capture_output=True, text=True, encoding="utf-8", timeout=60)
+        assert run.returncode == 0, run.stderr
+        out = run.stdout
+        assert out.endswith("\n"), out[-80:]
+        lines = out.splitlines()
+        assert all(not (l.startswith("   (Enter") and "[" in l) for l in lines), out
+        assert any(l.startswith(last) for l in lines)
+        assert lines[-1].startswith("   (Enter") or lines[-1].startswith("[")
