@@ -1,7 +1,7 @@
 """The errors tinygraph raises, each a subclass of the built-in one a user would expect."""
 
 import difflib
-from typing import Iterable
+from typing import Callable, Iterable, Optional, Sequence
 
 
 class TinygraphError(Exception):
@@ -56,3 +56,31 @@ def did_you_mean(name: object, names: Iterable[object], sentence: bool = True) -
         return ""
     match = lower[close[0]]
     return f" Did you mean {match!r}?" if sentence else f" (did you mean {match!r}?)"
+
+
+def check_names(given: Iterable[object], expected: Sequence[str], what: str, where: str = "",
+                note: Optional[Callable[[object], str]] = None) -> None:
+    """Raise NameNotFoundError unless the names ``given`` are exactly ``expected`` (in any order).
+
+    The one place where names a user typed (inputs, targets, ...) are matched
+    against the names that exist: the message says which are missing, which
+    are unknown (each with the closest existing name as a hint) and lists the
+    expected ones.  ``what`` names the expected ones ("inputs", "outputs"),
+    ``where`` says where the names came from ("forward() of 'xor'", "data[3]"),
+    ``note(name)`` may add a word for an unknown name (" (a neuron, not an input)").
+    """
+    given = list(given)
+    known = set(expected)
+    missing = [k for k in expected if k not in set(given)]
+    unknown = [k for k in given if k not in known]
+    if not missing and not unknown:
+        return
+    parts = []
+    if missing:
+        parts.append(f"missing {', '.join(map(repr, missing))}")
+    for k in unknown:
+        extra = note(k) if note is not None else ""
+        parts.append(f"unknown {k!r}" + (extra or did_you_mean(k, expected, sentence=False)))
+    prefix = f"{where}: " if where else ""
+    raise NameNotFoundError(f"{prefix}{'; '.join(parts)}. "
+                            f"The {what} are {', '.join(map(str, expected)) or '(none)'}")
