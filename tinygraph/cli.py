@@ -13,51 +13,94 @@ from .demos import DEFAULT_STEP_LR, DEMOS, build_for_steps, demo_key, list_demos
 from .draw.page import page_place, write_html
 from .errors import TinygraphError, user_facing
 from .formatting import fmt
-from .network_steps import STAGES, NetworkStep, network_steps
+from .formulas import Update
+from .network_steps import REPEAT_UNTIL, NetworkStep, network_steps
 
 
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
 BIG_NET = 60           # more synapses than this: the page is big and slow to draw, and step_command says so
-
-
-DEFAULT_LR = DEFAULT_STEP_LR
+QUIT = ("q", "quit", "exit")
+BACK = ("b", "back", "p")
 
 
 def _why_lr(net: Any, steps: Sequence[NetworkStep], lr: float) -> str:
-    """One line saying why ``lr`` is used instead of DEFAULT_LR: the update DEFAULT_LR would make
-    (worked out from the gradients of ``steps``, the steps with ``lr``, before any update)."""
+    """One line saying why ``lr`` is used instead of DEFAULT_STEP_LR: the update DEFAULT_STEP_LR would
+    make (worked out from the gradients of ``steps``, the steps with ``lr``, before any update)."""
+    default = DEFAULT_STEP_LR
     params = [st.subject for st in steps if st.kind == "update"]
-    p = max(params, key=lambda q: abs(DEFAULT_LR * q.grad) / max(abs(q.value), 1e-300))
+    p = max(params, key=lambda q: abs(default * q.grad) / max(abs(q.value), 1e-300))
     top = max(abs(q.grad) for q in params)
-    return (f"η = {fmt(lr)} here, not {fmt(DEFAULT_LR)}: {net.name}'s gradients reach {fmt(top)}, so "
-            f"η = {fmt(DEFAULT_LR)} would take {p.name} from {fmt(p.value)} to "
-            f"{fmt(p.value - DEFAULT_LR * p.grad)} in one "
+    return (f"η = {fmt(lr)} here, not {fmt(default)}: {net.name}'s gradients reach {fmt(top)}, so "
+            f"η = {fmt(default)} would take {p.name} from {fmt(p.value)} to "
+            f"{Update(p.name, p.value, p.grad, default).shown} in one "
             f"step; with η = {fmt(lr)} each update is small next to the weight it changes (--lr sets η).")
 
 
+def _ask(prompt: str) -> Optional[str]:
+    """The learner's answer to ``prompt`` (lower case, stripped), or None at the end of the input."""
+    piped = not is_tty(sys.stdin)   # no echoed Enter: end the prompt's line ourselves
+    try:
+        answer = input(prompt)
+    except EOFError:
+        say("")
+        return None
+    if piped:
+        say("")
+    return answer.strip().lower()
+
+
+def _tell(steps: Sequence[NetworkStep], interactive: bool) -> None:
+    """Print the steps under their stage headings.  ``interactive``: wait after each one for
+    Enter (next), b (back one step) or q (quit); the end of the input stops too."""
+    i, stage = 0, 0
+    while i < len(steps):
+        st = steps[i]
+        if st.stage != stage:
+            stage = st.stage
+            say(f"\n{stage}. {st.stage_name}")
+        say(f"[{st.index}/{st.total}] {st}")
+        if st.walk_line:
+            say(f"        ({st.walk_line})")
+        if not interactive:
+            i += 1
+            continue
+        last = i == len(steps) - 1
+        while True:
+            answer = _ask("   (Enter: end, b: back) " if last else "   (Enter: next, b: back, q: quit) ")
+            if answer is None or answer in QUIT:
+                return
+            if answer in BACK and i == 0:
+                say("   (this is the first step)")
+                continue
+            break
+        i = i - 1 if answer in BACK else i + 1
+
+
 def step_command(name: str, interactive: bool = False, html: Optional[str] = None,
-                 lr: Optional[float] = None) -> int:
+                 lr: Optional[float] = None, until: Optional[float] = None) -> int:
     """``tinygraph step NAME``: print the text's backprop steps for a demo network.
 
-    ``interactive``: wait for Enter before each next step (q then Enter quits;
-    end of input stops).  ``html``: also write the step player page to that file.
-    ``lr``: the learning rate η of the update; None takes the network's own
-    (the demo's STEP_LR, else 0.5).  Returns the exit code.
+    ``interactive``: wait for Enter before each next step (b then Enter goes
+    back one step, q then Enter quits; end of input stops).  ``html``: also
+    write the step player page to that file.  ``lr``: the learning rate η of
+    the update; None takes the network's own (the demo's STEP_LR, else 0.5).
+    ``until``: the error threshold of the last step ("repeat until E < until").
+    Returns the exit code.
     """
     printable_streams()
     key, net, inputs, targets, demo_lr = build_for_steps(name)
     own_lr = lr is None
     if own_lr:
         lr = demo_lr
-    steps = network_steps(net, inputs, targets, lr=lr)
-    why = _why_lr(net, steps, lr) if own_lr and lr != DEFAULT_LR else ""
+    steps = network_steps(net, inputs, targets, lr=lr, until=REPEAT_UNTIL if until is None else until)
+    why = _why_lr(net, steps, lr) if own_lr and lr != DEFAULT_STEP_LR else ""
     if html is not None:
         html = page_place(html)
         suffix = os.path.splitext(html)[1].lower()
         if suffix not in PAGE_SUFFIXES:
             better = os.path.splitext(html)[0] + ".html"
             raise user_facing(ValueError(f"the step player is an HTML page, so {html!r} would hold HTML under "
-                                   f"another name: give a file ending in .html, e.g. --html {better}"))
+                                         f"another name: give a file ending in .html, e.g. --html {better}"))
         synapses = len(net.synapses)
         if synapses > BIG_NET:
             print(f"note: {net.name} has {synapses} synapses, so the page gets {len(steps)} frames: it will "
@@ -69,31 +112,13 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
         return f"{k} {what}" + ("s" if k != 1 and what != "hidden" else "")
 
     say(f"Backprop through {net.name} ({count(len(net.inputs), 'input')}, {count(len(net.hidden), 'hidden')}, "
-         f"{count(len(net.outputs), 'output')}), one sample, squared error, learning rate η = {fmt(lr)}.")
+        f"{count(len(net.outputs), 'output')}), one sample, squared error, learning rate η = {fmt(lr)}.")
     if why:
         say(why)
-    stage = 0
-    for st in steps:
-        if st.stage != stage:
-            stage = st.stage
-            say(f"\n{stage}. {STAGES[stage]}")
-        say(f"[{st.index}/{st.total}] {st}")
-        if st.walk_line:
-            say(f"        ({st.walk_line})")
-        if interactive and st.index < st.total:
-            piped = not is_tty(sys.stdin)   # no echoed Enter: end the prompt's line ourselves
-            try:
-                answer = input("   (Enter: next, q: quit) ")
-            except EOFError:
-                say("")
-                break
-            if piped:
-                say("")
-            if answer.strip().lower() in ("q", "quit", "exit"):
-                break
+    _tell(steps, interactive)
     if html is not None:
         say(f"\nwrote {html} ({len(steps)} steps, {size / 1024:.0f} KB): open it in a browser "
-             "and step with the buttons or the arrow keys")
+            "and step with the buttons or the arrow keys")
     return 0
 
 
@@ -105,7 +130,7 @@ def demo_script(name: str, argv: Optional[Sequence[str]] = None) -> int:
     """
     from pathlib import Path
 
-    from .demos._common import rel
+    from .demos.output import rel
     module, line = DEMOS[demo_key(name)]
     argv = sys.argv[1:] if argv is None else list(argv)
     script = sys.argv[0] if sys.argv and sys.argv[0].endswith(f"{module}.py") else ""
@@ -140,10 +165,13 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("step", help="step through backprop on a demo network")
     s.add_argument("name", nargs="?", default="worked-example", help="which network (default: worked-example)")
-    s.add_argument("--interactive", "-i", action="store_true", help="advance on Enter, q quits")
+    s.add_argument("--interactive", "-i", action="store_true", help="advance on Enter, b goes back, q quits")
     s.add_argument("--html", metavar="FILE.html", default=None,
                    help="also write a self-contained HTML step player page (open it in a browser)")
-    s.add_argument("--lr", type=float, default=None, help="learning rate for the update step (default 0.5, smaller for networks that need it)")
+    s.add_argument("--lr", type=float, default=None,
+                   help="learning rate for the update step (default 0.5, smaller for networks that need it)")
+    s.add_argument("--until", type=float, default=None, metavar="E",
+                   help=f"the error threshold of the last step, 'repeat until E < E' (default {REPEAT_UNTIL:g})")
     return p
 
 
@@ -162,7 +190,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                 return 2
             return run_demo(args.name, out=args.out, fast=args.fast)
         if args.command == "step":
-            return step_command(args.name, interactive=args.interactive, html=args.html, lr=args.lr)
+            return step_command(args.name, interactive=args.interactive, html=args.html, lr=args.lr,
+                                until=args.until)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
