@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tinygraph.cli import main
-from tinygraph.network_steps import network_steps
+from tinygraph.narrative import network_steps
 
 
 def tinygraph(*args, cwd, env=None):

@@ -5,7 +5,7 @@ import random
 import pytest
 
 import tinygraph as tg
-from test_network_steps import by_hand
+from test_narrative import by_hand
 from tinygraph.demos import worked_example
 
 

@@ -214,7 +214,7 @@ def test_xor_is_learned(tmp_path, capsys):
 # -- worked example ------------------------------------------------------------
 
 def test_worked_example_equals_by_hand(tmp_path, capsys):
-    from test_network_steps import by_hand
+    from test_narrative import by_hand
     r = worked_example.run(tmp_path)
     text = capsys.readouterr().out
     O, E, d, gw = by_hand()
@@ -409,12 +409,12 @@ def test_each_demo_writes_where_it_says(tmp_path, capsys, monkeypatch, name, out
 def test_every_symbol_the_demos_and_steps_print_has_an_ascii_spelling():
     import tinygraph.cli
     import tinygraph.formulas
-    import tinygraph.network_steps
+    import tinygraph.narrative
     import tinygraph.steps
     from tinygraph.console import plain
     root = Path(tinygraph.demos.__file__).parent
     sources = [p.read_text(encoding="utf-8") for p in root.glob("*.py")]
-    for module in (tinygraph.steps, tinygraph.network_steps, tinygraph.formulas, tinygraph.cli):
+    for module in (tinygraph.steps, tinygraph.narrative, tinygraph.formulas, tinygraph.cli):
         sources.append(Path(module.__file__).read_text(encoding="utf-8"))
     symbols = {ch for text in sources for ch in text if ord(ch) > 127}
     assert symbols                                  # the demos do print δ, λ, ...

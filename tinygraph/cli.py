@@ -14,7 +14,7 @@ from .draw.page import page_place, write_html
 from .errors import TinygraphError, user_facing
 from .formatting import fmt
 from .formulas import Update
-from .network_steps import REPEAT_UNTIL, NetworkStep, network_steps
+from .narrative import REPEAT_UNTIL, NetworkStep, network_steps
 
 
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")

@@ -1,4 +1,4 @@
-"""Tests for tinygraph/network_steps.py: the text's steps on a Network, checked against the
+"""Tests for tinygraph/narrative.py: the text's steps on a Network, checked against the
 delta-rule formulas worked independently here, and what each step's formula reads."""
 
 import math
@@ -9,7 +9,7 @@ import pytest
 import tinygraph as tg
 from test_steps import worked
 from tinygraph.network import Bias, Neuron, Synapse
-from tinygraph.network_steps import REPEAT_UNTIL, STAGES, network_steps
+from tinygraph.narrative import REPEAT_UNTIL, STAGES, network_steps
 from tinygraph.demos import step_networks, worked_example
 
 # The worked example's numbers, from the demo (defined there once); the formulas below are by hand.
