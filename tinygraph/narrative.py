@@ -27,14 +27,16 @@ from .node import Node, _check_value
 from .steps import Step, backprop_steps
 from .training import DivergenceError, History, _check_rate, _named_values, train
 
-__all__ = ["NetworkStep", "network_steps", "STAGES", "REPEAT_UNTIL", "REPEAT_MAX_EPOCHS"]
+__all__ = ["NetworkStep", "network_steps", "STAGES", "REPEAT_UNTIL", "REPEAT_MAX_EPOCHS", "REPEAT_WORK"]
 
 
 STAGES = {1: "feed forward", 2: "output deltas", 3: "hidden deltas", 4: "gradients", 5: "update", 6: "repeat"}
 #: the error threshold of the last step ("repeat until the error is below a threshold") unless given
 REPEAT_UNTIL = 0.001
-#: the most epochs the last step lets ``train`` run to find how many it takes
+#: the most epochs the last step lets ``train`` run to find how many it takes; fewer for a big
+#: network, so that it runs no more than REPEAT_WORK synapse-epochs (about a second or two)
 REPEAT_MAX_EPOCHS = 10_000
+REPEAT_WORK = 300_000
 
 
 def _drawn(x: Any) -> bool:
@@ -195,7 +197,8 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     by layer back; 4 dE/dw of each synapse and dE/dθ of each bias; 5 the
     update w ← w - lr dE/dw of each trainable parameter; 6 the forward pass
     with the new weights, the new error, and how many epochs ``train`` takes
-    to bring the error below ``until`` (at most REPEAT_MAX_EPOCHS).  Every
+    to bring the error below ``until`` (at most REPEAT_MAX_EPOCHS, fewer for
+    big networks: see REPEAT_WORK).  Every
     delta and gradient shown is the one the walk computed; the formulas beside
     it (δ_k = O_k (1 - O_k)(O_k - t_k) for sigmoid units, else
     δ = f'(net) dE/dO) show where it comes from.
@@ -405,8 +408,8 @@ class _Story:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")          # a rising error is said in the step itself
-                history = train(net, data, loss=loss, lr=self.lr, until=until, max_epochs=REPEAT_MAX_EPOCHS,
-                                verbose=False)
+                most = max(1, min(REPEAT_MAX_EPOCHS, REPEAT_WORK // max(1, len(net.synapses))))
+                history = train(net, data, loss=loss, lr=self.lr, until=until, max_epochs=most, verbose=False)
         except DivergenceError:
             history = History([self.loss.value], until=until)
             failure = "the weights grow too large for a float (a smaller η would not)"
