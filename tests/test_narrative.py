@@ -333,3 +333,16 @@ def test_the_frame_highlights_the_step_highlight(monkeypatch):
         step.diagram()
     assert [h for _, h in seen] == [s.highlight for s in steps]
     assert [n for n, _ in seen] == [s.net for s in steps]
+
+
+def test_an_error_that_ignores_an_output_says_so_instead_of_failing():
+    net, inputs, targets = worked_example.build()
+    only_o1 = lambda outs, t: 0.5 * (outs["o1"] - t["o1"]) ** 2          # noqa: E731
+    steps = network_steps(net, inputs, targets, error=only_o1)
+    by = {(s.kind, getattr(s.subject, "name", "")): s for s in steps}
+    o2 = by[("output delta", "o2")]
+    assert o2.number == 0.0 and o2.walk_step is None and "does not depend on o2" in str(o2)
+    h1 = by[("hidden delta", "h1")]                                      # reads only the delta that exists
+    assert h1.uses == [net["h1"], net["o1"], net.synapse("h1", "o1")]
+    assert by[("weight gradient", net.synapse("h1", "o2").name)].number == 0.0
+    assert steps[-1].kind == "repeat" and steps[-1].history.converged
