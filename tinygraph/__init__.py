@@ -32,7 +32,7 @@ _LAZY = {
     "Hopfield": "hopfield", "hebbian_weights": "hopfield",
     "Diagram": "draw", "draw_network": "draw", "draw_graph": "draw",
     "backprop_steps": "steps", "Step": "steps", "Contribution": "steps",
-    "network_steps": "network_steps", "NetworkStep": "network_steps",
+    "network_steps": "narrative", "NetworkStep": "narrative",
     "compile_network": "batch", "BatchNetwork": "batch",
     "gc_paused": "node",
 }
