@@ -182,7 +182,9 @@ def compare_with_torch(net: Network, inputs: Any, targets: Any, error: str = "sq
     so the module itself is not changed, and neither is ``net`` (the work is
     done on a copy).  ``dtype``: torch.float64 (default), where the two agree to
     1e-12, the default tolerance; or torch.float32, tolerance 1e-5.  The
-    tolerance is absolute for numbers up to 1 and relative beyond.
+    tolerance is absolute for numbers up to 1 and relative beyond; outputs and
+    the error are measured against the size of the sums behind them (see
+    ``term_sizes``), gradients against their own size.
     """
     torch = require("torch", "compare_with_torch")
     if not isinstance(net, Network):

@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ..activations import get_activation
 from ..errors import GraphError, NetworkFileError
-from ..network import MLP, Network, Neuron
+from ..network import MLP, Network, Neuron, Synapse
 from ..saving import network_from_dict, network_to_dict
 from .optional import TorchBridgeError, require
 
@@ -52,13 +52,15 @@ def _activation(n: Neuron, custom: Mapping[str, Callable]) -> str:
     """The name under which neuron ``n``'s activation is translated, or an error saying why it cannot be."""
     act = n.activation
     name = act.name
-    if name in custom:
-        return name
     try:
-        same = get_activation(name) is act
+        registered = get_activation(name) is act
     except ValueError:
-        same = False
-    if name in BUILTIN and (same or getattr(act, "builtin", False)):
+        registered = False
+    if not registered:               # the module names its activations, and from_torch looks them up
+        raise TorchBridgeError(
+            f"neuron {n.name!r} uses an activation object {name!r} that is not registered under that name; "
+            f"register it with tg.register_activation({name!r}, f, df) and build the neuron with that name")
+    if name in custom or name in BUILTIN:
         return name
     raise TorchBridgeError(
         f"neuron {n.name!r} uses the activation {name!r}, which tinygraph cannot translate to torch: it knows "
@@ -101,14 +103,6 @@ def dense_layers(net: Network, trainable: bool = True) -> Optional[List[List[Neu
     return layers
 
 
-def _saved_form(net: Network) -> Dict[str, Any]:
-    try:
-        return network_to_dict(net)
-    except NetworkFileError as e:        # an activation object that is not registered by its name
-        raise TorchBridgeError(str(e).replace("the file could not be loaded back",
-                                              "from_torch could not rebuild the network")) from None
-
-
 def to_torch(net: Network, dtype: Any = None, layers: Optional[bool] = None,
              activations: Optional[Mapping[str, Callable]] = None) -> Any:
     """A ``torch.nn.Module`` computing the same function as ``net``, its weights and biases copied.
@@ -137,7 +131,7 @@ def to_torch(net: Network, dtype: Any = None, layers: Optional[bool] = None,
         if not callable(fn):
             raise TypeError(f"activations[{key!r}] must be a function of a tensor, got {type(fn).__name__}")
     acts = {n.name: _activation(n, custom) for n in net.neurons.values() if not n.is_input}
-    saved = _saved_form(net)
+    saved = network_to_dict(net)
     dense = dense_layers(net) if layers is not False else None
     if layers and dense is None:
         raise TorchBridgeError(
@@ -164,8 +158,7 @@ def to_torch(net: Network, dtype: Any = None, layers: Optional[bool] = None,
         parts.append(linear)
         act = acts[layer[0].name]
         if act in custom:
-            fn = custom[act]
-            parts.append(fn if isinstance(fn, torch.nn.Module) else M.NamedActivation(act, fn))
+            parts.append(M.NamedActivation(act, custom[act]))
         elif act != "linear":
             parts.append(M.LAYERS[act]())
     seq = torch.nn.Sequential(*parts)
@@ -289,11 +282,11 @@ def from_torch(module: Any, name: Optional[str] = None) -> Network:
         layers[-1][2] = act
         last_act = (where, kind)
 
-    if saved is None or not _fits(saved, layers):
+    if saved is None or not _fits(saved, layers):       # named as MLP names its neurons
         sizes = [layers[0][0].in_features] + [lin.out_features for lin, _, _ in layers]
-        saved = network_to_dict(MLP(sizes, activation="linear", seed=None, name=name or "from-torch"))
-        acts = {n.name: act for (_, _, act), layer in zip(layers, network_from_dict(saved).layers()[1:])
-                for n in layer}
+        mlp = MLP(sizes, activation="linear", name=name or "from-torch")
+        acts = {n.name: act for (_, _, act), layer in zip(layers, mlp.layers()[1:]) for n in layer}
+        saved = network_to_dict(mlp)
         for e in saved["neurons"]:
             if e["kind"] == "neuron":
                 e["activation"] = acts[e["name"]]
@@ -374,7 +367,7 @@ def locate(net: Network, module: Any) -> List[Tuple[Any, str, Any, Tuple[int, ..
     if isinstance(module, M.NetworkModule):
         tensors = dict(module.named_parameters())
         for p in net.parameters():
-            key = ("w", p.src.name, p.dst.name) if hasattr(p, "src") else ("b", p.neuron.name)
+            key = ("w", p.src.name, p.dst.name) if isinstance(p, Synapse) else ("b", p.neuron.name)
             pname = module.where.get(key)
             if pname is None or pname not in tensors:
                 raise TorchBridgeError(f"the module has no trainable parameter for {p.name} of network "

@@ -169,6 +169,10 @@ def export(net: Union[Network, PathLike], torch_path: Optional[PathLike] = None,
     torch = require("torch", "export")
     torch_path = None if torch_path is None else _target(torch_path, "export to torch")
     onnx_path = None if onnx_path is None else _target(onnx_path, "export to ONNX")
+    if onnx_path is not None:
+        require("onnx", "ONNX export")
+        if check:
+            require("onnxruntime", "checking an ONNX model")
     module = to_torch(net)
     report = ExportReport(net.name)
     inputs, targets = _samples(net, samples, seed) if check else (None, None)
@@ -203,7 +207,7 @@ def export(net: Union[Network, PathLike], torch_path: Optional[PathLike] = None,
             agree = "yes" if report.onnx_difference <= report.tolerance else "NO"
             report.lines.append(f"check of {onnx_path} with onnxruntime on {samples} random samples: largest "
                                 f"difference in outputs {largest:.3g}" + (f" (in sums of terms up to {size:.3g})"
-                                                                          if size > 1.0 else "")
+                                                                          if size > 1e3 else "")
                                 + f"; agree within {report.tolerance:g}: {agree}")
     return report
 
