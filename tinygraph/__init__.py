@@ -35,6 +35,8 @@ _LAZY = {
     "network_steps": "narrative", "NetworkStep": "narrative",
     "compile_network": "batch", "BatchNetwork": "batch",
     "gc_paused": "node",
+    "to_torch": "torch_bridge", "from_torch": "torch_bridge", "compare_with_torch": "torch_bridge",
+    "MissingDependencyError": "torch_bridge", "TorchBridgeError": "torch_bridge",
 }
 
 __all__ = [
