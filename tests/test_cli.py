@@ -267,3 +267,24 @@ def test_cli_interactive_with_piped_input_keeps_lines_apart():
         assert all(not (l.startswith("   (Enter") and "[" in l) for l in lines), out
         assert any(l.startswith(last) for l in lines)
         assert lines[-1].startswith("   (Enter") or lines[-1].startswith("[")
+
+
+# -- tinygraph export ---------------------------------------------------------------------------
+
+def test_export_writes_torch_and_onnx_and_checks_them(tmp_path):
+    pytest.importorskip("torch")
+    pytest.importorskip("onnxruntime")
+    from tinygraph.demos import worked_example
+    net, _, _ = worked_example.build()
+    net.save(str(tmp_path / "we.json"))
+    r = tinygraph("export", "we.json", "--torch", "we.pt", "--onnx", "we.onnx", "--check", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "we.pt").stat().st_size > 0 and (tmp_path / "we.onnx").stat().st_size > 0
+    assert r.stdout.count("agree within 1e-12: yes") == 2
+
+
+def test_export_without_a_target_or_with_a_missing_file_says_what_to_do(tmp_path):
+    r = tinygraph("export", "we.json", cwd=tmp_path)
+    assert r.returncode == 2 and "--torch FILE.pt and/or --onnx FILE.onnx" in r.stderr
+    r = tinygraph("export", "nope.json", "--torch", "x.pt", cwd=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "nope.json" in r.stderr

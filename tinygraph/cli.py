@@ -172,6 +172,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="learning rate for the update step (default 0.5, smaller for networks that need it)")
     s.add_argument("--until", type=float, default=None, metavar="E",
                    help=f"the error threshold of the last step, 'repeat until E < E' (default {REPEAT_UNTIL:g})")
+    x = sub.add_parser("export", help="write a saved network for PyTorch (.pt) and/or ONNX (.onnx)",
+                       description="Write a network saved with net.save(...) as a torch module file and/or an "
+                                   "ONNX model (needs the torch extra: pip install \"tinygraph[torch]\").")
+    x.add_argument("network", metavar="NET.json", help="a network saved with net.save(...)")
+    x.add_argument("--torch", metavar="FILE.pt", default=None,
+                   help="write the torch module (load it with torch.load(FILE, weights_only=False))")
+    x.add_argument("--onnx", metavar="FILE.onnx", default=None, help="write an ONNX model")
+    x.add_argument("--check", action="store_true",
+                   help="read the files back and compare them with the network on random samples "
+                        "(outputs, error and gradients; ONNX outputs through onnxruntime)")
     return p
 
 
@@ -192,13 +202,22 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command == "step":
             return step_command(args.name, interactive=args.interactive, html=args.html, lr=args.lr,
                                 until=args.until)
+        if args.command == "export":
+            if args.torch is None and args.onnx is None:
+                print("tinygraph export: say what to write: --torch FILE.pt and/or --onnx FILE.onnx",
+                      file=sys.stderr)
+                return 2
+            from .torch_bridge import export
+            report = export(args.network, torch_path=args.torch, onnx_path=args.onnx, check=args.check)
+            print(report)
+            return 0 if report.ok else 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # The reader went away (e.g. `tinygraph step | head`): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (ValueError, KeyError, TypeError, OSError, RuntimeError) as e:
+    except (ValueError, KeyError, TypeError, OSError, RuntimeError, ImportError) as e:
         if isinstance(e, (TinygraphError, KeyError, OSError)) or getattr(e, "user_facing", False):
             msg = e.args[0] if isinstance(e, KeyError) and e.args else e
             print(f"tinygraph: error: {msg}", file=sys.stderr)
