@@ -834,3 +834,16 @@ def test_a_diagram_hands_its_dot_text_to_the_graphviz_package():
     src = d.to_graphviz()
     assert isinstance(src, graphviz.Source)
     assert src.source == d.source
+
+
+def test_no_drawing_module_reads_dot_or_svg_with_regular_expressions():
+    """DOT is built from structure and SVG read as XML: no module under tinygraph/draw imports re."""
+    import ast
+    from pathlib import Path
+    import tinygraph.draw
+    for path in Path(tinygraph.draw.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) else [])
+            assert "re" not in names and "regex" not in names, path.name

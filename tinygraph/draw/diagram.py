@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Dict, Optional, Tuple, Union
 
 from ..errors import RenderError
-from .files import WholeFile, check_place, write_whole
+from .files import WholeFile, check_place
 from .render import DEFAULT_TIMEOUT, render
 
 __all__ = ["Diagram", "SAVE_FORMATS"]
@@ -79,7 +79,8 @@ class Diagram:
             except RenderError as e:
                 gv = p.with_suffix(".gv")
                 if not gv.exists():
-                    write_whole(gv, self.source)
+                    with WholeFile(gv) as dot_text:
+                        dot_text.write(self.source)
                     note = f" The DOT text was saved to {str(gv)!r}; draw it later with `dot -T{fmt} {gv}`."
                 else:
                     note = f" {str(gv)!r} exists already, so the DOT text was not saved; use .save('other.gv')."

@@ -21,7 +21,7 @@ are not allowed in the SVG Graphviz writes, so they are shown as text
 from __future__ import annotations
 
 import math
-from typing import Dict, Iterable, List, Optional, Union
+from typing import Dict, Iterable, List, NamedTuple, Optional, Union
 
 __all__ = ["Graph", "Edge", "Html", "html", "font", "quote", "svg_id", "neuron_id", "synapse_id", "number", "text_width",
            "HIGHLIGHT_CLASS", "POSITIVE", "NEGATIVE", "ZERO", "HIGHLIGHT", "HIGHLIGHT_FILL"]
@@ -192,16 +192,12 @@ def _attrs(attrs: Dict[str, Value]) -> str:
     return ", ".join(f"{k}={_value(v)}" for k, v in attrs.items())
 
 
-class Edge:
+class Edge(NamedTuple):
     """An edge of a :class:`Graph`: ``tail -> head`` (node keys) with its attributes."""
 
-    __slots__ = ("tail", "head", "attrs")
-
-    def __init__(self, tail: str, head: str, attrs: Dict[str, Value]) -> None:
-        self.tail, self.head, self.attrs = tail, head, attrs
-
-    def __repr__(self) -> str:
-        return f"Edge({self.tail} -> {self.head}, {self.attrs!r})"
+    tail: str
+    head: str
+    attrs: Dict[str, Value]
 
 
 class Graph:

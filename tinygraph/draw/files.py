@@ -13,7 +13,7 @@ from typing import Any, Optional, Sequence, Union
 
 from ..errors import user_facing
 
-__all__ = ["check_place", "WholeFile", "write_whole"]
+__all__ = ["check_place", "WholeFile"]
 
 PathArg = Union[str, "os.PathLike[str]"]
 
@@ -130,8 +130,3 @@ class WholeFile:
     def __exit__(self, *exc: Any) -> None:
         self.discard()
 
-
-def write_whole(path: PathArg, data: Union[bytes, str], spelled: str = "'picture.svg'") -> int:
-    """Write ``data`` to ``path`` whole or not at all (see :class:`WholeFile`); returns the bytes written."""
-    with WholeFile(path, spelled) as f:
-        return f.write(data)

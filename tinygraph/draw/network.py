@@ -18,7 +18,8 @@ the same :class:`Sizes` (see :meth:`Sizes.widest`).
 from __future__ import annotations
 
 import math
-from typing import Any, Collection, Dict, Iterable, List, Mapping, Optional, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Collection, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 from ..errors import GraphError
 from ..network import Bias, Network, Neuron, Synapse
@@ -48,50 +49,39 @@ LABEL_PAD = 3.0                         # points round the text of an edge label
 CELL_PAD = 1                            # the legend's CELLPADDING
 
 
+@dataclass
 class Sizes:
     """The sizes a network drawing gives its shapes, so that several drawings share one layout.
 
     ``circles``: neuron name -> diameter (inches); ``edge_labels``: synapse
     id (``synapse-SRC-DST``) -> (width, height) in points of the box with
-    its weight; ``legend``: the legend's
-    entries (keys); ``caption``: the width in points of the caption (title
-    and legend) under the picture.  Each drawing's ``Diagram.sizes`` says what
-    it needs; :meth:`widest` combines several, and ``draw_network(...,
-    sizes=...)`` draws every shape at least that big and lists at least those
-    legend entries.  Graphviz places shapes by their sizes alone, so frames
-    drawn with one Sizes keep every neuron at the same place.
+    its weight; ``legend``: the legend's entries (keys); ``caption``: the
+    width in points of the caption (title and legend) under the picture.
+    Each drawing's ``Diagram.sizes`` says what it needs; :meth:`widest`
+    combines several, and ``draw_network(..., sizes=...)`` draws every shape
+    at least that big and lists at least those legend entries.  Graphviz
+    places shapes by their sizes alone, so frames drawn with one Sizes (and
+    one title) keep every neuron at the same place.
     """
 
-    def __init__(self, circles: Mapping[str, float], edge_labels: Mapping[str, Tuple[float, float]] = {},
-                 legend: Collection[str] = (), caption: float = 0.0) -> None:
-        self.circles = dict(circles)
-        self.edge_labels = {k: (float(w), float(h)) for k, (w, h) in edge_labels.items()}
-        self.legend = frozenset(legend)
-        self.caption = float(caption)
+    circles: Dict[str, float] = field(default_factory=dict)
+    edge_labels: Dict[str, Tuple[float, float]] = field(default_factory=dict)
+    legend: FrozenSet[str] = frozenset()
+    caption: float = 0.0
 
     @staticmethod
     def widest(all_sizes: Iterable["Sizes"]) -> "Sizes":
         """The sizes that hold every one of ``all_sizes``: the widest of each, every legend entry."""
-        circles: Dict[str, float] = {}
-        boxes: Dict[str, Tuple[float, float]] = {}
-        caption = 0.0
-        legend: set = set()
+        out = Sizes()
         for s in all_sizes:
             for name, d in s.circles.items():
-                circles[name] = max(circles.get(name, 0.0), d)
+                out.circles[name] = max(out.circles.get(name, 0.0), d)
             for k, (w, h) in s.edge_labels.items():
-                w0, h0 = boxes.get(k, (0.0, 0.0))
-                boxes[k] = (max(w0, w), max(h0, h))
-            legend |= s.legend
-            caption = max(caption, s.caption)
-        return Sizes(circles, boxes, legend, caption)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sizes) and vars(self) == vars(other)
-
-    def __repr__(self) -> str:
-        return (f"Sizes(circles={self.circles!r}, edge_labels={self.edge_labels!r}, "
-                f"legend={sorted(self.legend)!r}, caption={self.caption!r})")
+                w0, h0 = out.edge_labels.get(k, (0.0, 0.0))
+                out.edge_labels[k] = (max(w0, w), max(h0, h))
+            out.legend |= s.legend
+            out.caption = max(out.caption, s.caption)
+        return out
 
 
 def _sign(w: float) -> Tuple[str, str]:
@@ -180,7 +170,6 @@ _LEGEND_ENTRIES = (
     ("unknown", "?", None, "not computed yet"),
     ("yellow", "yellow", None, "this step"),
 )
-_LEGEND_ORDER = [e[0] for e in _LEGEND_ENTRIES]
 
 
 def _legend(keys: Collection[str], max_w: float, edges: int) -> Tuple[str, float]:
@@ -258,7 +247,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     hl = _collect(highlight, "highlight")
     kn = None if known is None else _collect(known, "known")
     kv = None if known_values is None else _collect(known_values, "known_values", (Neuron,))
-    given = sizes if sizes is not None else Sizes({})
+    given = sizes if sizes is not None else Sizes()
 
     def is_known(x: Any) -> bool:
         return kn is None or id(x) in kn
@@ -311,7 +300,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     tallest = max((len(c) for c in cols), default=0)
     ranksep = 0.35 if labelled else min(3.0, 1.0 + 0.1 * max(0, tallest - 4))
     g = Graph("network",
-              graph=dict(rankdir=rankdir, ranksep=round(ranksep, 2), nodesep=0.3, newrank=True, fontname=FONT,
+              graph=dict(rankdir=rankdir, ranksep=round(ranksep, 2), nodesep=0.3 if labelled else 0.5, newrank=True, fontname=FONT,
                          fontsize=LEGEND_SIZE, labelloc="b", labeljust="l", pad=0.2),
               node=dict(shape="circle", style="filled", fontname=FONT, fontsize=TEXT_SIZE, penwidth=1.2,
                         fixedsize=True),
@@ -386,7 +375,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             boxes[sid] = (max(ln.width for ln in room) + 2 * LABEL_PAD,
                           LINE * sum(ln.size for ln in text) + 2 * LABEL_PAD)
             box_w, box_h = (max(a, b) for a, b in zip(boxes[sid], given.edge_labels.get(sid, (0.0, 0.0))))
-            box = g.node(f"w{i}", id=sid, shape="box", style="rounded,filled",
+            box = g.node(f"w{i}", id=sid, shape="box", style="filled",
                          fillcolor=HIGHLIGHT_FILL if lit else "white", color=HIGHLIGHT if lit else colour,
                          penwidth=1.5 if lit else 0.6, width=round(box_w / 72.0, 3), height=round(box_h / 72.0, 3),
                          margin=0, fontcolor=colour, fontsize=WEIGHT_SIZE,
@@ -406,7 +395,6 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             shown.add("w")
     if hl:
         shown.add("yellow")
-    caption_w = 0.0
     keys = (shown | given.legend) if legend and order else set()
     legend_html, legend_w = _legend(keys, max_w, len(synapses)) if keys else ("", 0.0)
     title_w = text_width(title, TITLE_SIZE, bold=True) + 8 if title else 0.0
@@ -420,8 +408,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         if title:
             rows.append(f'<TR><TD ALIGN="LEFT" COLSPAN="2">{font(html(title), TITLE_SIZE, bold=True)}</TD></TR>')
         spare = max(caption_w, given.caption) - legend_w
-        filler = f'<TD WIDTH="{int(math.ceil(spare))}"></TD>' if spare >= 1 else "<TD></TD>"
-        rows.append(f'<TR><TD ALIGN="LEFT">{legend_html}</TD>{filler}</TR>')
+        if legend_html or spare >= 1:
+            filler = f'<TD WIDTH="{int(math.ceil(spare))}"></TD>' if spare >= 1 else "<TD></TD>"
+            rows.append(f'<TR><TD ALIGN="LEFT">{legend_html}</TD>{filler}</TR>')
         g.graph_attrs["label"] = Html(f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}</TABLE>')
-    legend_keys = {k for k in keys if k in _LEGEND_ORDER}
-    return Diagram(g.source(), graph=g, sizes=Sizes(circles, boxes, legend_keys, caption_w))
+    return Diagram(g.source(), graph=g, sizes=Sizes(circles, boxes, frozenset(keys), caption_w))
