@@ -21,22 +21,32 @@ class Diagram:
 
     The engine is found on first use (system ``dot``, else ``graphviz-pure``);
     pass ``engine=`` to choose one.  In Jupyter it shows itself as SVG.
-    A drawing made by draw_network or draw_graph also keeps what it was built
-    from: ``.graph`` (a :class:`tinygraph.draw.dot.Graph`: its nodes and edges
-    with their attributes) and, for a network, ``.sizes`` (the sizes its
-    shapes need, see :class:`tinygraph.draw.network.Sizes`).
+    A drawing made by draw_network or draw_graph is made from its structure,
+    ``.graph`` (a :class:`tinygraph.draw.dot.Graph`: its nodes and edges with
+    their attributes), which writes ``.source`` when it is first asked for;
+    a network's also has ``.sizes`` (the sizes its shapes need, see
+    :class:`tinygraph.draw.network.Sizes`).
     """
 
-    def __init__(self, source: str, engine: Optional[str] = None,
+    def __init__(self, source: Optional[str] = None, engine: Optional[str] = None,
                  timeout: Optional[float] = DEFAULT_TIMEOUT, *, graph: Any = None, sizes: Any = None) -> None:
-        if not isinstance(source, str):
+        if source is None and graph is None:
+            raise TypeError("a Diagram needs its DOT text (source) or the Graph to write it from")
+        if source is not None and not isinstance(source, str):
             raise TypeError(f"a Diagram's source is DOT text (a str), got {type(source).__name__}")
-        self.source = source
+        self._source = source
         self.engine = engine
         self.timeout = timeout
         self.graph = graph
         self.sizes = sizes
         self._cache: Dict[Tuple[str, Optional[str]], bytes] = {}
+
+    @property
+    def source(self) -> str:
+        """The DOT text (written from ``.graph`` the first time it is asked for)."""
+        if self._source is None:
+            self._source = self.graph.source()
+        return self._source
 
     def _key(self, fmt: str, engine: Optional[str]) -> Tuple[str, Optional[str]]:
         engine = engine if engine is not None else self.engine

@@ -21,6 +21,7 @@ are not allowed in the SVG Graphviz writes, so they are shown as text
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Dict, Iterable, List, NamedTuple, Optional, Union
 
 __all__ = ["Graph", "Edge", "Html", "html", "font", "quote", "svg_id", "neuron_id", "synapse_id", "number", "text_width",
@@ -62,8 +63,11 @@ class Html(str):
 def html(text: object) -> str:
     """``text`` escaped for a Graphviz HTML-like label, so that it is drawn exactly as given:
     XML escapes, backslashes doubled, a newline a line break, other control characters as text."""
+    text = str(text)
+    if text.isprintable() and not any(ch in text for ch in _HTML_ESCAPES):
+        return text                             # the common case (numbers, plain names) at once
     out = []
-    for ch in str(text):
+    for ch in text:
         if ch in _HTML_ESCAPES:
             out.append(_HTML_ESCAPES[ch])
         else:
@@ -77,8 +81,11 @@ def quote(text: object) -> str:
     The DOT reader halves backslashes and the label expander halves them again,
     so a backslash is written as four; ``&`` as ``&amp;`` (Graphviz passes
     entities through to SVG); a newline as ``\\n`` (a line break in a tooltip)."""
+    text = str(text)
+    if text.isprintable() and "\\" not in text and '"' not in text and "&" not in text:
+        return f'"{text}"'                      # the common case (colours, ids, plain names) at once
     out = []
-    for ch in str(text):
+    for ch in text:
         if ch == "\\":
             out.append("\\\\\\\\")
         elif ch == '"':
@@ -94,6 +101,7 @@ def quote(text: object) -> str:
 
 # -- ids -------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
 def svg_id(name: object) -> str:
     """``name`` as a part of an SVG id: valid in XML, HTML and a CSS selector, and different for
     different names.
@@ -103,8 +111,11 @@ def svg_id(name: object) -> str:
     ``_2d_``, ``θ`` is ``_3b8_``).  So the result never holds ``-``, which can
     join parts (``synapse-x-h1``) without two names ever giving one id.
     """
+    name = str(name)
+    if name.isascii() and name.isalnum():
+        return name
     out = []
-    for ch in str(name):
+    for ch in name:
         if ch.isascii() and ch.isalnum():
             out.append(ch)
         elif ch == "_":

@@ -201,5 +201,5 @@ def draw_graph(root: Node, *, grads: bool = True, highlight: Iterable[Node] = ()
             if n.op in ORDERED and len(ps) == 2:
                 attrs.update(label="ab"[k], fontsize=10, fontcolor="#555555")
             g.edge(f"g{num[id(p)]}", f"g{i}_op", **attrs)
-    return Diagram(g.source(), graph=g)
+    return Diagram(graph=g)
 

@@ -412,4 +412,4 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             filler = f'<TD WIDTH="{int(math.ceil(spare))}"></TD>' if spare >= 1 else "<TD></TD>"
             rows.append(f'<TR><TD ALIGN="LEFT">{legend_html}</TD>{filler}</TR>')
         g.graph_attrs["label"] = Html(f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">{"".join(rows)}</TABLE>')
-    return Diagram(g.source(), graph=g, sizes=Sizes(circles, boxes, frozenset(keys), caption_w))
+    return Diagram(graph=g, sizes=Sizes(circles, boxes, frozenset(keys), caption_w))
