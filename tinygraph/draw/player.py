@@ -46,6 +46,11 @@ def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1].lower()
 
 
+def _bare(url: str) -> str:
+    """``url`` in lower case without the blanks and control characters a browser would skip."""
+    return "".join(c for c in url if not c.isspace() and ord(c) >= 32).lower()
+
+
 def _parse_checked(svg: str) -> ET.Element:
     """Parse ``svg`` and make sure it holds nothing that could run code; drop <title> tooltips
     and whitespace-only text."""
@@ -67,8 +72,7 @@ def _parse_checked(svg: str) -> ET.Element:
             name = _local(k)
             if name.startswith("on"):
                 raise RenderError(f"refusing to embed an SVG with an event handler attribute {name!r}")
-            bare = "".join(c for c in v if not c.isspace() and ord(c) >= 32).lower()
-            if name == "href" and bare.startswith(("javascript:", "data:")):
+            if name == "href" and _bare(v).startswith(("javascript:", "data:")):
                 raise RenderError("refusing to embed an SVG with a javascript:/data: link")
         if el.text is not None and not el.text.strip():
             el.text = None
