@@ -1,14 +1,26 @@
-"""draw_graph: the computation graph below a Node, every value with its grad (micrograd's picture)."""
+"""draw_graph: the computation graph below a Node, every value with its grad (micrograd's picture).
+
+Nodes are numbered in the order of a depth-first walk from the root (the root
+is 0), and the SVG ids follow that number K: ``node-K`` for a node's box,
+``op-K`` for the op that made it, ``operand-K-I`` for the edge carrying its
+I-th operand (from 0) into that op, ``result-K`` for the edge from the op to
+the box.  What ``highlight`` and ``highlight_edges`` name carries the SVG
+class ``highlight``.  Every cell is sized for its text by tinygraph's own
+generous measure, and a grad cell for the number whether it is shown or '?',
+so the boxes keep their size (and the layout its shape) while a step-through
+reveals gradients.
+"""
 
 from __future__ import annotations
 
+import math
 from itertools import islice
 from typing import Any, Collection, Dict, Iterable, List, Optional, Set, Tuple
 
 from ..errors import GraphError
 from ..node import Node, nodes_below
 from .diagram import Diagram
-from .dot import HIGHLIGHT, HIGHLIGHT_FILL, html, number
+from .dot import HIGHLIGHT, HIGHLIGHT_CLASS, HIGHLIGHT_FILL, Graph, Html, font, html, number, text_width
 
 __all__ = ["draw_graph", "DEFAULT_MAX_NODES"]
 
@@ -21,6 +33,9 @@ DEFAULT_MAX_NODES = 1000
 LAYOUT_BUDGET = 8
 PARAM_FILL = "#E6F0F8"
 LEAF_FILL = "#EEEEEE"
+TEXT_SIZE, OP_SIZE, TITLE_SIZE = 11, 11, 14
+CELL_PAD = 4            # CELLPADDING of a node's cells
+BORDER = 3              # every box has this border (drawn when highlighted), so highlighting moves nothing
 
 
 def _resolve(x: Any, what: str) -> Node:
@@ -78,14 +93,20 @@ def _skipped_ranks(root: Node) -> int:
 ORDERED = frozenset({"-", "/", "**"})
 
 
-def _op_label(n: Node) -> str:
+def _op_text(n: Node) -> str:
     op = n.op
     c = n.const
     if c is not None:
-        return f"{html(op)} {html(number(c))}"
+        return f"{op} {number(c)}"
     if op in ORDERED and len(n.parents) == 2:          # two operands: say which is which
-        return f"a {html(op)} b"
-    return html(op)
+        return f"a {op} b"
+    return op
+
+
+def _cell(text: str, fill: str, bold: bool = False, room: Optional[str] = None) -> str:
+    """A table cell holding ``text`` on ``fill``, at least as wide as it (or ``room``) is in a wide font."""
+    width = int(math.ceil(text_width(room or text, TEXT_SIZE, bold) + 2 * CELL_PAD + 2))
+    return f'<TD WIDTH="{width}" BGCOLOR="{fill}" COLOR="black">{font(html(text), bold=bold)}</TD>'
 
 
 def draw_graph(root: Node, *, grads: bool = True, highlight: Iterable[Node] = (),
@@ -95,7 +116,8 @@ def draw_graph(root: Node, *, grads: bool = True, highlight: Iterable[Node] = ()
     """Draw the computation graph below ``root``: each node a box (name | value | grad), each op an ellipse.
 
     The drawing is deterministic: nodes are numbered in the order of a
-    depth-first walk from ``root``, so the same graph gives the same DOT text.
+    depth-first walk from ``root``, so the same graph gives the same DOT text
+    (and the SVG ids in the module docstring).
     ``highlight``: nodes to emphasise; ``highlight_edges``: (child, parent)
     pairs whose edge to emphasise (where a backward step sends gradient);
     ``known``: if given, only these nodes show their grad, the others '?'.
@@ -135,45 +157,49 @@ def draw_graph(root: Node, *, grads: bool = True, highlight: Iterable[Node] = ()
         hl_edges.add((id(_resolve(pair[0], "highlight_edges")), id(_resolve(pair[1], "highlight_edges"))))
 
     from ..network import Bias, Synapse
-    gid: Dict[int, str] = {id(n): f"g{i}" for i, n in enumerate(nodes)}
-    lines = ["digraph graph_ {",
-             f'  graph [rankdir=LR, ranksep=0.4, nodesep=0.25, fontname="{FONT}", fontsize=14, labelloc=t, '
-             "pad=0.2" + (f", label=<<B>{html(title)}</B>>" if title else "") + "];",
-             f'  node [fontname="{FONT}", fontsize=11];',
-             f'  edge [arrowsize=0.6, color="#666666", fontname="{FONT}"];']
+    num: Dict[int, int] = {id(n): i for i, n in enumerate(nodes)}
+    graph: Dict[str, Any] = dict(rankdir="LR", ranksep=0.4, nodesep=0.25, fontname=FONT, fontsize=TITLE_SIZE,
+                                 labelloc="t", pad=0.2)
+    if title:
+        graph["label"] = Html(font(html(title), bold=True))
+    g = Graph("graph_", graph=graph, node=dict(fontname=FONT, fontsize=TEXT_SIZE),
+              edge=dict(arrowsize=0.6, color="#666666", fontname=FONT))
     for n in nodes:
-        i = gid[id(n)]
+        i = num[id(n)]
+        lit = id(n) in hl
+        # every box has the same border, drawn only when highlighted: highlighting moves nothing
+        if lit:
+            fill, border = HIGHLIGHT_FILL, HIGHLIGHT
+        else:
+            fill = PARAM_FILL if isinstance(n, (Synapse, Bias)) else LEAF_FILL if n.is_leaf else "white"
+            border = "transparent"
         cells = []
         if n.name:
-            cells.append(f"<TD><B>{html(n.name)}</B></TD>")
-        cells.append(f"<TD>value {html(number(n.value))}</TD>")
+            cells.append(_cell(n.name, fill, bold=True))
+        cells.append(_cell(f"value {number(n.value)}", fill))
         if grads:
-            g = number(n.grad) if (kn is None or id(n) in kn) else "?"
-            cells.append(f"<TD>grad {html(g)}</TD>")
-        if id(n) in hl:
-            table = f'BGCOLOR="{HIGHLIGHT_FILL}" COLOR="{HIGHLIGHT}" BORDER="3"'
-        elif isinstance(n, (Synapse, Bias)):
-            table = f'BGCOLOR="{PARAM_FILL}" BORDER="0"'
-        elif n.is_leaf:
-            table = f'BGCOLOR="{LEAF_FILL}" BORDER="0"'
-        else:
-            table = 'BGCOLOR="white" BORDER="0"'
-        lines.append(f'  {i} [id="{i}", shape=plaintext, margin=0, label=<<TABLE {table} CELLBORDER="1" '
-                     f'CELLSPACING="0" CELLPADDING="4"><TR>{"".join(cells)}</TR></TABLE>>];')
+            shown = number(n.grad) if (kn is None or id(n) in kn) else "?"
+            # as wide as the grad or '?', whichever is wider: the box keeps its size as grads appear
+            wide = max(f"grad {number(n.grad)}", "grad ?", key=lambda t: text_width(t, TEXT_SIZE))
+            cells.append(_cell(f"grad {shown}", fill, room=wide))
+        g.node(f"g{i}", id=f"node-{i}", shape="plaintext", margin=0, **({"class": HIGHLIGHT_CLASS} if lit else {}),
+               label=Html(f'<TABLE COLOR="{border}" BORDER="{BORDER}" CELLBORDER="1" CELLSPACING="0" '
+                          f'CELLPADDING="{CELL_PAD}"><TR>{"".join(cells)}</TR></TABLE>'))
         if not n.is_leaf:
-            lines.append(f'  {i}_op [id="{i}_op", shape=ellipse, height=0.3, margin="0.05,0.02", '
-                         f"label=<{_op_label(n)}>];")
-            lines.append(f"  {i}_op -> {i};")
+            text = _op_text(n)
+            g.node(f"g{i}_op", id=f"op-{i}", shape="ellipse", height=0.3, margin="0.05,0.02",
+                   width=round(max(0.5, (text_width(text, OP_SIZE) + 12) / 72.0), 2), fixedsize=True,
+                   label=Html(html(text)))
+            g.edge(f"g{i}_op", f"g{i}", id=f"result-{i}")
     for n in nodes:
-        i = gid[id(n)]
+        i = num[id(n)]
         ps = n.parents
         for k, p in enumerate(ps):
-            attrs = []
+            attrs: Dict[str, Any] = {"id": f"operand-{i}-{k}"}
             if (id(n), id(p)) in hl_edges:
-                attrs += [f'color="{HIGHLIGHT}"', "penwidth=3.5", "arrowsize=0.9"]
+                attrs.update({"class": HIGHLIGHT_CLASS, "color": HIGHLIGHT, "penwidth": 3.5, "arrowsize": 0.9})
             if n.op in ORDERED and len(ps) == 2:
-                attrs += [f'label="{"ab"[k]}"', "fontsize=10", 'fontcolor="#555555"']
-            tail = f" [{', '.join(attrs)}]" if attrs else ""
-            lines.append(f"  {gid[id(p)]} -> {i}_op{tail};")
-    lines.append("}")
-    return Diagram("\n".join(lines) + "\n")
+                attrs.update(label="ab"[k], fontsize=10, fontcolor="#555555")
+            g.edge(f"g{num[id(p)]}", f"g{i}_op", **attrs)
+    return Diagram(graph=g)
+
