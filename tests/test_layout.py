@@ -7,7 +7,6 @@ command line; checked by reading every module's imports (relative ones too).
 import ast
 from pathlib import Path
 
-import pytest
 
 import tinygraph
 
@@ -67,27 +66,21 @@ def test_no_demo_imports_the_command_line():
             assert not _uses("tinygraph.cli", name), f"demos/{path.name} imports {name}"
 
 
-# The old home of network_steps, kept only while tinygraph/__init__.py, tinygraph/draw/page.py,
-# tests/test_page.py and tests/test_player.py still import it (then delete it and this set).
-TRANSITIONAL = {"network_steps"}
-
-
 def test_no_module_is_named_like_a_lazily_loaded_public_name():
     """Importing a module sets the package's attribute of that name to the module: a module called
     network_steps would turn tg.network_steps from the function into a module (not callable).
     (tinygraph/__init__.py imports gradcheck at once, so its function wins over its module.)"""
     modules = {p.stem for p in PACKAGE.glob("*.py")} | {p.name for p in PACKAGE.iterdir()
                                                          if (p / "__init__.py").is_file()}
-    assert not (modules & set(tinygraph._LAZY)) - TRANSITIONAL
+    assert not modules & set(tinygraph._LAZY)
 
 
-@pytest.mark.xfail(strict=True, reason="tinygraph/draw/page.py still imports the old module network_steps")
 def test_public_names_stay_functions_after_every_module_is_imported():
     import subprocess
     import sys
     code = ("import pkgutil, importlib, tinygraph as tg\n"
             "for m in pkgutil.walk_packages(tg.__path__, 'tinygraph.'):\n"
-            "    if m.name not in ('tinygraph.network_steps', 'tinygraph.__main__'):\n"
+            "    if m.name != 'tinygraph.__main__':\n"
             "        importlib.import_module(m.name)\n"
             "bad = [n for n in tg.__all__ if type(getattr(tg, n)).__name__ == 'module']\n"
             "assert not bad, bad\n")

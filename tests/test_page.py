@@ -10,7 +10,7 @@ from test_draw import NAMES, SVG, box, groups, lit, neuron_circles, shown_as, te
 from test_steps import tangled
 from tinygraph.draw.page import html_page, write_html
 from tinygraph.formatting import fmt
-from tinygraph.network_steps import network_steps
+from tinygraph.narrative import network_steps
 from tinygraph.steps import backprop_steps
 from tinygraph.demos import worked_example
 from tinygraph.draw.dot import neuron_id
@@ -32,7 +32,7 @@ def test_network_frames_highlight_the_step_and_show_only_known_gradients():
     unknown = [t for t in texts(ET.fromstring(d7.diagram().svg())) if t.endswith("?")]
     assert unknown                                       # unknown gradients are blank
     assert neuron_id("o1") in lit(g7) and neuron_id("o2") not in lit(g7)
-    last = steps[-1]
+    last = [s for s in steps if s.kind == "update"][-1]
     assert set(last.known) >= set(net.parameters())
     assert len([t for t in texts(ET.fromstring(last.diagram().svg())) if t.endswith("?")]) < len(unknown)
 
@@ -139,7 +139,7 @@ def test_page_is_self_contained(tmp_path):
     assert "@import" not in page and "url(http" not in page
     for key in ("ArrowRight", "ArrowLeft", "Home", "End", '"n"', '"p"'):
         assert key in page
-    assert "step 1 of 34" in page
+    assert "step 1 of 37" in page
 
 
 def test_wide_graph_frames_scroll_to_the_step_node():
@@ -215,7 +215,7 @@ def test_a_page_is_laid_out_in_a_few_graphviz_runs(monkeypatch):
     net, inputs, targets = worked_example.build()
     steps = network_steps(net, inputs, targets)
     svgs = _svgs(steps)
-    assert len(svgs) == len(steps) == 34
+    assert len(svgs) == len(steps) == 37
     assert sum(runs) == len({s.diagram().source for s in steps}) and len(runs) <= 4
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tinygraph.draw.page import write_html
-from tinygraph.network_steps import network_steps
+from tinygraph.narrative import network_steps
 from tinygraph.demos import worked_example
 
 CHROMIUM = os.environ.get("TINYGRAPH_CHROMIUM", "/usr/bin/chromium")

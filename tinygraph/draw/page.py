@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from ..console import Progress
 from ..errors import user_facing
-from ..network_steps import NetworkStep
+from ..narrative import NetworkStep
 from ..steps import Step
 from .files import WholeFile, check_place
 
