@@ -378,3 +378,79 @@ def test_grad_and_delta_are_unknown_until_a_backward_pass_reaches_them():
     assert h.grad is not None and h.delta is not None and h.delta != 0.0
     svg_after = tg.draw_network(net, deltas=True, grads=True).source
     assert "δ ?" not in svg_after and "∂E/∂w ?" not in svg_after
+
+
+# -- threads ---------------------------------------------------------------------------------
+
+def _run_in_threads(work, n_threads):
+    """Run work(k) in n_threads threads started together, switching threads as often as Python can."""
+    import sys
+    import threading
+    barrier = threading.Barrier(n_threads)
+    errors = []
+
+    def run(k):
+        try:
+            barrier.wait(timeout=10)
+            work(k)
+        except BaseException as e:              # noqa: BLE001 -- reported by the main thread
+            errors.append(e)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)                 # interleave the threads' passes as finely as possible
+    try:
+        threads = [threading.Thread(target=run, args=(k,)) for k in range(n_threads)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not any(t.is_alive() for t in threads)
+    if errors:
+        raise errors[0]
+
+
+def test_forward_from_several_threads_at_once_gives_each_its_own_right_outputs():
+    net = tg.MLP([2, 16, 16, 1], seed=0)
+    samples = [[i / 10.0, 1.0 - i / 7.0] for i in range(40)]
+    expected = [net.forward(x)["o1"].value for x in samples]
+    assert len(set(expected)) == len(samples)             # each sample has its own output
+    got = {}
+
+    def work(k):
+        for _ in range(3):
+            for i in range(k, len(samples), 4):
+                x = samples[i] if i % 2 else dict(zip(("x1", "x2"), samples[i]))
+                value = net.forward(x)["o1"].value
+                assert got.setdefault(i, value) == value
+    snapshots = []
+
+    def work_or_watch(k):
+        if k < 4:
+            return work(k)
+        for _ in range(300):                   # the fifth thread reads the neurons while passes finish
+            with net._lock:                    # forward() publishes a pass under this lock
+                snapshots.append([(n.value, n.net_input) for n in net])
+    _run_in_threads(work_or_watch, 5)
+    assert [got[i] for i in range(len(samples))] == expected
+    twin = net.copy()
+    for snap in snapshots[::10]:
+        twin.forward([value for value, _ in snap[:2]])
+        assert snap == [(n.value, n.net_input) for n in twin]
+    # the neurons show one whole pass (the last one to finish), never a mix of two
+    x = [n.value for n in net.inputs]
+    twin = net.copy()
+    twin.forward(x)
+    assert [n.value for n in net] == [n.value for n in twin]
+    assert [n.net_input for n in net] == [n.net_input for n in twin]
+
+
+def test_a_failed_forward_leaves_the_neurons_as_they_were():
+    net, syn = build_mazur()
+    net.forward({"i1": 0.05, "i2": 0.10})
+    before = [(n.value, n.net_input) for n in net]
+    syn[8].value = float("nan")
+    with pytest.raises(ValueError, match="w_h2_o2"):
+        net.forward({"i1": 1.0, "i2": 1.0})
+    assert [(n.value, n.net_input) for n in net] == before
