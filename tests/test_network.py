@@ -264,6 +264,10 @@ def test_missing_and_unknown_input_names():
     assert isinstance(e.value, KeyError)
     with pytest.raises(KeyError, match="missing 'x2'"):
         net.forward({"x1": 1.0})
+    with pytest.raises(tg.NameNotFoundError) as e:
+        net.forward({"x1": 1.0, "x2": 2.0, "h": 3.0, ("x1",): 4.0})
+    assert str(e.value) == ("forward() of 'n': unknown 'h' (a neuron, not an input); unknown ('x1',). "
+                            "The inputs are x1, x2.")
 
 
 def test_wrong_number_of_values_and_bad_values():
