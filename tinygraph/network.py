@@ -21,11 +21,11 @@ import math
 import numbers
 import random
 import threading
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Dict, List, Mapping, Optional, Sequence, Union
 
 from .activations import Activation, get_activation
-from .errors import (BadValueError, GraphError, NameNotFoundError, NodeOverflowError, NotFiniteError,
-                     WrongTypeError, check_names, did_you_mean)
+from .errors import (BadValueError, GraphError, NameNotFoundError, NotFiniteError, WrongTypeError, check_names,
+                     did_you_mean)
 from .node import Node, _check_value, _weighted_sum, reached
 
 __all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
@@ -463,7 +463,9 @@ class Network:
                     out.name = n.name
                 nets.append(acc)
                 state.append(out)
-        except (TypeError, NodeOverflowError):
+        except (TypeError, ValueError, ArithmeticError):
+            # a weight, bias or input Node whose .value was set by hand to something that is not a
+            # finite float makes the pass fail somewhere inside: name that value instead
             bad = self._bad_value(state[:len(ins)])
             if bad is not None:
                 raise bad from None
@@ -484,7 +486,7 @@ class Network:
             example = {"weights": "syn.value = 1.0", "biases": "neuron.bias.value = 0.0",
                        "inputs": "Node(1.0)"}[kind]
             if not isinstance(v, numbers.Real):
-                return WrongTypeError(f"{p.name or 'an input node'}.value is the {type(v).__name__} {v!r}: "
+                return WrongTypeError(f"{p.name or 'an input node'}.value is the {type(v).__name__} {_short(v)}: "
                                       f"set {kind} to numbers, e.g. {example}")
             try:
                 finite = math.isfinite(v)

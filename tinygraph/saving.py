@@ -18,6 +18,7 @@ the file and the problem.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from typing import Any, Dict, List, Optional, Union
@@ -277,6 +278,17 @@ def network_from_dict(doc: Any, path: str = "<dict>") -> Any:
             raise _fail(path, f"{where}: {key!r} should be {_type_words(types)}, got {v!r}")
         return v
 
+    def finite(v: Any, key: str, where: str) -> float:
+        """A weight or bias read from the file as a finite float (JSON may hold NaN, Infinity, 1e400)."""
+        try:
+            f = float(v)
+        except OverflowError:
+            f = math.inf
+        if not math.isfinite(f):
+            shown = repr(v) if len(repr(v)) <= 30 else f"a whole number of {len(str(abs(v)))} digits"
+            raise _fail(path, f"{where}: {key!r} should be a finite number, got {shown}")
+        return f
+
     name = field(doc, "name", str, "the network")
     neurons = field(doc, "neurons", list, "the network")
     synapses = field(doc, "synapses", list, "the network")
@@ -322,8 +334,9 @@ def network_from_dict(doc: Any, path: str = "<dict>") -> Any:
                                           "in this Python session; if it is your own, register it first with "
                                           f"tinygraph.register_activation({act!r}, f, df), then load") from None
                     bias = field(e, "bias", (int, float, type(None)), where + f" ({nm!r})")
+                    bias = None if bias is None else finite(bias, "bias", where + f" ({nm!r})")
                     trainable = field(e, "bias_trainable", bool, where + f" ({nm!r})", True)
-                    net.neuron(nm, activation=act, bias=None if bias is None else float(bias),
+                    net.neuron(nm, activation=act, bias=bias,
                                train_bias=trainable)
                 else:
                     raise _fail(path, f"{where} ({nm!r}): 'kind' should be \"input\" or \"neuron\", got {kind!r}")
@@ -347,11 +360,12 @@ def network_from_dict(doc: Any, path: str = "<dict>") -> Any:
             if end not in index:
                 raise _fail(path, f"{where} ({src} -> {dst}) refers to a neuron {end!r} that is not in the file")
         make_neurons(max(index[src], index[dst]))
-        weight = field(e, "weight", (int, float), where + f" ({src} -> {dst})")
+        weight = finite(field(e, "weight", (int, float), where + f" ({src} -> {dst})"), "weight",
+                        where + f" ({src} -> {dst})")
         sname = field(e, "name", (str, type(None)), where, None)
         trainable = field(e, "trainable", bool, where, True)
         try:
-            net.connect(src, dst, weight=float(weight), name=sname, trainable=trainable)
+            net.connect(src, dst, weight=weight, name=sname, trainable=trainable)
         except (TinygraphError, ValueError, TypeError, KeyError) as err:
             raise _fail(path, f"{where} ({src} -> {dst}): {err}") from None
 
