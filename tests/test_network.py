@@ -330,6 +330,28 @@ def test_forward_names_a_nan_bias_instead_of_blaming_the_learning_rate():
     assert "learning rate" not in str(e.value)
 
 
+@pytest.mark.parametrize("bad, error, words", [
+    (10 ** 400, "NotFiniteError", "w_x2_h1.value is 1000"),
+    (float("inf"), "NotFiniteError", "w_x2_h1.value is inf"),
+    (None, "WrongTypeError", "w_x2_h1.value is the NoneType None"),
+    ([1.0, 2.0], "WrongTypeError", "w_x2_h1.value is the list [1.0, 2.0]"),
+], ids=["10**400", "inf", "None", "list"])
+def test_forward_names_any_weight_set_by_hand_to_a_bad_value(bad, error, words):
+    net = tg.MLP([2, 2, 1])
+    net.synapse("x2", "h1").value = bad
+    with pytest.raises(tg.TinygraphError) as e:
+        net.forward([1.0, 1.0])
+    assert type(e.value).__name__ == error and words in str(e.value)
+
+
+def test_forward_names_an_array_set_by_hand_as_an_input_nodes_value():
+    np = pytest.importorskip("numpy")
+    x = tg.Node(1.0, name="x_in")
+    x.value = np.array([1.0, 2.0])
+    with pytest.raises(tg.TinygraphError, match=r"x_in\.value is the ndarray array\(\[1\., 2\.\]\)"):
+        tg.MLP([2, 2, 1]).forward([x, 1.0])
+
+
 def test_a_neurons_value_and_grad_cannot_be_set_and_say_why():
     net = tg.MLP([2, 2, 1])
     net.forward([1.0, 0.0])

@@ -114,6 +114,10 @@ def good_text():
     (good_text().replace('"kind": "input"', '"kind": "inptu"', 1), "'kind' should be"),
     (good_text().replace('"activation": "sigmoid"', '"activation": 3', 1), "'activation' should be a string"),
     (good_text().replace('"bias": 0.0', '"bias": true', 1), "'bias' should be"),
+    (good_text().replace('"weight": ', '"weight": NaN, "w": ', 1), "'weight' should be a finite number, got nan"),
+    (good_text().replace('"weight": ', '"weight": -Infinity, "w": ', 1), "'weight' should be a finite number, got -inf"),
+    (good_text().replace('"weight": ', '"weight": 1' + "0" * 400 + ', "w": ', 1), "a whole number of 401 digits"),
+    (good_text().replace('"bias": 0.0', '"bias": 1e400', 1), "neurons[2] ('h1'): 'bias' should be a finite number, got inf"),
 ])
 def test_bad_files_raise_network_file_error_naming_file_and_problem(tmp_path, text, words):
     path = tmp_path / "bad.json"
