@@ -12,7 +12,10 @@ its state in the latest forward pass:
 Each forward pass builds fresh nodes for the neurons' net inputs and outputs
 (named ``net_<neuron>`` and ``<neuron>``), while the synapses and biases are
 shared, so a loss summed over many passes (a batch) backpropagates into the
-weights correctly.
+weights correctly.  A pass keeps its nodes to itself and, once it has
+finished, the network publishes them in one step as its latest pass, which
+the neurons read: passes from several threads never mix, and a pass that
+fails leaves the latest one in place.
 """
 
 from __future__ import annotations
@@ -20,8 +23,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
-import threading
-from typing import Dict, List, Mapping, Optional, Sequence, Union
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .activations import Activation, get_activation
 from .errors import (BadValueError, GraphError, NameNotFoundError, NotFiniteError, WrongTypeError, check_names,
@@ -91,7 +93,7 @@ class Neuron(Node):
     module docstring).  Using a Neuron in arithmetic uses its latest output node.
     """
 
-    __slots__ = ("network", "activation", "bias", "incoming", "outgoing", "is_input", "_out", "_net")
+    __slots__ = ("network", "activation", "bias", "incoming", "outgoing", "is_input")
 
     def __init__(self, network: "Network", name: str, activation: Optional[Activation],
                  is_input: bool = False) -> None:
@@ -105,13 +107,39 @@ class Neuron(Node):
         self.incoming: List[Synapse] = []
         self.outgoing: List[Synapse] = []
         self.is_input = is_input
-        self._out: Optional[Node] = None
-        self._net: Optional[Node] = None
+
+    def _state(self) -> Tuple[Optional[Node], Optional[Node]]:
+        """(output node, net-input node) of this neuron in its network's latest finished pass."""
+        latest = self.network._latest
+        if latest is not None:
+            pos, outs, nets, n_in = latest
+            i = pos.get(self)
+            if i is not None:
+                return outs[i], (nets[i - n_in] if i >= n_in else None)
+        return None, None
+
+    @property
+    def _out(self) -> Optional[Node]:
+        return self._state()[0]
+
+    @property
+    def _net(self) -> Optional[Node]:
+        return self._state()[1]
+
+    @_out.setter
+    def _out(self, node: None) -> None:
+        # internal: `neuron._out = None` lets go of the latest pass (of the whole network)
+        if node is not None:
+            raise AttributeError("a neuron's output node comes from net.forward(...)")
+        self.network._latest = None
+
+    _net = _net.setter(_out.fset)
 
     @property
     def value(self) -> Optional[float]:  # type: ignore[override]
         """The neuron's output (state) in the latest forward pass, or None before one."""
-        return None if self._out is None else self._out.value
+        out = self._state()[0]
+        return None if out is None else out.value
 
     @value.setter
     def value(self, v: object) -> None:
@@ -125,7 +153,7 @@ class Neuron(Node):
 
         None until a backward pass has reached this forward pass's output.
         """
-        out = self._out
+        out = self._state()[0]
         return None if out is None or not reached(out) else out.grad
 
     @grad.setter
@@ -136,33 +164,36 @@ class Neuron(Node):
     @property
     def delta(self) -> Optional[float]:
         """dE/d(net input): the text's delta (None for inputs, and until a backward pass reaches it)."""
-        net = self._net
+        net = self._state()[1]
         return None if net is None or not reached(net) else net.grad
 
     @property
     def net_input(self) -> Optional[float]:
         """The weighted sum plus bias from the latest forward pass (None for inputs)."""
-        return None if self._net is None else self._net.value
+        net = self._state()[1]
+        return None if net is None else net.value
 
     @property
     def output(self) -> Node:
         """The node that holds this neuron's output in the latest forward pass."""
-        if self._out is None:
+        out = self._state()[0]
+        if out is None:
             raise GraphError(f"neuron {self.name!r} has no value yet: run net.forward(...) first")
-        return self._out
+        return out
 
     @property
     def net_node(self) -> Optional[Node]:
         """The node of the net input in the latest forward pass (None for inputs)."""
-        return self._net
+        return self._state()[1]
 
     def _as_operand(self) -> Node:
         return self.output
 
     def __repr__(self) -> str:
         kind = "input" if self.is_input else (self.activation.name if self.activation else "?")
-        state = "" if self._out is None else f", value={self.value!r}, grad={self.grad!r}"
-        if self._net is not None:
+        out, net = self._state()
+        state = "" if out is None else f", value={self.value!r}, grad={self.grad!r}"
+        if net is not None:
             state += f", delta={self.delta!r}"
         return f"Neuron({self.name!r}, {kind}{state})"
 
@@ -208,7 +239,7 @@ class Network:
         self._params: List[Node] = []
         self._order: Optional[List[Neuron]] = None
         self._plan: Optional[tuple] = None      # forward()'s plan, see _make_plan
-        self._lock = threading.Lock()           # forward() publishes a pass's state under it
+        self._latest: Optional[tuple] = None    # the latest finished pass, read by the neurons (Neuron._state)
         self.rng = random.Random(seed)
 
     def _changed(self) -> None:
@@ -391,9 +422,9 @@ class Network:
         """What forward() needs, computed once per shape of the network (building clears it).
 
         (inputs, their names as a tuple and as a set, the other neurons in order with
-        the positions of their sources, the outputs' names and positions): a pass reads
-        its sources by position from its own list, so it keeps no state in the neurons
-        until it has finished.
+        the positions of their sources and the names of their nodes, the outputs' names
+        and positions, each neuron's position): a pass keeps its nodes in its own list,
+        by position, and publishes that list when it has finished (see forward).
         """
         order = self.order()
         ins = [n for n in order if n.is_input]
@@ -402,10 +433,10 @@ class Network:
         for n in order:
             if not n.is_input:
                 pos[n] = len(pos)
-                steps.append((n, n.incoming, [pos[syn.src] for syn in n.incoming]))
+                steps.append((n, n.incoming, [pos[syn.src] for syn in n.incoming], "net_" + n.name, n.name))
         outs = [(n.name, pos[n]) for n in self.neurons.values() if not n.is_input and not n.outgoing]
         names = tuple(n.name for n in ins)
-        plan = (ins, names, frozenset(names), steps, outs)
+        plan = (ins, names, frozenset(names), steps, outs, pos)
         self._plan = plan
         return plan
 
@@ -426,7 +457,7 @@ class Network:
         plan = self._plan
         if plan is None:
             plan = self._make_plan()
-        ins, names, name_set, steps, outs = plan
+        ins, names, name_set, steps, outs, pos = plan
         if isinstance(inputs, Mapping):
             if inputs.keys() != name_set:
                 check_names(inputs, names, "inputs", f"forward() of {self.name!r}", note=self._not_an_input)
@@ -445,11 +476,12 @@ class Network:
                              "and connect into it")
         state: List[Node] = []          # this pass's output node per neuron, by position in the plan
         nets: List[Node] = []           # this pass's net-input node per computed neuron
+        keep, keep_net = state.append, nets.append
         try:
             for n, v in zip(ins, values):
-                state.append(v._as_operand() if isinstance(v, Node) else
-                             Node(_check_value(v, f"input {n.name!r}"), name=n.name))
-            for n, incoming, srcs in steps:
+                keep(v._as_operand() if isinstance(v, Node) else
+                     Node(_check_value(v, f"input {n.name!r}"), name=n.name))
+            for n, incoming, srcs, net_name, name in steps:
                 if not incoming:
                     raise GraphError(f"neuron {n.name!r} has no incoming synapse, so it computes nothing; "
                                      f"connect something into it with net.connect(src, {n.name!r}, weight=...)")
@@ -457,12 +489,12 @@ class Network:
                 acc = _weighted_sum(incoming, [state[i] for i in srcs], n.bias)
                 out = n.activation(acc)
                 if out is acc:                      # linear: the net input is the output
-                    acc.name = n.name
+                    acc.name = name
                 else:
-                    acc.name = "net_" + n.name
-                    out.name = n.name
-                nets.append(acc)
-                state.append(out)
+                    acc.name = net_name
+                    out.name = name
+                keep_net(acc)
+                keep(out)
         except (TypeError, ValueError, ArithmeticError):
             # a weight, bias or input Node whose .value was set by hand to something that is not a
             # finite float makes the pass fail somewhere inside: name that value instead
@@ -470,12 +502,9 @@ class Network:
             if bad is not None:
                 raise bad from None
             raise
-        with self._lock:                    # the neurons show one whole pass, never a mix of two
-            for n, out in zip(ins, state):
-                n._out = out
-            for (n, _, _), acc, out in zip(steps, nets, state[len(ins):]):
-                n._net = acc
-                n._out = out
+        # Publish the pass in one assignment: the neurons show this whole pass (or, while another
+        # thread publishes its own, that whole pass), never a mix of two.
+        self._latest = (pos, state, nets, len(ins))
         return {name: state[i] for name, i in outs}
 
     def _bad_value(self, inputs: Sequence[Node]) -> Optional[Exception]:
