@@ -1140,6 +1140,8 @@ def _parse_known(table: str) -> Dict[Tuple[str, str], str]:
             cause = CAUSES[line.strip()]       # a KeyError here: a cause without its description
         elif line.strip().startswith("| "):
             for kind in filter(None, (k.strip() for k in line.strip()[2:].split(","))):
+                if np is None and kind.startswith("numpy"):
+                    continue                     # without numpy its kinds are not tried
                 assert site_name in SITES and kind in ALL_KINDS, (site_name, kind)
                 known[(site_name, kind)] = cause
         else:
@@ -1159,12 +1161,13 @@ def test_bad_values_give_a_right_result_or_a_tinygraph_error_naming_the_culprit(
     assert problem is None, f"{name} with v = {v!r}: {problem}"
 
 
+@pytest.mark.skipif(np is None, reason="some causes are about numpy values only")
 def test_every_cause_is_in_use():
     assert sorted(set(CAUSES.values()) - set(KNOWN.values())) == []
 
 
 @pytest.mark.parametrize("cause", [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=CAUSES[c]), id=c)
-                                   for c in sorted(CAUSES)])
+                                   for c in sorted(CAUSES) if CAUSES[c] in KNOWN.values()])
 def test_known_failure(cause):
     # the contract for every case of one cause in KNOWN_TABLE: fails until that cause is fixed
     problem = next((f"{name} with v = {v!r}: {p}" for (name, kind), why in KNOWN.items() if why == CAUSES[cause]

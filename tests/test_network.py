@@ -455,7 +455,7 @@ def test_forward_from_several_threads_at_once_gives_each_its_own_right_outputs()
     got = {}
 
     def work(k):
-        for _ in range(3):
+        for _ in range(10):
             for i in range(k, len(samples), 4):
                 x = samples[i] if i % 2 else dict(zip(("x1", "x2"), samples[i]))
                 value = net.forward(x)["o1"].value
