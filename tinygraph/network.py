@@ -522,7 +522,9 @@ class Network:
             except OverflowError:                   # an int too large for a float
                 finite = False
             if not finite:
-                return NotFiniteError(f"{p.name or 'an input node'}.value is {v!r}: was it set by hand? "
+                shown = (f"an integer of {len(str(abs(v)))} digits, too large for a float"
+                         if isinstance(v, numbers.Integral) else _short(v))
+                return NotFiniteError(f"{p.name or 'an input node'}.value is {shown}: was it set by hand? "
                                       f"{kind.capitalize()} must be finite numbers, e.g. {example}")
         return None
 
