@@ -15,12 +15,11 @@ import pytest
 
 import tinygraph as tg
 from tinygraph import formulas
-from tinygraph.demos import build_for_steps, step_networks, worked_example
-from tinygraph.explanation import CATEGORIES, Explanation, explain
+from tinygraph.demos import build_for_steps, worked_example
+from tinygraph.explanation import CATEGORIES, explain
 from tinygraph.explanation.curve import MAX_POINTS, Curve
 from tinygraph.explanation.equations import GENERAL, Symbols, written
 from tinygraph.explanation.notation import Num, Style, md_math_text, number_text, tex_text
-from tinygraph.narrative import network_steps
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("TINYGRAPH_CHROMIUM", "/usr/bin/chromium")
@@ -402,6 +401,8 @@ def test_names_are_text_in_markdown(names_doc):
         enc = md_math_text(name)
         assert _md_math_decode(enc) == name
         assert enc in maths, name
+    # no character that a Markdown viewer could take for HTML, or GFM for a table's bar, inside the math
+    assert not set("<>|") & set(maths)
     assert not any(t.type == "html_inline" or t.type == "html_block" for t in toks)
 
 

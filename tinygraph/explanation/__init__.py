@@ -27,7 +27,8 @@ __all__ = ["explain", "Explanation", "CATEGORIES", "DEFAULT_BLANKS", "FORMATS"]
 
 def explain(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
             error: Union[None, str, Callable[..., Any]] = None, *, until: Optional[float] = None,
-            exercise: Union[bool, Iterable[str]] = False, decimals: int = DECIMALS) -> Explanation:
+            exercise: Union[bool, Iterable[str]] = False, decimals: int = DECIMALS,
+            pictures: bool = True) -> Explanation:
     """The worked example of ``net`` on one sample, as a document (an :class:`Explanation`).
 
     ``inputs`` and ``targets``: a dict by name or a list in the order of
@@ -38,7 +39,8 @@ def explain(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     error threshold of the closing "repeat until" (default that of
     network_steps).  ``exercise``: True (or a list of categories, see
     :data:`CATEGORIES`) for the exercise version with numbered blanks.
-    ``decimals``: how many decimals numbers are written with.
+    ``decimals``: how many decimals numbers are written with.  ``pictures=False``
+    leaves out the diagrams and the error curve (quicker for a big network).
 
     The network's weights are left as they are; its gradients and latest
     forward pass are this sample's.  ``doc.save("worked.md" | ".html" | ".tex")``
@@ -47,7 +49,7 @@ def explain(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 1 <= decimals <= 15:
         from ..errors import user_facing
         raise user_facing(ValueError(f"decimals must be a whole number from 1 to 15, got {decimals!r}"))
-    doc = Explanation(build(net, inputs, targets, lr=lr, error=error, until=until), decimals=decimals)
+    doc = Explanation(build(net, inputs, targets, lr=lr, error=error, until=until, drawing=pictures), decimals=decimals)
     if exercise:
         doc = doc.as_exercise(DEFAULT_BLANKS if exercise is True else exercise)
     return doc

@@ -8,7 +8,7 @@ from typing import Callable, Hashable, Iterable, List, Optional, Sequence, Union
 from .equations import Equation
 from .notation import M
 
-__all__ = ["Named", "Strong", "Part", "Heading", "Para", "Display", "Figure", "Table", "Block", "keys_of"]
+__all__ = ["Named", "Strong", "Part", "Heading", "Para", "Display", "Figure", "Block", "keys_of"]
 
 
 class Named:
@@ -59,13 +59,7 @@ class Figure:
         self.alt = alt or name.replace("-", " ")
 
 
-class Table:
-    def __init__(self, head: Sequence[Sequence[Part]], rows: Sequence[Sequence[Sequence[Part]]]) -> None:
-        self.head = [list(c) for c in head]
-        self.rows = [[list(c) for c in r] for r in rows]
-
-
-Block = Union[Heading, Para, Display, Figure, Table]
+Block = Union[Heading, Para, Display, Figure]
 
 
 def _parts_keys(parts: Iterable[Part]) -> Iterable[Hashable]:
@@ -82,8 +76,4 @@ def keys_of(blocks: Sequence[Block]) -> List[Hashable]:
             out.extend(_parts_keys(b.parts))
         elif isinstance(b, Display):
             out.extend(b.equation.keys())
-        elif isinstance(b, Table):
-            for row in [b.head] + b.rows:
-                for cell in row:
-                    out.extend(_parts_keys(cell))
     return out

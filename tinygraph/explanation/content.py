@@ -18,10 +18,10 @@ from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tupl
 from .. import formulas as F
 from ..errors import GraphError, TinygraphError, user_facing
 from ..network import Network
-from .blocks import Block, Display, Figure, Heading, Named, Para, Strong, Table
+from .blocks import Block, Display, Figure, Heading, Named, Para, Strong
 from .curve import Curve
 from .equations import (ERRORS, ETA, GENERAL, ErrorForm, Equation, Symbols, Written, W, activation_form, dE, delta,
-                        equation, fprime, net as net_sym, O, target, theta, written, I, J, K)
+                        equation, fprime, net as net_sym, O, target, theta, written, J, K)
 from .notation import EQ, Frac, Id, M, Name, Num, Paren, Row, Words, joined, number_pair, number_text
 
 E = Id("E")
@@ -185,7 +185,11 @@ class _Builder:
         if not self.drawing:
             return
         from ..draw import draw_network
-        d = draw_network(net, **kw)           # the network as it is now (drawn into SVG when needed)
+        try:
+            d = draw_network(net, **kw)       # the network as it is now (drawn into SVG when needed)
+        except GraphError as e:               # e.g. too many synapses to lay out
+            self.para(f"(No picture of the network here: {e})")
+            return
         self.blocks.append(Figure(name, caption, d.svg, diagram=lambda: d, alt=alt))
 
     # -- the document ---------------------------------------------------------------------------
@@ -257,7 +261,8 @@ class _Builder:
         self.para(*parts)
 
     # 2. forward
-    def forward_pass(self, sym: Symbols, net: Any, keyed: bool) -> None:
+    def forward_pass(self, sym: Symbols, net: Any) -> None:
+        """Each neuron's net input and output, in an order where its sources come first."""
         for n in net.order():
             if n.is_input:
                 continue
@@ -286,7 +291,7 @@ class _Builder:
                   "synapse, adds its bias, and passes the sum through its activation f:")
         self.general(F.NetInput, F.Output)
         self.para("Neuron by neuron, each after the neurons that feed it:")
-        self.forward_pass(self.sym, self.net, True)
+        self.forward_pass(self.sym, self.net)
 
     # 3. the error
     def error_equation(self, step: Any, sym: Symbols, outputs: Sequence[Any], key: Hashable) -> Equation:
@@ -439,7 +444,7 @@ class _Builder:
                 f = F.WeightGradient(p.name, n.name, n.delta or 0.0, p.src.name, p.src.value)
                 sym = dE(self.sym.weight(p))
             else:
-                n = p.neuron if hasattr(p, "neuron") else self._owner(p)
+                n = p.neuron
                 f = F.BiasGradient(p.name, n.name, n.delta or 0.0)
                 sym = dE(theta(n.name))
             self.check(f"dE/d{p.name}", st.number, f.value)
@@ -448,12 +453,6 @@ class _Builder:
         self.figure("network-backward", ["The network after the backward pass: each neuron's output (after =) "
                                          "and delta ", delta(J), ", each synapse's gradient ", dE(Id("w")), "."],
                     "the network after the backward pass", self.net, values=True, deltas=True, grads=True)
-
-    def _owner(self, b: Any) -> Any:
-        for n in self.net.neurons.values():
-            if n.bias is b:
-                return n
-        raise AssertionError("a bias without its neuron")
 
     # 7. update
     def update_section(self) -> None:
@@ -482,7 +481,7 @@ class _Builder:
     def second_pass_section(self) -> None:
         self.blocks.append(Heading(2, "8. The forward pass with the new weights"))
         self.para("The same sample through the updated network:")
-        self.forward_pass(self.sym2, self.after, False)
+        self.forward_pass(self.sym2, self.after)
         st = self.of("new error")[0]
         was = self.of("error")[0].number
         self.out.values[("error2",)] = st.number

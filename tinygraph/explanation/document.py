@@ -12,16 +12,16 @@ from __future__ import annotations
 import base64
 import os
 from pathlib import Path
-from typing import Any, Dict, Hashable, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Hashable, Iterable, List, Optional, Union
 from urllib.parse import quote
 
-from ..errors import RenderError, TinygraphError, user_facing
+from ..errors import RenderError, user_facing
 from . import html as html_format
 from . import latex as latex_format
 from . import markdown as markdown_format
-from .blocks import Block, Display, Figure, Heading, Named, Para, Strong, keys_of
+from .blocks import Block, Display, Figure, Heading, Para, Strong, keys_of
 from .content import CATEGORIES, DEFAULT_BLANKS, Built
-from .notation import DECIMALS, EQ, M, Num, Row, Style
+from .notation import DECIMALS, EQ, Num, Row, Style
 
 __all__ = ["Explanation", "FORMATS", "format_of"]
 
@@ -208,7 +208,7 @@ class Explanation:
         """LaTeX source; the network diagrams are ``STEM-NAME.png`` beside it (``save`` writes them)."""
         def picture(fig: Figure) -> Optional[str]:
             return f"{_safe_stem(stem)}-{fig.name}.png" if fig.diagram is not None else None
-        return latex_format.render(self.blocks, self._style("tex"), self.title, picture, self._failed)
+        return latex_format.render(self.blocks, self._style("tex"), picture, self._failed)
 
     def render(self, format: str = "md", stem: str = "explanation") -> str:
         """The document in ``format`` (md, html or tex), pictures as files named from ``stem``."""

@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tupl
 
 from .. import formulas as F
 from ..activations import get_activation
+from ..network import Synapse
 from .notation import (COMMA, DOT, EQ, GETS, HALF, MINUS, PARTIAL, PLUS, Frac, Id, M, Name, Num, Op, Paren,
                        Row, Sub, Sum, Sup, Words, joined)
 
@@ -93,9 +94,7 @@ class Symbols:
 
     def param(self, p: Any) -> M:
         """A synapse's weight or a bias, as a symbol."""
-        if hasattr(p, "src"):
-            return self.weight(p)
-        return theta(p.neuron.name if hasattr(p, "neuron") else p.name)
+        return self.weight(p) if isinstance(p, Synapse) else theta(p.neuron.name)
 
     def param_key(self, p: Any) -> Hashable:
         """The key of a parameter's value in this pass (its new value in the second)."""

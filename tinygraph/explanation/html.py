@@ -7,7 +7,7 @@ import xml.dom.minidom as minidom
 from typing import Callable, List, Optional, Sequence
 
 from ..errors import RenderError
-from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong, Table
+from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong
 from .equations import Equation
 from .notation import M, Style, xml_text
 
@@ -30,8 +30,6 @@ CSS = """
 .tinygraph-explain figcaption { font-size: 0.9em; color: #444; }
 .tinygraph-explain .blank { border: 1px solid #333; border-radius: 3px; padding: 0 0.2em;
   background: #fffbe6; }
-.tinygraph-explain table { border-collapse: collapse; }
-.tinygraph-explain td, .tinygraph-explain th { border: 1px solid #ccc; padding: 0.2em 0.6em; }
 """
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -123,10 +121,6 @@ def render(blocks: Sequence[Block], style: Style, picture: Callable[[Figure, int
             body = svg if svg is not None else f"<p>({xml_text(failed(b))})</p>"
             out.append(f'<figure id="figure-{xml_text(b.name)}">{body}'
                        f"<figcaption>{parts(b.caption, style)}</figcaption></figure>")
-        elif isinstance(b, Table):
-            head = "".join(f"<th>{parts(c, style)}</th>" for c in b.head)
-            rows = "".join("<tr>" + "".join(f"<td>{parts(c, style)}</td>" for c in r) + "</tr>" for r in b.rows)
-            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
     out.append("</div>")
     return "\n".join(out)
 

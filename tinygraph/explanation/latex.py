@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable, List, Optional, Sequence
 
-from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong, Table
+from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong
 from .markdown import tex_equation
 from .notation import M, Style, printable, tex_text
 
@@ -56,7 +56,7 @@ def parts(ps: Sequence[Part], style: Style) -> str:
     return "".join(out)
 
 
-def render(blocks: Sequence[Block], style: Style, title: str, picture: Callable[[Figure], Optional[str]],
+def render(blocks: Sequence[Block], style: Style, picture: Callable[[Figure], Optional[str]],
            failed: Callable[[Figure], str]) -> str:
     """The LaTeX document.  ``picture(fig)`` gives the file name of a diagram's PNG (None when the
     figure has no file: then its TikZ picture is used, or ``failed(fig)`` says why it is missing)."""
@@ -83,10 +83,5 @@ def render(blocks: Sequence[Block], style: Style, title: str, picture: Callable[
                             f"keepaspectratio]{{{f}}}}}{{\\fbox{{picture {name} not found: tinygraph writes it "
                             f"beside this file}}}}")
             out.append("\\begin{center}\n" + body + "\n\n\\small " + caption + "\n\\end{center}")
-        elif isinstance(b, Table):
-            cols = "l" * len(b.head)
-            rows = [" & ".join(parts(c, style) for c in b.head) + r" \\ \hline"]
-            rows += [" & ".join(parts(c, style) for c in r) + r" \\" for r in b.rows]
-            out.append(f"\\begin{{tabular}}{{{cols}}}\n" + "\n".join(rows) + "\n\\end{tabular}")
     out.append(r"\end{document}")
     return "\n\n".join(out) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable, List, Optional, Sequence
 
-from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong, Table
+from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong
 from .equations import Equation
 from .notation import M, Style, md_text, printable, tex_text
 
@@ -59,10 +59,6 @@ def _note(note: str, style: Style) -> str:
     return "".join(ch for ch in printable(note) if ch not in "\\{}$%&#^_~")
 
 
-def _cell(ps: Sequence[Part], style: Style) -> str:
-    return parts(ps, style).replace("|", "\\|") if not any(isinstance(p, M) for p in ps) else parts(ps, style)
-
-
 def render(blocks: Sequence[Block], style: Style, picture: Callable[[Figure], Optional[str]],
            failed: Callable[[Figure], str]) -> str:
     """The Markdown text.  ``picture(fig)`` gives the image's address (None if it could not be
@@ -82,9 +78,4 @@ def render(blocks: Sequence[Block], style: Style, picture: Callable[[Figure], Op
                 out.append(f"*{caption}* ({prose(failed(b))})")
             else:
                 out.append(f"![{prose(b.alt)}]({url})\n\n*{caption}*")
-        elif isinstance(b, Table):
-            head = "| " + " | ".join(_cell(c, style) for c in b.head) + " |"
-            rule = "|" + "|".join("---" for _ in b.head) + "|"
-            rows = ["| " + " | ".join(_cell(c, style) for c in r) + " |" for r in b.rows]
-            out.append("\n".join([head, rule] + rows))
     return "\n\n".join(out) + "\n"

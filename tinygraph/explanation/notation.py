@@ -308,11 +308,12 @@ class Num(M):
         sign, digits, exp = self._parts(style)
         s = f"<mn>{digits}</mn>"
         if exp is not None:
-            s = f"<mrow>{s}<mo>\u00d7</mo><msup><mn>10</mn><mn>{'−' if exp < 0 else ''}{abs(exp)}</mn></msup></mrow>"
+            power = f"<mn>{abs(exp)}</mn>" if exp >= 0 else f"<mrow><mo>\u2212</mo><mn>{-exp}</mn></mrow>"
+            s = f"<mrow>{s}<mo>\u00d7</mo><msup><mn>10</mn>{power}</msup></mrow>"
         if sign:
             s = f"<mrow><mo>\u2212</mo>{s}</mrow>"
             if self.paren:
-                s = f"<mrow><mo>(</mo>{s}<mo>)</mo></mrow>"
+                s = f'<mrow><mo stretchy="false">(</mo>{s}<mo stretchy="false">)</mo></mrow>'
         return s
 
 
