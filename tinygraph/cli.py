@@ -153,9 +153,6 @@ def _sample(values: Optional[Sequence[str]], option: str) -> Any:
     return [number(t) for t in tokens]
 
 
-EXPLAIN_SUFFIXES = {"md": ".md", "html": ".html", "tex": ".tex"}
-
-
 def explain_command(network: str, inputs: Optional[Sequence[str]] = None, targets: Optional[Sequence[str]] = None,
                     lr: Optional[float] = None, error: Optional[str] = None, until: Optional[float] = None,
                     format: Optional[str] = None, exercise: bool = False, out: Optional[str] = None) -> int:
@@ -168,7 +165,7 @@ def explain_command(network: str, inputs: Optional[Sequence[str]] = None, target
     ``exercise``: the numbered-blanks version, with its answer key beside it.  Returns the exit code.
     """
     from .explanation import explain
-    from .explanation.document import format_of
+    from .explanation.document import FORMATS, format_of
     from .network import Network
 
     x, t = _sample(inputs, "--inputs"), _sample(targets, "--targets")
@@ -191,15 +188,14 @@ def explain_command(network: str, inputs: Optional[Sequence[str]] = None, target
     if out is None:
         from .demos.output import DEFAULT_OUT
         os.makedirs(DEFAULT_OUT, exist_ok=True)
-        out = os.path.join(DEFAULT_OUT, f"{key}-explained{EXPLAIN_SUFFIXES[format or 'md']}")
+        out = os.path.join(DEFAULT_OUT, f"{key}-explained{FORMATS[format or 'md'][0]}")
     elif out != "-":
-        given = os.path.splitext(out)[1].lower()
-        known = {s: f for f, ss in (("md", (".md", ".markdown")), ("html", (".html", ".htm")), ("tex", (".tex",)))
-                 for s in ss}
+        suffix = os.path.splitext(out)[1].lower()
+        given = next((f for f, suffixes in FORMATS.items() if suffix in suffixes), None)
         if format is None:
-            format = known.get(given, "md") if given in known else format_of(out)
-        elif given in known and known[given] != format:
-            raise user_facing(ValueError(f"--out {out} is a .{known[given]} file but --format is {format}: "
+            format = format_of(out)           # from the suffix, or an error that asks for one
+        elif given is not None and given != format:
+            raise user_facing(ValueError(f"--out {out} is a .{given} file but --format is {format}: "
                                          "drop one of them or make them agree"))
     doc = explain(net, x, t, lr=own_lr if lr is None else lr, error=error, until=until, exercise=exercise)
     if out == "-":
@@ -279,8 +275,8 @@ def _parser() -> argparse.ArgumentParser:
                                                           "demo's, else 0.5)")
     e.add_argument("--error", default=None, metavar="NAME",
                    help="the error: squared_error (the text's, default), mse, bce or hinge")
-    e.add_argument("--until", type=float, default=None, metavar="E",
-                   help=f"the error threshold of the closing 'repeat until E < E' (default {REPEAT_UNTIL:g})")
+    e.add_argument("--until", type=float, default=None, metavar="T",
+                   help=f"the error threshold of the closing 'repeat until E < T' (default {REPEAT_UNTIL:g})")
     e.add_argument("--format", choices=["md", "html", "tex"], default=None,
                    help="md (Markdown with LaTeX math, pictures as SVG files beside it), html (one "
                         "self-contained page with MathML) or tex (LaTeX); default: from --out, else md")
@@ -288,7 +284,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="leave the deltas, gradients and new weights blank (numbered) and write the answer "
                         "key beside it as FILE-key")
     e.add_argument("--out", metavar="FILE", default=None,
-                   help="where to write it (default tinygraph-out/NAME-explained.md); - prints it")
+                   help="where to write it (default tinygraph-out/NAME-explained.md); - prints it "
+                        "(an exercise's answer key is then not written)")
     return p
 
 

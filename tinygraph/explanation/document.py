@@ -44,7 +44,8 @@ def format_of(path: Union[str, "os.PathLike[str]"], format: Optional[str] = None
         if suffix in suffixes:
             return key
     raise user_facing(ValueError(f"cannot tell the format of {str(path)!r} from its suffix "
-                                 f"{suffix or '(none)'!r}: name a .md, .html or .tex file, or give format="))
+                                 f"{suffix or '(none)'!r}: name a .md, .html or .tex file, or give the format "
+                                 "(--format md|html|tex on the command line, format= in Python)"))
 
 
 def _safe_stem(stem: str) -> str:
