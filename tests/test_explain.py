@@ -151,7 +151,8 @@ def test_each_network_is_explained_with_its_own_activations(label):
         assert "linear: f′ = 1" in md                                  # the linear output's delta
         assert "(it is written for sigmoid neurons)" in md
     if label == "tanh-mlp":
-        assert r"For tanh (h1, h2, h3): $f'({\mathrm{net}}_{j})=(1-{{O}_{j}}^{2})$" in md
+        assert (r"For tanh (h1, h2, h3): $f'({\mathrm{net}}_{j})=1-{\tanh({\mathrm{net}}_{j})}^{2}"
+                r"=1-{{O}_{j}}^{2}$") in md
         assert r"{\delta}_{{\text{h1}}} &= (1-{{O}_{{\text{h1}}}}^{2})" in md
         assert "<mi>tanh</mi>" in html_text
     if label == "skip":
@@ -174,8 +175,9 @@ def test_other_activations_write_their_own_slope():
         net.connect(x, h, weight=0.5)
         net.connect(h, o, weight=0.3)
     md = explain(net, [1.0], [0.2]).markdown()
-    assert "the ramp max(0, x) (r): $f'({\\mathrm{net}}_{j})=f'({\\mathrm{net}}_{j})$, which is 1 where" in md
-    assert "the step (s)" in md and "no error flows back through it" in md
+    assert (r"the ramp max(0, x) (r): $f'({\mathrm{net}}_{j})=1\quad {\text{if}}\quad {\mathrm{net}}_{j}>0"
+            r"\quad {\text{else}}\quad 0$: the error flows back only through") in md
+    assert r"the step (s): $f'({\mathrm{net}}_{j})=0$: the step is flat" in md
     assert "the activation softsign\\_explained (c)" in md
     assert r"{\text{softsign}\_\text{explained}}" in md                # its name, as text, in the math
     assert "linear: f′ = 1" in md

@@ -20,7 +20,7 @@ from ..errors import GraphError, TinygraphError, user_facing
 from ..network import Network
 from .blocks import Block, Display, Figure, Heading, Named, Para, Strong
 from .curve import Curve
-from .equations import (ERRORS, ETA, GENERAL, ErrorForm, Equation, Symbols, Written, W, activation_form, dE, delta,
+from .equations import (ACTIVATIONS, ERRORS, ETA, GENERAL, ErrorForm, Equation, Symbols, Written, W, activation_form, dE, delta,
                         equation, fprime, net as net_sym, O, target, theta, written, J, K)
 from .notation import EQ, Frac, Id, M, Name, Num, Paren, Row, Words, joined, number_pair, number_text
 
@@ -366,16 +366,9 @@ class _Builder:
         for name, ns in seen.items():
             form = activation_form(name)
             parts += [("For " if not parts else "; for ")] + _words(form) + [" ("] + _names(ns) + ["): "]
-            if form.slope is None:
-                parts += [Row(_fprime(J), EQ, Num(1.0)), ", so that factor is left out"]
-            else:
-                parts += [Row(_fprime(J), EQ, form.slope(J))]
-                if name == "relu":
-                    parts.append(", which is 1 where the net input is above 0 and 0 elsewhere")
-                elif name == "sign":
-                    parts.append(": the step is flat, so no error flows back through it")
-                elif name not in ("sigmoid", "tanh"):
-                    parts.append(", the number its slope function gives")
+            parts.append(form.definition[-1])          # the slope, as this activation's own
+            parts.append(_SLOPE_WORDS.get(name, "" if name in ACTIVATIONS else ", the number its slope function "
+                                                                               "gives at the net input"))
         if parts:
             parts.append(".")
             self.para(*parts)
@@ -579,9 +572,14 @@ def activation_slope(n: Any) -> float:
     return get_activation(n.activation).df(n.net_input)
 
 
+#: what the slope rule of an activation means for the deltas
+_SLOPE_WORDS = {"linear": ", so that factor is left out",
+                "relu": ": the error flows back only through a ramp whose net input is above 0",
+                "sign": ": the step is flat on either side of its jump, so no error flows back through it"}
+
+
 def _words(form: Any) -> List[Any]:
     """What an activation is called: tinygraph's words for a built-in one, the name of a registered one."""
-    from .equations import ACTIVATIONS
     return [form.words] if form.name in ACTIVATIONS else ["the activation ", Named(form.name)]
 
 

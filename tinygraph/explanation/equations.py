@@ -155,7 +155,7 @@ ACTIVATIONS: Dict[str, ActivationForm] = {
         "sign", _fn(r"\operatorname{sign}", "sign"),
         [Row(Id(r"\operatorname{sign}", "sign"), Paren(X), EQ, MINUS, Num(1.0), Words("if"), X, Op("<", "<"),
              Num(0.0), Words("else"), PLUS, Num(1.0)),
-         Row(fprime(J), EQ, Num(0.0), Words("(flat on either side of the jump)"))],
+         Row(fprime(J), EQ, Num(0.0))],
         lambda j: fprime(j), lambda o, s: Num(s), "the step"),
     "linear": ActivationForm(
         "linear", lambda x: x, [Row(Id("f"), Paren(X), EQ, X), Row(fprime(J), EQ, Num(1.0))],
