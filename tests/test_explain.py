@@ -599,3 +599,32 @@ def test_html_renders_its_math_as_mathml_in_chromium(worked, tmp_path):
     assert seen["frac"] > 1.5 * seen["mn"] > 0                        # a fraction stacks
     assert len(seen["svgs"]) == 4 and min(seen["svgs"]) > 200
     assert seen["overflow"] <= 0                                      # no sideways scrolling at 1366 px
+
+
+@pytest.mark.parametrize("label", ["worked-example", "multiplier", "tanh-mlp", "skip"])
+def test_every_format_is_well_formed_for_each_network(label):
+    html5lib = pytest.importorskip("html5lib")
+    _, net, x, t, lr = next(c for c in cases() if c[0] == label)
+    doc = explain(net, x, t, lr=lr)
+    for d in (doc, doc.as_exercise(), doc.as_exercise().answer_key):
+        html5lib.HTMLParser(strict=True).parse(d.html())
+        toks = _tokens(d.markdown("files"))
+        assert not [tk.content for tk in toks if tk.type == "text" and "$" in tk.content]
+        _latex_checks(d.latex())
+
+
+def test_fixed_parameters_keep_their_values_and_biasless_neurons_have_no_theta():
+    net = tg.Network("fixed")
+    x = net.input("x")
+    h = net.neuron("h", bias=0.2, train_bias=False)
+    o = net.neuron("o", bias=None)
+    net.connect(x, h, weight=0.5, trainable=False)
+    net.connect(h, o, weight=-0.7)
+    doc = explain(net, [1.0], [0.3])
+    md = doc.markdown()
+    assert r"Fixed (not trainable), so they keep their values: ${\theta}_{{\text{h}}}$ and " \
+           r"${W}_{{\text{x}},{\text{h}}}$." in md
+    assert r"{W}_{{\text{x}},{\text{h}}} \leftarrow" not in md
+    assert r"{\theta}_{{\text{o}}}" not in md                         # o has no bias
+    assert {k[0] for k in doc.as_exercise(["new weights"]).blanks} == {"new"}
+    assert len(doc.as_exercise(["new weights"]).blanks) == 1          # only the one trainable weight
