@@ -347,18 +347,15 @@ def equation(w: Written, note: str = "", one_line: Optional[bool] = None) -> Equ
 class ErrorForm:
     """An error function as written: ``name``; ``general`` its formula; ``slope`` ∂E/∂O_k in symbols;
     ``slope_numbers(o, t, n)`` with the numbers (n outputs); ``slope_value(o, t, n)`` its value
-    (None where only the walk knows it: a function given by the user)."""
+    (None where only the walk knows it: a function given by the user); ``terms(o, t)`` one output's
+    term of the error with its numbers."""
 
     def __init__(self, name: str, general: Optional[M], slope: Optional[M],
                  slope_numbers: Optional[Callable[[Num, Num, int], M]] = None,
                  slope_value: Optional[Callable[[float, float, int], float]] = None,
-                 terms: Optional[Callable[[Num, Num], M]] = None, scale: str = "") -> None:
+                 terms: Optional[Callable[[Num, Num], M]] = None) -> None:
         self.name, self.general, self.slope = name, general, slope
-        self.slope_numbers, self.slope_value, self.terms, self.scale = slope_numbers, slope_value, terms, scale
-
-
-def _inv_n(n: int) -> M:
-    return Frac(Num(1.0), Num(float(n)))
+        self.slope_numbers, self.slope_value, self.terms = slope_numbers, slope_value, terms
 
 
 def _ln(x: M) -> M:
@@ -374,7 +371,7 @@ ERRORS: Dict[str, ErrorForm] = {
         Row(Frac(Num(2.0), Id("n")), Paren(O(K), MINUS, target(K))),
         lambda o, t, n: Row(Frac(Num(2.0), Num(float(n))), Paren(o, MINUS, t)),
         lambda o, t, n: 2.0 / n * (o - t),
-        lambda o, t: Sup(Paren(o, MINUS, t), Num(2.0)), "mean"),
+        lambda o, t: Sup(Paren(o, MINUS, t), Num(2.0))),
     "binary_cross_entropy": ErrorForm(
         "binary_cross_entropy",
         Row(MINUS, Frac(Num(1.0), Id("n")), Sum(K, Paren(target(K), _ln(O(K)), PLUS,
@@ -384,13 +381,13 @@ ERRORS: Dict[str, ErrorForm] = {
         lambda o, t, n: Frac(Paren(o, MINUS, t), Row(Num(float(n)), DOT, o, DOT, Paren(Num(1.0), MINUS, o))),
         lambda o, t, n: (o - t) / (n * o * (1.0 - o)),
         lambda o, t: Row(MINUS, Paren(t, DOT, _ln(o), PLUS, Paren(Num(1.0), MINUS, t), DOT,
-                                      _ln(Paren(Num(1.0), MINUS, o)))), "mean"),
+                                      _ln(Paren(Num(1.0), MINUS, o))))),
     "hinge": ErrorForm(
         "hinge", Row(Frac(Num(1.0), Id("n")), Sum(K, Row(Id(r"\max", "max"), Paren(Num(0.0), COMMA, Num(1.0), MINUS,
                                                                                     target(K), O(K))))),
         Row(MINUS, Frac(target(K), Id("n")), Words("if"), target(K), O(K), Op("<", "<"), Num(1.0), Words("else"),
             Num(0.0)),
         None, lambda o, t, n: -t / n if t * o < 1.0 else 0.0,
-        lambda o, t: Row(Id(r"\max", "max"), Paren(Num(0.0), COMMA, Num(1.0), MINUS, t, DOT, o)), "mean"),
+        lambda o, t: Row(Id(r"\max", "max"), Paren(Num(0.0), COMMA, Num(1.0), MINUS, t, DOT, o))),
 }
 ERRORS["bce"] = ERRORS["binary_cross_entropy"]
