@@ -33,6 +33,7 @@ _LAZY = {
     "Diagram": "draw", "draw_network": "draw", "draw_graph": "draw",
     "backprop_steps": "steps", "Step": "steps", "Contribution": "steps",
     "network_steps": "narrative", "NetworkStep": "narrative",
+    "explain": "explanation", "Explanation": "explanation",
     "compile_network": "batch", "BatchNetwork": "batch",
     "gc_paused": "node",
     "to_torch": "torch_bridge", "from_torch": "torch_bridge", "compare_with_torch": "torch_bridge",

@@ -1,4 +1,4 @@
-"""The ``tinygraph`` command line: run demos, step through backprop, list demos."""
+"""The ``tinygraph`` command line: run demos, step through backprop, explain a network, list demos."""
 
 from __future__ import annotations
 
@@ -122,6 +122,96 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
     return 0
 
 
+def _sample(values: Optional[Sequence[str]], option: str) -> Any:
+    """--inputs/--targets as given: NAME=VALUE ... (a dict) or VALUE ... in the network's order (a list);
+    commas may separate them too.  None when the option was not given."""
+    if values is None:
+        return None
+    tokens = [t for v in values for t in v.replace(",", " ").split()]
+    if not tokens:
+        raise user_facing(ValueError(f"{option} needs values, e.g. {option} x1=0.05 x2=0.1 (or 0.05 0.1)"))
+    named = ["=" in t for t in tokens]
+    if any(named) and not all(named):
+        raise user_facing(ValueError(f"{option}: give every value with its name (NAME=VALUE) or none of them, "
+                                     f"not a mix: {' '.join(tokens)}"))
+
+    def number(text: str, name: str = "") -> float:
+        try:
+            return float(text)
+        except ValueError:
+            where = f" for {name!r}" if name else ""
+            raise user_facing(ValueError(f"{option}: {text!r}{where} is not a number")) from None
+
+    if all(named):
+        out = {}
+        for t in tokens:
+            name, _, value = t.partition("=")
+            if not name:
+                raise user_facing(ValueError(f"{option}: {t!r} has no name before '='"))
+            out[name] = number(value, name)
+        return out
+    return [number(t) for t in tokens]
+
+
+def explain_command(network: str, inputs: Optional[Sequence[str]] = None, targets: Optional[Sequence[str]] = None,
+                    lr: Optional[float] = None, error: Optional[str] = None, until: Optional[float] = None,
+                    format: Optional[str] = None, exercise: bool = False, out: Optional[str] = None) -> int:
+    """``tinygraph explain NAME | FILE.json``: write the worked example of a network (every step of
+    backprop in symbols and with its numbers) as Markdown, HTML or LaTeX.
+
+    NAME is a demo network (its sample and η unless --inputs/--targets/--lr say otherwise); FILE.json
+    a saved network, which needs --inputs and --targets.  ``out``: the file (its suffix picks the
+    format unless ``format`` is given; default tinygraph-out/NAME-explained.md; "-" prints it).
+    ``exercise``: the numbered-blanks version, with its answer key beside it.  Returns the exit code.
+    """
+    from .explanation import explain
+    from .explanation.document import FORMATS, format_of
+    from .network import Network
+
+    x, t = _sample(inputs, "--inputs"), _sample(targets, "--targets")
+    if network.lower().endswith(".json") or os.path.isfile(network):
+        net = Network.load(network)
+        key = os.path.splitext(os.path.basename(network))[0]
+        if x is None or t is None:
+            missing = " and ".join(o for o, v in (("--inputs", x), ("--targets", t)) if v is None)
+            ins = " ".join(f"{n.name}=..." for n in net.inputs)
+            outs = " ".join(f"{n.name}=..." for n in net.outputs)
+            raise user_facing(ValueError(f"{network} is a saved network, so explain needs the sample: give "
+                                         f"{missing}, e.g. --inputs {ins} --targets {outs}"))
+        own_lr = DEFAULT_STEP_LR
+    else:
+        key, net, demo_x, demo_t, own_lr = build_for_steps(network)
+        x = demo_x if x is None else x
+        t = demo_t if t is None else t
+    if format is not None:
+        format = format_of("", format)
+    if out is None:
+        from .demos.output import DEFAULT_OUT
+        os.makedirs(DEFAULT_OUT, exist_ok=True)
+        out = os.path.join(DEFAULT_OUT, f"{key}-explained{FORMATS[format or 'md'][0]}")
+    elif out != "-":
+        suffix = os.path.splitext(out)[1].lower()
+        given = next((f for f, suffixes in FORMATS.items() if suffix in suffixes), None)
+        if format is None:
+            format = format_of(out)           # from the suffix, or an error that asks for one
+        elif given is not None and given != format:
+            raise user_facing(ValueError(f"--out {out} is a .{given} file but --format is {format}: "
+                                         "drop one of them or make them agree"))
+    doc = explain(net, x, t, lr=own_lr if lr is None else lr, error=error, until=until, exercise=exercise)
+    if out == "-":
+        fmt = format or "md"
+        print(doc.markdown("inline") if fmt == "md" else doc.html() if fmt == "html" else doc.latex(), end="")
+        return 0
+    files = doc.save(out, format)
+    size = os.path.getsize(files[0])
+    say(f"wrote {files[0]} ({size / 1024:.0f} KB)" + (": an exercise with " + str(len(doc.blanks)) +
+                                                      " numbered blanks" if exercise else ""))
+    for f in files[1:]:
+        what = "the answer key" if f.stem.endswith("-key") and f.suffix == files[0].suffix else "picture"
+        say(f"  and {f} ({what})")
+    return 0
+
+
 def demo_script(name: str, argv: Optional[Sequence[str]] = None) -> int:
     """What ``python demos/<name>.py`` runs: ``tinygraph demo <name>`` with the script's own --help.
 
@@ -182,6 +272,30 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--check", action="store_true",
                    help="read the files back and compare them with the network on random samples "
                         "(outputs, error and gradients; ONNX outputs through onnxruntime)")
+
+    e = sub.add_parser("explain", help="write the worked example of a network: every step of backprop, in "
+                                       "symbols and with its numbers (Markdown, HTML or LaTeX)")
+    e.add_argument("network", nargs="?", default="worked-example",
+                   help="a demo network (e.g. worked-example, multiplier) or a saved network FILE.json")
+    e.add_argument("--inputs", nargs="+", metavar="NAME=VALUE",
+                   help="the sample's inputs (NAME=VALUE ..., or VALUE ... in the network's order); "
+                        "default: the demo's")
+    e.add_argument("--targets", nargs="+", metavar="NAME=VALUE", help="the sample's targets, like --inputs")
+    e.add_argument("--lr", type=float, default=None, help="the learning rate η of the update (default: the "
+                                                          "demo's, else 0.5)")
+    e.add_argument("--error", default=None, metavar="NAME",
+                   help="the error: squared_error (the text's, default), mse, bce or hinge")
+    e.add_argument("--until", type=float, default=None, metavar="T",
+                   help=f"the error threshold of the closing 'repeat until E < T' (default {REPEAT_UNTIL:g})")
+    e.add_argument("--format", choices=["md", "html", "tex"], default=None,
+                   help="md (Markdown with LaTeX math, pictures as SVG files beside it), html (one "
+                        "self-contained page with MathML) or tex (LaTeX); default: from --out, else md")
+    e.add_argument("--exercise", action="store_true",
+                   help="leave the deltas, gradients and new weights blank (numbered) and write the answer "
+                        "key beside it as FILE-key")
+    e.add_argument("--out", metavar="FILE", default=None,
+                   help="where to write it (default tinygraph-out/NAME-explained.md); - prints it "
+                        "(an exercise's answer key is then not written)")
     return p
 
 
@@ -211,6 +325,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             report = export(args.network, torch_path=args.torch, onnx_path=args.onnx, check=args.check)
             print(report)
             return 0 if report.ok else 1
+        if args.command == "explain":
+            return explain_command(args.network, inputs=args.inputs, targets=args.targets, lr=args.lr,
+                                   error=args.error, until=args.until, format=args.format,
+                                   exercise=args.exercise, out=args.out)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -229,6 +347,7 @@ def main(argv: Optional[List[str]] = None) -> int:
           "  tinygraph demo multiplier       four neurons multiply two numbers\n"
           "  tinygraph demo NAME --out m.svg   main picture to m.svg (--out DIR: all into a folder)\n"
           "  tinygraph step [NAME] [--html steps.html]   step through backprop\n"
+          "  tinygraph explain [NAME] [--format html]   the worked example, written out\n"
           "\n"
           "Run 'tinygraph -h' for all options.")
     return 0
