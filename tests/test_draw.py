@@ -398,20 +398,65 @@ def test_graph_boxes_keep_their_size_while_grads_appear(engine):
             assert box(el) == box(some[k]), k
 
 
-def test_graph_marks_operand_order_of_minus_divide_power(engine):
+def test_graph_marks_operand_roles_of_minus_divide_power(engine):
     x, w = tg.Node(2.0, name="x"), tg.Node(3.0, name="w")
     z = (1.0 - x / w) ** w
     d = tg.draw_graph(z)
     g = groups(d.svg())
     ops = {texts(el)[0]: k for k, el in g.items() if k.startswith("op-")}
-    assert {"a ** b", "a - b", "a / b"} <= set(ops)
-    # x / w: the edge from x is a, from w is b
+    assert {"**", "-", "/"} <= set(ops)
+    # x / w: the edge from x is the numerator, from w the denominator
     boxes = graph_boxes(g)
-    k = ops["a / b"].split("-")[1]
-    assert texts(g[f"operand-{k}-0"]) == ["a"] and texts(g[f"operand-{k}-1"]) == ["b"]
+    k = ops["/"].split("-")[1]
+    assert texts(g[f"operand-{k}-0"]) == ["numerator"] and texts(g[f"operand-{k}-1"]) == ["denominator"]
     tails = {e.attrs["id"]: d.graph.nodes[e.tail]["id"] for e in d.graph.edges}
     assert tails[f"operand-{k}-0"] == boxes["x"].get("id") and tails[f"operand-{k}-1"] == boxes["w"].get("id")
-    assert sum(1 for k, el in g.items() if k.startswith("operand-") and texts(el) in (["a"], ["b"])) == 6
+    roles = {t for k, el in g.items() if k.startswith("operand-") for t in texts(el)}
+    assert roles == {"numerator", "denominator", "minuend", "subtrahend", "base", "exponent"}
+
+
+def test_graph_operand_roles_never_clash_with_names(engine):
+    # b / a: the op must not read "a / b", and the edge from the node named b must not say "a"
+    a, b = tg.Node(2.0, name="a"), tg.Node(3.0, name="b")
+    q = b / a
+    g = groups(tg.draw_graph(q).svg())
+    assert texts(g["op-0"]) == ["/"]
+    boxes = graph_boxes(g)
+    edges = {k: texts(el) for k, el in g.items() if k.startswith("operand-")}
+    d = tg.draw_graph(q)
+    tails = {e.attrs["id"]: d.graph.nodes[e.tail]["id"] for e in d.graph.edges}
+    by_tail = {tails[k]: t for k, t in edges.items()}
+    assert by_tail[boxes["b"].get("id")] == ["numerator"] and by_tail[boxes["a"].get("id")] == ["denominator"]
+    assert not {"a", "b"} & {t for t in edges.values() for t in t}
+
+
+def test_graph_weighted_sum_pairs_each_weight_with_its_input(engine):
+    net = tg.Network("n")
+    x1, x2 = net.input("x1"), net.input("x2")
+    h = net.neuron("h", activation="sigmoid", bias=0.35)
+    net.connect(x1, h, weight=0.15)
+    net.connect(x2, h, weight=0.2)
+    loss = tg.squared_error(net.forward({"x1": 0.05, "x2": 0.1}), {"h": 0.0})
+    d = tg.draw_graph(loss)
+    g = groups(d.svg())
+    ws = next(k for k, el in g.items() if k.startswith("op-") and texts(el)[0] == "weighted_sum")
+    assert texts(g[ws]) == ["weighted_sum", "w_x1_h · x1", "w_x2_h · x2", "+ θ_h"]
+    k = ws.split("-")[1]
+    # both edges of a pair end at their row's port; the bias at its own
+    ports = {e.attrs["id"]: (d.graph.nodes[e.tail]["id"], e.attrs["headport"]) for e in d.graph.edges
+             if e.attrs.get("id", "").startswith(f"operand-{k}-")}
+    boxes = {texts(el)[0]: el.get("id") for k_, el in g.items() if k_.startswith("node-")}
+    assert ports == {f"operand-{k}-0": (boxes["w_x1_h"], "p0:w"), f"operand-{k}-1": (boxes["x1"], "p0:w"),
+                     f"operand-{k}-2": (boxes["w_x2_h"], "p1:w"), f"operand-{k}-3": (boxes["x2"], "p1:w"),
+                     f"operand-{k}-4": (boxes["θ_h"], "pb:w")}
+    # the neuron's net input, activation and parameters are drawn in one box labelled with it
+    clusters = {el.get("id"): texts(el) for el in ET.fromstring(d.svg()).iter(SVG + "g")
+                if "cluster" in classes(el)}
+    assert [t for t in clusters.values()] == [["neuron h"]]
+    (key, members, _), = d.graph.clusters
+    ids = {d.graph.nodes[m]["id"] for m in members}
+    assert {boxes["net_h"], boxes["h"], boxes["w_x1_h"], boxes["w_x2_h"], boxes["θ_h"]} <= ids
+    assert boxes["x1"] not in ids
 
 
 def test_graph_without_grads_and_neuron_root():
@@ -438,14 +483,27 @@ def test_graph_too_big_is_refused_with_ways_out(tmp_path, monkeypatch):
     assert sum(1 for a in d.graph.nodes.values() if a["id"].startswith("node-")) == 6001
 
 
+def test_a_network_loss_graph_too_big_to_read_is_refused_with_ways_out():
+    net = tg.MLP([2, 16, 16, 1], seed=0)
+    loss = tg.squared_error(net.forward({"x1": 0.5, "x2": -0.3}), {"o1": 1.0})
+    with pytest.raises(tg.GraphError) as e:
+        tg.draw_graph(loss)
+    msg = str(e.value)
+    assert "too many to read" in msg and "draw_network(net)" in msg and "draw_graph(net['NAME'])" in msg
+    assert "max_nodes" in msg
+    assert tg.draw_graph(loss, max_nodes=1000).source.startswith("digraph")
+
+
 def test_graph_with_far_reaching_edges_is_refused():
     # a weight reused along a long chain: few nodes, but every use spans many ranks (slow to lay out)
     ws = [tg.Node(0.5 + i / 100, name=f"w{i}") for i in range(40)]
     acc = ws[0]
     for i in range(1, 200):
         acc = (acc * ws[i % 40]).tanh()
+    with pytest.raises(tg.GraphError, match="more than 200 nodes"):
+        tg.draw_graph(acc)                        # too many to read, first
     with pytest.raises(tg.GraphError, match="span many ranks"):
-        tg.draw_graph(acc)
+        tg.draw_graph(acc, max_nodes=1000)
     assert tg.draw_graph(acc, allow_large=True).source.startswith("digraph")
 
 

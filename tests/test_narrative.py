@@ -346,3 +346,66 @@ def test_an_error_that_ignores_an_output_says_so_instead_of_failing():
     assert h1.uses == [net["h1"], net["o1"], net.synapse("h1", "o1")]
     assert by[("weight gradient", net.synapse("h1", "o2").name)].number == 0.0
     assert steps[-1].kind == "repeat" and steps[-1].history.converged
+
+
+# -- a numerical check beside each gradient ------------------------------------------------------
+
+def test_check_puts_the_nudged_gradient_beside_each_walk_gradient():
+    from tinygraph.narrative import CHECK_H
+    net, inputs, targets = worked_example.build()
+    before = [(p.name, p.value) for p in net.parameters(include_fixed=True)]
+    steps = network_steps(net, inputs, targets, check=True)
+    assert [(p.name, p.value) for p in net.parameters(include_fixed=True)] == before   # weights unchanged
+    grads = [s for s in steps if s.kind in ("weight gradient", "bias gradient")]
+    assert len(grads) == 12 and all(s.check is not None for s in grads)
+    assert all(s.check is None for s in steps if s not in grads)
+    _, _, d, gw = by_hand()
+    for s in grads:
+        assert math.isclose(s.check, s.number, rel_tol=1e-7), s      # backprop agrees with nudging
+        assert math.isclose(s.check, s.subject.grad, rel_tol=1e-7)
+        symbol = "w" if s.kind == "weight gradient" else "θ"
+        assert f"check by nudging {s.subject.name} by ±h = {CHECK_H:g}: " \
+               f"(E({symbol}+h) - E({symbol}-h)) / 2h = {tg_fmt(s.check)}, as the walk found" in str(s)
+    # by hand: the check of w_h1_o1 is dE/dW = delta_o1 O_h1
+    s = next(s for s in grads if s.subject.name == "w_h1_o1")
+    assert math.isclose(s.check, gw[("h1", "o1")], rel_tol=1e-7)
+    # without check=True nothing is nudged
+    plain = network_steps(*worked_example.build(), check=False)
+    assert all(s.check is None and "nudging" not in str(s) for s in plain)
+    with pytest.raises(TypeError, match="check"):
+        network_steps(*worked_example.build(), check="yes")
+
+
+def test_check_disagrees_out_loud_at_a_kink():
+    # a ramp neuron sitting exactly on its kink: the walk takes the slope 0 there, nudging sees 1/2
+    net = tg.Network("kink")
+    x = net.input("x")
+    h = net.neuron("h", activation="relu", bias=0.0)
+    o = net.neuron("o", activation="linear", bias=None)
+    net.connect(x, h, weight=1.0)
+    net.connect(h, o, weight=1.0)
+    steps = network_steps(net, {"x": 0.0}, {"o": 1.0}, check=True)
+    s = next(s for s in steps if s.kind == "bias gradient")
+    assert s.number == 0.0 and math.isclose(s.check, -0.5, rel_tol=1e-3)
+    assert "not the walk's 0" in str(s)
+
+
+def test_check_frames_show_the_nudged_gradient_once_known(engine):
+    import xml.etree.ElementTree as ET
+    net, inputs, targets = worked_example.build()
+    steps = network_steps(net, inputs, targets, check=True)
+    svg_texts = lambda step: [t.text or "" for t in ET.fromstring(step.diagram().svg()).iter(
+        "{http://www.w3.org/2000/svg}text")]
+    first = next(s for s in steps if s.kind == "weight gradient")
+    last = [s for s in steps if s.kind in ("weight gradient", "bias gradient")][-1]
+    early = svg_texts(first)
+    assert f"nudge {tg.draw.dot.number(first.check)}" in early and "nudge ?" in early
+    late = svg_texts(last)
+    assert "nudge ?" not in late
+    assert sum(t.startswith("nudge ") for t in late) == 12
+    # the frames of a check=False run show no nudges, and draw_network checks what it is given
+    assert not any(t.startswith("nudge") for t in svg_texts(network_steps(*worked_example.build())[20]))
+    with pytest.raises(TypeError, match="check"):
+        tg.draw_network(net, grads=True, check={net["h1"]: 1.0})
+    with pytest.raises(TypeError, match="check"):
+        tg.draw_network(net, grads=True, check=[1.0])

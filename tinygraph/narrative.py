@@ -27,7 +27,8 @@ from .node import Node, _check_value
 from .steps import Step, backprop_steps
 from .training import DivergenceError, History, _check_rate, _named_values, train
 
-__all__ = ["NetworkStep", "network_steps", "STAGES", "REPEAT_UNTIL", "REPEAT_MAX_EPOCHS", "REPEAT_WORK"]
+__all__ = ["NetworkStep", "network_steps", "STAGES", "REPEAT_UNTIL", "REPEAT_MAX_EPOCHS", "REPEAT_WORK",
+           "CHECK_H"]
 
 
 STAGES = {1: "feed forward", 2: "output deltas", 3: "hidden deltas", 4: "gradients", 5: "update", 6: "repeat"}
@@ -37,6 +38,12 @@ REPEAT_UNTIL = 0.001
 #: network, so that it runs no more than REPEAT_WORK synapse-epochs (about a second or two)
 REPEAT_MAX_EPOCHS = 10_000
 REPEAT_WORK = 300_000
+#: how far network_steps(check=True) nudges each weight and bias: measured on the worked example,
+#: the central difference then agrees with the walk's gradients to 2e-9 relative (1.6e-7 with
+#: h = 1e-6, where rounding in E starts to show)
+CHECK_H = 1e-4
+#: a check "agrees" when it is this close to the walk's gradient (relative, or absolute near 0)
+CHECK_AGREES = 1e-5
 
 
 def _drawn(x: Any) -> bool:
@@ -63,7 +70,10 @@ class NetworkStep:
       completed this number, its index and its line (None / "" where the walk computed nothing);
     * ``net``: the network the step's picture shows (for the new forward pass a copy with
       the new weights, for the repeat one trained by ``train``); ``history``: the repeat's
-      ``train`` History (None elsewhere).
+      ``train`` History (None elsewhere);
+    * ``check``: with ``network_steps(..., check=True)``, on a weight or bias gradient step the
+      same gradient found by nudging the parameter, (E(w+h) - E(w-h)) / 2h with h = ``CHECK_H``
+      (None elsewhere); the text and the frame show it beside the walk's number.
     """
 
     def __init__(self, run: "_Run", stage: int, kind: str, subject: Any, formula: str, numbers: str = "",
@@ -87,6 +97,7 @@ class NetworkStep:
         self.walk_step: Optional[Step] = walk_step
         self.net = run.net if net is None else net
         self.history = None
+        self.check: Optional[float] = None
 
     @property
     def highlight(self) -> List[Any]:
@@ -134,8 +145,9 @@ class NetworkStep:
         from .draw import draw_network
 
         def draw():
+            extra = {"check": self._run.checks} if self._run.checks and self.net is self._run.net else {}
             return draw_network(self.net, values=True, deltas=True, grads=True, highlight=self.highlight,
-                                known=self.known, known_values=self.known_values, **kw)
+                                known=self.known, known_values=self.known_values, **{**extra, **kw})
 
         if self.net is not self._run.net:
             return draw()
@@ -164,6 +176,7 @@ class _Run:
         self.steps: List[NetworkStep] = []
         self.updates: List[Tuple[Any, float, float]] = []
         self.walk_total = walk_total
+        self.checks: Dict[Any, float] = {}       # parameter -> its gradient by nudging (check=True)
 
     def add(self, *args: Any, **kw: Any) -> NetworkStep:
         """Make the run's next step."""
@@ -186,7 +199,7 @@ def _checked(lr: Any, until: Any) -> Tuple[float, float]:
 
 def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
                   error: Optional[Callable[[Dict[str, Node], Any], Node]] = None,
-                  apply: bool = False, until: float = REPEAT_UNTIL) -> List[NetworkStep]:
+                  apply: bool = False, until: float = REPEAT_UNTIL, check: bool = False) -> List[NetworkStep]:
     """One training step of ``net`` on one sample, told as the text tells it.
 
     Runs ``net.forward(inputs)``, the error (squared error against ``targets``
@@ -203,9 +216,16 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     it (δ_k = O_k (1 - O_k)(O_k - t_k) for sigmoid units, else
     δ = f'(net) dE/dO) show where it comes from.
 
+    ``check=True`` puts beside each weight's and bias's gradient the same
+    gradient found by nudging it: (E(w+h) - E(w-h)) / 2h, each E from a forward
+    pass of a copy of the network (``step.check``; in the text and the frames),
+    so a learner sees backprop agree with the slope measured directly.
+
     The network's gradients are replaced by this sample's; its weights change
     only with ``apply=True`` (to the step's new weights, not the trained ones).
     """
+    if check not in (True, False):
+        raise user_facing(TypeError(f"check must be True or False, got {check!r}"))
     if not isinstance(net, Network):
         raise user_facing(TypeError(f"network_steps() needs a tinygraph Network, got {type(net).__name__}; "
                                     "for a single error Node use backprop_steps(loss)"))
@@ -222,6 +242,8 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     loss = _error(outputs, targets, tmap, error)
     walk = list(backprop_steps(loss))           # the real walk: every delta and gradient below is its number
     story = _Story(net, inputs, targets, tmap, error, lr, loss, walk)
+    if check:
+        story.nudged(start)
     story.feed_forward()
     story.deltas()
     story.gradients()
@@ -344,15 +366,41 @@ class _Story:
                 known.append(s)
                 self.params.append(s)
                 f = formulas.WeightGradient(s.name, n.name, n.delta or 0.0, s.src.name, s.src.value)
-                add(4, "weight gradient", s, f.formula, f.numbers, s.grad, uses=[n, s.src], known=known,
-                    walk_step=self.walk_at.get(s))
+                self._checked(add(4, "weight gradient", s, f.formula, f.numbers, s.grad, uses=[n, s.src],
+                                  known=known, walk_step=self.walk_at.get(s)), "w")
             if n.bias is not None:
                 b = n.bias
                 known.append(b)
                 self.params.append(b)
                 f = formulas.BiasGradient(b.name, n.name, n.delta or 0.0)
-                add(4, "bias gradient", b, f.formula, f.numbers, b.grad, uses=[n], known=known,
-                    walk_step=self.walk_at.get(b))
+                self._checked(add(4, "bias gradient", b, f.formula, f.numbers, b.grad, uses=[n], known=known,
+                                  walk_step=self.walk_at.get(b)), "θ")
+
+    def nudged(self, start: Any) -> None:
+        """Each parameter's gradient by nudging it in a copy of the network (``start``, the
+        weights before the update): (E(w+h) - E(w-h)) / 2h, into ``run.checks``."""
+        from .gradcheck import central_difference
+        probe = start.copy()                    # nudged and run here: the network itself is not touched
+
+        def error() -> float:
+            return _error(probe.forward(self.inputs), self.targets, self.tmap, self.error).value
+
+        for p, q in zip(self.net.parameters(include_fixed=True), probe.parameters(include_fixed=True)):
+            self.run.checks[p] = central_difference(error, q, CHECK_H)
+
+    def _checked(self, step: NetworkStep, symbol: str) -> None:
+        """Put the gradient by nudging beside the walk's, on a gradient step (with check=True)."""
+        est = self.run.checks.get(step.subject)
+        if est is None:
+            return
+        step.check = est
+        g = step.number or 0.0
+        if abs(est - g) <= CHECK_AGREES * max(abs(g), abs(est)) + 1e-9:
+            verdict = "as the walk found"
+        else:
+            verdict = f"not the walk's {fmt(g)} (an activation with a kink or a step near here?)"
+        step.extra += (f";   check by nudging {step.subject.name} by ±h = {CHECK_H:g}: "
+                       f"(E({symbol}+h) - E({symbol}-h)) / 2h = {fmt(est)}, {verdict}")
 
     # 5. the update
     def update(self) -> None:

@@ -241,12 +241,16 @@ class Step:
         return [f"adds to {_d(self.root_name)}/{_d(c.parent_name)}: {c}" for c in self.sent]
 
     def diagram(self, **kw: Any):
-        """The computation graph with this node and the edges it sends gradient along
-        highlighted and only the gradients known so far shown (a :class:`tinygraph.Diagram`)."""
+        """The computation graph at this step (a :class:`tinygraph.Diagram`): this node and the edges
+        it sends gradient along highlighted; only the gradients known so far shown; each finished
+        node with its "walk N" badge; and on every edge a finished node has sent gradient back
+        along, the amount ("← 3"), bold on yellow on the edges that brought this node its
+        gradient (for a node used twice, both terms of the sum).  Frames of one walk keep one layout."""
         from .draw import draw_graph
-        return draw_graph(self.root, highlight=[self.node],
-                          highlight_edges=[(self.node, p) for p in self.node.parents],
-                          known=self.known, **kw)
+        known = self.known
+        return draw_graph(self.root, **{"highlight": [self.node],
+                                        "highlight_edges": [(self.node, p) for p in self.node.parents],
+                                        "known": known, "walk": known, **kw})
 
     def __repr__(self) -> str:
         return f"Step({self.index}: {self.name}, grad={self.grad!r})"

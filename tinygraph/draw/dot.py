@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Dict, Iterable, List, NamedTuple, Optional, Union
+from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple, Union
 
 __all__ = ["Graph", "Edge", "Html", "html", "font", "quote", "svg_id", "neuron_id", "synapse_id", "number", "text_width",
            "HIGHLIGHT_CLASS", "POSITIVE", "NEGATIVE", "ZERO", "HIGHLIGHT", "HIGHLIGHT_FILL"]
@@ -228,6 +228,7 @@ class Graph:
         self.nodes: Dict[str, Dict[str, Value]] = {}
         self.edges: List[Edge] = []
         self.ranks: List[List[str]] = []
+        self.clusters: List[Tuple[str, List[str], Dict[str, Value]]] = []
 
     def node(self, key: str, **attrs: Value) -> str:
         """Add the node ``key`` (a plain identifier) with ``attrs``; returns the key."""
@@ -249,6 +250,11 @@ class Graph:
         """Keep these nodes on one rank (one column left to right, one row top to bottom)."""
         self.ranks.append(list(keys))
 
+    def cluster(self, key: str, keys: Iterable[str], **attrs: Value) -> None:
+        """Draw these nodes together in a box (a Graphviz cluster ``cluster_KEY``) with ``attrs``
+        (a ``label``, colours); each node belongs to at most one cluster."""
+        self.clusters.append((key, list(keys), attrs))
+
     def find(self, svg_id: str) -> Union[Dict[str, Value], Edge, None]:
         """The node attributes or the Edge whose ``id`` is ``svg_id``, or None."""
         for attrs in self.nodes.values():
@@ -267,6 +273,11 @@ class Graph:
                 lines.append(f"  {what} [{_attrs(attrs)}];")
         for key, attrs in self.nodes.items():
             lines.append(f"  {key} [{_attrs(attrs)}];" if attrs else f"  {key};")
+        for key, keys, attrs in self.clusters:
+            lines.append(f"  subgraph cluster_{key} {{")
+            lines.extend(f"    {k}={_value(v)};" for k, v in attrs.items())
+            lines.append(f"    {'; '.join(keys)};")
+            lines.append("  }")
         for keys in self.ranks:
             lines.append(f"  {{rank=same; {'; '.join(keys)};}}")
         for e in self.edges:
