@@ -197,7 +197,7 @@ def test_train_reduces_the_error_and_leaves_the_weights_in_the_network():
 
 
 def test_moons_training_in_batch_mode():
-    from tinygraph.bench import make_moons
+    from tinygraph.datasets import make_moons
     X, Y = make_moons(100, seed=0)
     net = tg.MLP([2, 16, 16, 1], activation="relu", output_activation="linear", seed=0)
     history = tg.compile_network(net).train(X, Y, loss="hinge", lr=0.1, epochs=300, l2=1e-4)
