@@ -312,3 +312,93 @@ def test_a_rising_error_warns_that_the_learning_rate_may_be_too_large():
 def test_no_warning_when_the_error_falls(recwarn):
     tg.train(tg.MLP([2, 2, 1]), XOR, lr=0.5, until=0.01, max_epochs=50, verbose=False)
     assert not [w for w in recwarn if issubclass(w.category, tg.TrainingWarning)]
+
+
+@pytest.mark.parametrize("attr, bad, error, words", [
+    ("grad", float("nan"), tg.NonFiniteError, r"SGD step on x: its grad is nan \(set by hand\?\)"),
+    ("grad", float("inf"), tg.NonFiniteError, r"SGD step on x: its grad is inf"),
+    ("grad", None, tg.NumberTypeError, r"SGD step on x: its grad is the NoneType None"),
+    ("value", float("nan"), tg.NonFiniteError, r"SGD step on x: its value is nan"),
+    ("value", "abc", tg.NumberTypeError, r"SGD step on x: its value is the str 'abc'"),
+])
+def test_sgd_step_names_a_value_or_grad_set_by_hand_and_does_not_blame_the_rate(attr, bad, error, words):
+    x = tg.Node(1.0, name="x")
+    x.grad = 1.0
+    opt = tg.SGD([x], lr=0.1)
+    setattr(x, attr, bad)
+    with pytest.raises(error, match=words) as e:
+        opt.step()
+    assert "learning rate" not in str(e.value) and "lr" not in str(e.value)
+
+
+def test_a_real_divergence_still_blames_the_learning_rate():
+    x = tg.Node(1.0, name="x")
+    x.grad = 1e300
+    with pytest.raises(tg.DivergenceError, match=r"the learning rate 10000000000.0 is too large"):
+        tg.SGD([x], lr=1e10).step()
+
+
+# -- the optimizer and a paused step-through ---------------------------------------------------
+
+def _paused(k=1):
+    """A network, its error, an optimizer and a step-through paused after k + 1 steps."""
+    net = tg.MLP([2, 2, 1], seed=0)
+    loss = tg.squared_error(net.forward([0.5, -1.0]), [0.3])
+    steps = iter(tg.backprop_steps(loss))
+    for _ in range(k + 1):
+        next(steps)
+    return net, loss, tg.SGD(net.parameters(), lr=0.1), steps
+
+
+@pytest.mark.parametrize("k", [0, 1, 3, 6])
+def test_an_optimizer_step_during_a_paused_step_through_is_refused_on_resume(k):
+    net, loss, opt, steps = _paused(k)
+    opt.step()
+    with pytest.raises(tg.GraphError, match=r"while it was paused, an optimizer step changed the weights"):
+        list(steps)
+
+
+@pytest.mark.parametrize("k", [0, 1, 3, 6])
+def test_the_optimizers_zero_grad_during_a_paused_step_through_is_refused_on_resume(k):
+    net, loss, opt, steps = _paused(k)
+    opt.zero_grad()
+    with pytest.raises(tg.GraphError, match=r"while it was paused, the optimizer's zero_grad\(\) set"):
+        list(steps)
+
+
+def test_after_the_walk_the_optimizer_works_as_usual():
+    net, loss, opt, steps = _paused(0)
+    list(steps)                                       # finish the walk
+    before = values(net)
+    opt.step()
+    assert values(net) != before
+    opt.zero_grad()
+    assert all(p.grad == 0.0 for p in net.parameters())
+
+
+# -- the garbage collector ---------------------------------------------------------------------
+
+def test_train_pauses_the_cyclic_collector_inside_its_loop_and_restores_it(monkeypatch):
+    import gc
+    seen = []
+    forward = tg.Network.forward
+
+    def spy(self, inputs):
+        seen.append(gc.isenabled())
+        return forward(self, inputs)
+
+    monkeypatch.setattr(tg.Network, "forward", spy)
+    assert gc.isenabled()
+    tg.train(tg.MLP([2, 1], seed=0), XOR, max_epochs=2, verbose=False)
+    assert seen and not any(seen)                      # off inside the loop
+    assert gc.isenabled()                              # and back on after
+    gc.disable()
+    try:
+        tg.train(tg.MLP([2, 1], seed=0), XOR, max_epochs=1, verbose=False)
+        assert not gc.isenabled()                      # a caller's choice is kept
+    finally:
+        gc.enable()
+    with pytest.raises(tg.DivergenceError):            # and restored when training fails too
+        tg.train(tg.MLP([1, 1], activation="linear", seed=3), [([10.0], [1.0])], lr=10.0, max_epochs=1000,
+                 verbose=False)
+    assert gc.isenabled()

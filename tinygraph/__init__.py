@@ -16,7 +16,8 @@ from .activations import Activation, activate, activation_names, get_activation,
 from .errors import (DomainError, GraphError, NetworkFileError, NodeOverflowError,
                      NodeZeroDivisionError, RenderError, TinygraphError)
 from .gradcheck import GradcheckError, GradcheckResult, gradcheck
-from .node import Node, as_node, exp, log, relu, sigmoid, sign, tanh, walk, weighted_sum
+from .node import (Node, NonFiniteError, NumberTypeError, as_node, exp, log, relu, sigmoid, sign, tanh, walk,
+                   weighted_sum)
 
 __version__ = "0.1.0"
 
@@ -35,6 +36,7 @@ _LAZY = {
     "network_steps": "network_steps", "NetworkStep": "network_steps",
     "compile_network": "batch", "BatchNetwork": "batch",
     "gc_paused": "node",
+    "make_moons": "datasets",
 }
 
 __all__ = [
@@ -42,7 +44,7 @@ __all__ = [
     "Activation", "activate", "activation_names", "get_activation", "register_activation",
     "gradcheck", "GradcheckResult", "GradcheckError",
     "TinygraphError", "DomainError", "NodeZeroDivisionError", "NodeOverflowError", "GraphError",
-    "NetworkFileError", "RenderError", "__version__",
+    "NetworkFileError", "RenderError", "NonFiniteError", "NumberTypeError", "__version__",
 ] + list(_LAZY)
 
 

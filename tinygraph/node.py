@@ -135,14 +135,14 @@ def _refused(op: str, operands: Sequence[object], error: Optional[BaseException]
             return _not_finite(f"the number in '{op}'", o, ". The numbers used with Nodes must be finite")
     if isinstance(error, TinygraphError) or (error is not None and not isinstance(error, OverflowError)):
         return error
-    shown = ", ".join(_describe(o) for o in operands)
+    shown = ", ".join(_describe(o) for o in operands[:6]) + (", ..." if len(operands) > 6 else "")
     return NodeOverflowError(
         f"'{op}' of {shown} overflowed: the result is too large for a float. "
         "Values this large usually mean the inputs or the learning rate are too big.")
 
 
 def _slope_overflow(op: str, *operands: object) -> NodeOverflowError:
-    shown = ", ".join(_describe(o) for o in operands)
+    shown = ", ".join(_describe(o) for o in operands[:6]) + (", ..." if len(operands) > 6 else "")
     return NodeOverflowError(
         f"the slope of '{op}' at {shown} is too large for a float (it would be inf), so no gradient "
         "can flow through it; keep the inputs in a moderate range (dividing by or taking log of values "
@@ -166,6 +166,9 @@ def _op(op: str, value: float, a: "Node", da: float, b: Optional["Node"] = None,
         c: Optional[float] = None) -> "Node":
     """The node that ``op`` makes: its value, its parents a (and b), d(value)/d(parent), its constant c.
 
+    (A weighted sum passes the tuple of its parents as ``a`` and the tuple of
+    their local derivatives as ``da``.)
+
     Checks the one thing every op needs: the value is a finite number (a nan
     or inf operand makes a nan or inf value, so this also catches those).
     Ops whose slope can be infinite at a finite value (/, **, log) check it
@@ -173,7 +176,7 @@ def _op(op: str, value: float, a: "Node", da: float, b: Optional["Node"] = None,
     """
     if value.__class__ is not float or not _NINF < value < _INF:
         if _what_is_wrong(value) is not None:
-            raise _refused(op, [o for o in (a, b, c) if o is not None])
+            raise _refused(op, a if a.__class__ is tuple else [o for o in (a, b, c) if o is not None])
         value = float(value)                      # an int or numpy number set by hand went through the op
     n = _new(Node)
     n.value = value
@@ -467,13 +470,12 @@ class Node:
 def _activate(x: Node, act) -> Node:
     """The node of an activation (a tinygraph.activations.Activation) applied to ``x``."""
     v = x.value
-    try:
-        if _NINF < v < _INF:                   # relu(nan) would be 0, tanh(inf) 1: refuse them here
-            y, d = act.value_and_slope(v)
-            return _op(act.name, y, x, d)
-        raise _refused(act.name, (x,))
-    except _BAD_OPERAND as e:
-        raise _refused(act.name, (x,), e) from None
+    if v.__class__ is not float or not _NINF < v < _INF:   # relu(nan) would be 0, tanh(inf) 1: refuse them
+        if _what_is_wrong(v) is not None:
+            raise _refused(act.name, (x,))
+        v = float(v)                                      # an int or numpy number set by hand
+    y, d = act.value_and_slope(v)
+    return _op(act.name, y, x, d)
 
 
 def _compared(x: object) -> float:
@@ -745,33 +747,17 @@ def _weighted_sum(weights: Sequence[Node], inputs: Sequence[Node], bias: Optiona
     """weighted_sum without the checks: Network.forward's hot path."""
     ws = [w.value for w in weights]
     xs = [x.value for x in inputs]
+    parents = tuple(_chain.from_iterable(zip(weights, inputs)))
+    local = tuple(_chain.from_iterable(zip(xs, ws)))       # d/dw_i = x_i, d/dx_i = w_i
     try:
-        total = sum(map(_mul, ws, xs))              # w1 x1 + w2 x2 + ..., left to right
-        if bias is None:
-            parents = tuple(_chain.from_iterable(zip(weights, inputs)))
-            local = tuple(_chain.from_iterable(zip(xs, ws)))   # d/dw_i = x_i, d/dx_i = w_i
-        else:
+        total = sum(map(_mul, ws, xs))                     # w1 x1 + w2 x2 + ..., left to right
+        if bias is not None:
             total += bias.value
-            parents = (*_chain.from_iterable(zip(weights, inputs)), bias)
-            local = (*_chain.from_iterable(zip(xs, ws)), 1.0)  # ..., d/dbias = 1
-        if _NINF < total < _INF and total.__class__ is float:
-            n = _new(Node)                          # _op, for a tuple of parents: a many-parent node
-            n.value = total
-            n.grad = 0.0
-            n.name = None
-            n.op = "weighted_sum"
-            n._a = parents
-            n._da = local
-            n._b = n._db = n._c = n._mark = None
-            return n
-        error = None
+            parents += (bias,)
+            local += (1.0,)                                # d/dbias = 1
+        return _op("weighted_sum", total, parents, local)  # a tuple of parents: a many-parent node
     except _BAD_OPERAND as e:
-        error = e
-    every = [*_chain.from_iterable(zip(weights, inputs)), *([] if bias is None else [bias])]
-    bad = _refused("weighted_sum", every, error)
-    if isinstance(bad, NodeOverflowError):          # name a few operands, not hundreds
-        bad = _refused("weighted_sum", [*weights[:3], *inputs[:3]])
-    raise bad from None
+        raise _refused("weighted_sum", parents + ((bias,) if bias is not None else ()), e) from None
 
 
 # -- odds and ends ------------------------------------------------------------------------------
