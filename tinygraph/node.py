@@ -162,12 +162,14 @@ _BAD_OPERAND = (TypeError, ValueError, OverflowError)
 
 # -- the one constructor of op nodes ------------------------------------------------------
 
-def _op(op: str, value: float, a: "Node", da: float, b: Optional["Node"] = None, db: Optional[float] = None,
-        c: Optional[float] = None) -> "Node":
-    """The node that ``op`` makes: its value, its parents a (and b), d(value)/d(parent), its constant c.
+def _op(op: str, value: float, a: "Node", da: float, b: Union["Node", float, None] = None,
+        db: Optional[float] = None) -> "Node":
+    """The node that ``op`` makes: its value, its operands a and b, and d(value)/d(operand).
 
-    (A weighted sum passes the tuple of its parents as ``a`` and the tuple of
-    their local derivatives as ``da``.)
+    ``b`` is a second parent Node with its slope ``db``, or the op's plain-number
+    operand (its constant: ``x * 2.0`` keeps 2.0) with ``db`` None, since nothing
+    flows back into a number.  A weighted sum passes the tuple of its parents as
+    ``a`` and the tuple of their local derivatives as ``da``.
 
     Checks the one thing every op needs: the value is a finite number (a nan
     or inf operand makes a nan or inf value, so this also catches those).
@@ -176,7 +178,7 @@ def _op(op: str, value: float, a: "Node", da: float, b: Optional["Node"] = None,
     """
     if value.__class__ is not float or not _NINF < value < _INF:
         if _what_is_wrong(value) is not None:
-            raise _refused(op, a if a.__class__ is tuple else [o for o in (a, b, c) if o is not None])
+            raise _refused(op, a if a.__class__ is tuple else (a,) if b is None else (a, b))
         value = float(value)                      # an int or numpy number set by hand went through the op
     n = _new(Node)
     n.value = value
@@ -187,17 +189,16 @@ def _op(op: str, value: float, a: "Node", da: float, b: Optional["Node"] = None,
     n._da = da
     n._b = b
     n._db = db
-    n._c = c
     n._mark = None
     return n
 
 
-def _checked_op(op: str, value: float, a: "Node", da: float, b: Optional["Node"] = None,
-                db: Optional[float] = None, c: Optional[float] = None) -> "Node":
+def _checked_op(op: str, value: float, a: "Node", da: float, b: Union["Node", float, None] = None,
+                db: Optional[float] = None) -> "Node":
     """_op for the ops whose slope can be infinite where their value is finite (/, **, log)."""
-    if _NINF < value < _INF and not (_NINF < da < _INF and (b is None or _NINF < db < _INF)):
-        raise _slope_overflow(op, *[o for o in (a, b, c) if o is not None])
-    return _op(op, value, a, da, b, db, c)
+    if _NINF < value < _INF and not (_NINF < da < _INF and (db is None or _NINF < db < _INF)):
+        raise _slope_overflow(op, *((a,) if b is None else (a, b)))
+    return _op(op, value, a, da, b, db)
 
 
 class Node:
@@ -213,13 +214,15 @@ class Node:
     ``f"{x:.3f}"`` formats the value.
     """
 
-    # _a, _b: the parents (None when absent); _da, _db: d(value)/d(_a) and d(value)/d(_b).
-    # _c: the op's plain-number operand (x * 2.0 keeps 2.0), else None: for display only.
+    # _a, _b: the operands; _da, _db: d(value)/d(_a) and d(value)/d(_b).  _a is a parent
+    # Node (None for a leaf).  _b is a second parent Node, or the op's plain-number
+    # operand (x * 2.0 keeps 2.0: its constant, `const`), which gets no gradient, so
+    # its _db is None; _db is None exactly when there is no second parent.
     # A weighted_sum node keeps a tuple of parents in _a and a tuple of their
-    # local derivatives in _da (_b, _db, _c None).
+    # local derivatives in _da (_b, _db None).
     # _mark, _uses: the backward walk's bookkeeping (see `walk`); _mark is None
     # until a walk reaches the node.
-    __slots__ = ("value", "grad", "name", "op", "_a", "_b", "_da", "_db", "_c", "_mark", "_uses")
+    __slots__ = ("value", "grad", "name", "op", "_a", "_b", "_da", "_db", "_mark", "_uses")
 
     def __init__(self, value: Number, name: Optional[str] = None) -> None:
         self.value = _check_value(value)
@@ -228,19 +231,19 @@ class Node:
             raise TypeError(f"a Node's name must be a string, got {type(name).__name__} {name!r}")
         self.name = name
         self.op = ""
-        self._a = self._b = self._da = self._db = self._c = self._mark = None
+        self._a = self._b = self._da = self._db = self._mark = None
 
     # -- structure ---------------------------------------------------------
 
     @property
     def parents(self) -> Tuple["Node", ...]:
         """The nodes this node was computed from, in order (empty for a leaf)."""
-        a, b = self._a, self._b
+        a = self._a
         if a is None:
             return ()
         if a.__class__ is tuple:
             return a
-        return (a,) if b is None else (a, b)
+        return (a,) if self._db is None else (a, self._b)
 
     @property
     def local_grads(self) -> Tuple[float, ...]:
@@ -249,12 +252,12 @@ class Node:
             return ()
         if self._a.__class__ is tuple:
             return self._da
-        return (self._da,) if self._b is None else (self._da, self._db)
+        return (self._da,) if self._db is None else (self._da, self._db)
 
     @property
     def const(self) -> Optional[float]:
         """The plain-number operand folded into this op (``x + 1.0`` has const 1.0), else None."""
-        return None if self._a is None else self._c
+        return None if self._a is None or self._db is not None else self._b
 
     @property
     def is_leaf(self) -> bool:
@@ -305,7 +308,7 @@ class Node:
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "+")
         try:
             if y.__class__ is float:
-                return _op("+", self.value + y, self, 1.0, c=y)
+                return _op("+", self.value + y, self, 1.0, y)
             return _op("+", self.value + y.value, self, 1.0, y, 1.0)
         except _BAD_OPERAND as e:
             raise _refused("+", (self, y), e) from None
@@ -317,7 +320,7 @@ class Node:
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "-")
         try:
             if y.__class__ is float:
-                return _op("-", self.value - y, self, 1.0, c=y)
+                return _op("-", self.value - y, self, 1.0, y)
             return _op("-", self.value - y.value, self, 1.0, y, -1.0)
         except _BAD_OPERAND as e:
             raise _refused("-", (self, y), e) from None
@@ -331,7 +334,7 @@ class Node:
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "*")
         try:
             if y.__class__ is float:
-                return _op("*", self.value * y, self, y, c=y)
+                return _op("*", self.value * y, self, y, y)
             return _op("*", self.value * y.value, self, y.value, y, self.value)
         except _BAD_OPERAND as e:
             raise _refused("*", (self, y), e) from None
@@ -347,7 +350,7 @@ class Node:
                 raise _bad_divisor(self, y)
             v = self.value / b
             if y.__class__ is float:
-                return _checked_op("/", v, self, 1.0 / b, c=b)
+                return _checked_op("/", v, self, 1.0 / b, b)
             return _checked_op("/", v, self, 1.0 / b, y, -v / b)
         except _BAD_OPERAND as e:
             raise _refused("/", (self, y), e) from None
@@ -362,7 +365,7 @@ class Node:
             a, b = self.value, (y if y.__class__ is float else y.value)
             _check_power(self, y, a, b)                    # a real number with a finite slope?
             if y.__class__ is float:                       # x ** c: d/dx = c x^(c-1), and x ** 0 is flat
-                return _checked_op("**", _pow(a, b, self, y), self, b * _pow(a, b - 1.0, self, y) if b else 0.0, c=b)
+                return _checked_op("**", _pow(a, b, self, y), self, b * _pow(a, b - 1.0, self, y) if b else 0.0, b)
             v = _pow(a, b, self, y)
             return _checked_op("**", v, self, b * _pow(a, b - 1.0, self, y), y, v * _log(a) if a > 0.0 else 0.0)
         except _BAD_OPERAND as e:
@@ -604,12 +607,14 @@ def walk(root: Node) -> Iterator[Node]:
     finishing the walk first and doing it after.
     """
     root = root._as_operand()                        # a Neuron: walk from its latest output
-    # The chain-rule line is written twice: once for a weighted sum's many
-    # parents, once for an op's one or two (a, then b).  One loop over a tuple
-    # of (parent, slope) pairs made per node would serve both, but building
-    # those tuples made the backward pass of a chain of * and + nodes 45%
-    # slower (and a moons training step 1-4%), so the one or two parents are
-    # walked in place, without any container.
+    # The chain-rule line (parent.grad += node.grad * slope) appears three
+    # times in pass 2: for a weighted sum's many parents, and for an op's
+    # parent a and parent b.  Written once, as one loop over (parent, slope)
+    # pairs, it needs a tuple or two made per node: measured against this form
+    # in one run, that made the moons step built as micrograd builds it (one
+    # * and one + node per synapse) 15% slower, the x*a + c chain 12% slower,
+    # and the moons step through the network API 1% slower.  So an op's one or
+    # two parents are handled in place, without any container.
 
     # Pass 1: count, for each node, how many times it is used as a parent
     # below root (its consumers), and reset interior gradients.  The count is
@@ -638,17 +643,20 @@ def walk(root: Node) -> Iterator[Node]:
                         p._uses = 1
                         push(p)
                 continue
-            p, b = a, n._b
-            while True:                              # a, then b if there is one
-                if p._mark is mark:
-                    p._uses += 1
+            if a._mark is mark:                      # an op: parent a, then b if it is a parent
+                a._uses += 1
+            else:
+                a._mark = mark
+                a._uses = 1
+                push(a)
+            if n._db is not None:
+                b = n._b
+                if b._mark is mark:
+                    b._uses += 1
                 else:
-                    p._mark = mark
-                    p._uses = 1
-                    push(p)
-                if b is None:
-                    break
-                p, b = b, None
+                    b._mark = mark
+                    b._uses = 1
+                    push(b)
     except _BAD_OPERAND as e:                        # a leaf's grad set by hand to "abc", None, ...
         raise (e if isinstance(e, TinygraphError) else _bad_grad(root, n)) from None
 
@@ -686,11 +694,12 @@ def walk(root: Node) -> Iterator[Node]:
             a._uses = left
             if not left:
                 push(a)
-            b = n._b
-            if b is not None:
+            db = n._db
+            if db is not None:                       # b is a parent, not a plain number
+                b = n._b
                 if b._mark is not mark:
                     raise _interrupted(root, b)
-                b.grad += g * n._db                  # the chain rule
+                b.grad += g * db                     # the chain rule
                 left = b._uses - 1
                 b._uses = left
                 if not left:
