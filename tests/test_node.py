@@ -633,8 +633,9 @@ def test_real_overflow_keeps_its_message():
 
 
 @pytest.mark.parametrize("grad, error, words", [
-    (float("nan"), tg.NonFiniteError, "x.grad is nan"),
-    (math.inf, tg.NonFiniteError, "x.grad is inf"),
+    (float("nan"), tg.NonFiniteError, "x.grad was nan before this backward pass"),
+    (math.inf, tg.NonFiniteError, "x.grad was inf before this backward pass"),
+    (-math.inf, tg.NonFiniteError, "x.grad was -inf before this backward pass"),
     ("abc", tg.NumberTypeError, "x.grad is the str 'abc'"),
     (None, tg.NumberTypeError, "x.grad is the NoneType None"),
 ])

@@ -68,7 +68,8 @@ def _sample_terms(outputs: Any, targets: Any, loss: str, where: str = "") -> Lis
     if isinstance(outputs, Node):
         label = repr(outputs.name) if outputs.name else "(the output)"
         if isinstance(targets, Mapping):
-            check_names(targets, [outputs.name], "outputs", f"{loss}{where}: the targets")
+            if len(targets) != 1 or outputs.name not in targets:
+                check_names(targets, [outputs.name], "outputs", f"{loss}{where}: the targets")
             targets = targets[outputs.name]
         elif isinstance(targets, (list, tuple)):
             if len(targets) != 1:
@@ -95,7 +96,8 @@ def _sample_terms(outputs: Any, targets: Any, loss: str, where: str = "") -> Lis
 
     names = list(outputs)
     if isinstance(targets, Mapping):
-        check_names(targets, names, "outputs", f"{loss}{where}: the targets")
+        if len(targets) != len(names) or not all(k in targets for k in names):
+            check_names(targets, names, "outputs", f"{loss}{where}: the targets")
         pairs = [(k, targets[k]) for k in names]
     elif isinstance(targets, (list, tuple)):
         if len(targets) != len(names):

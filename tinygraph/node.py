@@ -560,7 +560,7 @@ class _WalkMark:
 
 
 class _Stamp:
-    """Left on a node by an operation that changed its gradient (or weight) outside a walk."""
+    """Left on a node by an operation that changed its gradient (or weight) outside a walk: says which."""
 
     __slots__ = ("cause",)
 
@@ -568,18 +568,18 @@ class _Stamp:
         self.cause = cause
 
 
-def zero_grads(nodes: Iterable[Node], cause: str = "zero_grad() set the gradients back to 0") -> None:
+def zero_grads(nodes: Iterable[Node], cause: Union[str, _Stamp] = "zero_grad() set the gradients back to 0") -> None:
     """Set each node's grad to 0.0, and stamp it so that a walk paused over it is refused on resume."""
-    stamp = _Stamp(cause)
+    stamp = cause if cause.__class__ is _Stamp else _Stamp(cause)
     for n in nodes:
         n.grad = 0.0
         if n._mark is not None:
             n._mark = stamp
 
 
-def mark_changed(nodes: Iterable[Node], cause: str) -> None:
+def mark_changed(nodes: Iterable[Node], cause: Union[str, _Stamp]) -> None:
     """Stamp nodes that ``cause`` changed, so that a walk paused over them is refused on resume."""
-    stamp = _Stamp(cause)
+    stamp = cause if cause.__class__ is _Stamp else _Stamp(cause)
     for n in nodes:
         if n._mark is not None:
             n._mark = stamp
@@ -624,96 +624,118 @@ def walk(root: Node) -> Iterator[Node]:
     root._mark = mark
     stack = [root]
     pop, push = stack.pop, stack.append
-    n = root
-    try:
-        while stack:
-            n = pop()
-            a = n._a
-            if a is None:                            # a leaf: its grad will accumulate, so it must be finite
-                if not _NINF < n.grad < _INF:
-                    raise _bad_grad(root, n)
-                continue
-            n.grad = 0.0
-            if a.__class__ is tuple:                 # a weighted sum: many parents
-                for p in a:
-                    if p._mark is mark:
-                        p._uses += 1
-                    else:
-                        p._mark = mark
-                        p._uses = 1
-                        push(p)
-                continue
-            if a._mark is mark:                      # an op: parent a, then b if it is a parent
-                a._uses += 1
-            else:
-                a._mark = mark
-                a._uses = 1
-                push(a)
-            if n._db is not None:
-                b = n._b
-                if b._mark is mark:
-                    b._uses += 1
+    while stack:
+        n = pop()
+        a = n._a
+        if a is None:                                # a leaf: its grad will accumulate
+            continue
+        n.grad = 0.0
+        if a.__class__ is tuple:                     # a weighted sum: many parents
+            for p in a:
+                if p._mark is mark:
+                    p._uses += 1
                 else:
-                    b._mark = mark
-                    b._uses = 1
-                    push(b)
-    except _BAD_OPERAND as e:                        # a leaf's grad set by hand to "abc", None, ...
-        raise (e if isinstance(e, TinygraphError) else _bad_grad(root, n)) from None
+                    p._mark = mark
+                    p._uses = 1
+                    push(p)
+            continue
+        if a._mark is mark:                          # an op: parent a, then b if it is a parent
+            a._uses += 1
+        else:
+            a._mark = mark
+            a._uses = 1
+            push(a)
+        if n._db is not None:
+            b = n._b
+            if b._mark is mark:
+                b._uses += 1
+            else:
+                b._mark = mark
+                b._uses = 1
+                push(b)
 
     # Pass 2: a node is ready once every consumer has passed gradient to it.
     # Every parent must still carry this walk's mark: if not, something else
     # changed it while the walk was paused (see the docstring).
-    root.grad += 1.0
-    push(root)
-    while stack:
-        n = pop()
-        a = n._a
-        if a is None:                                # a leaf: its gradient is complete
-            if n._mark is not mark:
-                raise _interrupted(root, n)
-            if not _NINF < n.grad < _INF:
-                # Finite values can still give a gradient too large for a float
-                # (products of big local derivatives): say so at the leaf.
-                raise _gradient_overflow(root, n)
-        elif a.__class__ is tuple:                   # a weighted sum: many parents
-            g = n.grad
-            for p, d in zip(a, n._da):
-                if p._mark is not mark:
-                    raise _interrupted(root, p)
-                p.grad += g * d                      # the chain rule
-                left = p._uses - 1
-                p._uses = left
+    try:
+        root.grad += 1.0
+        push(root)
+        while stack:
+            n = pop()
+            a = n._a
+            if a is None:                            # a leaf: its gradient is complete
+                if n._mark is not mark:
+                    raise _interrupted(root, n)
+                if not _NINF < n.grad < _INF:
+                    raise _leaf_grad_error(root, n)
+            elif a.__class__ is tuple:               # a weighted sum: many parents
+                g = n.grad
+                for p, d in zip(a, n._da):
+                    if p._mark is not mark:
+                        raise _interrupted(root, p)
+                    p.grad += g * d                  # the chain rule
+                    left = p._uses - 1
+                    p._uses = left
+                    if not left:
+                        push(p)
+            else:                                    # an op: parent a, then b if there is one
+                g = n.grad
+                if a._mark is not mark:
+                    raise _interrupted(root, a)
+                a.grad += g * n._da                  # the chain rule
+                left = a._uses - 1
+                a._uses = left
                 if not left:
-                    push(p)
-        else:                                        # an op: parent a, then b if there is one
-            g = n.grad
-            if a._mark is not mark:
-                raise _interrupted(root, a)
-            a.grad += g * n._da                      # the chain rule
-            left = a._uses - 1
-            a._uses = left
-            if not left:
-                push(a)
-            db = n._db
-            if db is not None:                       # b is a parent, not a plain number
-                b = n._b
-                if b._mark is not mark:
-                    raise _interrupted(root, b)
-                b.grad += g * db                     # the chain rule
-                left = b._uses - 1
-                b._uses = left
-                if not left:
-                    push(b)
-        yield n
+                    push(a)
+                db = n._db
+                if db is not None:                   # b is a parent, not a plain number
+                    b = n._b
+                    if b._mark is not mark:
+                        raise _interrupted(root, b)
+                    b.grad += g * db                 # the chain rule
+                    left = b._uses - 1
+                    b._uses = left
+                    if not left:
+                        push(b)
+            yield n
+    except _BAD_OPERAND as e:                        # a grad set by hand to "abc", None, ... (see below)
+        if isinstance(e, TinygraphError):
+            raise
+        raise _bad_grad_below(root, e) from None
 
 
-def _bad_grad(root: Node, leaf: Node) -> TinygraphError:
-    """A leaf's grad that is not a finite number before the walk: set by hand, so say so."""
+def _leaf_grad_error(root: Node, leaf: Node) -> TinygraphError:
+    """A leaf's gradient came out nan or infinite: was it so before the walk (set by hand), or did it overflow?
+
+    Only built on failure: the contributions its consumers sent are added up
+    again; if they are finite, the leaf's grad was not a finite number to
+    begin with.
+    """
+    sent = 0.0
+    for n in nodes_below(root):
+        for p, d in zip(n.parents, n.local_grads):
+            if p is leaf:
+                sent += n.grad * d
+    if (_NINF < sent < _INF) or root is leaf:
+        return _bad_grad(root, leaf, before=True)
+    return _gradient_overflow(root, leaf)
+
+
+def _bad_grad_below(root: Node, error: BaseException) -> Exception:
+    """The leaf below ``root`` whose grad is not a number (so the walk could not add to it), named."""
+    for n in nodes_below(root):
+        if n.is_leaf and _what_is_wrong(n.grad) is not None:
+            return _bad_grad(root, n)
+    return error
+
+
+def _bad_grad(root: Node, leaf: Node, before: bool = False) -> TinygraphError:
+    """A leaf's grad that was not a finite number before the walk: set by hand, so say so."""
     g = leaf.grad
     who = f"{leaf.name}.grad" if leaf.name else f"the grad of {leaf._label()}"
-    wrong = _what_is_wrong(g) or repr(g)
-    cls = NonFiniteError if isinstance(g, numbers.Real) and not isinstance(g, Node) else NumberTypeError
-    return cls(f"backward from {root._label()}: {who} is {wrong}, so gradients cannot add up into it. "
+    state = f"was {_what_is_wrong(g)} before this backward pass" if before else f"is {_what_is_wrong(g)}"
+    cls = NonFiniteError if isinstance(g, numbers.Real) else NumberTypeError
+    return cls(f"backward from {root._label()}: {who} {state}, so gradients cannot add up into it. "
                "Was .grad set by hand? Set it back with zero_grad() (or node.grad = 0.0), then run backward again")
 
 
@@ -756,17 +778,19 @@ def _weighted_sum(weights: Sequence[Node], inputs: Sequence[Node], bias: Optiona
     """weighted_sum without the checks: Network.forward's hot path."""
     ws = [w.value for w in weights]
     xs = [x.value for x in inputs]
-    parents = tuple(_chain.from_iterable(zip(weights, inputs)))
-    local = tuple(_chain.from_iterable(zip(xs, ws)))       # d/dw_i = x_i, d/dx_i = w_i
     try:
         total = sum(map(_mul, ws, xs))                     # w1 x1 + w2 x2 + ..., left to right
-        if bias is not None:
+        if bias is None:
+            parents = tuple(_chain.from_iterable(zip(weights, inputs)))
+            local = tuple(_chain.from_iterable(zip(xs, ws)))       # d/dw_i = x_i, d/dx_i = w_i
+        else:
             total += bias.value
-            parents += (bias,)
-            local += (1.0,)                                # d/dbias = 1
+            parents = (*_chain.from_iterable(zip(weights, inputs)), bias)
+            local = (*_chain.from_iterable(zip(xs, ws)), 1.0)      # ..., d/dbias = 1
         return _op("weighted_sum", total, parents, local)  # a tuple of parents: a many-parent node
     except _BAD_OPERAND as e:
-        raise _refused("weighted_sum", parents + ((bias,) if bias is not None else ()), e) from None
+        every = (*_chain.from_iterable(zip(weights, inputs)), *(() if bias is None else (bias,)))
+        raise _refused("weighted_sum", every, e) from None
 
 
 # -- odds and ends ------------------------------------------------------------------------------

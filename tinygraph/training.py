@@ -20,8 +20,8 @@ from .console import Progress
 from .errors import TinygraphError, check_names
 from .losses import LOSSES, get_loss
 from .errors import DomainError
-from .node import (Node, NonFiniteError, NumberTypeError, _check_value, _not_finite, _what_is_wrong, gc_paused, mark_changed,
-                   zero_grads)
+from .node import (Node, NonFiniteError, NumberTypeError, _check_value, _not_finite, _Stamp, _what_is_wrong,
+                   gc_paused, mark_changed, zero_grads)
 
 __all__ = ["SGD", "train", "History", "DivergenceError", "TrainingWarning"]
 
@@ -50,6 +50,11 @@ def _check_rate(lr: Any, what: str = "lr") -> float:
         raise DomainError(f"{what} (the learning rate) must be > 0, got {lr!r}: "
                           "each step moves the weights by -lr times their gradient")
     return v
+
+
+# What a step-through paused over these parameters says when it is resumed (see tinygraph.node.walk).
+_ZEROED = _Stamp("the optimizer's zero_grad() set the weights' gradients back to 0")
+_STEPPED = _Stamp("an optimizer step changed the weights")
 
 
 class SGD:
@@ -89,14 +94,14 @@ class SGD:
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0 (grads of leaves add up across backward() calls)."""
-        zero_grads(self.params, "the optimizer's zero_grad() set the weights' gradients back to 0")
+        zero_grads(self.params, _ZEROED)
 
     def step(self) -> None:
         """Move each trainable parameter by -lr times its gradient."""
         lr, m, vel = self.lr, self.momentum, self._velocity
         if lr.__class__ is not float or not 0.0 < lr < math.inf:
             lr = self.lr = _check_rate(lr, "opt.lr")      # set by hand to something that is not a rate
-        mark_changed(self.params, "an optimizer step changed the weights")
+        mark_changed(self.params, _STEPPED)
         p = None
         try:
             for i, p in enumerate(self.params):
@@ -269,7 +274,8 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
                 history.append(error)
                 if best is None or error <= history[best_epoch]:
                     best, best_epoch = start, epoch
-                progress(epoch, f"  error {error:.6g}  ({progress.seconds:.1f} s)")
+                if progress.on:
+                    progress(epoch, f"  error {error:.6g}  ({progress.seconds:.1f} s)")
                 if until is not None and error < until:
                     history.converged = True
                     break
