@@ -36,9 +36,12 @@ import numbers
 from collections import deque as _drain
 from itertools import chain as _chain
 from operator import mul as _mul
-from typing import Iterable, Iterator, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence, Tuple, Union
 
 from .errors import DomainError, GraphError, NodeOverflowError, NodeZeroDivisionError, TinygraphError
+
+if TYPE_CHECKING:
+    from .activations import Activation
 
 __all__ = ["Node", "walk", "nodes_below", "as_node", "weighted_sum", "gc_paused", "reached",
            "exp", "log", "sigmoid", "relu", "tanh", "sign", "NonFiniteError", "NumberTypeError"]
@@ -126,6 +129,8 @@ def _refused(op: str, operands: Sequence[object], error: Optional[BaseException]
     cause (a value set by hand, not an overflow); else the op really
     overflowed; an error the op raised on purpose is passed on unchanged.
     """
+    if isinstance(error, TinygraphError):         # raised on purpose inside the op: already says why
+        return error
     for o in operands:
         if isinstance(o, Node):
             if _what_is_wrong(o.value) is not None:
@@ -133,8 +138,8 @@ def _refused(op: str, operands: Sequence[object], error: Optional[BaseException]
                                                       "A Node's value must be a finite number, e.g. node.value = 1.0")
         elif _what_is_wrong(o) is not None:
             return _not_finite(f"the number in '{op}'", o, ". The numbers used with Nodes must be finite")
-    if isinstance(error, TinygraphError) or (error is not None and not isinstance(error, OverflowError)):
-        return error
+    if error is not None and not isinstance(error, OverflowError):
+        return error                              # not about the operands: pass it on unchanged
     shown = ", ".join(_describe(o) for o in operands[:6]) + (", ..." if len(operands) > 6 else "")
     return NodeOverflowError(
         f"'{op}' of {shown} overflowed: the result is too large for a float. "
@@ -299,9 +304,10 @@ class Node:
 
     # -- arithmetic: each op states its value and its local derivatives ----------
     #
-    # `other` is a Node, or a plain number that becomes the op's constant c.
-    # A bad operand (nan, inf, "abc", None) fails the value check in _op, or
-    # raises inside the arithmetic; either way _refused names it.
+    # _op(op, value, x, d/dx, y, d/dy): `other` (y) is a Node, or a plain number
+    # that becomes the op's constant (then _op gets no d/dy: nothing flows back
+    # into a number).  A bad operand (nan, inf, "abc", None) fails the value
+    # check in _op, or raises inside the arithmetic; either way _refused names it.
 
     def __add__(self, other: Union["Node", Number]) -> "Node":
         """x + y: d/dx = 1, d/dy = 1."""
@@ -334,7 +340,7 @@ class Node:
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "*")
         try:
             if y.__class__ is float:
-                return _op("*", self.value * y, self, y, y)
+                return _op("*", self.value * y, self, y, y)        # x * c: d/dx = c
             return _op("*", self.value * y.value, self, y.value, y, self.value)
         except _BAD_OPERAND as e:
             raise _refused("*", (self, y), e) from None
@@ -470,8 +476,8 @@ class Node:
         zero_grads(nodes_below(self), "zero_grad() set the gradients back to 0")
 
 
-def _activate(x: Node, act) -> Node:
-    """The node of an activation (a tinygraph.activations.Activation) applied to ``x``."""
+def _activate(x: Node, act: "Activation") -> Node:
+    """The node of a built-in activation (from its one definition in tinygraph.activations) applied to ``x``."""
     v = x.value
     if v.__class__ is not float or not _NINF < v < _INF:   # relu(nan) would be 0, tanh(inf) 1: refuse them
         if _what_is_wrong(v) is not None:
@@ -604,7 +610,8 @@ def walk(root: Node) -> Iterator[Node]:
     an optimizer's ``zero_grad()`` or ``step()`` -- makes resuming it raise
     GraphError (naming what happened) before any wrong gradient is yielded.
     What touches only nodes already yielded leaves the same results as
-    finishing the walk first and doing it after.
+    finishing the walk first and doing it after; so does a new forward pass
+    (it makes new nodes and leaves these alone).
     """
     root = root._as_operand()                        # a Neuron: walk from its latest output
     # The chain-rule line (parent.grad += node.grad * slope) appears three
