@@ -735,3 +735,17 @@ def test_a_walk_left_early_does_not_block_what_comes_after():
     loss.zero_grad()
     loss.backward()
     assert [p.grad for p in net.parameters()] == _backward_grads()
+
+
+def test_another_walk_through_a_second_parent_only_is_refused_too():
+    # walk 2 reaches b (p's second parent) from a node outside walk 1's graph, and not a:
+    # without a check on b, walk 1 would lose b's count and end without ever yielding b, u or v
+    u, v, a = tg.Node(0.5, name="u"), tg.Node(-1.5, name="v"), tg.Node(2.0, name="a")
+    b = u * v
+    p = a * b
+    s = p + (a * 3.0)
+    steps = walk(s)
+    assert next(steps) is s
+    (b * 3.0).backward()                              # another backward pass, over b, u and v only
+    with pytest.raises(tg.GraphError, match="another backward pass ran over the same nodes"):
+        list(steps)
