@@ -8,7 +8,7 @@ out by hand with math.* below.
 import math
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 import tinygraph as tg
@@ -749,3 +749,12 @@ def test_another_walk_through_a_second_parent_only_is_refused_too():
     (b * 3.0).backward()                              # another backward pass, over b, u and v only
     with pytest.raises(tg.GraphError, match="another backward pass ran over the same nodes"):
         list(steps)
+
+
+def test_a_node_compares_with_infinity_but_not_with_nan():
+    x = tg.Node(3.0, name="x")
+    assert x < math.inf and x > -math.inf and not x > math.inf
+    best = math.inf
+    assert x < best                                  # the usual "best so far" loop works
+    with pytest.raises(tg.NonFiniteError, match="compared with a Node"):
+        x < float("nan")                             # would be False whatever x is

@@ -129,8 +129,6 @@ def _refused(op: str, operands: Sequence[object], error: Optional[BaseException]
     cause (a value set by hand, not an overflow); else the op really
     overflowed; an error the op raised on purpose is passed on unchanged.
     """
-    if isinstance(error, TinygraphError):         # raised on purpose inside the op: already says why
-        return error
     for o in operands:
         if isinstance(o, Node):
             if _what_is_wrong(o.value) is not None:
@@ -138,8 +136,8 @@ def _refused(op: str, operands: Sequence[object], error: Optional[BaseException]
                                                       "A Node's value must be a finite number, e.g. node.value = 1.0")
         elif _what_is_wrong(o) is not None:
             return _not_finite(f"the number in '{op}'", o, ". The numbers used with Nodes must be finite")
-    if error is not None and not isinstance(error, OverflowError):
-        return error                              # not about the operands: pass it on unchanged
+    if error is not None and (isinstance(error, TinygraphError) or not isinstance(error, OverflowError)):
+        return error                              # raised on purpose, or not about the operands: unchanged
     shown = ", ".join(_describe(o) for o in operands[:6]) + (", ..." if len(operands) > 6 else "")
     return NodeOverflowError(
         f"'{op}' of {shown} overflowed: the result is too large for a float. "
@@ -488,10 +486,12 @@ def _activate(x: Node, act: "Activation") -> Node:
 
 
 def _compared(x: object) -> float:
-    """The number a Node is compared with (another Node's value, or a plain number)."""
+    """The number a Node is compared with (another Node's value, or a plain number; inf is fine, nan not)."""
     if isinstance(x, Node):
         x = x._as_operand()
         return x.value
+    if isinstance(x, numbers.Real) and (_what_is_wrong(x) is None or _what_is_wrong(x) != "nan"):
+        return x                                     # a real number, infinite or not, compares fine
     return _check_value(x, "a number compared with a Node")
 
 
