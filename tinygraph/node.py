@@ -490,8 +490,11 @@ def _compared(x: object) -> float:
     if isinstance(x, Node):
         x = x._as_operand()
         return x.value
-    if isinstance(x, numbers.Real) and (_what_is_wrong(x) is None or _what_is_wrong(x) != "nan"):
-        return x                                     # a real number, infinite or not, compares fine
+    if isinstance(x, numbers.Real):
+        if _what_is_wrong(x) != "nan":
+            return x                                 # a real number, infinite or not, compares fine
+        raise NonFiniteError("a Node was compared with nan: every comparison with nan is False, "
+                             "so the answer would mean nothing")
     return _check_value(x, "a number compared with a Node")
 
 
