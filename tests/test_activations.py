@@ -223,3 +223,13 @@ def test_sigmoid_and_tanh_finite_for_every_finite_input(v):
 @given(real(-50, 50))
 def test_sigmoid_symmetry(v):
     assert math.isclose(tg.sigmoid(v).value + tg.sigmoid(-v).value, 1.0, rel_tol=1e-15)
+
+
+def test_a_registered_activation_refuses_a_bad_value_too(registry):
+    tg.register_activation("softsign_test", lambda v: v / (1 + abs(v)), lambda v: 1 / (1 + abs(v)) ** 2)
+    x = tg.Node(0.5, name="x")
+    for value, error in [(float("nan"), tg.NotFiniteError), (math.inf, tg.NotFiniteError),
+                         ("abc", tg.WrongTypeError)]:
+        x.value = value                    # softsign(inf) would be a finite 1.0
+        with pytest.raises(error, match="x.value is"):
+            tg.activate(x, "softsign_test")

@@ -11,6 +11,7 @@ import tinygraph as tg
 np = pytest.importorskip("numpy")
 
 from tinygraph import batch  # noqa: E402
+from tinygraph.losses import LOSSES, get_loss, loss_names  # noqa: E402
 
 
 def node_engine(net, X, Y, loss, l2=0.0, from_logits=False):
@@ -20,8 +21,7 @@ def node_engine(net, X, Y, loss, l2=0.0, from_logits=False):
     outputs = [net.forward([float(v) for v in x]) for x in X]
     names = [o.name for o in net.outputs]
     targets = [dict(zip(names, map(float, np.atleast_1d(y)))) for y in Y]
-    fn = {"squared_error": tg.squared_error, "mse": tg.mse, "hinge": tg.hinge,
-          "binary_cross_entropy": tg.binary_cross_entropy}[loss]
+    fn = get_loss(loss).function                 # the same registry, names and aliases as batch mode
     E = fn(outputs, targets, from_logits=True) if from_logits else fn(outputs, targets)
     if l2:
         E = E + l2 * tg.l2(net)
@@ -124,6 +124,28 @@ def test_each_loss_equals_the_node_engine(loss, kind, out_act, from_logits, l2):
     check(net, X, Y, loss, l2=l2, from_logits=from_logits)
 
 
+@pytest.mark.parametrize("name", loss_names())
+def test_every_loss_name_and_alias_works_in_both_modes_alike(name):
+    kind, out_act = {"hinge": ("labels", "linear"), "binary_cross_entropy": ("prob", "sigmoid"),
+                     "bce": ("prob", "sigmoid")}.get(name, ("real", "tanh"))
+    net = tg.MLP([2, 3, 2], activation="tanh", output_activation=out_act, seed=2)
+    X, Y = data(net, 6, seed=4, kind=kind)
+    check(net, X, Y, name)
+    assert set(batch.LOSSES) == set(LOSSES)
+    h = tg.train(net, [(list(x), list(y)) for x, y in zip(X, Y)], loss=name, max_epochs=1, verbose=False)
+    assert h.loss == get_loss(name).name
+
+
+def test_batch_mode_applies_each_activations_own_array_form():
+    from tinygraph import activations
+    z = np.linspace(-3, 3, 13)
+    for name in ("sigmoid", "relu", "tanh", "sign", "linear"):
+        act = activations.get_activation(name)
+        h = act.array(np, z)
+        assert h.tolist() == pytest.approx([act.f(v) for v in z.tolist()], rel=1e-15, abs=1e-300)
+        assert act.array_slope(np, z, h).tolist() == pytest.approx([act.df(v) for v in z.tolist()], rel=1e-12, abs=1e-15)
+
+
 def test_hinge_on_the_dag_and_bce_from_logits_far_from_zero():
     net = skip_net()
     X, Y = data(net, 9, seed=5, kind="labels")
@@ -197,7 +219,7 @@ def test_train_reduces_the_error_and_leaves_the_weights_in_the_network():
 
 
 def test_moons_training_in_batch_mode():
-    from tinygraph.bench import make_moons
+    from tinygraph.datasets import make_moons
     X, Y = make_moons(100, seed=0)
     net = tg.MLP([2, 16, 16, 1], activation="relu", output_activation="linear", seed=0)
     history = tg.compile_network(net).train(X, Y, loss="hinge", lr=0.1, epochs=300, l2=1e-4)

@@ -13,17 +13,28 @@ def test_bench_smoke_run(capsys):
     assert bench.main(["--repeat", "1", "--chain", "300", "--wide", "200", "--points", "12"]) == 0
     out = capsys.readouterr().out
     for line in ("moons step", "tinygraph nodes", "plain floats (floor)", "tinygraph nodes / plain floats",
+                 "tinygraph * and + nodes / plain floats", "tinygraph * and + nodes / tinygraph nodes",
                  "chain: x <- x*1.0001 + 0.0001, 300 steps", "wide sum: sum of 200 products",
                  "bytes per node"):
         assert line in out
     assert "loss agrees" in out and "LOSS DISAGREES" not in out
 
 
-def test_make_moons_is_seeded_and_labelled():
-    X, Y = bench.make_moons(30, seed=4)
-    assert (X, Y) == bench.make_moons(30, seed=4)
-    assert len(X) == len(Y) == 30 and sorted(set(Y)) == [-1.0, 1.0]
-    assert X != bench.make_moons(30, seed=5)[0]
+def test_the_micrograd_style_workload_is_one_mul_and_one_add_per_synapse():
+    X, Y = bench.make_moons(4, seed=0)
+    net = bench._build_net(0)
+    ops = bench.NodeOpsStep(net, X, Y)
+    nodes = bench.NodeEngineStep(bench._build_net(0), X, Y)
+    assert ops.step() == pytest.approx(nodes.step(), rel=1e-12)     # the same loss from the same weights
+    assert ops.step() == pytest.approx(nodes.step(), rel=1e-12)     # and after the same SGD step
+    # count the ops of one neuron of the second layer (16 synapses): 16 '*' and 16 '+', then relu
+    (W1, b1), (W2, b2), _ = ops.layers
+    h = [Node(0.5) for _ in W2[0]]
+    act = b2[0]
+    for w, x in zip(W2[0], h):
+        act = act + w * x
+    kinds = [n.op for n in walk(act.relu()) if not n.is_leaf]
+    assert kinds.count("*") == kinds.count("+") == 16 and "weighted_sum" not in kinds
 
 
 def _live_nodes():

@@ -8,7 +8,7 @@ out by hand with math.* below.
 import math
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 import tinygraph as tg
@@ -546,18 +546,109 @@ def test_format_spec_formats_the_value():
     assert f"{tg.Node(2.0, name='w')}" == repr(tg.Node(2.0, name="w"))
 
 
-def test_an_op_on_a_nan_value_set_by_hand_says_so_not_overflow():
-    b = tg.Node(1.0, name="b")
-    b.value = float("nan")
-    with pytest.raises(tg.NodeOverflowError, match=r"b\.value is nan: was \.value set by hand") as e:
-        b + tg.Node(2.0)
-    assert "learning rate" not in str(e.value)
-    b.value = math.inf
-    with pytest.raises(tg.NodeOverflowError, match=r"b\.value is infinite"):
-        b * 2.0
+# -- values set by hand are refused by the next op that reads them ---------------------------------
+
+BAD_VALUES = {
+    # value: (the error's class, the words that name it)
+    "nan": (float("nan"), tg.NotFiniteError, "x.value is nan"),
+    "inf": (math.inf, tg.NotFiniteError, "x.value is inf"),
+    "-inf": (-math.inf, tg.NotFiniteError, "x.value is -inf"),
+    "huge int": (10 ** 400, tg.NotFiniteError, "x.value is an integer too large for a float"),
+    "str": ("abc", tg.WrongTypeError, r"x.value is the str 'abc', not a number; .*float\('abc'\)"),
+    "None": (None, tg.WrongTypeError, "x.value is the NoneType None, not a number"),
+    "list": ([1.0, 2.0], tg.WrongTypeError, "x.value is the list .*one Node per element"),
+    "complex": (1j, tg.WrongTypeError, "x.value is the complex 1j.*real numbers only"),
+    "Node": (tg.Node(2.0), tg.WrongTypeError, "x.value is the Node .*use it directly"),
+}
+
+OPS_ON_X = {
+    "x + y": lambda x, y: x + y, "y + x": lambda x, y: y + x, "x + 1": lambda x, y: x + 1.0,
+    "1 + x": lambda x, y: 1 + x, "x - y": lambda x, y: x - y, "y - x": lambda x, y: y - x,
+    "x - 1": lambda x, y: x - 1.0, "1 - x": lambda x, y: 1 - x, "x * y": lambda x, y: x * y,
+    "y * x": lambda x, y: y * x, "x * 2": lambda x, y: x * 2.0, "x * 0": lambda x, y: x * 0.0,
+    "x / y": lambda x, y: x / y, "y / x": lambda x, y: y / x, "x / 2": lambda x, y: x / 2.0,
+    "2 / x": lambda x, y: 2.0 / x, "x ** 2": lambda x, y: x ** 2, "x ** -1": lambda x, y: x ** -1,
+    "y ** x": lambda x, y: y ** x, "x ** y": lambda x, y: x ** y, "2 ** x": lambda x, y: 2 ** x,
+    "-x": lambda x, y: -x, "abs(x)": lambda x, y: abs(x), "exp": lambda x, y: x.exp(), "log": lambda x, y: x.log(),
+    "sigmoid": lambda x, y: x.sigmoid(), "relu": lambda x, y: x.relu(), "tanh": lambda x, y: x.tanh(),
+    "sign": lambda x, y: x.sign(), "tg.relu": lambda x, y: tg.relu(x), "activate tanh": lambda x, y: tg.activate(x, "tanh"),
+    "weighted_sum": lambda x, y: tg.weighted_sum([x, y], [y, y], y),
+    "weighted_sum input": lambda x, y: tg.weighted_sum([y, y], [y, x]),
+}
+
+
+@pytest.mark.parametrize("op", sorted(OPS_ON_X))
+@pytest.mark.parametrize("bad", sorted(BAD_VALUES))
+def test_a_value_set_by_hand_that_is_not_a_finite_number_is_refused_naming_the_node(op, bad):
+    value, error, words = BAD_VALUES[bad]
+    x, y = tg.Node(0.5, name="x"), tg.Node(2.0, name="y")
+    x.value = value
+    with pytest.raises(error, match=words) as e:
+        OPS_ON_X[op](x, y)
+    message = str(e.value)
+    assert isinstance(e.value, tg.TinygraphError)
+    assert "set by hand" in message and "too large for a float, although" not in message
+    assert "learning rate" not in message
+    if not isinstance(value, (float, int)):
+        assert isinstance(e.value, TypeError)
+    else:
+        assert isinstance(e.value, ValueError) and not isinstance(e.value, OverflowError)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), math.inf, -math.inf, "abc", None, [1.0], 1j, 10 ** 400], ids=repr)
+def test_a_bad_number_in_an_op_is_named_too(bad):
+    x = tg.Node(0.5, name="x")
+    for op in [lambda: x + bad, lambda: bad + x, lambda: x * bad, lambda: bad * x, lambda: x / bad,
+               lambda: x ** bad, lambda: x - bad]:
+        with pytest.raises((tg.NotFiniteError, tg.WrongTypeError)) as e:
+            op()
+        assert "finite" in str(e.value) or "not a number" in str(e.value)
+
+
+def test_no_op_turns_a_nan_or_inf_into_a_finite_looking_number():
+    # what happened before: relu(nan) = 0.0, sign(nan) = 1.0, tanh(inf) = 1.0, exp(-inf) = 0.0, 2 / inf = 0.0
+    for value in (float("nan"), math.inf, -math.inf):
+        for f in (tg.relu, tg.sign, tg.tanh, tg.sigmoid, tg.exp, lambda n: 2.0 / n, lambda n: n ** -1.0,
+                  lambda n: 0.5 ** n, lambda n: n * 0.0):
+            x = tg.Node(1.0, name="x")
+            x.value = value
+            with pytest.raises(tg.NotFiniteError):
+                f(x)
+
+
+def test_values_that_are_fine_numbers_are_still_accepted_when_set_by_hand():
+    np = pytest.importorskip("numpy")
+    x = tg.Node(1.0, name="x")
+    for value in (3, True, np.float64(0.25), np.float32(1.5), np.int64(2)):
+        x.value = value
+        for out in (x * 2.0, x + x, x.relu(), -x, x.tanh(), tg.weighted_sum([x], [x])):
+            assert type(out.value) is float
+
+
+def test_real_overflow_keeps_its_message():
     big = tg.Node(1e300, name="big")
-    with pytest.raises(tg.NodeOverflowError, match="too large"):    # real overflow keeps its message
+    with pytest.raises(tg.NodeOverflowError, match="too large for a float") as e:
         big * big
+    assert "set by hand" not in str(e.value)
+
+
+@pytest.mark.parametrize("grad, error, words", [
+    (float("nan"), tg.NotFiniteError, "x.grad was nan before this backward pass"),
+    (math.inf, tg.NotFiniteError, "x.grad was inf before this backward pass"),
+    (-math.inf, tg.NotFiniteError, "x.grad was -inf before this backward pass"),
+    ("abc", tg.WrongTypeError, "x.grad is the str 'abc'"),
+    (None, tg.WrongTypeError, "x.grad is the NoneType None"),
+])
+def test_backward_into_a_grad_set_by_hand_to_a_non_number_says_so_not_overflow(grad, error, words):
+    x = tg.Node(1.0, name="x")
+    y = x * 2.0
+    x.grad = grad
+    with pytest.raises(error, match=words) as e:
+        y.backward()
+    assert "set by hand" in str(e.value) and "too large" not in str(e.value)
+    x.grad = 0.0
+    y.backward()                                   # with the grad set right, it works
+    assert x.grad == 2.0
 
 
 def test_a_gradient_too_large_for_a_float_is_an_error_not_a_silent_inf():
@@ -587,3 +678,83 @@ def test_abs_is_an_op_with_the_sign_as_its_slope():
 
 
 builtins_abs = abs
+
+
+# -- a paused step-through cannot be silently disturbed ---------------------------------------------
+
+def _net_and_loss():
+    net = tg.MLP([2, 2, 1], seed=0)
+    return net, tg.squared_error(net.forward([0.5, -1.0]), [0.3])
+
+
+def _backward_grads():
+    net, loss = _net_and_loss()
+    loss.backward()
+    return [p.grad for p in net.parameters()]
+
+
+DISTURBANCES = {
+    "another backward pass": (lambda net, loss: loss.backward(), "another backward pass ran"),
+    "zero_grad() on the error": (lambda net, loss: loss.zero_grad(), r"zero_grad\(\) set the gradients back to 0"),
+    "zero_grad() on an output": (lambda net, loss: net["o1"].zero_grad(), r"zero_grad\(\) set the gradients"),
+    "a second step-through": (lambda net, loss: next(iter(tg.backprop_steps(loss))), "another backward pass ran"),
+}
+
+
+@pytest.mark.parametrize("paused_after", [1, 2, 4, 7])
+@pytest.mark.parametrize("what", sorted(DISTURBANCES))
+def test_disturbing_a_paused_step_through_is_refused_on_resume(what, paused_after):
+    disturb, words = DISTURBANCES[what]
+    net, loss = _net_and_loss()
+    shown = []
+    with pytest.raises(tg.GraphError, match=f"interrupted: while it was paused, {words}") as e:
+        for k, step in enumerate(tg.backprop_steps(loss)):
+            shown.append((step.node, step.grad))
+            if k == paused_after:
+                disturb(net, loss)
+    assert "start it again" in str(e.value)
+    # every step shown before the refusal was right: the same numbers as an undisturbed walk
+    _, fresh = _net_and_loss()
+    right = [s.grad for s in tg.backprop_steps(fresh)]
+    assert [g for _, g in shown] == right[:len(shown)]
+
+
+def test_a_new_forward_pass_while_paused_leaves_the_results_of_backward():
+    net, loss = _net_and_loss()
+    for k, _ in enumerate(tg.backprop_steps(loss)):
+        if k == 2:
+            net.forward([3.0, 4.0])             # new nodes for the neurons; the paused graph is untouched
+    assert [p.grad for p in net.parameters()] == _backward_grads()
+
+
+def test_a_walk_left_early_does_not_block_what_comes_after():
+    net, loss = _net_and_loss()
+    for k, _ in enumerate(tg.backprop_steps(loss)):
+        if k == 2:
+            break
+    loss.zero_grad()
+    loss.backward()
+    assert [p.grad for p in net.parameters()] == _backward_grads()
+
+
+def test_another_walk_through_a_second_parent_only_is_refused_too():
+    # walk 2 reaches b (p's second parent) from a node outside walk 1's graph, and not a:
+    # without a check on b, walk 1 would lose b's count and end without ever yielding b, u or v
+    u, v, a = tg.Node(0.5, name="u"), tg.Node(-1.5, name="v"), tg.Node(2.0, name="a")
+    b = u * v
+    p = a * b
+    s = p + (a * 3.0)
+    steps = walk(s)
+    assert next(steps) is s
+    (b * 3.0).backward()                              # another backward pass, over b, u and v only
+    with pytest.raises(tg.GraphError, match="another backward pass ran over the same nodes"):
+        list(steps)
+
+
+def test_a_node_compares_with_infinity_but_not_with_nan():
+    x = tg.Node(3.0, name="x")
+    assert x < math.inf and x > -math.inf and not x > math.inf
+    best = math.inf
+    assert x < best                                  # the usual "best so far" loop works
+    with pytest.raises(tg.NotFiniteError, match="compared with nan"):
+        x < float("nan")                             # would be False whatever x is

@@ -1,6 +1,7 @@
 """SGD and the training loop: steps by hand, XOR learned, the stopping rule, bad data, divergence, progress."""
 
 import io
+import re
 import subprocess
 import sys
 
@@ -312,3 +313,106 @@ def test_a_rising_error_warns_that_the_learning_rate_may_be_too_large():
 def test_no_warning_when_the_error_falls(recwarn):
     tg.train(tg.MLP([2, 2, 1]), XOR, lr=0.5, until=0.01, max_epochs=50, verbose=False)
     assert not [w for w in recwarn if issubclass(w.category, tg.TrainingWarning)]
+
+
+@pytest.mark.parametrize("attr, bad, error, words", [
+    ("grad", float("nan"), tg.NotFiniteError, r"SGD step on x: its grad is nan \(set by hand\?\)"),
+    ("grad", float("inf"), tg.NotFiniteError, r"SGD step on x: its grad is inf"),
+    ("grad", None, tg.WrongTypeError, r"SGD step on x: its grad is the NoneType None"),
+    ("value", float("nan"), tg.NotFiniteError, r"SGD step on x: its value is nan"),
+    ("value", "abc", tg.WrongTypeError, r"SGD step on x: its value is the str 'abc'"),
+])
+def test_sgd_step_names_a_value_or_grad_set_by_hand_and_does_not_blame_the_rate(attr, bad, error, words):
+    x = tg.Node(1.0, name="x")
+    x.grad = 1.0
+    opt = tg.SGD([x], lr=0.1)
+    setattr(x, attr, bad)
+    with pytest.raises(error, match=words) as e:
+        opt.step()
+    assert "learning rate" not in str(e.value) and "lr" not in str(e.value)
+
+
+def test_a_real_divergence_still_blames_the_learning_rate():
+    x = tg.Node(1.0, name="x")
+    x.grad = 1e300
+    with pytest.raises(tg.DivergenceError, match=r"the learning rate 10000000000.0 is too large"):
+        tg.SGD([x], lr=1e10).step()
+
+
+# -- the optimizer and a paused step-through ---------------------------------------------------
+
+def _setup():
+    net = tg.MLP([2, 2, 1], seed=0)
+    return net, tg.squared_error(net.forward([0.5, -1.0]), [0.3])
+
+
+def _paused(k=1):
+    """A network, its error, an optimizer and a step-through paused after k + 1 steps."""
+    net, loss = _setup()
+    steps = iter(tg.backprop_steps(loss))
+    for _ in range(k + 1):
+        next(steps)
+    return net, loss, tg.SGD(net.parameters(), lr=0.1), steps
+
+
+STEPS = len(list(tg.backprop_steps(_setup()[1])))
+
+
+@pytest.mark.parametrize("disturb, words", [
+    (lambda opt: opt.step(), "an optimizer step changed the weights"),
+    (lambda opt: opt.zero_grad(), r"the optimizer's zero_grad\(\) set the weights' gradients back to 0"),
+], ids=["step", "zero_grad"])
+def test_the_optimizer_during_a_paused_step_through_is_refused_on_resume(disturb, words):
+    right = [s.grad for s in tg.backprop_steps(_setup()[1])]
+    refused = 0
+    for k in range(STEPS - 1):                        # paused after each step but the last
+        net, loss, opt, steps = _paused(k)
+        shown = []
+        try:
+            disturb(opt)
+            for step in steps:
+                shown.append(step.grad)
+        except tg.GraphError as e:
+            assert re.search(f"while it was paused, {words}", str(e)) and "start it again" in str(e)
+            refused += 1
+        # nothing wrong was shown before the refusal: the steps after the pause are the undisturbed ones
+        assert shown == right[k + 1:k + 1 + len(shown)]
+    assert refused >= STEPS - 3         # refused unless only leaves already complete were left to show
+
+
+def test_after_the_walk_the_optimizer_works_as_usual():
+    net, loss, opt, steps = _paused(0)
+    list(steps)                                       # finish the walk
+    before = values(net)
+    opt.step()
+    assert values(net) != before
+    opt.zero_grad()
+    assert all(p.grad == 0.0 for p in net.parameters())
+
+
+# -- the garbage collector ---------------------------------------------------------------------
+
+def test_train_pauses_the_cyclic_collector_inside_its_loop_and_restores_it(monkeypatch):
+    import gc
+    seen = []
+    forward = tg.Network.forward
+
+    def spy(self, inputs):
+        seen.append(gc.isenabled())
+        return forward(self, inputs)
+
+    monkeypatch.setattr(tg.Network, "forward", spy)
+    assert gc.isenabled()
+    tg.train(tg.MLP([2, 1], seed=0), XOR, max_epochs=2, verbose=False)
+    assert seen and not any(seen)                      # off inside the loop
+    assert gc.isenabled()                              # and back on after
+    gc.disable()
+    try:
+        tg.train(tg.MLP([2, 1], seed=0), XOR, max_epochs=1, verbose=False)
+        assert not gc.isenabled()                      # a caller's choice is kept
+    finally:
+        gc.enable()
+    with pytest.raises(tg.DivergenceError):            # and restored when training fails too
+        tg.train(tg.MLP([1, 1], activation="linear", seed=3), [([10.0], [1.0])], lr=10.0, max_epochs=1000,
+                 verbose=False)
+    assert gc.isenabled()

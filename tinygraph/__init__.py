@@ -13,10 +13,11 @@ from importlib import import_module as _import_module
 from typing import Any as _Any
 
 from .activations import Activation, activate, activation_names, get_activation, register_activation
-from .errors import (DomainError, GraphError, NetworkFileError, NodeOverflowError,
-                     NodeZeroDivisionError, RenderError, TinygraphError)
+from .errors import (BadValueError, DomainError, GraphError, NetworkFileError, NodeOverflowError,
+                     NodeZeroDivisionError, NotFiniteError, RenderError, TinygraphError, WrongTypeError)
 from .gradcheck import GradcheckError, GradcheckResult, gradcheck
-from .node import Node, as_node, exp, log, relu, sigmoid, sign, tanh, walk, weighted_sum
+from .node import (Node, as_node, exp, log, relu, sigmoid, sign, tanh, walk,
+                   weighted_sum)
 
 __version__ = "0.1.0"
 
@@ -38,6 +39,7 @@ _LAZY = {
     "gc_paused": "node",
     "to_torch": "torch_bridge", "from_torch": "torch_bridge", "compare_with_torch": "torch_bridge",
     "MissingDependencyError": "torch_bridge", "TorchBridgeError": "torch_bridge",
+    "make_moons": "datasets",
 }
 
 __all__ = [
@@ -45,7 +47,7 @@ __all__ = [
     "Activation", "activate", "activation_names", "get_activation", "register_activation",
     "gradcheck", "GradcheckResult", "GradcheckError",
     "TinygraphError", "DomainError", "NodeZeroDivisionError", "NodeOverflowError", "GraphError",
-    "NetworkFileError", "RenderError", "__version__",
+    "NetworkFileError", "RenderError", "NotFiniteError", "WrongTypeError", "BadValueError", "__version__",
 ] + list(_LAZY)
 
 

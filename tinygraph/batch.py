@@ -31,14 +31,15 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from .errors import DomainError, GraphError, NodeOverflowError, did_you_mean
+from . import losses as _losses
+from .activations import LINEAR
+from .errors import DomainError, GraphError, NodeOverflowError
 from .network import Network, Synapse
 
 __all__ = ["compile_network", "BatchNetwork", "LOSSES"]
 
-LOSSES = ("squared_error", "mse", "hinge", "binary_cross_entropy")
-_ALIASES = {"bce": "binary_cross_entropy", "sse": "squared_error"}
-_EPS = 1e-12          # the node engine's clamp for ln in binary_cross_entropy (tinygraph.losses)
+#: the errors batch mode knows: the same registry, names and aliases as the node engine's (tinygraph.losses)
+LOSSES = tuple(_losses.LOSSES)
 
 
 def _numpy():
@@ -52,57 +53,33 @@ def _numpy():
 
 # -- activations over arrays ---------------------------------------------------------
 
-def _sigmoid(np, z):
-    # The engine's formula (tinygraph.node.Node.sigmoid): 1/(1+e^-z) for z >= 0, e^z/(1+e^z) below.
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
 class _Act:
-    """One activation applied to some columns of a depth's net inputs: f(Z) and f'(Z) from Z and H."""
+    """One activation applied to some columns of a depth's net inputs: f(Z) and f'(Z) from Z and H.
+
+    The formulas are the activation's own array form (tinygraph.activations); an activation
+    without one (a user's) is applied one number at a time, checked as the engine checks it.
+    """
 
     def __init__(self, act, cols, names: List[str]) -> None:
         self.cols = cols                       # None: every column of the depth
-        self.name = act.name
-        self.linear = act.builtin and act.name == "linear"
-        if act.builtin and act.name in ("sigmoid", "relu", "tanh", "sign", "linear"):
-            self.custom = None
-        else:
-            self.custom = act
-            self.names = names
+        self.act = act
+        self.linear = act is LINEAR
+        self.names = names
 
     def f(self, np, z):
-        name = self.name
-        if self.custom is not None:
-            return self._custom(np, z, self.custom.f, "value")
-        if name == "relu":
-            return np.where(z > 0.0, z, 0.0)
-        if name == "sigmoid":
-            return _sigmoid(np, z)
-        if name == "tanh":
-            return np.tanh(z)
-        if name == "sign":
-            return np.where(z < 0.0, -1.0, 1.0)
-        return z                                                        # linear
+        if self.act.array is None:
+            return self._custom(np, z, self.act.f, "value")
+        return self.act.array(np, z)
 
     def df(self, np, z, h):
-        """f'(z), given h = f(z) (the engine's slopes: s(1-s), 1-t^2, 1 or 0 for relu, 0 for sign)."""
-        name = self.name
-        if self.custom is not None:
-            return self._custom(np, z, self.custom.df, "slope")
-        if name == "relu":
-            return (z > 0.0).astype(float)
-        if name == "sigmoid":
-            return h * (1.0 - h)
-        if name == "tanh":
-            return 1.0 - h * h
-        if name == "sign":
-            return np.zeros_like(z)
-        return np.ones_like(z)                                          # linear
+        """f'(z), given h = f(z)."""
+        if self.act.array_slope is None:
+            return self._custom(np, z, self.act.df, "slope")
+        return self.act.array_slope(np, z, h)
 
     def _custom(self, np, z, fn, what):
         """A registered activation's f or df, one number at a time, checked like the engine does."""
-        act = self.custom
+        act = self.act
         out = np.empty_like(z)
         flat_in, flat_out = z.reshape(-1), out.reshape(-1)
         for i, v in enumerate(flat_in.tolist()):
@@ -383,68 +360,15 @@ class BatchNetwork:
     # -- errors ---------------------------------------------------------------------------
 
     @staticmethod
-    def _loss_name(loss: str) -> str:
+    def _loss(loss: str) -> "_losses.Loss":
         if not isinstance(loss, str):
             raise TypeError(f"batch mode takes the error by name ({', '.join(LOSSES)}), got {type(loss).__name__}; "
                             "a custom error function needs the node engine (tg.train)")
-        key = _ALIASES.get(loss.strip().lower(), loss.strip().lower())
-        if key not in LOSSES:
-            hint = did_you_mean(key, list(LOSSES) + list(_ALIASES))
-            raise ValueError(f"unknown error {loss!r} for batch mode.{hint} Known: {', '.join(LOSSES)}")
-        return key
+        return _losses.get_loss(loss)
 
-    def _error(self, O, T, loss: str, from_logits: bool) -> Tuple[float, Any]:
-        """The error over the batch and dE/dO, defined as in tinygraph.losses (same formulas, same order)."""
-        np = _numpy()
-        m = float(O.size)                      # the losses average over every output of every sample
-        if loss == "squared_error":            # 1/2 sum (O - t)^2
-            D = O - T
-            return 0.5 * float((D * D).sum()), D
-        if loss == "mse":                      # mean of (O - t)^2
-            D = O - T
-            return float((D * D).sum()) / m, (1.0 / m) * (2.0 * D)
-        if loss == "hinge":                    # mean of max(0, 1 - y s), labels -1 or +1
-            M = O * -T + 1.0
-            return float(np.maximum(M, 0.0).sum()) / m, np.where(M > 0.0, (1.0 / m) * -T, 0.0)
-        # binary cross-entropy, averaged
-        g = 1.0 / m
-        if from_logits:                        # ln(1 + e^z) - t z, stable on both sides of 0
-            e = np.exp(-np.abs(O))
-            u = e + 1.0
-            pos = O >= 0.0
-            terms = np.where(pos, O - O * T + np.log(u), np.log(u) - O * T)
-            dO = np.where(pos, g - g * T - (g / u) * e, (g / u) * e - g * T)
-            return float(terms.sum()) / m, dO
-        if ((O < 0.0) | (O > 1.0)).any():
-            raise DomainError("binary_cross_entropy: an output is not a probability in [0, 1]; "
-                              "if the outputs are raw scores, pass from_logits=True")
-        Q = O * -1.0 + 1.0
-        Pc, Qc = np.maximum(O, _EPS), np.maximum(Q, _EPS)   # the engine's clamp: ln never sees 0
-        terms = -(T * np.log(Pc) + (1.0 - T) * np.log(Qc))
-        with np.errstate(divide="ignore"):
-            dP = np.where((T != 0.0) & (O >= _EPS), T / Pc, 0.0)
-            dQ = np.where((T != 1.0) & (Q >= _EPS), (1.0 - T) / Qc, 0.0)
-        return float(terms.sum()) / m, -g * (dP - dQ)
-
-    def _check_targets(self, T, loss: str) -> None:
-        """The targets each error accepts (as tinygraph.losses checks them)."""
-        np = _numpy()
-        if loss == "hinge":
-            bad = (T != 1.0) & (T != -1.0)
-            if bad.any():
-                i, j = map(int, np.argwhere(bad)[0])
-                raise ValueError(f"hinge: the label for {self.outputs[j].name!r} in sample {i} must be the "
-                                 f"number -1 or +1, got {T[i, j]!r}"
-                                 + ("; for 0/1 labels use 2*y - 1, or binary_cross_entropy"
-                                    if T[i, j] == 0 else ""))
-        elif loss == "binary_cross_entropy":
-            if ((T < 0.0) | (T > 1.0)).any():
-                raise ValueError("binary_cross_entropy: every target must be in [0, 1] (a probability or a "
-                                 "0/1 label)" + ("; for -1/+1 labels use hinge" if (T == -1.0).any() else ""))
-
-    def _loss_and_grads(self, X, T, loss: str, l2: float, from_logits: bool):
+    def _loss_and_grads(self, X, T, loss: "_losses.Loss", l2: float, from_logits: bool):
         Zs, Hs, O = self._forward(X)
-        E, dO = self._error(O, T, loss, from_logits)
+        E, dO = loss.arrays(_numpy(), O, T, from_logits)
         grads = self._backward(Zs, Hs, dO)
         if l2:
             E += l2 * self._l2()
@@ -493,9 +417,9 @@ class BatchNetwork:
         self._sync()
         X = self._x(X)
         T = self._y(Y, X.shape[0])
-        key = self._loss_name(loss)
-        self._check_targets(T, key)
-        E, grads = self._loss_and_grads(X, T, key, _rate(l2, "l2", zero_ok=True), bool(from_logits))
+        found = self._loss(loss)
+        found.check_targets(np, T, [n.name for n in self.outputs])
+        E, grads = self._loss_and_grads(X, T, found, _rate(l2, "l2", zero_ok=True), bool(from_logits))
         flat = []
         for slot in self._slots:
             dWs, db = grads[slot[1]]
@@ -515,7 +439,8 @@ class BatchNetwork:
         touched -- the next ``forward``/``loss_and_grads``/``train`` (or ``push()``) writes
         the new weights into it.
         """
-        E, grads = self._loss_and_grads(X, Y, loss, l2, from_logits)
+        found = _losses.LOSSES.get(loss) or self._loss(loss)       # an alias ("sse") is looked up
+        E, grads = self._loss_and_grads(X, Y, found, l2, from_logits)
         self._apply(grads, lr)
         return E
 
@@ -557,18 +482,18 @@ class BatchNetwork:
             raise ValueError(f"epochs must be a whole number >= 0, got {epochs!r}")
         if until is not None:
             until = _rate(until, "until", zero_ok=True)
-        key = self._loss_name(loss)
+        found = self._loss(loss)
         from_logits = bool(from_logits)
         self._sync()
         X = self._x(X)
         T = self._y(Y, X.shape[0])
-        self._check_targets(T, key)
-        history = History(until=until, loss=key)
+        found.check_targets(_numpy(), T, [n.name for n in self.outputs])
+        history = History(until=until, loss=found.name)
         start = time.monotonic()
         epoch = 0
         try:
             while True:
-                E, grads = self._loss_and_grads(X, T, key, l2, from_logits)
+                E, grads = self._loss_and_grads(X, T, found, l2, from_logits)
                 history.append(E)
                 if until is not None and E < until:
                     history.converged = True

@@ -13,12 +13,16 @@ What is measured:
 * **moons step**: micrograd's own demo -- an MLP 2-16-16-1 with ReLU, 100
   two-moons points, the max-margin loss mean(relu(1 - y*score)) + 1e-4 *
   sum(p*p), one full-batch SGD step (forward, backward, update).  Run by
-  tinygraph's node engine; by the same math written by hand in plain Python
-  floats (the interpreter's floor); by micrograd 0.1.0 when it is installed
-  (with Python's garbage collector on, as users run it, and off); and, when
-  numpy is installed, by hand-written numpy (the vectorised floor) and by
-  tinygraph's batch mode.  All start from the same weights, and their losses
-  are checked to agree, so they really compute the same thing.
+  tinygraph's node engine twice: through the network API (``net.forward``,
+  one ``weighted_sum`` node per neuron) and built the way micrograd's own
+  ``nn.py`` builds it (one ``*`` and one ``+`` node per synapse), which shows
+  the engine's cost per op beside micrograd's; by the same math written by
+  hand in plain Python floats (the interpreter's floor); by micrograd 0.1.0
+  when it is installed (with Python's garbage collector on, as users run it,
+  and off); and, when numpy is installed, by hand-written numpy (the
+  vectorised floor) and by tinygraph's batch mode.  All start from the same
+  weights, and their losses are checked to agree, so they really compute the
+  same thing.
 * **chain**: x <- x*1.0001 + 0.0001, a million times, then backward; against
   plain floats that keep their own tape of inputs and walk it back by hand.
 * **wide sum**: sum of 100,000 products a_i*b_i, then backward.
@@ -28,8 +32,8 @@ What is measured:
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
-import math
 import random
 import statistics
 import sys
@@ -37,6 +41,7 @@ import time
 import tracemalloc
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from .datasets import make_moons
 from .network import MLP, Network
 from .node import Node, gc_paused
 
@@ -48,26 +53,7 @@ LR = 0.05             # a constant step size, so every implementation takes the 
 Matrix = List[List[float]]
 
 
-# -- data and shared starting weights ---------------------------------------------
-
-def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Tuple[List[List[float]], List[float]]:
-    """Two interleaved half circles (like sklearn's make_moons), labels -1 and +1."""
-    rng = random.Random(seed)
-    n_outer = n // 2
-    n_inner = n - n_outer
-    pts: List[Tuple[List[float], float]] = []
-    for i in range(n_outer):
-        t = math.pi * i / max(n_outer - 1, 1)
-        pts.append(([math.cos(t), math.sin(t)], -1.0))
-    for i in range(n_inner):
-        t = math.pi * i / max(n_inner - 1, 1)
-        pts.append(([1.0 - math.cos(t), 0.5 - math.sin(t)], 1.0))
-    for x, _ in pts:
-        x[0] += rng.gauss(0.0, noise)
-        x[1] += rng.gauss(0.0, noise)
-    rng.shuffle(pts)
-    return [x for x, _ in pts], [y for _, y in pts]
-
+# -- shared starting weights (the data: tinygraph.datasets.make_moons) --------------
 
 def _layer_weights(net: Network) -> List[Tuple[Matrix, List[float]]]:
     """Per layer of a layered net: (W[j][i], b[j]) with W[j][i] the weight from input i to neuron j."""
@@ -112,6 +98,47 @@ class NodeEngineStep:
         net.zero_grad()
         loss.backward()
         for p in params:
+            p.value -= LR * p.grad
+        return loss.value
+
+
+class NodeOpsStep:
+    """tinygraph's node engine built the way micrograd's nn.py builds its MLP: each neuron's net input
+    is b + w1*x1 + w2*x2 + ..., one '*' and one '+' node per synapse (no weighted_sum), the inputs
+    made into Nodes as micrograd's demo makes them Values.  This is the engine's cost per op."""
+
+    name = "tinygraph * and + nodes"
+
+    def __init__(self, net: Network, X: Sequence[Sequence[float]], Y: Sequence[float]) -> None:
+        self.layers = [([[Node(w) for w in row] for row in W], [Node(bj) for bj in b])
+                       for W, b in _layer_weights(net)]
+        self.params = [p for W, b in self.layers for row, bj in zip(W, b) for p in (*row, bj)]
+        self.X, self.Y = X, Y
+
+    def step(self) -> float:
+        last = len(self.layers) - 1
+        data = None
+        for x, y in zip(self.X, self.Y):
+            h = [Node(v) for v in x]
+            for k, (W, b) in enumerate(self.layers):
+                out = []
+                for row, bj in zip(W, b):
+                    act = bj
+                    for w, xi in zip(row, h):
+                        act = act + w * xi                   # micrograd: sum((wi*xi ...), self.b)
+                    out.append(act if k == last else act.relu())
+                h = out
+            margin = (h[0] * -y + 1.0).relu()                # relu(1 - y*score)
+            data = margin if data is None else data + margin
+        reg = None
+        for p in self.params:
+            sq = p * p
+            reg = sq if reg is None else reg + sq
+        loss = data * (1.0 / len(self.X)) + reg * ALPHA
+        for p in self.params:
+            p.grad = 0.0
+        loss.backward()
+        for p in self.params:
             p.value -= LR * p.grad
         return loss.value
 
@@ -324,6 +351,8 @@ def bench_moons(points: int, repeat: int, out=print) -> Dict[str, float]:
     makers: List[Tuple[str, Callable, bool]] = [
         ("tinygraph nodes", NodeEngineStep, False),
         ("tinygraph nodes, gc paused", NodeEngineStep, True),
+        ("tinygraph * and + nodes", NodeOpsStep, False),
+        ("tinygraph * and + nodes, gc paused", NodeOpsStep, True),
         ("plain floats (floor)", PlainFloatStep, False),
     ]
     if _has("micrograd"):
@@ -368,25 +397,32 @@ def bench_moons(points: int, repeat: int, out=print) -> Dict[str, float]:
         note = f"loss agrees to {agree:.0e}" if agree > 0 else "loss agrees exactly"
         if agree > 1e-9:
             note = f"LOSS DISAGREES by {agree:.1e}"
-        out(f"  {label:28s} {_fmt(med[label])}/step   gc collections/step {gcs[label] / timed_steps[label]:6.1f}"
+        out(f"  {label:34s} {_fmt(med[label])}/step   gc collections/step {gcs[label] / timed_steps[label]:6.1f}"
             f"   ({note})")
     TG, FL, TGP = "tinygraph nodes", "plain floats (floor)", "tinygraph nodes, gc paused"
-    out("  ratios (median over rounds of the ratio within a round):")
-    out(f"    tinygraph nodes / plain floats            {ratio(TG, FL):7.2f}x   {_target(ratio(TG, FL), '<=', 10)}")
-    out(f"    tinygraph nodes, gc paused / plain floats {ratio(TGP, FL):7.2f}x")
+    OPS, OPSP = "tinygraph * and + nodes", "tinygraph * and + nodes, gc paused"
+    out("  ratios (median over rounds of the ratio within a round); 'nodes': the network API, one weighted_sum")
+    out("  node per neuron; '* and + nodes': built as micrograd's nn.py builds it, one '*' and one '+' per synapse:")
+    out(f"    tinygraph nodes / plain floats                {ratio(TG, FL):7.2f}x   {_target(ratio(TG, FL), '<=', 10)}")
+    out(f"    tinygraph nodes, gc paused / plain floats     {ratio(TGP, FL):7.2f}x")
+    out(f"    tinygraph * and + nodes / plain floats        {ratio(OPS, FL):7.2f}x")
+    out(f"    tinygraph * and + nodes / tinygraph nodes     {ratio(OPS, TG):7.2f}x")
     if "micrograd 0.1.0" in med:
         MG, MGO = "micrograd 0.1.0", "micrograd 0.1.0, gc off"
-        out(f"    micrograd / tinygraph nodes (both gc on)  {ratio(MG, TG):7.2f}x   {_target(ratio(MG, TG), '>=', 20)}")
-        out(f"    micrograd / tinygraph nodes, gc paused    {ratio(MG, TGP):7.2f}x")
-        out(f"    micrograd gc off / tinygraph gc paused    {ratio(MGO, TGP):7.2f}x")
-        out(f"    micrograd gc on / gc off                  {ratio(MG, MGO):7.2f}x")
+        out(f"    micrograd / tinygraph nodes (both gc on)      {ratio(MG, TG):7.2f}x   {_target(ratio(MG, TG), '>=', 20)}")
+        out(f"    micrograd / tinygraph nodes, gc paused        {ratio(MG, TGP):7.2f}x")
+        out(f"    micrograd / * and + nodes (both gc on)        {ratio(MG, OPS):7.2f}x   (the same ops, one for one)")
+        out(f"    micrograd gc off / * and + nodes gc paused    {ratio(MGO, OPSP):7.2f}x")
+        out(f"    micrograd gc off / tinygraph gc paused        {ratio(MGO, TGP):7.2f}x")
+        out(f"    micrograd gc on / gc off                      {ratio(MG, MGO):7.2f}x")
     else:
         out("    micrograd not installed (pip install micrograd==0.1.0 to compare)")
-    out(f"    tinygraph nodes gc on / gc paused         {ratio(TG, TGP):7.2f}x")
+    out(f"    tinygraph nodes gc on / gc paused             {ratio(TG, TGP):7.2f}x")
+    out(f"    tinygraph * and + nodes gc on / gc paused     {ratio(OPS, OPSP):7.2f}x")
     if "numpy by hand (floor)" in med:
         NP, BM = "numpy by hand (floor)", "tinygraph batch mode"
-        out(f"    batch mode / numpy by hand                {ratio(BM, NP):7.2f}x   {_target(ratio(BM, NP), '<=', 2)}")
-        out(f"    tinygraph nodes / batch mode              {ratio(TG, BM):7.0f}x")
+        out(f"    batch mode / numpy by hand                    {ratio(BM, NP):7.2f}x   {_target(ratio(BM, NP), '<=', 2)}")
+        out(f"    tinygraph nodes / batch mode                  {ratio(TG, BM):7.0f}x")
     else:
         out("    numpy not installed: no batch mode (pip install \"tinygraph[fast]\")")
     return med
@@ -427,8 +463,8 @@ def bench_chain(steps: int, repeat: int, out=print) -> Dict[str, float]:
             dt, _ = _timed(root.backward, paused)
             t["pbwd" if paused else "bwd"].append(dt)
             first = root
-            while first._a is not None:
-                first = first._a
+            while not first.is_leaf:
+                first = first.parents[0]
             g_nodes = first.grad
             del first
             t0 = _clock()
@@ -438,9 +474,9 @@ def bench_chain(steps: int, repeat: int, out=print) -> Dict[str, float]:
         gc.collect()
         dt, (_, tape) = _timed(lambda: _float_chain(steps))
         t["ffwd"].append(dt)
-        dt, g_floats = _timed(lambda: _float_chain_backward(tape))
+        dt, g_floats = _timed(functools.partial(_float_chain_backward, tape))
         t["fbwd"].append(dt)
-        del tape
+        tape = []
         if abs(g_nodes - g_floats) > 1e-9 * abs(g_floats):
             raise AssertionError(f"chain gradients disagree: nodes {g_nodes!r}, floats {g_floats!r}")
     m = {k: statistics.median(v) for k, v in t.items()}

@@ -107,40 +107,73 @@ def is_tty(stream: Any) -> bool:
         return False
 
 
-
-
-
-
 class Progress:
-    """Says on stderr how far the drawing is, once it has taken more than ``after`` seconds:
-    "drawing frame 12/340..." rewritten in place on a terminal, one line otherwise."""
+    """A status line on stderr for a long job, shown once the job has run more than ``after`` seconds.
 
-    def __init__(self, total: int, after: float = 1.0, stream=None) -> None:
+    ``tell = Progress(total, after)``; ``tell(done)`` after each piece of work;
+    ``tell.close()`` at the end.  On a terminal one line is rewritten in place
+    ("drawing frame 12/340...", "epoch 40/1000  error 0.25  (3.1 s)"); elsewhere
+    (a log file, a pipe) ``notice`` is written once, or, with ``notice=None``,
+    a line about once a second.
+
+    ``what`` names a piece of work; ``tell(done, detail)`` adds ``detail`` after
+    "what done/total" (default "..."); ``force=True`` writes even if the last
+    line was written a moment ago.  ``show``: True always shows (from the start),
+    False never, None (the default) as described above.  Used for the drawing
+    of a step-through page's frames and for ``tg.train``'s epochs.
+    """
+
+    def __init__(self, total: int, after: float = 1.0, stream=None, *, what: str = "drawing frame",
+                 notice: Any = "", show: Any = None) -> None:
         import time
-        self.total, self.after, self.stream = total, after, stream or sys.stderr
-        self.start = self.last = time.monotonic()
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.total, self.after, self.stream, self.what = total, after, stream or sys.stderr, what
+        self.tty = is_tty(self.stream)
+        self.on = show is True or (show is None and (self.tty or notice is not None))
+        if show is True:
+            self.after = 0.0
+        if notice == "":
+            notice = f"drawing the page's {total} frames; this takes a while..."
+        self.notice = None if self.tty else notice
+        self.start = time.monotonic()
+        self.last = -float("inf")
+        self.width = 0                 # of the line on the terminal, to blank out a longer one
         self.shown = False
 
-    def __call__(self, done: int) -> None:
+    @property
+    def seconds(self) -> float:
+        """Seconds since the job started."""
+        import time
+        return time.monotonic() - self.start
+
+    def __call__(self, done: int, detail: str = "...", force: bool = False) -> None:
         import time
         now = time.monotonic()
-        if now - self.start < self.after:
+        if not self.on or now - self.start < self.after:
             return
-        if self.tty:
-            if now - self.last >= 0.1 or done == self.total:
-                self.last = now
-                self.stream.write(f"\rdrawing frame {done}/{self.total}...")
+        if self.notice is not None:
+            if not self.shown:
+                self.stream.write(self.notice + "\n")
                 self.stream.flush()
                 self.shown = True
-        elif not self.shown:
-            self.stream.write(f"drawing the page's {self.total} frames; this takes a while...\n")
-            self.stream.flush()
-            self.shown = True
+            return
+        if not force and done != self.total and now - self.last < (0.1 if self.tty else 1.0):
+            return
+        self.last = now
+        line = f"{self.what} {done}/{self.total}{detail}"
+        if self.tty:
+            self.stream.write("\r" + line.ljust(self.width))
+            self.width = len(line)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+        self.shown = True
 
-    def close(self) -> None:
-        if self.shown and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
+    def close(self, note: str = "") -> None:
+        """End the progress line, with ``note`` after it ("converged") when one was shown."""
+        if not self.shown:
+            return
+        if self.tty:
+            self.stream.write(f"  {note}\n" if note else "\n")
+        elif note and self.notice is None:
+            self.stream.write(note + "\n")
+        self.stream.flush()

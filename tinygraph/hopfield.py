@@ -30,14 +30,14 @@ import numbers
 import random
 from typing import List, Optional, Sequence, Union
 
-from .activations import get_activation
+from .activations import SIGN
 
 __all__ = ["Hopfield", "hebbian_weights"]
 
 State = List[int]
 Matrix = List[List[float]]
 
-_STEP = get_activation("sign").f     # the text's step: -1 below 0, +1 otherwise (sign(0) = +1)
+_STEP = SIGN.f       # the text's step, as tg.sign defines it: -1 below 0, +1 otherwise (sign(0) = +1)
 
 
 def _check_state(state: object, n: Optional[int], what: str = "a state") -> State:

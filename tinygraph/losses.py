@@ -12,16 +12,23 @@ the same length, one per forward pass.
 * :func:`hinge` -- the max-margin error max(0, 1 - y s) for labels y = -1 or +1, averaged.
 * :func:`binary_cross_entropy` -- -(t ln p + (1 - t) ln(1 - p)), averaged; stable from logits.
 * :func:`l2` -- sum of squared parameters, a weight penalty.
+
+Each error is defined once, for both modes: :data:`LOSSES` holds, per name,
+the function above (built from Nodes, for the engine) and the same error over
+numpy arrays with its gradient (for batch mode, ``tinygraph.batch``), with the
+same names and aliases (``sse`` for squared_error, ``bce`` for
+binary_cross_entropy) in both.  :func:`get_loss` looks one up.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Mapping, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Sequence, Tuple, Union
 
-from .errors import NameNotFoundError, did_you_mean
+from .errors import DomainError, check_names, did_you_mean
 from .node import Node, _check_value
 
-__all__ = ["squared_error", "mse", "hinge", "binary_cross_entropy", "l2"]
+__all__ = ["squared_error", "mse", "hinge", "binary_cross_entropy", "l2", "Loss", "LOSSES", "get_loss",
+           "loss_names"]
 
 Target = Union[float, Node]
 Outputs = Union[Mapping[str, Node], Sequence[Node], Node, Sequence[Mapping[str, Node]]]
@@ -56,27 +63,14 @@ def _target(t: Any, label: str, loss: str) -> Target:
     return _check_value(t, f"{loss}: the target for {label}")
 
 
-def _names_mismatch(outputs: Mapping, targets: Mapping, loss: str, where: str) -> NameNotFoundError:
-    missing = [k for k in outputs if k not in targets]
-    unknown = [k for k in targets if k not in outputs]
-    parts = []
-    if missing:
-        parts.append(f"no target for {', '.join(map(repr, missing))}")
-    for k in unknown:
-        parts.append(f"a target for {k!r}, which is not an output" + did_you_mean(k, outputs, sentence=False))
-    return NameNotFoundError(f"{loss}{where}: {'; '.join(parts)}. "
-                             f"The outputs are {', '.join(map(repr, outputs)) or '(none)'}")
-
-
 def _sample_terms(outputs: Any, targets: Any, loss: str, where: str = "") -> List[Term]:
     """Pair one sample's outputs with its targets, by name or by position."""
     if isinstance(outputs, Node):
         label = repr(outputs.name) if outputs.name else "(the output)"
         if isinstance(targets, Mapping):
-            if list(targets) == [outputs.name]:
-                targets = targets[outputs.name]
-            else:
-                raise _names_mismatch({outputs.name: outputs}, targets, loss, where)
+            if len(targets) != 1 or outputs.name not in targets:
+                check_names(targets, [outputs.name], "outputs", f"{loss}{where}: the targets")
+            targets = targets[outputs.name]
         elif isinstance(targets, (list, tuple)):
             if len(targets) != 1:
                 raise ValueError(f"{loss}{where}: one output but {len(targets)} targets")
@@ -102,8 +96,8 @@ def _sample_terms(outputs: Any, targets: Any, loss: str, where: str = "") -> Lis
 
     names = list(outputs)
     if isinstance(targets, Mapping):
-        if set(targets) != set(names):
-            raise _names_mismatch(outputs, targets, loss, where)
+        if len(targets) != len(names) or not all(k in targets for k in names):
+            check_names(targets, names, "outputs", f"{loss}{where}: the targets")
         pairs = [(k, targets[k]) for k in names]
     elif isinstance(targets, (list, tuple)):
         if len(targets) != len(names):
@@ -262,3 +256,110 @@ def l2(params: Union[Iterable[Node], Any]) -> Node:
     loss = _sum([p ** 2 for p in params])
     loss.name = "L2"
     return loss
+
+
+# -- one registry for both modes ----------------------------------------------------------------
+#
+# The same errors over numpy arrays, for batch mode: O holds the outputs and T the targets (samples x
+# outputs); each gives the error summed (or averaged) as above and dE/dO, in the same order of
+# operations as the Node versions so that both modes agree to about 1e-12.
+
+def _squared_error_arrays(np: Any, O: Any, T: Any, from_logits: bool) -> Tuple[float, Any]:
+    D = O - T                                        # 1/2 sum (O - t)^2
+    return 0.5 * float((D * D).sum()), D
+
+
+def _mse_arrays(np: Any, O: Any, T: Any, from_logits: bool) -> Tuple[float, Any]:
+    D = O - T                                        # mean of (O - t)^2
+    m = float(O.size)
+    return float((D * D).sum()) / m, (1.0 / m) * (2.0 * D)
+
+
+def _hinge_arrays(np: Any, O: Any, T: Any, from_logits: bool) -> Tuple[float, Any]:
+    M = O * -T + 1.0                                 # mean of max(0, 1 - y s)
+    m = float(O.size)
+    return float(np.maximum(M, 0.0).sum()) / m, np.where(M > 0.0, (1.0 / m) * -T, 0.0)
+
+
+def _bce_arrays(np: Any, O: Any, T: Any, from_logits: bool) -> Tuple[float, Any]:
+    m = float(O.size)
+    g = 1.0 / m
+    if from_logits:                                  # ln(1 + e^z) - t z, stable on both sides of 0
+        e = np.exp(-np.abs(O))
+        u = e + 1.0
+        pos = O >= 0.0
+        terms = np.where(pos, O - O * T + np.log(u), np.log(u) - O * T)
+        dO = np.where(pos, g - g * T - (g / u) * e, (g / u) * e - g * T)
+        return float(terms.sum()) / m, dO
+    if ((O < 0.0) | (O > 1.0)).any():
+        raise DomainError("binary_cross_entropy: an output is not a probability in [0, 1]; "
+                          "if the outputs are raw scores, pass from_logits=True")
+    Q = O * -1.0 + 1.0
+    Pc, Qc = np.maximum(O, _EPS), np.maximum(Q, _EPS)     # the clamp of _clamped: ln never sees 0
+    terms = -(T * np.log(Pc) + (1.0 - T) * np.log(Qc))
+    with np.errstate(divide="ignore"):
+        dP = np.where((T != 0.0) & (O >= _EPS), T / Pc, 0.0)
+        dQ = np.where((T != 1.0) & (Q >= _EPS), (1.0 - T) / Qc, 0.0)
+    return float(terms.sum()) / m, -g * (dP - dQ)
+
+
+def _hinge_labels(np: Any, T: Any, names: Sequence[str]) -> None:
+    bad = (T != 1.0) & (T != -1.0)
+    if bad.any():
+        i, j = map(int, np.argwhere(bad)[0])
+        raise ValueError(f"hinge: the label for {names[j]!r} in sample {i} must be the number -1 or +1, "
+                         f"got {T[i, j]!r}" + ("; for 0/1 labels use 2*y - 1, or binary_cross_entropy"
+                                               if T[i, j] == 0 else ""))
+
+
+def _bce_targets(np: Any, T: Any, names: Sequence[str]) -> None:
+    if ((T < 0.0) | (T > 1.0)).any():
+        raise ValueError("binary_cross_entropy: every target must be in [0, 1] (a probability or a 0/1 label)"
+                         + ("; for -1/+1 labels use hinge" if (T == -1.0).any() else ""))
+
+
+class Loss:
+    """One error, both modes: ``function(outputs, targets)`` on Nodes, ``arrays(np, O, T, from_logits)``
+    -> (error, dE/dO) on numpy arrays, ``check_targets(np, T, output_names)`` (batch mode's check
+    of the targets the error accepts; the Node version checks as it goes)."""
+
+    __slots__ = ("name", "function", "arrays", "check_targets", "aliases")
+
+    def __init__(self, name: str, function: Callable[..., Node], arrays: Callable[..., Tuple[float, Any]],
+                 check_targets: Callable[..., None] = lambda np, T, names: None,
+                 aliases: Tuple[str, ...] = ()) -> None:
+        self.name, self.function, self.arrays = name, function, arrays
+        self.check_targets, self.aliases = check_targets, aliases
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Node:
+        return self.function(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Loss({self.name!r})"
+
+
+#: every error by its name, in both modes
+LOSSES: Dict[str, Loss] = {loss.name: loss for loss in (
+    Loss("squared_error", squared_error, _squared_error_arrays, aliases=("sse",)),
+    Loss("mse", mse, _mse_arrays),
+    Loss("hinge", hinge, _hinge_arrays, _hinge_labels),
+    Loss("binary_cross_entropy", binary_cross_entropy, _bce_arrays, _bce_targets, aliases=("bce",)),
+)}
+_ALIASES = {alias: loss.name for loss in LOSSES.values() for alias in loss.aliases}
+
+
+def loss_names() -> List[str]:
+    """Every error name that can be given, aliases included."""
+    return list(LOSSES) + list(_ALIASES)
+
+
+def get_loss(name: str) -> Loss:
+    """The error called ``name`` (or an alias: "sse", "bce"), or a clear error with the closest name."""
+    if not isinstance(name, str):
+        raise TypeError(f"an error is given by name ({', '.join(LOSSES)}), got {type(name).__name__} {name!r}")
+    key = name.strip().lower()
+    key = _ALIASES.get(key, key)
+    if key not in LOSSES:
+        raise ValueError(f"unknown loss {name!r}." + did_you_mean(key, loss_names())
+                         + f" Known: {', '.join(loss_names())}")
+    return LOSSES[key]

@@ -12,24 +12,18 @@ named ``train`` would replace the function ``tinygraph.train`` once imported.)
 from __future__ import annotations
 
 import math
-import sys
 import time
 import warnings
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from . import losses as _losses
-from .errors import NameNotFoundError, TinygraphError, did_you_mean
-from .node import Node, _check_value
+from .console import Progress
+from .errors import TinygraphError, check_names
+from .losses import LOSSES, get_loss
+from .errors import DomainError
+from .node import (Node, NotFiniteError, WrongTypeError, _check_value, _not_finite, _Stamp, _what_is_wrong,
+                   gc_paused, mark_changed, zero_grads)
 
 __all__ = ["SGD", "train", "History", "DivergenceError", "TrainingWarning"]
-
-LOSSES: Dict[str, Callable[..., Node]] = {
-    "squared_error": _losses.squared_error,
-    "mse": _losses.mse,
-    "hinge": _losses.hinge,
-    "binary_cross_entropy": _losses.binary_cross_entropy,
-    "bce": _losses.binary_cross_entropy,
-}
 
 
 class DivergenceError(TinygraphError, FloatingPointError):
@@ -47,15 +41,20 @@ class TrainingWarning(UserWarning):
 
 def _check_rate(lr: Any, what: str = "lr") -> float:
     if isinstance(lr, bool):
-        raise TypeError(f"{what} (the learning rate) must be a number, got {lr!r}")
+        raise WrongTypeError(f"{what} (the learning rate) must be a number, got {lr!r}")
     try:
         v = _check_value(lr, f"{what} (the learning rate)")
-    except ValueError:
-        raise ValueError(f"{what} (the learning rate) must be a finite number > 0, got {lr!r}") from None
+    except NotFiniteError:
+        raise NotFiniteError(f"{what} (the learning rate) must be a finite number > 0, got {lr!r}") from None
     if v <= 0.0:
-        raise ValueError(f"{what} (the learning rate) must be > 0, got {lr!r}: "
-                         "each step moves the weights by -lr times their gradient")
+        raise DomainError(f"{what} (the learning rate) must be > 0, got {lr!r}: "
+                          "each step moves the weights by -lr times their gradient")
     return v
+
+
+# What a step-through paused over these parameters says when it is resumed (see tinygraph.node.walk).
+_ZEROED = _Stamp("the optimizer's zero_grad() set the weights' gradients back to 0")
+_STEPPED = _Stamp("an optimizer step changed the weights")
 
 
 class SGD:
@@ -95,14 +94,14 @@ class SGD:
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0 (grads of leaves add up across backward() calls)."""
-        for p in self.params:
-            p.grad = 0.0
+        zero_grads(self.params, _ZEROED)
 
     def step(self) -> None:
         """Move each trainable parameter by -lr times its gradient."""
         lr, m, vel = self.lr, self.momentum, self._velocity
         if lr.__class__ is not float or not 0.0 < lr < math.inf:
             lr = self.lr = _check_rate(lr, "opt.lr")      # set by hand to something that is not a rate
+        mark_changed(self.params, _STEPPED)
         p = None
         try:
             for i, p in enumerate(self.params):
@@ -113,24 +112,27 @@ class SGD:
                     g = vel[i] = m * vel[i] + g
                 v = p.value - lr * g
                 if not -math.inf < v < math.inf:
-                    if not math.isfinite(p.value):
-                        raise ValueError(f"SGD step on {p.name or 'a parameter'}: its value {p.value!r} is not a "
-                                         "finite number (set by hand?); give it one, e.g. p.value = 0.5")
-                    raise DivergenceError(
-                        f"SGD step made {p.name or 'a parameter'} {v!r} (its gradient is {p.grad!r}): "
-                        f"the learning rate {lr!r} is too large for these gradients; try a smaller lr")
+                    raise _bad_step(p, lr, v)
                 p.value = v
-        except TypeError:
-            who = getattr(p, "name", None) or "a parameter"
-            bad = [f"{attr} is the {type(x).__name__} {x!r}" for attr, x in (("value", p.value), ("grad", p.grad))
-                   if isinstance(x, bool) or not isinstance(x, (int, float))]
-            raise TypeError(f"SGD step on {who}: its {' and its '.join(bad) or 'value or grad is not a number'}; "
-                            "a parameter's value and grad must be numbers (set them with e.g. p.value = 1.0, "
-                            "and let backward() fill grad)") from None
+        except (TypeError, ValueError):
+            raise _bad_step(p, lr, None) from None
 
     def __repr__(self) -> str:
         extra = f", momentum={self.momentum!r}" if self.momentum else ""
         return f"SGD({len(self.params)} parameters, lr={self.lr!r}{extra})"
+
+
+def _bad_step(p: Node, lr: float, new: Optional[float]) -> TinygraphError:
+    """Why an SGD step could not give ``p`` a finite value: its value or gradient (set by hand?), or the rate."""
+    who = p.name or "a parameter"
+    for attr in ("value", "grad"):
+        x = getattr(p, attr)
+        if _what_is_wrong(x) is not None:
+            example = "p.value = 0.5" if attr == "value" else "opt.zero_grad(), then loss.backward()"
+            return _not_finite(f"SGD step on {who}: its {attr}", x,
+                               f" (set by hand?); give it a finite number, e.g. {example}")
+    return DivergenceError(f"SGD step made {who} {new!r} (its gradient is {p.grad!r}): the learning rate {lr!r} "
+                           "is too large for these gradients; try a smaller lr")
 
 
 class History(list):
@@ -166,30 +168,21 @@ class History(list):
 
 def _resolve_loss(loss: Union[str, Callable[..., Node]]) -> Tuple[Callable[..., Node], str]:
     if callable(loss):
-        return loss, getattr(loss, "__name__", "loss")
+        return loss, getattr(loss, "name", None) or getattr(loss, "__name__", "loss")
     if not isinstance(loss, str):
         raise TypeError(f"loss must be a name ({', '.join(LOSSES)}) or a function(outputs, targets); "
                         f"got {type(loss).__name__} {loss!r}")
-    key = loss.strip().lower()
-    if key not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}." + did_you_mean(key, LOSSES)
-                         + f" Known: {', '.join(LOSSES)}, or pass a function(outputs, targets)")
-    return LOSSES[key], key
+    try:
+        found = get_loss(loss)
+    except ValueError as e:
+        raise ValueError(f"{e}; or pass a function(outputs, targets)") from None
+    return found.function, found.name
 
 
 def _named_values(given: Any, names: List[str], what: str, where: str) -> Dict[str, float]:
     """A sample's inputs or targets as {name: float}, checked against the network's names."""
     if isinstance(given, Mapping):
-        unknown = [k for k in given if k not in names]
-        missing = [k for k in names if k not in given]
-        if unknown or missing:
-            parts = []
-            if missing:
-                parts.append(f"missing {', '.join(map(repr, missing))}")
-            for k in unknown:
-                parts.append(f"unknown {k!r}" + did_you_mean(k, names, sentence=False))
-            raise NameNotFoundError(f"{where}: {what}: {'; '.join(parts)}. "
-                                    f"The network's {what} are {', '.join(names) or '(none)'}")
+        check_names(given, names, what, f"{where}: {what}")
         pairs = [(k, given[k]) for k in names]
     elif isinstance(given, (list, tuple)):
         if len(given) != len(names):
@@ -228,39 +221,6 @@ def _check_data(net: Any, data: Any) -> Tuple[List[Dict[str, float]], List[Dict[
     return xs, ts
 
 
-class _Progress:
-    """One status line on stderr, shown only for runs longer than ``after`` seconds on a terminal."""
-
-    def __init__(self, verbose: Optional[bool], max_epochs: int, after: float = 2.0) -> None:
-        stream = sys.stderr
-        self.stream = stream
-        self.tty = bool(getattr(stream, "isatty", lambda: False)())
-        self.on = verbose is True or (verbose is None and self.tty)
-        self.after = 0.0 if verbose is True else after
-        self.start = time.monotonic()
-        self.last = -1.0
-        self.max_epochs = max_epochs
-        self.shown = False
-
-    def update(self, epoch: int, error: float, force: bool = False) -> None:
-        if not self.on:
-            return
-        now = time.monotonic() - self.start
-        if now < self.after or (not force and now - self.last < (0.25 if self.tty else 1.0)):
-            return
-        self.last = now
-        line = f"epoch {epoch}/{self.max_epochs}  error {error:.6g}  ({now:.1f} s)"
-        self.stream.write(("\r" + line + "\033[K") if self.tty else line + "\n")
-        self.stream.flush()
-        self.shown = True
-
-    def close(self, epoch: int, error: float, note: str) -> None:
-        if self.on and self.shown:
-            self.update(epoch, error, force=True)
-            self.stream.write(f"  {note}\n" if self.tty else f"{note}\n")
-            self.stream.flush()
-
-
 def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[..., Node]] = "squared_error",
           lr: float = 0.5, until: Optional[float] = None, max_epochs: int = 1000, batch: bool = True,
           momentum: float = 0.0, verbose: Optional[bool] = None) -> History:
@@ -276,7 +236,9 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
     Returns a History: ``history[k]`` is the error after k epochs, with
     ``.epochs``, ``.final`` and ``.converged``.  Progress is shown on stderr for
     runs longer than about 2 s when stderr is a terminal (``verbose=True``:
-    always; ``verbose=False``: never).
+    always; ``verbose=False``: never).  Python's cyclic garbage collector is
+    paused inside the loop (the engine makes no reference cycles, so it would
+    only slow it down) and restored after.
     """
     loss_fn, loss_name = _resolve_loss(loss)
     lr = _check_rate(lr)
@@ -294,46 +256,49 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
     opt = SGD(net.parameters(), lr=lr, momentum=momentum)
 
     history = History(until=until, loss=loss_name)
-    progress = _Progress(verbose, max_epochs)
+    progress = Progress(max_epochs, after=2.0, what="epoch", notice=None, show=verbose)
     forward = net.forward
     params = opt.params
     epoch = 0
     best: Optional[List[Any]] = None           # the weights with the lowest error so far (history[best_epoch])
     best_epoch = 0
     try:
-        while True:
-            start = [p.value for p in params]  # cheap: one float per parameter per epoch
-            error_node = loss_fn([forward(x) for x in xs], ts)
-            error = error_node.value
-            if not -math.inf < error < math.inf:
-                raise DivergenceError(f"the error became {error!r} at epoch {epoch}; try a smaller lr "
-                                      f"(now {lr!r})")
-            history.append(error)
-            if best is None or error <= history[best_epoch]:
-                best, best_epoch = start, epoch
-            progress.update(epoch, error)
-            if until is not None and error < until:
-                history.converged = True
-                break
-            if epoch == max_epochs:
-                break
-            if batch:
-                opt.zero_grad()
-                error_node.backward()
-                opt.step()
-            else:
-                for x, t in zip(xs, ts):
+        with gc_paused():                      # the engine makes no cycles: the collector would only slow the loop
+            while True:
+                start = [p.value for p in params]  # cheap: one float per parameter per epoch
+                error_node = loss_fn([forward(x) for x in xs], ts)
+                error = error_node.value
+                if not -math.inf < error < math.inf:
+                    raise DivergenceError(f"the error became {error!r} at epoch {epoch}; try a smaller lr "
+                                          f"(now {lr!r})")
+                history.append(error)
+                if best is None or error <= history[best_epoch]:
+                    best, best_epoch = start, epoch
+                if progress.on:
+                    progress(epoch, f"  error {error:.6g}  ({progress.seconds:.1f} s)")
+                if until is not None and error < until:
+                    history.converged = True
+                    break
+                if epoch == max_epochs:
+                    break
+                if batch:
                     opt.zero_grad()
-                    loss_fn([forward(x)], [t]).backward()
+                    error_node.backward()
                     opt.step()
-            epoch += 1
+                else:
+                    for x, t in zip(xs, ts):
+                        opt.zero_grad()
+                        loss_fn([forward(x)], [t]).backward()
+                        opt.step()
+                epoch += 1
     except (OverflowError, DivergenceError) as e:  # NodeOverflowError: values too large for a float
         history.seconds = time.monotonic() - progress.start
         raise _diverged(params, best, best_epoch, history, epoch, lr, e) from None
     history.seconds = time.monotonic() - progress.start
     if history:
-        progress.close(history.epochs, history.final,
-                       "converged" if history.converged else "stopped at max_epochs")
+        if progress.shown:
+            progress(history.epochs, f"  error {history.final:.6g}  ({history.seconds:.1f} s)", force=True)
+        progress.close("converged" if history.converged else "stopped at max_epochs")
         if not history.converged and history.epochs and history.final > 1.1 * history[0] + 1e-12:
             warnings.warn(f"training did not converge and the error rose from {history[0]:.4g} to "
                           f"{history.final:.4g} over {history.epochs} epochs: the learning rate {lr!r} may be "

@@ -1,8 +1,9 @@
 """A 2-16-16-1 ReLU network learns two interleaving half-moons (max-margin loss + L2, SGD).
 
-The data are generated here (no download): the upper moon (cos t, sin t) has
-label +1, the lower moon (1 - cos t, 1/2 - sin t) label -1, t uniform in
-[0, pi], plus Gaussian noise.  The error is the hinge (max-margin) loss
+The data are generated on the spot (``tinygraph.datasets.make_moons``, no
+download): the upper moon (cos t, sin t) has label +1, the lower moon
+(1 - cos t, 1/2 - sin t) label -1, t evenly spaced over [0, pi], plus Gaussian
+noise.  The error is the hinge (max-margin) loss
 mean max(0, 1 - y s) over the samples plus alpha * (sum of squared weights);
 full-batch gradient descent with a learning rate falling from 1.0 to 0.1.
 With numpy installed the same network runs in batch mode
@@ -11,11 +12,10 @@ With numpy installed the same network runs in batch mode
 
 from __future__ import annotations
 
-import math
-import random
 from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
+from .. import datasets
 from ..network import MLP, Network
 from .output import out_paths, pyplot, report_files, save_figure
 
@@ -32,17 +32,12 @@ Point = Tuple[float, float, float]      # x1, x2, label (+1 or -1)
 
 
 def make_moons(n: int = N, noise: float = NOISE, seed: int = DATA_SEED) -> List[Point]:
-    """n points on two interleaving half-circles, alternately labelled +1 (upper) and -1 (lower)."""
-    rng = random.Random(seed)
-    pts = []
-    for i in range(n):
-        t = math.pi * rng.random()
-        if i % 2 == 0:
-            x, y, label = math.cos(t), math.sin(t), 1.0
-        else:
-            x, y, label = 1.0 - math.cos(t), 0.5 - math.sin(t), -1.0
-        pts.append((x + rng.gauss(0.0, noise), y + rng.gauss(0.0, noise), label))
-    return pts
+    """n points on two interleaving half-circles, (x1, x2, label): +1 on the upper moon, -1 on the lower.
+
+    The points of ``tinygraph.datasets.make_moons`` (the one generator), as triples.
+    """
+    X, Y = datasets.make_moons(n, noise, seed)
+    return [(x1, x2, y) for (x1, x2), y in zip(X, Y)]
 
 
 def build_network(width: int = WIDTH, seed: int = NET_SEED) -> Network:

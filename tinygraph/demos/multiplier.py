@@ -16,6 +16,7 @@ import math
 from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
+from ..activations import SIGMOID
 from ..network import Network
 from ..node import Node
 from .output import out_paths, report_files, save_network, table
@@ -34,8 +35,7 @@ PAIRS = [(3.0, 4.0), (-1.5, 2.0), (0.5, 0.25), (-2.0, -3.0), (1.2, -0.7)]
 LAMS = [0.1, 0.05, 0.025, 0.0125, 0.00625, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7]
 
 
-def _sigmoid(z: float) -> float:
-    return Node(z).sigmoid().value          # the engine's own sigmoid
+_sigmoid = SIGMOID.f                        # the logistic function, as the engine defines it
 
 
 def second_derivative(b: float = B) -> float:

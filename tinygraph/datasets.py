@@ -1,0 +1,47 @@
+"""Small data sets made on the spot (no download): the two moons.
+
+``make_moons`` is the one generator of the two-moons data that the moons
+demo, the benchmark and the tests use, so they all see the same points.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import List, Tuple
+
+from .node import _check_value
+
+__all__ = ["make_moons"]
+
+
+def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Tuple[List[List[float]], List[float]]:
+    """Two interleaving half circles, like scikit-learn's ``make_moons``: ``(X, Y)``.
+
+    The upper moon (cos t, sin t) has label +1, the lower moon
+    (1 - cos t, 1/2 - sin t) label -1, with t evenly spaced over [0, pi]
+    (n // 2 points on the upper moon, the rest on the lower); Gaussian noise
+    of standard deviation ``noise`` is added to each coordinate and the points
+    are shuffled.  ``X[i]`` is the point [x1, x2], ``Y[i]`` its label.  The same
+    ``seed`` gives the same points.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"make_moons: n (the number of points) must be a whole number >= 1, got {n!r}")
+    noise = _check_value(noise, "make_moons: noise")
+    if noise < 0.0:
+        raise ValueError(f"make_moons: noise must be >= 0, got {noise!r}")
+    rng = random.Random(seed)
+    n_upper = n // 2
+    n_lower = n - n_upper
+    points: List[Tuple[List[float], float]] = []
+    for i in range(n_upper):
+        t = math.pi * i / max(n_upper - 1, 1)
+        points.append(([math.cos(t), math.sin(t)], 1.0))
+    for i in range(n_lower):
+        t = math.pi * i / max(n_lower - 1, 1)
+        points.append(([1.0 - math.cos(t), 0.5 - math.sin(t)], -1.0))
+    for x, _ in points:
+        x[0] += rng.gauss(0.0, noise)
+        x[1] += rng.gauss(0.0, noise)
+    rng.shuffle(points)
+    return [x for x, _ in points], [y for _, y in points]
