@@ -93,7 +93,7 @@ def test_page_escapes_user_names_and_stores_frames_once(tmp_path, steps_json, sc
     assert h.name == bad
     page = html_page(steps, title=net.name)
     assert bad not in page and "alert(2)</script>" not in page
-    assert page.count("<script") == 2                     # the JSON block and the player's own script
+    assert page.count("<script") == 3                     # two JSON blocks and the player's own script
     data = steps_json(page)
     assert len(data) == len(steps)
     assert any(bad in d["text"] for d in data)           # the text survives, exactly, as data
@@ -142,13 +142,14 @@ def test_page_is_self_contained(tmp_path):
     assert "step 1 of 37" in page
 
 
-def test_wide_graph_frames_scroll_to_the_step_node():
+def test_graph_frames_share_one_layout():
+    """The walk's frames of a computation graph: one picture in the page, each frame a choice of parts."""
     root, _ = tangled()
-    page = html_page(list(backprop_steps(root)))
-    frames = page.split('<div class="frame')[1:]
-    assert len(frames) == len(list(backprop_steps(root)))
-    assert all(f.startswith(" wide") for f in frames)       # too wide to shrink: scrolled instead
-    assert all('<use href="#tgp' in f and 'class="highlight"' in f for f in frames)   # each marks its node
+    steps = list(backprop_steps(root))
+    page = html_page(steps)
+    assert page.count('<div class="frame"') == 1
+    assert page.count('<use data-s=') == page.split('<div class="frame"')[1].count("<use ")
+    assert 'class="highlight"' in page.split('<div class="frame"')[1]       # the first step's node is lit
 
 
 def test_page_with_the_bundled_graphviz_pure_engine(tmp_path, monkeypatch):

@@ -54,7 +54,7 @@ def test_player_refuses_svg_that_could_run_code(steps_json):
             page([evil], [{"text": "x"}])
     html = page([ok, ok, ok], [{"text": "a"}, {"text": "b"}, {"text": "c"}])
     assert html.count('class="frame"') == 1               # identical frames stored once
-    assert [d["frame"] for d in steps_json(html)] == [0, 0, 0]
+    assert [d["frame"] for d in steps_json(html)] == [0, 1, 2]     # three frames, one picture
     with pytest.raises(ValueError):
         page([ok], [])
     with pytest.raises(ValueError, match="frame"):
@@ -272,7 +272,8 @@ STATE = """(() => {
   const svg = shown.length ? shown[0].querySelector('svg') : null;
   const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
   const g = svg ? svg.querySelector('g') : null;
-  return {shown: shown.map(f => f.dataset.frame), line: document.getElementById('line').textContent,
+  return {shown: shown.map(f => f.dataset.layout + ':' + [...f.querySelectorAll('use')].map(u => u.getAttribute('href')).join(',')),
+          line: document.getElementById('line').textContent,
           counter: document.getElementById('counter').textContent,
           width: box.width, height: box.height, drawn: g ? g.getBBox().width : 0,
           step: window.player ? window.player.step() : null};
@@ -352,7 +353,7 @@ def test_a_script_tag_for_a_name_shows_as_text_and_runs_nothing(browser, tmp_pat
     browser.open(page)
 
     assert browser.js("window.__alerts.length") == 0
-    assert browser.js("document.scripts.length") == 2       # the JSON data and the player itself
+    assert browser.js("document.scripts.length") == 3       # the JSON data and the player itself
     assert browser.js("document.querySelectorAll('img').length") == 0
     assert browser.js("document.querySelector('h1').textContent") == net.name
     shown_in_svg = browser.js("[...document.querySelectorAll('svg text')].map(t => t.textContent)")
@@ -364,7 +365,7 @@ def test_a_script_tag_for_a_name_shows_as_text_and_runs_nothing(browser, tmp_pat
     for _ in range(len(steps)):                             # every frame, still nothing runs
         browser.key("ArrowRight", "ArrowRight", 39)
     assert browser.js("window.__alerts.length") == 0
-    assert browser.js("document.scripts.length") == 2
+    assert browser.js("document.scripts.length") == 3
 
 
 def test_parts_keep_their_ids_as_data_and_highlights_as_a_class():
@@ -381,7 +382,7 @@ def test_parts_keep_their_ids_as_data_and_highlights_as_a_class():
     assert html.count('class="highlight"/>') == 1                            # the <use> of the lit part
     assert "</style>" not in html.split("<body")[1].split("<script")[0]       # an odd font is not in the CSS
     assert 'font-family="x;}&lt;/style&gt;"' in html
-    assert html.count('class="frame wide"') == 2                               # 2000pt: scrolled, not shrunk
+    assert html.count('class="frame"') == 2                                    # two layouts: two pictures
 
 
 def test_frames_keep_the_size_they_were_drawn():
