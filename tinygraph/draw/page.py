@@ -211,26 +211,28 @@ def _skeleton(d: Any) -> Any:
     """What must be equal for two drawings to share a layout: everything but the nodes' and edges'
     own attributes (the graph's attributes, the defaults, which nodes and edges, the ranks)."""
     g = d.graph
-    return (d.engine, g.name, tuple(g.graph_attrs.items()), tuple(g.node_attrs.items()),
+    graph = tuple((k, v) for k, v in g.graph_attrs.items() if k != "label")   # the caption: a part (its box is sized)
+    return (d.engine, g.name, graph, tuple(g.node_attrs.items()),
             tuple(g.edge_attrs.items()), tuple(g.nodes), tuple((e.tail, e.head) for e in g.edges),
             tuple(tuple(r) for r in g.ranks))
 
 
 class _Group:
     """Drawings with one skeleton: each part's distinct attribute dicts (its looks), and for each
-    drawing the look of each part that has more than one."""
+    drawing the look of each part that has more than one.  The first part is the graph's caption
+    (its label); in the SVG it is what has no id of its own (ids "" in a SharedFrame)."""
 
     def __init__(self, first: Any) -> None:
         g = first.graph
         self.diagram = first
-        self.keys: List[Any] = list(g.nodes) + list(range(len(g.edges)))
+        self.keys: List[Any] = [None] + list(g.nodes) + list(range(len(g.edges)))
         self.looks: List[List[Dict[str, Any]]] = [[] for _ in self.keys]
         self.members: List[int] = []
         self.chosen: List[List[int]] = []
 
     def add(self, i: int, d: Any) -> None:
         g = d.graph
-        attrs = list(g.nodes.values()) + [e.attrs for e in g.edges]
+        attrs = [{"label": g.graph_attrs.get("label")}] + list(g.nodes.values()) + [e.attrs for e in g.edges]
         last = self.chosen[-1] if self.chosen else None
         picks = []
         for k, (looks, a) in enumerate(zip(self.looks, attrs)):
@@ -249,8 +251,8 @@ class _Group:
 
     def ids(self) -> Optional[List[Optional[str]]]:
         """Each part's SVG id, or None if a part with several looks has no id (or shares it)."""
-        ids = []
-        for looks in self.looks:
+        ids: List[Optional[str]] = [""]
+        for looks in self.looks[1:]:
             pid = looks[0].get("id")
             if any(a.get("id") != pid for a in looks):
                 return None
@@ -264,11 +266,15 @@ class _Group:
         """The variant drawings' DOT texts: the j-th has each part in its j-th look (its first if fewer)."""
         from .dot import Edge, Graph
         base = self.diagram.graph
-        n_nodes = len(base.nodes)
+        n_nodes = len(base.nodes) + 1
         out = []
         for j in range(max(len(looks) for looks in self.looks)):
             g = Graph(base.name, base.graph_attrs, base.node_attrs, base.edge_attrs)
-            for k, looks in zip(self.keys[:n_nodes], self.looks[:n_nodes]):
+            caption = self.looks[0][j if j < len(self.looks[0]) else 0]["label"]
+            g.graph_attrs.pop("label", None)
+            if caption is not None:
+                g.graph_attrs["label"] = caption
+            for k, looks in zip(self.keys[1:n_nodes], self.looks[1:n_nodes]):
                 g.nodes[k] = looks[j if j < len(looks) else 0]
             for e, looks in zip(base.edges, self.looks[n_nodes:]):
                 g.edges.append(Edge(e.tail, e.head, looks[j if j < len(looks) else 0]))

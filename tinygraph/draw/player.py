@@ -158,7 +158,8 @@ class SharedLayout:
 
 class SharedFrame(NamedTuple):
     """One frame drawn in a :class:`SharedLayout`: ``variants`` maps a part's SVG id to the drawing
-    (index into ``layout.svgs``) that shows it as this frame does; parts not named: drawing 0."""
+    (index into ``layout.svgs``) that shows it as this frame does; the id "" stands for every
+    element without an id (the graph's caption); parts not named: drawing 0."""
 
     layout: SharedLayout
     variants: Mapping[str, int]
@@ -228,12 +229,19 @@ class _Layout:
                 self.slots += [((i, j), anchor) for j in range(len(child))]
             else:
                 self.slots.append(((i,), top))
-        self.ids = [self._at(root, path).get("id") for path, _ in self.slots]
+        self.ids = [self._key(self._at(root, path)) for path, _ in self.slots]
         self.same = all(self._shape(r) == self._shape(root) for r in self.roots[1:])
         self.cache: Dict[Tuple[int, int], int] = {}
         self.base: Optional[List[int]] = None
-        self.slot_of: Dict[str, int] = {}
+        self.slot_of: Dict[str, List[int]] = {}
         self.width = _points(root.get("width", ""))
+
+    @staticmethod
+    def _key(el: ET.Element) -> str:
+        """A slot's part: a node's or edge's id; "" for the rest (the graph's caption and background)."""
+        if {"node", "edge"} & set(el.get("class", "").split()):
+            return el.get("id", "")
+        return ""
 
     @staticmethod
     def _shape(root: ET.Element) -> List[int]:
@@ -257,17 +265,19 @@ class _Layout:
         """The part each slot shows in a frame with these ``variants`` (drawing 0 where not named)."""
         if self.base is None:
             self.base = [self._part(s, 0) for s in range(len(self.slots))]
-            self.slot_of = {p: s for s, p in enumerate(self.ids) if p is not None}
+            self.slot_of = {}
+            for s, p in enumerate(self.ids):
+                self.slot_of.setdefault(p, []).append(s)
         out = list(self.base)
         if not self.same:
             return out
         for pid, v in variants.items():
-            s = self.slot_of.get(pid)
-            if s is None or not v:
+            if not v:
                 continue
             if not 0 <= v < len(self.roots):
                 raise ValueError(f"a frame asks for drawing {v} of a layout drawn {len(self.roots)} times")
-            out[s] = self._part(s, v)
+            for s in self.slot_of.get(pid, ()):
+                out[s] = self._part(s, v)
         return out
 
     def markup(self, state: List[int], k: int, hidden: bool) -> str:
