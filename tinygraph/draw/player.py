@@ -336,7 +336,7 @@ border-bottom:1px solid #ddd;touch-action:none;cursor:grab;background:#fff}
 svg.parts{position:absolute;width:0;height:0;overflow:hidden}
 #zoom{position:absolute;right:.4em;top:.4em;display:flex;gap:.2em;opacity:.85}
 #zoom button{font-size:.9em;padding:.1em .5em;min-width:2em}
-#panel{flex:0 0 14em;overflow:auto;padding:.3em .8em .5em}
+#panel{flex:0 0 12.5em;overflow:auto;padding:.3em .8em .5em}
 #top{display:flex;flex-wrap:wrap;gap:.2em 1em;align-items:baseline}
 #stage{color:#555;font-size:.95em;margin:0}
 #counter{font-weight:600}
@@ -438,27 +438,40 @@ _SCRIPT = """
     view.auto = false;
     applyView();
   }
-  function follow() {                /* bring the highlighted parts into view */
-    var hl = divs[layout].querySelectorAll("use.highlight"), s = svg(), m = s.getScreenCTM();
-    if (view.auto) {
-      var fit = fitScale();
-      view.zoom = fit > 0 && fit < 0.7 ? Math.min(40, 1.0 / fit) : 1;
-      if (view.zoom <= 1) { applyView(); return; }
-    }
-    if (view.zoom <= 1 || !hl.length || !m) { applyView(); return; }
+  function litBox() {               /* the highlighted parts' box in the picture's units, or null */
+    var hl = divs[layout].querySelectorAll("use.highlight"), m = svg().getScreenCTM();
+    if (!hl.length || !m) { return null; }
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     [].forEach.call(hl, function (u) {
       var r = u.getBoundingClientRect();
       if (!r.width && !r.height) { return; }
       x0 = Math.min(x0, r.left); y0 = Math.min(y0, r.top); x1 = Math.max(x1, r.right); y1 = Math.max(y1, r.bottom);
     });
-    if (x0 === Infinity) { applyView(); return; }
-    var box = el.view.getBoundingClientRect();
-    var inside = x0 >= box.left && x1 <= box.right && y0 >= box.top && y1 <= box.bottom;
-    if (!view.auto && inside) { return; }
-    view.cx = ((x0 + x1) / 2 - m.e) / m.a;
-    view.cy = ((y0 + y1) / 2 - m.f) / m.d;
-    applyView();
+    if (x0 === Infinity) { return null; }
+    return {x0: (x0 - m.e) / m.a, y0: (y0 - m.f) / m.d, x1: (x1 - m.e) / m.a, y1: (y1 - m.f) / m.d,
+            inside: function () {
+              var box = el.view.getBoundingClientRect();
+              return x0 >= box.left && x1 <= box.right && y0 >= box.top && y1 <= box.bottom;
+            }};
+  }
+  function follow() {                /* a big picture: larger, around this step's parts (until the learner zooms) */
+    if (view.auto) {
+      var fit = fitScale();
+      var want = fit > 0 && fit < 0.7 ? 0.9 / fit : 1;      /* about 0.9 px a point: labels readable */
+      view.zoom = 1;
+      applyView();
+      var lit = want > 1 ? litBox() : null;
+      if (!lit) { return; }
+      var b = base[layout], w = Math.max(1, lit.x1 - lit.x0) * 1.2, h = Math.max(1, lit.y1 - lit.y0) * 1.2;
+      /* as much of the step's parts in view as a readable size allows */
+      view.zoom = Math.max(1, Math.min(want, Math.max(0.8 * want, b[2] / w, b[3] / h)));
+      view.cx = (lit.x0 + lit.x1) / 2; view.cy = (lit.y0 + lit.y1) / 2;
+      applyView();
+      return;
+    }
+    if (view.zoom <= 1) { applyView(); return; }
+    var now = litBox();
+    if (now && !now.inside()) { view.cx = (now.x0 + now.x1) / 2; view.cy = (now.y0 + now.y1) / 2; applyView(); }
   }
   el.zoomin.addEventListener("click", function () { zoomBy(1.5); });
   el.zoomout.addEventListener("click", function () { zoomBy(1 / 1.5); });
