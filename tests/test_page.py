@@ -93,7 +93,7 @@ def test_page_escapes_user_names_and_stores_frames_once(tmp_path, steps_json, sc
     assert h.name == bad
     page = html_page(steps, title=net.name)
     assert bad not in page and "alert(2)</script>" not in page
-    assert page.count("<script") == 2                     # the JSON block and the player's own script
+    assert page.count("<script") == 3                     # two JSON blocks and the player's own script
     data = steps_json(page)
     assert len(data) == len(steps)
     assert any(bad in d["text"] for d in data)           # the text survives, exactly, as data
@@ -142,13 +142,14 @@ def test_page_is_self_contained(tmp_path):
     assert "step 1 of 37" in page
 
 
-def test_wide_graph_frames_scroll_to_the_step_node():
+def test_graph_frames_share_one_layout():
+    """The walk's frames of a computation graph: one picture in the page, each frame a choice of parts."""
     root, _ = tangled()
-    page = html_page(list(backprop_steps(root)))
-    frames = page.split('<div class="frame')[1:]
-    assert len(frames) == len(list(backprop_steps(root)))
-    assert all(f.startswith(" wide") for f in frames)       # too wide to shrink: scrolled instead
-    assert all('<use href="#tgp' in f and 'class="highlight"' in f for f in frames)   # each marks its node
+    steps = list(backprop_steps(root))
+    page = html_page(steps)
+    assert page.count('<div class="frame"') == 1
+    assert page.count('<use data-s=') == page.split('<div class="frame"')[1].count("<use ")
+    assert 'class="highlight"' in page.split('<div class="frame"')[1]       # the first step's node is lit
 
 
 def test_page_with_the_bundled_graphviz_pure_engine(tmp_path, monkeypatch):
@@ -163,7 +164,7 @@ def test_page_with_the_bundled_graphviz_pure_engine(tmp_path, monkeypatch):
     steps = network_steps(net, inputs, targets)
     size = write_html(tmp_path / "pure.html", steps)
     page = (tmp_path / "pure.html").read_text(encoding="utf-8")
-    assert size > 10_000 and page.count('class="frame') >= 2 and "<use " in page
+    assert size > 10_000 and page.count('class="frame') >= 1 and "<use " in page
 
 
 def frame_places(svgs):
@@ -299,3 +300,41 @@ def test_a_failed_write_html_leaves_the_old_page(tmp_path, monkeypatch):
         write_html(old, network_steps(net, inputs, targets))
     assert old.read_text() == "my page"
     assert [p.name for p in tmp_path.iterdir()] == ["steps.html"]          # no temporary file left
+
+
+def expected_lit(step):
+    """The SVG ids a network step's frame must highlight: each Neuron, Synapse and Bias of
+    step.highlight (a highlighted bias is drawn, and marked, inside its neuron)."""
+    from tinygraph.draw.dot import synapse_id
+    from tinygraph.network import Bias, Neuron, Synapse
+    out = set()
+    for x in step.highlight:
+        if isinstance(x, Neuron):
+            out.add(neuron_id(x.name))
+        elif isinstance(x, Synapse):
+            out.add(synapse_id(x.src.name, x.dst.name))
+        elif isinstance(x, Bias):
+            out.add(neuron_id(x.neuron.name))
+        else:
+            raise AssertionError(f"{step!r} highlights {x!r}, which a network drawing does not draw")
+    return out
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n == "moons" else n
+                                  for n in sorted(__import__("tinygraph.demos", fromlist=["x"]).step_networks())])
+def test_every_frame_highlights_exactly_what_its_formula_reads(name):
+    """For every step of every demo network: the SVG elements with the class "highlight" are
+    exactly the neurons, synapses and biases of step.highlight (the subject and what its formula
+    reads); a synapse drawn as a weight box is lit on its box and on both halves of its line."""
+    from tinygraph.demos import build_for_steps
+    from tinygraph.draw.page import _svgs
+    _, net, inputs, targets, lr = build_for_steps(name)
+    steps = network_steps(net, inputs, targets, lr=lr)
+    for step, svg in zip(steps, _svgs(steps)):            # all frames of a network in a few batched runs
+        marked = lit(groups(svg))
+        want = expected_lit(step)
+        base = {k[:-5] if k.endswith(("-tail", "-head")) else k for k in marked}
+        assert base == want, (step.index, step.kind, str(step), sorted(base ^ want))
+        for k in marked:                                  # a lit line belongs to a lit synapse, both halves
+            if k.endswith(("-tail", "-head")):
+                assert {k[:-5] + "-tail", k[:-5] + "-head"} <= marked, (step.index, k)

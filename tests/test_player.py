@@ -54,7 +54,7 @@ def test_player_refuses_svg_that_could_run_code(steps_json):
             page([evil], [{"text": "x"}])
     html = page([ok, ok, ok], [{"text": "a"}, {"text": "b"}, {"text": "c"}])
     assert html.count('class="frame"') == 1               # identical frames stored once
-    assert [d["frame"] for d in steps_json(html)] == [0, 0, 0]
+    assert [d["frame"] for d in steps_json(html)] == [0, 1, 2]     # three frames, one picture
     with pytest.raises(ValueError):
         page([ok], [])
     with pytest.raises(ValueError, match="frame"):
@@ -272,7 +272,8 @@ STATE = """(() => {
   const svg = shown.length ? shown[0].querySelector('svg') : null;
   const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
   const g = svg ? svg.querySelector('g') : null;
-  return {shown: shown.map(f => f.dataset.frame), line: document.getElementById('line').textContent,
+  return {shown: shown.map(f => f.dataset.layout + ':' + [...f.querySelectorAll('use')].map(u => u.getAttribute('href')).join(',')),
+          line: document.getElementById('line').textContent,
           counter: document.getElementById('counter').textContent,
           width: box.width, height: box.height, drawn: g ? g.getBBox().width : 0,
           step: window.player ? window.player.step() : null};
@@ -352,7 +353,7 @@ def test_a_script_tag_for_a_name_shows_as_text_and_runs_nothing(browser, tmp_pat
     browser.open(page)
 
     assert browser.js("window.__alerts.length") == 0
-    assert browser.js("document.scripts.length") == 2       # the JSON data and the player itself
+    assert browser.js("document.scripts.length") == 3       # the JSON data and the player itself
     assert browser.js("document.querySelectorAll('img').length") == 0
     assert browser.js("document.querySelector('h1').textContent") == net.name
     shown_in_svg = browser.js("[...document.querySelectorAll('svg text')].map(t => t.textContent)")
@@ -364,7 +365,7 @@ def test_a_script_tag_for_a_name_shows_as_text_and_runs_nothing(browser, tmp_pat
     for _ in range(len(steps)):                             # every frame, still nothing runs
         browser.key("ArrowRight", "ArrowRight", 39)
     assert browser.js("window.__alerts.length") == 0
-    assert browser.js("document.scripts.length") == 2
+    assert browser.js("document.scripts.length") == 3
 
 
 def test_parts_keep_their_ids_as_data_and_highlights_as_a_class():
@@ -381,7 +382,7 @@ def test_parts_keep_their_ids_as_data_and_highlights_as_a_class():
     assert html.count('class="highlight"/>') == 1                            # the <use> of the lit part
     assert "</style>" not in html.split("<body")[1].split("<script")[0]       # an odd font is not in the CSS
     assert 'font-family="x;}&lt;/style&gt;"' in html
-    assert html.count('class="frame wide"') == 2                               # 2000pt: scrolled, not shrunk
+    assert html.count('class="frame"') == 2                                    # two layouts: two pictures
 
 
 def test_frames_keep_the_size_they_were_drawn():
@@ -420,3 +421,185 @@ def test_neurons_stay_at_the_same_place_from_step_to_step(browser, tmp_path):
         size = size or (s["width"], s["height"])
         assert centres == first, (k, centres, first)              # every neuron at the same pixel
         assert (s["width"], s["height"]) == size, k                # and the picture the same size
+
+
+# -- the page as a viewer sees it ------------------------------------------------------
+
+SEEN = """(() => {
+  const f = [...document.querySelectorAll('#frames > .frame')].find(f => !f.hidden);
+  return [...f.querySelectorAll('use')].map(u => {
+    const part = document.getElementById(u.getAttribute('href').slice(1)).firstElementChild;
+    return [part.getAttribute('data-id') || '', u.classList.contains('highlight'),
+            [...part.querySelectorAll('text')].map(t => [t.textContent, t.getAttribute('x'), t.getAttribute('y')])];
+  });
+})()"""
+
+
+def alone(svg):
+    """What a frame drawn alone by Graphviz shows, in the form of SEEN: per part its id, whether it is
+    lit, and its texts with their places."""
+    import xml.etree.ElementTree as ET
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.fromstring(svg)
+    out = []
+    for child in root:
+        for el in (list(child) if child.tag == ns + "g" and len(child) else [child]):
+            if el.tag == ns + "title":
+                continue
+            out.append([el.get("id") or "", "highlight" in el.get("class", "").split(),
+                        [[t.text or "", t.get("x"), t.get("y")] for t in el.iter(ns + "text")]])
+    return out
+
+
+@browser_test
+def test_each_frame_as_the_page_shows_it_is_the_frame_drawn_alone(browser, tmp_path):
+    """One layout, many frames: every step of the worked example, as the page puts it together from
+    shared parts, shows the same texts in the same places and the same highlighted ids as that
+    step's frame drawn alone by Graphviz."""
+    from tinygraph.draw.page import _svgs
+    net, inputs, targets = worked_example.build()
+    steps = network_steps(net, inputs, targets)
+    page = tmp_path / "steps.html"
+    write_html(page, steps)
+    drawn = _svgs(steps)
+    browser.open(page)
+    assert browser.js("document.querySelectorAll('#frames > .frame').length") == 1    # one layout
+    for k, svg in enumerate(drawn, 1):
+        browser.js(f"window.player.show({k})")
+        assert browser.js(SEEN) == alone(svg), k
+
+
+def viewport(b, width, height):
+    b.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+
+
+ON_SCREEN = """(() => {
+  const out = {};
+  for (const id of ['prev', 'next', 'play', 'scrub', 'line', 'counter', 'view']) {
+    const r = document.getElementById(id).getBoundingClientRect();
+    out[id] = r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0 &&
+              r.bottom <= window.innerHeight + 0.5 && r.right <= window.innerWidth + 0.5;
+  }
+  const svg = [...document.querySelectorAll('#frames > .frame')].find(f => !f.hidden).querySelector('svg');
+  const r = svg.getBoundingClientRect();
+  out.picture = [Math.round(r.width), Math.round(r.height)];
+  out.lineFont = parseFloat(getComputedStyle(document.getElementById('line')).fontSize);
+  out.scrollWidth = document.documentElement.scrollWidth <= window.innerWidth + 1;
+  return out;
+})()"""
+
+
+@browser_test
+@pytest.mark.parametrize("size", [(1366, 768), (400, 800)])
+def test_controls_and_formula_are_on_screen(browser, tmp_path, size):
+    from tinygraph.demos import multiplier
+    steps = open_demo_page(browser, tmp_path, multiplier)
+    viewport(browser, *size)
+    try:
+        longest = max(range(len(steps)), key=lambda i: len(str(steps[i])))
+        for k in (1, longest + 1, len(steps)):
+            browser.js(f"window.player.show({k})")
+            seen = browser.js(ON_SCREEN)
+            assert all(seen[i] for i in ('prev', 'next', 'play', 'scrub', 'line', 'counter')), (k, seen)
+            assert seen["scrollWidth"] and seen["lineFont"] >= 14, seen        # nothing sideways, text readable
+            assert min(seen["picture"]) >= 200, seen                             # and a picture to look at
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")
+
+
+@browser_test
+def test_play_pause_scrubber_space_and_deep_links(browser, tmp_path):
+    steps = open_demo_page(browser, tmp_path, worked_example)
+    n = len(steps)
+    page = tmp_path / "steps.html"
+    browser.call("Page.navigate", url="about:blank")
+    browser.wait_event("Page.loadEventFired")
+    browser.events.clear()
+    browser.call("Page.navigate", url=page.resolve().as_uri() + "#step=12")
+    browser.wait_event("Page.loadEventFired")
+    s = state(browser)
+    assert s["step"] == 12 and s["line"] == str(steps[11])
+    browser.js("window.player.next()")
+    assert browser.js("location.hash") == "#step=13"                  # the address follows the step
+    browser.js("location.hash = '#step=5'")
+    time.sleep(0.2)
+    assert state(browser)["step"] == 5
+
+    # the scrubber
+    browser.js("const r = document.getElementById('scrub'); r.value = '20';"
+               "r.dispatchEvent(new Event('input', {bubbles: true}))")
+    assert state(browser)["step"] == 20 and browser.js("document.getElementById('scrub').max") == str(n)
+
+    # play at the fastest speed, then pause with the space bar
+    browser.js("document.getElementById('speed').value = '4'")
+    browser.js("document.getElementById('play').click()")
+    assert browser.js("window.player.playing()") is True
+    time.sleep(1.5)
+    moved = state(browser)["step"]
+    assert moved > 20
+    browser.js("document.activeElement.blur()")
+    browser.key(" ", "Space", 32, text=" ")
+    assert browser.js("window.player.playing()") is False
+    time.sleep(0.8)
+    assert state(browser)["step"] == moved == int(browser.js("document.getElementById('scrub').value"))
+    browser.key(" ", "Space", 32, text=" ")
+    assert browser.js("window.player.playing()") is True
+    browser.key("ArrowLeft", "ArrowLeft", 37)                          # stepping by hand stops the play
+    assert browser.js("window.player.playing()") is False
+
+    # the walk: a network step that came from a walk step links to it
+    delta = next(i for i, st in enumerate(steps) if st.walk_index is not None)
+    browser.js(f"window.player.show({delta + 1})")
+    assert browser.js("document.getElementById('walklink').hidden") is False
+    browser.js("document.getElementById('walklink').click()")
+    assert browser.js("document.getElementById('walkbox').open") is True
+    assert browser.js("document.querySelector('#walk li.current').id") == f"walk-{steps[delta].walk_index}"
+    assert browser.js("document.querySelectorAll('#walk li').length") == steps[0].walk_total
+    assert "everything computed from it has sent its gradient back" in browser.js(
+        "document.getElementById('why').textContent")
+
+
+@browser_test
+def test_quiz_asks_checks_reveals_and_keeps_score(browser, tmp_path):
+    from tinygraph.draw.dot import number
+    net, inputs, targets = worked_example.build()
+    steps = network_steps(net, inputs, targets)
+    page = tmp_path / "quiz.html"
+    write_html(page, steps, quiz=True)
+    browser.open(page)
+    k = next(i for i, st in enumerate(steps) if st.kind == "output delta")
+    browser.js(f"window.player.show({k + 1})")
+    st = steps[k]
+    shown = number(st.number)
+    seen = browser.js("[document.getElementById('line').textContent, document.getElementById('quiz').hidden,"
+                      "[...document.querySelectorAll('#frames > .frame:not([hidden]) use')].map(u =>"
+                      " document.getElementById(u.getAttribute('href').slice(1)).textContent).join(' ')]")
+    assert seen[0].endswith("= ?") and str(st.number) not in seen[0] and seen[1] is False
+    assert f"δ {shown}" not in seen[2] and "δ ?" in seen[2]             # the picture does not give it away
+    # a wrong answer
+    browser.js("document.getElementById('answer').value = '0.5';"
+               "document.getElementById('check').click()")
+    assert browser.js("window.player.score()") == {"right": 0, "answered": 1}
+    verdict = browser.js("document.getElementById('verdict').textContent")
+    assert "not quite" in verdict and shown in verdict
+    assert state(browser)["line"] == str(st)                           # revealed: how it was computed
+    # a right one, typed with a learner's rounding (within 1%)
+    browser.js("window.player.next()")
+    nxt = steps[k + 1]
+    assert state(browser)["line"].endswith("= ?")
+    browser.js(f"document.getElementById('answer').value = '{nxt.number * 1.004:.5g}';"
+               "document.getElementById('check').click()")
+    assert browser.js("window.player.score()") == {"right": 1, "answered": 2}
+    assert "right" in browser.js("document.getElementById('verdict').textContent")
+    assert f"δ {number(nxt.number)}" in browser.js(
+        "[...document.querySelectorAll('#frames > .frame:not([hidden]) use')].map(u =>"
+        " document.getElementById(u.getAttribute('href').slice(1)).textContent).join(' ')")
+    # going back shows an answered step revealed, and does not ask again
+    browser.js("window.player.prev()")
+    assert state(browser)["line"] == str(st) and browser.js("document.getElementById('answer').disabled")
+    # an update: its new weight is hidden until answered
+    u = next(i for i, s in enumerate(steps) if s.kind == "update")
+    browser.js(f"window.player.show({u + 1})")
+    assert number(steps[u].number) not in browser.js(
+        "[...document.querySelectorAll('#frames > .frame:not([hidden]) use')].map(u =>"
+        " document.getElementById(u.getAttribute('href').slice(1)).textContent).join(' ')")

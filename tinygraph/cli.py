@@ -77,7 +77,7 @@ def _tell(steps: Sequence[NetworkStep], interactive: bool) -> None:
 
 
 def step_command(name: str, interactive: bool = False, html: Optional[str] = None,
-                 lr: Optional[float] = None, until: Optional[float] = None) -> int:
+                 lr: Optional[float] = None, until: Optional[float] = None, quiz: bool = False) -> int:
     """``tinygraph step NAME``: print the text's backprop steps for a demo network.
 
     ``interactive``: wait for Enter before each next step (b then Enter goes
@@ -85,9 +85,13 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
     write the step player page to that file.  ``lr``: the learning rate η of
     the update; None takes the network's own (the demo's STEP_LR, else 0.5).
     ``until``: the error threshold of the last step ("repeat until E < until").
+    ``quiz``: the page asks the learner for each number before it shows it (needs ``html``).
     Returns the exit code.
     """
     printable_streams()
+    if quiz and html is None:
+        raise user_facing(ValueError("--quiz makes the step page a quiz, so it needs a page to write: "
+                                     "add --html FILE.html, e.g. tinygraph step worked-example --html quiz.html --quiz"))
     key, net, inputs, targets, demo_lr = build_for_steps(name)
     own_lr = lr is None
     if own_lr:
@@ -106,7 +110,7 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
             print(f"note: {net.name} has {synapses} synapses, so the page gets {len(steps)} frames: it will "
                   "be big (megabytes) and take a while to draw (Ctrl-C stops). A smaller network such as "
                   "worked-example or xor shows each step more clearly.", file=sys.stderr)
-        size = write_html(html, steps, progress=True)
+        size = write_html(html, steps, progress=True, quiz=quiz)
 
     def count(k: int, what: str) -> str:
         return f"{k} {what}" + ("s" if k != 1 and what != "hidden" else "")
@@ -117,8 +121,9 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
         say(why)
     _tell(steps, interactive)
     if html is not None:
-        say(f"\nwrote {html} ({len(steps)} steps, {size / 1024:.0f} KB): open it in a browser "
-            "and step with the buttons or the arrow keys")
+        how = ("type each number before it is shown" if quiz
+               else "step with the buttons or the arrow keys, or press space to play")
+        say(f"\nwrote {html} ({len(steps)} steps, {size / 1024:.0f} KB): open it in a browser and {how}")
     return 0
 
 
@@ -262,6 +267,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="learning rate for the update step (default 0.5, smaller for networks that need it)")
     s.add_argument("--until", type=float, default=None, metavar="E",
                    help=f"the error threshold of the last step, 'repeat until E < E' (default {REPEAT_UNTIL:g})")
+    s.add_argument("--quiz", action="store_true",
+                   help="with --html: the page asks you for each number before it shows it, and keeps a score")
     x = sub.add_parser("export", help="write a saved network for PyTorch (.pt) and/or ONNX (.onnx)",
                        description="Write a network saved with net.save(...) as a torch module file and/or an "
                                    "ONNX model (needs the torch extra: pip install \"tinygraph[torch]\").")
@@ -315,7 +322,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             return run_demo(args.name, out=args.out, fast=args.fast)
         if args.command == "step":
             return step_command(args.name, interactive=args.interactive, html=args.html, lr=args.lr,
-                                until=args.until)
+                                until=args.until, quiz=args.quiz)
         if args.command == "export":
             if args.torch is None and args.onnx is None:
                 print("tinygraph export: say what to write: --torch FILE.pt and/or --onnx FILE.onnx",
