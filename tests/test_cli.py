@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tinygraph.cli import main
-from tinygraph.network_steps import network_steps
+from tinygraph.narrative import network_steps
 
 
 def tinygraph(*args, cwd, env=None):
@@ -100,16 +100,23 @@ def test_demo_without_a_name_lists_the_demos(capsys):
 def test_cli_step_prints_the_steps(capsys):
     assert main(["step"]) == 0
     out = capsys.readouterr().out
-    assert "[34/34]" in out and "δ_o1 = O_o1(1 - O_o1) (O_o1 - t_o1)" in out
-    assert "= 0.1385" in out and "5. update" in out
+    assert "[37/37]" in out and "δ_o1 = O_o1(1 - O_o1) (O_o1 - t_o1)" in out
+    assert "= 0.1385" in out and "5. update" in out and "6. repeat" in out
+    last = out.rstrip().splitlines()
+    assert last[-3].startswith("[35/37] forward pass with the new weights: O_o1: 0.7514 → 0.7284")
+    assert last[-2].startswith("[36/37] E = ½ Σ_k (O_k - t_k)² = ") and last[-2].endswith("(was 0.2984)")
+    assert last[-1] == ("[37/37] repeat steps 1 to 5 until E < 0.001: train() gets there after 397 epochs, "
+                        "E = 0.2984 → 0.0009977 (this update was the first)")
+    assert main(["step", "--until", "0.01"]) == 0
+    assert "until E < 0.01: train() gets there after 69 epochs" in capsys.readouterr().out
 
 
 def test_cli_step_html_writes_a_page(tmp_path, capsys, steps_json):
     path = tmp_path / "steps.html"
     assert main(["step", "worked-example", "--html", str(path)]) == 0
     page = path.read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>") and "step 1 of 34" in page
-    assert len(steps_json(page)) == 34
+    assert page.startswith("<!DOCTYPE html>") and "step 1 of 37" in page
+    assert len(steps_json(page)) == 37
     assert f"wrote {path}" in capsys.readouterr().out
 
 
@@ -137,7 +144,32 @@ def test_cli_interactive_advances_on_enter_and_quits_on_q(monkeypatch, capsys):
     monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
     assert main(["step", "--interactive"]) == 0
     out = capsys.readouterr().out
-    assert "[3/34]" in out and "[4/34]" not in out
+    assert "[3/37]" in out and "[4/37]" not in out
+
+
+def test_cli_interactive_b_goes_back_one_step(monkeypatch, capsys):
+    answers = iter(["", "", "b", "B", "b", "b", "", "q"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert main(["step", "--interactive"]) == 0
+    shown = [line.split("]")[0] + "]" for line in capsys.readouterr().out.splitlines() if line.startswith("[")]
+    assert shown == ["[1/37]", "[2/37]", "[3/37]", "[2/37]", "[1/37]", "[2/37]"]
+
+
+def test_cli_interactive_b_at_the_first_step_says_so_and_the_last_step_waits(monkeypatch, capsys):
+    answers = iter(["b", ""] + [""] * 35 + ["b", "", ""])
+    prompts = []
+
+    def ask(prompt=""):
+        prompts.append(prompt)
+        return next(answers)
+    monkeypatch.setattr("builtins.input", ask)
+    assert main(["step", "-i"]) == 0
+    out = capsys.readouterr().out
+    assert "(this is the first step)" in out
+    shown = [line.split("]")[0] + "]" for line in out.splitlines() if line.startswith("[")]
+    assert shown[-3:] == ["[37/37]", "[36/37]", "[37/37]"] and shown.count("[1/37]") == 1
+    assert prompts[-1] == "   (Enter: end, b: back) " and "b: back" in prompts[0]
+    assert out.count("\n6. repeat") == 1                    # back from 37 to 36 stays in stage 6: no new heading
 
 
 def test_cli_interactive_stops_at_end_of_input(monkeypatch, capsys):
@@ -146,7 +178,7 @@ def test_cli_interactive_stops_at_end_of_input(monkeypatch, capsys):
     monkeypatch.setattr("builtins.input", eof)
     assert main(["step", "-i"]) == 0
     out = capsys.readouterr().out
-    assert "[1/34]" in out and "[2/34]" not in out
+    assert "[1/37]" in out and "[2/37]" not in out
 
 
 def test_cli_step_bad_learning_rate_is_a_message_not_a_traceback(capsys):
@@ -199,14 +231,8 @@ def test_cli_step_html_shows_progress_and_warns_on_big_nets(tmp_path, capsys, mo
     monkeypatch.setattr(cli, "BIG_NET", 5)                 # the real one is 60 synapses
     assert main(["step", "worked-example", "--html", str(tmp_path / "s.html")]) == 0
     err = capsys.readouterr().err
-    assert "note: worked-example has 8 synapses, so the page gets 34 frames" in err
-    assert "drawing the page's 34 frames" in err and err.count("drawing") == 1   # not a tty: one line
-
-
-def frame_edge_texts(step):
-    """All texts of the step's rendered SVG frame."""
-    import xml.etree.ElementTree as ET
-    return [t.text or "" for t in ET.fromstring(step.diagram().svg()).iter("{http://www.w3.org/2000/svg}text")]
+    assert "note: worked-example has 8 synapses, so the page gets 37 frames" in err
+    assert "drawing the page's 37 frames" in err and err.count("drawing") == 1   # not a tty: one line
 
 
 def test_cli_step_multiplier_takes_a_small_learning_rate_and_says_why(capsys):
@@ -231,7 +257,7 @@ def test_cli_step_multiplier_takes_a_small_learning_rate_and_says_why(capsys):
 def test_cli_interactive_with_piped_input_keeps_lines_apart():
     import subprocess
     import sys
-    for feed, last in [("\n\nq\n", "[3/26]"), ("\n", "[2/26]")]:
+    for feed, last in [("\n\nq\n", "[3/29]"), ("\n", "[2/29]")]:
         run = subprocess.run([sys.executable, "-m", "tinygraph", "step", "xor", "-i"], input=feed,
                              capture_output=True, text=True, encoding="utf-8", timeout=60)
         assert run.returncode == 0, run.stderr
@@ -241,3 +267,24 @@ def test_cli_interactive_with_piped_input_keeps_lines_apart():
         assert all(not (l.startswith("   (Enter") and "[" in l) for l in lines), out
         assert any(l.startswith(last) for l in lines)
         assert lines[-1].startswith("   (Enter") or lines[-1].startswith("[")
+
+
+# -- tinygraph export ---------------------------------------------------------------------------
+
+def test_export_writes_torch_and_onnx_and_checks_them(tmp_path):
+    pytest.importorskip("torch")
+    pytest.importorskip("onnxruntime")
+    from tinygraph.demos import worked_example
+    net, _, _ = worked_example.build()
+    net.save(str(tmp_path / "we.json"))
+    r = tinygraph("export", "we.json", "--torch", "we.pt", "--onnx", "we.onnx", "--check", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "we.pt").stat().st_size > 0 and (tmp_path / "we.onnx").stat().st_size > 0
+    assert r.stdout.count("agree within 1e-12: yes") == 2
+
+
+def test_export_without_a_target_or_with_a_missing_file_says_what_to_do(tmp_path):
+    r = tinygraph("export", "we.json", cwd=tmp_path)
+    assert r.returncode == 2 and "--torch FILE.pt and/or --onnx FILE.onnx" in r.stderr
+    r = tinygraph("export", "nope.json", "--torch", "x.pt", cwd=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "nope.json" in r.stderr

@@ -5,7 +5,8 @@ import random
 import pytest
 
 import tinygraph as tg
-from test_network import I1, I2, T1, T2, build_mazur, by_hand
+from test_narrative import by_hand
+from tinygraph.demos import worked_example
 
 
 def agree(a, b, tol=1e-12):
@@ -44,16 +45,17 @@ def test_delta_rule_equals_backward_on_random_sigmoid_mlps(sizes):
         assert any(abs(g) > 1e-4 for g in rule.weight_grads.values())   # not a vacuous comparison
 
 
-def test_delta_rule_on_the_mazur_example_matches_hand():
-    net, syn = build_mazur()
-    hand = by_hand()
-    rule = tg.delta_rule(net, {"i1": I1, "i2": I2}, {"o1": T1, "o2": T2})
+def test_delta_rule_on_the_worked_example_matches_hand():
+    net, inputs, targets = worked_example.build()
+    O, E, delta, grads = by_hand()
+    rule = tg.delta_rule(net, inputs, targets)
     for name in ("h1", "h2", "o1", "o2"):
-        assert agree(rule.deltas[name], hand["delta"][name], 1e-14)
-        assert agree(rule.bias_grads[name], hand["bias_grads"][name], 1e-14)
-    for k, s in syn.items():
-        assert agree(rule.weight_grads[s.name], hand["grads"][k], 1e-14)
-    assert agree(rule.error, hand["E"], 1e-14)
+        assert agree(rule.values[name], O[name], 1e-14)
+        assert agree(rule.deltas[name], delta[name], 1e-14)
+        assert agree(rule.bias_grads[name], delta[name], 1e-14)
+    for (src, dst), g in grads.items():
+        assert agree(rule.grad(src, dst), g, 1e-14)
+    assert agree(rule.error, E, 1e-14) and agree(rule.error, 0.298371109, 1e-9)
     assert "delta_o1" in str(rule) and "dE/dw_h1_o1" in str(rule)
 
 

@@ -1,18 +1,17 @@
 """draw_network and draw_graph: what a reader sees in the SVG, with both engines, and the DOT text."""
 
 import math
-import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
 import tinygraph as tg
-from tinygraph.draw.dot import HIGHLIGHT_FILL, NEGATIVE, POSITIVE, html, number, quote
+from tinygraph.draw.dot import (HIGHLIGHT_FILL, NEGATIVE, POSITIVE, html, neuron_id, number, quote, svg_id,
+                                synapse_id)
 from tinygraph.draw.render import ENV_VAR
 
 SVG = "{http://www.w3.org/2000/svg}"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-NASTY = 'a "q" \\ <b> & c\nθδηλ'
 
 
 # -- nets the text talks about --------------------------------------------------
@@ -85,6 +84,52 @@ def strokes(el, tag):
     return [e.get("stroke", "").lower() for e in el.iter(SVG + tag)]
 
 
+def fills(el, tag="polygon"):
+    return [e.get("fill", "").lower() for e in el.iter(SVG + tag)]
+
+
+def classes(el):
+    return set((el.get("class") or "").split())
+
+
+def lit(g):
+    """The ids of the SVG groups with the class "highlight"."""
+    return {k for k, el in g.items() if "highlight" in classes(el)}
+
+
+def neurons_of(g):
+    """{neuron name (its first text): <g>} of the neuron groups (ids neuron-...)."""
+    return {texts(el)[0]: el for k, el in g.items() if k.startswith("neuron-")}
+
+
+def path_points(el):
+    """The points of the first <path> in ``el`` (its d attribute: M x,y C x,y x,y x,y ...)."""
+    d = next(el.iter(SVG + "path")).get("d")
+    nums = d.replace("M", " ").replace("C", " ").replace(",", " ").split()
+    return [(float(x), float(y)) for x, y in zip(nums[::2], nums[1::2])]
+
+
+def box(el):
+    """(xmin, ymin, xmax, ymax) of every polygon point inside ``el`` (else of its ellipse or path)."""
+    pts = [tuple(map(float, p.split(","))) for pg in el.iter(SVG + "polygon") for p in pg.get("points").split()]
+    for e in el.iter(SVG + "ellipse"):
+        cx, cy, rx, ry = (float(e.get(k)) for k in ("cx", "cy", "rx", "ry"))
+        pts += [(cx - rx, cy - ry), (cx + rx, cy + ry)]
+    if not pts:
+        pts = path_points(el)
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def near(point, b, slack=4.0):
+    x, y = point
+    return b[0] - slack <= x <= b[2] + slack and b[1] - slack <= y <= b[3] + slack
+
+
+def sid(s):
+    return synapse_id(s.src.name, s.dst.name)
+
+
 # -- draw_network ------------------------------------------------------------
 
 def test_multiplier_every_weight_readable(engine):
@@ -93,37 +138,75 @@ def test_multiplier_every_weight_readable(engine):
     d = tg.draw_network(net, title="four neurons multiply")
     assert d.png().startswith(PNG_SIGNATURE)
     g = groups(d.svg())
-    neurons = [k for k in g if re.fullmatch(r"n\d+", k)]
-    assert len(neurons) == 7
-    for k in neurons:
-        (circle,) = list(g[k].iter(SVG + "ellipse"))
+    names = ["x", "y", "h1", "h2", "h3", "h4", "xy"]
+    assert sorted(k for k in g if k.startswith("neuron-")) == sorted(neuron_id(n) for n in names)
+    for name in names:
+        (circle,) = list(g[neuron_id(name)].iter(SVG + "ellipse"))
         assert circle.get("rx") == circle.get("ry")            # a circle
     assert len(net.synapses) == 12
-    for i, s in enumerate(net.synapses):
-        edge = g[f"s{i}"]
-        assert number(s.value) in texts(edge)                   # its weight, in its own edge
-        colour = POSITIVE if s.value > 0 else NEGATIVE
-        assert colour.lower() in strokes(edge, "path")
-        assert colour.lower() in [t.get("fill", "").lower() for t in edge.iter(SVG + "text")]
-        assert list(edge.iter(SVG + "polyline")), "the label is linked to its edge"
+    for s in net.synapses:
+        label, tail, head = g[sid(s)], g[sid(s) + "-tail"], g[sid(s) + "-head"]
+        assert texts(label) == [number(s.value)]                # its weight, in its own box
+        colour = (POSITIVE if s.value > 0 else NEGATIVE).lower()
+        assert colour in strokes(tail, "path") and colour in strokes(head, "path")
+        assert [t.get("fill", "").lower() for t in label.iter(SVG + "text")] == [colour]
+        # the box sits on its edge: the line from the source ends at it, the line to the target starts there
+        b = box(label)
+        assert near(path_points(tail)[-1], b) and near(path_points(head)[0], b)
+        assert not list(tail.iter(SVG + "polygon")) and list(head.iter(SVG + "polygon"))   # one arrowhead
     assert {"0.001", "-0.001", "2.598e+06", "-2.598e+06"} <= {number(s.value) for s in net.synapses}
     # values once known; the linear output really is x*y
     out = net["xy"]
     assert abs(out.value - (-3.0)) < 1e-3
-    assert f"= {number(out.value)}" in texts(g["n6"])
-    for i, n in enumerate(["x", "y", "h1", "h2", "h3", "h4", "xy"]):
-        assert n in texts(g[f"n{i}"])
+    assert f"= {number(out.value)}" in texts(g[neuron_id("xy")])
+    for n in names:
+        assert texts(g[neuron_id(n)])[0] == n
         if net[n].bias is not None:
-            assert f"θ {number(net[n].bias.value)}" in texts(g[f"n{i}"])
+            assert f"θ {number(net[n].bias.value)}" in texts(g[neuron_id(n)])
     assert "a_legend" in g
+
+
+def test_weight_boxes_never_overlap_one_another_or_a_neuron(engine):
+    from tinygraph.demos import multiplier as demo, worked_example
+    for make in (demo.build, worked_example.build):
+        net, inputs, _ = make()
+        net.forward(inputs)
+        g = groups(tg.draw_network(net).svg())
+        shapes = [box(g[sid(s)]) for s in net.synapses]
+        for n in net.neurons.values():
+            cx, cy, r = (float(next(g[neuron_id(n.name)].iter(SVG + "ellipse")).get(k)) for k in ("cx", "cy", "rx"))
+            shapes.append((cx - r, cy - r, cx + r, cy + r))
+        for i, a in enumerate(shapes):
+            for b in shapes[:i]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+
+
+def test_the_drawing_is_built_as_structure():
+    net, _ = net_222_after_backward()
+    d = tg.draw_network(net, grads=True)
+    graph = d.graph
+    ids = {attrs["id"]: key for key, attrs in graph.nodes.items()}
+    for n in net.neurons.values():
+        assert ids[neuron_id(n.name)]                             # one node per neuron
+    for s in net.synapses:
+        box = ids[sid(s)]
+        edges = [(e.tail, e.head, e.attrs["id"]) for e in graph.edges if e.attrs.get("id", "").startswith(sid(s))]
+        assert sorted(edges) == sorted([(ids[neuron_id(s.src.name)], box, sid(s) + "-tail"),
+                                        (box, ids[neuron_id(s.dst.name)], sid(s) + "-head")])
+        assert graph.find(sid(s))["fontcolor"] == (POSITIVE if s.value > 0 else NEGATIVE)
+    # each column on one rank, inputs first
+    ranks = [[graph.nodes[k]["id"] for k in r] for r in graph.ranks]
+    assert ranks == [[neuron_id(n) for n in col] for col in (["x1", "x2"], ["h1", "h2"], ["o1", "o2"])]
+    assert d.source == graph.source()
+    assert d.sizes.circles.keys() == net.neurons.keys()
 
 
 def test_edge_width_grows_with_weight(engine):
     net = multiplier()
     g = groups(tg.draw_network(net).svg())
-    width = {i: float(next(g[f"s{i}"].iter(SVG + "path")).get("stroke-width", "1")) for i in range(12)}
-    small = [width[i] for i, s in enumerate(net.synapses) if abs(s.value) < 1]
-    big = [width[i] for i, s in enumerate(net.synapses) if abs(s.value) > 1]
+    width = {s: float(next(g[sid(s) + "-head"].iter(SVG + "path")).get("stroke-width", "1")) for s in net.synapses}
+    small = [width[s] for s in net.synapses if abs(s.value) < 1]
+    big = [width[s] for s in net.synapses if abs(s.value) > 1]
     assert max(small) < min(big)
 
 
@@ -133,15 +216,16 @@ def test_xor_png_and_svg(engine, tmp_path):
     d = tg.draw_network(net, title="XOR")
     assert d.save(tmp_path / "xor.png").read_bytes().startswith(PNG_SIGNATURE)
     g = groups(d.save(tmp_path / "xor.svg").read_text(encoding="utf-8"))
-    assert sum(1 for k in g if re.fullmatch(r"n\d+", k)) == 5
-    assert [number(s.value) for s in net.synapses] == [t for i in range(6) for t in texts(g[f"s{i}"])]
+    assert set(neurons_of(g)) == {"x1", "x2", "h1", "h2", "o"}
+    assert [number(s.value) for s in net.synapses] == [t for s in net.synapses for t in texts(g[sid(s)])]
 
 
 def test_before_forward_no_values():
     net = xor_net()
-    src = tg.draw_network(net).source
-    assert "= " not in re.sub(r"legend.*", "", src, flags=re.S)
-    assert "θ -10" in src
+    g = groups(tg.draw_network(net).svg())
+    shown = [t for el in neurons_of(g).values() for t in texts(el)]
+    assert not [t for t in shown if t.startswith("=")]
+    assert "θ -10" in shown
 
 
 def test_outputs_in_the_last_column():
@@ -152,26 +236,23 @@ def test_outputs_in_the_last_column():
     net.connect(x, h, weight=1.0)
     net.connect(h, o1, weight=1.0)
     net.connect(x, o2, weight=1.0)                  # an output at depth 1
-    src = tg.draw_network(net).source
-    ids = {n: f"n{i}" for i, n in enumerate(["x", "h", "o1", "o2"])}
-    assert f"{{rank=same; {ids['o1']}; {ids['o2']};}}" in src
+    graph = tg.draw_network(net).graph
+    ranks = [[graph.nodes[k]["id"] for k in r] for r in graph.ranks]
+    assert ranks[-1] == [neuron_id("o1"), neuron_id("o2")]
 
 
 def test_deltas_and_grads_after_backward(engine):
     net, loss = net_222_after_backward()
     d = tg.draw_network(net, deltas=True, grads=True)
     g = groups(d.svg())
-    order = ["x1", "x2", "h1", "h2", "o1", "o2"]
-    for i, name in enumerate(order):
-        n = net[name]
-        t = texts(g[f"n{i}"])
+    for name, n in net.neurons.items():
+        t = texts(g[neuron_id(name)])
         if not n.is_input:
             assert n.delta is not None and n.delta != 0
             assert f"δ {number(n.delta)}" in t
             assert f"∂E/∂θ {number(n.bias.grad)}" in t
-    for i, s in enumerate(net.synapses):
-        t = texts(g[f"s{i}"])
-        assert number(s.value) in t and f"∂E/∂w {number(s.grad)}" in t
+    for s in net.synapses:
+        assert texts(g[sid(s)]) == [number(s.value), f"∂E/∂w {number(s.grad)}"]
     # the text's formula: dE/dW_jk = delta_k O_j
     s = net.synapse("h1", "o1")
     assert math.isclose(s.grad, net["o1"].delta * net["h1"].value, rel_tol=1e-12)
@@ -183,21 +264,22 @@ def test_highlight_and_known(engine):
     known = [net["o1"], net["o1"].bias, s_h1o1]
     d = tg.draw_network(net, deltas=True, grads=True, highlight=[net["o1"], s_h1o1], known=known)
     g = groups(d.svg())
-    ids = {n: f"n{i}" for i, n in enumerate(["x1", "x2", "h1", "h2", "o1", "o2"])}
-    o1 = next(g[ids["o1"]].iter(SVG + "ellipse"))
+    assert lit(g) == {neuron_id("o1"), sid(s_h1o1), sid(s_h1o1) + "-tail", sid(s_h1o1) + "-head"}
+    o1 = next(g[neuron_id("o1")].iter(SVG + "ellipse"))
     assert o1.get("fill").lower() == HIGHLIGHT_FILL.lower() and float(o1.get("stroke-width")) >= 3
-    o2 = next(g[ids["o2"]].iter(SVG + "ellipse"))
+    o2 = next(g[neuron_id("o2")].iter(SVG + "ellipse"))
     assert o2.get("fill").lower() != HIGHLIGHT_FILL.lower()
-    assert f"δ {number(net['o1'].delta)}" in texts(g[ids["o1"]])
-    assert "δ ?" in texts(g[ids["o2"]]) and "δ ?" in texts(g[ids["h1"]])
-    i1, i2 = net.synapses.index(s_h1o1), net.synapses.index(s_h2o1)
-    hl_edge, plain_edge = g[f"s{i1}"], g[f"s{i2}"]
-    assert f"∂E/∂w {number(s_h1o1.grad)}" in texts(hl_edge)
-    assert "∂E/∂w ?" in texts(plain_edge)
+    assert f"δ {number(net['o1'].delta)}" in texts(g[neuron_id("o1")])
+    assert "δ ?" in texts(g[neuron_id("o2")]) and "δ ?" in texts(g[neuron_id("h1")])
+    assert f"∂E/∂w {number(s_h1o1.grad)}" in texts(g[sid(s_h1o1)])
+    assert "∂E/∂w ?" in texts(g[sid(s_h2o1)])
     colour = POSITIVE if s_h1o1.value > 0 else NEGATIVE
-    assert "#000000" in strokes(hl_edge, "path") and colour.lower() in strokes(hl_edge, "path")
-    assert HIGHLIGHT_FILL.lower() in [p.get("fill", "").lower() for p in hl_edge.iter(SVG + "polygon")]
-    assert "#000000" not in strokes(plain_edge, "path")
+    for part in ("-tail", "-head"):
+        hl_edge, plain_edge = g[sid(s_h1o1) + part], g[sid(s_h2o1) + part]
+        assert "#000000" in strokes(hl_edge, "path") and colour.lower() in strokes(hl_edge, "path")
+        assert "#000000" not in strokes(plain_edge, "path")
+    assert HIGHLIGHT_FILL.lower() in fills(g[sid(s_h1o1)], "path") + fills(g[sid(s_h1o1)])
+    assert HIGHLIGHT_FILL.lower() not in fills(g[sid(s_h2o1)], "path") + fills(g[sid(s_h2o1)])
     assert "not computed yet" in texts(g["a_legend"])
 
 
@@ -205,11 +287,12 @@ def test_highlighting_a_bias_marks_its_lines_only(engine):
     net, _ = net_222_after_backward()
     b = net["h1"].bias
     g = groups(tg.draw_network(net, grads=True, highlight=[b]).svg())
-    h1 = g["n2"]
+    h1 = g[neuron_id("h1")]
+    assert lit(g) == {neuron_id("h1")}                     # the neuron that holds the bias
     assert next(h1.iter(SVG + "ellipse")).get("fill").lower() != HIGHLIGHT_FILL.lower()
-    assert HIGHLIGHT_FILL.lower() in [p.get("fill", "").lower() for p in h1.iter(SVG + "polygon")]
+    assert HIGHLIGHT_FILL.lower() in fills(h1)
     assert f"θ {number(b.value)}" in texts(h1) and f"∂E/∂θ {number(b.grad)}" in texts(h1)
-    assert HIGHLIGHT_FILL.lower() not in [p.get("fill", "").lower() for p in g["n3"].iter(SVG + "polygon")]
+    assert HIGHLIGHT_FILL.lower() not in fills(g[neuron_id("h2")])
 
 
 def test_huge_network_is_refused_unless_allowed(tmp_path, monkeypatch):
@@ -217,15 +300,17 @@ def test_huge_network_is_refused_unless_allowed(tmp_path, monkeypatch):
     with pytest.raises(tg.GraphError, match="allow_large=True"):
         tg.draw_network(net)
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "no-engine-here"))
-    src = tg.draw_network(net, allow_large=True).save(tmp_path / "net.gv").read_text(encoding="utf-8")
-    assert len(re.findall(r'-> n\d+ \[id="s\d+"', src)) == 5580
+    d = tg.draw_network(net, allow_large=True)
+    assert d.save(tmp_path / "net.gv").read_text(encoding="utf-8") == d.source
+    assert sum(1 for e in d.graph.edges if e.attrs.get("id", "").startswith("synapse-")) == 5580
 
 
 def test_network_options_and_errors():
     net, _ = net_222_after_backward()
-    assert "legend" not in tg.draw_network(net, legend=False).source
-    assert "rankdir=TB" in tg.draw_network(net, rankdir="TB").source
-    assert "= " not in tg.draw_network(net, values=False, legend=False).source
+    assert "label" not in tg.draw_network(net, legend=False).graph.graph_attrs
+    assert tg.draw_network(net, rankdir="TB").graph.graph_attrs["rankdir"] == "TB"
+    g = groups(tg.draw_network(net, values=False, legend=False).svg())
+    assert not [t for el in neurons_of(g).values() for t in texts(el) if t.startswith("=")]
     with pytest.raises(ValueError, match="rankdir"):
         tg.draw_network(net, rankdir="sideways")
     with pytest.raises(TypeError, match="draw_graph"):
@@ -234,6 +319,8 @@ def test_network_options_and_errors():
         tg.draw_network(net, highlight=["h1"])
     with pytest.raises(TypeError, match="known"):
         tg.draw_network(net, known=[1.0])
+    with pytest.raises(TypeError, match="sizes"):
+        tg.draw_network(net, sizes={"h1": 2.0})
 
 
 def test_network_dot_is_deterministic():
@@ -245,14 +332,20 @@ def test_network_dot_is_deterministic():
 
 # -- draw_graph --------------------------------------------------------------
 
+def graph_boxes(g):
+    """{first text of the box (its name, or 'value ...'): <g>} of a draw_graph SVG's node boxes."""
+    return {texts(el)[0]: el for k, el in g.items() if k.startswith("node-")}
+
+
 def test_graph_of_a_small_loss(engine, tmp_path):
     out, n = small_loss()
     d = tg.draw_graph(out, title="a small loss")
     assert d.save(tmp_path / "g.png").read_bytes().startswith(PNG_SIGNATURE)
     g = groups(d.svg())
-    records = [k for k in g if re.fullmatch(r"g\d+", k)]
-    ops = [k for k in g if re.fullmatch(r"g\d+_op", k)]
+    records = [k for k in g if k.startswith("node-")]
+    ops = [k for k in g if k.startswith("op-")]
     assert len(records) == 9 and len(ops) == 5
+    assert sorted(records) == sorted(f"node-{i}" for i in range(9))
     everything = [t for k in records for t in texts(g[k])]
     for node in [out, n["L"], n["d"], n["e"], n["a"], n["b"], n["c"], n["f"]]:
         assert f"value {number(node.value)}" in everything
@@ -261,7 +354,9 @@ def test_graph_of_a_small_loss(engine, tmp_path):
         assert name in everything
     op_texts = [t for k in ops for t in texts(g[k])]
     assert sorted(op_texts) == sorted(["sigmoid", "+ 1", "*", "+", "*"])
-    assert texts(g["g0"]) == ["loss", f"value {number(out.value)}", "grad 1"]   # the root comes first
+    assert texts(g["node-0"]) == ["loss", f"value {number(out.value)}", "grad 1"]   # the root comes first
+    assert texts(g["op-0"]) == ["sigmoid"] and "result-0" in g and "operand-0-0" in g
+    assert "a small loss" in texts(g["graph0"])
 
 
 def test_graph_dot_is_byte_identical_for_the_same_graph():
@@ -278,43 +373,99 @@ def test_graph_highlight_edges_and_known(engine):
     out, n = small_loss()
     L, d, f = n["L"], n["d"], n["f"]
     dg = tg.draw_graph(out, highlight=[L], highlight_edges=[(L, d), (L, f)], known=[out, L, d, f])
-    src = dg.source
     g = groups(dg.svg())
-    ids = {}
-    for k, el in g.items():
-        if re.fullmatch(r"g\d+", k):
-            t = texts(el)
-            ids[t[0] if not t[0].startswith("value") else t[0] + t[1]] = k
-    assert "grad ?" in texts(g[ids["a"]]) and f"grad {number(f.grad)}" in texts(g[ids["f"]])
-    assert f"grad {number(L.grad)}" in texts(g[ids["L"]])
-    assert HIGHLIGHT_FILL.lower() in [p.get("fill", "").lower() for p in g[ids["L"]].iter(SVG + "polygon")]
-    assert HIGHLIGHT_FILL.lower() not in [p.get("fill", "").lower() for p in g[ids["a"]].iter(SVG + "polygon")]
-    thick = re.findall(r"(g\d+) -> (g\d+_op) \[color=\"#000000\", penwidth=3.5", src)
-    assert sorted(thick) == sorted([(ids["f"], ids["L"] + "_op"), (ids[f"value {number(d.value)}grad {number(d.grad)}"],
-                                                                 ids["L"] + "_op")])
+    boxes = graph_boxes(g)
+    assert "grad ?" in texts(boxes["a"]) and f"grad {number(f.grad)}" in texts(boxes["f"])
+    assert f"grad {number(L.grad)}" in texts(boxes["L"])
+    assert HIGHLIGHT_FILL.lower() in fills(boxes["L"])
+    assert HIGHLIGHT_FILL.lower() not in fills(boxes["a"])
+    # L is node K; its op's two operands d and f are the edges operand-K-0 and operand-K-1
+    k = boxes["L"].get("id").split("-")[1]
+    assert lit(g) == {f"node-{k}", f"operand-{k}-0", f"operand-{k}-1"}
+    thick = {e.attrs["id"]: (dg.graph.nodes[e.tail]["id"], e.attrs["penwidth"]) for e in dg.graph.edges
+             if e.attrs.get("class") == "highlight"}
+    d_box = boxes[f"value {number(d.value)}"].get("id")
+    assert thick == {f"operand-{k}-0": (d_box, 3.5), f"operand-{k}-1": (boxes["f"].get("id"), 3.5)}
 
 
-def test_graph_marks_operand_order_of_minus_divide_power(engine):
+def test_graph_boxes_keep_their_size_while_grads_appear(engine):
+    out, n = small_loss()
+    none = groups(tg.draw_graph(out, known=[]).svg())
+    some = groups(tg.draw_graph(out, known=[out, n["L"]], highlight=[n["L"]],
+                                highlight_edges=[(n["L"], n["d"])]).svg())
+    for k, el in none.items():
+        if k.startswith(("node-", "op-")):
+            assert box(el) == box(some[k]), k
+
+
+def test_graph_marks_operand_roles_of_minus_divide_power(engine):
     x, w = tg.Node(2.0, name="x"), tg.Node(3.0, name="w")
     z = (1.0 - x / w) ** w
-    g = groups(tg.draw_graph(z).svg())
-    ops = {texts(el)[0]: k for k, el in g.items() if k.endswith("_op")}
-    assert {"a ** b", "a - b", "a / b"} <= set(ops)
-    src = tg.draw_graph(z).source
-    # x / w: the edge from x is a, from w is b
-    names = {texts(el)[0]: k for k, el in g.items() if re.fullmatch(r"g\d+", k)}
-    div = ops["a / b"]
-    assert f'{names["x"]} -> {div} [label="a"' in src and f'{names["w"]} -> {div} [label="b"' in src
-    assert sum(1 for k, el in g.items() if k.startswith("edge") or el.get("class") == "edge"
-               if texts(el) in (["a"], ["b"])) == 6
+    d = tg.draw_graph(z)
+    g = groups(d.svg())
+    ops = {texts(el)[0]: k for k, el in g.items() if k.startswith("op-")}
+    assert {"**", "-", "/"} <= set(ops)
+    # x / w: the edge from x is the numerator, from w the denominator
+    boxes = graph_boxes(g)
+    k = ops["/"].split("-")[1]
+    assert texts(g[f"operand-{k}-0"]) == ["numerator"] and texts(g[f"operand-{k}-1"]) == ["denominator"]
+    tails = {e.attrs["id"]: d.graph.nodes[e.tail]["id"] for e in d.graph.edges}
+    assert tails[f"operand-{k}-0"] == boxes["x"].get("id") and tails[f"operand-{k}-1"] == boxes["w"].get("id")
+    roles = {t for k, el in g.items() if k.startswith("operand-") for t in texts(el)}
+    assert roles == {"numerator", "denominator", "minuend", "subtrahend", "base", "exponent"}
+
+
+def test_graph_operand_roles_never_clash_with_names(engine):
+    # b / a: the op must not read "a / b", and the edge from the node named b must not say "a"
+    a, b = tg.Node(2.0, name="a"), tg.Node(3.0, name="b")
+    q = b / a
+    g = groups(tg.draw_graph(q).svg())
+    assert texts(g["op-0"]) == ["/"]
+    boxes = graph_boxes(g)
+    edges = {k: texts(el) for k, el in g.items() if k.startswith("operand-")}
+    d = tg.draw_graph(q)
+    tails = {e.attrs["id"]: d.graph.nodes[e.tail]["id"] for e in d.graph.edges}
+    by_tail = {tails[k]: t for k, t in edges.items()}
+    assert by_tail[boxes["b"].get("id")] == ["numerator"] and by_tail[boxes["a"].get("id")] == ["denominator"]
+    assert not {"a", "b"} & {t for t in edges.values() for t in t}
+
+
+def test_graph_weighted_sum_pairs_each_weight_with_its_input(engine):
+    net = tg.Network("n")
+    x1, x2 = net.input("x1"), net.input("x2")
+    h = net.neuron("h", activation="sigmoid", bias=0.35)
+    net.connect(x1, h, weight=0.15)
+    net.connect(x2, h, weight=0.2)
+    loss = tg.squared_error(net.forward({"x1": 0.05, "x2": 0.1}), {"h": 0.0})
+    d = tg.draw_graph(loss)
+    g = groups(d.svg())
+    ws = next(k for k, el in g.items() if k.startswith("op-") and texts(el)[0] == "weighted_sum")
+    assert texts(g[ws]) == ["weighted_sum", "w_x1_h · x1", "w_x2_h · x2", "+ θ_h"]
+    k = ws.split("-")[1]
+    # both edges of a pair end at their row's port; the bias at its own
+    ports = {e.attrs["id"]: (d.graph.nodes[e.tail]["id"], e.attrs["headport"]) for e in d.graph.edges
+             if e.attrs.get("id", "").startswith(f"operand-{k}-")}
+    boxes = {texts(el)[0]: el.get("id") for k_, el in g.items() if k_.startswith("node-")}
+    assert ports == {f"operand-{k}-0": (boxes["w_x1_h"], "p0:w"), f"operand-{k}-1": (boxes["x1"], "p0:w"),
+                     f"operand-{k}-2": (boxes["w_x2_h"], "p1:w"), f"operand-{k}-3": (boxes["x2"], "p1:w"),
+                     f"operand-{k}-4": (boxes["θ_h"], "pb:w")}
+    # the neuron's net input, activation and parameters are drawn in one box labelled with it
+    clusters = {el.get("id"): texts(el) for el in ET.fromstring(d.svg()).iter(SVG + "g")
+                if "cluster" in classes(el)}
+    assert [t for t in clusters.values()] == [["neuron h"]]
+    (key, members, _), = d.graph.clusters
+    ids = {d.graph.nodes[m]["id"] for m in members}
+    assert {boxes["net_h"], boxes["h"], boxes["w_x1_h"], boxes["w_x2_h"], boxes["θ_h"]} <= ids
+    assert boxes["x1"] not in ids
 
 
 def test_graph_without_grads_and_neuron_root():
     net, loss = net_222_after_backward()
-    assert "grad" not in tg.draw_graph(loss, grads=False).source
-    src = tg.draw_graph(net["o1"]).source                      # a Neuron draws its output's graph
-    assert "<B>o1</B>" in src and "<B>w_x1_h1</B>" in src and "<B>θ_h1</B>" in src
-    assert "sigmoid" in src
+    g = groups(tg.draw_graph(loss, grads=False).svg())
+    assert not [t for el in graph_boxes(g).values() for t in texts(el) if t.startswith("grad")]
+    g = groups(tg.draw_graph(net["o1"]).svg())                 # a Neuron draws its output's graph
+    assert {"o1", "w_x1_h1", "θ_h1"} <= set(graph_boxes(g))
+    assert "sigmoid" in [t for k, el in g.items() if k.startswith("op-") for t in texts(el)]
 
 
 def test_graph_too_big_is_refused_with_ways_out(tmp_path, monkeypatch):
@@ -328,7 +479,19 @@ def test_graph_too_big_is_refused_with_ways_out(tmp_path, monkeypatch):
     assert "draw_network" in msg and ".gv" in msg and "allow_large=True" in msg
     d = tg.draw_graph(y, allow_large=True)
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "no-engine-here"))
-    assert d.save(tmp_path / "big.gv").read_text(encoding="utf-8").count("value ") == 6001
+    assert d.save(tmp_path / "big.gv").read_text(encoding="utf-8") == d.source
+    assert sum(1 for a in d.graph.nodes.values() if a["id"].startswith("node-")) == 6001
+
+
+def test_a_network_loss_graph_too_big_to_read_is_refused_with_ways_out():
+    net = tg.MLP([2, 16, 16, 1], seed=0)
+    loss = tg.squared_error(net.forward({"x1": 0.5, "x2": -0.3}), {"o1": 1.0})
+    with pytest.raises(tg.GraphError) as e:
+        tg.draw_graph(loss)
+    msg = str(e.value)
+    assert "too many to read" in msg and "draw_network(net)" in msg and "draw_graph(net['NAME'])" in msg
+    assert "max_nodes" in msg
+    assert tg.draw_graph(loss, max_nodes=1000).source.startswith("digraph")
 
 
 def test_graph_with_far_reaching_edges_is_refused():
@@ -337,8 +500,10 @@ def test_graph_with_far_reaching_edges_is_refused():
     acc = ws[0]
     for i in range(1, 200):
         acc = (acc * ws[i % 40]).tanh()
+    with pytest.raises(tg.GraphError, match="more than 200 nodes"):
+        tg.draw_graph(acc)                        # too many to read, first
     with pytest.raises(tg.GraphError, match="span many ranks"):
-        tg.draw_graph(acc)
+        tg.draw_graph(acc, max_nodes=1000)
     assert tg.draw_graph(acc, allow_large=True).source.startswith("digraph")
 
 
@@ -355,57 +520,141 @@ def test_graph_errors():
         tg.draw_graph(out, max_nodes=0)
 
 
-# -- safety: awkward names -------------------------------------------------------
+# -- names drawn literally, ids ---------------------------------------------------
 
-@pytest.mark.parametrize("which", ["network", "graph"])
-def test_awkward_names_come_out_right(engine, which):
-    if which == "network":
-        net = tg.Network("n")
-        x = net.input(NASTY)
-        o = net.neuron("o&<>'", activation="linear", bias=None)
-        net.connect(x, o, weight=-0.5)
-        net.forward([2.0])
-        d = tg.draw_network(net, title='T "<&>" \\ η')
-    else:
-        a = tg.Node(1.0, name=NASTY)
-        out = a * 2.0 + 1.0
-        out.name = "o&<>'"
-        out.backward()
-        d = tg.draw_graph(out, title='T "<&>" \\ η')
-    all_text = [t for t in ET.fromstring(d.svg()).iter(SVG + "text")]
-    words = [t.text for t in all_text]
-    assert 'a "q" \\ <b> & c' in words and "θδηλ" in words     # the newline became a line break
-    assert "o&<>'" in words and 'T "<&>" \\ η' in words
+#: names that Graphviz, XML or HTML would read as something else: (name, the text drawn for it)
+NAMES = [
+    ("\\N and \\G", "\\N and \\G"),
+    ("C:\\Gradients\\Node", "C:\\Gradients\\Node"),
+    ("\\n \\l \\r \\E \\T \\H \\L \\x", "\\n \\l \\r \\E \\T \\H \\L \\x"),
+    ("a\\\\b \\\\N", "a\\\\b \\\\N"),
+    ("ends in \\", "ends in \\"),
+    ("\"quoted\" and 'single'", "\"quoted\" and 'single'"),
+    ("<b>bold</b> &amp; &lt; &#92; &#x41;", "<b>bold</b> &amp; &lt; &#92; &#x41;"),
+    ("a & b < c > d ]]>", "a & b < c > d ]]>"),
+    ("bell\x07 tab\t cr\r del\x7f", "bell\\x07 tab\\t cr\\r del\\x7f"),    # control characters shown as text
+    ("two\nlines", "two\nlines"),                                      # a newline is a line break
+    ("神经元 ニューロン 뉴런", "神经元 ニューロン 뉴런"),
+    ("عصبون שלום", "عصبون שלום"),
+    ("🧠 neuron 👍🏽 e\u0301 ñ ß Ω θ", "🧠 neuron 👍🏽 e\u0301 ñ ß Ω θ"),
+    ("{}[];=,->-- %s {0} $x", "{}[];=,->-- %s {0} $x"),
+    ("  two  spaces ", "  two  spaces "),
+]
+
+
+def drawn_texts(svg):
+    """Every <text> of an SVG as a reader sees it: the lines of each label, Graphviz's no-break
+    spaces (how it keeps a run of spaces) read as spaces."""
+    return [(t.text or "").replace("\xa0", " ") for t in ET.fromstring(svg).iter(SVG + "text")]
+
+
+def shown_as(words, text):
+    """True if ``text`` (its lines, for a name with a newline) is among the drawn ``words``."""
+    lines = text.split("\n")
+    return all(line in words for line in lines)
+
+
+def nasty_net():
+    """One input, a hidden neuron per awkward name, one output; after a forward and backward pass."""
+    net = tg.Network(NAMES[0][0])
+    x = net.input("x")
+    o = net.neuron("out", activation="linear", bias=None)
+    for k, (name, _) in enumerate(NAMES):
+        h = net.neuron(name, bias=0.1 * k)
+        net.connect(x, h, weight=0.5)
+        net.connect(h, o, weight=-0.25)
+    tg.squared_error(net.forward({"x": 1.0}), {"out": 0.5}).backward()
+    return net
+
+
+def test_network_draws_every_name_exactly(engine):
+    net = nasty_net()
+    for name, text in NAMES:
+        d = tg.draw_network(net, title=name, deltas=True, grads=True)
+        svg = d.svg()
+        words = drawn_texts(svg)
+        assert shown_as(words, text), (name, words)
+        g = groups(svg)
+        assert shown_as([t.replace("\xa0", " ") for t in texts(g[neuron_id(name)])], text)
+        assert texts(g[neuron_id(name)])[-1].startswith("δ")        # the label's other lines intact
+    # the tooltips of a big net, where weights are not written on the edges, name both ends exactly
+    svg = tg.draw_network(net, edge_labels=False).svg()
+    tips = [a.get("{http://www.w3.org/1999/xlink}title").replace("\xa0", " ") for a in ET.fromstring(svg).iter(SVG + "a")]
+    for name, _ in NAMES:
+        if "\n" not in name and "\t" not in name and "\r" not in name and "\x07" not in name:
+            assert f"x → {name}: w = 0.5" in tips, name
+
+
+def test_graph_draws_every_name_exactly(engine):
+    leaves = [tg.Node(1.0 + k, name=name) for k, (name, _) in enumerate(NAMES)]
+    total = leaves[0]
+    for leaf in leaves[1:]:
+        total = total + leaf
+    total.name = NAMES[1][0]
+    total.backward()
+    for name, text in NAMES[:3]:
+        words = drawn_texts(tg.draw_graph(total, title=name).svg())
+        assert shown_as(words, text), (name, words)
+    words = drawn_texts(tg.draw_graph(total).svg())
+    for name, text in NAMES:
+        assert shown_as(words, text), (name, words)
 
 
 def test_escaping_helpers():
     assert html('<a href="x">&\'') == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
     assert html("a\nb") == "a<BR/>b"
-    assert html("bell\x07") == "bell\\x07"
-    assert quote('say "hi" \\ now\n') == '"say \\"hi\\" \\\\ now\\n"'
+    assert html("bell\x07") == "bell\\\\x07"                  # \x07 shown, its backslash doubled for Graphviz
+    assert html("\\N") == "\\\\N"
+    assert quote('say "hi" \\N & now\n') == '"say \\"hi\\" \\\\\\\\N &amp; now\\n"'
     assert number(120000.0) == "1.2e+05" and number(-0.001) == "-0.001" and number(0.0) == "0"
     assert number(None) == "?" and number(2.5981e6) == "2.598e+06" and number(0.78862) == "0.7886"
 
 
+def test_ids_are_valid_and_different_for_different_names():
+    import string
+    names = [n for n, _ in NAMES] + ["a", "a-b", "a_b", "a__b", "a_2d_b", "A", "_", "-", "x1", "θ", "", "h1 "]
+    ids = [svg_id(n) for n in names]
+    assert len(set(ids)) == len(names)
+    allowed = set(string.ascii_letters + string.digits + "_")
+    assert all(set(i) <= allowed for i in ids)                 # CSS-, XML- and HTML-safe, no '-'
+    assert svg_id("h1") == "h1" and svg_id("w_x1") == "w__x1" and svg_id("a-b") == "a_2d_b"
+    assert neuron_id("h1") == "neuron-h1" and synapse_id("x", "h1") == "synapse-x-h1"
+    # the '-' joining parts never comes from a name: (a-b, c) and (a, b-c) differ
+    assert synapse_id("a-b", "c") != synapse_id("a", "b-c")
+    pairs = [(a, b) for a in names[:8] for b in names[:8] if a != b]
+    assert len({synapse_id(a, b) for a, b in pairs}) == len(pairs)
+
+
+def test_every_neuron_and_synapse_has_its_id(engine):
+    net = nasty_net()
+    g = groups(tg.draw_network(net, highlight=[net[NAMES[3][0]], net.synapses[4]]).svg())
+    for name in net.neurons:
+        assert neuron_id(name) in g and classes(g[neuron_id(name)]) >= {"node"}
+    for s in net.synapses:
+        assert {sid(s), sid(s) + "-tail", sid(s) + "-head"} <= set(g)
+    s = net.synapses[4]
+    assert lit(g) == {neuron_id(NAMES[3][0]), sid(s), sid(s) + "-tail", sid(s) + "-head"}
+    big = groups(tg.draw_network(net, edge_labels=False, highlight=[s]).svg())
+    assert all(sid(t) in big for t in net.synapses) and lit(big) == {sid(s)}
+
+
 # -- what a reader sees: sizes, the legend, crowded nets ------------------------------
+
+def text_rows(el):
+    """[(text, x, y, font size, bold)] of the <text>s in ``el``."""
+    return [(t.text or "", float(t.get("x")), float(t.get("y")), float(t.get("font-size")),
+             t.get("font-weight") == "bold" or "Bold" in (t.get("font-family") or "")) for t in el.iter(SVG + "text")]
+
 
 def neuron_circles(g):
     """{name: (cx, cy, r, [(text, x, y, size), ...])} for the neurons in an SVG's groups."""
     out = {}
     for k, el in g.items():
-        if re.fullmatch(r"n\d+", k):
+        if k.startswith("neuron-"):
             (c,) = list(el.iter(SVG + "ellipse"))
-            ts = [(t.text or "", float(t.get("x")), float(t.get("y")), float(t.get("font-size")))
-                  for t in el.iter(SVG + "text")]
+            ts = [row[:4] for row in text_rows(el)]
             out[ts[0][0]] = (float(c.get("cx")), float(c.get("cy")), float(c.get("rx")), ts)
     return out
-
-
-def box(el):
-    """(xmin, ymin, xmax, ymax) of every polygon point inside ``el``."""
-    pts = [tuple(map(float, p.split(","))) for pg in el.iter(SVG + "polygon") for p in pg.get("points").split()]
-    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-    return min(xs), min(ys), max(xs), max(ys)
 
 
 @pytest.mark.parametrize("case", ["multiplier", "multiplier after forward", "worked example, backward"])
@@ -439,10 +688,27 @@ def test_every_neuron_is_a_circle_big_enough_for_its_text(engine, case):
         assert [t[0] for t in circles["out"][3]][:2] == ["out", "linear"]
 
 
+@pytest.mark.parametrize("grads", [False, True])
+def test_weight_boxes_hold_their_text_in_a_wide_font(engine, grads):
+    from tinygraph.draw.dot import text_width
+    net, _ = net_222_after_backward()
+    net.synapses[0].value = -0.012345678
+    d = tg.draw_network(net, grads=grads, known=net.synapses[:2])
+    g = groups(d.svg())
+    for s in net.synapses:
+        x0, y0, x1, y1 = box(g[sid(s)])
+        rows = text_rows(g[sid(s)])
+        assert len(rows) == (2 if grads else 1)
+        for text, x, y, size, _ in rows:
+            wide = text_width(text, size, bold=(text == number(s.value)))
+            assert wide + 4 <= x1 - x0, (text, x1 - x0)         # DejaVu Sans fits, with a margin
+            assert y0 < y - size * 0.8 and y < y1               # and each line lies inside, top to bottom
+
+
 def test_thick_edges_get_smaller_arrowheads():
     net = multiplier()
-    src = tg.draw_network(net).source
-    pairs = [(float(p), float(a)) for p, a in re.findall(r"penwidth=([\d.]+), arrowsize=([\d.]+)", src)]
+    heads = [e.attrs for e in tg.draw_network(net).graph.edges if e.attrs.get("id", "").endswith("-head")]
+    pairs = [(a["penwidth"], a["arrowsize"]) for a in heads]
     assert len(pairs) == 12
     thin = [a for p, a in pairs if p < 1]
     thick = [a for p, a in pairs if p > 3.5]
@@ -514,24 +780,54 @@ def test_columns_keep_build_order_top_to_bottom(engine, title):
 
 def test_circles_keep_their_size_while_a_step_through_reveals_numbers():
     net, _ = net_222_after_backward()
-    widths = lambda src: re.findall(r'id="(n\d+)".*?(?:width=([\d.]+))?, fillcolor', src)
-    full = widths(tg.draw_network(net, deltas=True, grads=True).source)
-    none_known = widths(tg.draw_network(net, deltas=True, grads=True, known=[]).source)
-    bias_step = widths(tg.draw_network(net, deltas=True, grads=True, highlight=[net["h1"].bias], known=[]).source)
+
+    def widths(d):
+        return {a["id"]: a["width"] for a in d.graph.nodes.values()}
+    full = widths(tg.draw_network(net, deltas=True, grads=True))
+    none_known = widths(tg.draw_network(net, deltas=True, grads=True, known=[]))
+    bias_step = widths(tg.draw_network(net, deltas=True, grads=True, highlight=[net["h1"].bias], known=[]))
     assert full == none_known == bias_step
-    assert len(full) == 6 and all(w for k, w in full[2:])    # the hidden and output circles are sized
+    assert len(full) == 6 + 8 and all(full[neuron_id(n)] > 0.9 for n in ["h1", "h2", "o1", "o2"])
+
+
+def test_sizes_keep_one_layout_for_many_drawings(engine):
+    """Drawings that differ in what they show, drawn with the widest of their Sizes, put every
+    neuron and every weight box at the same place, in a picture of the same size."""
+    from tinygraph.draw.network import Sizes
+    net, _ = net_222_after_backward()
+    s = net.synapse("h1", "o1")
+    kinds = [dict(known=[]), dict(known=[], highlight=[net["h1"].bias]), dict(highlight=[net["o1"], s]),
+             dict(known=[], known_values=[net["x1"]]), dict(known=[net["o1"]])]
+    first = [tg.draw_network(net, deltas=True, grads=True, **kw) for kw in kinds]
+    s.value = -123456.789                                       # an update: a wider weight
+    first.append(tg.draw_network(net, deltas=True, grads=True))
+    widest = Sizes.widest(d.sizes for d in first)
+    assert widest.legend == set().union(*(d.sizes.legend for d in first))
+    assert widest.caption == max(d.sizes.caption for d in first)
+    # sizes given are sizes drawn (never smaller than a shape's own need)
+    big = tg.draw_network(net, sizes=Sizes({"o1": 3.0}, {sid(s): (200.0, 50.0)}))
+    assert big.graph.find(neuron_id("o1"))["width"] == 3.0 and big.graph.find(neuron_id("o2"))["width"] < 3.0
+    assert big.graph.find(sid(s))["width"] == round(200 / 72, 3)
+    places = set()
+    for kw in kinds + [{}]:
+        svg = tg.draw_network(net, deltas=True, grads=True, sizes=widest, **kw).svg()
+        root = ET.fromstring(svg)
+        g = groups(svg)
+        shapes = tuple((k, box(el)) for k, el in sorted(g.items()) if k.startswith(("neuron-", "synapse-"))
+                       and not k.endswith(("-tail", "-head")))
+        places.add((root.get("width"), root.get("height"), shapes))
+    assert len(places) == 1
 
 
 def test_known_values_blank_the_values_not_yet_computed(engine):
     net, _ = net_222_after_backward()
-    ids = {n: f"n{i}" for i, n in enumerate(["x1", "x2", "h1", "h2", "o1", "o2"])}
     known = [net["x1"], net["x2"], net["h1"]]
     d = tg.draw_network(net, deltas=True, grads=True, known=[], known_values=known)
     g = groups(d.svg())
     for name in ("x1", "x2", "h1"):
-        assert f"= {number(net[name].value)}" in texts(g[ids[name]])
+        assert f"= {number(net[name].value)}" in texts(g[neuron_id(name)])
     for name in ("h2", "o1", "o2"):
-        t = texts(g[ids[name]])
+        t = texts(g[neuron_id(name)])
         assert "= ?" in t and f"= {number(net[name].value)}" not in t
     assert "not computed yet" in texts(g["a_legend"])
     # the circles keep the size the real numbers need
@@ -539,7 +835,7 @@ def test_known_values_blank_the_values_not_yet_computed(engine):
     part = neuron_circles(g)
     assert {k: v[2] for k, v in full.items()} == {k: v[2] for k, v in part.items()}
     # None shows every value, as before
-    assert "= ?" not in tg.draw_network(net, known_values=None).source
+    assert "= ?" not in drawn_texts(tg.draw_network(net, known_values=None).svg())
     with pytest.raises(TypeError, match="known_values takes Neurons"):
         tg.draw_network(net, known_values=[net.synapse("h1", "o1")])
 
@@ -550,17 +846,20 @@ def test_big_nets_drop_edge_labels_unless_asked(engine):
     assert len(big.synapses) == 304 > EDGE_LABEL_LIMIT
     big.forward([0.5, -0.3])
     d = tg.draw_network(big)
-    src = d.source
-    assert "label=<<TABLE" not in src.split("graph [label=")[0]       # no edge label anywhere
+    assert not [a for a in d.graph.nodes.values() if a["id"].startswith("synapse-")]   # no weight boxes
     s0 = big.synapses[0]
-    assert f"tooltip=\"{s0.src.name} → {s0.dst.name}: w = {number(s0.value)}\"" in src
+    edge = d.graph.find(sid(s0))
+    assert edge.attrs["tooltip"] == f"{s0.src.name} → {s0.dst.name}: w = {number(s0.value)}"
     g = groups(d.svg())
-    assert sum(1 for k in g if re.fullmatch(r"n\d+", k)) == 35
-    assert sum(1 for k in g if re.fullmatch(r"s\d+", k)) == 304
+    assert sum(1 for k in g if k.startswith("neuron-")) == 35
+    assert sum(1 for k in g if k.startswith("synapse-")) == 304
+    tips = [a.get("{http://www.w3.org/1999/xlink}title") for a in g[sid(s0)].iter(SVG + "a")]
+    assert tips == [edge.attrs["tooltip"]]
     assert "not written on the 304 edges" in " ".join(texts(g["a_legend"]))
-    assert f"<B>{number(s0.value)}</B>" in tg.draw_network(big, edge_labels=True).source
-    assert "gradient of the error E" not in tg.draw_network(big, grads=True).source   # no ∂E/∂w drawn
-    assert "gradient of the error E" in tg.draw_network(big, grads=True, edge_labels=True).source
+    labelled = tg.draw_network(big, edge_labels=True)
+    assert labelled.graph.find(sid(s0))["shape"] == "box"
+    assert "gradient of the error E" not in legend_texts(tg.draw_network(big, grads=True))   # no ∂E/∂w drawn
+    assert "gradient of the error E" in legend_texts(tg.draw_network(big, grads=True, edge_labels=True))
     # the limit itself: 40 synapses are labelled, 41 are not
     for extra in (False, True):
         net = tg.Network("fan")
@@ -573,7 +872,8 @@ def test_big_nets_drop_edge_labels_unless_asked(engine):
         if extra:
             net.connect(x, o, weight=1.0)
         assert len(net.synapses) == 40 + extra
-        assert ("<B>0.5</B>" in tg.draw_network(net).source) == (not extra)
+        boxed = isinstance(tg.draw_network(net).graph.find(synapse_id("x", "h0")), dict)
+        assert boxed == (not extra)
     with pytest.raises(TypeError, match="edge_labels"):
         tg.draw_network(big, edge_labels="yes")
 
@@ -581,9 +881,9 @@ def test_big_nets_drop_edge_labels_unless_asked(engine):
 def test_edge_labels_sit_on_a_background_no_line_crosses(engine):
     net = multiplier()
     g = groups(tg.draw_network(net).svg())
-    for i in range(12):
-        fills = [p.get("fill", "").lower() for p in g[f"s{i}"].iter(SVG + "polygon")]
-        assert "white" in fills or "#ffffff" in fills
+    for s in net.synapses:
+        background = fills(g[sid(s)], "path") + fills(g[sid(s)])
+        assert "white" in background or "#ffffff" in background
 
 
 def test_a_diagram_hands_its_dot_text_to_the_graphviz_package():
@@ -592,3 +892,16 @@ def test_a_diagram_hands_its_dot_text_to_the_graphviz_package():
     src = d.to_graphviz()
     assert isinstance(src, graphviz.Source)
     assert src.source == d.source
+
+
+def test_no_drawing_module_reads_dot_or_svg_with_regular_expressions():
+    """DOT is built from structure and SVG read as XML: no module under tinygraph/draw imports re."""
+    import ast
+    from pathlib import Path
+    import tinygraph.draw
+    for path in Path(tinygraph.draw.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) else [])
+            assert "re" not in names and "regex" not in names, path.name

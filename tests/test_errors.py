@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tinygraph as tg
-from tinygraph.errors import DomainError, NodeOverflowError, NodeZeroDivisionError, TinygraphError
+from tinygraph.errors import (BadValueError, DomainError, NameNotFoundError, NodeOverflowError,
+                             NodeZeroDivisionError, NotFiniteError, TinygraphError, WrongTypeError, check_names)
 
 
 def test_error_classes_subclass_the_builtin_ones():
@@ -20,6 +21,74 @@ def test_error_classes_subclass_the_builtin_ones():
     assert issubclass(NodeOverflowError, OverflowError) and issubclass(NodeOverflowError, ValueError)
     assert tg.DomainError is DomainError and tg.NodeZeroDivisionError is NodeZeroDivisionError
     assert tg.NodeOverflowError is NodeOverflowError and tg.TinygraphError is TinygraphError
+    assert issubclass(WrongTypeError, TypeError) and issubclass(WrongTypeError, TinygraphError)
+    assert issubclass(BadValueError, ValueError) and issubclass(BadValueError, TinygraphError)
+    assert issubclass(NotFiniteError, BadValueError)
+    assert issubclass(NameNotFoundError, KeyError) and issubclass(NameNotFoundError, TinygraphError)
+
+
+# -- check_names: the one matcher of names a user gave against the expected ones ----------
+
+def _names_error(given, expected, what="inputs", where="", note=None):
+    with pytest.raises(NameNotFoundError) as info:
+        check_names(given, expected, what, where, note)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("given", [["x1", "x2"], ["x2", "x1"], {"x2": 0, "x1": 1}, ("x2", "x1")])
+def test_check_names_accepts_exactly_the_expected_names_in_any_order(given):
+    assert check_names(given, ["x1", "x2"], "inputs") is None
+    assert check_names(iter(given), ("x1", "x2"), "inputs") is None
+
+
+def test_check_names_says_what_is_missing_what_is_unknown_and_what_exists():
+    msg = _names_error({"x1": 1.0, "X2": 2.0}, ["x1", "x2"], "inputs", "forward() of 'xor'")
+    assert msg == ("forward() of 'xor': missing 'x2'; unknown 'X2' (did you mean 'x2'?). "
+                   "The inputs are x1, x2.")
+    assert _names_error(["x1"], ["x1", "x2"]) == "missing 'x2'. The inputs are x1, x2."
+    assert _names_error(["zzz"], ["x1"]) == "missing 'x1'; unknown 'zzz'. The inputs are x1."  # no close name
+    assert _names_error(["a"], [], "targets") == "unknown 'a'. The targets are (none)."
+
+
+def test_check_names_note_replaces_the_hint_for_an_unknown_name():
+    def note(name):
+        return " (a neuron, not an input)" if name == "h1" else ""
+    msg = _names_error(["x1", "h1", "x22"], ["x1", "x2"], note=note)
+    assert "unknown 'h1' (a neuron, not an input)" in msg
+    assert "unknown 'x22' (did you mean 'x2'?)" in msg          # an empty note keeps the hint
+
+
+def test_check_names_error_is_a_key_error_with_a_plain_message():
+    with pytest.raises(KeyError) as info:
+        check_names(["y"], ["x"], "inputs")
+    assert str(info.value).startswith("missing 'x'") and isinstance(info.value, TinygraphError)
+
+
+@pytest.mark.parametrize("odd", [["x1", 2], [None], [("x",)], [["x1"]], [{"x1"}], [1.5]], ids=repr)
+def test_check_names_reports_names_that_are_not_strings_or_not_hashable(odd):
+    msg = _names_error(odd, ["x1", "x2"])
+    assert f"unknown {odd[-1]!r}" in msg and msg.endswith("The inputs are x1, x2.")
+
+
+def test_check_names_reports_a_name_given_twice():
+    assert _names_error(["x1", "x2", "x1"], ["x1", "x2"]) == "'x1' given more than once. The inputs are x1, x2."
+
+
+def test_check_names_quotes_names_that_would_read_ambiguously():
+    assert _names_error(["a"], ["a, b", " ", "c"], "outputs").endswith("The outputs are 'a, b', ' ', 'c'.")
+    odd = ["p\nq", "it's"]
+    assert _names_error([], odd).endswith(f"The inputs are {odd[0]!r}, {odd[1]!r}.")
+
+
+def test_check_names_keeps_long_lists_short_and_is_fast():
+    import time
+    expected = [f"x{i}" for i in range(784)]
+    start = time.perf_counter()
+    msg = _names_error([f"pixel{i}" for i in range(784)], expected)
+    assert time.perf_counter() - start < 2.0                    # not 784 x 784 similarity searches
+    assert "missing 'x0', 'x1', 'x2', 'x3', 'x4' and 779 more" in msg
+    assert msg.count("unknown") == 6 and "779 more unknown" in msg
+    assert msg.endswith("x10, x11, ... (784 in all).") and len(msg) < 600
 
 
 # -- values that are not numbers ----------------------------------------------------------

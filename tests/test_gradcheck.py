@@ -276,3 +276,23 @@ def test_message_shows_the_raw_difference_not_only_the_error_beyond_atol():
     r = tg.GradcheckResult([1.0], [1.0 + 3e-10], [0.0], 0, 1e-6, ["x"], [0.5])
     text = str(r)
     assert "difference 3e-10" in text and "beyond atol 0" in text and "passed" in text
+
+
+def test_central_difference_nudges_and_restores():
+    from tinygraph.gradcheck import central_difference
+    x = tg.Node(1.5, name="x")
+    calls = []
+
+    def f():
+        calls.append(x.value)
+        return x.value ** 3
+
+    assert math.isclose(central_difference(f, x, 1e-4), 3 * 1.5 ** 2, rel_tol=1e-7)
+    assert calls == [1.5 + 1e-4, 1.5 - 1e-4] and x.value == 1.5
+
+    def boom():
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        central_difference(boom, x)
+    assert x.value == 1.5

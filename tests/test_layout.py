@@ -7,6 +7,7 @@ command line; checked by reading every module's imports (relative ones too).
 import ast
 from pathlib import Path
 
+
 import tinygraph
 
 PACKAGE = Path(tinygraph.__file__).parent
@@ -43,7 +44,7 @@ def _uses(target: str, name: str) -> bool:
 def test_the_imports_reader_sees_relative_imports():
     imported = set(_imports(PACKAGE / "cli.py"))
     assert any(_uses("tinygraph.demos", n) for n in imported)
-    assert any(_uses("tinygraph.network_steps", n) for n in imported)
+    assert any(_uses("tinygraph.narrative", n) for n in imported)
 
 
 def test_no_library_module_imports_the_command_line_or_the_demos():
@@ -63,3 +64,25 @@ def test_no_demo_imports_the_command_line():
     for path in demos:
         for name in _imports(path):
             assert not _uses("tinygraph.cli", name), f"demos/{path.name} imports {name}"
+
+
+def test_no_module_is_named_like_a_lazily_loaded_public_name():
+    """Importing a module sets the package's attribute of that name to the module: a module called
+    network_steps would turn tg.network_steps from the function into a module (not callable).
+    (tinygraph/__init__.py imports gradcheck at once, so its function wins over its module.)"""
+    modules = {p.stem for p in PACKAGE.glob("*.py")} | {p.name for p in PACKAGE.iterdir()
+                                                         if (p / "__init__.py").is_file()}
+    assert not modules & set(tinygraph._LAZY)
+
+
+def test_public_names_stay_functions_after_every_module_is_imported():
+    import subprocess
+    import sys
+    code = ("import pkgutil, importlib, tinygraph as tg\n"
+            "for m in pkgutil.walk_packages(tg.__path__, 'tinygraph.'):\n"
+            "    if m.name != 'tinygraph.__main__':\n"
+            "        importlib.import_module(m.name)\n"
+            "bad = [n for n in tg.__all__ if type(getattr(tg, n)).__name__ == 'module']\n"
+            "assert not bad, bad\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr

@@ -155,6 +155,16 @@ def test_neuron_state_shows_latest_pass():
     assert net["i2"].value == 1.0
 
 
+def test_a_neuron_added_after_a_pass_has_no_value_until_the_next_pass():
+    net, syn = build_mazur()
+    net.forward({"i1": 1.0, "i2": 0.0})
+    extra = net.neuron("extra", bias=0.5)
+    net.connect("h1", extra, weight=1.0)
+    assert extra.value is None and extra.net_input is None and net["h1"].value is not None
+    net.forward({"i1": 1.0, "i2": 0.0})
+    assert extra.value == 1.0 / (1.0 + math.exp(-(net["h1"].value + 0.5)))
+
+
 def test_skip_connection_and_any_dag():
     net = tg.Network("skip")
     x = net.input("x")
@@ -264,6 +274,10 @@ def test_missing_and_unknown_input_names():
     assert isinstance(e.value, KeyError)
     with pytest.raises(KeyError, match="missing 'x2'"):
         net.forward({"x1": 1.0})
+    with pytest.raises(tg.NameNotFoundError) as e:
+        net.forward({"x1": 1.0, "x2": 2.0, "h": 3.0, ("x1",): 4.0})
+    assert str(e.value) == ("forward() of 'n': unknown 'h' (a neuron, not an input); unknown ('x1',). "
+                            "The inputs are x1, x2.")
 
 
 def test_wrong_number_of_values_and_bad_values():
@@ -326,6 +340,28 @@ def test_forward_names_a_nan_bias_instead_of_blaming_the_learning_rate():
     assert "learning rate" not in str(e.value)
 
 
+@pytest.mark.parametrize("bad, error, words", [
+    (10 ** 400, "NotFiniteError", "w_x2_h1.value is an integer of 401 digits, too large for a float"),
+    (float("inf"), "NotFiniteError", "w_x2_h1.value is inf"),
+    (None, "WrongTypeError", "w_x2_h1.value is the NoneType None"),
+    ([1.0, 2.0], "WrongTypeError", "w_x2_h1.value is the list [1.0, 2.0]"),
+], ids=["10**400", "inf", "None", "list"])
+def test_forward_names_any_weight_set_by_hand_to_a_bad_value(bad, error, words):
+    net = tg.MLP([2, 2, 1])
+    net.synapse("x2", "h1").value = bad
+    with pytest.raises(tg.TinygraphError) as e:
+        net.forward([1.0, 1.0])
+    assert type(e.value).__name__ == error and words in str(e.value)
+
+
+def test_forward_names_an_array_set_by_hand_as_an_input_nodes_value():
+    np = pytest.importorskip("numpy")
+    x = tg.Node(1.0, name="x_in")
+    x.value = np.array([1.0, 2.0])
+    with pytest.raises(tg.TinygraphError, match=r"x_in\.value is the ndarray array\(\[1\., 2\.\]\)"):
+        tg.MLP([2, 2, 1]).forward([x, 1.0])
+
+
 def test_a_neurons_value_and_grad_cannot_be_set_and_say_why():
     net = tg.MLP([2, 2, 1])
     net.forward([1.0, 0.0])
@@ -378,3 +414,67 @@ def test_grad_and_delta_are_unknown_until_a_backward_pass_reaches_them():
     assert h.grad is not None and h.delta is not None and h.delta != 0.0
     svg_after = tg.draw_network(net, deltas=True, grads=True).source
     assert "δ ?" not in svg_after and "∂E/∂w ?" not in svg_after
+
+
+# -- threads ---------------------------------------------------------------------------------
+
+def _run_in_threads(work, n_threads):
+    """Run work(k) in n_threads threads started together, switching threads as often as Python can."""
+    import sys
+    import threading
+    barrier = threading.Barrier(n_threads)
+    errors = []
+
+    def run(k):
+        try:
+            barrier.wait(timeout=10)
+            work(k)
+        except BaseException as e:              # noqa: BLE001 -- reported by the main thread
+            errors.append(e)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)                 # interleave the threads' passes as finely as possible
+    try:
+        threads = [threading.Thread(target=run, args=(k,)) for k in range(n_threads)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not any(t.is_alive() for t in threads)
+    if errors:
+        raise errors[0]
+
+
+def test_forward_from_several_threads_at_once_gives_each_its_own_right_outputs():
+    net = tg.MLP([2, 16, 16, 1], seed=0)
+    samples = [[i / 10.0, 1.0 - i / 7.0] for i in range(40)]
+    expected = [net.forward(x)["o1"].value for x in samples]
+    assert len(set(expected)) == len(samples)             # each sample has its own output
+    got = {}
+
+    def work(k):
+        for _ in range(10):
+            for i in range(k, len(samples), 4):
+                x = samples[i] if i % 2 else dict(zip(("x1", "x2"), samples[i]))
+                value = net.forward(x)["o1"].value
+                assert got.setdefault(i, value) == value
+    _run_in_threads(work, 4)
+    assert [got[i] for i in range(len(samples))] == expected
+    # the neurons show one whole pass (the last one to finish), never a mix of two
+    x = [n.value for n in net.inputs]
+    twin = net.copy()
+    twin.forward(x)
+    assert [n.value for n in net] == [n.value for n in twin]
+    assert [n.net_input for n in net] == [n.net_input for n in twin]
+
+
+def test_a_failed_forward_leaves_the_neurons_as_they_were():
+    net, syn = build_mazur()
+    net.forward({"i1": 0.05, "i2": 0.10})
+    before = [(n.value, n.net_input) for n in net]
+    syn[8].value = float("nan")
+    with pytest.raises(ValueError, match="w_h2_o2"):
+        net.forward({"i1": 1.0, "i2": 1.0})
+    assert [(n.value, n.net_input) for n in net] == before

@@ -1,17 +1,19 @@
 """Tests for tinygraph/draw/page.py: step frames and the step-player page."""
 
-import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import pytest
 
 import tinygraph as tg
+from test_draw import NAMES, SVG, box, groups, lit, neuron_circles, shown_as, texts
 from test_steps import tangled
 from tinygraph.draw.page import html_page, write_html
 from tinygraph.formatting import fmt
-from tinygraph.network_steps import network_steps
+from tinygraph.narrative import network_steps
 from tinygraph.steps import backprop_steps
 from tinygraph.demos import worked_example
-from tinygraph.draw.dot import HIGHLIGHT, HIGHLIGHT_FILL
+from tinygraph.draw.dot import neuron_id
 from tinygraph.node import nodes_below
 
 
@@ -26,23 +28,18 @@ def test_network_frames_highlight_the_step_and_show_only_known_gradients():
     steps = network_steps(net, inputs, targets)
     d7 = steps[6]                                        # delta of o1: nothing else known yet
     assert d7.kind == "output delta" and d7.highlight[0] is net["o1"] and d7.known == [net["o1"]]
-    src = d7.diagram().source
-    assert src.count("?") > 0                            # unknown gradients are blank
-    last = steps[-1]
+    g7 = groups(d7.diagram().svg())
+    unknown = [t for t in texts(ET.fromstring(d7.diagram().svg())) if t.endswith("?")]
+    assert unknown                                       # unknown gradients are blank
+    assert neuron_id("o1") in lit(g7) and neuron_id("o2") not in lit(g7)
+    last = [s for s in steps if s.kind == "update"][-1]
     assert set(last.known) >= set(net.parameters())
-    assert last.diagram().source.count("?") < src.count("?")
+    assert len([t for t in texts(ET.fromstring(last.diagram().svg())) if t.endswith("?")]) < len(unknown)
 
 
 def frame_neurons(step):
     """{neuron name: (circle radius, [texts])} in the step's rendered SVG frame."""
-    import xml.etree.ElementTree as ET
-    svg = "{http://www.w3.org/2000/svg}"
-    out = {}
-    for g in ET.fromstring(step.diagram().svg()).iter(svg + "g"):
-        if re.fullmatch(r"n\d+", g.get("id") or ""):
-            ts = [t.text or "" for t in g.iter(svg + "text")]
-            out[ts[0]] = (float(next(g.iter(svg + "ellipse")).get("rx")), ts)
-    return out
+    return {name: (r, [t[0] for t in ts]) for name, (cx, cy, r, ts) in neuron_circles(groups(step.diagram().svg())).items()}
 
 
 def test_forward_frames_show_only_the_values_computed_so_far():
@@ -74,14 +71,20 @@ def test_graph_frames_highlight_the_node_and_its_edges():
     assert s.known == [t.node for t in steps[:3]]
     diagram = s.diagram()
     assert isinstance(diagram, tg.Diagram) and diagram.source.startswith(("digraph", "strict"))
-    gid = {n: f"g{i}" for i, n in enumerate(nodes_below(root))}     # draw_graph's numbering
+    num = {n: i for i, n in enumerate(nodes_below(root))}           # draw_graph's numbering
     assert any(len(t.node.parents) == 2 for t in steps)
     for t in steps:                  # each step's box, and exactly its edges to its parents, highlighted
-        source = t.diagram().source
-        boxes = re.findall(rf'^  (g\d+) \[.*BGCOLOR="{HIGHLIGHT_FILL}"', source, re.M)
-        assert boxes == [gid[t.node]], t
-        thick = re.findall(rf'(g\d+) -> (g\d+)_op \[color="{HIGHLIGHT}", penwidth=3.5', source)
-        assert sorted(thick) == sorted((gid[p], gid[t.node]) for p in t.node.parents), t
+        k = num[t.node]
+        expected = {f"node-{k}"} | {f"operand-{k}-{i}" for i in range(len(t.node.parents))}
+        graph = t.diagram().graph
+        marked = {a["id"] for a in graph.nodes.values() if a.get("class") == "highlight"}
+        marked |= {e.attrs["id"] for e in graph.edges if e.attrs.get("class") == "highlight"}
+        assert marked == expected, t
+        tails = {e.attrs["id"]: graph.nodes[e.tail]["id"] for e in graph.edges}
+        assert sorted(tails[f"operand-{k}-{i}"] for i in range(len(t.node.parents))) == \
+            sorted(f"node-{num[p]}" for p in t.node.parents)
+    assert lit(groups(steps[-1].diagram().svg())) == {f"node-{num[steps[-1].node]}"} | {
+        f"operand-{num[steps[-1].node]}-{i}" for i in range(len(steps[-1].node.parents))}
 
 
 def test_page_escapes_user_names_and_stores_frames_once(tmp_path, steps_json, script_tag_network):
@@ -102,22 +105,50 @@ def test_page_escapes_user_names_and_stores_frames_once(tmp_path, steps_json, sc
     assert size == (tmp_path / "p.html").stat().st_size
 
 
+class Page(HTMLParser):
+    """What a step-player page holds: the attributes of every element, the text of every SVG <text>."""
+
+    def __init__(self, page):
+        super().__init__(convert_charrefs=True)
+        self.elements, self.svg_texts, self.heading, self._in = [], [], "", None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        if tag in ("text", "h1"):
+            self._in, self._text = tag, ""
+
+    def handle_endtag(self, tag):
+        if tag == "text" and self._in == "text":
+            self.svg_texts.append(self._text.replace("\xa0", " "))
+        elif tag == "h1" and self._in == "h1":
+            self.heading = self._text
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in:
+            self._text += data
+
+
 def test_page_is_self_contained(tmp_path):
     net, inputs, targets = worked_example.build()
     page = html_page(network_steps(net, inputs, targets))
-    assert not re.search(r'\s(?:src|href)="(?:https?:)?//', page)      # nothing fetched from a network
+    for tag, attrs in Page(page).elements:                              # nothing fetched from a network
+        for k in ("src", "href", "xlink:href"):
+            assert not attrs.get(k, "").startswith(("http:", "https:", "//")), (tag, attrs)
     assert "@import" not in page and "url(http" not in page
     for key in ("ArrowRight", "ArrowLeft", "Home", "End", '"n"', '"p"'):
         assert key in page
-    assert "step 1 of 34" in page
+    assert "step 1 of 37" in page
 
 
 def test_wide_graph_frames_scroll_to_the_step_node():
     root, _ = tangled()
     page = html_page(list(backprop_steps(root)))
-    frames = re.findall(r'<div class="frame[^"]*" data-frame="\d+"[^>]*>.*?</div>', page)
+    frames = page.split('<div class="frame')[1:]
     assert len(frames) == len(list(backprop_steps(root)))
-    assert all('class="hl"' in f for f in frames)          # each frame marks its highlighted node
+    assert all(f.startswith(" wide") for f in frames)       # too wide to shrink: scrolled instead
+    assert all('<use href="#tgp' in f and 'class="highlight"' in f for f in frames)   # each marks its node
 
 
 def test_page_with_the_bundled_graphviz_pure_engine(tmp_path, monkeypatch):
@@ -135,30 +166,80 @@ def test_page_with_the_bundled_graphviz_pure_engine(tmp_path, monkeypatch):
     assert size > 10_000 and page.count('class="frame') >= 2 and "<use " in page
 
 
-@pytest.mark.parametrize("name", ["worked-example", "three-bits"])
-def test_network_page_frames_keep_every_neuron_in_place(name):
+def frame_places(svgs):
+    """For each SVG frame: its size and the place of every neuron, weight box and graph node box
+    (each shape's box in page coordinates: the graph's translate added)."""
+    out = []
+    for svg in svgs:
+        root = ET.fromstring(svg)
+        tx, ty = map(float, root.find(SVG + "g").get("transform").split("translate(")[1].rstrip(")").split())
+        shapes = []
+        for k, el in sorted(groups(svg).items()):
+            if k.startswith(("neuron-", "synapse-", "node-", "op-")) and not k.endswith(("-tail", "-head")):
+                x0, y0, x1, y1 = box(el)
+                shapes.append((k, round(tx + x0, 2), round(ty + y0, 2), round(x1 - x0, 2), round(y1 - y0, 2)))
+        out.append(((root.get("width"), root.get("height"), root.get("viewBox")), tuple(shapes)))
+    return out
+
+
+@pytest.mark.parametrize("name", ["worked-example", "three-bits", "multiplier"])
+def test_network_page_frames_keep_every_neuron_in_place(name, engine):
     """Labels that grow as numbers appear (edge labels, the highlighted bias, a legend wider than
-    the drawing) must not move the neurons: one size, one place per neuron in every frame."""
+    the drawing, new weights after an update) must not move the neurons: one size, one place
+    per neuron and per weight box in every frame, and every frame the same size."""
     from tinygraph.demos import build_for_steps
     from tinygraph.draw.page import _svgs
-    _, net, inputs, targets, _ = build_for_steps(name)
-    svgs = _svgs(network_steps(net, inputs, targets))
-    places, sizes = set(), set()
-    for svg in svgs:
-        sizes.add(re.search(r'<svg width="([^"]*)" height="([^"]*)"', svg).groups())
-        tx, ty = map(float, re.search(r"translate\(([-0-9.]+) ([-0-9.]+)\)", svg).groups())
-        found = re.findall(r'<g id="(n\d+)" class="node">.*?<ellipse[^>]*? cx="([-0-9.]+)" cy="([-0-9.]+)" '
-                           r'rx="([0-9.]+)"', svg, re.S)
-        assert len(found) == len(net.neurons)
-        places.add(tuple((n, round(tx + float(x), 1), round(ty + float(y), 1), rx) for n, x, y, rx in found))
-    assert len(places) == 1, places
-    assert len({w for w, _ in sizes}) == 1, sizes      # heights may differ (legend rows): the player pads
+    _, net, inputs, targets, lr = build_for_steps(name)
+    places = frame_places(_svgs(network_steps(net, inputs, targets, lr=lr)))
+    assert len({p for p in places}) == 1, {p for p in places}
+    assert len([k for k in places[0][1] if k[0].startswith("neuron-")]) == len(net.neurons)
+    assert len([k for k in places[0][1] if k[0].startswith("synapse-")]) == len(net.synapses)
+
+
+def test_graph_page_frames_keep_every_node_in_place():
+    from tinygraph.draw.page import _svgs
+    root, _ = tangled()
+    places = frame_places(_svgs(list(backprop_steps(root))))
+    assert len(set(places)) == 1
+    assert len([k for k in places[0][1] if k[0].startswith("node-")]) == len(list(nodes_below(root)))
+
+
+def test_a_page_is_laid_out_in_a_few_graphviz_runs(monkeypatch):
+    """Every distinct frame is laid out once, many frames to one run of the engine."""
+    import tinygraph.draw.render as render
+    from tinygraph.draw.page import _svgs
+    runs = []
+    real = render._run
+    monkeypatch.setattr(render, "_run", lambda eng, src, fmt, t: runs.append(src.count("digraph ")) or
+                        real(eng, src, fmt, t))
+    net, inputs, targets = worked_example.build()
+    steps = network_steps(net, inputs, targets)
+    svgs = _svgs(steps)
+    assert len(svgs) == len(steps) == 37
+    assert sum(runs) == len({s.diagram().source for s in steps}) and len(runs) <= 4
+
+
+def test_page_draws_every_name_exactly(engine):
+    """A step page of a network with awkward names (test_draw.NAMES): each drawn in the frames
+    exactly as given, the network's name in the title too."""
+    net = tg.Network(NAMES[0][0])
+    x = net.input(NAMES[1][0])
+    o = net.neuron(NAMES[2][0], activation="linear", bias=None)
+    hidden = NAMES[3:]
+    for k, (name, _) in enumerate(hidden):
+        h = net.neuron(name, bias=0.1)
+        net.connect(x, h, weight=0.1 * k)
+        net.connect(h, o, weight=0.5)
+    steps = network_steps(net, {NAMES[1][0]: 1.0}, {NAMES[2][0]: 0.5})
+    page = Page(html_page(steps))
+    for name, text in NAMES[1:]:
+        assert shown_as(page.svg_texts, text), (name, text)
+    assert page.heading == f"backprop through {NAMES[0][0]}, step by step"
 
 
 def frame_edge_texts(step):
     """All texts of the step's rendered SVG frame."""
-    import xml.etree.ElementTree as ET
-    return [t.text or "" for t in ET.fromstring(step.diagram().svg()).iter("{http://www.w3.org/2000/svg}text")]
+    return texts(ET.fromstring(step.diagram().svg()))
 
 
 @pytest.mark.parametrize("apply", [False, True])
@@ -181,3 +262,40 @@ def test_update_frames_show_the_new_weights_made_so_far(apply):
     # drawing changes nothing in the real network: old weights, or the new ones with apply=True
     for s in ups:
         assert s.subject.value == (s.number if apply else old[s.subject])
+
+
+@pytest.mark.parametrize("name, error, says", [
+    ("", ValueError, "no file name"),
+    (" \t", ValueError, "no file name"),
+    ("pics", IsADirectoryError, "it is a folder"),
+    ("nope/steps.html", FileNotFoundError, "does not exist"),
+    ("file.txt/steps.html", NotADirectoryError, "is a file, not a folder"),
+    ("steps", ValueError, "no suffix"),
+    ("steps.svg", ValueError, "suffix '.svg' is not one of .html"),
+])
+def test_write_html_to_a_bad_place_says_what_is_wrong_before_drawing(tmp_path, monkeypatch, name, error, says):
+    import tinygraph.draw.page as page
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "file.txt").write_text("mine")
+    monkeypatch.setattr(page, "html_page", lambda *a, **k: pytest.fail("drew the page for a bad place"))
+    net, inputs, targets = worked_example.build()
+    with pytest.raises(error, match=says) as e:
+        write_html(name, network_steps(net, inputs, targets))
+    assert "--html" not in str(e.value)                  # the library's words, not the command line's
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt", "pics"]
+
+
+def test_a_failed_write_html_leaves_the_old_page(tmp_path, monkeypatch):
+    import tinygraph.draw.page as page
+    old = tmp_path / "steps.html"
+    old.write_text("my page")
+
+    def broken(*a, **k):
+        raise tg.RenderError("the engine failed")
+    monkeypatch.setattr(page, "html_page", broken)
+    net, inputs, targets = worked_example.build()
+    with pytest.raises(tg.RenderError):
+        write_html(old, network_steps(net, inputs, targets))
+    assert old.read_text() == "my page"
+    assert [p.name for p in tmp_path.iterdir()] == ["steps.html"]          # no temporary file left

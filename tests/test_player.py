@@ -10,7 +10,6 @@ Those tests are marked ``browser`` and skipped when /usr/bin/chromium is absent
 import base64
 import json
 import os
-import re
 import shutil
 import socket
 import struct
@@ -23,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tinygraph.draw.page import write_html
-from tinygraph.network_steps import network_steps
+from tinygraph.narrative import network_steps
 from tinygraph.demos import worked_example
 
 CHROMIUM = os.environ.get("TINYGRAPH_CHROMIUM", "/usr/bin/chromium")
@@ -368,28 +367,40 @@ def test_a_script_tag_for_a_name_shows_as_text_and_runs_nothing(browser, tmp_pat
     assert browser.js("document.scripts.length") == 2
 
 
-def test_frames_of_different_sizes_share_one_box_anchored_top_left():
+def test_parts_keep_their_ids_as_data_and_highlights_as_a_class():
+    from tinygraph.draw.player import player_html as page
+    a = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="2000pt" '
+         'viewBox="0 0 10 10"><g id="graph0">'
+         '<g id="neuron-h1" class="node highlight"><defs><linearGradient id="grad"/></defs>'
+         '<ellipse fill="url(#grad)"/><a xlink:href="#grad"><text font-family="x;}&lt;/style&gt;">h1</text></a></g>'
+         '<g id="neuron-h2" class="node"><text>h2</text></g></g></svg>')
+    html = page([a, a.replace("node highlight", "node")], [{"text": "1"}, {"text": "2"}])
+    assert 'data-id="neuron-h1"' in html and ' id="neuron-h1"' not in html     # ids stay unique in the page
+    assert html.count('data-id="neuron-h1"') == 2 and html.count('data-id="neuron-h2"') == 1
+    assert 'id="tgp0-grad"' in html and 'url(#tgp0-grad)' in html and 'xlink:href="#tgp0-grad"' in html
+    assert html.count('class="highlight"/>') == 1                            # the <use> of the lit part
+    assert "</style>" not in html.split("<body")[1].split("<script")[0]       # an odd font is not in the CSS
+    assert 'font-family="x;}&lt;/style&gt;"' in html
+    assert html.count('class="frame wide"') == 2                               # 2000pt: scrolled, not shrunk
+
+
+def test_frames_keep_the_size_they_were_drawn():
     from tinygraph.draw.player import player_html as page
     def frame(w, h, word):
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}pt" height="{h}pt" '
                 f'viewBox="0.00 0.00 {w - 0.2} {h - 0.2}"><g id="graph0"><text>{word}</text></g></svg>')
-    html = page([frame(644, 443, "a"), frame(710, 443, "b"), frame(684, 450, "c")],
-                [{"text": "1"}, {"text": "2"}, {"text": "3"}])
-    heads = re.findall(r'<div class="frame[^"]*" data-frame="\d+"[^>]*><svg([^>]*)>', html)
-    assert len(heads) == 3 and len(set(heads)) == 1, heads
-    assert 'width="710pt"' in heads[0] and 'height="450pt"' in heads[0]
-    assert 'viewBox="0.00 0.00 709.8 449.8"' in heads[0] and 'preserveAspectRatio="xMinYMin meet"' in heads[0]
-    one = page([frame(644, 443, "a")], [{"text": "1"}])    # a single frame is left as drawn
-    assert 'width="644pt"' in one and "preserveAspectRatio" not in one
+    html = page([frame(644, 443, "a"), frame(710, 443, "b")], [{"text": "1"}, {"text": "2"}])
+    assert 'width="644pt" height="443pt" viewBox="0.00 0.00 643.8 442.8"' in html
+    assert 'width="710pt" height="443pt" viewBox="0.00 0.00 709.8 442.8"' in html
 
 
 NODE_CENTRES = """(() => {
   const f = [...document.querySelectorAll('#frames > .frame')].find(f => !f.hidden);
   const out = {};
   for (const u of f.querySelectorAll('use')) {
-    const node = document.getElementById(u.getAttribute('href').slice(1)).querySelector('g.node');
+    const node = document.getElementById(u.getAttribute('href').slice(1)).querySelector('[data-id^="neuron-"]');
     if (node) { const r = u.getBoundingClientRect();
-                out[node.id.split('-').pop()] = [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)]; }
+                out[node.dataset.id] = [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)]; }
   }
   return out;
 })()"""

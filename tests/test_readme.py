@@ -1,33 +1,93 @@
-"""The README's examples run, and print what the README says they print."""
+"""The README's examples: each ```python block runs on its own in a fresh interpreter and prints what
+its comments say.
 
-import contextlib
-import io
+A ``print(...)  # text`` line must print exactly ``text``; ``print(...)  # e.g. text`` (a print in a
+loop) prints lines of which one is ``text``.  Every printed line must be claimed by such a comment.
+"""
+
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
 
 
 def _python_blocks():
-    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    """(heading above the block, its code) for each ```python block."""
+    text = README.read_text(encoding="utf-8")
+    blocks = []
+    for m in re.finditer(r"```python\n(.*?)```", text, re.S):
+        headings = re.findall(r"^#+ (.*)$", text[:m.start()], re.M)
+        blocks.append((headings[-1] if headings else "top", m.group(1)))
+    return blocks
 
 
-def test_readme_examples_print_what_they_claim(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    blocks = _python_blocks()
-    assert len(blocks) >= 3
-    namespace = {}
-    for block in blocks:
-        # Each `print(...)  # expected` line must print exactly the expected text.
-        expected = [m.group(1).strip() for m in re.finditer(r"^print\(.*\)\s*#\s*(.*)$", block, re.M)]
-        runnable = re.sub(r"^for step in .*\n\s+print\(step\).*$", "", block, flags=re.M)
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            exec(compile(runnable, "README.md", "exec"), namespace)
-        printed = [line.strip() for line in out.getvalue().splitlines()]
-        assert printed == expected
-    assert (tmp_path / "tiny.svg").stat().st_size > 0
-    assert (tmp_path / "tiny-graph.png").read_bytes().startswith(b"\x89PNG")
+BLOCKS = _python_blocks()
+
+
+def _claims(code):
+    """What the block says it prints: ("line", text) or ("e.g.", text), in order."""
+    claims = []
+    for line in code.splitlines():
+        m = re.match(r"\s*print\(.*\)\s*#\s*(.*)$", line)
+        if m:
+            text = m.group(1).strip()
+            claims.append(("e.g.", text[len("e.g."):].strip()) if text.startswith("e.g.") else ("line", text))
+        elif re.match(r"\s*print\(", line):
+            pytest.fail(f"README block: {line.strip()!r} prints without a comment saying what")
+    return claims
+
+
+def _matches(printed, claims):
+    """True if the printed lines are exactly what the claims say, in order."""
+    i = 0
+    for k, (kind, text) in enumerate(claims):
+        if kind == "line":
+            if i >= len(printed) or printed[i] != text:
+                return False
+            i += 1
+        else:                       # a loop's lines: up to the next exact line (or the end)
+            nxt = next((t for kd, t in claims[k + 1:] if kd == "line"), None)
+            j = i
+            while j < len(printed) and printed[j] != nxt:
+                j += 1
+            if text not in printed[i:j]:
+                return False
+            i = j
+    return i == len(printed)
+
+
+def test_readme_has_python_examples():
+    assert len(BLOCKS) >= 3
+    assert all(_claims(code) for _, code in BLOCKS)          # each example shows what it prints
+
+
+@pytest.mark.parametrize("heading, code", BLOCKS, ids=[h for h, _ in BLOCKS])
+def test_each_readme_example_runs_alone_and_prints_what_it_claims(heading, code, tmp_path):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, f"the example under {heading!r} fails when run alone:\n{run.stderr}"
+    printed = [line.strip() for line in run.stdout.splitlines()]
+    claims = _claims(code)
+    assert _matches(printed, claims), f"under {heading!r} it printed {printed}, the comments say {claims}"
+    for name in re.findall(r"\.save\(\"([^\"]+)\"\)", code):          # the files it says it writes
+        data = (tmp_path / name).read_bytes()
+        assert data.startswith(b"\x89PNG") if name.endswith(".png") else len(data) > 0
+
+
+def test_the_matching_rule_can_fail():
+    claims = [("line", "E = 1"), ("e.g.", "step b"), ("line", "end")]
+    assert _matches(["E = 1", "step a", "step b", "end"], claims)
+    assert not _matches(["E = 1", "step a", "end"], claims)            # the e.g. line is not printed
+    assert not _matches(["E = 2", "step b", "end"], claims)            # a wrong number
+    assert not _matches(["E = 1", "step b", "end", "extra"], claims)   # an unclaimed line
+    assert not _matches(["E = 1", "step b"], claims)                   # a line missing
 
 
 def test_readme_step_line_is_a_real_step():

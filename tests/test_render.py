@@ -131,6 +131,72 @@ def test_save_into_missing_folder_is_a_clear_error(tmp_path):
         tg.Diagram(SMALL).save(tmp_path / "nope" / "a.gv")
 
 
+@pytest.mark.parametrize("name, error, says", [
+    ("", ValueError, "no file name"),
+    ("   ", ValueError, "no file name"),
+    ("pics", IsADirectoryError, "it is a folder"),
+    ("nope/a.svg", FileNotFoundError, "does not exist"),
+    ("file.txt/a.svg", NotADirectoryError, "is a file, not a folder"),
+    ("noext", ValueError, "no suffix"),
+    ("a.svg.", ValueError, "no suffix"),
+    ("a.jpeg", ValueError, "suffix '.jpeg' is not one of"),
+])
+def test_save_to_a_bad_place_says_what_is_wrong(tmp_path, monkeypatch, name, error, says):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "file.txt").write_text("mine")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(error, match=says) as e:
+        tg.Diagram(SMALL).save(name)
+    assert isinstance(e.value, OSError) or getattr(e.value, "user_facing", False)
+    if name.strip():
+        assert repr(name) in str(e.value) or "nope" in str(e.value) or "file.txt" in str(e.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before          # nothing made, nothing lost
+    assert (tmp_path / "file.txt").read_text() == "mine"
+    with pytest.raises(TypeError, match="must be a path"):
+        tg.Diagram(SMALL).save(42)
+
+
+def test_a_failed_save_leaves_the_old_file_as_it_was(tmp_path, monkeypatch, engine):
+    import tinygraph.draw.files as files
+    folder = tmp_path / "pics"
+    folder.mkdir()
+    old = folder / "pic.svg"
+    old.write_text("the picture I had")
+    d = tg.Diagram(SMALL)
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+    with monkeypatch.context() as m:
+        m.setattr(files.os, "replace", full_disk)
+        with pytest.raises(OSError, match="No space left on device") as e:
+            d.save(old)
+    assert "nothing was changed" in str(e.value) and str(old) in str(e.value)
+    assert old.read_text() == "the picture I had"
+    assert sorted(p.name for p in folder.iterdir()) == ["pic.svg"]       # no temporary file left behind
+    # drawing that fails (a broken graph) leaves it too, and keeps the DOT text beside it
+    with pytest.raises(tg.RenderError):
+        tg.Diagram("digraph { a -> ; }").save(old)
+    assert old.read_text() == "the picture I had"
+    # a file that may not be written is not replaced
+    old.chmod(0o444)
+    try:
+        if not os.access(old, os.W_OK):              # (root may write anything)
+            with pytest.raises(PermissionError, match="not writable"):
+                d.save(old)
+            assert old.read_text() == "the picture I had"
+    finally:
+        old.chmod(0o644)
+    assert d.save(old) == old and "<svg" in old.read_text()
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    out = tg.Diagram(SMALL).save(tmp_path / "a.gv")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
 def test_pdf_with_graphviz_pure_is_refused_clearly(monkeypatch, tmp_path):
     monkeypatch.setenv(ENV_VAR, "graphviz-pure")
     with pytest.raises(tg.RenderError) as e:

@@ -114,6 +114,10 @@ def good_text():
     (good_text().replace('"kind": "input"', '"kind": "inptu"', 1), "'kind' should be"),
     (good_text().replace('"activation": "sigmoid"', '"activation": 3', 1), "'activation' should be a string"),
     (good_text().replace('"bias": 0.0', '"bias": true', 1), "'bias' should be"),
+    (good_text().replace('"weight": ', '"weight": NaN, "w": ', 1), "'weight' should be a finite number, got nan"),
+    (good_text().replace('"weight": ', '"weight": -Infinity, "w": ', 1), "'weight' should be a finite number, got -inf"),
+    (good_text().replace('"weight": ', '"weight": 1' + "0" * 400 + ', "w": ', 1), "a whole number of 401 digits"),
+    (good_text().replace('"bias": 0.0', '"bias": 1e400', 1), "neurons[2] ('h1'): 'bias' should be a finite number, got inf"),
 ])
 def test_bad_files_raise_network_file_error_naming_file_and_problem(tmp_path, text, words):
     path = tmp_path / "bad.json"
@@ -208,3 +212,131 @@ def test_save_refuses_a_picture_name_and_points_to_draw_network(tmp_path, suffix
 def test_save_to_none_is_a_clear_type_error():
     with pytest.raises(TypeError, match="file name such as"):
         tg.MLP([2, 1]).save(None)
+
+
+# -- file names that cannot be right: each refused before anything is written -------------------
+
+def listing(folder):
+    """Every file under folder with its bytes: what a failed save must leave exactly as it was."""
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture
+def saved(tmp_path, monkeypatch):
+    """A folder work/ (the current folder) inside tmp_path, holding a saved network net.json."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    tg.MLP([2, 2, 1], seed=0).save("net.json")
+    return tmp_path
+
+
+@pytest.mark.parametrize("name, words", [("", "the file name is empty"),
+                                         ("   ", "the file name is blank"),
+                                         ("\t\n", "the file name is blank")])
+def test_an_empty_or_blank_name_is_refused_and_no_file_is_made(saved, name, words):
+    before = listing(saved)
+    for call in (lambda: tg.MLP([2, 1]).save(name), lambda: tg.Network.load(name)):
+        with pytest.raises(tg.NetworkFileError) as e:
+            call()
+        assert words in str(e.value) and repr(name) in str(e.value) and "net.json" in str(e.value)
+    assert listing(saved) == before          # no temporary file in the parent folder (or anywhere)
+
+
+def test_a_folder_is_refused_and_its_files_kept(saved):
+    before = listing(saved)
+    for folder in [saved / "work", saved / "work" / ".", "../work", str(saved / "new") + os.sep, ".", ".."]:
+        with pytest.raises(tg.NetworkFileError, match="that is a folder; give a file name such as"):
+            tg.MLP([2, 1]).save(folder)
+    with pytest.raises(tg.NetworkFileError, match="it is a folder, not a file"):
+        tg.Network.load(saved / "work")
+    with pytest.raises(tg.NetworkFileError, match="ends in a separator, so it names a folder"):
+        tg.Network.load(str(saved / "new") + os.sep)
+    assert listing(saved) == before and not (saved / "new").exists()
+
+
+def test_a_missing_folder_is_named_and_not_created(saved):
+    before = listing(saved)
+    target = saved / "no" / "such" / "net.json"
+    with pytest.raises(tg.NetworkFileError) as e:
+        tg.MLP([2, 1]).save(target)
+    assert f"the folder {saved / 'no' / 'such'} does not exist" in str(e.value) and "os.makedirs" in str(e.value)
+    with pytest.raises(tg.NetworkFileError, match="no such file .the folder .* does not exist"):
+        tg.Network.load(target)
+    with pytest.raises(tg.NetworkFileError, match=f"{saved / 'work' / 'net.json'} is a file, not a folder"):
+        tg.MLP([2, 1]).save(saved / "work" / "net.json" / "inner.json")
+    with pytest.raises(tg.NetworkFileError, match="net.json is a file, not a folder"):
+        tg.Network.load(saved / "work" / "net.json" / "inner.json")
+    assert listing(saved) == before
+
+
+@pytest.mark.parametrize("name", ["net", "net.", "my weights"])
+def test_a_name_without_a_suffix_is_refused_with_the_json_name(saved, name):
+    (saved / "work" / name.rstrip(".")).write_text("someone else's file")     # must stay as it is
+    before = listing(saved)
+    with pytest.raises(tg.NetworkFileError) as e:
+        tg.MLP([2, 1]).save(name)
+    assert "has no suffix" in str(e.value) and repr(name.rstrip(".") + ".json") in str(e.value)
+    assert listing(saved) == before
+
+
+def test_loading_a_name_without_its_suffix_points_to_the_json_file(saved):
+    with pytest.raises(tg.NetworkFileError, match=r"no such file; the name has no suffix: did you mean 'net\.json'\?"):
+        tg.Network.load("net")
+    with pytest.raises(tg.NetworkFileError, match=r"no such file; the name has no suffix \(network files"):
+        tg.Network.load("other")
+    tg.MLP([2, 1]).save("plain.json")
+    os.rename("plain.json", "plain")          # a network file renamed by hand still loads
+    assert state(tg.Network.load("plain")) == state(tg.MLP([2, 1]))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_a_read_only_file_is_not_overwritten(saved, monkeypatch):
+    path = saved / "work" / "net.json"
+    os.chmod(path, 0o444)
+    if os.geteuid() == 0:                     # root may write anything: ask as a user would be answered
+        real = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real(p, mode))
+    before = listing(saved)
+    with pytest.raises(tg.NetworkFileError, match="read-only"):
+        tg.MLP([2, 1], seed=5).save(path)
+    assert listing(saved) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
+def test_saving_through_a_link_updates_the_linked_file_and_keeps_the_link(saved):
+    real, link = saved / "work" / "net.json", saved / "link.json"
+    link.symlink_to(real)
+    tg.MLP([2, 1], seed=5).save(link)
+    assert link.is_symlink() and state(tg.Network.load(real)) == state(tg.MLP([2, 1], seed=5))
+
+
+def test_a_network_that_cannot_be_saved_leaves_the_old_file(saved):
+    from tinygraph.activations import Activation
+    net = tg.Network("odd")
+    net.input("x")
+    net.neuron("y", activation=Activation("private_act", lambda x: x, lambda x: 1.0), bias=0.0)
+    net.connect("x", "y", weight=1.0)
+    before = listing(saved)
+    with pytest.raises(tg.NetworkFileError, match="not registered"):
+        net.save("net.json")
+    assert listing(saved) == before
+
+
+@pytest.mark.parametrize("bad", [None, 3, b"net.json", ["net.json"]], ids=repr)
+def test_a_path_that_is_not_a_name_is_a_type_error_naming_it(bad):
+    from tinygraph.errors import WrongTypeError
+    for call, words in ((lambda: tg.MLP([2, 1]).save(bad), "net.save(path)"),
+                        (lambda: tg.Network.load(bad), "Network.load(path)")):
+        with pytest.raises(WrongTypeError) as e:
+            call()
+        assert words in str(e.value) and repr(bad) in str(e.value)
+
+
+def test_a_nul_character_in_a_name_is_refused(tmp_path):
+    with pytest.raises(tg.NetworkFileError, match="NUL"):
+        tg.MLP([2, 1]).save(str(tmp_path / "a\0b.json"))
+    with pytest.raises(tg.NetworkFileError, match="NUL"):
+        tg.Network.load(str(tmp_path / "a\0b.json"))
+    assert os.listdir(tmp_path) == []

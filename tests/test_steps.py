@@ -205,3 +205,69 @@ def test_a_node_feeding_the_root_reads_as_its_local_derivative():
     last = list(backprop_steps(x * x * 3.0 + x))[-1]
     assert str(last) == ("dE/dx = local dE/dx + dE/d(x·x) · d(x·x)/dx + dE/d(x·x) · d(x·x)/dx = "
                          "1 + 3 · 2 + 3 · 2 = 1 + 6 + 6 = 13")
+
+
+# -- the walk made visible in the graph frames ------------------------------------------------
+
+def _frame(step):
+    """(badges, flows, received) of a graph frame's structure: node id -> "walk N" text shown (or None);
+    operand edge id -> the amount written on it ("← 3", or None while not sent); the ids of the edges
+    drawn as bringing the step's node its gradient (class "received")."""
+    from tinygraph.draw.graph import BADGE_FILL, FLOW_COLOUR
+    g = step.diagram().graph
+    badges = {}
+    for a in g.nodes.values():
+        if a["id"].startswith("node-"):
+            label = str(a["label"])
+            k = label.find("walk ")
+            badges[a["id"]] = label[k:label.index("<", k)] if BADGE_FILL in label else None
+    flows = {}
+    for e in g.edges:
+        if e.attrs["id"].startswith("operand-"):
+            label = str(e.attrs["label"])
+            k = label.find("← ")
+            flows[e.attrs["id"]] = label[k:label.index("<", k)] if FLOW_COLOUR in label else None
+    received = {e.attrs["id"] for e in g.edges if e.attrs.get("class") == "received"}
+    return badges, flows, received
+
+
+def test_graph_frames_number_each_node_when_the_walk_finishes_it():
+    root, _ = tangled()
+    steps = list(backprop_steps(root))
+    num = {n: i for i, n in enumerate(nodes_below(root))}
+    for s in (steps[0], steps[5], steps[-1]):
+        badges, _, _ = _frame(s)
+        want = {f"node-{num[t.node]}": f"walk {t.index}" for t in steps[:s.index]}
+        assert {k: v for k, v in badges.items() if v} == want
+        assert all(badges[f"node-{num[t.node]}"] is None for t in steps[s.index:])
+
+
+def test_a_node_used_twice_shows_both_contributions_adding_up():
+    x = tg.Node(3.0, name="x")
+    y = x * x + x
+    y.name = "y"
+    steps = list(backprop_steps(y))
+    sx = steps[-1]
+    assert sx.node is x and str(sx).endswith("= 1 + 3 + 3 = 7")
+    badges, flows, received = _frame(sx)
+    # y is node 0, x*x node 1, x node 2: x sends along operand-1-0, operand-1-1 (into *) and operand-0-1 (into +)
+    assert received == {"operand-0-1", "operand-1-0", "operand-1-1"}
+    assert {k: flows[k] for k in received} == {"operand-0-1": "← 1", "operand-1-0": "← 3", "operand-1-1": "← 3"}
+    assert sum(float(flows[k][2:]) for k in received) == x.grad == 7.0
+    # one step earlier: x*x received its 1 from y and has just sent 3 and 3 back to x
+    _, flows, received = _frame(steps[1])
+    assert flows["operand-0-0"] == "← 1" and received == {"operand-0-0"}
+    assert flows["operand-1-0"] == flows["operand-1-1"] == "← 3"
+    _, flows, received = _frame(steps[0])             # at the root: only y has sent
+    assert flows["operand-1-0"] is None and flows["operand-0-1"] == "← 1" and received == set()
+
+
+def test_graph_frames_keep_their_sizes_while_the_walk_goes(engine):
+    import xml.etree.ElementTree as ET
+    root, _ = tangled()
+    steps = list(backprop_steps(root))
+    sizes = set()
+    for s in (steps[0], steps[7], steps[-1]):
+        svg = ET.fromstring(s.diagram().svg())
+        sizes.add((svg.get("width"), svg.get("height")))
+    assert len(sizes) == 1

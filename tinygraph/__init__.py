@@ -16,8 +16,7 @@ from .activations import Activation, activate, activation_names, get_activation,
 from .errors import (DomainError, GraphError, NetworkFileError, NodeOverflowError,
                      NodeZeroDivisionError, RenderError, TinygraphError)
 from .gradcheck import GradcheckError, GradcheckResult, gradcheck
-from .node import (Node, NonFiniteError, NumberTypeError, as_node, exp, log, relu, sigmoid, sign, tanh, walk,
-                   weighted_sum)
+from .node import Node, as_node, exp, log, relu, sigmoid, sign, tanh, walk, weighted_sum
 
 __version__ = "0.1.0"
 
@@ -33,10 +32,13 @@ _LAZY = {
     "Hopfield": "hopfield", "hebbian_weights": "hopfield",
     "Diagram": "draw", "draw_network": "draw", "draw_graph": "draw",
     "backprop_steps": "steps", "Step": "steps", "Contribution": "steps",
-    "network_steps": "network_steps", "NetworkStep": "network_steps",
+    "network_steps": "narrative", "NetworkStep": "narrative",
+    "explain": "explanation", "Explanation": "explanation",
     "compile_network": "batch", "BatchNetwork": "batch",
     "gc_paused": "node",
     "make_moons": "datasets",
+    "to_torch": "torch_bridge", "from_torch": "torch_bridge", "compare_with_torch": "torch_bridge",
+    "MissingDependencyError": "torch_bridge", "TorchBridgeError": "torch_bridge",
 }
 
 __all__ = [
@@ -44,7 +46,7 @@ __all__ = [
     "Activation", "activate", "activation_names", "get_activation", "register_activation",
     "gradcheck", "GradcheckResult", "GradcheckError",
     "TinygraphError", "DomainError", "NodeZeroDivisionError", "NodeOverflowError", "GraphError",
-    "NetworkFileError", "RenderError", "NonFiniteError", "NumberTypeError", "__version__",
+    "NetworkFileError", "RenderError", "__version__",
 ] + list(_LAZY)
 
 

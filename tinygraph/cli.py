@@ -1,4 +1,4 @@
-"""The ``tinygraph`` command line: run demos, step through backprop, list demos."""
+"""The ``tinygraph`` command line: run demos, step through backprop, explain a network, list demos."""
 
 from __future__ import annotations
 
@@ -13,51 +13,94 @@ from .demos import DEFAULT_STEP_LR, DEMOS, build_for_steps, demo_key, list_demos
 from .draw.page import page_place, write_html
 from .errors import TinygraphError, user_facing
 from .formatting import fmt
-from .network_steps import STAGES, NetworkStep, network_steps
+from .formulas import Update
+from .narrative import REPEAT_UNTIL, NetworkStep, network_steps
 
 
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
 BIG_NET = 60           # more synapses than this: the page is big and slow to draw, and step_command says so
-
-
-DEFAULT_LR = DEFAULT_STEP_LR
+QUIT = ("q", "quit", "exit")
+BACK = ("b", "back", "p")
 
 
 def _why_lr(net: Any, steps: Sequence[NetworkStep], lr: float) -> str:
-    """One line saying why ``lr`` is used instead of DEFAULT_LR: the update DEFAULT_LR would make
-    (worked out from the gradients of ``steps``, the steps with ``lr``, before any update)."""
+    """One line saying why ``lr`` is used instead of DEFAULT_STEP_LR: the update DEFAULT_STEP_LR would
+    make (worked out from the gradients of ``steps``, the steps with ``lr``, before any update)."""
+    default = DEFAULT_STEP_LR
     params = [st.subject for st in steps if st.kind == "update"]
-    p = max(params, key=lambda q: abs(DEFAULT_LR * q.grad) / max(abs(q.value), 1e-300))
+    p = max(params, key=lambda q: abs(default * q.grad) / max(abs(q.value), 1e-300))
     top = max(abs(q.grad) for q in params)
-    return (f"η = {fmt(lr)} here, not {fmt(DEFAULT_LR)}: {net.name}'s gradients reach {fmt(top)}, so "
-            f"η = {fmt(DEFAULT_LR)} would take {p.name} from {fmt(p.value)} to "
-            f"{fmt(p.value - DEFAULT_LR * p.grad)} in one "
+    return (f"η = {fmt(lr)} here, not {fmt(default)}: {net.name}'s gradients reach {fmt(top)}, so "
+            f"η = {fmt(default)} would take {p.name} from {fmt(p.value)} to "
+            f"{Update(p.name, p.value, p.grad, default).shown} in one "
             f"step; with η = {fmt(lr)} each update is small next to the weight it changes (--lr sets η).")
 
 
+def _ask(prompt: str) -> Optional[str]:
+    """The learner's answer to ``prompt`` (lower case, stripped), or None at the end of the input."""
+    piped = not is_tty(sys.stdin)   # no echoed Enter: end the prompt's line ourselves
+    try:
+        answer = input(prompt)
+    except EOFError:
+        say("")
+        return None
+    if piped:
+        say("")
+    return answer.strip().lower()
+
+
+def _tell(steps: Sequence[NetworkStep], interactive: bool) -> None:
+    """Print the steps under their stage headings.  ``interactive``: wait after each one for
+    Enter (next), b (back one step) or q (quit); the end of the input stops too."""
+    i, stage = 0, 0
+    while i < len(steps):
+        st = steps[i]
+        if st.stage != stage:
+            stage = st.stage
+            say(f"\n{stage}. {st.stage_name}")
+        say(f"[{st.index}/{st.total}] {st}")
+        if st.walk_line:
+            say(f"        ({st.walk_line})")
+        if not interactive:
+            i += 1
+            continue
+        last = i == len(steps) - 1
+        while True:
+            answer = _ask("   (Enter: end, b: back) " if last else "   (Enter: next, b: back, q: quit) ")
+            if answer is None or answer in QUIT:
+                return
+            if answer in BACK and i == 0:
+                say("   (this is the first step)")
+                continue
+            break
+        i = i - 1 if answer in BACK else i + 1
+
+
 def step_command(name: str, interactive: bool = False, html: Optional[str] = None,
-                 lr: Optional[float] = None) -> int:
+                 lr: Optional[float] = None, until: Optional[float] = None) -> int:
     """``tinygraph step NAME``: print the text's backprop steps for a demo network.
 
-    ``interactive``: wait for Enter before each next step (q then Enter quits;
-    end of input stops).  ``html``: also write the step player page to that file.
-    ``lr``: the learning rate η of the update; None takes the network's own
-    (the demo's STEP_LR, else 0.5).  Returns the exit code.
+    ``interactive``: wait for Enter before each next step (b then Enter goes
+    back one step, q then Enter quits; end of input stops).  ``html``: also
+    write the step player page to that file.  ``lr``: the learning rate η of
+    the update; None takes the network's own (the demo's STEP_LR, else 0.5).
+    ``until``: the error threshold of the last step ("repeat until E < until").
+    Returns the exit code.
     """
     printable_streams()
     key, net, inputs, targets, demo_lr = build_for_steps(name)
     own_lr = lr is None
     if own_lr:
         lr = demo_lr
-    steps = network_steps(net, inputs, targets, lr=lr)
-    why = _why_lr(net, steps, lr) if own_lr and lr != DEFAULT_LR else ""
+    steps = network_steps(net, inputs, targets, lr=lr, until=REPEAT_UNTIL if until is None else until)
+    why = _why_lr(net, steps, lr) if own_lr and lr != DEFAULT_STEP_LR else ""
     if html is not None:
         html = page_place(html)
         suffix = os.path.splitext(html)[1].lower()
         if suffix not in PAGE_SUFFIXES:
             better = os.path.splitext(html)[0] + ".html"
             raise user_facing(ValueError(f"the step player is an HTML page, so {html!r} would hold HTML under "
-                                   f"another name: give a file ending in .html, e.g. --html {better}"))
+                                         f"another name: give a file ending in .html, e.g. --html {better}"))
         synapses = len(net.synapses)
         if synapses > BIG_NET:
             print(f"note: {net.name} has {synapses} synapses, so the page gets {len(steps)} frames: it will "
@@ -69,31 +112,103 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
         return f"{k} {what}" + ("s" if k != 1 and what != "hidden" else "")
 
     say(f"Backprop through {net.name} ({count(len(net.inputs), 'input')}, {count(len(net.hidden), 'hidden')}, "
-         f"{count(len(net.outputs), 'output')}), one sample, squared error, learning rate η = {fmt(lr)}.")
+        f"{count(len(net.outputs), 'output')}), one sample, squared error, learning rate η = {fmt(lr)}.")
     if why:
         say(why)
-    stage = 0
-    for st in steps:
-        if st.stage != stage:
-            stage = st.stage
-            say(f"\n{stage}. {STAGES[stage]}")
-        say(f"[{st.index}/{st.total}] {st}")
-        if st.walk_line:
-            say(f"        ({st.walk_line})")
-        if interactive and st.index < st.total:
-            piped = not is_tty(sys.stdin)   # no echoed Enter: end the prompt's line ourselves
-            try:
-                answer = input("   (Enter: next, q: quit) ")
-            except EOFError:
-                say("")
-                break
-            if piped:
-                say("")
-            if answer.strip().lower() in ("q", "quit", "exit"):
-                break
+    _tell(steps, interactive)
     if html is not None:
         say(f"\nwrote {html} ({len(steps)} steps, {size / 1024:.0f} KB): open it in a browser "
-             "and step with the buttons or the arrow keys")
+            "and step with the buttons or the arrow keys")
+    return 0
+
+
+def _sample(values: Optional[Sequence[str]], option: str) -> Any:
+    """--inputs/--targets as given: NAME=VALUE ... (a dict) or VALUE ... in the network's order (a list);
+    commas may separate them too.  None when the option was not given."""
+    if values is None:
+        return None
+    tokens = [t for v in values for t in v.replace(",", " ").split()]
+    if not tokens:
+        raise user_facing(ValueError(f"{option} needs values, e.g. {option} x1=0.05 x2=0.1 (or 0.05 0.1)"))
+    named = ["=" in t for t in tokens]
+    if any(named) and not all(named):
+        raise user_facing(ValueError(f"{option}: give every value with its name (NAME=VALUE) or none of them, "
+                                     f"not a mix: {' '.join(tokens)}"))
+
+    def number(text: str, name: str = "") -> float:
+        try:
+            return float(text)
+        except ValueError:
+            where = f" for {name!r}" if name else ""
+            raise user_facing(ValueError(f"{option}: {text!r}{where} is not a number")) from None
+
+    if all(named):
+        out = {}
+        for t in tokens:
+            name, _, value = t.partition("=")
+            if not name:
+                raise user_facing(ValueError(f"{option}: {t!r} has no name before '='"))
+            out[name] = number(value, name)
+        return out
+    return [number(t) for t in tokens]
+
+
+def explain_command(network: str, inputs: Optional[Sequence[str]] = None, targets: Optional[Sequence[str]] = None,
+                    lr: Optional[float] = None, error: Optional[str] = None, until: Optional[float] = None,
+                    format: Optional[str] = None, exercise: bool = False, out: Optional[str] = None) -> int:
+    """``tinygraph explain NAME | FILE.json``: write the worked example of a network (every step of
+    backprop in symbols and with its numbers) as Markdown, HTML or LaTeX.
+
+    NAME is a demo network (its sample and η unless --inputs/--targets/--lr say otherwise); FILE.json
+    a saved network, which needs --inputs and --targets.  ``out``: the file (its suffix picks the
+    format unless ``format`` is given; default tinygraph-out/NAME-explained.md; "-" prints it).
+    ``exercise``: the numbered-blanks version, with its answer key beside it.  Returns the exit code.
+    """
+    from .explanation import explain
+    from .explanation.document import FORMATS, format_of
+    from .network import Network
+
+    x, t = _sample(inputs, "--inputs"), _sample(targets, "--targets")
+    if network.lower().endswith(".json") or os.path.isfile(network):
+        net = Network.load(network)
+        key = os.path.splitext(os.path.basename(network))[0]
+        if x is None or t is None:
+            missing = " and ".join(o for o, v in (("--inputs", x), ("--targets", t)) if v is None)
+            ins = " ".join(f"{n.name}=..." for n in net.inputs)
+            outs = " ".join(f"{n.name}=..." for n in net.outputs)
+            raise user_facing(ValueError(f"{network} is a saved network, so explain needs the sample: give "
+                                         f"{missing}, e.g. --inputs {ins} --targets {outs}"))
+        own_lr = DEFAULT_STEP_LR
+    else:
+        key, net, demo_x, demo_t, own_lr = build_for_steps(network)
+        x = demo_x if x is None else x
+        t = demo_t if t is None else t
+    if format is not None:
+        format = format_of("", format)
+    if out is None:
+        from .demos.output import DEFAULT_OUT
+        os.makedirs(DEFAULT_OUT, exist_ok=True)
+        out = os.path.join(DEFAULT_OUT, f"{key}-explained{FORMATS[format or 'md'][0]}")
+    elif out != "-":
+        suffix = os.path.splitext(out)[1].lower()
+        given = next((f for f, suffixes in FORMATS.items() if suffix in suffixes), None)
+        if format is None:
+            format = format_of(out)           # from the suffix, or an error that asks for one
+        elif given is not None and given != format:
+            raise user_facing(ValueError(f"--out {out} is a .{given} file but --format is {format}: "
+                                         "drop one of them or make them agree"))
+    doc = explain(net, x, t, lr=own_lr if lr is None else lr, error=error, until=until, exercise=exercise)
+    if out == "-":
+        fmt = format or "md"
+        print(doc.markdown("inline") if fmt == "md" else doc.html() if fmt == "html" else doc.latex(), end="")
+        return 0
+    files = doc.save(out, format)
+    size = os.path.getsize(files[0])
+    say(f"wrote {files[0]} ({size / 1024:.0f} KB)" + (": an exercise with " + str(len(doc.blanks)) +
+                                                      " numbered blanks" if exercise else ""))
+    for f in files[1:]:
+        what = "the answer key" if f.stem.endswith("-key") and f.suffix == files[0].suffix else "picture"
+        say(f"  and {f} ({what})")
     return 0
 
 
@@ -105,7 +220,7 @@ def demo_script(name: str, argv: Optional[Sequence[str]] = None) -> int:
     """
     from pathlib import Path
 
-    from .demos._common import rel
+    from .demos.output import rel
     module, line = DEMOS[demo_key(name)]
     argv = sys.argv[1:] if argv is None else list(argv)
     script = sys.argv[0] if sys.argv and sys.argv[0].endswith(f"{module}.py") else ""
@@ -140,10 +255,47 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("step", help="step through backprop on a demo network")
     s.add_argument("name", nargs="?", default="worked-example", help="which network (default: worked-example)")
-    s.add_argument("--interactive", "-i", action="store_true", help="advance on Enter, q quits")
+    s.add_argument("--interactive", "-i", action="store_true", help="advance on Enter, b goes back, q quits")
     s.add_argument("--html", metavar="FILE.html", default=None,
                    help="also write a self-contained HTML step player page (open it in a browser)")
-    s.add_argument("--lr", type=float, default=None, help="learning rate for the update step (default 0.5, smaller for networks that need it)")
+    s.add_argument("--lr", type=float, default=None,
+                   help="learning rate for the update step (default 0.5, smaller for networks that need it)")
+    s.add_argument("--until", type=float, default=None, metavar="E",
+                   help=f"the error threshold of the last step, 'repeat until E < E' (default {REPEAT_UNTIL:g})")
+    x = sub.add_parser("export", help="write a saved network for PyTorch (.pt) and/or ONNX (.onnx)",
+                       description="Write a network saved with net.save(...) as a torch module file and/or an "
+                                   "ONNX model (needs the torch extra: pip install \"tinygraph[torch]\").")
+    x.add_argument("network", metavar="NET.json", help="a network saved with net.save(...)")
+    x.add_argument("--torch", metavar="FILE.pt", default=None,
+                   help="write the torch module (load it with torch.load(FILE, weights_only=False))")
+    x.add_argument("--onnx", metavar="FILE.onnx", default=None, help="write an ONNX model")
+    x.add_argument("--check", action="store_true",
+                   help="read the files back and compare them with the network on random samples "
+                        "(outputs, error and gradients; ONNX outputs through onnxruntime)")
+
+    e = sub.add_parser("explain", help="write the worked example of a network: every step of backprop, in "
+                                       "symbols and with its numbers (Markdown, HTML or LaTeX)")
+    e.add_argument("network", nargs="?", default="worked-example",
+                   help="a demo network (e.g. worked-example, multiplier) or a saved network FILE.json")
+    e.add_argument("--inputs", nargs="+", metavar="NAME=VALUE",
+                   help="the sample's inputs (NAME=VALUE ..., or VALUE ... in the network's order); "
+                        "default: the demo's")
+    e.add_argument("--targets", nargs="+", metavar="NAME=VALUE", help="the sample's targets, like --inputs")
+    e.add_argument("--lr", type=float, default=None, help="the learning rate η of the update (default: the "
+                                                          "demo's, else 0.5)")
+    e.add_argument("--error", default=None, metavar="NAME",
+                   help="the error: squared_error (the text's, default), mse, bce or hinge")
+    e.add_argument("--until", type=float, default=None, metavar="T",
+                   help=f"the error threshold of the closing 'repeat until E < T' (default {REPEAT_UNTIL:g})")
+    e.add_argument("--format", choices=["md", "html", "tex"], default=None,
+                   help="md (Markdown with LaTeX math, pictures as SVG files beside it), html (one "
+                        "self-contained page with MathML) or tex (LaTeX); default: from --out, else md")
+    e.add_argument("--exercise", action="store_true",
+                   help="leave the deltas, gradients and new weights blank (numbered) and write the answer "
+                        "key beside it as FILE-key")
+    e.add_argument("--out", metavar="FILE", default=None,
+                   help="where to write it (default tinygraph-out/NAME-explained.md); - prints it "
+                        "(an exercise's answer key is then not written)")
     return p
 
 
@@ -162,14 +314,28 @@ def main(argv: Optional[List[str]] = None) -> int:
                 return 2
             return run_demo(args.name, out=args.out, fast=args.fast)
         if args.command == "step":
-            return step_command(args.name, interactive=args.interactive, html=args.html, lr=args.lr)
+            return step_command(args.name, interactive=args.interactive, html=args.html, lr=args.lr,
+                                until=args.until)
+        if args.command == "export":
+            if args.torch is None and args.onnx is None:
+                print("tinygraph export: say what to write: --torch FILE.pt and/or --onnx FILE.onnx",
+                      file=sys.stderr)
+                return 2
+            from .torch_bridge import export
+            report = export(args.network, torch_path=args.torch, onnx_path=args.onnx, check=args.check)
+            print(report)
+            return 0 if report.ok else 1
+        if args.command == "explain":
+            return explain_command(args.network, inputs=args.inputs, targets=args.targets, lr=args.lr,
+                                   error=args.error, until=args.until, format=args.format,
+                                   exercise=args.exercise, out=args.out)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # The reader went away (e.g. `tinygraph step | head`): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (ValueError, KeyError, TypeError, OSError, RuntimeError) as e:
+    except (ValueError, KeyError, TypeError, OSError, RuntimeError, ImportError) as e:
         if isinstance(e, (TinygraphError, KeyError, OSError)) or getattr(e, "user_facing", False):
             msg = e.args[0] if isinstance(e, KeyError) and e.args else e
             print(f"tinygraph: error: {msg}", file=sys.stderr)
@@ -181,6 +347,7 @@ def main(argv: Optional[List[str]] = None) -> int:
           "  tinygraph demo multiplier       four neurons multiply two numbers\n"
           "  tinygraph demo NAME --out m.svg   main picture to m.svg (--out DIR: all into a folder)\n"
           "  tinygraph step [NAME] [--html steps.html]   step through backprop\n"
+          "  tinygraph explain [NAME] [--format html]   the worked example, written out\n"
           "\n"
           "Run 'tinygraph -h' for all options.")
     return 0

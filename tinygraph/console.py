@@ -1,4 +1,5 @@
-"""The terminal: symbols a console cannot show written in ASCII, printing, progress lines."""
+"""The terminal: symbols a console cannot show written in ASCII (δ as delta, √3 as sqrt(3)),
+printing with that fallback, and progress lines."""
 
 from __future__ import annotations
 
@@ -62,7 +63,6 @@ def printable_streams(*streams: Any) -> None:
 
     Streams that can encode the symbols are left alone; the default is stdout and stderr.
     """
-    import sys
     _register_transliterate()
     for stream in streams or (sys.stdout, sys.stderr):
         enc = getattr(stream, "encoding", None) or "ascii"
@@ -79,7 +79,6 @@ def printable_streams(*streams: Any) -> None:
 
 def can_print(text: str) -> bool:
     """True when the console's encoding can show ``text`` (else pick plain ASCII)."""
-    import sys
     enc = getattr(sys.stdout, "encoding", None) or "ascii"
     try:
         text.encode(enc)
@@ -101,6 +100,7 @@ def say(text: str, stream=None) -> None:
 
 
 def is_tty(stream: Any) -> bool:
+    """True when ``stream`` is a terminal (False for a pipe, a file, or a closed or odd stream)."""
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError, OSError):

@@ -8,8 +8,9 @@ E = 1/2 sum_k (O_k - t_k)^2:
     dE/dW_jk = delta_k O_j,   dE/dtheta_k = delta_k  (the bias is the weight of an input fixed at 1)
 
 ``delta_rule`` computes every one of these from plain floats, layer by layer
-from the outputs back, so it can be set beside what ``loss.backward()`` finds
-by the generic chain rule: they agree to rounding (the tests check 1e-12).
+from the outputs back, with the formulas of :mod:`tinygraph.formulas` (their
+one home), so it can be set beside what ``loss.backward()`` finds by the
+generic chain rule: they agree to rounding (the tests check 1e-12).
 """
 
 from __future__ import annotations
@@ -17,13 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Sequence, Union
 
-from .activations import get_activation
 from .errors import GraphError
+from .formulas import (BiasGradient, HiddenDelta, NetInput, OutputDelta, SquaredError, Update, WeightGradient,
+                       activate, slope)
 
 __all__ = ["delta_rule", "DeltaRule"]
-
-
-_sigmoid = get_activation("sigmoid").f      # the engine's logistic function (no overflow for any x)
 
 
 @dataclass
@@ -53,11 +52,11 @@ class DeltaRule:
         lr = _check_rate(lr)
         for syn in self.network.synapses:
             if syn.trainable:
-                syn.value = syn.value - lr * self.weight_grads[syn.name]
+                syn.value = Update(syn.name, syn.value, self.weight_grads[syn.name], lr).value
         for name, g in self.bias_grads.items():
             b = self.network[name].bias
             if b.trainable:
-                b.value = b.value - lr * g
+                b.value = Update(b.name, b.value, g, lr).value
 
     def __str__(self) -> str:
         lines = [f"E = {self.error:.6g}"]
@@ -115,7 +114,7 @@ def delta_rule(net: Any, inputs: Union[Mapping[str, float], Sequence[float]],
     x = _named_values(inputs, [n.name for n in net.inputs], "inputs", "delta_rule")
     t = _named_values(targets, [n.name for n in outputs], "outputs", "delta_rule targets")
 
-    # Forward, neuron by neuron: net_j = sum_i W_ij O_i + theta_j,  O_j = sigmoid(net_j).
+    # Forward, neuron by neuron: net_k = sum_j w_jk O_j + theta_k,  O_k = f(net_k).
     O: Dict[str, float] = {}
     net_in: Dict[str, float] = {}
     order = net.order()
@@ -123,32 +122,29 @@ def delta_rule(net: Any, inputs: Union[Mapping[str, float], Sequence[float]],
         if n.is_input:
             O[n.name] = x[n.name]
             continue
-        s = 0.0
-        first = True
-        for syn in n.incoming:
-            term = syn.value * O[syn.src.name]
-            s = term if first else s + term
-            first = False
-        if n.bias is not None:
-            s = s + n.bias.value
-        net_in[n.name] = s
-        O[n.name] = _sigmoid(s)
+        bias = None if n.bias is None else (n.bias.name, n.bias.value)
+        net_in[n.name] = NetInput(n.name, [(s.name, s.value, s.src.name, O[s.src.name]) for s in n.incoming],
+                                  bias).value
+        O[n.name] = activate(n.activation, net_in[n.name])
 
-    error = 0.5 * sum((O[k.name] - t[k.name]) ** 2 for k in outputs)
+    error = SquaredError([(k.name, O[k.name], t[k.name]) for k in outputs]).value
 
     # Backward, from the outputs to the first hidden layer.
     delta: Dict[str, float] = {}
     for n in reversed(order):
         if n.is_input:
             continue
-        o = O[n.name]
+        o, f1 = O[n.name], slope(n.activation, net_in[n.name])
         if not n.outgoing:                                   # output neuron k
-            delta[n.name] = o * (1.0 - o) * (o - t[n.name])
+            delta[n.name] = OutputDelta(n.name, n.activation, o, f1, t=t[n.name]).value
         else:                                                # hidden neuron j
-            delta[n.name] = o * (1.0 - o) * sum(delta[s.dst.name] * s.value for s in n.outgoing)
+            back = [(s.dst.name, delta[s.dst.name], s.name, s.value) for s in n.outgoing]
+            delta[n.name] = HiddenDelta(n.name, n.activation, o, f1, back).value
 
-    weight_grads = {s.name: delta[s.dst.name] * O[s.src.name] for s in net.synapses}
-    bias_grads = {n.name: delta[n.name] for n in net.neurons.values() if not n.is_input and n.bias is not None}
+    weight_grads = {s.name: WeightGradient(s.name, s.dst.name, delta[s.dst.name], s.src.name, O[s.src.name]).value
+                    for s in net.synapses}
+    bias_grads = {n.name: BiasGradient(n.bias.name, n.name, delta[n.name]).value
+                  for n in net.neurons.values() if not n.is_input and n.bias is not None}
     deltas = {n.name: delta[n.name] for n in net.neurons.values() if not n.is_input}
     return DeltaRule(values=O, net_inputs=net_in, deltas=deltas, weight_grads=weight_grads,
                      bias_grads=bias_grads, error=error, network=net)

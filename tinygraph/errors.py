@@ -8,6 +8,21 @@ class TinygraphError(Exception):
     """Base class for every error that tinygraph raises on purpose."""
 
 
+class WrongTypeError(TinygraphError, TypeError):
+    """A value or argument of the wrong type: text, None or a list where a number belongs, a number
+    where a name belongs, ...  The message names the argument and what was given."""
+
+
+class BadValueError(TinygraphError, ValueError):
+    """A value of the right type that is not allowed here: a learning rate <= 0, an empty list of
+    samples, three values for two inputs, a file name without a suffix, ...  The message names it."""
+
+
+class NotFiniteError(BadValueError):
+    """nan or an infinity where a finite number belongs (a value, weight, bias, input, target or
+    learning rate, often one set by hand).  The message names where the number was found."""
+
+
 class DomainError(TinygraphError, ValueError):
     """An op was asked for a value outside its domain, e.g. log(-1)."""
 
@@ -58,29 +73,67 @@ def did_you_mean(name: object, names: Iterable[object], sentence: bool = True) -
     return f" Did you mean {match!r}?" if sentence else f" (did you mean {match!r}?)"
 
 
+def _listed(names: Sequence[object], most: int = 12) -> str:
+    """Names for a message: plain (x1, x2) when each reads unambiguously so, else quoted; long lists cut."""
+    def plain(n: object) -> bool:
+        return (isinstance(n, str) and n.isprintable() and n.strip() == n and n != ""
+                and not any(c in n for c in ",'\""))
+    quote = not all(plain(n) for n in names)
+    shown = [repr(n) if quote else str(n) for n in names[:most]]
+    if len(names) > most:
+        shown.append(f"... ({len(names)} in all)")
+    return ", ".join(shown) or "(none)"
+
+
 def check_names(given: Iterable[object], expected: Sequence[str], what: str, where: str = "",
                 note: Optional[Callable[[object], str]] = None) -> None:
     """Raise NameNotFoundError unless the names ``given`` are exactly ``expected`` (in any order).
 
     The one place where names a user typed (inputs, targets, ...) are matched
     against the names that exist: the message says which are missing, which
-    are unknown (each with the closest existing name as a hint) and lists the
-    expected ones.  ``what`` names the expected ones ("inputs", "outputs"),
-    ``where`` says where the names came from ("forward() of 'xor'", "data[3]"),
-    ``note(name)`` may add a word for an unknown name (" (a neuron, not an input)").
+    are unknown (each with the closest existing name as a hint) and which are
+    given twice, and lists the expected ones.  ``what`` names the expected ones
+    ("inputs", "outputs"), ``where`` says where the names came from
+    ("forward() of 'xor'", "data[3]"), ``note(name)`` may add a word for an
+    unknown name (" (a neuron, not an input)"); without one, the hint is the
+    closest expected name.  Names need not be strings or even hashable: a
+    wrong key is reported, never a crash.
     """
     given = list(given)
+    expected = list(expected)
     known = set(expected)
-    missing = [k for k in expected if k not in set(given)]
-    unknown = [k for k in given if k not in known]
-    if not missing and not unknown:
+
+    def is_known(k: object) -> bool:
+        try:
+            return k in known
+        except TypeError:                       # an unhashable "name", e.g. a list
+            return False
+
+    seen: set = set()
+    twice: list = []
+    unknown: list = []
+    for k in given:
+        if not is_known(k):
+            unknown.append(k)
+        elif k in seen:
+            if k not in twice:
+                twice.append(k)
+        else:
+            seen.add(k)
+    missing = [k for k in expected if k not in seen]
+    if not missing and not unknown and not twice:
         return
+    most = 5                                    # a few hints are useful; hundreds are noise (and slow)
     parts = []
     if missing:
-        parts.append(f"missing {', '.join(map(repr, missing))}")
-    for k in unknown:
+        parts.append("missing " + ", ".join(map(repr, missing[:most]))
+                     + (f" and {len(missing) - most} more" if len(missing) > most else ""))
+    for k in unknown[:most]:
         extra = note(k) if note is not None else ""
         parts.append(f"unknown {k!r}" + (extra or did_you_mean(k, expected, sentence=False)))
+    if len(unknown) > most:
+        parts.append(f"{len(unknown) - most} more unknown")
+    for k in twice:
+        parts.append(f"{k!r} given more than once")
     prefix = f"{where}: " if where else ""
-    raise NameNotFoundError(f"{prefix}{'; '.join(parts)}. "
-                            f"The {what} are {', '.join(map(str, expected)) or '(none)'}")
+    raise NameNotFoundError(f"{prefix}{'; '.join(parts)}. The {what} are {_listed(expected)}.")

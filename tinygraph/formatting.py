@@ -1,16 +1,22 @@
-"""Numbers as a step-through writes them: few digits, no trailing zeros, negatives bracketed."""
+"""Numbers as tinygraph writes them for a reader: few digits, no trailing zeros, negatives bracketed
+inside a product or sum.  The one number formatter of the step-through, the formulas and the command line."""
 
 from __future__ import annotations
 
 import math
-from typing import Tuple
+from typing import Optional, Tuple
 
 __all__ = ["fmt", "pair", "operand"]
 
 
-def fmt(x: float, digits: int = 4) -> str:
-    """A number for a step line: ``digits`` significant digits without trailing zeros
-    (0.1385, 0.5, 0.0004386); integers plainly; very small or large ones as 1.234e-05."""
+def fmt(x: Optional[float], digits: int = 4) -> str:
+    """A number for a reader: ``digits`` significant digits without trailing zeros
+    (0.1385, 0.5, 0.0004386); integers plainly; very small or large ones as 1.234e-05;
+    nan and inf as Python writes them; None (not computed yet) as ?."""
+    if x is None:
+        return "?"
+    if not math.isfinite(x):
+        return str(x)
     if x == 0:
         return "0"
     if x == int(x) and abs(x) < 1e6:

@@ -12,17 +12,22 @@ its state in the latest forward pass:
 Each forward pass builds fresh nodes for the neurons' net inputs and outputs
 (named ``net_<neuron>`` and ``<neuron>``), while the synapses and biases are
 shared, so a loss summed over many passes (a batch) backpropagates into the
-weights correctly.
+weights correctly.  A pass keeps its nodes to itself and, once it has
+finished, the network publishes them in one step as its latest pass, which
+the neurons read: passes from several threads never mix, and a pass that
+fails leaves the latest one in place.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import random
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .activations import Activation, get_activation
-from .errors import GraphError, NameNotFoundError, NodeOverflowError, did_you_mean
+from .errors import (BadValueError, GraphError, NameNotFoundError, NotFiniteError, WrongTypeError, check_names,
+                     did_you_mean)
 from .node import Node, _check_value, _weighted_sum, reached
 
 __all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
@@ -88,7 +93,7 @@ class Neuron(Node):
     module docstring).  Using a Neuron in arithmetic uses its latest output node.
     """
 
-    __slots__ = ("network", "activation", "bias", "incoming", "outgoing", "is_input", "_out", "_net")
+    __slots__ = ("network", "activation", "bias", "incoming", "outgoing", "is_input")
 
     def __init__(self, network: "Network", name: str, activation: Optional[Activation],
                  is_input: bool = False) -> None:
@@ -102,13 +107,39 @@ class Neuron(Node):
         self.incoming: List[Synapse] = []
         self.outgoing: List[Synapse] = []
         self.is_input = is_input
-        self._out: Optional[Node] = None
-        self._net: Optional[Node] = None
+
+    def _state(self) -> Tuple[Optional[Node], Optional[Node]]:
+        """(output node, net-input node) of this neuron in its network's latest finished pass."""
+        latest = self.network._latest
+        if latest is not None:
+            pos, outs, nets, n_in = latest
+            i = pos.get(self)
+            if i is not None:
+                return outs[i], (nets[i - n_in] if i >= n_in else None)
+        return None, None
+
+    @property
+    def _out(self) -> Optional[Node]:
+        return self._state()[0]
+
+    @property
+    def _net(self) -> Optional[Node]:
+        return self._state()[1]
+
+    @_out.setter
+    def _out(self, node: None) -> None:
+        # internal: `neuron._out = None` lets go of the latest pass (of the whole network)
+        if node is not None:
+            raise AttributeError("a neuron's output node comes from net.forward(...)")
+        self.network._latest = None
+
+    _net = _net.setter(_out.fset)
 
     @property
     def value(self) -> Optional[float]:  # type: ignore[override]
         """The neuron's output (state) in the latest forward pass, or None before one."""
-        return None if self._out is None else self._out.value
+        out = self._state()[0]
+        return None if out is None else out.value
 
     @value.setter
     def value(self, v: object) -> None:
@@ -122,7 +153,7 @@ class Neuron(Node):
 
         None until a backward pass has reached this forward pass's output.
         """
-        out = self._out
+        out = self._state()[0]
         return None if out is None or not reached(out) else out.grad
 
     @grad.setter
@@ -133,33 +164,36 @@ class Neuron(Node):
     @property
     def delta(self) -> Optional[float]:
         """dE/d(net input): the text's delta (None for inputs, and until a backward pass reaches it)."""
-        net = self._net
+        net = self._state()[1]
         return None if net is None or not reached(net) else net.grad
 
     @property
     def net_input(self) -> Optional[float]:
         """The weighted sum plus bias from the latest forward pass (None for inputs)."""
-        return None if self._net is None else self._net.value
+        net = self._state()[1]
+        return None if net is None else net.value
 
     @property
     def output(self) -> Node:
         """The node that holds this neuron's output in the latest forward pass."""
-        if self._out is None:
+        out = self._state()[0]
+        if out is None:
             raise GraphError(f"neuron {self.name!r} has no value yet: run net.forward(...) first")
-        return self._out
+        return out
 
     @property
     def net_node(self) -> Optional[Node]:
         """The node of the net input in the latest forward pass (None for inputs)."""
-        return self._net
+        return self._state()[1]
 
     def _as_operand(self) -> Node:
         return self.output
 
     def __repr__(self) -> str:
         kind = "input" if self.is_input else (self.activation.name if self.activation else "?")
-        state = "" if self._out is None else f", value={self.value!r}, grad={self.grad!r}"
-        if self._net is not None:
+        out, net = self._state()
+        state = "" if out is None else f", value={self.value!r}, grad={self.grad!r}"
+        if net is not None:
             state += f", delta={self.delta!r}"
         return f"Neuron({self.name!r}, {kind}{state})"
 
@@ -180,6 +214,14 @@ class Neuron(Node):
 class Network:
     """A feed-forward network built neuron by neuron.
 
+    Threads: several threads may call ``forward()`` on one network at once, and
+    each gets the right outputs of its own inputs (a pass keeps its state to
+    itself until it has finished).  The neurons show the latest finished pass,
+    whichever thread ran it, so in threads read a pass's numbers from the nodes
+    its ``forward()`` returned.  Training is another matter: backward passes and
+    optimizer steps change the shared weights' grads and values, so give each
+    thread that trains its own ``net.copy()``.  Build the network before sharing it.
+
     >>> net = Network("tiny")
     >>> x = net.input("x")
     >>> y = net.neuron("y", activation="sigmoid", bias=0.0)
@@ -190,19 +232,30 @@ class Network:
 
     def __init__(self, name: str = "network", seed: Optional[int] = None) -> None:
         if not isinstance(name, str):
-            raise TypeError(f"a network's name must be a string, got {type(name).__name__} {name!r}")
+            raise WrongTypeError(f"a network's name must be a string, got {type(name).__name__} {name!r}")
         self.name = name
         self.neurons: Dict[str, Neuron] = {}
         self.synapses: List[Synapse] = []
         self._params: List[Node] = []
         self._order: Optional[List[Neuron]] = None
+        self._plan: Optional[tuple] = None      # forward()'s plan, see _make_plan
+        self._latest: Optional[tuple] = None    # the latest finished pass, read by the neurons (Neuron._state)
         self.rng = random.Random(seed)
+
+    def _changed(self) -> None:
+        """The network's shape changed: forget the cached order and forward()'s plan."""
+        self._order = None
+        self._plan = None
 
     # -- building ------------------------------------------------------------
 
     def _check_new_name(self, name: object) -> str:
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"a neuron's name must be a non-empty string, got {name!r}")
+        if not isinstance(name, str):
+            raise WrongTypeError(f"a neuron's name must be a non-empty string, got {type(name).__name__} "
+                                 f"{_short(name)}")
+        if not name:
+            raise BadValueError(f"a neuron's name must be a non-empty string, got {name!r}: give it a name "
+                                "to show in pictures and to use in forward({...}), e.g. 'h1'")
         if name in self.neurons:
             raise GraphError(f"network {self.name!r} already has a neuron named {name!r}; names must be unique")
         return name
@@ -211,7 +264,7 @@ class Network:
         """Add an input neuron; its value is given to each forward pass."""
         n = Neuron(self, self._check_new_name(name), None, is_input=True)
         self.neurons[name] = n
-        self._order = None
+        self._changed()
         return n
 
     def neuron(self, name: str, activation: Union[str, Activation] = "sigmoid",
@@ -226,7 +279,7 @@ class Network:
             n.bias = Bias(n, bias, trainable=train_bias)
             self._params.append(n.bias)
         self.neurons[name] = n
-        self._order = None
+        self._changed()
         return n
 
     def connect(self, src: NeuronRef, dst: NeuronRef, weight: Optional[float] = None,
@@ -254,7 +307,7 @@ class Network:
         d.incoming.append(syn)
         self.synapses.append(syn)
         self._params.append(syn)
-        self._order = None
+        self._changed()
         return syn
 
     @staticmethod
@@ -287,7 +340,7 @@ class Network:
                                  f"(a synapse joins two neurons of the same network)")
             return ref
         if not isinstance(ref, str):
-            raise TypeError(f"name a neuron by its Neuron or its name, got {type(ref).__name__} {ref!r}")
+            raise WrongTypeError(f"name a neuron by its Neuron or its name, got {type(ref).__name__} {ref!r}")
         try:
             return self.neurons[ref]
         except KeyError:
@@ -365,70 +418,94 @@ class Network:
 
     # -- running --------------------------------------------------------------
 
+    def _make_plan(self) -> tuple:
+        """What forward() needs, computed once per shape of the network (building clears it).
+
+        (inputs, their names as a tuple and as a set, the other neurons in order with
+        the positions of their sources and the names of their nodes, the outputs' names
+        and positions, each neuron's position): a pass keeps its nodes in its own list,
+        by position, and publishes that list when it has finished (see forward).
+        """
+        order = self.order()
+        ins = [n for n in order if n.is_input]
+        pos = {n: i for i, n in enumerate(ins)}
+        steps = []
+        for n in order:
+            if not n.is_input:
+                pos[n] = len(pos)
+                steps.append((n, n.incoming, [pos[syn.src] for syn in n.incoming], "net_" + n.name, n.name))
+        outs = [(n.name, pos[n]) for n in self.neurons.values() if not n.is_input and not n.outgoing]
+        names = tuple(n.name for n in ins)
+        plan = (ins, names, frozenset(names), steps, outs, pos)
+        self._plan = plan
+        return plan
+
+    def _not_an_input(self, name: object) -> str:
+        return " (a neuron, not an input)" if isinstance(name, str) and name in self.neurons else ""
+
     def forward(self, inputs: Union[Mapping[str, Union[Node, float]], Sequence[Union[Node, float]]]
                 ) -> Dict[str, Node]:
         """Run the network on one sample and return {output name: output Node}.
 
         ``inputs`` maps each input's name to a number or a Node (a sequence in
         the order of ``net.inputs`` works too).  Each call builds new nodes, so
-        several calls can be combined into one loss.
+        several calls can be combined into one loss.  A pass computes in its own
+        nodes and, once it has finished, makes them the neurons' latest state
+        (``neuron.value``, ...) all at once: passes from several threads each get
+        their own right outputs, and a failed pass leaves the neurons as they were.
         """
-        ins = self.inputs
+        plan = self._plan
+        if plan is None:
+            plan = self._make_plan()
+        ins, names, name_set, steps, outs, pos = plan
         if isinstance(inputs, Mapping):
-            given = dict(inputs)
-            unknown = [k for k in given if k not in self.neurons or not self.neurons[k].is_input]
-            missing = [n.name for n in ins if n.name not in given]
-            if unknown or missing:
-                parts = []
-                if missing:
-                    parts.append(f"missing {', '.join(map(repr, missing))}")
-                for k in unknown:
-                    parts.append(f"unknown {k!r}" + (" (a neuron, not an input)" if k in self.neurons else
-                                                     did_you_mean(k, [n.name for n in ins], sentence=False)))
-                raise NameNotFoundError(f"forward() of {self.name!r}: {'; '.join(parts)}. "
-                               f"Its inputs are {', '.join(n.name for n in ins) or '(none)'}")
+            if inputs.keys() != name_set:
+                check_names(inputs, names, "inputs", f"forward() of {self.name!r}", note=self._not_an_input)
+            values = [inputs[k] for k in names]
         elif isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
-            raise TypeError(f"forward() takes a dict {{input name: value}} or a list of values, "
-                            f"got {type(inputs).__name__}")
+            raise WrongTypeError(f"forward() of {self.name!r} takes a dict {{input name: value}} or a list of "
+                                 f"values in the order {', '.join(names)}; got {type(inputs).__name__} "
+                                 f"{_short(inputs)}")
         else:
             if len(inputs) != len(ins):
-                raise ValueError(f"forward() of {self.name!r} got {len(inputs)} values for "
-                                 f"{len(ins)} inputs ({', '.join(n.name for n in ins)})")
-            given = {n.name: v for n, v in zip(ins, inputs)}
-
-        outputs = self.outputs
-        if not outputs:
+                raise BadValueError(f"forward() of {self.name!r} got {len(inputs)} values for "
+                                    f"{len(ins)} inputs ({', '.join(names) or 'none'})")
+            values = inputs
+        if not outs:
             raise GraphError(f"network {self.name!r} has no output neuron yet: add one with net.neuron(...) "
                              "and connect into it")
+        state: List[Node] = []          # this pass's output node per neuron, by position in the plan
+        nets: List[Node] = []           # this pass's net-input node per computed neuron
+        keep, keep_net = state.append, nets.append
         try:
-            for n in self.order():
-                if n.is_input:
-                    v = given[n.name]
-                    if isinstance(v, Node):
-                        n._out = v._as_operand()
-                    else:
-                        n._out = Node(_check_value(v, f"input {n.name!r}"), name=n.name)
-                    continue
-                incoming = n.incoming
+            for n, v in zip(ins, values):
+                keep(v._as_operand() if isinstance(v, Node) else
+                     Node(_check_value(v, f"input {n.name!r}"), name=n.name))
+            for n, incoming, srcs, net_name, name in steps:
                 if not incoming:
                     raise GraphError(f"neuron {n.name!r} has no incoming synapse, so it computes nothing; "
                                      f"connect something into it with net.connect(src, {n.name!r}, weight=...)")
                 # net input: w1 x1 + w2 x2 + ... + theta, the synapse first so its slope reads dnet/dw = x
-                acc = _weighted_sum(incoming, [syn.src._out for syn in incoming], n.bias)
+                acc = _weighted_sum(incoming, [state[i] for i in srcs], n.bias)
                 out = n.activation(acc)
                 if out is acc:                      # linear: the net input is the output
-                    acc.name = n.name
+                    acc.name = name
                 else:
-                    acc.name = "net_" + n.name
-                    out.name = n.name
-                n._net = acc
-                n._out = out
-        except (TypeError, NodeOverflowError):
-            bad = self._bad_value([n._out for n in ins if n._out is not None])
+                    acc.name = net_name
+                    out.name = name
+                keep_net(acc)
+                keep(out)
+        except (TypeError, ValueError, ArithmeticError):
+            # a weight, bias or input Node whose .value was set by hand to something that is not a
+            # finite float makes the pass fail somewhere inside: name that value instead
+            bad = self._bad_value(state[:len(ins)])
             if bad is not None:
                 raise bad from None
             raise
-        return {n.name: n._out for n in outputs}
+        # Publish the pass in one assignment: the neurons show this whole pass (or, while another
+        # thread publishes its own, that whole pass), never a mix of two.
+        self._latest = (pos, state, nets, len(ins))
+        return {name: state[i] for name, i in outs}
 
     def _bad_value(self, inputs: Sequence[Node]) -> Optional[Exception]:
         """After forward failed: the error naming a weight, bias or input whose .value is not a finite number."""
@@ -437,12 +514,18 @@ class Network:
             kind = "weights" if isinstance(p, Synapse) else "biases" if isinstance(p, Bias) else "inputs"
             example = {"weights": "syn.value = 1.0", "biases": "neuron.bias.value = 0.0",
                        "inputs": "Node(1.0)"}[kind]
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                return TypeError(f"{p.name or 'an input node'}.value is the {type(v).__name__} {v!r}: "
-                                 f"set {kind} to numbers, e.g. {example}")
-            if not math.isfinite(v):
-                return ValueError(f"{p.name or 'an input node'}.value is {v!r}: was it set by hand? "
-                                  f"{kind.capitalize()} must be finite numbers, e.g. {example}")
+            if not isinstance(v, numbers.Real):
+                return WrongTypeError(f"{p.name or 'an input node'}.value is the {type(v).__name__} {_short(v)}: "
+                                      f"set {kind} to numbers, e.g. {example}")
+            try:
+                finite = math.isfinite(v)
+            except OverflowError:                   # an int too large for a float
+                finite = False
+            if not finite:
+                shown = (f"an integer of {len(str(abs(v)))} digits, too large for a float"
+                         if isinstance(v, numbers.Integral) else _short(v))
+                return NotFiniteError(f"{p.name or 'an input node'}.value is {shown}: was it set by hand? "
+                                      f"{kind.capitalize()} must be finite numbers, e.g. {example}")
         return None
 
     def __call__(self, inputs):
@@ -503,6 +586,12 @@ class Network:
                 f"{count(len(self.outputs), 'output')}, {count(len(self.synapses), 'synapse')})")
 
 
+def _short(x: object, most: int = 60) -> str:
+    """repr(x), cut to ``most`` characters: a message names a bad value without pasting a whole data set."""
+    r = repr(x)
+    return r if len(r) <= most else r[:most - 5] + " ...>"
+
+
 def MLP(sizes: Sequence[int], activation: Union[str, Activation] = "sigmoid",
         output_activation: Union[str, Activation, None] = None, seed: Optional[int] = 0,
         name: str = "mlp") -> Network:
@@ -514,11 +603,11 @@ def MLP(sizes: Sequence[int], activation: Union[str, Activation] = "sigmoid",
     ``output_activation`` defaults to ``activation``.
     """
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
-        raise TypeError(f"MLP takes a list of layer sizes, e.g. MLP([2, 2, 1]) for 2 inputs, 2 hidden "
+        raise WrongTypeError(f"MLP takes a list of layer sizes, e.g. MLP([2, 2, 1]) for 2 inputs, 2 hidden "
                         f"neurons and 1 output; got {type(sizes).__name__} {sizes!r}")
     sizes = list(sizes)
     if len(sizes) < 2 or not all(isinstance(k, int) and not isinstance(k, bool) and k > 0 for k in sizes):
-        raise ValueError(f"MLP needs at least two layer sizes, each a positive int, e.g. [2, 2, 1]; got {sizes!r}")
+        raise BadValueError(f"MLP needs at least two layer sizes, each a positive int, e.g. [2, 2, 1]; got {sizes!r}")
     act = get_activation(activation)
     out_act = act if output_activation is None else get_activation(output_activation)
     net = Network(name, seed=seed)

@@ -38,13 +38,14 @@ from itertools import chain as _chain
 from operator import mul as _mul
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence, Tuple, Union
 
-from .errors import DomainError, GraphError, NodeOverflowError, NodeZeroDivisionError, TinygraphError
+from .errors import (DomainError, GraphError, NodeOverflowError, NodeZeroDivisionError, NotFiniteError, TinygraphError,
+                     WrongTypeError)
 
 if TYPE_CHECKING:
     from .activations import Activation
 
 __all__ = ["Node", "walk", "nodes_below", "as_node", "weighted_sum", "gc_paused", "reached",
-           "exp", "log", "sigmoid", "relu", "tanh", "sign", "NonFiniteError", "NumberTypeError"]
+           "exp", "log", "sigmoid", "relu", "tanh", "sign"]
 
 _INF = math.inf
 _NINF = -math.inf
@@ -53,14 +54,6 @@ _log = math.log
 _new = object.__new__
 
 Number = Union[int, float]
-
-
-class NonFiniteError(DomainError):
-    """A value is nan or infinite where a finite number is needed (often a value set by hand)."""
-
-
-class NumberTypeError(TinygraphError, TypeError):
-    """A value is not a real number at all: a string, None, a list, a Node, ..."""
 
 
 # -- checking values ----------------------------------------------------------------------
@@ -79,12 +72,12 @@ def _what_is_wrong(v: object) -> Optional[str]:
 def _not_finite(subject: str, v: object, then: str = "") -> TinygraphError:
     """The error for a value ``v`` that is not a finite real number: "<subject> is nan<then>".
 
-    NonFiniteError for nan, inf or a number too large for a float; NumberTypeError
+    NotFiniteError for nan, inf or a number too large for a float; WrongTypeError
     (with a hint) for something that is not a number at all.
     """
     wrong = _what_is_wrong(v)
     if isinstance(v, numbers.Real):
-        return NonFiniteError(f"{subject} is {wrong}{then}")
+        return NotFiniteError(f"{subject} is {wrong}{then}")
     hint = ""
     if isinstance(v, str):
         hint = f"; to use the text {v!r} as a number, convert it first, e.g. float({v!r})"
@@ -94,11 +87,11 @@ def _not_finite(subject: str, v: object, then: str = "") -> TinygraphError:
         hint = "; a Node holds one number: make one Node per element"
     elif isinstance(v, Node):
         hint = "; use it directly (so it takes part in the graph), or its .value"
-    return NumberTypeError(f"{subject} is {wrong}{hint}{then}")
+    return WrongTypeError(f"{subject} is {wrong}{hint}{then}")
 
 
 def _check_value(value: object, what: str = "a Node's value") -> float:
-    """Return ``value`` as a finite float, or raise NonFiniteError/NumberTypeError saying why not."""
+    """Return ``value`` as a finite float, or raise NotFiniteError/WrongTypeError saying why not."""
     if value.__class__ is float and _NINF < value < _INF:
         return value
     if _what_is_wrong(value) is None:
@@ -493,7 +486,7 @@ def _compared(x: object) -> float:
     if isinstance(x, numbers.Real):
         if _what_is_wrong(x) != "nan":
             return x                                 # a real number, infinite or not, compares fine
-        raise NonFiniteError("a Node was compared with nan: every comparison with nan is False, "
+        raise NotFiniteError("a Node was compared with nan: every comparison with nan is False, "
                              "so the answer would mean nothing")
     return _check_value(x, "a number compared with a Node")
 
@@ -744,7 +737,7 @@ def _bad_grad(root: Node, leaf: Node, before: bool = False) -> TinygraphError:
     g = leaf.grad
     who = f"{leaf.name}.grad" if leaf.name else f"the grad of {leaf._label()}"
     state = f"was {_what_is_wrong(g)} before this backward pass" if before else f"is {_what_is_wrong(g)}"
-    cls = NonFiniteError if isinstance(g, numbers.Real) else NumberTypeError
+    cls = NotFiniteError if isinstance(g, numbers.Real) else WrongTypeError
     return cls(f"backward from {root._label()}: {who} {state}, so gradients cannot add up into it. "
                "Was .grad set by hand? Set it back with zero_grad() (or node.grad = 0.0), then run backward again")
 

@@ -5,9 +5,12 @@ activation and bias) and the synapses in build order (source, destination,
 weight, name, trainable).  Floats are written with Python's shortest exact
 repr, so ``Network.load(path)`` gives back bit-for-bit the same weights.
 
-Saving writes a temporary file in the same folder and then renames it over
-the target (``os.replace``), so a failure part-way never leaves a
-half-written file in place of a good one.  Loading a missing, truncated,
+Saving first checks the name: an empty or blank name, a folder, a folder
+that does not exist, a name without a suffix (``net`` rather than
+``net.json``), a picture's suffix or a read-only file is refused with an
+error that says so, before anything is written.  It then writes a temporary
+file in the same folder and renames it over the target (``os.replace``), so
+a failure part-way never leaves a half-written file in place of a good one.  Loading a missing, truncated,
 malformed, newer-version or non-network file raises NetworkFileError naming
 the file and the problem.
 """
@@ -15,12 +18,13 @@ the file and the problem.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
-from typing import Any, Dict, List, Union
+from typing import Any, Dict, List, Optional, Union
 
 from .activations import Activation, get_activation
-from .errors import NetworkFileError, TinygraphError
+from .errors import NetworkFileError, TinygraphError, WrongTypeError
 
 __all__ = ["save_network", "load_network", "network_to_dict", "network_from_dict", "FORMAT", "VERSION"]
 
@@ -91,25 +95,84 @@ def _write(doc: Dict[str, Any], f: Any) -> None:
 _PICTURES = (".png", ".svg", ".pdf", ".gv", ".dot", ".jpg", ".jpeg")
 
 
-def save_network(net: Any, path: PathLike) -> None:
-    """Write ``net`` to ``path`` as JSON, atomically: the old file stays intact if anything fails."""
-    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"save needs a file name such as \"net.json\", got {type(path).__name__} {path!r}")
-    path = os.fspath(path)
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix in _PICTURES:
-        raise ValueError(f"save writes the network as JSON, not a picture: {path!r} ends in {suffix}. "
-                         f"To draw it use tg.draw_network(net).save({path!r}); to save it, use a .json name "
-                         f"such as {os.path.splitext(path)[0] + '.json'!r}")
-    doc = network_to_dict(net)
+def _file_name(path: object, action: str) -> str:
+    """``path`` as a str, or a clear error if it cannot name a file at all (not a path, empty, blank).
+
+    ``action`` is "save" or "load".
+    """
+    if isinstance(path, (str, os.PathLike)) and not isinstance(path, bytes):
+        path = os.fspath(path)
+    if not isinstance(path, str):
+        shown = repr(path) if len(repr(path)) <= 60 else repr(path)[:55] + " ...>"
+        call = "net.save(path)" if action == "save" else "Network.load(path)"
+        raise WrongTypeError(f"{call} needs a file name such as \"net.json\" for path, got {type(path).__name__} "
+                             f"{shown}")
+    doing = _DOING[action]
+    if not path.strip():
+        what = "empty" if not path else "blank (only spaces)"
+        raise NetworkFileError(f"cannot {doing} {path!r}: the file name is {what}; give a name such as \"net.json\"")
+    if "\0" in path:
+        raise NetworkFileError(f"cannot {doing} {path!r}: a file name cannot contain the NUL character \\0")
+    return path
+
+
+_DOING = {"save": "save network to", "load": "load network from"}
+
+
+def _not_a_folder(folder: str) -> Optional[str]:
+    """If a folder on the way to ``folder`` is really a file, that file's path (else None)."""
+    up = folder
+    while not os.path.exists(up) and os.path.dirname(up) != up:
+        up = os.path.dirname(up)
+    return up if os.path.exists(up) and not os.path.isdir(up) else None
+
+
+def _ends_in_separator(path: str) -> bool:
+    return path.endswith(os.sep) or (os.altsep is not None and path.endswith(os.altsep))
+
+
+def _check_save_path(path: str) -> str:
+    """The folder to save ``path`` into, or an error saying what is wrong with the name (nothing is written)."""
+    base = os.path.basename(path)
+    if base in ("", ".", "..") or _ends_in_separator(path) or os.path.isdir(path):
+        raise NetworkFileError(f"cannot save network to {path}: that is a folder; give a file name "
+                               f"such as {os.path.join(path, 'net.json')}")
+    stem, suffix = os.path.splitext(base)
+    if suffix.lower() in _PICTURES:
+        raise NetworkFileError(f"save writes the network as JSON, not a picture: {path!r} ends in {suffix}. "
+                               f"To draw it use tg.draw_network(net).save({path!r}); to save it, use a .json "
+                               f"name such as {os.path.splitext(path)[0] + '.json'!r}")
+    if suffix in ("", "."):
+        raise NetworkFileError(f"cannot save network to {path}: the name has no suffix; a network file is "
+                               f"JSON, so name it {path.rstrip('.') + '.json'!r}")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise NetworkFileError(f"cannot save network to {path}: the folder {folder} does not exist")
-    if os.path.isdir(path):
-        raise NetworkFileError(f"cannot save network to {path}: that is a folder; give a file name "
-                               "such as net.json")
+        up = _not_a_folder(folder)
+        if up is not None:
+            raise NetworkFileError(f"cannot save network to {path}: {up} is a file, not a folder")
+        raise NetworkFileError(f"cannot save network to {path}: the folder {folder} does not exist; "
+                               f"create it first (os.makedirs({folder!r})) or save elsewhere")
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise NetworkFileError(f"cannot save network to {path}: that file is read-only, so it is left "
+                               "as it is; save under another name, or make it writable first")
+    return folder
+
+
+def save_network(net: Any, path: PathLike) -> None:
+    """Write ``net`` to ``path`` as JSON, atomically: the old file stays intact if anything fails.
+
+    The name must end in a suffix (``net.json``), in a folder that exists; an
+    empty name, a folder, a missing folder, a read-only file or a picture's
+    suffix is refused before anything is written.
+    """
+    path = _file_name(path, "save")
+    if os.path.islink(path):                           # write through the link: keep the link, update its file
+        path = os.path.realpath(path)
+    folder = _check_save_path(path)
+    doc = network_to_dict(net)
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+        # a short prefix: the temporary name must fit where a long target name just fits
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path)[:40] + ".", suffix=".tmp")
     except OSError as e:
         raise NetworkFileError(f"cannot save network to {path}: {e.strerror or e}") from e
     try:
@@ -131,9 +194,25 @@ def save_network(net: Any, path: PathLike) -> None:
         except OSError:
             pass
         if isinstance(e, (OSError, ValueError, TypeError)) and not isinstance(e, TinygraphError):
-            raise NetworkFileError(f"cannot save network to {path}: {e}; "
+            detail = e.strerror if isinstance(e, OSError) and e.strerror else e
+            raise NetworkFileError(f"cannot save network to {path}: {detail}; "
                                    "any file that was there is unchanged") from e
         raise
+
+
+def _missing_hint(path: str) -> str:
+    """Why a file to load may be missing: its folder is, or its name lacks the suffix."""
+    if _ends_in_separator(path):
+        return " or folder (the name ends in a separator, so it names a folder; a network file is NAME.json)"
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        return f" (the folder {folder} does not exist)"
+    if os.path.splitext(os.path.basename(path))[1] in ("", "."):
+        named = path.rstrip(".") + ".json"
+        if os.path.isfile(named):
+            return f"; the name has no suffix: did you mean {named!r}?"
+        return "; the name has no suffix (network files are saved as NAME.json)"
+    return ""
 
 
 def _fail(path: str, problem: str) -> NetworkFileError:
@@ -142,14 +221,17 @@ def _fail(path: str, problem: str) -> NetworkFileError:
 
 def load_network(path: PathLike) -> Any:
     """Read a Network saved by ``save_network`` (or ``net.save``); raise NetworkFileError if the file is bad."""
-    path = os.fspath(path)
+    path = _file_name(path, "load")
     try:
         with open(path, "r", encoding="utf-8-sig") as f:   # -sig: a byte-order mark some editors add is fine
             text = f.read()
     except FileNotFoundError:
-        raise _fail(path, "no such file") from None
+        raise _fail(path, "no such file" + _missing_hint(path)) from None
     except IsADirectoryError:
         raise _fail(path, "it is a folder, not a file") from None
+    except NotADirectoryError:
+        up = _not_a_folder(os.path.dirname(os.path.abspath(path)))
+        raise _fail(path, f"{up} is a file, not a folder" if up else "part of the path is not a folder") from None
     except UnicodeDecodeError:
         raise _fail(path, "it is not a text file (a tinygraph network file is JSON)") from None
     except OSError as e:
@@ -196,6 +278,17 @@ def network_from_dict(doc: Any, path: str = "<dict>") -> Any:
             raise _fail(path, f"{where}: {key!r} should be {_type_words(types)}, got {v!r}")
         return v
 
+    def finite(v: Any, key: str, where: str) -> float:
+        """A weight or bias read from the file as a finite float (JSON may hold NaN, Infinity, 1e400)."""
+        try:
+            f = float(v)
+        except OverflowError:
+            f = math.inf
+        if not math.isfinite(f):
+            shown = repr(v) if len(repr(v)) <= 30 else f"a whole number of {len(str(abs(v)))} digits"
+            raise _fail(path, f"{where}: {key!r} should be a finite number, got {shown}")
+        return f
+
     name = field(doc, "name", str, "the network")
     neurons = field(doc, "neurons", list, "the network")
     synapses = field(doc, "synapses", list, "the network")
@@ -241,8 +334,9 @@ def network_from_dict(doc: Any, path: str = "<dict>") -> Any:
                                           "in this Python session; if it is your own, register it first with "
                                           f"tinygraph.register_activation({act!r}, f, df), then load") from None
                     bias = field(e, "bias", (int, float, type(None)), where + f" ({nm!r})")
+                    bias = None if bias is None else finite(bias, "bias", where + f" ({nm!r})")
                     trainable = field(e, "bias_trainable", bool, where + f" ({nm!r})", True)
-                    net.neuron(nm, activation=act, bias=None if bias is None else float(bias),
+                    net.neuron(nm, activation=act, bias=bias,
                                train_bias=trainable)
                 else:
                     raise _fail(path, f"{where} ({nm!r}): 'kind' should be \"input\" or \"neuron\", got {kind!r}")
@@ -266,11 +360,12 @@ def network_from_dict(doc: Any, path: str = "<dict>") -> Any:
             if end not in index:
                 raise _fail(path, f"{where} ({src} -> {dst}) refers to a neuron {end!r} that is not in the file")
         make_neurons(max(index[src], index[dst]))
-        weight = field(e, "weight", (int, float), where + f" ({src} -> {dst})")
+        weight = finite(field(e, "weight", (int, float), where + f" ({src} -> {dst})"), "weight",
+                        where + f" ({src} -> {dst})")
         sname = field(e, "name", (str, type(None)), where, None)
         trainable = field(e, "trainable", bool, where, True)
         try:
-            net.connect(src, dst, weight=float(weight), name=sname, trainable=trainable)
+            net.connect(src, dst, weight=weight, name=sname, trainable=trainable)
         except (TinygraphError, ValueError, TypeError, KeyError) as err:
             raise _fail(path, f"{where} ({src} -> {dst}): {err}") from None
 

@@ -9,7 +9,6 @@ to its parents.  Unnamed nodes get readable stand-in names (``w5·h1``).
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from .errors import user_facing
@@ -20,12 +19,14 @@ __all__ = ["Step", "Contribution", "backprop_steps"]
 
 
 def _d(name: str) -> str:
-    """'d' + name, with parentheses when the name is an expression (d(w5·h1))."""
-    return "d" + name if _simple(name) else f"d({name})"
+    """'d' + name, with parentheses when the name is an expression: dw5, d(w5·h1)."""
+    simple = name != "" and all(ch.isalnum() or ch == "_" for ch in name)
+    return "d" + name if simple else f"d({name})"
 
 
-def _simple(name: str) -> bool:
-    return re.fullmatch(r"\w+", name) is not None
+def _feeds_root(name: str, root_name: str) -> str:
+    """Why a node fed straight into the root has the root's local derivative as its whole gradient."""
+    return f"({root_name}'s own local derivative: {name} feeds {root_name} directly)"
 
 
 # Stand-in names for unnamed nodes: the expression that made them when it is short
@@ -154,8 +155,7 @@ class Contribution:
 
     def __str__(self) -> str:
         if self.from_root:
-            return (f"{fmt(self.amount)}   ({self.root_name}'s own local derivative: "
-                    f"{self.parent_name} feeds {self.root_name} directly)")
+            return f"{fmt(self.amount)}   {_feeds_root(self.parent_name, self.root_name)}"
         return f"{self.symbols} = {self.numbers} = {fmt(self.amount)}"
 
     def __repr__(self) -> str:
@@ -208,32 +208,32 @@ class Step:
         """The nodes whose gradients are complete at this step (this one included), in walk order."""
         return self._order[:self.index]
 
+    def _terms(self) -> List[Tuple[str, str, float]]:
+        """The gradient's terms as (symbols, numbers, amount): what earlier passes left in a leaf,
+        the seed 1 at the root, then each consumer's chain-rule product."""
+        terms = []
+        if self.carried:
+            terms.append(("(earlier passes)", operand(self.carried), self.carried))
+        if self.seed:
+            terms.append(("1", operand(self.seed), self.seed))
+        return terms + [(c.symbols, c.numbers, c.amount) for c in self.received]
+
     @property
     def symbols(self) -> str:
         """The right-hand side in symbols: ``dE/dnet · dnet/dw + ...``."""
-        terms = []
-        if self.carried:
-            terms.append("(earlier passes)")
-        if self.seed:
-            terms.append("1")
-        terms += [c.symbols for c in self.received]
-        return " + ".join(terms)
+        return " + ".join(sym for sym, _, _ in self._terms())
 
     def __str__(self) -> str:
         lhs = f"{_d(self.root_name)}/{_d(self.name)}"
-        if self.seed and not self.received and not self.carried:
+        terms = self._terms()
+        if self.is_root and len(terms) == 1:
             return f"{lhs} = 1   (the walk starts at {self.root_name})"
-        if (len(self.received) == 1 and self.received[0].from_root and not self.seed
-                and not self.carried):
+        if len(terms) == 1 and self.received and self.received[0].from_root:
             # fed straight into the root: the gradient is the root's local derivative, no chain to show
-            return (f"{lhs} = {fmt(self.grad)}   ({self.root_name}'s own local derivative: "
-                    f"{self.name} feeds {self.root_name} directly)")
-        parts = ([self.carried] if self.carried else []) + ([self.seed] if self.seed else [])
-        numbers = [operand(x) for x in parts] + [c.numbers for c in self.received]
-        line = f"{lhs} = {self.symbols} = {' + '.join(numbers)}"
-        if len(numbers) > 1 and self.received:
-            line += " = " + " + ".join([operand(x) for x in parts] +
-                                       [operand(c.amount) for c in self.received])
+            return f"{lhs} = {fmt(self.grad)}   {_feeds_root(self.name, self.root_name)}"
+        line = f"{lhs} = {' + '.join(sym for sym, _, _ in terms)} = {' + '.join(num for _, num, _ in terms)}"
+        if len(terms) > 1 and self.received:          # a sum: the products worked out, then added
+            line += " = " + " + ".join(operand(amount) for _, _, amount in terms)
         return f"{line} = {fmt(self.grad)}"
 
     def sent_lines(self) -> List[str]:
@@ -241,12 +241,16 @@ class Step:
         return [f"adds to {_d(self.root_name)}/{_d(c.parent_name)}: {c}" for c in self.sent]
 
     def diagram(self, **kw: Any):
-        """The computation graph with this node and the edges it sends gradient along
-        highlighted and only the gradients known so far shown (a :class:`tinygraph.Diagram`)."""
+        """The computation graph at this step (a :class:`tinygraph.Diagram`): this node and the edges
+        it sends gradient along highlighted; only the gradients known so far shown; each finished
+        node with its "walk N" badge; and on every edge a finished node has sent gradient back
+        along, the amount ("← 3"), bold on yellow on the edges that brought this node its
+        gradient (for a node used twice, both terms of the sum).  Frames of one walk keep one layout."""
         from .draw import draw_graph
-        return draw_graph(self.root, highlight=[self.node],
-                          highlight_edges=[(self.node, p) for p in self.node.parents],
-                          known=self.known, **kw)
+        known = self.known
+        return draw_graph(self.root, **{"highlight": [self.node],
+                                        "highlight_edges": [(self.node, p) for p in self.node.parents],
+                                        "known": known, "walk": known, **kw})
 
     def __repr__(self) -> str:
         return f"Step({self.index}: {self.name}, grad={self.grad!r})"

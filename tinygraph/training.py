@@ -17,10 +17,9 @@ import warnings
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .console import Progress
-from .errors import TinygraphError, check_names
+from .errors import DomainError, NotFiniteError, TinygraphError, WrongTypeError, check_names
 from .losses import LOSSES, get_loss
-from .errors import DomainError
-from .node import (Node, NonFiniteError, NumberTypeError, _check_value, _not_finite, _Stamp, _what_is_wrong,
+from .node import (Node, _check_value, _not_finite, _Stamp, _what_is_wrong,
                    gc_paused, mark_changed, zero_grads)
 
 __all__ = ["SGD", "train", "History", "DivergenceError", "TrainingWarning"]
@@ -41,11 +40,11 @@ class TrainingWarning(UserWarning):
 
 def _check_rate(lr: Any, what: str = "lr") -> float:
     if isinstance(lr, bool):
-        raise NumberTypeError(f"{what} (the learning rate) must be a number, got {lr!r}")
+        raise WrongTypeError(f"{what} (the learning rate) must be a number, got {lr!r}")
     try:
         v = _check_value(lr, f"{what} (the learning rate)")
-    except NonFiniteError:
-        raise NonFiniteError(f"{what} (the learning rate) must be a finite number > 0, got {lr!r}") from None
+    except NotFiniteError:
+        raise NotFiniteError(f"{what} (the learning rate) must be a finite number > 0, got {lr!r}") from None
     if v <= 0.0:
         raise DomainError(f"{what} (the learning rate) must be > 0, got {lr!r}: "
                           "each step moves the weights by -lr times their gradient")

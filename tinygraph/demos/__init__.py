@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any, Callable, Dict, Tuple, Union
 
 from ..errors import GraphError, TinygraphError, did_you_mean
-from ._common import DemoError
+from .output import DemoError
 
 __all__ = ["MODULES", "DEMOS", "UnknownDemoError", "DemoError", "list_demos", "run_demo", "get_demo",
            "demo_key", "step_networks", "build_for_steps", "DEFAULT_STEP_LR"]

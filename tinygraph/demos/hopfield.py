@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Union
 
 from ..hopfield import Hopfield
-from ._common import can_print, out_paths, pyplot, report_files, save_figure
+from .output import can_print, out_paths, pyplot, report_files, save_figure
 
 NAME = "hopfield"
 SUMMARY = "store 5x5 letters in a Hopfield network and recall them from noisy copies"

@@ -17,7 +17,7 @@ from typing import Dict, List, Tuple, Union
 
 from .. import datasets
 from ..network import MLP, Network
-from ._common import out_paths, pyplot, report_files, save_figure
+from .output import out_paths, pyplot, report_files, save_figure
 
 NAME = "moons"
 SUMMARY = "a 2-16-16-1 ReLU network learns two moons (hinge loss + L2, SGD)"

@@ -19,7 +19,7 @@ from typing import Dict, List, Tuple, Union
 from ..activations import SIGMOID
 from ..network import Network
 from ..node import Node
-from ._common import out_paths, report_files, save_diagram, table
+from .output import out_paths, report_files, save_network, table
 
 NAME = "multiplier"
 SUMMARY = "four neurons multiply two numbers: x*y from sigmoids (Lin-Tegmark-Rolnick)"
@@ -145,12 +145,8 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     net.zero_grad()
     net.forward({"x": x, "y": y})["out"].backward()
 
-    def draw():
-        from .. import draw_network
-        return draw_network(net, title=f"four neurons multiply: λ = {LAM:g}, μ = {mu:.6g}, b = {B:.4f}; "
-                                       f"x = {x:g}, y = {y:g}")
-
-    save_diagram(draw, main, files)
+    save_network(net, main, files, title=f"four neurons multiply: λ = {LAM:g}, μ = {mu:.6g}, b = {B:.4f}; "
+                                         f"x = {x:g}, y = {y:g}")
     report_files(files, folder)
     return {"s2": s2, "s2_numeric": s2_num, "mu": mu, "pairs": pairs_out, "errors": errs,
             "files": files, "out": folder}

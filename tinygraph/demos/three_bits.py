@@ -16,7 +16,7 @@ from typing import Dict, List, Tuple, Union
 
 from ..activations import activation_names, get_activation, register_activation
 from ..network import Network
-from ._common import out_paths, report_files, save_diagram, table
+from .output import out_paths, report_files, save_network, table
 
 NAME = "three-bits"
 SUMMARY = "one neuron multiplies three bits: s(beta(b1+b2+b3) - 2.5 beta), exact with a step"
@@ -84,11 +84,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     net = build_network(10.0)
     net.forward({"b1": 1, "b2": 1, "b3": 0})
 
-    def draw():
-        from .. import draw_network
-        return draw_network(net, title="one neuron multiplies three bits, β = 10: b1 b2 b3 = 1 1 0")
-
-    save_diagram(draw, main, files)
+    save_network(net, main, files, title="one neuron multiplies three bits, β = 10: b1 b2 b3 = 1 1 0")
     report_files(files, folder)
     return {"betas": betas, "outputs": by_beta, "errors": errors, "step": step, "exact": exact,
             "files": files, "out": folder}

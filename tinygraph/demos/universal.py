@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Tuple, Union
 
 from ..network import Network
-from ._common import out_paths, pyplot, report_files, save_diagram, save_figure, table
+from .output import out_paths, pyplot, report_files, save_figure, save_network, table
 
 NAME = "universal"
 SUMMARY = "more hidden neurons fit sin(x) as closely as you like"
@@ -105,11 +105,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     net = build_network(6)
     net.forward({"x": 1.0})
 
-    def make():
-        from .. import draw_network
-        return draw_network(net, title="sin(x) on [-π, π] with 6 hidden ramps (x = 1)")
-
-    save_diagram(make, main, files)
+    save_network(net, main, files, title="sin(x) on [-π, π] with 6 hidden ramps (x = 1)")
     plt = pyplot()
     if plt is not None:
         # constrained layout: the right panel's y label must not run into the left panel

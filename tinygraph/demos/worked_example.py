@@ -17,7 +17,7 @@ from ..deltas import delta_rule
 from ..losses import squared_error
 from ..network import Network
 from ..training import SGD
-from ._common import out_paths, report_files, save_diagram, table
+from .output import out_paths, report_files, save_network, table
 
 NAME = "worked-example"
 SUMMARY = "a 2-2-2 network: forward pass, every delta and gradient, one update"
@@ -38,8 +38,8 @@ def build_network() -> Network:
     net = Network("worked-example")
     for name in INPUTS:
         net.input(name)
-    for name in ("h1", "h2", "o1", "o2"):
-        net.neuron(name, activation="sigmoid", bias=BIASES[name])
+    for name, bias in BIASES.items():
+        net.neuron(name, activation="sigmoid", bias=bias)
     for src, dst, w, _ in WEIGHTS:
         net.connect(src, dst, weight=w)
     return net
@@ -63,23 +63,20 @@ def _f(v: float) -> str:
 
 
 def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) -> dict:
-    """Print the forward pass, every delta and gradient with its formula, and one update."""
+    """Print the forward pass, every delta and gradient with its formula, and one update.
+
+    The column "by hand" is the text's formulas worked in plain floats (``tg.delta_rule``), the
+    column "backward()" the engine's generic chain rule: they agree to rounding.
+    """
     folder, main = out_paths(out, "worked-example.svg", others=("worked-example-after.svg",))
     files: List[Path] = []
     net, inputs, targets = build()
-    outputs = net.forward(inputs)
-    E = squared_error(outputs, targets)
+    E = squared_error(net.forward(inputs), targets)
     net.zero_grad()
     E.backward()
-
-    def draw(title, **kw):
-        def make():
-            from .. import draw_network
-            return draw_network(net, title=title, **kw)
-        return make
-
-    save_diagram(draw("worked example: forward values, deltas and gradients", deltas=True, grads=True),
-                 main, files)
+    rule = delta_rule(net, inputs, targets)           # the text's formulas, by hand
+    save_network(net, main, files, title="worked example: forward values, deltas and gradients",
+                 deltas=True, grads=True)
 
     O = {n.name: n.value for n in net}
     print("Worked example: a 2-2-2 sigmoid network, one step of backprop by the text's formulas")
@@ -105,71 +102,52 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) 
     print()
 
     # Deltas by the text's formulas, next to the engine's.
-    by_hand: Dict[str, float] = {}
     rows = []
     for k, t in targets.items():
         o = O[k]
-        by_hand[k] = o * (1 - o) * (o - t)
         rows.append([f"δ_{k}", "O_k (1 − O_k) (O_k − t_k)",
-                     f"{o:.6f} * {1 - o:.6f} * {o - t:.6f}", _f(by_hand[k]), _f(net[k].delta)])
-    for j in ("h1", "h2"):
+                     f"{o:.6f} * {1 - o:.6f} * {o - t:.6f}", _f(rule.deltas[k]), _f(net[k].delta)])
+    for j in [n.name for n in net.hidden]:
         o = O[j]
-        back = sum(by_hand[s.dst.name] * s.value for s in net[j].outgoing)
-        by_hand[j] = o * (1 - o) * back
-        terms = " + ".join(f"{by_hand[s.dst.name]:.6f}*{s.value:g}" for s in net[j].outgoing)
+        terms = " + ".join(f"{rule.deltas[s.dst.name]:.6f}*{s.value:g}" for s in net[j].outgoing)
         rows.append([f"δ_{j}", "O_j (1 − O_j) Σ_k δ_k W_jk",
-                     f"{o:.6f} * {1 - o:.6f} * ({terms})", _f(by_hand[j]), _f(net[j].delta)])
+                     f"{o:.6f} * {1 - o:.6f} * ({terms})", _f(rule.deltas[j]), _f(net[j].delta)])
     print("Deltas δ = ∂E/∂net (the error's slope at each neuron's net input), output layer first:")
     print(table(rows, ["δ", "formula", "numbers", "by hand", "backward()"], "lllrr"))
     print()
 
     # Gradients and the update.
     grads_by_hand: Dict[str, float] = {}
-    old = {}
+    old, mazur = {}, {}
     rows = []
-    mazur = {}
     for src, dst, _, label in WEIGHTS:
         s = net.synapse(src, dst)
-        g = by_hand[dst] * O[src]
-        grads_by_hand[s.name] = g
+        grads_by_hand[s.name] = rule.weight_grads[s.name]
         old[s.name] = s.value
         mazur[s.name] = label
-        rows.append([f"{s.name} ({label})", f"δ_{dst} O_{src}", _f(g), _f(s.grad),
+        rows.append([f"{s.name} ({label})", f"δ_{dst} O_{src}", _f(grads_by_hand[s.name]), _f(s.grad),
                      _f(s.value - lr * s.grad)])
-    for name in ("h1", "h2", "o1", "o2"):
+    for name in BIASES:
         b = net[name].bias
-        grads_by_hand[b.name] = by_hand[name]
+        grads_by_hand[b.name] = rule.bias_grads[name]
         old[b.name] = b.value
-        rows.append([b.name, f"δ_{name}", _f(by_hand[name]), _f(b.grad), _f(b.value - lr * b.grad)])
+        rows.append([b.name, f"δ_{name}", _f(grads_by_hand[b.name]), _f(b.grad), _f(b.value - lr * b.grad)])
     print(f"Gradients ∂E/∂W_jk = δ_k O_j and ∂E/∂θ_k = δ_k (the bias is the weight of an input fixed at 1);\n"
           f"update w ← w − η ∂E/∂w with η = {lr:g}:")
     print(table(rows, ["parameter", "formula", "by hand", "backward()", "new value"], "llrrr"))
 
-    worst = max(abs(grads_by_hand[p.name] - p.grad) for p in net.parameters())
-    worst = max([worst] + [abs(by_hand[n] - net[n].delta) for n in by_hand])
-    print(f"Largest difference between the text's formulas and backward(): {worst:.1e}")
-    check = _check_delta_rule(net, inputs, targets)
-    print(f"tg.delta_rule (the same formulas, written once as code) agrees with backward() to {check:.1e}")
+    worst = max([abs(grads_by_hand[p.name] - p.grad) for p in net.parameters()]
+                + [abs(d - net[n].delta) for n, d in rule.deltas.items()])
+    print(f"Largest difference between the text's formulas (tg.delta_rule) and backward(): {worst:.1e}")
 
     grads = {p.name: p.grad for p in net.parameters()}
     SGD(net.parameters(), lr=lr).step()        # w ← w − η ∂E/∂w on every trainable weight and bias
     new = {p.name: p.value for p in net.parameters()}
     E_after = squared_error(net.forward(inputs), targets).value
     print(f"After one update E = {_f(E_after)} (was {_f(E.value)})")
-    net.forward(inputs)
-    save_diagram(draw(f"worked example after one update (η = {lr:g}): E = {E_after:.6f}"),
-                 folder / "worked-example-after.svg", files)
+    save_network(net, folder / "worked-example-after.svg", files,
+                 title=f"worked example after one update (η = {lr:g}): E = {E_after:.6f}")
     report_files(files, folder)
-    return {"outputs": O, "E": E.value, "E_after": E_after, "deltas": {n: net_delta for n, net_delta in
-                                                                         by_hand.items()},
-            "grads": grads, "grads_by_hand": grads_by_hand, "old": old, "new": new, "mazur_names": mazur,
-            "max_difference": worst, "delta_rule_difference": check, "files": files, "out": folder}
-
-
-def _check_delta_rule(net: Network, inputs, targets):
-    """Largest difference between tg.delta_rule (the text's formulas as code) and backward()."""
-    rule = delta_rule(net, inputs, targets)
-    diffs = [abs(rule.weight_grads[s.name] - s.grad) for s in net.synapses]
-    diffs += [abs(rule.bias_grads[n.name] - n.bias.grad) for n in net if n.bias is not None]
-    diffs += [abs(d - net[name].delta) for name, d in rule.deltas.items()]
-    return max(diffs)
+    return {"outputs": O, "E": E.value, "E_after": E_after, "deltas": dict(rule.deltas), "grads": grads,
+            "grads_by_hand": grads_by_hand, "old": old, "new": new, "mazur_names": mazur,
+            "max_difference": worst, "files": files, "out": folder}

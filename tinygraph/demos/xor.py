@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
+from ..losses import squared_error
 from ..network import MLP, Network
-from ._common import out_paths, pyplot, report_files, save_diagram, save_figure, table
+from .output import out_paths, pyplot, report_files, save_figure, save_network, table
 
 NAME = "xor"
 SUMMARY = "a 2-2-1 sigmoid network learns XOR by backprop until E is below a threshold"
@@ -41,8 +42,8 @@ def outputs(net: Network) -> List[float]:
 
 
 def error(net: Network) -> float:
-    """E = 1/2 sum over the samples of (O - t)^2."""
-    return 0.5 * sum((o - t["o1"]) ** 2 for o, (_, t) in zip(outputs(net), DATA))
+    """E = 1/2 sum over the samples of (O - t)^2: the text's squared error over all four."""
+    return squared_error([net.forward(x) for x, _ in DATA], [t for _, t in DATA]).value
 
 
 def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
@@ -51,21 +52,16 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     ``fast`` is accepted like every demo's, but this run is the same either way (it is already quick).
     """
     from .. import train
-    main_name = "xor-after.svg"          # the trained network: the main picture
-    folder, main = out_paths(out, main_name, others=("xor-before.svg", "xor-error.png"))
+    # the trained network is the main picture
+    folder, main = out_paths(out, "xor-after.svg", others=("xor-before.svg", "xor-error.png"))
     files: List[Path] = []
     net = build_network()
     before = outputs(net)
     E0 = error(net)
 
-    def draw(name, title):
-        def make():
-            from .. import draw_network
-            return draw_network(net, title=title)
-        save_diagram(make, main if name == main_name else folder / name, files)
-
     net.forward(DATA[2][0])
-    draw("xor-before.svg", f"XOR before training (seed {SEED}): E = {E0:.4f}; showing x1 = 1, x2 = 0")
+    save_network(net, folder / "xor-before.svg", files,
+                 title=f"XOR before training (seed {SEED}): E = {E0:.4f}; showing x1 = 1, x2 = 0")
 
     print(f"A 2-2-1 sigmoid network learns XOR: E = 1/2 sum (O - t)^2 over the 4 samples, "
           f"w <- w - {LR:g} dE/dw, until E < {THRESHOLD:g}")
@@ -82,7 +78,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     print()
 
     net.forward(DATA[2][0])
-    draw("xor-after.svg", f"XOR after {history.epochs} epochs: E = {E1:.6f}; showing x1 = 1, x2 = 0")
+    save_network(net, main, files, title=f"XOR after {history.epochs} epochs: E = {E1:.6f}; showing x1 = 1, x2 = 0")
     plt = pyplot()
     if plt is not None:
         fig, ax = plt.subplots(figsize=(6, 3.6))

@@ -13,18 +13,26 @@ with ``<``, ``>`` and ``&`` written as ``\\u003c`` etc. (so no ``</script>``
 can end the block) and is shown with ``textContent``; the SVG, which
 Graphviz has already XML-escaped, is checked to hold no script, event
 handler, foreign object or javascript: link before it is embedded.
+
+In the page each frame is a small ``<svg>`` of ``<use>`` references to parts
+(a neuron, a synapse's box or line, the legend) stored once in a hidden
+``<defs>``: a part keeps the id Graphviz gave it (``neuron-h1``) as
+``data-id`` (a frame may show the same neuron in another state, and ids must
+be unique in a page), and a ``<use>`` of a highlighted part has the class
+``highlight``.  Everything is read and rewritten as parsed XML (ElementTree).
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import json
-import re
+import string
 import xml.etree.ElementTree as ET
-from typing import Dict, List, Mapping, Optional, Sequence
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..errors import RenderError
-from .dot import HIGHLIGHT_FILL
+from .dot import HIGHLIGHT_CLASS
 
 __all__ = ["player_html"]
 
@@ -36,6 +44,11 @@ ET.register_namespace("xlink", XLINK_NS)      # the conventional prefix, so link
 
 def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1].lower()
+
+
+def _bare(url: str) -> str:
+    """``url`` in lower case without the blanks and control characters a browser would skip."""
+    return "".join(c for c in url if not c.isspace() and ord(c) >= 32).lower()
 
 
 def _parse_checked(svg: str) -> ET.Element:
@@ -59,7 +72,7 @@ def _parse_checked(svg: str) -> ET.Element:
             name = _local(k)
             if name.startswith("on"):
                 raise RenderError(f"refusing to embed an SVG with an event handler attribute {name!r}")
-            if name == "href" and re.sub(r"[\s\x00-\x1f]", "", v).lower().startswith(("javascript:", "data:")):
+            if name == "href" and _bare(v).startswith(("javascript:", "data:")):
                 raise RenderError("refusing to embed an SVG with a javascript:/data: link")
         if el.text is not None and not el.text.strip():
             el.text = None
@@ -68,7 +81,12 @@ def _parse_checked(svg: str) -> ET.Element:
     return root
 
 
-_SAFE_FONT = re.compile(r"[A-Za-z0-9 ,_-]{1,80}")
+_FONT_CHARS = frozenset(string.ascii_letters + string.digits + " ,_-")
+
+
+def _safe_font(name: str) -> bool:
+    """A font-family that can go into the page's style sheet as it is (letters, digits, ' ,_-')."""
+    return 0 < len(name) <= 80 and all(c in _FONT_CHARS for c in name)
 
 
 def _attrs(el: ET.Element, keep_id: bool = False, fonts: Optional[Dict[str, str]] = None,
@@ -84,7 +102,7 @@ def _attrs(el: ET.Element, keep_id: bool = False, fonts: Optional[Dict[str, str]
             k = f"xlink:{name}" if ns == XLINK_NS else name
         if k == "id" and not keep_id:
             continue
-        if k == "font-family" and fonts is not None and _SAFE_FONT.fullmatch(v):
+        if k == "font-family" and fonts is not None and _safe_font(v):
             classes.append(fonts.setdefault(v, f"tgf{len(fonts)}"))
             continue
         if k == "text-anchor" and v == anchor:
@@ -126,10 +144,26 @@ class _FrameStore:
     """
 
     def __init__(self) -> None:
-        self.highlight = f'fill="{HIGHLIGHT_FILL.lower()}"'
         self.ids: Dict[str, str] = {}
         self.defs: List[str] = []
         self.fonts: Dict[str, str] = {}
+
+    @staticmethod
+    def _stored(el: ET.Element, pid: str) -> ET.Element:
+        """A copy of the part ``el`` to keep under the id ``pid``: its own id becomes ``data-id``,
+        ids inside it (and references to them) get the prefix ``pid-`` so they stay unique."""
+        el = copy.deepcopy(el)
+        if "id" in el.attrib:
+            el.set("data-id", el.attrib.pop("id"))
+        for sub in el.iter():
+            for k, v in list(sub.attrib.items()):
+                if k == "id" and sub is not el:
+                    sub.set(k, f"{pid}-{v}")
+                elif _local(k) == "href" and v.startswith("#"):
+                    sub.set(k, f"#{pid}-{v[1:]}")
+                elif "url(#" in v:
+                    sub.set(k, v.replace("url(#", f"url(#{pid}-"))
+        return el
 
     def _part(self, el: ET.Element, anchor: Optional[str]) -> str:
         out: List[str] = []
@@ -138,17 +172,15 @@ class _FrameStore:
         pid = self.ids.get(text)
         if pid is None:
             pid = self.ids[text] = f"tgp{len(self.defs)}"
-            # ids inside a part (gradients, clip paths) get the part's prefix so they stay unique
-            body = re.sub(r'(\s)id="', rf'\1id="{pid}-', text)
-            body = re.sub(r"url\(#", f"url(#{pid}-", body)
-            body = re.sub(r'(\s(?:xlink:)?href)="#', rf'\1="#{pid}-', body)
-            self.defs.append(f'<g id="{pid}">{body}</g>')
-        if self.highlight in text.lower():          # the step's own node: the page scrolls it into view
-            return f'<use href="#{pid}" class="hl"/>'
+            body: List[str] = []
+            _markup(self._stored(el, pid), body, self.fonts, anchor)
+            self.defs.append(f'<g id="{pid}">{"".join(body)}</g>')
+        if HIGHLIGHT_CLASS in el.get("class", "").split():   # the page scrolls the step's part into view
+            return f'<use href="#{pid}" class="{HIGHLIGHT_CLASS}"/>'
         return f'<use href="#{pid}"/>'
 
-    def add(self, svg: str) -> str:
-        """The markup of one frame."""
+    def add(self, svg: str) -> Tuple[str, float]:
+        """The markup of one frame, and its width in points (0 if it does not say)."""
         root = _parse_checked(svg)
         inner = []
         # text-anchor="start" is the default; it may be dropped where nothing above sets another
@@ -159,7 +191,7 @@ class _FrameStore:
                 inner.append(f"<g{_attrs(child)}>" + "".join(self._part(c, anchor) for c in child) + "</g>")
             else:
                 inner.append(self._part(child, top))
-        return f"<svg{_attrs(root)}>" + "".join(inner) + "</svg>"
+        return f"<svg{_attrs(root)}>" + "".join(inner) + "</svg>", _points(root.get("width", ""))
 
     def css(self) -> str:
         return "".join(f".{cls}{{font-family:{font}}}" for font, cls in self.fonts.items())
@@ -177,7 +209,9 @@ def _json_for_script(data: object) -> str:
 
 _WIDE_PT = 1600.0      # frames wider than this keep their size and scroll sideways
 
+# html: a scroll bar always, so the picture does not shift sideways when a step's text makes the page taller
 _STYLE = """
+html{overflow-y:scroll}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1em auto;max-width:60em;
 padding:0 1em;color:#222;background:#fff}
 h1{font-size:1.3em;margin:.2em 0 .6em}
@@ -220,7 +254,7 @@ _SCRIPT = """
     btn.first.disabled = btn.prev.disabled = (k === 0);
     btn.last.disabled = btn.next.disabled = (k === steps.length - 1);
     document.body.setAttribute("data-step", String(k + 1));
-    var box = frames[s.frame], hl = box && box.querySelector("use.hl");
+    var box = frames[s.frame], hl = box && box.querySelector("use.highlight");
     if (hl && box.scrollWidth > box.clientWidth) {       /* a wide frame: bring the step's node into view */
       var r = hl.getBoundingClientRect(), b = box.getBoundingClientRect();
       box.scrollLeft += (r.left + r.width / 2) - (b.left + b.width / 2);
@@ -253,37 +287,15 @@ _SCRIPT = """
 """
 
 
-_NUM = r"(-?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)"
-_WIDTH = re.compile(rf'^<svg(?=[^>]*? width="{_NUM}(pt|px)?")')     # groups 1, 2: width, unit
-_SIZE = re.compile(_WIDTH.pattern + rf'(?=[^>]*? height="{_NUM}(pt|px)?")'
-                   rf'(?=[^>]*? viewBox="{_NUM}[ ,]+{_NUM}[ ,]+{_NUM}[ ,]+{_NUM}")')
-
-
-def _same_box(frames: List[str]) -> List[str]:
-    """Give every frame the same size, its picture anchored at the top left.
-
-    Graphviz sizes each frame to its own drawing (longer labels, a wider
-    picture), and a centred picture of another size moves on the page from
-    step to step.  Each frame's viewBox is widened (to the right and down) to
-    the largest of all frames, so a neuron stays at the same place.  Frames
-    whose size cannot be read are left as they are.
-    """
-    sizes = [_SIZE.match(f) for f in frames]
-    if len(frames) < 2 or not all(sizes) or len({(m.group(2), m.group(4)) for m in sizes}) != 1:
-        return frames
-    width = max(float(m.group(1)) for m in sizes)
-    height = max(float(m.group(3)) for m in sizes)
-    box_w = max(float(m.group(7)) for m in sizes)
-    box_h = max(float(m.group(8)) for m in sizes)
-    out = []
-    for f, m in zip(frames, sizes):
-        end = f.index(">")
-        tag = re.sub(r' (width|height|viewBox|preserveAspectRatio)="[^"]*"', "", f[:end])
-        unit_w, unit_h = m.group(2) or "", m.group(4) or ""
-        tag += (f' width="{width:g}{unit_w}" height="{height:g}{unit_h}" viewBox="{m.group(5)} {m.group(6)} '
-                f'{box_w:g} {box_h:g}" preserveAspectRatio="xMinYMin meet"')
-        out.append(tag + f[end:])
-    return out
+def _points(length: str) -> float:
+    """An SVG length such as '644pt' or '300px' in points (0 if it is not one)."""
+    for unit, scale in (("pt", 1.0), ("px", 0.75), ("", 1.0)):
+        if length.endswith(unit):
+            try:
+                return float(length[:len(length) - len(unit)]) * scale
+            except ValueError:
+                return 0.0
+    return 0.0
 
 
 def player_html(frames: Sequence[str], steps: Sequence[Mapping[str, object]], title: str = "backprop, step by step"
@@ -300,7 +312,7 @@ def player_html(frames: Sequence[str], steps: Sequence[Mapping[str, object]], ti
         raise ValueError("a step player needs at least one step")
     store = _FrameStore()
     unique: Dict[str, int] = {}
-    stored: List[str] = []
+    stored: List[Tuple[str, float]] = []
     remap: List[int] = []
     for svg in frames:
         if not isinstance(svg, str):
@@ -310,7 +322,6 @@ def player_html(frames: Sequence[str], steps: Sequence[Mapping[str, object]], ti
             k = unique[svg] = len(stored)
             stored.append(store.add(svg))
         remap.append(k)
-    stored = _same_box(stored)
     data = []
     for i, st in enumerate(steps):
         f = st.get("frame", i)
@@ -326,10 +337,9 @@ def player_html(frames: Sequence[str], steps: Sequence[Mapping[str, object]], ti
         f"<body data-step=\"1\">\n<h1>{html.escape(title)}</h1>\n", store.defs_markup(),
         "\n<div id=\"frames\">\n",
     ]
-    for k, svg in enumerate(stored):
+    for k, (svg, width) in enumerate(stored):
         hidden = "" if k == first["frame"] else " hidden"
-        m = _WIDTH.match(svg)
-        wide = " wide" if m and float(m.group(1)) > _WIDE_PT else ""   # scroll, do not shrink to dust
+        wide = " wide" if width > _WIDE_PT else ""   # scroll, do not shrink to dust
         parts.append(f"<div class=\"frame{wide}\" data-frame=\"{k}\"{hidden}>{svg}</div>\n")
     parts += [
         "</div>\n",

@@ -20,7 +20,7 @@ from typing import List, Optional
 
 from ..errors import RenderError
 
-__all__ = ["Engine", "find_engine", "render", "FORMATS", "ENV_VAR", "HOW_TO_GET"]
+__all__ = ["Engine", "find_engine", "render", "render_svgs", "FORMATS", "ENV_VAR", "HOW_TO_GET"]
 
 ENV_VAR = "TINYGRAPH_DOT"
 PURE = "graphviz-pure"
@@ -103,16 +103,8 @@ def find_engine(engine: Optional[str] = None) -> Engine:
                       f"this Python ({sys.executable}). {HOW_TO_GET}")
 
 
-def render(source: str, fmt: str, engine: Optional[str] = None,
-           timeout: Optional[float] = DEFAULT_TIMEOUT) -> bytes:
-    """Lay out DOT ``source`` and return it drawn in ``fmt`` ('svg', 'png', 'pdf')."""
-    eng = find_engine(engine)
-    if fmt not in eng.formats:
-        if fmt == "pdf":
-            raise RenderError(f"{eng.kind} ({eng.path}) cannot write PDF; PDF needs the system Graphviz "
-                              "(`apt-get install graphviz`, `brew install graphviz`). "
-                              "Save as .svg or .png instead.")
-        raise RenderError(f"{eng.kind} cannot write {fmt!r}; it writes {', '.join(eng.formats)}")
+def _run(eng: Engine, source: str, fmt: str, timeout: Optional[float]) -> bytes:
+    """One run of the engine on ``source`` (one graph or several), its output as bytes."""
     try:
         proc = subprocess.run([eng.path, f"-T{fmt}"], input=source.encode("utf-8"),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
@@ -126,3 +118,46 @@ def render(source: str, fmt: str, engine: Optional[str] = None,
         err = proc.stderr.decode("utf-8", "replace").strip() or "(no message)"
         raise RenderError(f"{eng.kind} ({eng.path}) failed with exit code {proc.returncode}: {err}")
     return proc.stdout
+
+
+def render(source: str, fmt: str, engine: Optional[str] = None,
+           timeout: Optional[float] = DEFAULT_TIMEOUT) -> bytes:
+    """Lay out DOT ``source`` and return it drawn in ``fmt`` ('svg', 'png', 'pdf')."""
+    eng = find_engine(engine)
+    if fmt not in eng.formats:
+        if fmt == "pdf":
+            raise RenderError(f"{eng.kind} ({eng.path}) cannot write PDF; PDF needs the system Graphviz "
+                              "(`apt-get install graphviz`, `brew install graphviz`). "
+                              "Save as .svg or .png instead.")
+        raise RenderError(f"{eng.kind} cannot write {fmt!r}; it writes {', '.join(eng.formats)}")
+    return _run(eng, source, fmt, timeout)
+
+
+_SVG_END = "</svg>"
+
+
+def render_svgs(sources: List[str], engine: Optional[str] = None,
+                timeout: Optional[float] = DEFAULT_TIMEOUT) -> List[str]:
+    """Lay out several DOT graphs in ONE run of the engine and return each drawn as SVG text.
+
+    Both engines read any number of graphs from their input and write one SVG
+    document per graph, in order; starting the engine is much of the cost of a
+    small drawing, so a page of many frames is drawn in a few runs.
+    ``timeout`` is per graph.
+    """
+    if not sources:
+        return []
+    eng = find_engine(engine)
+    text = _run(eng, "".join(sources), "svg", None if timeout is None else timeout * len(sources)).decode("utf-8")
+    out: List[str] = []
+    start = 0
+    while True:
+        end = text.find(_SVG_END, start)
+        if end < 0:
+            break
+        end += len(_SVG_END)
+        out.append(text[start:end].strip() + "\n")
+        start = end
+    if len(out) != len(sources):
+        raise RenderError(f"{eng.kind} ({eng.path}) drew {len(out)} pictures for {len(sources)} graphs")
+    return out

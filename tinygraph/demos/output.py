@@ -1,10 +1,11 @@
-"""What every demo shares: the output folder, saving diagrams, and optional matplotlib plots."""
+"""A demo's output: the folder its pictures go to, saving diagrams and optional matplotlib plots,
+saying where they went, and plain-text tables for what it prints."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
 from ..console import can_print, plain
 from ..errors import TinygraphError
@@ -74,14 +75,16 @@ def rel(path: Path) -> str:
         return str(full)
 
 
-def save_diagram(make: Callable[[], Any], path: Path, files: List[Path]) -> Optional[Path]:
-    """Draw with ``make()`` (a tg.draw_* call) and save it to ``path``; append what was written to ``files``.
+def save_network(net: Any, path: Path, files: List[Path], **draw: Any) -> Optional[Path]:
+    """Draw ``net`` as it is now (``tg.draw_network(net, **draw)``) and save it to ``path``;
+    append what was written to ``files``.
 
     When no Graphviz engine can render, the DOT text is saved beside it (.gv)
     and the reason is printed: the demo's numbers still stand.
     """
     try:
-        diagram = make()
+        from ..draw import draw_network
+        diagram = draw_network(net, **draw)
     except ImportError as e:   # the drawing package is missing in this install
         print(f"  (no diagram: {e})")
         return None

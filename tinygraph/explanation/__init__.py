@@ -1,0 +1,55 @@
+"""The worked example of any network, written out with its own numbers: ``tg.explain``.
+
+One training step on one sample, in the order and notation of the text that
+tinygraph grew from: the network and the sample, the forward pass neuron by
+neuron, the error, the output deltas, the hidden deltas, dE/dW and dE/dθ, the
+update with η, the forward pass again and the new error, and how many epochs
+``train`` takes until the error is below a threshold, with the error curve.
+Every equation is written in symbols and then with the network's numbers,
+which are the backward walk's own (:func:`tinygraph.network_steps`).
+
+Modules: ``notation`` (the math tree, LaTeX and MathML, names as text, numbers),
+``equations`` (tinygraph.formulas written as math), ``content`` (what the
+document says), ``blocks`` (its pieces), ``markdown``, ``html``, ``latex``
+(the formats), ``curve`` (the error curve), ``document`` (:class:`Explanation`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Optional, Union
+
+from .content import CATEGORIES, DEFAULT_BLANKS, build
+from .document import FORMATS, Explanation
+from .notation import DECIMALS
+
+__all__ = ["explain", "Explanation", "CATEGORIES", "DEFAULT_BLANKS", "FORMATS"]
+
+
+def explain(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
+            error: Union[None, str, Callable[..., Any]] = None, *, until: Optional[float] = None,
+            exercise: Union[bool, Iterable[str]] = False, decimals: int = DECIMALS,
+            pictures: bool = True) -> Explanation:
+    """The worked example of ``net`` on one sample, as a document (an :class:`Explanation`).
+
+    ``inputs`` and ``targets``: a dict by name or a list in the order of
+    ``net.inputs`` / ``net.outputs``.  ``lr``: the learning rate η of the update.
+    ``error``: None for the text's E = ½ Σ_k (O_k - t_k)², or "mse", "bce"
+    (binary cross-entropy), "hinge", or a function ``error(outputs, targets)``
+    returning a Node (its slope then comes from the walk alone).  ``until``: the
+    error threshold of the closing "repeat until" (default that of
+    network_steps).  ``exercise``: True (or a list of categories, see
+    :data:`CATEGORIES`) for the exercise version with numbered blanks.
+    ``decimals``: how many decimals numbers are written with.  ``pictures=False``
+    leaves out the diagrams and the error curve (quicker for a big network).
+
+    The network's weights are left as they are; its gradients and latest
+    forward pass are this sample's.  ``doc.save("worked.md" | ".html" | ".tex")``
+    writes it; in Jupyter it shows itself.
+    """
+    if not isinstance(decimals, int) or isinstance(decimals, bool) or not 1 <= decimals <= 15:
+        from ..errors import user_facing
+        raise user_facing(ValueError(f"decimals must be a whole number from 1 to 15, got {decimals!r}"))
+    doc = Explanation(build(net, inputs, targets, lr=lr, error=error, until=until, drawing=pictures), decimals=decimals)
+    if exercise:
+        doc = doc.as_exercise(DEFAULT_BLANKS if exercise is True else exercise)
+    return doc

@@ -1,0 +1,621 @@
+"""What an explanation says: one training step of a network on one sample, in the text's order,
+each formula in symbols and then with the network's numbers, all taken from the real backward walk.
+
+:func:`build` runs :func:`tinygraph.network_steps` (the forward pass, the error, the
+walk, the update, the forward pass again and ``train`` until the error is small),
+writes each of its steps with the formulas of :mod:`tinygraph.formulas` (through
+:mod:`.equations`), and checks every delta and gradient twice: against its own
+formula worked from the numbers shown, and, for layered sigmoid networks and the
+squared error, against :func:`tinygraph.delta_rule` (the text's rules worked in
+plain floats).  A disagreement is a bug in tinygraph, and says so.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tuple
+
+from .. import formulas as F
+from ..errors import GraphError, TinygraphError, user_facing
+from ..network import Network
+from .blocks import Block, Display, Figure, Heading, Named, Para, Strong
+from .curve import Curve
+from .equations import (ACTIVATIONS, ERRORS, ETA, GENERAL, ErrorForm, Equation, Symbols, Written, W, activation_form, dE, delta,
+                        equation, fprime, net as net_sym, O, target, theta, written, J, K)
+from .notation import EQ, Frac, Id, M, Name, Num, Paren, Row, Words, joined, number_pair, number_text
+
+E = Id("E")
+
+__all__ = ["build", "Built", "CATEGORIES", "DEFAULT_BLANKS", "TOLERANCE"]
+
+#: what an exercise can leave blank: category -> the kinds of quantity in it
+CATEGORIES: Dict[str, Tuple[str, ...]] = {
+    "forward": ("net", "out"),
+    "error": ("error", "dEdO"),
+    "deltas": ("delta",),
+    "gradients": ("grad",),
+    "new weights": ("new",),
+}
+#: what an exercise leaves blank unless told otherwise
+DEFAULT_BLANKS = ("deltas", "gradients", "new weights")
+#: how closely the walk, the formulas and delta_rule must agree (relative, or absolute near 0)
+TOLERANCE = 1e-9
+
+
+class ExplainCheckError(TinygraphError, ArithmeticError):
+    """The numbers of the backward walk and of the text's formulas disagree: a bug in tinygraph."""
+
+
+def _agree(a: float, b: float) -> bool:
+    return abs(a - b) <= TOLERANCE * max(1.0, abs(a), abs(b))
+
+
+class _Error:
+    """The error the explanation uses: its written form and the function network_steps calls."""
+
+    def __init__(self, error: Any) -> None:
+        from .. import losses
+        fns = {"mse": losses.mse, "binary_cross_entropy": losses.binary_cross_entropy,
+               "bce": losses.binary_cross_entropy, "hinge": losses.hinge}
+        self.fn: Optional[Callable] = None
+        if error is None or (isinstance(error, str) and error.strip().lower() in ("squared_error", "sse")):
+            self.form, self.squared = ERRORS["squared_error"], True
+        elif isinstance(error, str):
+            key = error.strip().lower()
+            if key not in fns:
+                from ..errors import did_you_mean
+                raise user_facing(ValueError(
+                    f"explain: unknown error {error!r}.{did_you_mean(key, list(fns) + ['squared_error'])} "
+                    "Known: squared_error (the text's, the default), mse, binary_cross_entropy (bce), hinge; "
+                    "or pass a function error(outputs, targets) that returns a Node"))
+            self.form, self.squared, self.fn = ERRORS[key], False, fns[key]
+        elif callable(error):
+            name = getattr(error, "__name__", "") or "error"
+            self.form = ErrorForm("<lambda>" if name == "<lambda>" else name, None, None)
+            self.squared, self.fn = False, error
+        else:
+            raise user_facing(TypeError(f"explain: error must be a name (squared_error, mse, bce, hinge) or a "
+                                        f"function error(outputs, targets); got {type(error).__name__} {error!r}"))
+        self.named = self.form.general is not None
+
+
+class Built:
+    """What :func:`build` makes: ``title``, ``blocks``, ``answers`` (key -> (symbol, value, the
+    Display that computes it)), ``blankable`` (category -> keys) and the ``steps``."""
+
+    def __init__(self) -> None:
+        self.title = ""
+        self.blocks: List[Block] = []
+        self.answers: Dict[Hashable, Tuple[M, float, Display]] = {}
+        self.steps: List[Any] = []
+        self.values: Dict[Hashable, float] = {}
+
+
+def _count(k: int, noun: str, plural: str = "") -> str:
+    return f"{k} {noun}" if k == 1 else f"{k} {plural or noun + 's'}"
+
+
+def _names(items: Sequence[Any]) -> List[Any]:
+    """Parts: the names of ``items``, each printed as given, separated by commas (… for a long list)."""
+    names = [n.name for n in items]
+    cut = len(names) > 8
+    if cut:
+        names = names[:6] + [names[-1]]
+    out: List[Any] = []
+    for i, name in enumerate(names):
+        if i:
+            out.append(", … , " if cut and i == len(names) - 1 else ", ")
+        out.append(Named(name))
+    return out
+
+
+def _inline_list(pairs: Sequence[M]) -> List[Any]:
+    """Parts: a, b and c (each inline math)."""
+    out: List[Any] = []
+    for i, m in enumerate(pairs):
+        if i:
+            out.append(" and " if i == len(pairs) - 1 else ", ")
+        out.append(m)
+    return out
+
+
+def _walk_note(step: Any) -> str:
+    return "" if step.walk_index is None else f"(backward walk, step {step.walk_index} of {step.walk_total})"
+
+
+def build(net: Any, inputs: Any, targets: Any, lr: float = 0.5, error: Any = None,
+          until: Optional[float] = None, drawing: bool = True) -> Built:
+    """The explanation of one training step of ``net`` on one sample (see the module docstring)."""
+    from ..narrative import REPEAT_UNTIL, network_steps
+    if not isinstance(net, Network):
+        raise user_facing(TypeError(f"explain() needs a tinygraph Network, got {type(net).__name__}"))
+    err = _Error(error)
+    until = REPEAT_UNTIL if until is None else until
+    steps = network_steps(net, inputs, targets, lr=lr, error=err.fn, until=until)
+    return _Builder(net, inputs, targets, steps, err, float(lr), float(until), drawing).run()
+
+
+class _Builder:
+    def __init__(self, net: Any, inputs: Any, targets: Any, steps: List[Any], err: _Error, lr: float,
+                 until: float, drawing: bool) -> None:
+        self.net, self.inputs, self.targets, self.steps, self.err = net, inputs, targets, steps, err
+        self.until, self.drawing, self.lr = until, drawing, lr
+        self.out = Built()
+        self.out.steps = steps
+        self.sym = Symbols(net)
+        after_step = next(s for s in steps if s.kind == "new forward")
+        self.after = after_step.net
+        self.sym2 = Symbols(self.after, second=True)
+        self.tmap = self._targets()
+        self.blocks = self.out.blocks
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _targets(self) -> Dict[str, float]:
+        from ..training import _named_values
+        try:
+            return _named_values(self.targets, [n.name for n in self.net.outputs], "outputs", "explain targets")
+        except (TypeError, ValueError, KeyError):
+            return {}                      # a user's error function takes targets of its own kind
+
+    def of(self, kind: str) -> List[Any]:
+        return [s for s in self.steps if s.kind == kind]
+
+    def para(self, *parts: Any) -> None:
+        self.blocks.append(Para(*parts))
+
+    def display(self, eq: Equation, *answers: Tuple[Hashable, M, float]) -> None:
+        """Show ``eq``; ``answers``: the quantities it works out, (key, symbol, value) each, for the
+        answer key of an exercise."""
+        d = Display(eq, answers[0][0] if answers else None)
+        self.blocks.append(d)
+        for key, symbol, value in answers:
+            self.out.answers[key] = (symbol, value, d)
+
+    def general(self, *classes: type) -> None:
+        rows = [row for c in classes for row in GENERAL[c]]
+        self.blocks.append(Display(Equation(rows)))
+
+    def check(self, what: str, shown: float, formula: float) -> None:
+        if not _agree(shown, formula):
+            raise ExplainCheckError(f"explain: {what} is {shown!r} in the backward walk but {formula!r} by its "
+                                    "formula; this is a bug in tinygraph, please report it with the network")
+
+    def figure(self, name: str, caption: List[Any], alt: str, net: Any, **kw: Any) -> None:
+        if not self.drawing:
+            return
+        from ..draw import draw_network
+        try:
+            d = draw_network(net, **kw)       # the network as it is now (drawn into SVG when needed)
+        except GraphError as e:               # e.g. too many synapses to lay out
+            self.para(f"(No picture of the network here: {e})")
+            return
+        self.blocks.append(Figure(name, caption, d.svg, diagram=lambda: d, alt=alt))
+
+    # -- the document ---------------------------------------------------------------------------
+
+    def run(self) -> Built:
+        net = self.net
+        self.out.title = f"Backpropagation worked out: {net.name}"
+        self.blocks.append(Heading(1, "Backpropagation worked out: ", Named(net.name)))
+        self.para("One step of gradient descent for the network ", Strong(net.name), " on one sample, written out "
+                  "the way the text derives backpropagation: the forward pass, the error, the deltas from the "
+                  "outputs back, the gradients and the update, then the forward pass again. Each equation is "
+                  "given in symbols first, then with this network's numbers. Every number is the one tinygraph "
+                  "computed: each delta and gradient is the number of its backward walk (the walk step that "
+                  "completed it is named beside it).")
+        self.network_section()
+        self.forward_section()
+        self.error_section()
+        self.delta_sections()
+        self.gradient_section()
+        self.update_section()
+        self.second_pass_section()
+        self.repeat_section()
+        self.checks_section()
+        return self.out
+
+    def network_section(self) -> None:
+        net = self.net
+        self.blocks.append(Heading(2, "1. The network and the sample"))
+        hidden = net.hidden
+        parts: List[Any] = [Strong(net.name), f" has {_count(len(net.inputs), 'input')} ("]
+        parts += _names(net.inputs) + ["), "]
+        if hidden:
+            parts += [f"{_count(len(hidden), 'hidden neuron')} ("] + _names(hidden) + [") "]
+        else:
+            parts += ["no hidden neuron "]
+        parts += [f"and {_count(len(net.outputs), 'output')} ("] + _names(net.outputs)
+        parts += [f"), joined by {_count(len(net.synapses), 'synapse')}."]
+        self.para(*parts)
+        self.figure("network", ["The network before the step: the weight of each synapse on its edge (blue "
+                                "positive, red negative), the bias ", theta(J), " of each neuron inside it."],
+                    "the network with its weights and biases", net, values=False)
+        ins = [Row(O(n.name), EQ, Num(n.value, ("in", n.name), paren=False)) for n in net.inputs]
+        parts = ["The sample: the inputs "] + _inline_list(ins) + [
+            " (an input neuron's output is its input); "]
+        if self.tmap:
+            ts = [Row(target(k), EQ, Num(v, ("t", k), paren=False)) for k, v in self.tmap.items()]
+            parts += ["the targets "] + _inline_list(ts) + ["; "]
+        parts += ["the learning rate ", Row(ETA, EQ, Num(self.lr, ("lr",), paren=False)), "."]
+        self.para(*parts)
+        default = all(s.name == f"w_{s.src.name}_{s.dst.name}" for s in net.synapses)
+        self.para("Notation: ", O(J), " is the output of neuron j, ", net_sym(J),
+                  " its net input (the weighted sum of its inputs plus its bias), ", theta(J),
+                  " its bias (the weight of an extra input fixed at 1), ", Row(*_wij()),
+                  " the weight of the synapse from neuron i to neuron j (tinygraph names it w_i_j"
+                  + ("" if default else "; a synapse with a name of its own is written by that name")
+                  + "), ", target(K), " the target of output k, and ", Row(delta(J), EQ, dE(net_sym(J))),
+                  " the delta of neuron j.")
+        by_act: Dict[str, List[Any]] = {}
+        for n in net.order():
+            if not n.is_input:
+                by_act.setdefault(activation_form(n.activation).name, []).append(n)
+        parts = ["Activations: "]
+        for i, (name, ns) in enumerate(by_act.items()):
+            form = activation_form(name)
+            if i:
+                parts.append("; ")
+            parts += _names(ns) + [": "] + _words(form) + [", "] + _inline_list(form.definition)
+        parts.append(".")
+        self.para(*parts)
+
+    # 2. forward
+    def forward_pass(self, sym: Symbols, net: Any) -> None:
+        """Each neuron's net input and output, in an order where its sources come first."""
+        for n in net.order():
+            if n.is_input:
+                continue
+            linear = n.output is n.net_node
+            bias = None if n.bias is None else (n.bias.name, n.bias.value)
+            f = F.NetInput(n.name, [(s.name, s.value, s.src.name, s.src.value) for s in n.incoming], bias,
+                           lhs=f"O_{n.name}" if linear else "")
+            self.check(f"net_{n.name}", n.net_input, f.value)
+            key = sym.out_key(n) if linear else sym.net_key(n)
+            w = written(f, sym, n, key, n.net_input)
+            self.out.values[key] = n.net_input
+            rows = equation(w).rows
+            answers = [(key, w.lhs, n.net_input)]
+            if not linear:
+                o = F.Output(n.name, n.activation, n.net_input)
+                self.check(f"O_{n.name}", n.value, o.value)
+                wo = written(o, sym, n, sym.out_key(n), n.value)
+                self.out.values[sym.out_key(n)] = n.value
+                rows += equation(wo).rows
+                answers.append((sym.out_key(n), wo.lhs, n.value))
+            self.display(Equation(rows), *answers)
+
+    def forward_section(self) -> None:
+        self.blocks.append(Heading(2, "2. The forward pass"))
+        self.para("Each neuron j adds up the outputs of the neurons that feed it, each times the weight of its "
+                  "synapse, adds its bias, and passes the sum through its activation f:")
+        self.general(F.NetInput, F.Output)
+        self.para("Neuron by neuron, each after the neurons that feed it:")
+        self.forward_pass(self.sym, self.net)
+
+    # 3. the error
+    def error_equation(self, step: Any, sym: Symbols, outputs: Sequence[Any], key: Hashable) -> Equation:
+        """E with this pass's numbers: the squared error by its formula, a named error term by term,
+        a user's error function by its value alone."""
+        form = self.err.form
+        value = Num(step.number, key, paren=False)
+        if self.err.squared:
+            f = F.SquaredError([(k.name, k.value, self.tmap[k.name]) for k in outputs])
+            self.check("E", step.number, f.value)
+            return equation(written(f, sym, None, key, step.number))
+        if self.err.named and self.tmap:
+            terms = [form.terms(Num(k.value, sym.out_key(k)), Num(self.tmap[k.name], ("t", k.name)))
+                     for k in outputs]
+            n = len(outputs)
+            numbers = [Row(Frac(Num(1.0), Num(float(n))), Paren(*joined(terms)))] if n > 1 else terms
+            return equation(Written(E, [form.general], numbers, value), one_line=False)
+        return Equation([(E, EQ, Row(Name(form.name), Words("of the outputs and targets"), EQ, value))])
+
+    def error_section(self) -> None:
+        self.blocks.append(Heading(2, "3. The error"))
+        step = self.of("error")[0]
+        form = self.err.form
+        self.out.values[("error",)] = step.number
+        if self.err.squared:
+            self.para("The error measures how far the outputs are from their targets. The text's error, "
+                      "with this sample's numbers:")
+        elif self.err.named:
+            self.para(f"The error measures how far the outputs are from their targets. Here it is {form.name} "
+                      f"(n = {len(self.net.outputs)} outputs), with this sample's numbers:")
+        else:
+            self.para("The error measures how far the outputs are from their targets. Here it is the function ",
+                      Strong(form.name), " given to explain(), and its slope for each output comes from the "
+                      "backward walk:")
+        self.display(self.error_equation(step, self.sym, self.net.outputs, ("error",)), (("error",), E, step.number))
+        if form.slope is not None:
+            self.para("Its slope for each output k, where backpropagation starts:")
+            self.blocks.append(Display(Equation([(dE(O(K)), EQ, form.slope)])))
+
+    # 4. and 5. deltas
+    def delta_sections(self) -> None:
+        self.blocks.append(Heading(2, "4. The output deltas"))
+        self.para("The delta of an output neuron k is the slope of the error with respect to its net input; by "
+                  "the chain rule it is the activation's slope times the error's:")
+        if self.err.squared:
+            self.general(F.OutputDelta)
+        else:
+            self.blocks.append(Display(Equation([(delta(K), EQ, Row(dE(net_sym(K)), EQ, _fprime(K),
+                                                                        dE(O(K)))) ])))
+        self._slope_words([s.subject for s in self.of("output delta")])
+        for st in self.of("output delta"):
+            self.delta(st)
+        self.blocks.append(Heading(2, "5. The hidden deltas"))
+        hidden = self.of("hidden delta")
+        if not hidden:
+            self.para("This network has no hidden neurons, so there are no hidden deltas.")
+            return
+        self.para("A hidden neuron j changes the error through every neuron k it feeds, so its delta adds up "
+                  "their deltas, each times the weight of the synapse from j to k (a synapse that skips a layer "
+                  "counts like any other), times its own activation's slope. The deltas are worked from the "
+                  "outputs back, so each one it needs is known:")
+        self.general(F.HiddenDelta)
+        self._slope_words([s.subject for s in hidden])
+        for st in hidden:
+            self.delta(st)
+
+    def _slope_words(self, neurons: Sequence[Any]) -> None:
+        seen: Dict[str, List[Any]] = {}
+        for n in neurons:
+            seen.setdefault(activation_form(n.activation).name, []).append(n)
+        parts: List[Any] = []
+        for name, ns in seen.items():
+            form = activation_form(name)
+            parts += [("For " if not parts else "; for ")] + _words(form) + [" ("] + _names(ns) + ["): "]
+            parts.append(form.definition[-1])          # the slope, as this activation's own
+            parts.append(_SLOPE_WORDS.get(name, "" if name in ACTIVATIONS else ", the number its slope function "
+                                                                               "gives at the net input"))
+        if parts:
+            parts.append(".")
+            self.para(*parts)
+
+    def delta(self, st: Any) -> None:
+        n = st.subject
+        key = ("delta", n.name)
+        self.out.values[key] = st.number
+        if st.walk_step is None:                 # the error does not depend on n
+            self.display(Equation([(delta(n.name), EQ, Num(0.0, key, paren=False))],
+                                  note="(the error does not depend on this neuron: the walk never reaches it)"),
+                         (key, delta(n.name), 0.0))
+            return
+        slope = activation_slope(n)
+        if st.kind == "output delta":
+            if self.err.squared:
+                f = F.OutputDelta(n.name, n.activation, n.value, slope, t=self.tmap[n.name])
+            else:
+                f = F.OutputDelta(n.name, n.activation, n.value, slope, dE_dO=n.grad)
+                self.dEdO(n)
+        else:
+            outgoing = [s for s in n.outgoing if s.dst.delta is not None]
+            f = F.HiddenDelta(n.name, n.activation, n.value, slope,
+                              [(s.dst.name, s.dst.delta, s.name, s.value) for s in outgoing])
+        self.check(f"δ_{n.name}", st.number, f.value)
+        w = written(f, self.sym, n, key, st.number)
+        self.display(equation(w, note=_walk_note(st), one_line=False), (key, delta(n.name), st.number))
+
+    def dEdO(self, n: Any) -> None:
+        """∂E/∂O_k of an error other than the squared error: the walk's number, and its formula."""
+        form = self.err.form
+        key = ("dEdO", n.name)
+        g = n.grad
+        self.out.values[key] = g
+        t = self.tmap.get(n.name)
+        k = len(self.net.outputs)
+        if form.slope_value is not None and t is not None:
+            by_formula = form.slope_value(n.value, t, k)
+            if form.slope_numbers is not None and _agree(g, by_formula):
+                nums = form.slope_numbers(Num(n.value, self.sym.out_key(n)), Num(t, ("t", n.name)), k)
+                w = Written(dE(O(n.name)), [_subst(form.slope, n.name)], [nums], Num(g, key, paren=False))
+                self.display(equation(w), (key, dE(O(n.name)), g))
+                return
+            if not _agree(g, by_formula):
+                self.display(Equation([(dE(O(n.name)), EQ, Num(g, key, paren=False))],
+                                      note=f"(from the walk; the formula gives {_plain(by_formula)}: the error "
+                                           "function clamps its logarithms near 0 and 1)"), (key, dE(O(n.name)), g))
+                return
+        self.display(Equation([(dE(O(n.name)), EQ, Num(g, key, paren=False))], note="(from the backward walk)"),
+                     (key, dE(O(n.name)), g))
+
+    # 6. gradients
+    def gradient_section(self) -> None:
+        self.blocks.append(Heading(2, "6. The gradients"))
+        self.para("The gradient of a weight is the delta of the neuron the synapse leads into times the output "
+                  "the synapse carries; a bias is the weight of an input fixed at 1, so its gradient is the delta:")
+        self.general(F.WeightGradient, F.BiasGradient)
+        for st in self.steps:
+            if st.kind not in ("weight gradient", "bias gradient"):
+                continue
+            p = st.subject
+            key = ("grad", self.sym.index[id(p)])
+            self.out.values[key] = st.number
+            if st.kind == "weight gradient":
+                n = p.dst
+                f = F.WeightGradient(p.name, n.name, n.delta or 0.0, p.src.name, p.src.value)
+                sym = dE(self.sym.weight(p))
+            else:
+                n = p.neuron
+                f = F.BiasGradient(p.name, n.name, n.delta or 0.0)
+                sym = dE(theta(n.name))
+            self.check(f"dE/d{p.name}", st.number, f.value)
+            w = written(f, self.sym, p, key, st.number)
+            self.display(equation(w, note=_walk_note(st)), (key, sym, st.number))
+        self.figure("network-backward", ["The network after the backward pass: each neuron's output (after =) "
+                                         "and delta ", delta(J), ", each synapse's gradient ", dE(Id("w")), "."],
+                    "the network after the backward pass", self.net, values=True, deltas=True, grads=True)
+
+    # 7. update
+    def update_section(self) -> None:
+        self.blocks.append(Heading(2, "7. The update"))
+        self.para("Each weight and bias takes a step against its gradient, the gradient times the learning rate ",
+                  Row(ETA, EQ, Num(self.lr, ("lr",), paren=False)), ":")
+        self.general(F.Update)
+        for st in self.of("update"):
+            p = st.subject
+            i = self.sym.index[id(p)]
+            key = ("new", i)
+            self.out.values[key] = st.number
+            f = F.Update(p.name, p.value, p.grad, self.lr)
+            self.check(f"the new {p.name}", st.number, f.value)
+            w = written(f, self.sym, p, key, st.number)
+            self.display(equation(w, one_line=False), (key, self.sym.param(p), st.number))
+        fixed = [p for p in self.net.parameters(include_fixed=True) if not p.trainable]
+        if fixed:
+            self.para("Fixed (not trainable), so they keep their values: ",
+                      *_inline_list([self.sym.param(p) for p in fixed]), ".")
+        self.figure("network-after", ["The network after the update: the new weights and biases."],
+                    "the network after the update", self.after,
+                    values=False)
+
+    # 8. forward again
+    def second_pass_section(self) -> None:
+        self.blocks.append(Heading(2, "8. The forward pass with the new weights"))
+        self.para("The same sample through the updated network:")
+        self.forward_pass(self.sym2, self.after)
+        st = self.of("new error")[0]
+        was = self.of("error")[0].number
+        self.out.values[("error2",)] = st.number
+        self.display(self.error_equation(st, self.sym2, self.after.outputs, ("error2",)), (("error2",), E, st.number))
+        d = number_pair(was, st.number)
+        before = Row(E, EQ, Num(was, ("error",), paren=False, decimals=d))
+        after = Row(E, EQ, Num(st.number, ("error2",), paren=False, decimals=d))
+        change = st.number - was
+        if change < 0:
+            self.para(f"One step lowered the error by {-100 * change / was:.3g} %, from ", before, " to ", after, ".")
+        elif change > 0:
+            self.para("This step raised the error, from ", before, " to ", after, ": the learning rate is too "
+                      "large for this network here (try a smaller one).")
+        else:
+            self.para("The error did not change: ", after, ".")
+
+    # 9. repeat
+    def repeat_section(self) -> None:
+        self.blocks.append(Heading(2, "9. Repeat until the error is small"))
+        st = self.of("repeat")[0]
+        h = st.history
+        E0 = Row(E, EQ, Num(self.of("error")[0].number, ("error",), paren=False))
+        until = Num(self.until, paren=False)
+        text = "The text repeats steps 2 to 7 until the error is below a threshold"
+        if "never gets there" in st.extra:
+            self.para(text, ". With this learning rate train() does not get below ", until, ": the weights grow "
+                      "too large for a float. A smaller learning rate would.")
+        elif h.converged and h.epochs == 0:
+            self.para(text, ". Here the error ", E0, " is below the threshold ", until, " already, so training "
+                      "would have stopped before this update.")
+        elif h.converged:
+            self.para(text, ". With the threshold ", until, f", train() gets there after {_count(h.epochs, 'epoch')} "
+                      "(one epoch is one such step on this sample; the step above was the first): from ", E0,
+                      " the error falls to ", Num(h.final, paren=False), ".")
+        else:
+            self.para(text, f". After {_count(h.epochs, 'epoch')} of train() (as many as this explanation lets it "
+                      "run) the error is ", Num(h.final, paren=False), ", still not below ", until, ".")
+        if len(h) >= 2 and self.drawing:
+            curve = Curve(list(h), self.until)
+            self.blocks.append(Figure("error-curve", ["The error E after each epoch of train(); the dashed line "
+                                      "is the threshold."], lambda: curve.svg(), tikz=lambda: curve.tikz(),
+                                      alt="the error curve"))
+
+    def checks_section(self) -> None:
+        self.blocks.append(Heading(2, "How these numbers were checked"))
+        worst = self.delta_rule_check()
+        base = ("Each delta and gradient above is the number tinygraph's backward walk computed, and each was "
+                "worked again from its formula with the numbers shown (they agree to within "
+                f"{TOLERANCE:g} relative). ")
+        if isinstance(worst, str):
+            self.para(base + "The text's delta rule, worked separately in plain floats (tinygraph.delta_rule), "
+                      f"does not cover this network ({worst}), so it was not used here.")
+        else:
+            self.para(base + "The text's delta rule, worked separately in plain floats (tinygraph.delta_rule), "
+                      "gives the same error, deltas and gradients"
+                      + (" to the last digit." if worst == 0 else f" (the largest difference is {worst:.1e})."))
+
+    def delta_rule_check(self) -> Any:
+        """The largest difference from delta_rule, or why it does not apply."""
+        if not self.err.squared:
+            return "it is written for the squared error"
+        from ..deltas import delta_rule
+        try:
+            rule = delta_rule(self.net, self.inputs, self.targets)
+        except GraphError as e:
+            msg = str(e)
+            if "not sigmoid" in msg:
+                return "it is written for sigmoid neurons"
+            if "skips a layer" in msg:
+                return "it is written for layer-by-layer networks, and a synapse here skips a layer"
+            return msg
+        pairs: List[Tuple[str, float, float]] = [("E", self.out.values[("error",)], rule.error)]
+        for n in self.net.neurons.values():
+            if not n.is_input:
+                pairs.append((f"δ_{n.name}", self.out.values[("delta", n.name)], rule.deltas[n.name]))
+                if n.bias is not None:
+                    pairs.append((f"dE/d{n.bias.name}", self.out.values[("grad", self.sym.index[id(n.bias)])],
+                                  rule.bias_grads[n.name]))
+        for s in self.net.synapses:
+            pairs.append((f"dE/d{s.name}", self.out.values[("grad", self.sym.index[id(s)])], rule.weight_grads[s.name]))
+        worst = 0.0
+        for what, walk, by_rule in pairs:
+            if not _agree(walk, by_rule):
+                raise ExplainCheckError(f"explain: {what} is {walk!r} in the backward walk but {by_rule!r} by "
+                                        "delta_rule; this is a bug in tinygraph, please report it with the network")
+            worst = max(worst, abs(walk - by_rule))
+        return worst
+
+
+def activation_slope(n: Any) -> float:
+    """f'(net_n) from the activation table (1 for a linear neuron)."""
+    from ..activations import get_activation
+    if n.output is n.net_node:
+        return 1.0
+    return get_activation(n.activation).df(n.net_input)
+
+
+#: what the slope rule of an activation means for the deltas
+_SLOPE_WORDS = {"linear": ", so that factor is left out",
+                "relu": ": the error flows back only through a ramp whose net input is above 0",
+                "sign": ": the step is flat on either side of its jump, so no error flows back through it"}
+
+
+def _words(form: Any) -> List[Any]:
+    """What an activation is called: tinygraph's words for a built-in one, the name of a registered one."""
+    return [form.words] if form.name in ACTIVATIONS else ["the activation ", Named(form.name)]
+
+
+def _fprime(j: M) -> M:
+    return fprime(j)
+
+
+def _wij() -> List[M]:
+    return [W(Id("i"), Id("j"))]
+
+
+def _subst(m: M, name: str) -> M:
+    """A copy of a general form for output k (the forms of ERRORS use the letter k) with k -> ``name``."""
+    m = copy.deepcopy(m)
+
+    def k_to_name(x: Any) -> Any:
+        return Name(name) if isinstance(x, Id) and x.t == "k" else x
+
+    def visit(x: M) -> None:
+        for attr, val in list(vars(x).items()):
+            if isinstance(val, M):
+                setattr(x, attr, k_to_name(val))
+                visit(getattr(x, attr))
+            elif isinstance(val, list):
+                for i, it in enumerate(val):
+                    if isinstance(it, M):
+                        val[i] = k_to_name(it)
+                        visit(val[i])
+
+    if isinstance(m, Id):
+        return k_to_name(m)
+    visit(m)
+    return m
+
+
+def _plain(x: float, decimals: int = 9) -> str:
+    """A number as plain text (for words, not math)."""
+    sign, digits, exp = number_text(x, decimals)
+    return sign + digits + ("" if exp is None else f"e{exp}")

@@ -1,0 +1,281 @@
+"""The text's formulas for one step of backprop, each stated once: how it is written and how it is computed.
+
+For a neuron k fed by neurons j through synapses with weights w_jk, and the error E
+over the output neurons k with targets t_k:
+
+    net_k    = Σ_j w_jk O_j + θ_k       NetInput
+    O_k      = f(net_k)                 Output
+    E        = ½ Σ_k (O_k - t_k)²       SquaredError
+    δ_k      = f'(net_k) (O_k - t_k)    OutputDelta   (another error: f'(net_k) dE/dO_k)
+    δ_j      = f'(net_j) Σ_k δ_k w_jk   HiddenDelta   (k: the neurons j feeds)
+    dE/dw_jk = δ_k O_j                  WeightGradient
+    dE/dθ_k  = δ_k · 1                  BiasGradient  (the bias is the weight of an input fixed at 1)
+    w        ← w - η dE/dw              Update
+
+f and its slope f' come from the activation table (:func:`tinygraph.get_activation`);
+for the sigmoid the text writes f'(net) as O (1 - O), which is what it equals.
+
+Each formula here is a small class made from names and numbers: ``value`` is
+what the numbers give, ``formula`` the formula in symbols with the names put in
+(``δ_o1 = O_o1(1 - O_o1) (O_o1 - t_o1)``), ``numbers`` the same with the
+numbers put in, and ``str()`` the whole line ``formula = numbers = value``.
+``GENERAL`` is the formula as the text states it.  :func:`tinygraph.delta_rule`
+computes with these classes; :func:`tinygraph.network_steps` writes them out
+with the numbers the backward walk found.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence, Tuple
+
+from .activations import get_activation
+from .formatting import fmt, operand, pair
+
+__all__ = ["Formula", "NetInput", "Output", "SquaredError", "OutputDelta", "HiddenDelta",
+           "WeightGradient", "BiasGradient", "Update", "activate", "slope", "FORMULAS"]
+
+
+def activate(activation: Any, net: float) -> float:
+    """O = f(net): the activation (a name or an Activation) at the net input ``net``."""
+    return get_activation(activation).f(net)
+
+
+def slope(activation: Any, net: float) -> float:
+    """f'(net): the activation's slope at the net input ``net``, from the activation table."""
+    return get_activation(activation).df(net)
+
+
+def _name_of(activation: Any) -> str:
+    return get_activation(activation).name
+
+
+def _minus(a: float, b: float) -> str:
+    """``a - b`` with both written to enough digits to tell apart; a negative b in parentheses."""
+    a_s, b_s = pair(a, b)
+    return f"{a_s} - {'(' + b_s + ')' if b < 0 else b_s}"
+
+
+class Formula:
+    """One of the text's formulas with its names and numbers put in (see the module docstring)."""
+
+    GENERAL = ""
+    value: float
+
+    @property
+    def formula(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def numbers(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def shown(self) -> str:
+        """The value as written."""
+        return fmt(self.value)
+
+    def __str__(self) -> str:
+        return f"{self.formula} = {self.numbers} = {self.shown}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+class NetInput(Formula):
+    """net_k = Σ_j w_jk O_j + θ_k.  ``terms``: one (weight's name, w_jk, source neuron's name j, O_j)
+    per incoming synapse; ``bias``: (its name, θ_k), or None for a neuron without one.
+    ``lhs`` is what it is written as (``net_k``; a linear neuron's output is its net input: ``O_k``)."""
+
+    GENERAL = "net_k = Σ_j w_jk O_j + θ_k"
+
+    def __init__(self, k: str, terms: Sequence[Tuple[str, float, str, float]],
+                 bias: Optional[Tuple[str, float]] = None, lhs: str = "") -> None:
+        self.k, self.terms, self.bias = k, list(terms), bias
+        self.lhs = lhs or f"net_{k}"
+        total = 0.0
+        for i, (_, w, _, o) in enumerate(self.terms):
+            total = w * o if i == 0 else total + w * o
+        if bias is not None:
+            total = total + bias[1]
+        self.value = total
+
+    @property
+    def formula(self) -> str:
+        parts = [f"{w_name}·O_{j}" for w_name, _, j, _ in self.terms]
+        if self.bias is not None:
+            parts.append(self.bias[0])
+        return f"{self.lhs} = {' + '.join(parts)}"
+
+    @property
+    def numbers(self) -> str:
+        parts = [f"{operand(w)}·{operand(o)}" for _, w, _, o in self.terms]
+        if self.bias is not None:
+            parts.append(operand(self.bias[1]))
+        return " + ".join(parts)
+
+
+class Output(Formula):
+    """O_k = f(net_k): the neuron's activation at its net input."""
+
+    GENERAL = "O_k = f(net_k)"
+
+    def __init__(self, k: str, activation: Any, net: float) -> None:
+        self.k, self.activation, self.net = k, _name_of(activation), net
+        self.value = activate(activation, net)
+
+    @property
+    def formula(self) -> str:
+        return f"O_{self.k} = {self.activation}(net_{self.k})"
+
+    @property
+    def numbers(self) -> str:
+        return f"{self.activation}({fmt(self.net)})"
+
+
+class SquaredError(Formula):
+    """E = ½ Σ_k (O_k - t_k)².  ``outputs``: one (name, O_k, t_k) per output neuron."""
+
+    GENERAL = "E = ½ Σ_k (O_k - t_k)²"
+
+    def __init__(self, outputs: Sequence[Tuple[str, float, float]]) -> None:
+        self.outputs = list(outputs)
+        self.value = 0.5 * sum((o - t) ** 2 for _, o, t in self.outputs)
+
+    @property
+    def formula(self) -> str:
+        return self.GENERAL
+
+    @property
+    def numbers(self) -> str:
+        return " + ".join(f"½ ({_minus(o, t)})²" for _, o, t in self.outputs)
+
+
+class _Delta(Formula):
+    """δ = f'(net) · (what comes back): the slope as the text writes it, times the factor from above."""
+
+    def __init__(self, j: str, activation: Any, o: float, slope: float, back: float) -> None:
+        self.j, self.activation, self.o, self.slope = j, _name_of(activation), o, slope
+        self.value = slope * back
+
+    def _back(self) -> Tuple[str, str]:
+        raise NotImplementedError
+
+    @property
+    def formula(self) -> str:
+        j, back = self.j, self._back()[0]
+        if self.activation == "sigmoid":
+            return f"δ_{j} = O_{j}(1 - O_{j}) {back}"
+        if self.activation == "linear":
+            return f"δ_{j} = {back}   (linear: f' = 1)"
+        return f"δ_{j} = f'(net_{j}) {back}"
+
+    @property
+    def numbers(self) -> str:
+        back = self._back()[1]
+        if self.activation == "sigmoid":
+            return f"{fmt(self.o)}·(1 - {fmt(self.o)})·{back}"
+        if self.activation == "linear":
+            return back
+        return f"{operand(self.slope)}·{back}"
+
+
+class OutputDelta(_Delta):
+    """δ_k = f'(net_k) (O_k - t_k) for an output neuron k and the squared error (``t`` its target);
+    for another error, δ_k = f'(net_k) dE/dO_k (``dE_dO`` instead of ``t``).  ``slope`` is f'(net_k)."""
+
+    GENERAL = "δ_k = f'(net_k) (O_k - t_k)"
+
+    def __init__(self, k: str, activation: Any, o: float, slope: float, t: Optional[float] = None,
+                 dE_dO: Optional[float] = None) -> None:
+        if (t is None) == (dE_dO is None):
+            raise TypeError("OutputDelta takes the target t (squared error) or dE_dO (another error), one of them")
+        self.t, self.dE_dO = t, dE_dO
+        super().__init__(k, activation, o, slope, o - t if dE_dO is None else dE_dO)
+
+    def _back(self) -> Tuple[str, str]:
+        k = self.j
+        if self.dE_dO is None:
+            return f"(O_{k} - t_{k})", f"({_minus(self.o, self.t)})"
+        return f"dE/dO_{k}", operand(self.dE_dO)
+
+
+class HiddenDelta(_Delta):
+    """δ_j = f'(net_j) Σ_k δ_k w_jk for a hidden neuron j.  ``back``: one (k, δ_k, weight's name, w_jk)
+    per neuron k that j feeds.  ``slope`` is f'(net_j)."""
+
+    GENERAL = "δ_j = f'(net_j) Σ_k δ_k w_jk"
+
+    def __init__(self, j: str, activation: Any, o: float, slope: float,
+                 back: Sequence[Tuple[str, float, str, float]]) -> None:
+        self.back = list(back)
+        total = 0.0
+        for i, (_, d, _, w) in enumerate(self.back):
+            total = d * w if i == 0 else total + d * w
+        super().__init__(j, activation, o, slope, total)
+
+    def _back(self) -> Tuple[str, str]:
+        return ("(" + " + ".join(f"δ_{k}·{w_name}" for k, _, w_name, _ in self.back) + ")",
+                "(" + " + ".join(f"{operand(d)}·{operand(w)}" for _, d, _, w in self.back) + ")")
+
+
+class WeightGradient(Formula):
+    """dE/dw_jk = δ_k O_j for the synapse ``w`` from neuron j to neuron k."""
+
+    GENERAL = "dE/dw_jk = δ_k O_j"
+
+    def __init__(self, w: str, k: str, delta_k: float, j: str, o_j: float) -> None:
+        self.w, self.k, self.delta_k, self.j, self.o_j = w, k, delta_k, j, o_j
+        self.value = delta_k * o_j
+
+    @property
+    def formula(self) -> str:
+        return f"dE/d{self.w} = δ_{self.k}·O_{self.j}"
+
+    @property
+    def numbers(self) -> str:
+        return f"{operand(self.delta_k)}·{operand(self.o_j)}"
+
+
+class BiasGradient(Formula):
+    """dE/dθ_k = δ_k · 1: the bias ``theta`` of neuron k is the weight of an input fixed at 1."""
+
+    GENERAL = "dE/dθ_k = δ_k · 1"
+
+    def __init__(self, theta: str, k: str, delta_k: float) -> None:
+        self.theta, self.k, self.delta_k = theta, k, delta_k
+        self.value = delta_k * 1.0
+
+    @property
+    def formula(self) -> str:
+        return f"dE/d{self.theta} = δ_{self.k}·1"
+
+    @property
+    def numbers(self) -> str:
+        return f"{operand(self.delta_k)}·1"
+
+
+class Update(Formula):
+    """w ← w - η dE/dw for the weight or bias ``w`` (its value ``old``, its gradient ``grad``)."""
+
+    GENERAL = "w ← w - η dE/dw"
+
+    def __init__(self, w: str, old: float, grad: float, lr: float) -> None:
+        self.w, self.old, self.grad, self.lr = w, old, grad, lr
+        self.value = old - lr * grad
+
+    @property
+    def formula(self) -> str:
+        return f"{self.w} ← {self.w} - η·dE/d{self.w}"
+
+    @property
+    def numbers(self) -> str:
+        return f"{pair(self.old, self.value)[0]} - {fmt(self.lr)}·{operand(self.grad)}"
+
+    @property
+    def shown(self) -> str:
+        """The new value with digits enough to differ from the old one (10 -> 10.00002, not 10 -> 10)."""
+        return pair(self.old, self.value)[1]
+
+
+#: the text's formulas in its order, as it states them
+FORMULAS = (NetInput, Output, SquaredError, OutputDelta, HiddenDelta, WeightGradient, BiasGradient, Update)

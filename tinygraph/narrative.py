@@ -1,0 +1,465 @@
+"""One training step of a Network told as the text tells it: its steps, with the formulas and the numbers.
+
+:func:`network_steps` runs the forward pass, the error and the real backward
+walk (:func:`tinygraph.backprop_steps`), then returns the steps in the text's
+order: 1 feed forward and the error, 2 the output deltas, 3 the hidden deltas,
+4 dE/dw and dE/dθ, 5 the update w ← w - η dE/dw, and 6 the loop closed: the
+forward pass again with the new weights, the new error, and how many times
+``train`` repeats 1 to 5 until the error is below a threshold.
+
+Every formula is written by :mod:`tinygraph.formulas` (their one home); every
+delta and gradient shown is the number the walk computed.  Each step knows
+what its formula reads (``step.uses``): the drawing highlights exactly that and
+the step's subject.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from . import formulas
+from .errors import user_facing
+from .formatting import fmt, pair
+from .losses import squared_error
+from .network import Bias, Network, Neuron, Synapse
+from .node import Node, _check_value
+from .steps import Step, backprop_steps
+from .training import DivergenceError, History, _check_rate, _named_values, train
+
+__all__ = ["NetworkStep", "network_steps", "STAGES", "REPEAT_UNTIL", "REPEAT_MAX_EPOCHS", "REPEAT_WORK",
+           "CHECK_H"]
+
+
+STAGES = {1: "feed forward", 2: "output deltas", 3: "hidden deltas", 4: "gradients", 5: "update", 6: "repeat"}
+#: the error threshold of the last step ("repeat until the error is below a threshold") unless given
+REPEAT_UNTIL = 0.001
+#: the most epochs the last step lets ``train`` run to find how many it takes; fewer for a big
+#: network, so that it runs no more than REPEAT_WORK synapse-epochs (about a second or two)
+REPEAT_MAX_EPOCHS = 10_000
+REPEAT_WORK = 300_000
+#: how far network_steps(check=True) nudges each weight and bias: measured on the worked example,
+#: the central difference then agrees with the walk's gradients to 2e-9 relative (1.6e-7 with
+#: h = 1e-6, where rounding in E starts to show)
+CHECK_H = 1e-4
+#: a check "agrees" when it is this close to the walk's gradient (relative, or absolute near 0)
+CHECK_AGREES = 1e-5
+
+
+def _drawn(x: Any) -> bool:
+    """True for what a network drawing can highlight: a Neuron, a Synapse or a Bias."""
+    return isinstance(x, (Neuron, Synapse, Bias))
+
+
+class NetworkStep:
+    """One step of the text's backprop recipe on a Network, with its formula and numbers.
+
+    * ``index`` (1, 2, ...) of ``total``; ``stage`` the text's step (see STAGES) and ``stage_name``;
+    * ``kind``: "input", "forward", "error", "output delta", "hidden delta", "weight gradient",
+      "bias gradient", "update", then "new forward", "new error", "repeat";
+    * ``subject``: the Neuron, Synapse, Bias or error Node it is about (None for the inputs,
+      the new forward pass and the repeat);
+    * ``formula``, ``numbers``, ``number``: the formula in symbols, with the numbers put in,
+      and its result (for deltas and gradients: the gradient the backward walk computed);
+      ``str(step)`` is ``formula = numbers = number``;
+    * ``uses``: the Neurons, Synapses and Biases whose numbers the formula reads;
+      ``highlight``: those and the subject (when it is drawn), what a frame highlights;
+    * ``known``: the nodes whose gradients are known at this step; ``known_values``: the
+      Neurons whose values the feed forward has computed by this step (None once all are);
+    * ``walk_step``, ``walk_index``, ``walk_line``: the backward walk's :class:`Step` that
+      completed this number, its index and its line (None / "" where the walk computed nothing);
+    * ``net``: the network the step's picture shows (for the new forward pass a copy with
+      the new weights, for the repeat one trained by ``train``); ``history``: the repeat's
+      ``train`` History (None elsewhere);
+    * ``check``: with ``network_steps(..., check=True)``, on a weight or bias gradient step the
+      same gradient found by nudging the parameter, (E(w+h) - E(w-h)) / 2h with h = ``CHECK_H``
+      (None elsewhere); the text and the frame show it beside the walk's number.
+    """
+
+    def __init__(self, run: "_Run", stage: int, kind: str, subject: Any, formula: str, numbers: str = "",
+                 number: Optional[float] = None, uses: Sequence[Any] = (), known: Sequence[Any] = (),
+                 walk_step: Optional[Step] = None, known_values: Optional[Sequence[Any]] = None,
+                 extra: str = "", shown: Optional[str] = None, net: Any = None) -> None:
+        self._run = run
+        self.index = len(run.steps) + 1          # this step is the run's next
+        self._updated = len(run.updates)         # the updates made by this step (its own included)
+        self.stage = stage
+        self.kind = kind
+        self.subject = subject
+        self.formula = formula
+        self.numbers = numbers
+        self.number = number
+        self.shown = shown                       # the number as printed, when fmt() would hide a change
+        self.extra = extra
+        self.uses = list(uses)
+        self.known = list(known)
+        self.known_values = None if known_values is None else list(known_values)
+        self.walk_step: Optional[Step] = walk_step
+        self.net = run.net if net is None else net
+        self.history = None
+        self.check: Optional[float] = None
+
+    @property
+    def highlight(self) -> List[Any]:
+        """What the step's picture highlights: its subject (when drawn), then what its formula reads."""
+        first = [self.subject] if _drawn(self.subject) else []
+        return first + [x for x in self.uses if x is not self.subject]
+
+    @property
+    def total(self) -> int:
+        """How many steps the run has."""
+        return len(self._run.steps)
+
+    @property
+    def walk_total(self) -> int:
+        """How many steps the run's backward walk has."""
+        return self._run.walk_total
+
+    @property
+    def walk_index(self) -> Optional[int]:
+        """Index of the backward-walk :class:`Step` that completed this number (None if none)."""
+        return None if self.walk_step is None else self.walk_step.index
+
+    @property
+    def walk_line(self) -> str:
+        """The walk's own chain-rule line for this number ("" where the walk computed nothing)."""
+        if self.walk_step is None:
+            return ""
+        return f"backward walk, step {self.walk_step.index} of {self.walk_total}: {self.walk_step}"
+
+    @property
+    def stage_name(self) -> str:
+        return STAGES[self.stage]
+
+    def __str__(self) -> str:
+        line = self.formula
+        if self.numbers:
+            line += f" = {self.numbers}"
+        if self.number is not None:
+            line += f" = {self.shown or fmt(self.number)}"
+        return line + self.extra
+
+    def diagram(self, **kw: Any):
+        """The network as it is at this step: what the formula reads highlighted, and only the
+        values, deltas and gradients known at this step shown (a :class:`tinygraph.Diagram`)."""
+        from .draw import draw_network
+
+        def draw():
+            extra = {"check": self._run.checks} if self._run.checks and self.net is self._run.net else {}
+            return draw_network(self.net, values=True, deltas=True, grads=True, highlight=self.highlight,
+                                known=self.known, known_values=self.known_values, **{**extra, **kw})
+
+        if self.net is not self._run.net:
+            return draw()
+        updates = self._run.updates
+        params = [p for p, _, _ in updates]
+        now = [p.value for p in params]          # the real values, put back after drawing
+        try:
+            # the weights at this step: new for the updates made so far, old for the rest
+            for k, (p, old, new) in enumerate(updates):
+                p.value = new if k < self._updated else old
+            return draw()
+        finally:
+            for p, v in zip(params, now):
+                p.value = v
+
+    def __repr__(self) -> str:
+        return f"NetworkStep({self.index}: {self.kind}, {str(self)!r})"
+
+
+class _Run:
+    """What the steps of one network_steps() call share: the network, the steps (each added as
+    it is made), the updates (parameter, old, new) made so far, and the length of the walk."""
+
+    def __init__(self, net: Any, walk_total: int) -> None:
+        self.net = net
+        self.steps: List[NetworkStep] = []
+        self.updates: List[Tuple[Any, float, float]] = []
+        self.walk_total = walk_total
+        self.checks: Dict[Any, float] = {}       # parameter -> its gradient by nudging (check=True)
+
+    def add(self, *args: Any, **kw: Any) -> NetworkStep:
+        """Make the run's next step."""
+        step = NetworkStep(self, *args, **kw)
+        self.steps.append(step)
+        return step
+
+
+def _checked(lr: Any, until: Any) -> Tuple[float, float]:
+    """The learning rate and the threshold as positive floats, or an error the command line shows."""
+    try:
+        lr = _check_rate(lr)
+        until = _check_value(until, "until (the error threshold of the last step)")
+    except (TypeError, ValueError) as e:
+        raise user_facing(e) from None
+    if until <= 0:
+        raise user_facing(ValueError(f"until (the error threshold of the last step) must be > 0, got {until!r}"))
+    return lr, until
+
+
+def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
+                  error: Optional[Callable[[Dict[str, Node], Any], Node]] = None,
+                  apply: bool = False, until: float = REPEAT_UNTIL, check: bool = False) -> List[NetworkStep]:
+    """One training step of ``net`` on one sample, told as the text tells it.
+
+    Runs ``net.forward(inputs)``, the error (squared error against ``targets``
+    unless ``error(outputs, targets)`` gives another error Node), and the
+    backward walk (via :func:`backprop_steps`), then returns the steps in the
+    text's order: 1 inputs, each neuron's net input and output, the error;
+    2 the delta of each output neuron; 3 the delta of each hidden neuron, layer
+    by layer back; 4 dE/dw of each synapse and dE/dθ of each bias; 5 the
+    update w ← w - lr dE/dw of each trainable parameter; 6 the forward pass
+    with the new weights, the new error, and how many epochs ``train`` takes
+    to bring the error below ``until`` (at most REPEAT_MAX_EPOCHS, fewer for
+    big networks: see REPEAT_WORK).  Every
+    delta and gradient shown is the one the walk computed; the formulas beside
+    it (δ_k = O_k (1 - O_k)(O_k - t_k) for sigmoid units, else
+    δ = f'(net) dE/dO) show where it comes from.
+
+    ``check=True`` puts beside each weight's and bias's gradient the same
+    gradient found by nudging it: (E(w+h) - E(w-h)) / 2h, each E from a forward
+    pass of a copy of the network (``step.check``; in the text and the frames),
+    so a learner sees backprop agree with the slope measured directly.
+
+    The network's gradients are replaced by this sample's; its weights change
+    only with ``apply=True`` (to the step's new weights, not the trained ones).
+    """
+    if check not in (True, False):
+        raise user_facing(TypeError(f"check must be True or False, got {check!r}"))
+    if not isinstance(net, Network):
+        raise user_facing(TypeError(f"network_steps() needs a tinygraph Network, got {type(net).__name__}; "
+                                    "for a single error Node use backprop_steps(loss)"))
+    lr, until = _checked(lr, until)
+    if error is None and targets is None:
+        raise user_facing(TypeError("network_steps() needs targets (the wanted outputs) to measure the error, "
+                                    "e.g. {'o1': 0.01, 'o2': 0.99}"))
+    tmap: Dict[str, float] = {}
+    if error is None:
+        tmap = _named_values(targets, [n.name for n in net.outputs], "outputs", "network_steps targets")
+    start = net.copy()                          # the weights before the update, for the repeat
+    net.zero_grad()
+    outputs = net.forward(inputs)
+    loss = _error(outputs, targets, tmap, error)
+    walk = list(backprop_steps(loss))           # the real walk: every delta and gradient below is its number
+    story = _Story(net, inputs, targets, tmap, error, lr, loss, walk)
+    if check:
+        story.nudged(start)
+    story.feed_forward()
+    story.deltas()
+    story.gradients()
+    story.update()
+    story.repeat(start, until)
+    if apply:
+        for p, _, new in story.run.updates:
+            p.value = new
+    return story.run.steps
+
+
+def _error(outputs: Dict[str, Node], targets: Any, tmap: Dict[str, float], error: Optional[Callable]) -> Node:
+    """The error Node: the squared error against ``tmap``, or ``error(outputs, targets)``."""
+    if error is None:
+        return squared_error(outputs, tmap)
+    loss = error(outputs, targets)
+    if not isinstance(loss, Node):
+        raise user_facing(TypeError(f"error(outputs, targets) must return a Node, got {type(loss).__name__}"))
+    return loss
+
+
+class _Story:
+    """Builds the steps of one network_steps() call, stage by stage, in the text's order."""
+
+    def __init__(self, net: Any, inputs: Any, targets: Any, tmap: Dict[str, float], error: Optional[Callable],
+                 lr: float, loss: Node, walk: List[Step]) -> None:
+        self.net, self.inputs, self.targets, self.tmap, self.error = net, inputs, targets, tmap, error
+        self.lr, self.loss = lr, loss
+        self.walk_at: Dict[Node, Step] = {st.node: st for st in walk}
+        self.run = _Run(net, len(walk))
+        self.known: List[Any] = []              # what the walk has computed, as the story reveals it
+        self.params: List[Any] = []             # the synapses and biases, in the order of stage 4
+
+    # 1. feed forward and the error
+    def feed_forward(self) -> None:
+        net, add = self.net, self.run.add
+        computed: List[Any] = list(net.inputs)   # the values the feed forward has reached so far
+        add(1, "input", None, "inputs: " + ", ".join(f"O_{n.name} = {fmt(n.value)}" for n in net.inputs),
+            uses=net.inputs, known_values=computed)
+        for n in net.order():
+            if n.is_input:
+                continue
+            linear = n.output is n.net_node
+            bias = None if n.bias is None else (n.bias.name, n.bias.value)
+            f = formulas.NetInput(n.name, [(s.name, s.value, s.src.name, s.src.value) for s in n.incoming], bias,
+                                  lhs=f"O_{n.name}" if linear else "")
+            extra = ""
+            if not linear:
+                o = formulas.Output(n.name, n.activation, n.net_input)
+                extra = f";   {o.formula} = {o.numbers} = {fmt(n.value)}"
+            computed.append(n)
+            add(1, "forward", n, f.formula, f.numbers, n.net_input, extra=extra, known_values=computed,
+                uses=[x for s in n.incoming for x in (s, s.src)] + ([n.bias] if n.bias is not None else []))
+        self._error_step(1, "error", self.loss, net.outputs)
+
+    def _error_step(self, stage: int, kind: str, loss: Node, outputs: List[Any], was: Optional[float] = None,
+                    net: Any = None) -> None:
+        """The error E, from the squared error's formula (or just E for another error)."""
+        if self.error is None:
+            f = formulas.SquaredError([(k.name, k.value, self.tmap[k.name]) for k in outputs])
+            formula, numbers = f.formula, f.numbers
+        else:
+            formula, numbers = "E", ""
+        shown, extra = None, ""
+        if was is not None:
+            before, shown = pair(was, loss.value)
+            extra = f"   (was {before})"
+        self.run.add(stage, kind, loss, formula, numbers, loss.value, uses=outputs, extra=extra, shown=shown,
+                     net=net)
+
+    # 2. output deltas, 3. hidden deltas (layer by layer back)
+    def deltas(self) -> None:
+        net = self.net
+        for n in net.outputs:
+            self._delta(2, n)
+        outputs = set(net.outputs)
+        for layer in reversed(net.layers()):
+            for n in layer:
+                if not n.is_input and n not in outputs:
+                    self._delta(3, n)
+
+    def _slope(self, n: Any) -> float:
+        """f'(net_n): the local derivative the walk multiplied by (1 for a linear neuron)."""
+        if n.output is n.net_node:
+            return 1.0
+        for c in self.walk_at[n.output].sent:
+            if c.parent is n.net_node:
+                return c.local
+        raise AssertionError(f"the walk did not pass from {n.name}'s output to its net input")
+
+    def _delta(self, stage: int, n: Any) -> None:
+        self.known.append(n)
+        kind = "output delta" if stage == 2 else "hidden delta"
+        walk_step = self.walk_at.get(n.net_node)
+        if walk_step is None:                    # the error does not depend on n: the walk never reached it
+            self.run.add(stage, kind, n, f"δ_{n.name}", "", 0.0, uses=[n], known=self.known,
+                         extra=f"   (the error does not depend on {n.name}: the walk never reaches it)")
+            return
+        if stage == 2:
+            if self.error is None:
+                f = formulas.OutputDelta(n.name, n.activation, n.value, self._slope(n), t=self.tmap[n.name])
+            else:
+                f = formulas.OutputDelta(n.name, n.activation, n.value, self._slope(n), dE_dO=n.grad)
+            uses = [n]
+        else:
+            outgoing = [s for s in n.outgoing if s.dst.delta is not None]
+            f = formulas.HiddenDelta(n.name, n.activation, n.value, self._slope(n),
+                                     [(s.dst.name, s.dst.delta, s.name, s.value) for s in outgoing])
+            uses = [n] + [x for s in outgoing for x in (s.dst, s)]
+        self.run.add(stage, kind, n, f.formula, f.numbers, n.delta, uses=uses, known=self.known,
+                     walk_step=walk_step)
+
+    # 4. dE/dw and dE/dθ
+    def gradients(self) -> None:
+        add, known = self.run.add, self.known
+        for n in self.net.order():
+            if n.is_input:
+                continue
+            for s in n.incoming:
+                known.append(s)
+                self.params.append(s)
+                f = formulas.WeightGradient(s.name, n.name, n.delta or 0.0, s.src.name, s.src.value)
+                self._checked(add(4, "weight gradient", s, f.formula, f.numbers, s.grad, uses=[n, s.src],
+                                  known=known, walk_step=self.walk_at.get(s)), "w")
+            if n.bias is not None:
+                b = n.bias
+                known.append(b)
+                self.params.append(b)
+                f = formulas.BiasGradient(b.name, n.name, n.delta or 0.0)
+                self._checked(add(4, "bias gradient", b, f.formula, f.numbers, b.grad, uses=[n], known=known,
+                                  walk_step=self.walk_at.get(b)), "θ")
+
+    def nudged(self, start: Any) -> None:
+        """Each parameter's gradient by nudging it in a copy of the network (``start``, the
+        weights before the update): (E(w+h) - E(w-h)) / 2h, into ``run.checks``."""
+        from .gradcheck import central_difference
+        probe = start.copy()                    # nudged and run here: the network itself is not touched
+
+        def error() -> float:
+            return _error(probe.forward(self.inputs), self.targets, self.tmap, self.error).value
+
+        for p, q in zip(self.net.parameters(include_fixed=True), probe.parameters(include_fixed=True)):
+            self.run.checks[p] = central_difference(error, q, CHECK_H)
+
+    def _checked(self, step: NetworkStep, symbol: str) -> None:
+        """Put the gradient by nudging beside the walk's, on a gradient step (with check=True)."""
+        est = self.run.checks.get(step.subject)
+        if est is None:
+            return
+        step.check = est
+        g = step.number or 0.0
+        if abs(est - g) <= CHECK_AGREES * max(abs(g), abs(est)) + 1e-9:
+            verdict = "as the walk found"
+        else:
+            verdict = f"not the walk's {fmt(g)} (an activation with a kink or a step near here?)"
+        step.extra += (f";   check by nudging {step.subject.name} by ±h = {CHECK_H:g}: "
+                       f"(E({symbol}+h) - E({symbol}-h)) / 2h = {fmt(est)}, {verdict}")
+
+    # 5. the update
+    def update(self) -> None:
+        for p in self.params:
+            if not p.trainable:
+                continue
+            f = formulas.Update(p.name, p.value, p.grad, self.lr)
+            self.run.updates.append((p, p.value, f.value))
+            self.run.add(5, "update", p, f.formula, f.numbers, f.value, uses=[p], known=self.known, shown=f.shown)
+
+    # 6. the loop closed: forward again, the new error, and repeat until the error is small
+    def repeat(self, start: Any, until: float) -> None:
+        after = start.copy()                    # the network with this step's new weights
+        new = {id(p): v for p, _, v in self.run.updates}
+        for p, q in zip(self.net.parameters(include_fixed=True), after.parameters(include_fixed=True)):
+            q.value = new.get(id(p), p.value)
+        outputs = after.forward(self.inputs)
+        old = {n.name: n.value for n in self.net.outputs}
+        changes = ", ".join("O_{}: {} → {}".format(k, *pair(old[k], o.value)) for k, o in outputs.items())
+        self.run.add(6, "new forward", None, "forward pass with the new weights", extra=f": {changes}",
+                     uses=after.outputs, net=after)
+        loss = _error(outputs, self.targets, self.tmap, self.error)
+        self._error_step(6, "new error", loss, after.outputs, was=self.loss.value, net=after)
+
+        history, failure = self._train(start, until)
+        E0 = self.loss.value
+        rule = f"repeat steps 1 to 5 until E < {fmt(until)}"
+        if failure:
+            extra = f": with η = {fmt(self.lr)} train() never gets there: {failure}"
+        elif history.converged and history.epochs == 0:
+            extra = (f": E = {fmt(E0)} was below {fmt(until)} already, so training would have stopped "
+                     "before this update")
+        elif history.converged:
+            extra = (f": train() gets there after {history.epochs} epochs, E = {fmt(E0)} → {fmt(history.final)} "
+                     "(this update was the first)")
+        else:
+            extra = (f": after {history.epochs} epochs of train() E = {fmt(history.final)}, still not below "
+                     f"{fmt(until)}")
+        step = self.run.add(6, "repeat", None, rule, extra=extra, net=start)
+        step.history = history
+
+    def _train(self, net: Any, until: float) -> Tuple[Any, str]:
+        """Train ``net`` on the one sample until the error is below ``until``: (History, why it failed or "")."""
+        if self.error is None:
+            data, loss = [(self.inputs, self.tmap)], "squared_error"
+        else:
+            error, targets = self.error, self.targets
+            data = [(self.inputs, {n.name: 0.0 for n in net.outputs})]
+
+            def loss(outs: List[Dict[str, Node]], _: Any) -> Node:
+                return error(outs[0], targets)
+        failure = ""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")          # a rising error is said in the step itself
+                most = max(1, min(REPEAT_MAX_EPOCHS, REPEAT_WORK // max(1, len(net.synapses))))
+                history = train(net, data, loss=loss, lr=self.lr, until=until, max_epochs=most, verbose=False)
+        except DivergenceError:
+            history = History([self.loss.value], until=until)
+            failure = "the weights grow too large for a float (a smaller η would not)"
+        net.forward(self.inputs)                         # its neurons show this sample with the final weights
+        return history, failure
