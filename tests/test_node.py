@@ -6,6 +6,7 @@ out by hand with math.* below.
 """
 
 import math
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -620,10 +621,32 @@ def test_no_op_turns_a_nan_or_inf_into_a_finite_looking_number():
 def test_values_that_are_fine_numbers_are_still_accepted_when_set_by_hand():
     np = pytest.importorskip("numpy")
     x = tg.Node(1.0, name="x")
-    for value in (3, True, np.float64(0.25), np.float32(1.5), np.int64(2)):
+    for value in (3, True, np.float64(0.25), np.int64(2), Fraction(1, 4)):
         x.value = value
-        for out in (x * 2.0, x + x, x.relu(), -x, x.tanh(), tg.weighted_sum([x], [x])):
+        for out in (x * 2.0, x + x, x.relu(), -x, x.tanh(), x ** 2.0, tg.weighted_sum([x], [x])):
             assert type(out.value) is float
+    x.value = np.float64(2.5)
+    assert (x ** 2.0).value == 6.25
+
+
+def test_a_numpy_array_value_is_refused_and_a_float32_taken_as_a_float():
+    np = pytest.importorskip("numpy")
+    x = tg.Node(1.0, name="x")
+    for value in (np.array(5.0), np.array([1.0, 2.0])):
+        x.value = value
+        for op in (lambda: x * 2.0, lambda: -x, lambda: tg.weighted_sum([x], [tg.Node(1.0)])):
+            with pytest.raises(WrongTypeError, match="x.value is the ndarray"):
+                op()
+    v = float(np.float32(1.1))
+    for op, right in ((lambda: x * 2.0, v * 2.0), (lambda: x + tg.Node(1.0), v + 1.0), (lambda: x ** 2.0, v * v),
+                      (lambda: -x, -v), (lambda: tg.weighted_sum([x], [x]), v * v), (lambda: x.relu(), v)):
+        x.value = np.float32(1.1)                  # computing in float32 would lose digits from the 8th on:
+        assert op().value == right                 # it is taken as the Python float it stands for
+    x.value = np.float32(1.1)
+    x * 2.0
+    assert type(x.value) is float                  # (in place, the first time an op meets it)
+    with pytest.raises(WrongTypeError, match="the number in '\\*' is the ndarray"):
+        np.array([1.0, 2.0]) * tg.Node(1.0)        # numpy leaves it to Node, which refuses the array
 
 
 def test_real_overflow_keeps_its_message():
