@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tinygraph as tg
+from tinygraph.errors import NotFiniteError, WrongTypeError
 from tinygraph import activations
 
 
@@ -228,8 +229,8 @@ def test_sigmoid_symmetry(v):
 def test_a_registered_activation_refuses_a_bad_value_too(registry):
     tg.register_activation("softsign_test", lambda v: v / (1 + abs(v)), lambda v: 1 / (1 + abs(v)) ** 2)
     x = tg.Node(0.5, name="x")
-    for value, error in [(float("nan"), tg.NotFiniteError), (math.inf, tg.NotFiniteError),
-                         ("abc", tg.WrongTypeError)]:
+    for value, error in [(float("nan"), NotFiniteError), (math.inf, NotFiniteError),
+                         ("abc", WrongTypeError)]:
         x.value = value                    # softsign(inf) would be a finite 1.0
         with pytest.raises(error, match="x.value is"):
             tg.activate(x, "softsign_test")

@@ -6,12 +6,14 @@ out by hand with math.* below.
 """
 
 import math
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import tinygraph as tg
+from tinygraph.errors import NotFiniteError, WrongTypeError
 from tinygraph.node import walk
 
 
@@ -550,15 +552,15 @@ def test_format_spec_formats_the_value():
 
 BAD_VALUES = {
     # value: (the error's class, the words that name it)
-    "nan": (float("nan"), tg.NotFiniteError, "x.value is nan"),
-    "inf": (math.inf, tg.NotFiniteError, "x.value is inf"),
-    "-inf": (-math.inf, tg.NotFiniteError, "x.value is -inf"),
-    "huge int": (10 ** 400, tg.NotFiniteError, "x.value is an integer too large for a float"),
-    "str": ("abc", tg.WrongTypeError, r"x.value is the str 'abc', not a number; .*float\('abc'\)"),
-    "None": (None, tg.WrongTypeError, "x.value is the NoneType None, not a number"),
-    "list": ([1.0, 2.0], tg.WrongTypeError, "x.value is the list .*one Node per element"),
-    "complex": (1j, tg.WrongTypeError, "x.value is the complex 1j.*real numbers only"),
-    "Node": (tg.Node(2.0), tg.WrongTypeError, "x.value is the Node .*use it directly"),
+    "nan": (float("nan"), NotFiniteError, "x.value is nan"),
+    "inf": (math.inf, NotFiniteError, "x.value is inf"),
+    "-inf": (-math.inf, NotFiniteError, "x.value is -inf"),
+    "huge int": (10 ** 400, NotFiniteError, "x.value is an integer too large for a float"),
+    "str": ("abc", WrongTypeError, r"x.value is the str 'abc', not a number; .*float\('abc'\)"),
+    "None": (None, WrongTypeError, "x.value is the NoneType None, not a number"),
+    "list": ([1.0, 2.0], WrongTypeError, "x.value is the list .*one Node per element"),
+    "complex": (1j, WrongTypeError, "x.value is the complex 1j.*real numbers only"),
+    "Node": (tg.Node(2.0), WrongTypeError, "x.value is the Node .*use it directly"),
 }
 
 OPS_ON_X = {
@@ -600,7 +602,7 @@ def test_a_bad_number_in_an_op_is_named_too(bad):
     x = tg.Node(0.5, name="x")
     for op in [lambda: x + bad, lambda: bad + x, lambda: x * bad, lambda: bad * x, lambda: x / bad,
                lambda: x ** bad, lambda: x - bad]:
-        with pytest.raises((tg.NotFiniteError, tg.WrongTypeError)) as e:
+        with pytest.raises((NotFiniteError, WrongTypeError)) as e:
             op()
         assert "finite" in str(e.value) or "not a number" in str(e.value)
 
@@ -612,17 +614,39 @@ def test_no_op_turns_a_nan_or_inf_into_a_finite_looking_number():
                   lambda n: 0.5 ** n, lambda n: n * 0.0):
             x = tg.Node(1.0, name="x")
             x.value = value
-            with pytest.raises(tg.NotFiniteError):
+            with pytest.raises(NotFiniteError):
                 f(x)
 
 
 def test_values_that_are_fine_numbers_are_still_accepted_when_set_by_hand():
     np = pytest.importorskip("numpy")
     x = tg.Node(1.0, name="x")
-    for value in (3, True, np.float64(0.25), np.float32(1.5), np.int64(2)):
+    for value in (3, True, np.float64(0.25), np.int64(2), Fraction(1, 4)):
         x.value = value
-        for out in (x * 2.0, x + x, x.relu(), -x, x.tanh(), tg.weighted_sum([x], [x])):
+        for out in (x * 2.0, x + x, x.relu(), -x, x.tanh(), x ** 2.0, tg.weighted_sum([x], [x])):
             assert type(out.value) is float
+    x.value = np.float64(2.5)
+    assert (x ** 2.0).value == 6.25
+
+
+def test_a_numpy_array_value_is_refused_and_a_float32_taken_as_a_float():
+    np = pytest.importorskip("numpy")
+    x = tg.Node(1.0, name="x")
+    for value in (np.array(5.0), np.array([1.0, 2.0])):
+        x.value = value
+        for op in (lambda: x * 2.0, lambda: -x, lambda: tg.weighted_sum([x], [tg.Node(1.0)])):
+            with pytest.raises(WrongTypeError, match="x.value is the ndarray"):
+                op()
+    v = float(np.float32(1.1))
+    for op, right in ((lambda: x * 2.0, v * 2.0), (lambda: x + tg.Node(1.0), v + 1.0), (lambda: x ** 2.0, v * v),
+                      (lambda: -x, -v), (lambda: tg.weighted_sum([x], [x]), v * v), (lambda: x.relu(), v)):
+        x.value = np.float32(1.1)                  # computing in float32 would lose digits from the 8th on:
+        assert op().value == right                 # it is taken as the Python float it stands for
+    x.value = np.float32(1.1)
+    x * 2.0
+    assert type(x.value) is float                  # (in place, the first time an op meets it)
+    with pytest.raises(WrongTypeError, match="the number in '\\*' is the ndarray"):
+        np.array([1.0, 2.0]) * tg.Node(1.0)        # numpy leaves it to Node, which refuses the array
 
 
 def test_real_overflow_keeps_its_message():
@@ -633,11 +657,11 @@ def test_real_overflow_keeps_its_message():
 
 
 @pytest.mark.parametrize("grad, error, words", [
-    (float("nan"), tg.NotFiniteError, "x.grad was nan before this backward pass"),
-    (math.inf, tg.NotFiniteError, "x.grad was inf before this backward pass"),
-    (-math.inf, tg.NotFiniteError, "x.grad was -inf before this backward pass"),
-    ("abc", tg.WrongTypeError, "x.grad is the str 'abc'"),
-    (None, tg.WrongTypeError, "x.grad is the NoneType None"),
+    (float("nan"), NotFiniteError, "x.grad was nan before this backward pass"),
+    (math.inf, NotFiniteError, "x.grad was inf before this backward pass"),
+    (-math.inf, NotFiniteError, "x.grad was -inf before this backward pass"),
+    ("abc", WrongTypeError, "x.grad is the str 'abc'"),
+    (None, WrongTypeError, "x.grad is the NoneType None"),
 ])
 def test_backward_into_a_grad_set_by_hand_to_a_non_number_says_so_not_overflow(grad, error, words):
     x = tg.Node(1.0, name="x")
@@ -756,5 +780,5 @@ def test_a_node_compares_with_infinity_but_not_with_nan():
     assert x < math.inf and x > -math.inf and not x > math.inf
     best = math.inf
     assert x < best                                  # the usual "best so far" loop works
-    with pytest.raises(tg.NotFiniteError, match="compared with nan"):
+    with pytest.raises(NotFiniteError, match="compared with nan"):
         x < float("nan")                             # would be False whatever x is

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 import tinygraph as tg
+from tinygraph.errors import NotFiniteError, WrongTypeError
 import tinygraph.training as training
 
 XOR = [({"x1": 0, "x2": 0}, {"o1": 0}), ({"x1": 0, "x2": 1}, {"o1": 1}),
@@ -316,11 +317,11 @@ def test_no_warning_when_the_error_falls(recwarn):
 
 
 @pytest.mark.parametrize("attr, bad, error, words", [
-    ("grad", float("nan"), tg.NotFiniteError, r"SGD step on x: its grad is nan \(set by hand\?\)"),
-    ("grad", float("inf"), tg.NotFiniteError, r"SGD step on x: its grad is inf"),
-    ("grad", None, tg.WrongTypeError, r"SGD step on x: its grad is the NoneType None"),
-    ("value", float("nan"), tg.NotFiniteError, r"SGD step on x: its value is nan"),
-    ("value", "abc", tg.WrongTypeError, r"SGD step on x: its value is the str 'abc'"),
+    ("grad", float("nan"), NotFiniteError, r"SGD step on x: its grad is nan \(set by hand\?\)"),
+    ("grad", float("inf"), NotFiniteError, r"SGD step on x: its grad is inf"),
+    ("grad", None, WrongTypeError, r"SGD step on x: its grad is the NoneType None"),
+    ("value", float("nan"), NotFiniteError, r"SGD step on x: its value is nan"),
+    ("value", "abc", WrongTypeError, r"SGD step on x: its value is the str 'abc'"),
 ])
 def test_sgd_step_names_a_value_or_grad_set_by_hand_and_does_not_blame_the_rate(attr, bad, error, words):
     x = tg.Node(1.0, name="x")

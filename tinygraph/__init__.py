@@ -16,8 +16,7 @@ from .activations import Activation, activate, activation_names, get_activation,
 from .errors import (BadValueError, DomainError, GraphError, NetworkFileError, NodeOverflowError,
                      NodeZeroDivisionError, NotFiniteError, RenderError, TinygraphError, WrongTypeError)
 from .gradcheck import GradcheckError, GradcheckResult, gradcheck
-from .node import (Node, as_node, exp, log, relu, sigmoid, sign, tanh, walk,
-                   weighted_sum)
+from .node import Node, as_node, exp, log, relu, sigmoid, sign, tanh, walk, weighted_sum
 
 __version__ = "0.1.0"
 
@@ -37,9 +36,9 @@ _LAZY = {
     "explain": "explanation", "Explanation": "explanation",
     "compile_network": "batch", "BatchNetwork": "batch",
     "gc_paused": "node",
+    "make_moons": "datasets",
     "to_torch": "torch_bridge", "from_torch": "torch_bridge", "compare_with_torch": "torch_bridge",
     "MissingDependencyError": "torch_bridge", "TorchBridgeError": "torch_bridge",
-    "make_moons": "datasets",
 }
 
 __all__ = [
@@ -47,7 +46,7 @@ __all__ = [
     "Activation", "activate", "activation_names", "get_activation", "register_activation",
     "gradcheck", "GradcheckResult", "GradcheckError",
     "TinygraphError", "DomainError", "NodeZeroDivisionError", "NodeOverflowError", "GraphError",
-    "NetworkFileError", "RenderError", "NotFiniteError", "WrongTypeError", "BadValueError", "__version__",
+    "NetworkFileError", "RenderError", "WrongTypeError", "BadValueError", "NotFiniteError", "__version__",
 ] + list(_LAZY)
 
 

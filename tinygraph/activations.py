@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
-from .errors import DomainError, NodeOverflowError, did_you_mean
+from .errors import BadValueError, DomainError, NodeOverflowError, WrongTypeError, did_you_mean
 
 __all__ = ["Activation", "register_activation", "get_activation", "activation_names", "activate",
            "SIGMOID", "RELU", "TANH", "SIGN", "LINEAR"]
@@ -78,7 +78,7 @@ class Activation:
         except (OverflowError, ValueError, ZeroDivisionError) as e:
             raise DomainError(f"activation {self.name!r} failed at {x._label()}: {e}") from None
         except TypeError as e:
-            raise TypeError(f"activation {self.name!r}: its f and df must take a float and return a "
+            raise WrongTypeError(f"activation {self.name!r}: its f and df must take a float and return a "
                             f"number; at {x._label()} one of them failed: {e}") from None
         if not (_NINF < y < _INF and _NINF < d < _INF):
             raise NodeOverflowError(f"activation {self.name!r} gave a non-finite value or slope "
@@ -168,14 +168,14 @@ def get_activation(name: Union[str, Activation]) -> Activation:
     if isinstance(name, Activation):
         return name
     if not isinstance(name, str):
-        raise TypeError(f"an activation is given by name, e.g. 'sigmoid'; got {type(name).__name__} {name!r}")
+        raise WrongTypeError(f"an activation is given by name, e.g. 'sigmoid'; got {type(name).__name__} {name!r}")
     key = name.strip().lower()
     key = _ALIASES.get(key, key)
     try:
         return _REGISTRY[key]
     except KeyError:
         hint = did_you_mean(key, activation_names())
-        raise ValueError(f"unknown activation {name!r}.{hint} Known: {', '.join(activation_names())}; "
+        raise BadValueError(f"unknown activation {name!r}.{hint} Known: {', '.join(activation_names())}; "
                          "add your own with tinygraph.register_activation(name, f, df).") from None
 
 
@@ -190,12 +190,12 @@ def register_activation(name: str, f: Callable[[float], float], df: Callable[[fl
         net.neuron("h", activation="softplus")
     """
     if not isinstance(name, str) or not name.strip():
-        raise TypeError(f"an activation's name must be a non-empty string, got {name!r}")
+        raise WrongTypeError(f"an activation's name must be a non-empty string, got {name!r}")
     if not callable(f) or not callable(df):
-        raise TypeError("register_activation needs a function f(x) and its derivative df(x)")
+        raise WrongTypeError("register_activation needs a function f(x) and its derivative df(x)")
     key = name.strip().lower()
     if key in _ALIASES or (key in _REGISTRY and (_REGISTRY[key].builtin or not replace)):
-        raise ValueError(f"an activation named {name!r} already exists"
+        raise BadValueError(f"an activation named {name!r} already exists"
                          + ("" if key in _ALIASES or _REGISTRY[key].builtin else "; pass replace=True to change it"))
     act = Activation(key, f, df)
     _REGISTRY[key] = act

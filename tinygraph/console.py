@@ -4,7 +4,7 @@ printing with that fallback, and progress lines."""
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, Optional
 
 __all__ = ["ASCII_FOR", "TRANSLITERATE", "plain", "printable_streams", "can_print", "say", "is_tty", "Progress"]
 
@@ -113,8 +113,8 @@ class Progress:
     ``tell = Progress(total, after)``; ``tell(done)`` after each piece of work;
     ``tell.close()`` at the end.  On a terminal one line is rewritten in place
     ("drawing frame 12/340...", "epoch 40/1000  error 0.25  (3.1 s)"); elsewhere
-    (a log file, a pipe) ``notice`` is written once, or, with ``notice=None``,
-    a line about once a second.
+    (a log file, a pipe) ``notice`` is written once ("{total}" in it stands for
+    ``total``), or, with ``notice=None``, a line about once a second.
 
     ``what`` names a piece of work; ``tell(done, detail)`` adds ``detail`` after
     "what done/total" (default "..."); ``force=True`` writes even if the last
@@ -124,16 +124,15 @@ class Progress:
     """
 
     def __init__(self, total: int, after: float = 1.0, stream=None, *, what: str = "drawing frame",
-                 notice: Any = "", show: Any = None) -> None:
+                 notice: Optional[str] = "drawing the page's {total} frames; this takes a while...",
+                 show: Optional[bool] = None) -> None:
         import time
         self.total, self.after, self.stream, self.what = total, after, stream or sys.stderr, what
         self.tty = is_tty(self.stream)
         self.on = show is True or (show is None and (self.tty or notice is not None))
         if show is True:
             self.after = 0.0
-        if notice == "":
-            notice = f"drawing the page's {total} frames; this takes a while..."
-        self.notice = None if self.tty else notice
+        self.notice = None if self.tty or notice is None else notice.format(total=total)
         self.start = time.monotonic()
         self.last = -float("inf")
         self.width = 0                 # of the line on the terminal, to blank out a longer one

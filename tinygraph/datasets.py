@@ -10,6 +10,7 @@ import math
 import random
 from typing import List, Tuple
 
+from .errors import BadValueError
 from .node import _check_value
 
 __all__ = ["make_moons"]
@@ -26,10 +27,10 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Tuple[List[Li
     ``seed`` gives the same points.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"make_moons: n (the number of points) must be a whole number >= 1, got {n!r}")
+        raise BadValueError(f"make_moons: n (the number of points) must be a whole number >= 1, got {n!r}")
     noise = _check_value(noise, "make_moons: noise")
     if noise < 0.0:
-        raise ValueError(f"make_moons: noise must be >= 0, got {noise!r}")
+        raise BadValueError(f"make_moons: noise must be >= 0, got {noise!r}")
     rng = random.Random(seed)
     n_upper = n // 2
     n_lower = n - n_upper

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Sequence, Tuple, Union
 
-from .errors import DomainError, check_names, did_you_mean
+from .errors import BadValueError, DomainError, NodeOverflowError, WrongTypeError, check_names, did_you_mean
 from .node import Node, _check_value
 
 __all__ = ["squared_error", "mse", "hinge", "binary_cross_entropy", "l2", "Loss", "LOSSES", "get_loss",
@@ -53,7 +53,7 @@ def _output(node: Any, label: str, loss: str) -> Node:
         return node
     hint = (" (did you swap them? the outputs come first: "
             f"{loss}(net.forward(inputs), targets))") if isinstance(node, (int, float)) else ""
-    raise TypeError(f"{loss}: the output {label} must be a Node, as returned by net.forward(), "
+    raise WrongTypeError(f"{loss}: the output {label} must be a Node, as returned by net.forward(), "
                     f"so the error can be backpropagated; got {_kind(node)}{hint}")
 
 
@@ -73,7 +73,7 @@ def _sample_terms(outputs: Any, targets: Any, loss: str, where: str = "") -> Lis
             targets = targets[outputs.name]
         elif isinstance(targets, (list, tuple)):
             if len(targets) != 1:
-                raise ValueError(f"{loss}{where}: one output but {len(targets)} targets")
+                raise BadValueError(f"{loss}{where}: one output but {len(targets)} targets")
             targets = targets[0]
         return [(label + where, outputs, _target(targets, label + where, loss))]
 
@@ -82,17 +82,17 @@ def _sample_terms(outputs: Any, targets: Any, loss: str, where: str = "") -> Lis
         if isinstance(targets, Mapping):
             named = {getattr(o, "name", None): o for o in outputs}
             if None in named or len(named) != len(outputs):
-                raise TypeError(f"{loss}{where}: targets given by name need outputs with names: "
+                raise WrongTypeError(f"{loss}{where}: targets given by name need outputs with names: "
                                 "pass the dict that net.forward() returns, or the targets as a list")
             outputs = named
         else:
             outputs = {f"number {i + 1}": o for i, o in enumerate(outputs)}
             positional = True
     elif not isinstance(outputs, Mapping):
-        raise TypeError(f"{loss}: outputs must be what net.forward() returns (a dict of Nodes), "
+        raise WrongTypeError(f"{loss}: outputs must be what net.forward() returns (a dict of Nodes), "
                         f"a list of Nodes or one Node; got {_kind(outputs)}")
     if not outputs:
-        raise ValueError(f"{loss}{where}: there are no outputs to compare with targets")
+        raise BadValueError(f"{loss}{where}: there are no outputs to compare with targets")
 
     names = list(outputs)
     if isinstance(targets, Mapping):
@@ -101,16 +101,16 @@ def _sample_terms(outputs: Any, targets: Any, loss: str, where: str = "") -> Lis
         pairs = [(k, targets[k]) for k in names]
     elif isinstance(targets, (list, tuple)):
         if len(targets) != len(names):
-            raise ValueError(f"{loss}{where}: {len(names)} outputs ({', '.join(map(str, names))}) "
+            raise BadValueError(f"{loss}{where}: {len(names)} outputs ({', '.join(map(str, names))}) "
                              f"but {len(targets)} targets")
         pairs = list(zip(names, targets))
     elif isinstance(targets, (str, bytes)) or not (isinstance(targets, (int, float, Node))
                                                    or hasattr(targets, "__float__")):
-        raise TypeError(f"{loss}{where}: targets must be a dict by output name, a list or a number; "
+        raise WrongTypeError(f"{loss}{where}: targets must be a dict by output name, a list or a number; "
                         f"got {_kind(targets)}")
     else:
         if len(names) != 1:
-            raise ValueError(f"{loss}{where}: one target number for {len(names)} outputs "
+            raise BadValueError(f"{loss}{where}: one target number for {len(names)} outputs "
                              f"({', '.join(map(str, names))}); give a dict by output name or a list")
         pairs = [(names[0], targets)]
     terms = []
@@ -124,10 +124,10 @@ def _terms(outputs: Outputs, targets: Targets, loss: str) -> List[Term]:
     """Every (label, output, target) of a sample or a batch."""
     if _is_batch(outputs):
         if not isinstance(targets, (list, tuple)) or isinstance(targets, (str, bytes)):
-            raise TypeError(f"{loss}: the outputs are a batch of {len(outputs)} samples, so the targets "
+            raise WrongTypeError(f"{loss}: the outputs are a batch of {len(outputs)} samples, so the targets "
                             f"must be a list of {len(outputs)} (one per sample); got {_kind(targets)}")
         if len(targets) != len(outputs):
-            raise ValueError(f"{loss}: {len(outputs)} samples of outputs but {len(targets)} of targets")
+            raise BadValueError(f"{loss}: {len(outputs)} samples of outputs but {len(targets)} of targets")
         terms: List[Term] = []
         for i, (o, t) in enumerate(zip(outputs, targets)):
             terms.extend(_sample_terms(o, t, loss, f" in sample {i}"))
@@ -142,6 +142,19 @@ def _sum(nodes: List[Node]) -> Node:
     return acc
 
 
+def _squares(terms: List[Term], loss: str) -> List[Node]:
+    """(O - t)^2 for each term; one too large for a float names its output and its target."""
+    squares = []
+    for label, o, t in terms:
+        try:
+            squares.append((o - t) ** 2)
+        except NodeOverflowError:
+            target = t._label() if isinstance(t, Node) else repr(t)
+            raise NodeOverflowError(f"{loss}: (O - t)^2 for {label} overflowed (too large for a float): the output is "
+                                    f"{o._label()} and the target {target}") from None
+    return squares
+
+
 def squared_error(outputs: Outputs, targets: Targets) -> Node:
     """The text's error E = 1/2 sum_k (O_k - t_k)^2, summed over every sample of a batch.
 
@@ -149,7 +162,7 @@ def squared_error(outputs: Outputs, targets: Targets) -> Node:
     text's output delta O_k (1 - O_k) (O_k - t_k) comes from.
     """
     terms = _terms(outputs, targets, "squared_error")
-    loss = _sum([(o - t) ** 2 for _, o, t in terms]) * 0.5
+    loss = _sum(_squares(terms, "squared_error")) * 0.5
     loss.name = "E"
     return loss
 
@@ -157,7 +170,7 @@ def squared_error(outputs: Outputs, targets: Targets) -> Node:
 def mse(outputs: Outputs, targets: Targets) -> Node:
     """Mean squared error: the mean of (O - t)^2 over every output of every sample."""
     terms = _terms(outputs, targets, "mse")
-    loss = _sum([(o - t) ** 2 for _, o, t in terms]) / float(len(terms))
+    loss = _sum(_squares(terms, "mse")) / float(len(terms))
     loss.name = "MSE"
     return loss
 
@@ -174,7 +187,7 @@ def hinge(outputs: Outputs, labels: Targets) -> Node:
     for label, s, y in terms:
         if isinstance(y, Node) or y not in (-1.0, 1.0):
             shown = y._label() if isinstance(y, Node) else repr(y)
-            raise ValueError(f"hinge: the label for {label} must be the number -1 or +1, got {shown}"
+            raise BadValueError(f"hinge: the label for {label} must be the number -1 or +1, got {shown}"
                              + ("; for 0/1 labels use 2*y - 1, or binary_cross_entropy"
                                 if shown in ("0.0", "0") else ""))
         parts.append((s * -y + 1.0).relu())        # max(0, 1 - y s)
@@ -210,7 +223,7 @@ def binary_cross_entropy(outputs: Outputs, targets: Targets, from_logits: bool =
     for label, o, t in terms:
         tv = t.value if isinstance(t, Node) else t
         if not 0.0 <= tv <= 1.0:
-            raise ValueError(f"{name}: the target for {label} must be in [0, 1] (a probability or a 0/1 "
+            raise BadValueError(f"{name}: the target for {label} must be in [0, 1] (a probability or a 0/1 "
                              f"label), got {tv!r}" + ("; for -1/+1 labels use hinge" if tv == -1.0 else ""))
         if from_logits:
             if o.value >= 0.0:   # ln(1 + e^z) = z + ln(1 + e^-z): the exp never overflows
@@ -220,7 +233,7 @@ def binary_cross_entropy(outputs: Outputs, targets: Targets, from_logits: bool =
             continue
         p = o.value
         if not 0.0 <= p <= 1.0:
-            raise ValueError(f"{name}: the output {label} is {p!r}, not a probability in [0, 1]; "
+            raise BadValueError(f"{name}: the output {label} is {p!r}, not a probability in [0, 1]; "
                              "if it is a raw score, pass from_logits=True")
         term = None
         if isinstance(t, Node) or t != 0.0:                  # t ln p
@@ -246,13 +259,13 @@ def l2(params: Union[Iterable[Node], Any]) -> Node:
     try:
         params = list(params)
     except TypeError:
-        raise TypeError(f"l2 takes a list of parameters (Nodes), e.g. net.parameters(); "
+        raise WrongTypeError(f"l2 takes a list of parameters (Nodes), e.g. net.parameters(); "
                         f"got {_kind(params)}") from None
     if not params:
-        raise ValueError("l2: the list of parameters is empty")
+        raise BadValueError("l2: the list of parameters is empty")
     for i, p in enumerate(params):
         if not isinstance(p, Node):
-            raise TypeError(f"l2: parameter {i} must be a Node (a Synapse or Bias), got {_kind(p)}")
+            raise WrongTypeError(f"l2: parameter {i} must be a Node (a Synapse or Bias), got {_kind(p)}")
     loss = _sum([p ** 2 for p in params])
     loss.name = "L2"
     return loss
@@ -307,14 +320,14 @@ def _hinge_labels(np: Any, T: Any, names: Sequence[str]) -> None:
     bad = (T != 1.0) & (T != -1.0)
     if bad.any():
         i, j = map(int, np.argwhere(bad)[0])
-        raise ValueError(f"hinge: the label for {names[j]!r} in sample {i} must be the number -1 or +1, "
+        raise BadValueError(f"hinge: the label for {names[j]!r} in sample {i} must be the number -1 or +1, "
                          f"got {T[i, j]!r}" + ("; for 0/1 labels use 2*y - 1, or binary_cross_entropy"
                                                if T[i, j] == 0 else ""))
 
 
 def _bce_targets(np: Any, T: Any, names: Sequence[str]) -> None:
     if ((T < 0.0) | (T > 1.0)).any():
-        raise ValueError("binary_cross_entropy: every target must be in [0, 1] (a probability or a 0/1 label)"
+        raise BadValueError("binary_cross_entropy: every target must be in [0, 1] (a probability or a 0/1 label)"
                          + ("; for -1/+1 labels use hinge" if (T == -1.0).any() else ""))
 
 
@@ -356,10 +369,10 @@ def loss_names() -> List[str]:
 def get_loss(name: str) -> Loss:
     """The error called ``name`` (or an alias: "sse", "bce"), or a clear error with the closest name."""
     if not isinstance(name, str):
-        raise TypeError(f"an error is given by name ({', '.join(LOSSES)}), got {type(name).__name__} {name!r}")
+        raise WrongTypeError(f"an error is given by name ({', '.join(LOSSES)}), got {type(name).__name__} {name!r}")
     key = name.strip().lower()
     key = _ALIASES.get(key, key)
     if key not in LOSSES:
-        raise ValueError(f"unknown loss {name!r}." + did_you_mean(key, loss_names())
+        raise BadValueError(f"unknown loss {name!r}." + did_you_mean(key, loss_names())
                          + f" Known: {', '.join(loss_names())}")
     return LOSSES[key]

@@ -38,14 +38,14 @@ from itertools import chain as _chain
 from operator import mul as _mul
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence, Tuple, Union
 
-from .errors import (DomainError, GraphError, NodeOverflowError, NodeZeroDivisionError, NotFiniteError,
-                     TinygraphError, WrongTypeError)
+from .errors import (BadValueError, DomainError, GraphError, NodeOverflowError, NodeZeroDivisionError, NotFiniteError, TinygraphError,
+                     WrongTypeError)
 
 if TYPE_CHECKING:
     from .activations import Activation
 
 __all__ = ["Node", "walk", "nodes_below", "as_node", "weighted_sum", "gc_paused", "reached",
-           "exp", "log", "sigmoid", "relu", "tanh", "sign", "NotFiniteError", "WrongTypeError"]
+           "exp", "log", "sigmoid", "relu", "tanh", "sign"]
 
 _INF = math.inf
 _NINF = -math.inf
@@ -124,9 +124,14 @@ def _refused(op: str, operands: Sequence[object], error: Optional[BaseException]
     """
     for o in operands:
         if isinstance(o, Node):
-            if _what_is_wrong(o.value) is not None:
-                return _not_finite(_whose(o), o.value, f". '{op}' cannot use it: was .value set by hand? "
-                                                      "A Node's value must be a finite number, e.g. node.value = 1.0")
+            v = o.value
+            if _what_is_wrong(v) is not None:
+                return _not_finite(_whose(o), v, f". '{op}' cannot use it: was .value set by hand? "
+                                                 "A Node's value must be a finite number, e.g. node.value = 1.0")
+            if _lossy(v):
+                return WrongTypeError(f"{_whose(o)} is the {type(v).__name__} {v!r}, so '{op}' would compute in "
+                                      f"its precision: was .value set by hand? Give it a Python float, e.g. "
+                                      f"node.value = float(v)")
         elif _what_is_wrong(o) is not None:
             return _not_finite(f"the number in '{op}'", o, ". The numbers used with Nodes must be finite")
     if error is not None and (isinstance(error, TinygraphError) or not isinstance(error, OverflowError)):
@@ -152,8 +157,17 @@ def _describe(x: object) -> str:
 
 
 # Errors an op's arithmetic raises when an operand is not a finite number: "abc" * 2.0 (TypeError),
-# a Node compared with inf in the finiteness check (ValueError), an int too large for a float (OverflowError).
-_BAD_OPERAND = (TypeError, ValueError, OverflowError)
+# a Node compared with inf in the finiteness check (ValueError), an int too large for a float
+# (OverflowError), a Decimal's own InvalidOperation (an ArithmeticError).
+_BAD_OPERAND = (TypeError, ValueError, ArithmeticError)
+
+
+def _lossy(v: object) -> bool:
+    """True for a number an op cannot use as it is: a numpy array, or a float of less precision than
+    a Python float (numpy float32, float16), which would make the op compute in that precision."""
+    if isinstance(v, (float, numbers.Integral)):      # float, numpy float64, int, bool, numpy ints
+        return False
+    return not isinstance(v, numbers.Real) or type(v).__module__ == "numpy"
 
 
 # -- the one constructor of op nodes ------------------------------------------------------
@@ -173,8 +187,9 @@ def _op(op: str, value: float, a: "Node", da: float, b: Union["Node", float, Non
     themselves.  Slots are set directly: ``Node.__init__`` would check again.
     """
     if value.__class__ is not float or not _NINF < value < _INF:
-        if _what_is_wrong(value) is not None:
-            raise _refused(op, a if a.__class__ is tuple else (a,) if b is None else (a, b))
+        operands = a if a.__class__ is tuple else (a,) if b is None else (a, b)
+        if _what_is_wrong(value) is not None or any(isinstance(o, Node) and _lossy(o.value) for o in operands):
+            raise _refused(op, operands)
         value = float(value)                      # an int or numpy number set by hand went through the op
     n = _new(Node)
     n.value = value
@@ -195,6 +210,23 @@ def _checked_op(op: str, value: float, a: "Node", da: float, b: Union["Node", fl
     if _NINF < value < _INF and not (_NINF < da < _INF and (db is None or _NINF < db < _INF)):
         raise _slope_overflow(op, *((a,) if b is None else (a, b)))
     return _op(op, value, a, da, b, db)
+
+
+def _again(method, op: str, x: "Node", y: object, error: BaseException) -> "Node":
+    """After ``op`` failed: a numpy number set by hand as a value (a float32, say) is taken as the Python
+    float it stands for (in place) and the op done again; anything else is refused, naming the culprit.
+
+    Only on failure: the ops themselves compute with whatever the values are, for speed.
+    """
+    converted = False
+    for o in (x, y):
+        if isinstance(o, Node) and _lossy(o.value) and isinstance(o.value, numbers.Real) \
+                and _what_is_wrong(o.value) is None:
+            o.value = float(o.value)
+            converted = True
+    if converted:
+        return method(x) if y is None else method(x, y)
+    raise _refused(op, (x,) if y is None else (x, y), error) from None
 
 
 class Node:
@@ -220,11 +252,14 @@ class Node:
     # until a walk reaches the node.
     __slots__ = ("value", "grad", "name", "op", "_a", "_b", "_da", "_db", "_mark", "_uses")
 
+    # numpy: `array * node` calls Node.__rmul__ (which refuses the array) instead of making an array of Nodes.
+    __array_ufunc__ = None
+
     def __init__(self, value: Number, name: Optional[str] = None) -> None:
         self.value = _check_value(value)
         self.grad = 0.0
         if name is not None and not isinstance(name, str):
-            raise TypeError(f"a Node's name must be a string, got {type(name).__name__} {name!r}")
+            raise WrongTypeError(f"a Node's name must be a string, got {type(name).__name__} {name!r}")
         self.name = name
         self.op = ""
         self._a = self._b = self._da = self._db = self._mark = None
@@ -267,7 +302,7 @@ class Node:
     def __float__(self) -> float:
         # Not a conversion on purpose: math.tanh(x) or float(x) would take the number out of the graph,
         # so no gradient would flow back into x.  Raising here makes them fail loudly instead.
-        raise TypeError(f"{self._label()} is a Node, not a plain number: math functions and float() would "
+        raise WrongTypeError(f"{self._label()} is a Node, not a plain number: math functions and float() would "
                         "cut it out of the graph, so no gradient flows back. Use tinygraph's ops "
                         "(tg.tanh(x), tg.exp(x), x.sigmoid(), ...) to stay in the graph, or x.value for the number")
 
@@ -308,7 +343,7 @@ class Node:
                 return _op("+", self.value + y, self, 1.0, y)
             return _op("+", self.value + y.value, self, 1.0, y, 1.0)
         except _BAD_OPERAND as e:
-            raise _refused("+", (self, y), e) from None
+            return _again(Node.__add__, "+", self, y, e)
 
     __radd__ = __add__
 
@@ -320,7 +355,7 @@ class Node:
                 return _op("-", self.value - y, self, 1.0, y)
             return _op("-", self.value - y.value, self, 1.0, y, -1.0)
         except _BAD_OPERAND as e:
-            raise _refused("-", (self, y), e) from None
+            return _again(Node.__sub__, "-", self, y, e)
 
     def __rsub__(self, other: Number) -> "Node":
         # c - x: the constant is on the left, so it becomes a leaf to keep the order visible.
@@ -334,7 +369,7 @@ class Node:
                 return _op("*", self.value * y, self, y, y)        # x * c: d/dx = c
             return _op("*", self.value * y.value, self, y.value, y, self.value)
         except _BAD_OPERAND as e:
-            raise _refused("*", (self, y), e) from None
+            return _again(Node.__mul__, "*", self, y, e)
 
     __rmul__ = __mul__
 
@@ -350,7 +385,7 @@ class Node:
                 return _checked_op("/", v, self, 1.0 / b, b)
             return _checked_op("/", v, self, 1.0 / b, y, -v / b)
         except _BAD_OPERAND as e:
-            raise _refused("/", (self, y), e) from None
+            return _again(Node.__truediv__, "/", self, y, e)
 
     def __rtruediv__(self, other: Number) -> "Node":
         return Node(_check_value(other, "a number divided by a Node")) / self
@@ -366,7 +401,7 @@ class Node:
             v = _pow(a, b, self, y)
             return _checked_op("**", v, self, b * _pow(a, b - 1.0, self, y), y, v * _log(a) if a > 0.0 else 0.0)
         except _BAD_OPERAND as e:
-            raise _refused("**", (self, y), e) from None
+            return _again(Node.__pow__, "**", self, y, e)
 
     def __rpow__(self, other: Number) -> "Node":
         return Node(_check_value(other, "the base of a power")) ** self
@@ -376,7 +411,7 @@ class Node:
         try:
             return _op("neg", -self.value, self, -1.0)
         except _BAD_OPERAND as e:
-            raise _refused("neg", (self,), e) from None
+            return _again(Node.__neg__, "neg", self, None, e)
 
     def __pos__(self) -> "Node":
         return self
@@ -387,7 +422,7 @@ class Node:
         try:
             return _op("abs", abs(x), self, -1.0 if x < 0.0 else (1.0 if x > 0.0 else 0.0))
         except _BAD_OPERAND as e:
-            raise _refused("abs", (self,), e) from None
+            return _again(Node.__abs__, "abs", self, None, e)
 
     # Comparisons compare values (``while E > 0.01``) and give a plain bool; they
     # are not part of the graph.  ``==`` is left as identity, so nodes stay
@@ -408,7 +443,7 @@ class Node:
 
     def exp(self) -> "Node":
         """e ** x; its slope is e ** x itself.  Raises NodeOverflowError above x = 709.78."""
-        x = self.value
+        x = self.value if self.value.__class__ is float else _float_of(self, "exp")
         try:
             if _NINF < x:                                  # exp(-inf) would be a finite 0
                 v = _exp(x)
@@ -419,7 +454,7 @@ class Node:
 
     def log(self) -> "Node":
         """Natural logarithm: d/dx = 1/x; the value must be positive."""
-        x = self.value
+        x = self.value if self.value.__class__ is float else _float_of(self, "log")
         try:
             if x <= 0.0:
                 raise DomainError(f"'log' needs a positive value, got {self._label()}")
@@ -471,11 +506,17 @@ def _activate(x: Node, act: "Activation") -> Node:
     """The node of a built-in activation (from its one definition in tinygraph.activations) applied to ``x``."""
     v = x.value
     if v.__class__ is not float or not _NINF < v < _INF:   # relu(nan) would be 0, tanh(inf) 1: refuse them
-        if _what_is_wrong(v) is not None:
-            raise _refused(act.name, (x,))
-        v = float(v)                                      # an int or numpy number set by hand
+        v = _float_of(x, act.name)
     y, d = act.value_and_slope(v)
     return _op(act.name, y, x, d)
+
+
+def _float_of(x: Node, op: str) -> float:
+    """``x.value`` as a finite float for ``op`` (an int or a numpy number set by hand), or the error naming x."""
+    v = x.value
+    if _what_is_wrong(v) is not None or not isinstance(v, numbers.Real):
+        raise _refused(op, (x,))
+    return float(v)
 
 
 def _compared(x: object) -> float:
@@ -517,6 +558,8 @@ def _pow(a: float, b: float, x: object, y: object) -> float:
     if v.__class__ is not float or not _NINF < v < _INF:
         if isinstance(v, complex):
             raise DomainError(f"'**' of {_describe(x)} and {_describe(y)} is not a real number")
+        if isinstance(v, float) and _NINF < v < _INF:
+            return float(v)                                # a numpy float64 set by hand
         raise _refused("**", (x, y))
     return v
 
@@ -533,7 +576,7 @@ def _bad_divisor(x: "Node", y: Union["Node", float]) -> Exception:
 
 def _check_power(x: "Node", y: Union["Node", float], a: float, b: float) -> None:
     """Refuse x ** y where it is not a real number, or where a slope would be infinite."""
-    if not (_NINF < a < _INF and _NINF < b < _INF):      # inf ** -1 would be a finite 0
+    if not (_NINF < a < _INF and _NINF < b < _INF) or _lossy(a) or _lossy(b):   # inf ** -1 would be a finite 0
         raise _refused("**", (x, y))
     if y.__class__ is float:
         if b == 0.0:
@@ -669,8 +712,9 @@ def walk(root: Node) -> Iterator[Node]:
             if a is None:                            # a leaf: its gradient is complete
                 if n._mark is not mark:
                     raise _interrupted(root, n)
-                if not _NINF < n.grad < _INF:
-                    raise _leaf_grad_error(root, n)
+                g = n.grad
+                if g.__class__ is not float or not _NINF < g < _INF:
+                    n.grad = _leaf_grad(root, n)     # a float, or the error saying why not
             elif a.__class__ is tuple:               # a weighted sum: many parents
                 g = n.grad
                 for p, d in zip(a, n._da):
@@ -705,6 +749,17 @@ def walk(root: Node) -> Iterator[Node]:
         if isinstance(e, TinygraphError):
             raise
         raise _bad_grad_below(root, e) from None
+
+
+def _leaf_grad(root: Node, leaf: Node) -> float:
+    """A leaf's complete gradient that is not a float: an int or numpy number (set by hand before the
+    walk) is taken as a float; anything else is refused, naming the leaf."""
+    g = leaf.grad
+    if _what_is_wrong(g) is None and isinstance(g, numbers.Real):
+        return float(g)
+    if isinstance(g, numbers.Real):
+        raise _leaf_grad_error(root, leaf)
+    raise _bad_grad(root, leaf)
 
 
 def _leaf_grad_error(root: Node, leaf: Node) -> TinygraphError:
@@ -771,9 +826,9 @@ def weighted_sum(weights: Sequence[Union[Node, Number]], inputs: Sequence[Union[
     weights = [as_node(w)._as_operand() for w in weights]
     inputs = [as_node(x)._as_operand() for x in inputs]
     if len(weights) != len(inputs):
-        raise ValueError(f"weighted_sum needs as many weights as inputs, got {len(weights)} and {len(inputs)}")
+        raise BadValueError(f"weighted_sum needs as many weights as inputs, got {len(weights)} and {len(inputs)}")
     if not weights:
-        raise ValueError("weighted_sum needs at least one weight and input")
+        raise BadValueError("weighted_sum needs at least one weight and input")
     return _weighted_sum(weights, inputs, None if bias is None else as_node(bias)._as_operand())
 
 
@@ -793,7 +848,13 @@ def _weighted_sum(weights: Sequence[Node], inputs: Sequence[Node], bias: Optiona
         return _op("weighted_sum", total, parents, local)  # a tuple of parents: a many-parent node
     except _BAD_OPERAND as e:
         every = (*_chain.from_iterable(zip(weights, inputs)), *(() if bias is None else (bias,)))
-        raise _refused("weighted_sum", every, e) from None
+        lossy = [n for n in every if _lossy(n.value) and isinstance(n.value, numbers.Real)
+                 and _what_is_wrong(n.value) is None]
+        if not lossy:
+            raise _refused("weighted_sum", every, e) from None
+    for n in lossy:                                        # numpy numbers set by hand: as Python floats
+        n.value = float(n.value)
+    return _weighted_sum(weights, inputs, bias)
 
 
 # -- odds and ends ------------------------------------------------------------------------------

@@ -12,15 +12,15 @@ named ``train`` would replace the function ``tinygraph.train`` once imported.)
 from __future__ import annotations
 
 import math
+import numbers
 import time
 import warnings
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .console import Progress
-from .errors import TinygraphError, check_names
+from .errors import BadValueError, DomainError, NotFiniteError, TinygraphError, WrongTypeError, check_names
 from .losses import LOSSES, get_loss
-from .errors import DomainError
-from .node import (Node, NotFiniteError, WrongTypeError, _check_value, _not_finite, _Stamp, _what_is_wrong,
+from .node import (Node, _check_value, _not_finite, _Stamp, _what_is_wrong,
                    gc_paused, mark_changed, zero_grads)
 
 __all__ = ["SGD", "train", "History", "DivergenceError", "TrainingWarning"]
@@ -71,24 +71,25 @@ class SGD:
         try:
             plist = list(params)
         except TypeError:
-            raise TypeError(f"SGD takes a list of parameters, e.g. net.parameters(); "
+            raise WrongTypeError(f"SGD takes a list of parameters, e.g. net.parameters(); "
                             f"got {type(params).__name__}") from None
         seen = set()
         self.params: List[Node] = []
         for i, p in enumerate(plist):
             if not isinstance(p, Node):
-                raise TypeError(f"SGD: parameter {i} must be a Node (a Synapse, Bias or leaf Node), "
+                raise WrongTypeError(f"SGD: parameter {i} must be a Node (a Synapse, Bias or leaf Node), "
                                 f"got {type(p).__name__} {p!r}")
             if id(p) not in seen:
                 seen.add(id(p))
                 self.params.append(p)
         if not self.params:
-            raise ValueError("SGD got no parameters, so step() would change nothing: pass the weights to "
+            raise BadValueError("SGD got no parameters, so step() would change nothing: pass the weights to "
                              "train, e.g. tg.SGD(net.parameters(), lr=0.1) (parameters made with "
                              "trainable=False are left out of net.parameters())")
         self.lr = _check_rate(lr)
-        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
+        if isinstance(momentum, bool) or _what_is_wrong(momentum) is not None or not 0.0 <= momentum < 1.0:
+            cls = BadValueError if isinstance(momentum, numbers.Real) else WrongTypeError
+            raise cls(f"momentum must be a number in [0, 1), got {momentum!r}")
         self.momentum = float(momentum)
         self._velocity: List[float] = [0.0] * len(self.params)
 
@@ -111,15 +112,24 @@ class SGD:
                 if m:
                     g = vel[i] = m * vel[i] + g
                 v = p.value - lr * g
-                if not -math.inf < v < math.inf:
-                    raise _bad_step(p, lr, v)
+                if v.__class__ is not float or not -math.inf < v < math.inf:
+                    v = _slow_step(p, lr, g, v)     # a value or grad set by hand: an int, numpy number, nan, ...
                 p.value = v
-        except (TypeError, ValueError):
-            raise _bad_step(p, lr, None) from None
+        except (TypeError, ValueError, ArithmeticError) as e:
+            raise (e if isinstance(e, TinygraphError) else _bad_step(p, lr, None)) from None
 
     def __repr__(self) -> str:
         extra = f", momentum={self.momentum!r}" if self.momentum else ""
         return f"SGD({len(self.params)} parameters, lr={self.lr!r}{extra})"
+
+
+def _slow_step(p: Node, lr: float, g: Any, v: Any) -> float:
+    """The step p.value - lr * g computed in Python floats, when the fast one did not give a finite float."""
+    if _what_is_wrong(p.value) is None and _what_is_wrong(g) is None:   # numbers, numpy ones too
+        v = float(p.value) - lr * float(g)
+        if -math.inf < v < math.inf:
+            return v
+    raise _bad_step(p, lr, v)
 
 
 def _bad_step(p: Node, lr: float, new: Optional[float]) -> TinygraphError:
@@ -170,12 +180,12 @@ def _resolve_loss(loss: Union[str, Callable[..., Node]]) -> Tuple[Callable[..., 
     if callable(loss):
         return loss, getattr(loss, "name", None) or getattr(loss, "__name__", "loss")
     if not isinstance(loss, str):
-        raise TypeError(f"loss must be a name ({', '.join(LOSSES)}) or a function(outputs, targets); "
+        raise WrongTypeError(f"loss must be a name ({', '.join(LOSSES)}) or a function(outputs, targets); "
                         f"got {type(loss).__name__} {loss!r}")
     try:
         found = get_loss(loss)
     except ValueError as e:
-        raise ValueError(f"{e}; or pass a function(outputs, targets)") from None
+        raise BadValueError(f"{e}; or pass a function(outputs, targets)") from None
     return found.function, found.name
 
 
@@ -186,13 +196,13 @@ def _named_values(given: Any, names: List[str], what: str, where: str) -> Dict[s
         pairs = [(k, given[k]) for k in names]
     elif isinstance(given, (list, tuple)):
         if len(given) != len(names):
-            raise ValueError(f"{where}: {len(given)} values for the network's {len(names)} "
+            raise BadValueError(f"{where}: {len(given)} values for the network's {len(names)} "
                              f"{what} ({', '.join(names)})")
         pairs = list(zip(names, given))
     elif len(names) == 1 and not isinstance(given, (str, bytes)) and isinstance(given, (int, float, Node)):
         pairs = [(names[0], given)]
     else:
-        raise TypeError(f"{where}: {what} must be a dict by name ({', '.join(names)}) or a list of "
+        raise WrongTypeError(f"{where}: {what} must be a dict by name ({', '.join(names)}) or a list of "
                         f"{len(names)} numbers; got {type(given).__name__} {given!r}")
     out = {}
     for k, v in pairs:
@@ -204,17 +214,20 @@ def _named_values(given: Any, names: List[str], what: str, where: str) -> Dict[s
 
 def _check_data(net: Any, data: Any) -> Tuple[List[Dict[str, float]], List[Dict[str, float]]]:
     """Every sample's inputs and targets as dicts of floats, or a clear error before any training."""
-    if isinstance(data, (str, bytes, Mapping)) or not hasattr(data, "__iter__"):
-        raise TypeError(f"data must be a list of (inputs, targets) pairs, got {type(data).__name__}")
-    data = list(data)
+    try:
+        if isinstance(data, (str, bytes, Mapping)):
+            raise TypeError
+        data = list(data)
+    except TypeError:
+        raise WrongTypeError(f"data must be a list of (inputs, targets) pairs, got {type(data).__name__}") from None
     if not data:
-        raise ValueError("data is empty: give a list of (inputs, targets) pairs")
+        raise BadValueError("data is empty: give a list of (inputs, targets) pairs")
     in_names = [n.name for n in net.inputs]
     out_names = [n.name for n in net.outputs]
     xs, ts = [], []
     for i, pair in enumerate(data):
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            raise TypeError(f"data[{i}] must be a pair (inputs, targets), e.g. "
+            raise WrongTypeError(f"data[{i}] must be a pair (inputs, targets), e.g. "
                             f"({{'x1': 0, 'x2': 1}}, {{'o1': 1}}); got {pair!r}")
         xs.append(_named_values(pair[0], in_names, "inputs", f"data[{i}]"))
         ts.append(_named_values(pair[1], out_names, "outputs", f"data[{i}] targets"))
@@ -244,15 +257,15 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
     lr = _check_rate(lr)
     if until is not None:
         if isinstance(until, bool):
-            raise TypeError(f"until (the error threshold) must be a number or None, got {until!r}")
+            raise WrongTypeError(f"until (the error threshold) must be a number or None, got {until!r}")
         until = _check_value(until, "until (the error threshold)")
     if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or max_epochs < 0:
-        raise ValueError(f"max_epochs must be a whole number >= 0, got {max_epochs!r}")
+        raise BadValueError(f"max_epochs must be a whole number >= 0, got {max_epochs!r}")
     if not (hasattr(net, "forward") and hasattr(net, "inputs") and hasattr(net, "outputs")):
-        raise TypeError(f"train() needs a Network (tg.Network or tg.MLP), got {type(net).__name__}")
+        raise WrongTypeError(f"train() needs a Network (tg.Network or tg.MLP), got {type(net).__name__}")
     xs, ts = _check_data(net, data)
     if not net.parameters():
-        raise ValueError(f"network {net.name!r} has no trainable parameters: nothing to train")
+        raise BadValueError(f"network {net.name!r} has no trainable parameters: nothing to train")
     opt = SGD(net.parameters(), lr=lr, momentum=momentum)
 
     history = History(until=until, loss=loss_name)
