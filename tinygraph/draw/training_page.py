@@ -34,7 +34,7 @@ FIT_W, FIT_H = 360.0, 240.0         # the function learned: one input's curve, t
 CURVE_POINTS = 120                  # the fitted curve's points across the data
 GRID_FAST, GRID_SLOW = 48, 28       # the plane's raster, with numpy / with the node engine alone
 MAX_CURVE = 600                     # the error curve is thinned to this many points
-_PAD_L, _PAD_R, _PAD_T, _PAD_B = 46.0, 10.0, 16.0, 30.0
+_PAD_L, _PAD_R, _PAD_T, _PAD_B = 54.0, 12.0, 16.0, 30.0
 
 
 class MissingPillowError(TinygraphError, ImportError):
@@ -53,7 +53,7 @@ def _num(x: float) -> str:
 
 
 def _tick(v: float) -> str:
-    return f"{v:.3g}"
+    return str(int(v)) if float(v).is_integer() and abs(v) < 1e7 else f"{v:.3g}"
 
 
 # -- what a snapshot shows --------------------------------------------------------------------
