@@ -443,7 +443,7 @@ def predict_table(net: Any, path: PathArg) -> Tuple[List[str], List[List[str]]]:
     where = [header.index(n) for n in ins]
     out_names = [n.name for n in net.outputs]
     labels = scaling.labels if scaling is not None else None
-    head = ins + out_names + (["label"] if labels is not None else [])
+    head = ins + out_names + (["class"] if labels is not None else [])
     result = []
     for k, row in enumerate(rows[1:], 1):
         if len(row) != len(header):
