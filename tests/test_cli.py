@@ -343,3 +343,18 @@ def test_train_save_never_leaves_a_half_written_network(tmp_path, capsys, monkey
     assert main(["train", CIRCLE, "--target", "label", "--hidden", "2", "--epochs", "5", "--save", str(net)]) == 2
     assert "No space left" in capsys.readouterr().err
     assert net.read_text() == "the old file" and os.listdir(tmp_path) == ["net.json"]
+
+
+def test_train_writes_a_gif_with_the_recorded_frames(tmp_path, capsys):
+    Image = pytest.importorskip("PIL.Image", reason="--gif needs Pillow (the gif extra)")
+    gif = tmp_path / "run.gif"
+    assert main(["train", CIRCLE, "--target", "label", "--hidden", "2", "--epochs", "20", "--record", "10",
+                 "--gif", str(gif)]) == 0
+    with Image.open(gif) as im:
+        assert im.n_frames == 3                                     # epochs 0, 10, 20
+
+
+def test_train_checks_where_files_go_before_training(tmp_path, capsys):
+    assert main(["train", CIRCLE, "--target", "label", "--html", str(tmp_path / "page.txt")]) == 2
+    err = capsys.readouterr().err
+    assert ".html" in err and "rows" not in capsys.readouterr().out

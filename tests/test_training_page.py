@@ -190,3 +190,22 @@ def test_one_input_page_moves_its_curve_in_chromium(browser, tmp_path):
     b = browser.js(PAGE_STATE)
     assert b["step"] == 2 and b["fit"] != a["fit"]
     assert _errors(browser) == []
+
+
+def test_page_of_three_inputs_has_the_curve_but_no_function_picture():
+    net = tg.MLP([3, 2, 1], activation="tanh", output_activation="linear", seed=0)
+    data = [([a, b, a - b], [a * b]) for a in (0.0, 0.5, 1.0) for b in (0.0, 1.0)]
+    h = tg.train(net, data, loss="mse", lr=0.1, max_epochs=8, record=4, verbose=False)
+    html = training_page(h).html
+    assert 'id="curve"' in html and 'id="fit"' not in html
+
+
+def test_batch_trained_table_records_the_converged_epoch():
+    pytest.importorskip("numpy")
+    from tinygraph.tables import read_table, train_table
+    t = read_table(os.path.join(os.path.dirname(__file__), "..", "demos", "circle.csv"), "label")
+    fit = train_table(t, hidden=[4], epochs=400, until=0.3, engine="batch", record=25)
+    h = fit.history
+    assert h.converged and h.snapshots[-1].epoch == h.epochs and h.snapshots[-1].error == h.final
+    assert [s.epoch for s in h.snapshots][:3] == [0, 25, 50]
+    assert h.snapshots[-1].values == tuple(p.value for p in fit.net.parameters())
