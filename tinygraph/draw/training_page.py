@@ -85,6 +85,7 @@ class _Run:
         if self.hi <= self.lo:
             self.lo, self.hi = self.lo - 1.0, self.hi + 1.0
         self.boxes = [self._range(j) for j in range(len(self.ins))] if self.xs and len(self.ins) <= 2 else []
+        self.right: Dict[int, float] = {}   # per snapshot without recorded outputs: the accuracy
         self.fits: List[Any] = []       # per snapshot: [(x, y), ...] (one input) or grid rows (two inputs)
         self.grid = 0
 
@@ -100,7 +101,9 @@ class _Run:
 
     def evaluate(self) -> None:
         """Each snapshot's function learned, over the data's range (the weights are put back after)."""
-        if len(self.ins) not in (1, 2) or not self.xs:
+        small = len(self.ins) in (1, 2) and bool(self.xs)
+        count = self.classifier and any(s.outputs is None for s in self.snaps) and bool(self.xs)
+        if not (small or count):
             return
         saved = [p.value for p in self.params]
         try:
@@ -110,6 +113,20 @@ class _Run:
                 batch = compile_network(self.net)
             except (ImportError, TinygraphError, ValueError, TypeError):
                 batch = None
+            if count:
+                X = [[x[k] for k in self.ins] for x in self.xs]
+                want = [t[self.out] >= 0.5 for t in self.ts]
+                for k, s in enumerate(self.snaps):
+                    if s.outputs is not None:
+                        continue
+                    self.set(s.values)
+                    if batch is not None:
+                        outs = [float(o[0]) for o in batch.forward(X)]
+                    else:
+                        outs = [self.net.forward(x)[self.out].value for x in self.xs]
+                    self.right[k] = sum((o >= 0.5) == w for o, w in zip(outs, want)) / len(want)
+            if not small:
+                return
             if len(self.ins) == 1:
                 a, b = self.boxes[0]
                 points = [a + (b - a) * i / (CURVE_POINTS - 1) for i in range(CURVE_POINTS)]
@@ -136,13 +153,19 @@ class _Run:
             self.set(saved)
 
     def label(self, j: int) -> str:
-        name = self.ins[j]
-        return name if self.scaling is None else f"{name} (standardised)"
+        return self.ins[j]
+
+    def shown(self, j: int, v: float) -> float:
+        """Input ``j``'s value ``v`` as the learner's data has it (a table's scaling undone)."""
+        s = self.scaling
+        if s is None or self.ins[j] not in s.names:
+            return v
+        return s.undo(s.names.index(self.ins[j]), v)
 
     def accuracy(self, k: int) -> Optional[float]:
         outs = self.snaps[k].outputs
         if not self.classifier or outs is None:
-            return None
+            return self.right.get(k)
         right = sum((o[self.out] >= 0.5) == (t[self.out] >= 0.5) for o, t in zip(outs, self.ts))
         return right / len(outs)
 
@@ -265,7 +288,7 @@ def _fit_picture(run: _Run) -> Tuple[str, str, List[str]]:
         sx, sy = _Scale(a, z, l, r), _Scale(lo, hi, b, t)
         out = [f'<svg id="fit" class="plot" viewBox="0 0 {FIT_W:g} {FIT_H:g}" role="img" '
                f'aria-label="the function learned over the data">']
-        out += _axes(FIT_W, FIT_H, a, z, lo, hi, run.label(0), run.out)
+        out += _axes(FIT_W, FIT_H, run.shown(0, a), run.shown(0, z), lo, hi, run.label(0), run.out)
         out.append(f'<clipPath id="fitclip"><rect x="{l}" y="{t}" width="{r - l}" height="{b - t}"/></clipPath>')
         for x, t_ in zip(run.xs, run.ts):
             out.append(f'<circle cx="{_num(sx(x[run.ins[0]]))}" cy="{_num(sy(t_[run.out]))}" r="2.6" '
@@ -283,7 +306,8 @@ def _fit_picture(run: _Run) -> Tuple[str, str, List[str]]:
            f'aria-label="the output over the input plane, with the data">']
     out.append(f'<image id="plane" x="{l}" y="{t}" width="{r - l}" height="{b - t}" '
                f'preserveAspectRatio="none" href="{urls[0]}"/>')
-    out += _axes(FIT_W, FIT_H, a0, z0, a1, z1, run.label(0), run.label(1))
+    out += _axes(FIT_W, FIT_H, run.shown(0, a0), run.shown(0, z0), run.shown(1, a1), run.shown(1, z1),
+                 run.label(0), run.label(1))
     for x, t_ in zip(run.xs, run.ts):
         out.append(f'<circle cx="{_num(sx(x[run.ins[0]]))}" cy="{_num(sy(x[run.ins[1]]))}" r="2.6" '
                    f'fill="{run.point_colour(t_[run.out])}" stroke="#fff" stroke-width="0.6"/>')
@@ -398,7 +422,7 @@ class TrainingPage:
         if self._html is None:
             from .page import shared_frames
             from .player import player_html
-            self._evaluate()
+            self._evaluate()       # before _steps: the accuracies of runs too big to keep outputs
             frames = shared_frames(_draws(self.run), self.progress)
             side, script = _side(self.run)
             self._html = player_html(frames, _steps(self.run), self.title, side=side, side_script=script,
