@@ -288,3 +288,73 @@ def test_export_without_a_target_or_with_a_missing_file_says_what_to_do(tmp_path
     assert r.returncode == 2 and "--torch FILE.pt and/or --onnx FILE.onnx" in r.stderr
     r = tinygraph("export", "nope.json", "--torch", "x.pt", cwd=tmp_path)
     assert r.returncode == 2 and "Traceback" not in r.stderr and "nope.json" in r.stderr
+
+
+# -- tinygraph train / predict ------------------------------------------------------------------
+
+CIRCLE = os.path.join(os.path.dirname(__file__), "..", "demos", "circle.csv")
+
+
+def test_train_reports_errors_and_accuracy_and_saves_a_network_predict_can_use(tmp_path, capsys):
+    net = tmp_path / "circle.json"
+    assert main(["train", CIRCLE, "--target", "label", "--hidden", "6", "--epochs", "200",
+                 "--save", str(net)]) == 0
+    out = capsys.readouterr().out
+    assert "300 rows; inputs x1, x2; target 'label': classifier" in out
+    assert "binary_cross_entropy: train" in out and ", test " in out and "accuracy: train" in out
+    rows = tmp_path / "rows.csv"
+    rows.write_text("x1,x2\n0,0\n0.9,0.1\n")
+    assert main(["predict", str(net), str(rows)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "x1,x2,label,class"
+    assert lines[1].endswith(",1") and lines[2].endswith(",0")      # the centre is in the disc, (0.9, 0.1) in the ring
+
+
+def test_train_writes_the_page(tmp_path, capsys):
+    page = tmp_path / "run.html"
+    assert main(["train", CIRCLE, "--target", "label", "--hidden", "3", "--epochs", "40", "--record", "10",
+                 "--html", str(page)]) == 0
+    assert "5 frames" in capsys.readouterr().out and 'id="plane"' in page.read_text()
+
+
+def test_train_bad_data_is_an_error_message_not_a_traceback(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,y\n1,2,0\n3,oops,1\n")
+    assert main(["train", str(bad), "--target", "y"]) == 2
+    err = capsys.readouterr().err
+    assert "row 2" in err and "'x2'" in err and "Traceback" not in err
+    assert main(["train", str(bad), "--target", "nope"]) == 2
+    assert "'x1', 'x2', 'y'" in capsys.readouterr().err
+
+
+def test_train_save_never_leaves_a_half_written_network(tmp_path, capsys, monkeypatch):
+    net = tmp_path / "net.json"
+    net.write_text("the old file")
+    assert main(["train", CIRCLE, "--target", "label", "--hidden", "2", "--epochs", "5",
+                 "--save", str(tmp_path / "no-such-folder" / "n.json")]) == 2
+    assert "folder" in capsys.readouterr().err
+
+    import tinygraph.saving as saving
+
+    def broken(doc, f):
+        f.write('{\n "format": ')
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(saving, "_write", broken)
+    assert main(["train", CIRCLE, "--target", "label", "--hidden", "2", "--epochs", "5", "--save", str(net)]) == 2
+    assert "No space left" in capsys.readouterr().err
+    assert net.read_text() == "the old file" and os.listdir(tmp_path) == ["net.json"]
+
+
+def test_train_writes_a_gif_with_the_recorded_frames(tmp_path, capsys):
+    Image = pytest.importorskip("PIL.Image", reason="--gif needs Pillow (the gif extra)")
+    gif = tmp_path / "run.gif"
+    assert main(["train", CIRCLE, "--target", "label", "--hidden", "2", "--epochs", "20", "--record", "10",
+                 "--gif", str(gif)]) == 0
+    with Image.open(gif) as im:
+        assert im.n_frames == 3                                     # epochs 0, 10, 20
+
+
+def test_train_checks_where_files_go_before_training(tmp_path, capsys):
+    assert main(["train", CIRCLE, "--target", "label", "--html", str(tmp_path / "page.txt")]) == 2
+    err = capsys.readouterr().err
+    assert ".html" in err and "rows" not in capsys.readouterr().out

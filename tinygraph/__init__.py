@@ -39,6 +39,8 @@ _LAZY = {
     "make_moons": "datasets",
     "to_torch": "torch_bridge", "from_torch": "torch_bridge", "compare_with_torch": "torch_bridge",
     "MissingDependencyError": "torch_bridge", "TorchBridgeError": "torch_bridge",
+    "training_page": "draw.training_page", "TrainingPage": "draw.training_page",
+    "Snapshot": "training", "read_table": "tables", "train_table": "tables", "DataFileError": "tables",
 }
 
 __all__ = [

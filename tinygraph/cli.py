@@ -243,6 +243,80 @@ _OUT_HELP = ("where the pictures go: a file ending in .svg, .png, .pdf, .gv or .
              "of them (default: ./tinygraph-out)")
 
 
+def _hidden(text: str) -> List[int]:
+    """--hidden 8,8 as [8, 8] ('' or 0: no hidden layer)."""
+    if text.strip() in ("", "0"):
+        return []
+    try:
+        sizes = [int(t) for t in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--hidden takes layer sizes like 8 or 8,8, got {text!r}") from None
+    if any(k < 1 for k in sizes):
+        raise argparse.ArgumentTypeError(f"--hidden: every layer needs at least one neuron, got {text!r}")
+    return sizes
+
+
+def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activation: str = "tanh",
+                  lr: float = 0.5, until: Optional[float] = None, epochs: int = 500, test_fraction: float = 0.2,
+                  seed: int = 0, save: Optional[str] = None, html: Optional[str] = None, gif: Optional[str] = None,
+                  classify: Optional[bool] = None, record: Optional[int] = None) -> int:
+    """``tinygraph train DATA.csv --target COLUMN``: read, train, report; optionally save, page, GIF."""
+    from .draw.files import check_place
+    from .draw.page import PAGE_SUFFIXES
+    from .saving import _check_save_path, save_network
+    from .tables import read_table, train_table
+    # every place is checked before the (slow) training, so a typo costs nothing
+    if save is not None:
+        _check_save_path(os.path.expanduser(save))
+    if html is not None:
+        html = check_place(html, "the page", suffixes=PAGE_SUFFIXES, example="run.html", spelled="--html run.html")
+    if gif is not None:
+        gif = check_place(gif, "the animation", suffixes=(".gif",), example="run.gif", spelled="--gif run.gif")
+        from .draw.training_page import _pillow
+        _pillow()
+    table = read_table(data, target, classify=classify)
+    kind = (f"classifier ({table.labels[0]!r} -> 0, {table.labels[1]!r} -> 1)" if table.classifier
+            else "regression")
+    print(f"{data}: {len(table.rows)} rows; inputs {', '.join(table.inputs)}; target {target!r}: {kind}")
+    if record is None and (html or gif):
+        record = max(1, epochs // 40)
+    fit = train_table(table, hidden=hidden, activation=activation, lr=lr, until=until, epochs=epochs,
+                      test_fraction=test_fraction, seed=seed, record=record)
+    h = fit.history
+    sizes = "-".join(str(k) for k in [len(table.inputs)] + list(hidden) + [1])
+    print(f"trained a {sizes} network ({activation}) for {h.epochs} epochs with the {fit.engine} engine in "
+          f"{h.seconds:.2f} s{' (converged)' if h.converged else ''}")
+    print(f"  {h.loss}: train {fit.train_error:.6g}" + (f", test {fit.test_error:.6g}" if fit.test_error is not None
+                                                        else "") + f"  ({fit.n_train} train rows, {fit.n_test} test rows)")
+    if fit.train_accuracy is not None:
+        print(f"  accuracy: train {fit.train_accuracy:.1%}" + (f", test {fit.test_accuracy:.1%}"
+                                                              if fit.test_accuracy is not None else ""))
+    if save is not None:
+        save_network(fit.net, os.path.expanduser(save))
+        print(f"saved the network (with its input scaling) to {save}; predict with: tinygraph predict {save} ROWS.csv")
+    if html is not None or gif is not None:
+        from .draw.training_page import training_page
+        page = training_page(h, title=f"{os.path.basename(data)}: a {sizes} network learns {target}", progress=True)
+        for path in (html, gif):
+            if path is not None:
+                size = page.save(path)
+                print(f"wrote {path} ({size / 1024:.0f} KB, {len(h.snapshots)} frames)")
+    return 0
+
+
+def predict_command(network: str, rows: str) -> int:
+    """``tinygraph predict net.json rows.csv``: the outputs of a saved network for each row, as CSV."""
+    import csv
+    from .saving import load_network
+    from .tables import predict_table
+    net = load_network(network)
+    head, out = predict_table(net, rows)
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(head)
+    w.writerows(out)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="tinygraph",
@@ -303,6 +377,32 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--out", metavar="FILE", default=None,
                    help="where to write it (default tinygraph-out/NAME-explained.md); - prints it "
                         "(an exercise's answer key is then not written)")
+    t = sub.add_parser("train", help="train a network on your own data (a CSV file with a header row)",
+                       description="Train a layered network on a CSV file: the header names the columns, every "
+                                   "column but the target is an input. A target of 0/1 (or two labels) trains a "
+                                   "classifier, numbers a regression. Inputs are standardised; the scaling is "
+                                   "saved with the network.")
+    t.add_argument("data", metavar="DATA.csv", help="the data: a header row, then one row per sample")
+    t.add_argument("--target", required=True, metavar="COLUMN", help="the column to predict")
+    t.add_argument("--hidden", type=_hidden, default=[8], metavar="8,8", help="hidden layer sizes (default 8)")
+    t.add_argument("--activation", default="tanh", help="the hidden neurons' activation (default tanh)")
+    t.add_argument("--lr", type=float, default=0.5, help="learning rate (default 0.5)")
+    t.add_argument("--until", type=float, default=None, metavar="E", help="stop once the error is below E")
+    t.add_argument("--epochs", type=int, default=500, metavar="N", help="at most N epochs (default 500)")
+    t.add_argument("--test-fraction", type=float, default=0.2, metavar="F",
+                   help="the part of the rows held out to test on (default 0.2)")
+    t.add_argument("--seed", type=int, default=0, help="seed of the split and the starting weights (default 0)")
+    t.add_argument("--classify", action="store_true", default=None,
+                   help="insist on a classifier (two labels), e.g. for a 0/1 column that is not all 0 and 1")
+    t.add_argument("--save", metavar="NET.json", default=None, help="save the trained network (and its scaling)")
+    t.add_argument("--html", metavar="FILE.html", default=None, help="write the training page")
+    t.add_argument("--gif", metavar="FILE.gif", default=None,
+                   help="write the training as an animated GIF (needs Pillow: pip install \"tinygraph[gif]\")")
+    t.add_argument("--record", type=int, default=None, metavar="K",
+                   help="with --html/--gif: a frame every K epochs (default: about 40 frames)")
+    pr = sub.add_parser("predict", help="a saved network's outputs for the rows of a CSV file")
+    pr.add_argument("network", metavar="NET.json", help="a network saved by 'tinygraph train --save'")
+    pr.add_argument("rows", metavar="ROWS.csv", help="a CSV file with the network's inputs as columns")
     return p
 
 
@@ -332,6 +432,13 @@ def main(argv: Optional[List[str]] = None) -> int:
             report = export(args.network, torch_path=args.torch, onnx_path=args.onnx, check=args.check)
             print(report)
             return 0 if report.ok else 1
+        if args.command == "train":
+            return train_command(args.data, args.target, hidden=args.hidden, activation=args.activation, lr=args.lr,
+                                 until=args.until, epochs=args.epochs, test_fraction=args.test_fraction,
+                                 seed=args.seed, save=args.save, html=args.html, gif=args.gif,
+                                 classify=args.classify, record=args.record)
+        if args.command == "predict":
+            return predict_command(args.network, args.rows)
         if args.command == "explain":
             return explain_command(args.network, inputs=args.inputs, targets=args.targets, lr=args.lr,
                                    error=args.error, until=args.until, format=args.format,
@@ -355,6 +462,7 @@ def main(argv: Optional[List[str]] = None) -> int:
           "  tinygraph demo NAME --out m.svg   main picture to m.svg (--out DIR: all into a folder)\n"
           "  tinygraph step [NAME] [--html steps.html]   step through backprop\n"
           "  tinygraph explain [NAME] [--format html]   the worked example, written out\n"
+          "  tinygraph train DATA.csv --target COLUMN [--html run.html]   train on your own data\n"
           "\n"
           "Run 'tinygraph -h' for all options.")
     return 0

@@ -67,7 +67,11 @@ def network_to_dict(net: Any) -> Dict[str, Any]:
         neurons.append(entry)
     synapses = [{"src": s.src.name, "dst": s.dst.name, "weight": s.value, "name": s.name,
                  "trainable": s.trainable, "param": order[id(s)]} for s in net.synapses]
-    return {"format": FORMAT, "version": VERSION, "name": net.name, "neurons": neurons, "synapses": synapses}
+    doc = {"format": FORMAT, "version": VERSION, "name": net.name, "neurons": neurons, "synapses": synapses}
+    scaling = getattr(net, "scaling", None)
+    if scaling is not None:              # how a table's inputs were standardised (tinygraph.tables.Scaling)
+        doc["scaling"] = scaling.to_dict()
+    return doc
 
 
 def _dumps(x: Any) -> str:
@@ -380,6 +384,12 @@ def network_from_dict(doc: Any, path: str = "<dict>") -> Any:
     for i in range(len(synapses)):
         if i not in done:
             connect(i)
+    if doc.get("scaling") is not None:   # optional: files without it (and older ones) load as before
+        from .tables import Scaling
+        try:
+            net.scaling = Scaling.from_dict(doc["scaling"])
+        except ValueError as e:
+            raise _fail(path, str(e)) from None
     return net
 
 

@@ -15,7 +15,7 @@ import math
 import numbers
 import time
 import warnings
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from .console import Progress
 from .errors import BadValueError, DomainError, NotFiniteError, TinygraphError, WrongTypeError, check_names
@@ -23,7 +23,10 @@ from .losses import LOSSES, get_loss
 from .node import (Node, _check_value, _not_finite, _Stamp, _what_is_wrong,
                    gc_paused, mark_changed, zero_grads)
 
-__all__ = ["SGD", "train", "History", "DivergenceError", "TrainingWarning"]
+__all__ = ["SGD", "train", "History", "Snapshot", "DivergenceError", "TrainingWarning"]
+
+#: with ``record``, a run on at most this many samples also keeps every sample's outputs per snapshot
+RECORD_OUTPUTS_UP_TO = 200
 
 
 class DivergenceError(TinygraphError, FloatingPointError):
@@ -145,9 +148,25 @@ def _bad_step(p: Node, lr: float, new: Optional[float]) -> TinygraphError:
                            "is too large for these gradients; try a smaller lr")
 
 
+class Snapshot(NamedTuple):
+    """One recorded epoch: its number, the error measured with these weights, the parameters'
+    values (in ``History.parameters`` order) and, for small data, each sample's outputs
+    ({output name: value}, in the data's order; None when not kept)."""
+
+    epoch: int
+    error: float
+    values: Tuple[float, ...]
+    outputs: Optional[List[Dict[str, float]]] = None
+
+
 class History(list):
     """The error after each epoch of updates: ``history[0]`` for the initial weights,
-    ``history[k]`` after k epochs.  ``final`` is the error of the trained network."""
+    ``history[k]`` after k epochs.  ``final`` is the error of the trained network.
+
+    A run with ``record=K`` also keeps ``snapshots`` (every K-th epoch and the last, see
+    :class:`Snapshot`), the ``network``, its ``parameters`` (the nodes the values belong to)
+    and the ``data`` it learned from (inputs and targets as dicts by name), which is what
+    ``tg.training_page(history)`` draws."""
 
     def __init__(self, errors: Iterable[float] = (), until: Optional[float] = None,
                  converged: bool = False, loss: str = "") -> None:
@@ -156,6 +175,22 @@ class History(list):
         self.converged = converged
         self.loss = loss
         self.seconds = 0.0
+        self.record: Optional[int] = None
+        self.snapshots: List[Snapshot] = []
+        self.network: Any = None
+        self.parameters: List[Node] = []
+        self.data: Tuple[List[Dict[str, float]], List[Dict[str, float]]] = ([], [])
+
+    def _start_record(self, every: int, net: Any, params: List[Node], xs: List[Dict[str, float]],
+                      ts: List[Dict[str, float]]) -> None:
+        self.record, self.network, self.parameters, self.data = every, net, list(params), (xs, ts)
+
+    def _keep(self, epoch: int, error: float, values: Sequence[float], outputs: Any) -> None:
+        """Keep one snapshot; ``outputs``: per sample {name: Node or float}, or None."""
+        outs = None
+        if outputs is not None:
+            outs = [{k: float(getattr(v, "value", v)) for k, v in o.items()} for o in outputs]
+        self.snapshots.append(Snapshot(epoch, error, tuple(values), outs))
 
     @property
     def epochs(self) -> int:
@@ -236,7 +271,7 @@ def _check_data(net: Any, data: Any) -> Tuple[List[Dict[str, float]], List[Dict[
 
 def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[..., Node]] = "squared_error",
           lr: float = 0.5, until: Optional[float] = None, max_epochs: int = 1000, batch: bool = True,
-          momentum: float = 0.0, verbose: Optional[bool] = None) -> History:
+          momentum: float = 0.0, verbose: Optional[bool] = None, record: Optional[int] = None) -> History:
     """Train ``net`` on ``data`` (a list of (inputs, targets) pairs) by gradient descent.
 
     Each epoch measures the error over all the data; if it is below ``until``
@@ -252,6 +287,11 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
     always; ``verbose=False``: never).  Python's cyclic garbage collector is
     paused inside the loop (the engine makes no reference cycles, so it would
     only slow it down) and restored after.
+
+    ``record=K`` keeps every K-th epoch's weights, biases and error (and, for at
+    most RECORD_OUTPUTS_UP_TO samples, the outputs), and the last epoch's, in
+    ``history.snapshots``, for ``tg.training_page(history)``; the training
+    itself is the same (the same final weights, to the bit).
     """
     loss_fn, loss_name = _resolve_loss(loss)
     lr = _check_rate(lr)
@@ -267,8 +307,13 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
     if not net.parameters():
         raise BadValueError(f"network {net.name!r} has no trainable parameters: nothing to train")
     opt = SGD(net.parameters(), lr=lr, momentum=momentum)
+    if record is not None and (isinstance(record, bool) or not isinstance(record, int) or record < 1):
+        raise ValueError(f"record must be a whole number >= 1 (keep every record-th epoch) or None, got {record!r}")
 
     history = History(until=until, loss=loss_name)
+    if record is not None:
+        history._start_record(record, net, opt.params, xs, ts)
+    keep_outputs = record is not None and len(xs) <= RECORD_OUTPUTS_UP_TO
     progress = Progress(max_epochs, after=2.0, what="epoch", notice=None, show=verbose)
     forward = net.forward
     params = opt.params
@@ -279,12 +324,16 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
         with gc_paused():                      # the engine makes no cycles: the collector would only slow the loop
             while True:
                 start = [p.value for p in params]  # cheap: one float per parameter per epoch
-                error_node = loss_fn([forward(x) for x in xs], ts)
+                outputs = [forward(x) for x in xs]
+                error_node = loss_fn(outputs, ts)
                 error = error_node.value
                 if not -math.inf < error < math.inf:
                     raise DivergenceError(f"the error became {error!r} at epoch {epoch}; try a smaller lr "
                                           f"(now {lr!r})")
                 history.append(error)
+                if record is not None and (epoch % record == 0 or epoch == max_epochs
+                                           or (until is not None and error < until)):
+                    history._keep(epoch, error, start, outputs if keep_outputs else None)
                 if best is None or error <= history[best_epoch]:
                     best, best_epoch = start, epoch
                 if progress.on:

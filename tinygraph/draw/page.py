@@ -346,6 +346,18 @@ def _frames(diagrams: Sequence[Any]) -> List[Union[str, SharedFrame]]:
     return frames  # type: ignore[return-value]
 
 
+def shared_frames(draws: Sequence[Callable[..., Any]], progress: bool = False) -> List[Union[str, SharedFrame]]:
+    """The page frames of network drawings: ``draws[i](sizes=...)`` draws frame i (a Diagram); all are
+    drawn with one :class:`Sizes` and laid out once per look (see this module's docstring).  Shared by
+    the step player and the training page.  ``progress``: say on stderr how it goes when slow."""
+    tell = Progress(len(draws), PROGRESS_AFTER) if progress else None
+    try:
+        return _frames(_diagrams(draws, tell))
+    finally:
+        if tell is not None:
+            tell.close()
+
+
 def _page(steps: Sequence[Drawable], title: Optional[str], progress: bool, quiz: bool) -> str:
     from .player import player_html
     steps = list(steps)
@@ -360,12 +372,7 @@ def _page(steps: Sequence[Drawable], title: Optional[str], progress: bool, quiz:
         title = (f"backprop through {first.net.name}, step by step" if isinstance(first, NetworkStep)
                  else f"backprop from {first.root_name}, step by step")
     draws, frame_of, question_of, keep_old = _drawers(steps, quiz)
-    tell = Progress(len(draws), PROGRESS_AFTER) if progress else None
-    try:
-        frames = _frames(_diagrams(draws, tell))
-    finally:
-        if tell is not None:
-            tell.close()
+    frames = shared_frames(draws, progress)
     entries = [_page_entry(s, quiz) for s in steps]
     extra: List[Union[str, SharedFrame]] = []
     for k, e in enumerate(entries):

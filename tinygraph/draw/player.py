@@ -360,9 +360,16 @@ white-space:pre-wrap;overflow-wrap:anywhere;margin:.2em 0}
 #walk{font-family:ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace;max-height:12em;overflow:auto;
 margin:.2em 0;padding-left:3.5em;white-space:pre-wrap;overflow-wrap:anywhere}
 #walk li.current{background:#F0E442}
+#main{flex:1 1 auto;min-height:6em;display:flex;border-top:1px solid #ddd;border-bottom:1px solid #ddd}
+#main #view{flex:1 1 55%;border:0;min-width:0}
+#side{flex:0 1 45%;max-width:46em;min-width:0;overflow:auto;border-left:1px solid #ddd;padding:.3em .6em;
+display:flex;flex-direction:column;gap:.3em}
 @media (max-width:700px),(max-height:520px){
 body{height:auto;overflow:visible;font-size:15px}
 #view{flex:none;height:45vh}
+#main{flex:none;flex-direction:column}
+#main #view{flex:none;height:45vh}
+#side{flex:none;max-width:none;border-left:0;border-top:1px solid #ddd}
 #panel{flex:none;overflow:visible}
 .help{display:none}
 }
@@ -374,7 +381,7 @@ _SCRIPT = """
   function byId(id) { return document.getElementById(id); }
   var steps = JSON.parse(byId("steps").textContent);
   var data = JSON.parse(byId("player-data").textContent);
-  var n = steps.length, quiz = !!data.quiz, TOL = data.tolerance;
+  var n = steps.length, quiz = !!data.quiz, TOL = data.tolerance, unit = data.unit || "step";
   var divs = [].slice.call(document.querySelectorAll("#frames > .frame"));
   var uses = divs.map(function (d) {
     var out = [];
@@ -508,7 +515,7 @@ _SCRIPT = """
     el.stage.textContent = s.stage;
     el.line.textContent = ask ? s.ask : s.text;
     el.detail.textContent = ask ? "" : s.detail;
-    el.counter.textContent = "step " + (k + 1) + " of " + n;
+    el.counter.textContent = unit + " " + (k + 1) + " of " + n;
     el.scrub.value = String(k + 1);
     el.first.disabled = el.prev.disabled = (k === 0);
     el.last.disabled = el.next.disabled = (k === n - 1);
@@ -532,6 +539,7 @@ _SCRIPT = """
     }
     document.body.setAttribute("data-step", String(k + 1));
     follow();
+    document.dispatchEvent(new CustomEvent("tg-show", {detail: k}));   /* a page's side panel follows */
     try { history.replaceState(null, "", "#step=" + (k + 1)); } catch (e) { /* file: or sandboxed pages may refuse */ }
   }
   function check(giveUp) {
@@ -629,7 +637,8 @@ _WHY = ("Why this order? The backward walk finishes a node once everything compu
 
 def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mapping[str, Any]],
                 title: str = "backprop, step by step", quiz: bool = False, walk: Sequence[str] = (),
-                walk_total: Optional[int] = None) -> str:
+                walk_total: Optional[int] = None, side: str = "", side_script: str = "",
+                note: Optional[str] = _WHY, unit: str = "step", help_extra: str = "") -> str:
     """The step-player page.
 
     ``frames``: SVG texts or :class:`SharedFrame` s (one per step, or others
@@ -641,6 +650,14 @@ def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mappi
     without its result), ``answer`` (the number), ``shown`` (it as printed) and
     ``question_frame`` (the frame shown until answered).  ``quiz``: ask before
     revealing.  ``walk``: the backward walk's lines, listed beside the steps.
+
+    For other pages built on the player (the training page): ``side`` is markup
+    (made by tinygraph, its text already escaped) shown beside the picture, and
+    ``side_script`` a script run before the player's, which hears each shown
+    step as a ``tg-show`` event on ``document`` (``event.detail``: its index);
+    ``note`` replaces the paragraph under the controls (None: none); ``unit``
+    names a step in the counter ("epoch 3 of 40"); ``help_extra`` is added to
+    the keys' help (plain text, escaped here).
     """
     if not steps:
         raise ValueError("a step player needs at least one step")
@@ -697,7 +714,7 @@ def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mappi
     shown_layout = placed[show_first][0]
     n = len(data)
     extra = {"frames": [k for k, _ in placed], "timeline": timeline, "lit": parts.lit, "quiz": bool(quiz),
-             "tolerance": QUIZ_TOLERANCE}
+             "tolerance": QUIZ_TOLERANCE, "unit": str(unit)}
     frames_markup = "".join(lay.markup(placed[show_first][1] if k == shown_layout else first_state[k], k,
                                        k != shown_layout)
                             for k, lay in enumerate(built))
@@ -707,14 +724,16 @@ def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mappi
         f"<title>{html.escape(title)}</title>\n<style>{_STYLE}{parts.css()}\n</style>\n</head>\n",
         f"<body data-step=\"1\">\n<header><h1>{html.escape(title)}</h1>",
         "<span class=\"help\">Keys: &#x2192;/n next, &#x2190;/p previous, Home/End, space play/pause, "
-        "+/&#x2212;/0 zoom; drag to pan.</span></header>\n",
+        f"+/&#x2212;/0 zoom; drag to pan.{html.escape(help_extra)}</span></header>\n",
         parts.markup(),
-        "\n<div id=\"view\"><div id=\"frames\">\n", frames_markup, "</div>",
+        "\n<div id=\"main\">" if side else "\n",
+        "<div id=\"view\"><div id=\"frames\">\n", frames_markup, "</div>",
         "<div id=\"zoom\"><button id=\"zoomin\" type=\"button\" title=\"zoom in (+)\">+</button>"
         "<button id=\"zoomout\" type=\"button\" title=\"zoom out (&#x2212;)\">&#x2212;</button>"
         "<button id=\"zoomfit\" type=\"button\" title=\"fit the window (0)\">fit</button></div></div>\n",
+        f"<aside id=\"side\">{side}</aside></div>\n" if side else "",
         "<section id=\"panel\">\n<div id=\"top\">",
-        f"<span id=\"counter\">step 1 of {n}</span><p id=\"stage\">{html.escape(first['stage'])}</p>",
+        f"<span id=\"counter\">{html.escape(unit)} 1 of {n}</span><p id=\"stage\">{html.escape(first['stage'])}</p>",
         "<span id=\"score\"></span></div>\n" if quiz else "</div>\n",
         f"<p id=\"line\">{html.escape(first.get('ask', first['text']) if quiz else first['text'])}</p>\n",
     ]
@@ -741,7 +760,7 @@ def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mappi
         "<option value=\"4\">4&#xD7;</option></select></label></nav>\n",
         f"<p id=\"detail\">{'' if quiz and 'ask' in first else html.escape(first['detail'])}</p>",
         "<a id=\"walklink\" href=\"#\" hidden></a>\n",
-        f"<p id=\"why\">{html.escape(_WHY)}</p>\n",
+        f"<p id=\"why\">{html.escape(note)}</p>\n" if note else "",
     ]
     if walk:
         total = walk_total if walk_total is not None else len(walk)
@@ -754,6 +773,7 @@ def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mappi
         "</section>\n",
         f"<script type=\"application/json\" id=\"steps\">{_json_for_script(data)}</script>\n",
         f"<script type=\"application/json\" id=\"player-data\">{_json_for_script(extra)}</script>\n",
+        f"<script>{side_script}</script>\n" if side_script else "",
         f"<script>{_SCRIPT}</script>\n</body>\n</html>\n",
     ]
     return "".join(out)

@@ -1,0 +1,114 @@
+"""A learner's CSV: read with clear errors, standardised, trained on (both engines), saved and predicted."""
+
+import os
+
+import pytest
+
+import tinygraph as tg
+from tinygraph.tables import DataFileError, Scaling, predict_table, read_table, train_table
+
+DEMOS = os.path.join(os.path.dirname(__file__), "..", "demos")
+
+
+def write(tmp_path, text, name="data.csv", binary=False):
+    p = tmp_path / name
+    if binary:
+        p.write_bytes(text)
+    else:
+        p.write_text(text, encoding="utf-8")
+    return p
+
+
+GOOD = "x1,x2,label\n0.1,2,a\n0.5,3,b\n0.9,1,a\n0.3,5,b\n"
+
+
+def test_reads_a_two_label_target_as_a_classifier(tmp_path):
+    t = read_table(write(tmp_path, GOOD), "label")
+    assert t.inputs == ["x1", "x2"] and t.rows[1] == [0.5, 3.0]
+    assert t.labels == ("a", "b") and t.targets == [0.0, 1.0, 0.0, 1.0] and t.classifier
+    r = read_table(write(tmp_path, "x,y\n1,0.5\n2,0.7\n3,0.2\n"), "y")
+    assert not r.classifier and r.targets == [0.5, 0.7, 0.2]
+    z = read_table(write(tmp_path, "x;y\n1;0\n2;1\n"), "y")          # ; separated, 0/1 target
+    assert z.classifier and z.labels == ("0", "1")
+
+
+@pytest.mark.parametrize("text, target, words", [
+    ("", "y", ["empty"]),
+    ("   \n\n", "y", ["empty"]),
+    ("1,2,0\n3,4,1\n", "y", ["no header", "x1,x2,label"]),
+    ("a,b,c\n1,2,0\n2,3,1\n", "label", ["no column 'label'", "'a', 'b', 'c'"]),
+    ("x1,x2,y\n1,2,0\n3,4\n", "y", ["row 2", "line 3", "2 cells", "header has 3"]),
+    ("x1,x2,y\n1,2,0\n3,four,1\n", "y", ["row 2", "'x2'", "'four' is not a number"]),
+    ("x1,x2,y\n1,7,0\n3,7,1\n", "y", ["'x2'", "every row", "drop that column"]),
+    ("x1,x2,y\n1,nan,0\n3,2,1\n", "y", ["row 1", "'x2'", "nan", "finite"]),
+    ("x1,x2,y\n1,inf,0\n3,2,1\n", "y", ["'x2'", "inf", "finite"]),
+    ("x1,y\n1,a\n2,b\n3,c\n", "y", ["3 different values", "'a', 'b', 'c'", "two"]),
+    ("x1,y\n1,0\n", "y", ["1 data row", "at least two"]),
+    ("x1,x1,y\n1,2,0\n2,3,1\n", "y", ["two columns are named 'x1'"]),
+])
+def test_bad_data_is_refused_with_what_and_where(tmp_path, text, target, words):
+    with pytest.raises(DataFileError) as e:
+        read_table(write(tmp_path, text), target)
+    assert isinstance(e.value, ValueError)
+    for w in words:
+        assert w in str(e.value), (w, str(e.value))
+
+
+def test_three_numbers_as_a_classifier_and_files_that_are_not_text(tmp_path):
+    with pytest.raises(DataFileError, match="3 different values"):
+        read_table(write(tmp_path, "x,y\n1,0\n2,1\n3,2\n"), "y", classify=True)
+    with pytest.raises(DataFileError, match="not a text file"):
+        read_table(write(tmp_path, b"\x89PNG\r\n\x1a\n\0\0\0IHDR", "pic.csv", binary=True), "y")
+    with pytest.raises(DataFileError, match="not a UTF-8 text file"):
+        read_table(write(tmp_path, b"x,y\n\xff\xfe,1\n", "latin.csv", binary=True), "y")
+    with pytest.raises(DataFileError, match="no such file"):
+        read_table(tmp_path / "missing.csv", "y")
+    with pytest.raises(DataFileError, match="folder"):
+        read_table(tmp_path, "y")
+
+
+def test_scaling_standardises_and_round_trips():
+    s = Scaling.fit(["a", "b"], [[1.0, 10.0], [3.0, 30.0]], "y", ("no", "yes"))
+    assert s.apply([1.0, 10.0]) == [-1.0, -1.0] and s.apply([2.0, 20.0]) == [0.0, 0.0]
+    back = Scaling.from_dict(s.to_dict())
+    assert (back.names, back.means, back.stds, back.labels) == (s.names, s.means, s.stds, s.labels)
+    with pytest.raises(ValueError):
+        Scaling.from_dict({"inputs": {"a": [0.0, 0.0]}})
+
+
+def test_batch_and_node_engines_give_the_same_weights(tmp_path):
+    pytest.importorskip("numpy")
+    t = read_table(os.path.join(DEMOS, "circle.csv"), "label")
+    small = t._replace(rows=t.rows[:40], targets=t.targets[:40])
+    a = train_table(small, hidden=[4], epochs=60, seed=2, engine="node", record=7)
+    b = train_table(small, hidden=[4], epochs=60, seed=2, engine="batch", record=7)
+    assert a.engine == "node" and b.engine == "batch"
+    wa, wb = [p.value for p in a.net.parameters()], [p.value for p in b.net.parameters()]
+    assert max(abs(x - y) for x, y in zip(wa, wb)) < 1e-9
+    assert len(a.history) == len(b.history) == 61
+    assert [s.epoch for s in a.history.snapshots] == [s.epoch for s in b.history.snapshots]
+    assert max(abs(x - y) for x, y in zip(a.history, b.history)) < 1e-9
+
+
+def test_circle_classifier_reaches_the_expected_test_accuracy():
+    t = read_table(os.path.join(DEMOS, "circle.csv"), "label")
+    assert len(t.rows) == 300 and t.inputs == ["x1", "x2"]
+    fit = train_table(t, hidden=[6], epochs=300, lr=0.5, seed=0)
+    assert fit.n_test == 60 and fit.test_accuracy >= 0.93, fit      # a disc in a ring: nearly separable
+
+
+def test_saved_network_keeps_its_scaling_and_predicts(tmp_path):
+    t = read_table(write(tmp_path, GOOD), "label")
+    fit = train_table(t, hidden=[2], epochs=20, test_fraction=0.0, engine="node")
+    path = tmp_path / "net.json"
+    fit.net.save(path)
+    net = tg.Network.load(path)
+    assert net.scaling.means == fit.net.scaling.means and net.scaling.labels == ("a", "b")
+    head, rows = predict_table(net, write(tmp_path, "x2,x1\n2,0.1\n", "rows.csv"))
+    assert head == ["x1", "x2", "label", "class"] and rows[0][3] in ("a", "b")
+    want = fit.net.forward(dict(zip(["x1", "x2"], fit.net.scaling.apply([0.1, 2.0]))))["label"].value
+    assert float(rows[0][2]) == pytest.approx(want, rel=1e-5)
+    plain = tg.MLP([2, 1])                            # a network without scaling saves and loads as before
+    plain.save(tmp_path / "plain.json")
+    assert "scaling" not in (tmp_path / "plain.json").read_text()
+    assert getattr(tg.Network.load(tmp_path / "plain.json"), "scaling", None) is None

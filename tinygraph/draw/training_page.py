@@ -1,0 +1,552 @@
+"""The training page: a recorded run (``tg.train(..., record=K)``) as one self-contained HTML page.
+
+Each recorded epoch is a frame: the network diagram with that epoch's weights
+(one layout for all frames, drawn through the step player's shared frames), the
+error curve with the epoch marked, and for a network with one or two inputs
+the function it has learned so far: the fitted curve over the data (one
+input), or the output over the input plane with the data points and, for a
+classifier, the decision boundary (two inputs).  The curve and the plane
+are drawn here as SVG and a small PNG raster, without matplotlib; the page
+plays, scrubs and takes keys like the step player (:mod:`.player`), whose
+machinery it uses.  ``.save("run.gif")`` writes the same frames as an
+animated GIF (needs Pillow: ``pip install "tinygraph[gif]"``).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+import os
+import struct
+import zlib
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+from ..errors import TinygraphError, user_facing
+from .dot import NEGATIVE, POSITIVE
+from .files import WholeFile, check_place
+
+__all__ = ["training_page", "TrainingPage", "GIF_SUFFIXES", "MissingPillowError"]
+
+GIF_SUFFIXES = (".gif",)
+PLOT_W, PLOT_H = 360.0, 170.0      # the error curve (SVG units)
+FIT_W, FIT_H = 360.0, 240.0         # the function learned: one input's curve, two inputs' plane
+CURVE_POINTS = 120                  # the fitted curve's points across the data
+GRID_FAST, GRID_SLOW = 48, 28       # the plane's raster, with numpy / with the node engine alone
+MAX_CURVE = 600                     # the error curve is thinned to this many points
+_PAD_L, _PAD_R, _PAD_T, _PAD_B = 54.0, 12.0, 16.0, 30.0
+
+
+class MissingPillowError(TinygraphError, ImportError):
+    """Writing a GIF needs Pillow, which is not installed."""
+
+
+def _rgb(hex_colour: str) -> Tuple[int, int, int]:
+    return int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16)
+
+
+_BLUE, _ORANGE = _rgb(POSITIVE), _rgb(NEGATIVE)
+
+
+def _num(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".") if abs(x) < 1e6 else f"{x:.0f}"
+
+
+def _tick(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() and abs(v) < 1e7 else f"{v:.3g}"
+
+
+# -- what a snapshot shows --------------------------------------------------------------------
+
+class _Run:
+    """The recorded run as the page needs it: the snapshots, the network and its data, what the output
+    means, and per snapshot the function learned (curve points or the plane's grid of outputs)."""
+
+    def __init__(self, history: Any, net: Any = None) -> None:
+        snaps = list(getattr(history, "snapshots", None) or [])
+        if not snaps:
+            raise user_facing(ValueError(
+                "this History holds no recorded epochs: train with record=K, e.g. "
+                "history = tg.train(net, data, lr=0.5, record=10), then tg.training_page(history)"))
+        self.history = history
+        self.snaps = snaps
+        self.net = net if net is not None else history.network
+        if self.net is None:
+            raise user_facing(ValueError("training_page needs the network: pass net=..."))
+        self.params = list(history.parameters)
+        self.xs, self.ts = history.data
+        self.ins = [n.name for n in self.net.inputs]
+        self.out = self.net.outputs[0].name
+        act = getattr(self.net.outputs[0].activation, "name", "")
+        targets = [t.get(self.out, 0.0) for t in self.ts]
+        self.classifier = act == "sigmoid" and bool(targets) and set(targets) <= {0.0, 1.0}
+        self.scaling = getattr(self.net, "scaling", None)
+        self.lo, self.hi = (min(targets), max(targets)) if targets else (0.0, 1.0)
+        if self.hi <= self.lo:
+            self.lo, self.hi = self.lo - 1.0, self.hi + 1.0
+        self.boxes = [self._range(j) for j in range(len(self.ins))] if self.xs and len(self.ins) <= 2 else []
+        self.right: Dict[int, float] = {}   # per snapshot without recorded outputs: the accuracy
+        self.fits: List[Any] = []       # per snapshot: [(x, y), ...] (one input) or grid rows (two inputs)
+        self.grid = 0
+
+    def _range(self, j: int) -> Tuple[float, float]:
+        vals = [x[self.ins[j]] for x in self.xs]
+        a, b = min(vals), max(vals)
+        pad = 0.08 * (b - a) if b > a else 1.0
+        return a - pad, b + pad
+
+    def set(self, values: Sequence[float]) -> None:
+        for p, v in zip(self.params, values):
+            p.value = v
+
+    def evaluate(self) -> None:
+        """Each snapshot's function learned, over the data's range (the weights are put back after)."""
+        small = len(self.ins) in (1, 2) and bool(self.xs)
+        count = self.classifier and any(s.outputs is None for s in self.snaps) and bool(self.xs)
+        if not (small or count):
+            return
+        saved = [p.value for p in self.params]
+        try:
+            batch = None
+            try:
+                from ..batch import compile_network
+                batch = compile_network(self.net)
+            except (ImportError, TinygraphError, ValueError, TypeError):
+                batch = None
+            if count:
+                X = [[x[k] for k in self.ins] for x in self.xs]
+                want = [t[self.out] >= 0.5 for t in self.ts]
+                for k, s in enumerate(self.snaps):
+                    if s.outputs is not None:
+                        continue
+                    self.set(s.values)
+                    if batch is not None:
+                        outs = [float(o[0]) for o in batch.forward(X)]
+                    else:
+                        outs = [self.net.forward(x)[self.out].value for x in self.xs]
+                    self.right[k] = sum((o >= 0.5) == w for o, w in zip(outs, want)) / len(want)
+            if not small:
+                return
+            if len(self.ins) == 1:
+                a, b = self.boxes[0]
+                points = [a + (b - a) * i / (CURVE_POINTS - 1) for i in range(CURVE_POINTS)]
+                rows = [[x] for x in points]
+            else:
+                g = self.grid = GRID_FAST if batch is not None else GRID_SLOW
+                (a0, b0), (a1, b1) = self.boxes
+                # row 0 is the top of the picture: the largest second input
+                rows = [[a0 + (b0 - a0) * (i + 0.5) / g, b1 - (b1 - a1) * (r + 0.5) / g]
+                        for r in range(g) for i in range(g)]
+            for s in self.snaps:
+                self.set(s.values)
+                if batch is not None:
+                    outs = [float(o[0]) for o in batch.forward(rows)]
+                else:
+                    outs = [self.net.forward(dict(zip(self.ins, r)))[self.out].value for r in rows]
+                outs = [o if math.isfinite(o) else 0.0 for o in outs]
+                if len(self.ins) == 1:
+                    self.fits.append(list(zip([r[0] for r in rows], outs)))
+                else:
+                    g = self.grid
+                    self.fits.append([outs[r * g:(r + 1) * g] for r in range(g)])
+        finally:
+            self.set(saved)
+
+    def label(self, j: int) -> str:
+        return self.ins[j]
+
+    def shown(self, j: int, v: float) -> float:
+        """Input ``j``'s value ``v`` as the learner's data has it (a table's scaling undone)."""
+        s = self.scaling
+        if s is None or self.ins[j] not in s.names:
+            return v
+        return s.undo(s.names.index(self.ins[j]), v)
+
+    def accuracy(self, k: int) -> Optional[float]:
+        outs = self.snaps[k].outputs
+        if not self.classifier or outs is None:
+            return self.right.get(k)
+        right = sum((o[self.out] >= 0.5) == (t[self.out] >= 0.5) for o, t in zip(outs, self.ts))
+        return right / len(outs)
+
+    # the plane's colours: the classifier's probability from vermillion (0) through white to blue (1)
+    def colour(self, v: float) -> Tuple[int, int, int]:
+        u = v if self.classifier else (v - self.lo) / (self.hi - self.lo)
+        u = round(min(1.0, max(0.0, u)) * 32) / 32       # in bands: a smaller PNG, and the levels show
+        c, t = (_BLUE, (u - 0.5) * 2.0) if u >= 0.5 else (_ORANGE, (0.5 - u) * 2.0)
+        t *= 0.6                                     # pale, so the data points stand out
+        return tuple(int(round(255 + (ch - 255) * t)) for ch in c)   # type: ignore[return-value]
+
+    def raster(self, k: int) -> List[List[Tuple[int, int, int]]]:
+        """Snapshot ``k``'s plane as rows of RGB pixels, the decision boundary (output 0.5) in dark grey."""
+        grid = self.fits[k]
+        g = len(grid)
+        out = [[self.colour(v) for v in row] for row in grid]
+        if self.classifier:
+            for r in range(g):
+                for i in range(g):
+                    side = grid[r][i] >= 0.5
+                    if (i + 1 < g and (grid[r][i + 1] >= 0.5) != side) or \
+                            (r + 1 < g and (grid[r + 1][i] >= 0.5) != side):
+                        out[r][i] = (51, 51, 51)
+        return out
+
+    def point_colour(self, t: float) -> str:
+        """A data point's colour at full strength: its class, or (regression) above or below the middle."""
+        if self.classifier:
+            return POSITIVE if t >= 0.5 else NEGATIVE
+        return POSITIVE if (t - self.lo) / (self.hi - self.lo) >= 0.5 else NEGATIVE
+
+
+def _png(pixels: List[List[Tuple[int, int, int]]]) -> bytes:
+    """A PNG file of RGB ``pixels`` (rows top to bottom): the few bytes the format needs, by hand."""
+    h, w = len(pixels), len(pixels[0])
+    raw = b"".join(b"\0" + bytes(c for px in row for c in px) for row in pixels)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+# -- the side panel's pictures (SVG written here) ---------------------------------------------------
+
+def _axes(w: float, h: float, x0: float, x1: float, y0: float, y1: float, xlabel: str, ylabel: str,
+          yfmt: Any = _tick) -> List[str]:
+    """A plot frame with the ends of each axis written on it."""
+    l, r, t, b = _PAD_L, w - _PAD_R, _PAD_T, h - _PAD_B
+    e = html.escape
+    return [f'<rect x="{l}" y="{t}" width="{r - l}" height="{b - t}" fill="none" stroke="#999"/>',
+            f'<text x="{l}" y="{b + 13}" text-anchor="middle">{e(_tick(x0))}</text>',
+            f'<text x="{r}" y="{b + 13}" text-anchor="middle">{e(_tick(x1))}</text>',
+            f'<text x="{(l + r) / 2}" y="{h - 3}" text-anchor="middle" class="ax">{e(xlabel)}</text>',
+            f'<text x="{l - 4}" y="{b}" text-anchor="end">{e(yfmt(y0))}</text>',
+            f'<text x="{l - 4}" y="{t + 8}" text-anchor="end">{e(yfmt(y1))}</text>',
+            f'<text x="{l - 4}" y="{t - 5}" text-anchor="start" class="ax">{e(ylabel)}</text>']
+
+
+class _Scale:
+    def __init__(self, a: float, b: float, p: float, q: float, log: bool = False) -> None:
+        self.log = log
+        if log:
+            a, b = math.log10(a), math.log10(b)
+        if b <= a:
+            a, b = a - 1.0, b + 1.0
+        self.a, self.b, self.p, self.q = a, b, p, q
+
+    def __call__(self, v: float) -> float:
+        if self.log:
+            v = math.log10(max(v, 1e-300))
+        return self.p + (self.q - self.p) * (v - self.a) / (self.b - self.a)
+
+
+def _error_curve(run: _Run) -> Tuple[str, List[List[float]]]:
+    """The error curve as SVG, and where the marker goes at each snapshot ([x, y] in its units)."""
+    errs = [e for e in run.history if math.isfinite(e)]
+    lo, hi = min(errs), max(errs)
+    log = lo > 0 and hi / lo > 30
+    n = len(run.history) - 1
+    sx = _Scale(0, max(n, 1), _PAD_L, PLOT_W - _PAD_R)
+    sy = _Scale(lo, hi, PLOT_H - _PAD_B, _PAD_T, log)
+    step = max(1, math.ceil(len(run.history) / MAX_CURVE))
+    idx = list(range(0, len(run.history), step))
+    if idx[-1] != n:
+        idx.append(n)
+    pts = " ".join(f"{_num(sx(i))},{_num(sy(run.history[i]))}" for i in idx)
+    name = run.history.loss or "error"
+    out = [f'<svg id="curve" class="plot" viewBox="0 0 {PLOT_W:g} {PLOT_H:g}" role="img" '
+           f'aria-label="{html.escape(name)} per epoch">']
+    out += _axes(PLOT_W, PLOT_H, 0, n, lo, hi, "epoch", f"{name}{' (log scale)' if log else ''}",
+                 yfmt=lambda v: f"{v:.3g}")
+    out.append(f'<polyline points="{pts}" fill="none" stroke="#333" stroke-width="1.5"/>')
+    if run.history.until is not None and lo <= run.history.until <= hi:
+        y = _num(sy(run.history.until))
+        out.append(f'<line x1="{_PAD_L}" x2="{PLOT_W - _PAD_R}" y1="{y}" y2="{y}" stroke="#0a5" '
+                   f'stroke-dasharray="4 3"/>')
+    marks = [[round(sx(s.epoch), 1), round(sy(s.error), 1)] for s in run.snaps]
+    x, y = marks[0]
+    out.append(f'<line id="mark" x1="{x}" x2="{x}" y1="{_PAD_T}" y2="{PLOT_H - _PAD_B}" stroke="#E69F00" '
+               f'stroke-width="1.5"/><circle id="dot" cx="{x}" cy="{y}" r="4" fill="#E69F00" stroke="#333"/>')
+    out.append("</svg>")
+    return "".join(out), marks
+
+
+def _fit_picture(run: _Run) -> Tuple[str, str, List[str]]:
+    """The function learned: SVG markup, its kind ("curve", "plane" or ""), and per snapshot what changes
+    (the curve's points, or the plane's PNG as a data: URL)."""
+    if not run.fits:
+        return "", "", []
+    l, r, t, b = _PAD_L, FIT_W - _PAD_R, _PAD_T, FIT_H - _PAD_B
+    e = html.escape
+    if len(run.ins) == 1:
+        a, z = run.boxes[0]
+        ys = [y for f in run.fits for _, y in f] + [t_[run.out] for t_ in run.ts]
+        lo, hi = (0.0, 1.0) if run.classifier else (min(ys), max(ys))
+        span = hi - lo or 1.0
+        lo, hi = (lo, hi) if run.classifier else (lo - 0.05 * span, hi + 0.05 * span)
+        sx, sy = _Scale(a, z, l, r), _Scale(lo, hi, b, t)
+        out = [f'<svg id="fit" class="plot" viewBox="0 0 {FIT_W:g} {FIT_H:g}" role="img" '
+               f'aria-label="the function learned over the data">']
+        out += _axes(FIT_W, FIT_H, run.shown(0, a), run.shown(0, z), lo, hi, run.label(0), run.out)
+        out.append(f'<clipPath id="fitclip"><rect x="{l}" y="{t}" width="{r - l}" height="{b - t}"/></clipPath>')
+        for x, t_ in zip(run.xs, run.ts):
+            out.append(f'<circle cx="{_num(sx(x[run.ins[0]]))}" cy="{_num(sy(t_[run.out]))}" r="2.6" '
+                       f'fill="{run.point_colour(t_[run.out]) if run.classifier else "#0072B2"}" '
+                       'fill-opacity="0.7"/>')
+        curves = [" ".join(f"{_num(sx(x))},{_num(sy(y))}" for x, y in f) for f in run.fits]
+        out.append(f'<polyline id="fitline" clip-path="url(#fitclip)" points="{curves[0]}" fill="none" '
+                   'stroke="#333" stroke-width="2"/></svg>')
+        return "".join(out), "curve", curves
+    (a0, z0), (a1, z1) = run.boxes
+    sx, sy = _Scale(a0, z0, l, r), _Scale(a1, z1, b, t)
+    urls = ["data:image/png;base64," + base64.b64encode(_png(run.raster(k))).decode("ascii")
+            for k in range(len(run.fits))]
+    out = [f'<svg id="fit" class="plot" viewBox="0 0 {FIT_W:g} {FIT_H:g}" role="img" '
+           f'aria-label="the output over the input plane, with the data">']
+    out.append(f'<image id="plane" x="{l}" y="{t}" width="{r - l}" height="{b - t}" '
+               f'preserveAspectRatio="none" href="{urls[0]}"/>')
+    out += _axes(FIT_W, FIT_H, run.shown(0, a0), run.shown(0, z0), run.shown(1, a1), run.shown(1, z1),
+                 run.label(0), run.label(1))
+    for x, t_ in zip(run.xs, run.ts):
+        out.append(f'<circle cx="{_num(sx(x[run.ins[0]]))}" cy="{_num(sy(x[run.ins[1]]))}" r="2.6" '
+                   f'fill="{run.point_colour(t_[run.out])}" stroke="#fff" stroke-width="0.6"/>')
+    out.append("</svg>")
+    return "".join(out), "plane", urls
+
+
+_SIDE_STYLE = """
+#side .plot{width:100%;height:auto;max-height:42vh;display:block;font:11px system-ui,sans-serif;fill:#333}
+#side .plot text{fill:#444}
+#side .plot .ax{fill:#000;font-weight:600}
+#side h2{font-size:.9em;margin:.2em 0 0}
+#side p.key{font-size:.8em;color:#555;margin:0}
+"""
+
+_SIDE_SCRIPT = """
+(function () {
+  "use strict";
+  var d = JSON.parse(document.getElementById("side-data").textContent);
+  var mark = document.getElementById("mark"), dot = document.getElementById("dot");
+  var line = document.getElementById("fitline"), plane = document.getElementById("plane");
+  document.addEventListener("tg-show", function (e) {
+    var k = e.detail, m = d.marks[k];
+    if (!m) { return; }
+    mark.setAttribute("x1", m[0]); mark.setAttribute("x2", m[0]);
+    dot.setAttribute("cx", m[0]); dot.setAttribute("cy", m[1]);
+    if (line && d.fits[k]) { line.setAttribute("points", d.fits[k]); }
+    if (plane && d.fits[k] && d.fits[k].indexOf("data:image/png;base64,") === 0) { plane.setAttribute("href", d.fits[k]); }
+    document.body.setAttribute("data-epoch", String(d.epochs[k]));
+  });
+})();
+"""
+
+
+def _side(run: _Run) -> Tuple[str, str]:
+    """The side panel's markup and its data (JSON for the side script)."""
+    from .player import _json_for_script
+    curve, marks = _error_curve(run)
+    fit, kind, fits = _fit_picture(run)
+    parts = [f"<style>{_SIDE_STYLE}</style>", "<h2>Error per epoch</h2>", curve]
+    if kind == "curve":
+        what = "probability of class 1" if run.classifier else "output"
+        parts += ["<h2>The function learned</h2>", fit,
+                  f'<p class="key">dots: the data; line: the network\'s {html.escape(what)} at this epoch</p>']
+    elif kind == "plane":
+        key = ("blue: class 1, vermillion: class 0, pale where unsure; dark line: the decision boundary "
+               "(output 0.5); dots: the data" if run.classifier else
+               "the output over the input plane, vermillion low to blue high; dots: the data")
+        parts += ["<h2>The function learned</h2>", fit, f'<p class="key">{html.escape(key)}</p>']
+    data = {"marks": marks, "fits": fits, "epochs": [s.epoch for s in run.snaps]}
+    parts.append(f'<script type="application/json" id="side-data">{_json_for_script(data)}</script>')
+    return "".join(parts), _SIDE_SCRIPT
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+def _caption(run: _Run, k: int) -> str:
+    s = run.snaps[k]
+    return f"epoch {s.epoch}: {run.history.loss or 'error'} {s.error:.4g}"
+
+
+def _draws(run: _Run) -> List[Any]:
+    from .network import draw_network
+
+    def drawer(k: int) -> Any:
+        def draw(sizes: Any = None) -> Any:
+            saved = [p.value for p in run.params]
+            run.set(run.snaps[k].values)
+            try:
+                return draw_network(run.net, values=False, title=_caption(run, k), sizes=sizes)
+            finally:
+                run.set(saved)
+        return draw
+    return [drawer(k) for k in range(len(run.snaps))]
+
+
+def _steps(run: _Run) -> List[Dict[str, str]]:
+    out = []
+    n = len(run.history) - 1
+    for k, s in enumerate(run.snaps):
+        acc = run.accuracy(k)
+        detail = [f"weights and biases after {s.epoch} of {n} epochs"
+                  + (" (converged: the error is below the threshold)" if k == len(run.snaps) - 1
+                     and run.history.converged else "")]
+        if acc is not None:
+            detail.append(f"training accuracy {acc:.1%} (an output of 0.5 or more counts as class 1)")
+        out.append({"text": _caption(run, k), "stage": "", "detail": "\n".join(detail)})
+    return out
+
+
+class TrainingPage:
+    """The training page of a recorded run: ``.html`` (the page), ``.save("run.html")`` or
+    ``.save("run.gif")``; shown inline in a notebook (a sandboxed iframe, like the step player)."""
+
+    def __init__(self, history: Any, net: Any = None, title: Optional[str] = None, progress: bool = False,
+                 height: int = 640) -> None:
+        self.run = _Run(history, net)
+        self.title = title if title is not None else f"{self.run.net.name}: watch it learn"
+        self.progress = progress
+        self.height = int(height)
+        self._html: Optional[str] = None
+        self._evaluated = False
+
+    def _evaluate(self) -> None:
+        if not self._evaluated:
+            self.run.evaluate()
+            self._evaluated = True
+
+    @property
+    def html(self) -> str:
+        """The self-contained page (drawn the first time it is asked for)."""
+        if self._html is None:
+            from .page import shared_frames
+            from .player import player_html
+            self._evaluate()       # before _steps: the accuracies of runs too big to keep outputs
+            frames = shared_frames(_draws(self.run), self.progress)
+            side, script = _side(self.run)
+            self._html = player_html(frames, _steps(self.run), self.title, side=side, side_script=script,
+                                     note=None, unit="frame")
+        return self._html
+
+    def gif(self, frame_ms: int = 400) -> bytes:
+        """The same frames as an animated GIF (network, error curve, function learned); needs Pillow."""
+        self._evaluate()
+        return _gif(self.run, frame_ms)
+
+    def save(self, path: Union[str, "os.PathLike[str]"]) -> int:
+        """Write the page (.html) or the animation (.gif) to ``path``, whole or not at all; its size in bytes."""
+        from .page import PAGE_SUFFIXES
+        spelled = "'run.html' or 'run.gif'"
+        path = check_place(path, "the training page", suffixes=PAGE_SUFFIXES + GIF_SUFFIXES,
+                           example="run.html", spelled=spelled)
+        if path.lower().endswith(GIF_SUFFIXES):
+            _pillow()                     # a missing Pillow is said before anything is drawn
+            with WholeFile(path, spelled) as f:
+                return f.write(self.gif())
+        with WholeFile(path, spelled) as f:
+            return f.write(self.html)
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe class="tinygraph-player" sandbox="allow-scripts" style="width:100%;'
+                f'height:{self.height}px;border:1px solid #ccc;border-radius:6px" '
+                f'title="{html.escape(self.title, quote=True)}" '
+                f'srcdoc="{html.escape(self.html, quote=True)}"></iframe>')
+
+    def __repr__(self) -> str:
+        return (f"<TrainingPage: {len(self.run.snaps)} recorded epochs of {self.run.net.name!r}; "
+                ".save('run.html') or .save('run.gif')>")
+
+
+def _pillow() -> Any:
+    try:
+        import PIL.Image  # noqa: F401
+    except ImportError:
+        raise MissingPillowError('writing a GIF needs Pillow, which is not installed: pip install "tinygraph[gif]" '
+                                 "(or pip install Pillow); the HTML page (.html) needs nothing more") from None
+    import PIL
+    return PIL
+
+
+def _gif(run: _Run, frame_ms: int) -> bytes:
+    """Each snapshot as one GIF frame: the network (rendered by Graphviz to PNG) beside the error curve
+    and the function learned, drawn with Pillow from the same numbers as the page's pictures."""
+    import io
+    PIL = _pillow()
+    from PIL import Image, ImageDraw
+    from .page import _diagrams
+    diagrams = _diagrams(_draws(run))                    # one Sizes for all: the same layout in every frame
+    nets = [Image.open(io.BytesIO(d.png())).convert("RGB") for d in diagrams]
+    H = 520
+    scale = min(1.0, H / max(im.height for im in nets), 640 / max(im.width for im in nets))
+    nets = [im.resize((max(1, int(im.width * scale)), max(1, int(im.height * scale))), Image.LANCZOS)
+            for im in nets]
+    nw = max(im.width for im in nets)
+    side_w, W = 380, max(im.width for im in nets) + 380 + 10
+    errs = [e for e in run.history if math.isfinite(e)]
+    lo, hi = min(errs), max(errs)
+    log = lo > 0 and hi / lo > 30
+    n = len(run.history) - 1
+    frames = []
+    for k, snap in enumerate(run.snaps):
+        im = Image.new("RGB", (W, H + 30), "white")
+        im.paste(nets[k], (0, (H - nets[k].height) // 2))
+        d = ImageDraw.Draw(im)
+        x0 = nw + 10
+        # the error curve
+        cx = _Scale(0, max(n, 1), x0 + 40, x0 + side_w - 10)
+        cy = _Scale(lo, hi, 180, 20, log)
+        d.rectangle([x0 + 40, 20, x0 + side_w - 10, 180], outline=(153, 153, 153))
+        step = max(1, math.ceil(len(run.history) / MAX_CURVE))
+        pts = [(cx(i), cy(run.history[i])) for i in range(0, len(run.history), step)]
+        d.line(pts, fill=(51, 51, 51), width=2)
+        mx = cx(snap.epoch)
+        d.line([(mx, 20), (mx, 180)], fill=(230, 159, 0), width=2)
+        d.ellipse([mx - 4, cy(snap.error) - 4, mx + 4, cy(snap.error) + 4], fill=(230, 159, 0), outline=(51, 51, 51))
+        d.text((x0 + 40, 4), f"{run.history.loss or 'error'}{' (log)' if log else ''} per epoch", fill=(0, 0, 0))
+        d.text((x0 + 2, 20), f"{hi:.3g}", fill=(68, 68, 68))
+        d.text((x0 + 2, 172), f"{lo:.3g}", fill=(68, 68, 68))
+        # the function learned
+        top, size = 200, 300
+        l, r, t, b = x0 + 40, x0 + side_w - 10, top, top + size
+        if run.fits and len(run.ins) == 2:
+            plane = Image.new("RGB", (run.grid, run.grid))
+            plane.putdata([px for row in run.raster(k) for px in row])
+            im.paste(plane.resize((int(r - l), int(b - t)), Image.BILINEAR), (int(l), int(t)))
+            (a0, z0), (a1, z1) = run.boxes
+            sx, sy = _Scale(a0, z0, l, r), _Scale(a1, z1, b, t)
+            for x, t_ in zip(run.xs, run.ts):
+                px, py = sx(x[run.ins[0]]), sy(x[run.ins[1]])
+                d.ellipse([px - 2.5, py - 2.5, px + 2.5, py + 2.5], fill=_rgb(run.point_colour(t_[run.out])),
+                          outline=(255, 255, 255))
+            d.text((l, b + 4), f"{run.ins[0]} across, {run.ins[1]} up", fill=(0, 0, 0))
+        elif run.fits:
+            a, z = run.boxes[0]
+            ys = [y for f in run.fits for _, y in f] + [t_[run.out] for t_ in run.ts]
+            ylo, yhi = (0.0, 1.0) if run.classifier else (min(ys), max(ys))
+            sx, sy = _Scale(a, z, l, r), _Scale(ylo, yhi, b, t)
+            for x, t_ in zip(run.xs, run.ts):
+                px, py = sx(x[run.ins[0]]), sy(t_[run.out])
+                d.ellipse([px - 2.5, py - 2.5, px + 2.5, py + 2.5], fill=_BLUE)
+            d.line([(sx(x), sy(y)) for x, y in run.fits[k]], fill=(51, 51, 51), width=2)
+            d.text((l, b + 4), f"{run.out} against {run.ins[0]}", fill=(0, 0, 0))
+        d.rectangle([l, t, r, b], outline=(153, 153, 153))
+        acc = run.accuracy(k)
+        d.text((10, H + 8), _caption(run, k) + (f"   training accuracy {acc:.1%}" if acc is not None else ""),
+               fill=(0, 0, 0))
+        frames.append(im.quantize(colors=96, dither=Image.Dither.NONE))
+    out = io.BytesIO()
+    durations = [frame_ms] * len(frames)
+    durations[-1] = frame_ms * 4                       # rest on the trained network before looping
+    frames[0].save(out, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0,
+                   optimize=True)
+    return out.getvalue()
+
+
+def training_page(history: Any, net: Any = None, title: Optional[str] = None,
+                  progress: bool = False) -> TrainingPage:
+    """The training page of ``history`` (from ``tg.train(..., record=K)``): per recorded epoch the network
+    with its weights, the error curve with the epoch marked and, for one or two inputs, the function
+    learned; play, scrub and keys as in the step player.  ``net``: the network, if not the history's.
+    ``.save("run.html")`` writes the page, ``.save("run.gif")`` an animation (needs Pillow)."""
+    return TrainingPage(history, net, title, progress)

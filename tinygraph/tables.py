@@ -1,0 +1,469 @@
+"""A learner's own data: a CSV table read with clear errors, its inputs standardised, a network trained on it.
+
+``read_table("data.csv", target="label")`` reads a CSV file whose header row
+names the columns: every column but the target is an input (its name
+becomes the input neuron's name).  A target of 0/1 numbers, or of two
+labels, makes a classifier; other numbers a regression.  Anything that
+would make training silently wrong is refused with a message that names the
+row and column (:class:`DataFileError`).
+
+``Scaling`` standardises the inputs (x - mean) / std with the training rows'
+mean and standard deviation; ``train_table`` builds a layered network with
+the columns' names, trains it (numpy batch mode for big data when numpy is
+installed, else the node engine: the same numbers) and keeps the scaling on
+the network (``net.scaling``), which ``net.save`` writes beside the weights,
+so ``predict_table`` applies it to new rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import random
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+
+from .errors import TinygraphError
+
+__all__ = ["DataFileError", "Table", "Scaling", "read_table", "train_table", "predict_table", "TableFit"]
+
+PathArg = Union[str, "os.PathLike[str]"]
+
+#: above this many (samples x parameters) a run uses numpy batch mode, when numpy is installed
+BATCH_ABOVE = 2000
+
+
+class DataFileError(TinygraphError, ValueError):
+    """A data file that cannot be used as it is: what is wrong, where, and what to do."""
+
+
+def _listed(names: Sequence[str]) -> str:
+    return ", ".join(repr(n) for n in names)
+
+
+class Table(NamedTuple):
+    """A CSV file read for training: the input columns' names and rows (floats), the target column's
+    name and values (floats; for a classifier 0.0/1.0), and for a classifier its two ``labels``
+    (the text of class 0 and of class 1; None for a regression)."""
+
+    path: str
+    inputs: List[str]
+    rows: List[List[float]]
+    target: str
+    targets: List[float]
+    labels: Optional[Tuple[str, str]]
+
+    @property
+    def classifier(self) -> bool:
+        return self.labels is not None
+
+
+def _number(text: str) -> Optional[float]:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _read_text(path: PathArg) -> Tuple[str, str]:
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as f:
+            raw = f.read()
+    except FileNotFoundError:
+        raise DataFileError(f"cannot read {name!r}: no such file") from None
+    except IsADirectoryError:
+        raise DataFileError(f"cannot read {name!r}: it is a folder, not a CSV file") from None
+    except OSError as e:
+        raise DataFileError(f"cannot read {name!r}: {e.strerror or e}") from None
+    if b"\0" in raw[:8192]:
+        raise DataFileError(f"{name!r} is not a text file (it holds binary data): give a CSV file, "
+                            "a header row of column names and one row of numbers per sample")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DataFileError(f"{name!r} is not a UTF-8 text file (byte {e.start} is not text): save it as "
+                            "CSV (UTF-8) from your spreadsheet") from None
+    return name, text
+
+
+def read_table(path: PathArg, target: str, classify: Optional[bool] = None) -> Table:
+    """Read the CSV file ``path`` for training to predict the column ``target``.
+
+    ``classify``: None decides from the target (0/1 numbers or two labels: a
+    classifier; other numbers: a regression); True insists on a classifier
+    (two classes); False on a regression.  Raises :class:`DataFileError` for
+    an empty file, no header, a missing target column (the message lists the
+    columns), a ragged row, a cell that is not a number, nan or inf, a column
+    with one value in every row, a classifier target with other than two
+    labels, and a file that is not text.
+    """
+    name, text = _read_text(path)
+    if not text.strip():
+        raise DataFileError(f"{name!r} is empty: a CSV file needs a header row naming the columns "
+                            "(e.g. x1,x2,label) and one row per sample")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delim = dialect.delimiter
+    except csv.Error:
+        delim = ","
+    try:
+        lines = [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delim), 1)
+                 if any(c.strip() for c in row)]
+    except csv.Error as e:
+        raise DataFileError(f"{name!r} is not readable as CSV: {e}") from None
+    header_line, header = lines[0]
+    header = [h.strip() for h in header]
+    if all(_number(h) is not None for h in header if h):
+        raise DataFileError(f"{name!r} has no header row: its first row ({','.join(header)}) is numbers. "
+                            "Add a first row naming the columns, e.g. x1,x2,label")
+    for j, h in enumerate(header):
+        if not h:
+            raise DataFileError(f"{name!r}: column {j + 1} of the header row has no name; name every column")
+        if header.index(h) != j:
+            raise DataFileError(f"{name!r}: two columns are named {h!r}; give each column its own name")
+    if not isinstance(target, str) or target not in header:
+        raise DataFileError(f"{name!r} has no column {target!r}; its columns are {_listed(header)}: "
+                            f"pass one of them as the target, e.g. --target {header[-1]}")
+    if len(header) < 2:
+        raise DataFileError(f"{name!r} has only the target column {target!r}: add at least one input column")
+    t = header.index(target)
+    inputs = [h for j, h in enumerate(header) if j != t]
+    rows: List[List[float]] = []
+    raw_targets: List[str] = []
+    for k, (line, row) in enumerate(lines[1:], 1):
+        if len(row) != len(header):
+            raise DataFileError(f"{name!r}, row {k} (line {line}) has {len(row)} cells but the header has "
+                                f"{len(header)} ({_listed(header)}): every row needs one cell per column")
+        values = []
+        for j, cell in enumerate(row):
+            if j == t:
+                raw_targets.append(cell.strip())
+                continue
+            v = _number(cell.strip())
+            if v is None:
+                raise DataFileError(f"{name!r}, row {k} (line {line}), column {header[j]!r}: {cell!r} is not a "
+                                    "number; every input cell must be a number")
+            if not math.isfinite(v):
+                raise DataFileError(f"{name!r}, row {k} (line {line}), column {header[j]!r} is {cell.strip()}: "
+                                    "every cell must be a finite number (fill in or drop that row)")
+            values.append(v)
+        rows.append(values)
+    if len(rows) < 2:
+        raise DataFileError(f"{name!r} has {len(rows)} data row{'s' if len(rows) != 1 else ''} under its "
+                            "header: training needs at least two samples")
+    for j, col in enumerate(inputs):
+        first = rows[0][j]
+        if all(r[j] == first for r in rows):
+            raise DataFileError(f"{name!r}: the column {col!r} is {first:g} in every row, so it tells the "
+                                "samples apart in nothing (and standardising it would divide by 0): "
+                                "drop that column")
+    numbers = [_number(c) for c in raw_targets]
+    numeric = all(v is not None for v in numbers)
+    for k, (v, c) in enumerate(zip(numbers, raw_targets), 1):
+        if numeric and not math.isfinite(v):       # type: ignore[arg-type]
+            raise DataFileError(f"{name!r}, row {k}, target column {target!r} is {c}: every target must be "
+                                "a finite number or a label")
+        if c == "":
+            raise DataFileError(f"{name!r}, row {k}: the target column {target!r} is empty")
+    distinct = sorted(set(raw_targets), key=lambda c: (_number(c) is None, _number(c) or 0.0, c))
+    if numeric:
+        zero_one = set(numbers) <= {0.0, 1.0}
+        wants_class = zero_one if classify is None else classify
+    else:
+        wants_class = True if classify is None else classify
+        if classify is False:
+            bad = next(c for c in raw_targets if _number(c) is None)
+            raise DataFileError(f"{name!r}: the target column {target!r} holds {bad!r}, not a number, so it "
+                                "cannot be a regression target")
+    if wants_class:
+        if len(distinct) != 2:
+            shown = _listed(distinct[:8]) + (", ..." if len(distinct) > 8 else "")
+            raise DataFileError(f"{name!r}: the target column {target!r} has {len(distinct)} different "
+                                f"value{'s' if len(distinct) != 1 else ''} ({shown}); a classifier here "
+                                "tells two classes apart: give a target with exactly two labels (e.g. 0/1)"
+                                + ("" if not numeric else ", or train a regression on the numbers"))
+        if numeric and set(numbers) == {0.0, 1.0}:
+            labels = ("0", "1")
+            targets = [float(v) for v in numbers]        # type: ignore[arg-type]
+        else:
+            labels = (distinct[0], distinct[1])
+            targets = [0.0 if c == labels[0] else 1.0 for c in raw_targets]
+        return Table(name, inputs, rows, target, targets, labels)
+    if len(set(numbers)) == 1:
+        raise DataFileError(f"{name!r}: the target column {target!r} is {numbers[0]:g} in every row: "
+                            "there is nothing to learn")
+    return Table(name, inputs, rows, target, [float(v) for v in numbers], None)   # type: ignore[arg-type]
+
+
+class Scaling:
+    """Standardised inputs: each input x becomes (x - mean) / std, with the training rows' mean and std.
+
+    Kept with a network (``net.scaling``) and saved in its JSON, so new rows are
+    scaled the same way; ``target`` and ``labels`` say what the output means."""
+
+    def __init__(self, names: Sequence[str], means: Sequence[float], stds: Sequence[float],
+                 target: str = "", labels: Optional[Sequence[str]] = None) -> None:
+        self.names = list(names)
+        self.means = [float(m) for m in means]
+        self.stds = [float(s) for s in stds]
+        self.target = target
+        self.labels = None if labels is None else (str(labels[0]), str(labels[1]))
+        if not (len(self.names) == len(self.means) == len(self.stds)):
+            raise ValueError("a Scaling needs one mean and one std per input")
+        if not all(math.isfinite(m) for m in self.means) or not all(math.isfinite(s) and s > 0 for s in self.stds):
+            raise ValueError("a Scaling's means must be finite numbers and its stds finite numbers > 0")
+
+    @classmethod
+    def fit(cls, names: Sequence[str], rows: Sequence[Sequence[float]], target: str = "",
+            labels: Optional[Sequence[str]] = None) -> "Scaling":
+        """The scaling that gives ``rows`` mean 0 and standard deviation 1 in every column."""
+        n = len(rows)
+        means, stds = [], []
+        for j in range(len(names)):
+            col = [r[j] for r in rows]
+            m = math.fsum(col) / n
+            s = math.sqrt(math.fsum((v - m) ** 2 for v in col) / n)
+            means.append(m)
+            stds.append(s if s > 0 else 1.0)
+        return cls(names, means, stds, target, labels)
+
+    def apply(self, row: Sequence[float]) -> List[float]:
+        return [(v - m) / s for v, m, s in zip(row, self.means, self.stds)]
+
+    def undo(self, j: int, v: float) -> float:
+        """Input ``j``'s scaled value ``v`` back in the data's own units."""
+        return v * self.stds[j] + self.means[j]
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"inputs": {n: [m, s] for n, m, s in zip(self.names, self.means, self.stds)},
+                "target": self.target, "labels": None if self.labels is None else list(self.labels)}
+
+    @classmethod
+    def from_dict(cls, doc: Any) -> "Scaling":
+        """The Scaling ``to_dict`` described; ValueError if ``doc`` is not one."""
+        if not isinstance(doc, Mapping) or not isinstance(doc.get("inputs"), Mapping):
+            raise ValueError("\"scaling\" should be an object with \"inputs\": {name: [mean, std]}")
+        names, means, stds = [], [], []
+        for k, v in doc["inputs"].items():
+            if (not isinstance(v, list) or len(v) != 2
+                    or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)):
+                raise ValueError(f"\"scaling\" of input {k!r} should be [mean, std], got {v!r}")
+            names.append(str(k))
+            means.append(v[0])
+            stds.append(v[1])
+        labels = doc.get("labels")
+        if labels is not None and (not isinstance(labels, list) or len(labels) != 2):
+            raise ValueError(f"\"scaling\" labels should be a list of two labels, got {labels!r}")
+        return cls(names, means, stds, str(doc.get("target", "")), labels)
+
+    def __repr__(self) -> str:
+        cols = ", ".join(f"{n}: mean {m:.4g}, std {s:.4g}" for n, m, s in zip(self.names, self.means, self.stds))
+        return f"Scaling({cols})"
+
+
+def _build(names: Sequence[str], hidden: Sequence[int], activation: str, output: str, out_act: str,
+           seed: Optional[int]) -> Any:
+    """A layered network whose inputs carry the columns' names and whose output is the target's."""
+    from .network import Network
+    taken = set(names) | {output}
+    prefix = "h"
+    while any(f"{prefix}{i}" in taken or f"{prefix}1_{i}" in taken for i in range(1, 1 + max(hidden or [1]))):
+        prefix = "_" + prefix
+    rng = random.Random(seed)
+    net = Network(output if output else "net")
+    layer = [net.input(n) for n in names]
+    for l, size in enumerate(list(hidden) + [1]):
+        last = l == len(hidden)
+        now = []
+        for i in range(size):
+            nm = output if last else (f"{prefix}{i + 1}" if len(hidden) == 1 else f"{prefix}{l + 1}_{i + 1}")
+            n = net.neuron(nm, activation=out_act if last else activation, bias=0.0)
+            bound = math.sqrt(3.0 / len(layer))
+            for src in layer:
+                net.connect(src, n, weight=rng.uniform(-bound, bound))
+            now.append(n)
+        layer = now
+    return net
+
+
+class TableFit(NamedTuple):
+    """What ``train_table`` made: the trained network (with ``.scaling``), the History, the errors on
+    the training and test rows, the accuracies (classifier; else None) and which engine ran."""
+
+    net: Any
+    history: Any
+    train_error: float
+    test_error: Optional[float]
+    train_accuracy: Optional[float]
+    test_accuracy: Optional[float]
+    engine: str
+    n_train: int
+    n_test: int
+
+
+def _engine(engine: str, n: int, params: int) -> str:
+    if engine not in ("auto", "batch", "node"):
+        raise ValueError(f"engine must be 'auto', 'batch' or 'node', got {engine!r}")
+    if engine != "auto":
+        return engine
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return "node"
+    return "batch" if n * params > BATCH_ABOVE else "node"
+
+
+def _train_batch(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]], loss: str, lr: float,
+                 until: Optional[float], epochs: int, record: Optional[int], verbose: Optional[bool]) -> Any:
+    """Full-batch training in numpy, in chunks of ``record`` epochs so the snapshots can be kept;
+    the same History (and the same numbers, to rounding) as ``tg.train``."""
+    import time
+    from .batch import compile_network
+    from .console import Progress
+    from .training import RECORD_OUTPUTS_UP_TO, History
+    bn = compile_network(net)
+    ins = [n.name for n in net.inputs]
+    outs = [n.name for n in net.outputs]
+    X = [[x[k] for k in ins] for x in xs]
+    Y = [[t[k] for k in outs] for t in ts]
+    params = net.parameters()
+    history = History(until=until, loss=loss)
+    if record is not None:
+        history._start_record(record, net, params, xs, ts)
+    chunk = record or max(1, min(50, epochs))
+    progress = Progress(epochs, after=2.0, what="epoch", notice=None, show=verbose)
+    start = time.monotonic()
+    done = 0
+
+    def state() -> Tuple[List[float], Any]:
+        outputs = None
+        if len(xs) <= RECORD_OUTPUTS_UP_TO:
+            O = bn.forward(X)
+            outputs = [{k: float(O[i][j]) for j, k in enumerate(outs)} for i in range(len(xs))]
+        return [p.value for p in params], outputs
+
+    first = state() if record is not None else None
+    while True:
+        h = bn.train(X, Y, loss=loss, lr=lr, epochs=min(chunk, epochs - done), until=until)
+        if first is not None:               # epoch 0: its error is the first chunk's first
+            history._keep(0, h[0], *first)
+            first = None
+        history.extend(h if not history else h[1:])
+        done += h.epochs
+        if progress.on:
+            progress(done, f"  error {history[-1]:.6g}  ({progress.seconds:.1f} s)")
+        stop = h.converged or done >= epochs
+        history.converged = h.converged
+        if record is not None and (stop or done % record == 0) and done > 0:
+            history._keep(done, history[-1], *state())
+        if stop:
+            break
+    history.seconds = time.monotonic() - start
+    if progress.shown:
+        progress(done, f"  error {history[-1]:.6g}  ({history.seconds:.1f} s)", force=True)
+    progress.close("converged" if history.converged else "stopped at the epoch limit")
+    return history
+
+
+def _error(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]], loss: str) -> float:
+    from .losses import get_loss
+    return get_loss(loss).function([net.forward(x) for x in xs], ts).value
+
+
+def _accuracy(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]]) -> Optional[float]:
+    if not xs:
+        return None
+    out = net.outputs[0].name
+    right = sum((net.forward(x)[out].value >= 0.5) == (t[out] >= 0.5) for x, t in zip(xs, ts))
+    return right / len(xs)
+
+
+def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "tanh", lr: float = 0.5,
+                until: Optional[float] = None, epochs: int = 500, test_fraction: float = 0.2,
+                seed: Optional[int] = 0, record: Optional[int] = None, engine: str = "auto",
+                verbose: Optional[bool] = None) -> TableFit:
+    """Train a layered network on ``table``: a held-out test part, standardised inputs, full batch.
+
+    A classifier has a sigmoid output trained on the binary cross-entropy; a
+    regression a linear output on the mean squared error.  ``engine``: "auto"
+    (numpy batch mode for big data when numpy is installed), "batch" or
+    "node".  ``record``: keep every record-th epoch for a training page.
+    """
+    from .training import train
+    if not 0.0 <= test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
+    n = len(table.rows)
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    n_test = int(round(n * test_fraction))
+    if n - n_test < 1:
+        n_test = n - 1
+    test_ix, train_ix = order[:n_test], order[n_test:]
+    scaling = Scaling.fit(table.inputs, [table.rows[i] for i in train_ix], table.target, table.labels)
+    classifier = table.classifier
+    loss = "binary_cross_entropy" if classifier else "mse"
+    net = _build(table.inputs, hidden, activation, table.target, "sigmoid" if classifier else "linear", seed)
+    net.scaling = scaling
+
+    def samples(ix: List[int]) -> Tuple[List[Dict[str, float]], List[Dict[str, float]]]:
+        xs = [dict(zip(table.inputs, scaling.apply(table.rows[i]))) for i in ix]
+        ts = [{table.target: table.targets[i]} for i in ix]
+        return xs, ts
+
+    xs, ts = samples(train_ix)
+    xt, tt = samples(test_ix)
+    used = _engine(engine, len(xs), len(net.parameters()))
+    if used == "batch":
+        history = _train_batch(net, xs, ts, loss, lr, until, epochs, record, verbose)
+    else:
+        history = train(net, list(zip(xs, ts)), loss=loss, lr=lr, until=until, max_epochs=epochs,
+                        record=record, verbose=verbose)
+    return TableFit(net, history, history.final, _error(net, xt, tt, loss) if xt else None,
+                    _accuracy(net, xs, ts) if classifier else None,
+                    _accuracy(net, xt, tt) if classifier and xt else None, used, len(xs), len(xt))
+
+
+def predict_table(net: Any, path: PathArg) -> Tuple[List[str], List[List[str]]]:
+    """The network's outputs for every row of the CSV file ``path`` (which has the network's inputs as
+    columns, by name; others are ignored): (header, rows of text).  The network's ``scaling`` is applied
+    first; a classifier's output is given as the probability and the label."""
+    name, text = _read_text(path)
+    if not text.strip():
+        raise DataFileError(f"{name!r} is empty: give a header row naming the inputs and one row per sample")
+    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    header = [h.strip() for h in rows[0]]
+    ins = [n.name for n in net.inputs]
+    missing = [n for n in ins if n not in header]
+    if missing:
+        raise DataFileError(f"{name!r} has no column{'s' if len(missing) > 1 else ''} {_listed(missing)} "
+                            f"(the network's inputs are {_listed(ins)}); its columns are {_listed(header)}")
+    scaling = getattr(net, "scaling", None)
+    where = [header.index(n) for n in ins]
+    out_names = [n.name for n in net.outputs]
+    labels = scaling.labels if scaling is not None else None
+    head = ins + out_names + (["class"] if labels is not None else [])
+    result = []
+    for k, row in enumerate(rows[1:], 1):
+        if len(row) != len(header):
+            raise DataFileError(f"{name!r}, row {k} has {len(row)} cells but the header has {len(header)}")
+        values = []
+        for j, col in zip(where, ins):
+            v = _number(row[j].strip())
+            if v is None or not math.isfinite(v):
+                raise DataFileError(f"{name!r}, row {k}, column {col!r}: {row[j]!r} is not a finite number")
+            values.append(v)
+        scaled = values
+        if scaling is not None:
+            order = [scaling.names.index(c) for c in ins] if scaling.names != ins else None
+            if order is None:
+                scaled = scaling.apply(values)
+            else:
+                scaled = [(v - scaling.means[i]) / scaling.stds[i] for v, i in zip(values, order)]
+        outs = net.forward(dict(zip(ins, scaled)))
+        line = [row[j].strip() for j in where] + [f"{outs[o].value:.6g}" for o in out_names]
+        if labels is not None:
+            line.append(labels[1] if outs[out_names[0]].value >= 0.5 else labels[0])
+        result.append(line)
+    return head, result
