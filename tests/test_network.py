@@ -478,3 +478,15 @@ def test_a_failed_forward_leaves_the_neurons_as_they_were():
     with pytest.raises(ValueError, match="w_h2_o2"):
         net.forward({"i1": 1.0, "i2": 1.0})
     assert [(n.value, n.net_input) for n in net] == before
+
+
+def test_net_zero_grad_during_a_paused_step_through_is_refused_on_resume():
+    from tinygraph.demos import worked_example
+    net, inputs, targets = worked_example.build()
+    E = tg.squared_error(net.forward(inputs), targets)
+    walk = tg.backprop_steps(E)
+    for _ in range(4):
+        next(walk)
+    net.zero_grad()
+    with pytest.raises(tg.GraphError, match="net.zero_grad"):
+        list(walk)

@@ -28,7 +28,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from .activations import Activation, get_activation
 from .errors import (BadValueError, GraphError, NameNotFoundError, NotFiniteError, WrongTypeError, check_names,
                      did_you_mean)
-from .node import Node, _check_value, _weighted_sum, reached
+from .node import Node, _check_value, _weighted_sum, reached, zero_grads
 
 __all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
 
@@ -534,9 +534,8 @@ class Network:
         return next(iter(out.values())) if len(out) == 1 else out
 
     def zero_grad(self) -> None:
-        """Set every parameter's gradient to 0."""
-        for p in self._params:
-            p.grad = 0.0
+        """Set every parameter's gradient to 0 (a step-through paused over them is refused on resume)."""
+        zero_grads(self._params, "net.zero_grad() set the weights' gradients back to 0")
 
     def copy(self) -> "Network":
         """An independent copy: same neurons, activations, weights, biases, grads and parameter order.
