@@ -10,7 +10,7 @@ from tinygraph.node import Node, _weighted_sum, walk
 
 
 def test_bench_smoke_run(capsys):
-    assert bench.main(["--repeat", "1", "--chain", "300", "--wide", "200", "--points", "12"]) == 0
+    assert bench.main(["--repeat", "1", "--chain", "300", "--wide", "200", "--points", "12", "--no-pages"]) == 0
     out = capsys.readouterr().out
     for line in ("moons step", "tinygraph nodes", "plain floats (floor)", "tinygraph nodes / plain floats",
                  "tinygraph * and + nodes / plain floats", "tinygraph * and + nodes / tinygraph nodes",
@@ -18,6 +18,14 @@ def test_bench_smoke_run(capsys):
                  "bytes per node"):
         assert line in out
     assert "loss agrees" in out and "LOSS DISAGREES" not in out
+
+
+@pytest.mark.slow
+def test_page_writing_is_timed_for_a_small_and_a_big_network():
+    lines = []
+    times = bench.bench_pages(1, out=lines.append)
+    assert set(times) == {"2-2-2 sigmoid", "2-16-16-1 ReLU"} and all(t > 0 for t in times.values())
+    assert " 37 frames" in lines[1] and " MB" in lines[2]
 
 
 def test_the_micrograd_style_workload_is_one_mul_and_one_add_per_synapse():

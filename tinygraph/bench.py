@@ -576,6 +576,34 @@ def bench_memory(steps: int, out=print) -> float:
     return per
 
 
+def bench_pages(repeat: int, out=print) -> Dict[str, float]:
+    """Wall-clock time and size of step-player pages (Graphviz runs in its own process, so the
+    process's CPU time would miss it): a 2-2-2 sigmoid network (the worked example's shape, 37 steps)
+    and the moons demo's 2-16-16-1 ReLU network (about 745 steps)."""
+    from .datasets import make_moons
+    from .draw.page import html_page
+    from .narrative import network_steps
+    X, Y = make_moons(1)
+    cases = [("2-2-2 sigmoid", MLP([2, 2, 2], activation="sigmoid", seed=0), [0.05, 0.1], [0.01, 0.99]),
+             ("2-16-16-1 ReLU", MLP([2, 16, 16, 1], activation="relu", output_activation="linear", seed=0),
+              X[0], [Y[0]])]
+    out("step-player pages: network_steps + html_page, wall clock, median of "
+        f"{repeat} (each writes every frame of one training step)")
+    result = {}
+    for label, net, x, t in cases:
+        times, size, frames = [], 0, 0
+        for _ in range(repeat):
+            start = time.perf_counter()
+            steps = network_steps(net, x, t, lr=0.01)
+            page = html_page(steps)
+            times.append(time.perf_counter() - start)
+            size, frames = len(page.encode("utf-8")), len(steps)
+        t_med = statistics.median(times)
+        result[label] = t_med
+        out(f"  {label:<16} {frames:4d} frames  {_fmt(t_med):>10}   {size / 1e6:6.2f} MB")
+    return result
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the benchmarks and print the results."""
     p = argparse.ArgumentParser(prog="python -m tinygraph.bench",
@@ -585,6 +613,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--chain", type=int, default=None, help="chain length (default 1,000,000)")
     p.add_argument("--wide", type=int, default=100_000, help="products in the wide sum (default 100,000)")
     p.add_argument("--points", type=int, default=100, help="two-moons points (default 100)")
+    p.add_argument("--no-pages", action="store_true", help="skip timing the step-player pages")
     p.add_argument("--wall", action="store_true",
                    help="time with the wall clock (default: this process's CPU time, robust to other load)")
     args = p.parse_args(argv)
@@ -603,6 +632,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     bench_wide(args.wide, repeat)
     print()
     bench_memory(chain)
+    if not args.no_pages:
+        print()
+        bench_pages(max(1, min(repeat, 3)))
     return 0
 
 
