@@ -29,7 +29,7 @@ from ..errors import user_facing
 from ..narrative import NetworkStep
 from ..steps import Step
 from .files import WholeFile, check_place
-from .player import QUIZ_TOLERANCE, SharedFrame, SharedLayout
+from .player import QUIZ_TOLERANCE, SharedFrame, SharedLayout, inline_frame
 
 __all__ = ["html_page", "write_html", "page_place", "StepPlayer", "PAGE_SUFFIXES", "PROGRESS_AFTER",
            "QUIZ_TOLERANCE"]
@@ -470,11 +470,7 @@ class StepPlayer:
             return f.write(self.html)
 
     def _repr_html_(self) -> str:
-        import html as escape
-        return (f'<iframe class="tinygraph-player" sandbox="allow-scripts" style="width:100%;'
-                f'height:{self.height}px;border:1px solid #ccc;border-radius:6px" '
-                f'title="{escape.escape(self.title or "step player", quote=True)}" '
-                f'srcdoc="{escape.escape(self.html, quote=True)}"></iframe>')
+        return inline_frame(self.html, self.title or "step player", self.height)
 
     def __repr__(self) -> str:
         return f"<StepPlayer: {len(self.steps)} steps{', quiz' if self.quiz else ''}; .save('steps.html')>"

@@ -635,6 +635,14 @@ _WHY = ("Why this order? The backward walk finishes a node once everything compu
         "until every neuron it feeds has passed its share back.")
 
 
+def inline_frame(page: str, title: str, height: int) -> str:
+    """A self-contained page as a sandboxed ``<iframe srcdoc>``, for Jupyter: its script, ids, styles
+    and keys cannot clash with the notebook's or with another player's, and it needs no server."""
+    return (f'<iframe class="tinygraph-player" sandbox="allow-scripts" style="width:100%;'
+            f'height:{int(height)}px;border:1px solid #ccc;border-radius:6px" '
+            f'title="{html.escape(title, quote=True)}" srcdoc="{html.escape(page, quote=True)}"></iframe>')
+
+
 def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mapping[str, Any]],
                 title: str = "backprop, step by step", quiz: bool = False, walk: Sequence[str] = (),
                 walk_total: Optional[int] = None, side: str = "", side_script: str = "",

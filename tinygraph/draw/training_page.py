@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from ..errors import TinygraphError, user_facing
 from .dot import NEGATIVE, POSITIVE
+from .player import inline_frame
 from .files import WholeFile, check_place
 
 __all__ = ["training_page", "TrainingPage", "GIF_SUFFIXES", "MissingPillowError"]
@@ -448,10 +449,7 @@ class TrainingPage:
             return f.write(self.html)
 
     def _repr_html_(self) -> str:
-        return (f'<iframe class="tinygraph-player" sandbox="allow-scripts" style="width:100%;'
-                f'height:{self.height}px;border:1px solid #ccc;border-radius:6px" '
-                f'title="{html.escape(self.title, quote=True)}" '
-                f'srcdoc="{html.escape(self.html, quote=True)}"></iframe>')
+        return inline_frame(self.html, self.title, self.height)
 
     def __repr__(self) -> str:
         return (f"<TrainingPage: {len(self.run.snaps)} recorded epochs of {self.run.net.name!r}; "
