@@ -758,14 +758,6 @@ CAUSES = {
                        "(np.float32(0.95) for 0.95); should step in float [engine]",
     "training: unnamed": "training.py: train with a target of +-1e308 raises a DivergenceError that names "
                          "neither the target nor the output o1 [engine]",
-    "draw: class": "draw/: option checks (rankdir, edge_labels, highlight, known, known_values, max_nodes) raise "
-                   "the built-in TypeError/ValueError; should be tinygraph's [draw]",
-    "draw: nonfinite": "draw/: a weight set by hand to nan or inf is drawn with penwidth=nan in the DOT text and "
-                       "'grows with |w| (max nan)' in the legend; should be refused, or drawn with a finite width "
-                       "[draw]",
-    "draw: bare": "draw/: a numpy array for a flag, a number for title or highlight, a weight or value set by hand "
-                  "to a non-number give bare errors from inside ('float' object is not iterable, Unknown format "
-                  "code 'g' for object of type 'str', the truth value of an array is ambiguous) [draw]",
 }
 
 #: (cause, then each site with the kinds of value it fails for today); made by running violation() over
@@ -860,73 +852,6 @@ by hand: silent
         | nan, inf, bigint, numpy nan, numpy inf
     x.tanh() after x.value = v
         | nan, inf, decimal, numpy nan, numpy inf
-draw: bare
-    tg.draw_graph(node) after node.value = v
-        | bigint, str, list, fraction, dict, object, numpy array
-    tg.draw_graph(node, allow_large=v)
-        | numpy array
-    tg.draw_graph(node, grads=v)
-        | numpy array
-    tg.draw_graph(node, highlight=v)
-        | fine, huge, tiny, nan, inf, bigint, bool, complex, fraction, decimal, object, numpy, numpy nan,
-        | numpy inf, numpy bool
-    tg.draw_graph(node, highlight_edges=v)
-        | fine, huge, tiny, nan, inf, bigint, bool, complex, fraction, decimal, object, numpy, numpy nan,
-        | numpy inf, numpy bool
-    tg.draw_graph(node, known=v)
-        | fine, huge, tiny, nan, inf, bigint, bool, complex, fraction, decimal, object, numpy, numpy nan,
-        | numpy inf, numpy bool
-    tg.draw_graph(node, max_nodes=v)
-        | bigint
-    tg.draw_graph(node, title=v)
-        | numpy array
-    tg.draw_network(net) after a weight's value = v
-        | bigint, str, list, complex, fraction, decimal, dict, object, numpy array
-    tg.draw_network(net, deltas=v)
-        | numpy array
-    tg.draw_network(net, edge_labels=v)
-        | numpy array
-    tg.draw_network(net, grads=v)
-        | numpy array
-    tg.draw_network(net, legend=v)
-        | numpy array
-    tg.draw_network(net, rankdir=v)
-        | numpy array
-    tg.draw_network(net, title=v)
-        | fine, huge, tiny, nan, inf, bigint, bool, list, complex, fraction, decimal, object, numpy,
-        | numpy nan, numpy inf, numpy bool, numpy array
-    tg.draw_network(net, values=v)
-        | numpy array
-draw: class
-    tg.draw_graph(node, highlight=v)
-        | str, list, dict, numpy array
-    tg.draw_graph(node, highlight_edges=v)
-        | str, None, list, dict, numpy array
-    tg.draw_graph(node, known=v)
-        | str, list, dict, numpy array
-    tg.draw_graph(node, max_nodes=v)
-        | fine, huge, tiny, nan, inf, str, None, bool, list, complex, fraction, decimal, dict, object,
-        | numpy, numpy nan, numpy inf, numpy bool, numpy array
-    tg.draw_network(net) after a weight's value = v
-        | None
-    tg.draw_network(net, edge_labels=v)
-        | fine, huge, tiny, nan, inf, bigint, str, list, complex, fraction, decimal, dict, object, numpy,
-        | numpy nan, numpy inf
-    tg.draw_network(net, highlight=v)
-        | fine, huge, tiny, nan, inf, bigint, str, None, bool, list, complex, fraction, decimal, dict,
-        | object, numpy, numpy nan, numpy inf, numpy bool, numpy array
-    tg.draw_network(net, known=v)
-        | fine, huge, tiny, nan, inf, bigint, str, bool, list, complex, fraction, decimal, dict, object,
-        | numpy, numpy nan, numpy inf, numpy bool, numpy array
-    tg.draw_network(net, known_values=v)
-        | fine, huge, tiny, nan, inf, bigint, str, bool, list, complex, fraction, decimal, dict, object,
-        | numpy, numpy nan, numpy inf, numpy bool, numpy array
-    tg.draw_network(net, rankdir=v)
-        | fine, huge, tiny, nan, inf, bigint, str, None, bool, list, complex, fraction, decimal, dict,
-        | object, numpy, numpy nan, numpy inf, numpy bool
-draw: nonfinite
-    tg.draw_network(net) after a weight's value = v
-        | nan, inf, numpy nan, numpy inf
 forward by hand: silent
     net.forward after a bias's value = v
         | numpy array
