@@ -217,10 +217,13 @@ def drawn_value(v: Any, subject: str, fix: str) -> float:
 
 def drawn(x: Node, attr: str = "value") -> float:
     """``x.value`` (or ``x.grad``) as the float a drawing writes; see :func:`drawn_value`."""
+    v = getattr(x, attr)
+    if v.__class__ is float and -math.inf < v < math.inf:
+        return v                                # the common case at once: no message made
     name = x.name or (f"the result of '{x.op}'" if x.op else "an unnamed Node")
     fix = (f"Set it to a number, e.g. {name}.value = 0.5" if attr == "value"
            else "Gradients come from backward(); zero_grad() sets them to 0")
-    return drawn_value(getattr(x, attr), f"{name}.{attr}", fix)
+    return drawn_value(v, f"{name}.{attr}", fix)
 
 
 # -- numbers and sizes -------------------------------------------------------------
