@@ -311,15 +311,15 @@ def test_network_options_and_errors():
     assert tg.draw_network(net, rankdir="TB").graph.graph_attrs["rankdir"] == "TB"
     g = groups(tg.draw_network(net, values=False, legend=False).svg())
     assert not [t for el in neurons_of(g).values() for t in texts(el) if t.startswith("=")]
-    with pytest.raises(ValueError, match="rankdir"):
+    with pytest.raises(tg.BadValueError, match="rankdir"):
         tg.draw_network(net, rankdir="sideways")
-    with pytest.raises(TypeError, match="draw_graph"):
+    with pytest.raises(tg.WrongTypeError, match="draw_graph"):
         tg.draw_network(tg.Node(1.0))
-    with pytest.raises(TypeError, match="highlight"):
+    with pytest.raises(tg.WrongTypeError, match=r"highlight .* got the str 'h1'; for the neuron named 'h1', pass net\['h1'\]"):
         tg.draw_network(net, highlight=["h1"])
-    with pytest.raises(TypeError, match="known"):
+    with pytest.raises(tg.WrongTypeError, match="known"):
         tg.draw_network(net, known=[1.0])
-    with pytest.raises(TypeError, match="sizes"):
+    with pytest.raises(tg.WrongTypeError, match="sizes"):
         tg.draw_network(net, sizes={"h1": 2.0})
 
 
@@ -514,10 +514,136 @@ def test_graph_errors():
     with pytest.raises(tg.GraphError, match="forward"):
         tg.draw_graph(net["o"])
     out, _ = small_loss()
-    with pytest.raises(TypeError, match="pairs"):
+    with pytest.raises(tg.WrongTypeError, match="pairs"):
         tg.draw_graph(out, highlight_edges=[out])
-    with pytest.raises(ValueError, match="max_nodes"):
+    with pytest.raises(tg.BadValueError, match="max_nodes"):
         tg.draw_graph(out, max_nodes=0)
+
+
+# -- what a drawing is given: options and numbers checked, each refusal naming its culprit ---------
+
+try:
+    import numpy as np
+except ImportError:                 # numpy is optional: its cases are left out
+    np = None
+
+NUMPY_ARRAY = [] if np is None else [np.array([1.0, 2.0]), np.array(3.0)]
+
+
+def _options(draw):
+    """(option, a bad value, the error, words the message must hold) for draw_network or draw_graph."""
+    flags = ("values", "deltas", "grads", "legend", "allow_large") if draw == "network" else ("grads", "allow_large",
+                                                                                               "stacked")
+    cases = []
+    for flag in flags:
+        for bad in [1, 0, "no", 0.5] + NUMPY_ARRAY + ([] if flag == "stacked" else [None]):
+            cases.append((flag, bad, tg.WrongTypeError, [flag, "True, False" if flag == "stacked" else "True or False"]))
+    for bad in ["sideways", "lr", ""]:
+        cases.append(("rankdir", bad, tg.BadValueError, ["rankdir", repr(bad), "'LR'"]))
+    for bad in [None, 1.0, ["LR"]] + NUMPY_ARRAY:
+        cases.append(("rankdir", bad, tg.WrongTypeError, ["rankdir", type(bad).__name__ if bad is not None else "None"]))
+    for bad in [3, 0.5, ["a"], b"title"] + NUMPY_ARRAY:
+        cases.append(("title", bad, tg.WrongTypeError, ["title", "a str", type(bad).__name__]))
+    for bad in [0.5, 1.0, "abc", [1.0], {"v": 1.0}, True] + NUMPY_ARRAY:
+        shown = ("float 1.0" if isinstance(bad, list) else "str 'v'" if isinstance(bad, dict)
+                 else "float64" if np is not None and isinstance(bad, np.ndarray) and bad.ndim else repr(bad)[:6])
+        for option in (("highlight", "known", "known_values") if draw == "network" else ("highlight", "known")):
+            cases.append((option, bad, tg.WrongTypeError, [option, shown]))
+    if draw == "network":
+        for bad in [1, 0, "yes", 2.0] + NUMPY_ARRAY:
+            cases.append(("edge_labels", bad, tg.WrongTypeError, ["edge_labels", "True, False or None"]))
+    else:
+        for bad in [0.5, "abc", [1.0], [(1.0, 2.0)]] + NUMPY_ARRAY:
+            cases.append(("highlight_edges", bad, tg.WrongTypeError, ["highlight_edges", "(child, parent) pairs"]))
+        for bad in [0, -3]:
+            cases.append(("max_nodes", bad, tg.BadValueError, ["max_nodes", "positive int", str(bad)]))
+        for bad in [2.5, 200.0, "200", None, True] + NUMPY_ARRAY:
+            cases.append(("max_nodes", bad, tg.WrongTypeError, ["max_nodes", "positive int",
+                                                                 "None" if bad is None else type(bad).__name__]))
+    return cases
+
+
+@pytest.mark.parametrize("draw, option, bad, error, words",
+                         [("network",) + c for c in _options("network")] + [("graph",) + c for c in _options("graph")],
+                         ids=lambda x: repr(x)[:20])
+def test_a_bad_option_is_refused_naming_the_option_and_the_value(draw, option, bad, error, words):
+    if draw == "network":
+        net, _ = net_222_after_backward()
+        call = lambda: tg.draw_network(net, **{option: bad})        # noqa: E731
+    else:
+        out, _ = small_loss()
+        call = lambda: tg.draw_graph(out, **{option: bad})          # noqa: E731
+    with pytest.raises(error) as e:
+        call()
+    for w in words:
+        assert w in str(e.value), (w, str(e.value))
+
+
+def test_options_that_may_be_none_or_numpy_take_them():
+    net, _ = net_222_after_backward()
+    plain = tg.draw_network(net).source
+    assert tg.draw_network(net, highlight=None).source == plain          # None: nothing highlighted
+    assert tg.draw_network(net, title="").source == plain
+    out, _ = small_loss()
+    assert tg.draw_graph(out, highlight=None, highlight_edges=None).source == tg.draw_graph(out).source
+    assert tg.draw_graph(out, max_nodes=10 ** 400).source == tg.draw_graph(out).source   # no limit to speak of
+    if np is not None:      # numpy's bools and ints are taken like Python's
+        assert tg.draw_network(net, values=np.bool_(True), grads=np.bool_(False)).source == plain
+        assert tg.draw_network(net, edge_labels=np.bool_(True)).source == tg.draw_network(net, edge_labels=True).source
+        assert tg.draw_graph(out, max_nodes=np.int64(50), grads=np.bool_(True)).source == tg.draw_graph(out).source
+        with pytest.raises(tg.GraphError, match="max_nodes"):
+            tg.draw_graph(out, max_nodes=np.int8(3))
+
+
+NOT_FINITE = [float("nan"), float("inf"), -float("inf"), 10 ** 400]
+NOT_A_NUMBER = ["abc", "1.5", None, [1.0], {"v": 1.0}, 1 + 2j, object()] + NUMPY_ARRAY
+
+
+def _refused(call, error, culprit):
+    with pytest.raises(error) as e:
+        call()
+    assert culprit in str(e.value), str(e.value)
+    assert "finite" in str(e.value), str(e.value)
+
+
+@pytest.mark.parametrize("bad", NOT_FINITE + NOT_A_NUMBER, ids=lambda x: repr(x)[:12])
+def test_a_weight_bias_or_value_set_by_hand_to_no_finite_number_is_refused_naming_it(bad):
+    error = tg.NotFiniteError if isinstance(bad, (int, float)) else tg.WrongTypeError
+    net, _ = net_222_after_backward()
+    net.synapse("x1", "h1").value = bad
+    _refused(lambda: tg.draw_network(net), error, "w_x1_h1.value")
+    net, _ = net_222_after_backward()
+    net["h2"].bias.value = bad
+    _refused(lambda: tg.draw_network(net, edge_labels=False), error, "θ_h2.value")
+    net, _ = net_222_after_backward()
+    net.synapse("h1", "o2").grad = bad
+    assert tg.draw_network(net).source                       # grads not drawn: not read
+    _refused(lambda: tg.draw_network(net, grads=True), error, "w_h1_o2.grad")
+    out, nodes = small_loss()
+    nodes["b"].value = bad
+    _refused(lambda: tg.draw_graph(out), error, "b.value")
+    out, nodes = small_loss()
+    nodes["e"].grad = bad
+    _refused(lambda: tg.draw_graph(out), error, "grad")
+    assert tg.draw_graph(out, grads=False).source             # grads not drawn: not read
+    with pytest.raises(error, match=r"check\[w_x1_h1\]"):
+        net, _ = net_222_after_backward()
+        tg.draw_network(net, grads=True, check={net.synapse("x1", "h1"): bad})
+
+
+def test_a_weight_set_by_hand_to_another_kind_of_real_number_is_drawn_as_its_float():
+    from fractions import Fraction
+    kinds = [Fraction(1, 3), 2] + ([] if np is None else [np.float32(1 / 3), np.int64(2)])
+    for w in kinds:
+        net, _ = net_222_after_backward()
+        s = net.synapse("x1", "h1")
+        s.value = w
+        d = tg.draw_network(net)
+        text = " ".join(ln for a in d.graph.nodes.values() for ln in [str(a.get("label", ""))])
+        assert number(float(w)) in text
+        pen = d.graph.find(synapse_id("x1", "h1") + "-tail").attrs["penwidth"]
+        assert type(pen) is float and math.isfinite(pen)
+        assert "nan" not in d.source and "inf" not in d.source
 
 
 # -- names drawn literally, ids ---------------------------------------------------

@@ -10,9 +10,8 @@ values of every kind (nan, inf, huge, tiny, text, None, numpy scalars, bools, li
   names the culprit: the value itself or the parameter's name;
 * never a nan or inf result, never a bare Python error from deep inside.
 
-Cases that fail today because of code in another helper's files are listed in KNOWN, with what
-happens today and what should happen.  The property test leaves them out; ``test_known_failure``
-runs each as a strict xfail, so it turns into a failure (to move out of KNOWN) once fixed.
+A property test draws sites and values at random; a sweep tries every site with every fixed value
+of every kind.
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -715,113 +713,7 @@ def violation(name: str, v: Any) -> Optional[str]:
     return None
 
 
-# -- what fails today in other helpers' files (each a strict xfail below) -----------------------------
-
-#: why each group of KNOWN fails today, what should happen instead, and whose files it is in
-CAUSES = {
-    "draw: class": "draw/: option checks (rankdir, edge_labels, highlight, known, known_values, max_nodes) raise "
-                   "the built-in TypeError/ValueError; should be tinygraph's [draw]",
-    "draw: nonfinite": "draw/: a weight set by hand to nan or inf is drawn with penwidth=nan in the DOT text and "
-                       "'grows with |w| (max nan)' in the legend; should be refused, or drawn with a finite width "
-                       "[draw]",
-    "draw: bare": "draw/: a numpy array for a flag, a number for title or highlight, a weight or value set by hand "
-                  "to a non-number give bare errors from inside ('float' object is not iterable, Unknown format "
-                  "code 'g' for object of type 'str', the truth value of an array is ambiguous) [draw]",
-}
-
-#: (cause, then each site with the kinds of value it fails for today); made by running violation() over
-#: every site and kind, see the module docstring
-KNOWN_TABLE = """
-draw: bare
-    tg.draw_graph(node) after node.value = v
-        | bigint, str, list, fraction, dict, object, numpy array
-    tg.draw_graph(node, allow_large=v)
-        | numpy array
-    tg.draw_graph(node, grads=v)
-        | numpy array
-    tg.draw_graph(node, highlight=v)
-        | fine, huge, tiny, nan, inf, bigint, bool, complex, fraction, decimal, object, numpy, numpy nan,
-        | numpy inf, numpy bool
-    tg.draw_graph(node, highlight_edges=v)
-        | fine, huge, tiny, nan, inf, bigint, bool, complex, fraction, decimal, object, numpy, numpy nan,
-        | numpy inf, numpy bool
-    tg.draw_graph(node, known=v)
-        | fine, huge, tiny, nan, inf, bigint, bool, complex, fraction, decimal, object, numpy, numpy nan,
-        | numpy inf, numpy bool
-    tg.draw_graph(node, max_nodes=v)
-        | bigint
-    tg.draw_graph(node, title=v)
-        | numpy array
-    tg.draw_network(net) after a weight's value = v
-        | bigint, str, list, complex, fraction, decimal, dict, object, numpy array
-    tg.draw_network(net, deltas=v)
-        | numpy array
-    tg.draw_network(net, edge_labels=v)
-        | numpy array
-    tg.draw_network(net, grads=v)
-        | numpy array
-    tg.draw_network(net, legend=v)
-        | numpy array
-    tg.draw_network(net, rankdir=v)
-        | numpy array
-    tg.draw_network(net, title=v)
-        | fine, huge, tiny, nan, inf, bigint, bool, list, complex, fraction, decimal, object, numpy,
-        | numpy nan, numpy inf, numpy bool, numpy array
-    tg.draw_network(net, values=v)
-        | numpy array
-draw: class
-    tg.draw_graph(node, highlight=v)
-        | str, list, dict, numpy array
-    tg.draw_graph(node, highlight_edges=v)
-        | str, None, list, dict, numpy array
-    tg.draw_graph(node, known=v)
-        | str, list, dict, numpy array
-    tg.draw_graph(node, max_nodes=v)
-        | fine, huge, tiny, nan, inf, str, None, bool, list, complex, fraction, decimal, dict, object,
-        | numpy, numpy nan, numpy inf, numpy bool, numpy array
-    tg.draw_network(net) after a weight's value = v
-        | None
-    tg.draw_network(net, edge_labels=v)
-        | fine, huge, tiny, nan, inf, bigint, str, list, complex, fraction, decimal, dict, object, numpy,
-        | numpy nan, numpy inf
-    tg.draw_network(net, highlight=v)
-        | fine, huge, tiny, nan, inf, bigint, str, None, bool, list, complex, fraction, decimal, dict,
-        | object, numpy, numpy nan, numpy inf, numpy bool, numpy array
-    tg.draw_network(net, known=v)
-        | fine, huge, tiny, nan, inf, bigint, str, bool, list, complex, fraction, decimal, dict, object,
-        | numpy, numpy nan, numpy inf, numpy bool, numpy array
-    tg.draw_network(net, known_values=v)
-        | fine, huge, tiny, nan, inf, bigint, str, bool, list, complex, fraction, decimal, dict, object,
-        | numpy, numpy nan, numpy inf, numpy bool, numpy array
-    tg.draw_network(net, rankdir=v)
-        | fine, huge, tiny, nan, inf, bigint, str, None, bool, list, complex, fraction, decimal, dict,
-        | object, numpy, numpy nan, numpy inf, numpy bool
-draw: nonfinite
-    tg.draw_network(net) after a weight's value = v
-        | nan, inf, numpy nan, numpy inf"""
-
-
-def _parse_known(table: str) -> Dict[Tuple[str, str], str]:
-    known: Dict[Tuple[str, str], str] = {}
-    cause = site_name = ""
-    for line in table.splitlines():
-        if not line.strip():
-            continue
-        if not line.startswith(" "):
-            cause = CAUSES[line.strip()]       # a KeyError here: a cause without its description
-        elif line.strip().startswith("| "):
-            for kind in filter(None, (k.strip() for k in line.strip()[2:].split(","))):
-                if np is None and kind.startswith("numpy"):
-                    continue                     # without numpy its kinds are not tried
-                assert site_name in SITES and kind in ALL_KINDS, (site_name, kind)
-                known[(site_name, kind)] = cause
-        else:
-            site_name = line.strip()
-    return known
-
-
-KNOWN = _parse_known(KNOWN_TABLE)
-PAIRS = [(name, kind) for name in sorted(SITES) for kind in kinds_for(name) if (name, kind) not in KNOWN]
+PAIRS = [(name, kind) for name in sorted(SITES) for kind in kinds_for(name)]
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -832,29 +724,8 @@ def test_bad_values_give_a_right_result_or_a_tinygraph_error_naming_the_culprit(
     assert problem is None, f"{name} with v = {v!r}: {problem}"
 
 
-@pytest.mark.skipif(np is None, reason="some causes are about numpy values only")
-def test_every_cause_is_in_use():
-    assert sorted(set(CAUSES.values()) - set(KNOWN.values())) == []
-
-
-@pytest.mark.parametrize("cause", [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=CAUSES[c]), id=c)
-                                   for c in sorted(CAUSES) if CAUSES[c] in KNOWN.values()])
-def test_known_failure(cause):
-    # the contract for every case of one cause in KNOWN_TABLE: fails until that cause is fixed
-    problem = next((f"{name} with v = {v!r}: {p}" for (name, kind), why in KNOWN.items() if why == CAUSES[cause]
-                    for v in FIXED.get(kind, []) for p in [violation(name, v)] if p), None)
-    assert problem is None, problem
-
-
-def test_each_known_case_still_fails():
-    # KNOWN_TABLE is exact: a case fixed elsewhere must leave the table, so that the tests above check it
-    fixed = [f"{name} | {kind}" for name, kind in KNOWN
-             if not any(violation(name, v) for v in FIXED.get(kind, []))]
-    assert not fixed, "these keep the contract now; remove them from KNOWN_TABLE:\n" + "\n".join(fixed)
-
-
 def test_every_site_with_every_fixed_value_of_every_kind():
-    # the deterministic sweep beside the random search: each (site, kind) not in KNOWN, each fixed value
+    # the deterministic sweep beside the random search: each (site, kind), each fixed value
     problems = [f"{name} with v = {v!r}: {p}" for name, kind in PAIRS for v in FIXED.get(kind, [])
                 for p in [violation(name, v)] if p]
     assert not problems, "\n".join(problems[:20]) + f"\n({len(problems)} in all)"

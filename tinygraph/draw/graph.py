@@ -14,13 +14,16 @@ reveals gradients.
 from __future__ import annotations
 
 import math
+import sys
 from itertools import islice
 from typing import Any, Collection, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from ..errors import GraphError
+from ..errors import GraphError, WrongTypeError
+from ..network import _short as _shown
 from ..node import Node, nodes_below
 from .diagram import Diagram
-from .dot import HIGHLIGHT, HIGHLIGHT_CLASS, HIGHLIGHT_FILL, Graph, Html, font, html, number, text_width
+from .dot import (HIGHLIGHT, HIGHLIGHT_CLASS, HIGHLIGHT_FILL, Graph, Html, check_choice, check_count, check_flag,
+                  check_text, drawn, font, html, number, text_width)
 
 __all__ = ["draw_graph", "DEFAULT_MAX_NODES", "ROLES"]
 
@@ -49,11 +52,22 @@ BORDER = 3              # every box has this border (drawn when highlighted), so
 
 def _resolve(x: Any, what: str) -> Node:
     if not isinstance(x, Node):
-        raise TypeError(f"{what} takes Nodes of the graph, got {type(x).__name__} {x!r}")
+        raise WrongTypeError(f"{what} takes Nodes of the graph, got the {type(x).__name__} {_shown(x)}")
     try:
         return x._as_operand()
     except GraphError as e:
         raise GraphError(f"{what}: {e}") from None
+
+
+def _items(items: Any, what: str, takes: str) -> List[Any]:
+    """``items`` (an option that takes a list of ``takes``) as a list; one that is text or no
+    collection at all is refused, naming ``what`` and the value given."""
+    if not isinstance(items, (str, bytes)) and isinstance(items, Iterable):
+        try:
+            return list(items)
+        except TypeError:                       # e.g. a 0-d numpy array, Iterable in name only
+            pass
+    raise WrongTypeError(f"{what} takes a list of {takes}, got the {type(items).__name__} {_shown(items)}")
 
 
 def _node_set(items: Optional[Iterable[Any]], what: str) -> Optional[Set[int]]:
@@ -61,7 +75,7 @@ def _node_set(items: Optional[Iterable[Any]], what: str) -> Optional[Set[int]]:
         return None
     if isinstance(items, Node):
         items = (items,)
-    return {id(_resolve(x, what)) for x in items}
+    return {id(_resolve(x, what)) for x in _items(items, what, "Nodes of the graph")}
 
 
 def _nodes_below(root: Node, limit: Optional[int]) -> List[Node]:
@@ -257,14 +271,16 @@ def draw_graph(root: Node, *, grads: bool = True, highlight: Iterable[Node] = ()
     if not isinstance(root, Node):
         from ..network import Network
         hint = " To draw a network, use draw_network(net)." if isinstance(root, Network) else ""
-        raise TypeError(f"draw_graph draws the graph below a Node (e.g. a loss), "
-                        f"got {type(root).__name__}.{hint}")
+        raise WrongTypeError(f"draw_graph draws the graph below a Node (e.g. a loss), "
+                             f"got {type(root).__name__}.{hint}")
     root = _resolve(root, "draw_graph")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
-    if rankdir not in _PORT_SIDE:
-        raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
-    nodes = _nodes_below(root, None if allow_large else max_nodes)
+    max_nodes = check_count(max_nodes, "max_nodes")
+    grads, allow_large = check_flag(grads, "grads"), check_flag(allow_large, "allow_large")
+    stacked = check_flag(stacked, "stacked", none="the default, stacked")
+    rankdir = check_choice(rankdir, "rankdir", tuple(_PORT_SIDE))
+    title = check_text(title, "title")
+    # a max_nodes of 10**400 means no limit, which islice takes up to sys.maxsize
+    nodes = _nodes_below(root, None if allow_large else min(max_nodes, sys.maxsize - 1))
     if len(nodes) > max_nodes and not allow_large:
         raise _too_big(root, nodes, max_nodes)
     if not allow_large:
@@ -279,17 +295,22 @@ def draw_graph(root: Node, *, grads: bool = True, highlight: Iterable[Node] = ()
     hl = _node_set(highlight, "highlight") or set()
     kn = _node_set(known, "known")
     hl_edges: Set[Tuple[int, int]] = set()
-    for pair in highlight_edges:
-        if not (isinstance(pair, tuple) and len(pair) == 2):
-            raise TypeError(f"highlight_edges takes (child, parent) pairs of Nodes, got {pair!r}")
+    pairs = "(child, parent) pairs of Nodes"
+    for pair in [] if highlight_edges is None else _items(highlight_edges, "highlight_edges", pairs):
+        if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, Node) for x in pair)):
+            raise WrongTypeError(f"highlight_edges takes {pairs}, got the {type(pair).__name__} {_shown(pair)}")
         hl_edges.add((id(_resolve(pair[0], "highlight_edges")), id(_resolve(pair[1], "highlight_edges"))))
     done: Optional[Dict[int, int]] = None
     if walk is not None:
-        if isinstance(walk, Node) or not isinstance(walk, Iterable):
-            raise TypeError(f"walk takes the Nodes the backward walk has finished, in order; got {walk!r}")
+        if isinstance(walk, Node):
+            raise WrongTypeError(f"walk takes the Nodes the backward walk has finished, in order; got {_shown(walk)}")
         done = {}
-        for k, x in enumerate(walk, 1):
+        for k, x in enumerate(_items(walk, "walk", "the Nodes the backward walk has finished, in order"), 1):
             done.setdefault(id(_resolve(x, "walk")), k)
+    # every number drawn, as a float: a value (or grad) set by hand to nan, text, None or an array is
+    # refused here, naming its node
+    value = {id(n): drawn(n) for n in nodes}
+    grad = {id(n): drawn(n, "grad") for n in nodes} if grads or walk is not None else {}
 
     from ..network import Bias, Synapse
     num: Dict[int, int] = {id(n): i for i, n in enumerate(nodes)}
@@ -317,11 +338,11 @@ def draw_graph(root: Node, *, grads: bool = True, highlight: Iterable[Node] = ()
         cells = []
         if n.name:
             cells.append(_cell(n.name, fill, bold=True))
-        cells.append(_cell(f"value {number(n.value)}", fill))
+        cells.append(_cell(f"value {number(value[id(n)])}", fill))
         if grads:
-            shown = number(n.grad) if (kn is None or id(n) in kn) else "?"
+            shown = number(grad[id(n)]) if (kn is None or id(n) in kn) else "?"
             # as wide as the grad or '?', whichever is wider: the box keeps its size as grads appear
-            wide = max(f"grad {number(n.grad)}", "grad ?", key=lambda t: text_width(t, TEXT_SIZE))
+            wide = max(f"grad {number(grad[id(n)])}", "grad ?", key=lambda t: text_width(t, TEXT_SIZE))
             cells.append(_cell(f"grad {shown}", fill, room=wide))
         if done is not None:
             cells.append(_badge(done.get(id(n)), badge_room, fill))
@@ -353,7 +374,7 @@ def draw_graph(root: Node, *, grads: bool = True, highlight: Iterable[Node] = ()
                     _PORT_SIDE[rankdir]
             role = roles[k] if roles else None
             if done is not None:
-                amount = f"← {number(n.grad * local)}"
+                amount = f"← {number(grad[id(n)] * local)}"
                 received = sent and id(p) in hl
                 if received and "class" not in attrs:
                     attrs["class"] = RECEIVED

@@ -21,12 +21,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Collection, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
-from ..errors import GraphError
-from ..network import Bias, Network, Neuron, Synapse
+from ..errors import GraphError, WrongTypeError
+from ..network import Bias, Network, Neuron, Synapse, _short
 from ..node import reached
 from .diagram import Diagram
-from .dot import (HIGHLIGHT, HIGHLIGHT_CLASS, HIGHLIGHT_FILL, NEGATIVE, POSITIVE, ZERO, Graph, Html, font, html,
-                  neuron_id, number, synapse_id, text_width)
+from .dot import (HIGHLIGHT, HIGHLIGHT_CLASS, HIGHLIGHT_FILL, NEGATIVE, POSITIVE, ZERO, Graph, Html, check_choice,
+                  check_flag, check_text, drawn, drawn_value, font, html, neuron_id, number, synapse_id, text_width)
 
 __all__ = ["draw_network", "Sizes"]
 
@@ -90,17 +90,26 @@ def _sign(w: float) -> Tuple[str, str]:
     return ("positive", POSITIVE) if w > 0 else ("negative", NEGATIVE) if w < 0 else ("zero", ZERO)
 
 
-def _collect(items: Iterable[Any], what: str, kinds: Tuple[type, ...] = (Neuron, Synapse, Bias)) -> set:
-    """The ids of the Neurons/Synapses/Biases (``kinds``) in ``items`` (a single one is fine too)."""
+def _collect(items: Any, what: str, kinds: Tuple[type, ...] = (Neuron, Synapse, Bias)) -> set:
+    """The ids of the Neurons/Synapses/Biases (``kinds``) in ``items`` (a single one is fine too);
+    anything else is refused with a WrongTypeError naming ``what`` and the culprit."""
+    if isinstance(items, kinds):
+        return {id(items)}
+    takes = "Neurons, Synapses and Biases" if len(kinds) > 1 else "Neurons"
+    whole = None
     if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
-        items = (items,)
-    out = set()
-    for x in items:
+        whole = items
+    else:
+        try:
+            items = list(items)
+        except TypeError:                        # e.g. a 0-d numpy array, Iterable in name only
+            whole = items
+    for x in [whole] if whole is not None else items:
         if not isinstance(x, kinds):
-            takes = "Neurons, Synapses and Biases" if len(kinds) > 1 else "Neurons"
-            raise TypeError(f"{what} takes {takes} of the network, got {type(x).__name__} {x!r}")
-        out.add(id(x))
-    return out
+            hint = f"; for the neuron named {x!r}, pass net[{x!r}]" if isinstance(x, str) else ""
+            raise WrongTypeError(f"{what} takes {takes} of the network (one, or a list of them), "
+                                 f"got the {type(x).__name__} {_short(x)}{hint}")
+    return {id(x) for x in items} if whole is None else set()
 
 
 def _columns(net: Network) -> List[List[Neuron]]:
@@ -240,34 +249,47 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     """
     if not isinstance(net, Network):
         hint = " (draw_graph draws the computation graph below a Node)" if hasattr(net, "parents") else ""
-        raise TypeError(f"draw_network draws a tinygraph Network, got {type(net).__name__}{hint}")
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
-    if edge_labels not in (None, True, False):
-        raise TypeError(f"edge_labels must be True, False or None (automatic), got {edge_labels!r}")
+        raise WrongTypeError(f"draw_network draws a tinygraph Network, got {type(net).__name__}{hint}")
+    values, deltas, grads = check_flag(values, "values"), check_flag(deltas, "deltas"), check_flag(grads, "grads")
+    legend, allow_large = check_flag(legend, "legend"), check_flag(allow_large, "allow_large")
+    edge_labels = check_flag(edge_labels, "edge_labels", none="automatic")
+    rankdir = check_choice(rankdir, "rankdir", ("LR", "TB", "RL", "BT"))
+    title = check_text(title, "title")
     if sizes is not None and not isinstance(sizes, Sizes):
-        raise TypeError(f"sizes must be a Sizes (from a Diagram's .sizes or Sizes.widest), got {sizes!r}")
+        raise WrongTypeError(f"sizes must be a Sizes (from a Diagram's .sizes or Sizes.widest), got {_short(sizes)}")
     if len(net.synapses) > MAX_SYNAPSES and not allow_large:
         raise GraphError(f"network {net.name!r} has {len(net.synapses)} synapses, more than {MAX_SYNAPSES}: "
                          "too many edges to lay out quickly or read. Draw a smaller network, or pass "
                          "allow_large=True and save the DOT text with .save('net.gv') (no layout needed).")
-    hl = _collect(highlight, "highlight")
+    hl = set() if highlight is None else _collect(highlight, "highlight")
     kn = None if known is None else _collect(known, "known")
     kv = None if known_values is None else _collect(known_values, "known_values", (Neuron,))
     if check is not None and not isinstance(check, Mapping):
-        raise TypeError(f"check takes a mapping {{Synapse or Bias: its gradient by nudging}}, got {check!r}")
+        raise WrongTypeError(f"check takes a mapping {{Synapse or Bias: its gradient by nudging}}, "
+                             f"got {_short(check)}")
     nudged: Dict[int, float] = {}
     for p, v in (check or {}).items():
         _collect(p, "check", (Synapse, Bias))
-        nudged[id(p)] = v
+        nudged[id(p)] = drawn_value(v, f"check[{p.name}] (its gradient by nudging)",
+                                    "Give the gradients network_steps(..., check=True) finds")
     given = sizes if sizes is not None else Sizes()
+    # every number the picture is drawn from, as a float: a value set by hand to nan, text, None or an
+    # array is refused here, naming its node (weights draw each line's width, so all are read)
+    synapses = net.synapses
+    weight = {id(s): drawn(s) for s in synapses}
+    biases = [n.bias for n in net.neurons.values() if n.bias is not None]
+    for b in biases:
+        drawn(b)
+    if grads:
+        for x in list(synapses) + biases:
+            drawn(x, "grad")
 
     def is_known(x: Any) -> bool:
         return kn is None or id(x) in kn
 
     def grad_text(x: Any, reveal: bool = False) -> str:
         """``x``'s gradient as written, or ? while the walk has not (yet) computed it."""
-        return number(x.grad) if (reveal or is_known(x)) and reached(x) else "?"
+        return number(drawn(x, "grad")) if (reveal or is_known(x)) and reached(x) else "?"
 
     def nudge_text(x: Any, reveal: bool = False) -> Optional[str]:
         """``x``'s gradient by nudging as written (? until its gradient is known), None if not given."""
@@ -283,15 +305,17 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         if not n.is_input:
             act = n.activation.name if n.activation is not None else "?"
             head.append(Line(act, SMALL_SIZE, colour="#555555"))
-        if values and n.value is not None:
+        value = n.value
+        if values and value is not None:
             val = reveal or kv is None or id(n) in kv
-            head.append(Line(f"= {number(n.value)}" if val else "= ?"))
+            shown = drawn_value(value, f"{n.name}.value", "A neuron's value comes from forward()")
+            head.append(Line(f"= {number(shown)}" if val else "= ?"))
             keys.add("value")
             if not val:
                 keys.add("unknown")
         bias_rows: List[Line] = []
         if n.bias is not None:
-            bias_rows.append(Line(f"θ {number(n.bias.value)}"))
+            bias_rows.append(Line(f"θ {number(drawn(n.bias))}"))
             keys.add("bias")
             if grads:
                 g = grad_text(n.bias, reveal)
@@ -305,7 +329,10 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
                     keys.add("nudge")
         tail: List[Line] = []
         if deltas and not n.is_input:
-            d = number(n.delta) if reveal or is_known(n) else "?"
+            delta = n.delta
+            if delta is not None:
+                delta = drawn_value(delta, f"{n.name}.delta", "Deltas come from backward()")
+            d = number(delta) if reveal or is_known(n) else "?"
             tail.append(Line(f"δ {d}"))
             keys.add("delta")
             if d == "?":
@@ -315,9 +342,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     cols = _columns(net)
     order = [n for col in cols for n in col]
     key = {id(n): f"n{i}" for i, n in enumerate(order)}
-    synapses = net.synapses
     labelled = len(synapses) <= EDGE_LABEL_LIMIT if edge_labels is None else edge_labels
-    max_w = max((abs(s.value) for s in synapses), default=0.0)
+    max_w = max((abs(w) for w in weight.values()), default=0.0)
     shown = set()                                  # what the picture shows, for the legend
     # room between columns: for the label boxes, or for the fan of edges between tall columns
     tallest = max((len(c) for c in cols), default=0)
@@ -370,7 +396,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     boxes: Dict[str, Tuple[float, float]] = {}       # edge label boxes, by synapse id
     max_extra = 3.2 if labelled else 2.2          # a crowd of thick edges would hide one another
     for i, s in enumerate(synapses):
-        w = s.value
+        w = weight[id(s)]
         sign, colour = _sign(w)
         shown.add(sign)
         pen = 0.8 + max_extra * (abs(w) / max_w if max_w > 0 else 0.0)
