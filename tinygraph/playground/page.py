@@ -108,8 +108,7 @@ _SCRIPT = r"""
     inp.value = value == null ? "" : value;
     inp.setAttribute("aria-label", label);
     inp.spellcheck = false;
-    inp.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); onSet(inp); } });
-    inp.addEventListener("change", function () { onSet(inp); });
+    inp.addEventListener("change", function () { onSet(inp); });   // Enter or leaving the box
     return inp;
   }
 
@@ -155,9 +154,9 @@ _SCRIPT = r"""
       outs.appendChild(tr);
     });
     var e = $("error-value");
-    e.textContent = d.error.shown;
-    e.title = d.error.value;
-    e.setAttribute("data-value", d.error.value);
+    e.textContent = d.loss.shown;
+    e.title = d.loss.value;
+    e.setAttribute("data-value", d.loss.value);
     $("lr").value = d.lr;
     $("grads-state").textContent = d.grads ? "deltas δ and gradients ∂E/∂w, ∂E/∂θ shown, recomputed on every change"
                                            : "press Backward to see every delta and gradient";
@@ -246,7 +245,6 @@ _SCRIPT = r"""
   $("step").addEventListener("click", function () { api("step", {}); });
   $("train").addEventListener("click", function () { api("train", {epochs: $("train-epochs").value}); });
   $("reset").addEventListener("click", function () { api("reset", {}); });
-  $("lr").addEventListener("keydown", function (e) { if (e.key === "Enter") { change("lr", {}, $("lr")); } });
   $("lr").addEventListener("change", function () { change("lr", {}, $("lr")); });
   function link(path) { return path + "?token=" + encodeURIComponent(TOKEN) + "&session=" + encodeURIComponent(SESSION); }
   $("dl-json").href = link("/download/network.json");

@@ -315,7 +315,7 @@ class Session:
             "outputs": [{"name": n.name, "value": _exact(n.value), "shown": fmt(n.value),
                          "target": _exact(self.targets[n.name]), "target_shown": fmt(self.targets[n.name])}
                         for n in self.net.outputs],
-            "error": {"value": _exact(loss.value), "shown": fmt(loss.value, 6)},
+            "loss": {"value": _exact(loss.value), "shown": fmt(loss.value, 6)},
             "grads": g, "lr": _exact(self.lr), "lr_shown": fmt(self.lr), "epochs": self.epochs,
             "curve": self.curve, "fit": self.fit, "note": self.note,
             "activations": activation_names(),
