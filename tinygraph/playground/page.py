@@ -23,7 +23,7 @@ input[type=text]{font:inherit;width:7.5em;padding:.2em .3em;border:1px solid #aa
 input.bad{border-color:#D55E00;background:#fff3ee}
 main{display:flex;flex-wrap:wrap;gap:.8em;padding:.8em}
 #picture-box{flex:1 1 560px;min-width:0;background:#fff;border:1px solid #ddd;border-radius:6px;padding:.4em;overflow:auto}
-#picture svg{max-width:100%;height:auto;display:block;margin:auto}
+#picture svg{max-width:100%;max-height:calc(100vh - 7em);height:auto;width:auto;display:block;margin:auto}
 #picture [id^="neuron-"],#picture [id^="synapse-"]{cursor:pointer}
 #picture .selected ellipse,#picture .selected polygon,#picture .selected path{stroke:#E69F00;stroke-width:3}
 aside{flex:0 1 340px;min-width:260px;display:flex;flex-direction:column;gap:.6em}
@@ -33,14 +33,16 @@ table{border-collapse:collapse;width:100%}
 td,th{text-align:left;padding:.15em .3em;vertical-align:middle}
 th{font-weight:600;color:#444}
 .num{font-variant-numeric:tabular-nums}
-#message{min-height:1.4em;padding:.3em .5em;border-radius:4px}
+#message:empty{display:none}
+#message{padding:.3em .5em;border-radius:4px}
 #message.error{background:#fde8df;color:#8a2b00;border:1px solid #D55E00}
 #message.ok{background:#eef6ee;color:#1d5e1d;border:1px solid #9c9}
 #error-value{font-size:1.3em;font-weight:600}
 #steps-box{display:none;padding:0 .8em .8em}
 #steps-box.open{display:block}
 #steps-box iframe{width:100%;height:680px;border:1px solid #ccc;border-radius:6px;background:#fff}
-#train-box svg{width:100%;height:auto}
+#train-box svg{width:100%;height:auto;display:block;font:11px system-ui,sans-serif;fill:#333}
+#train-box .ax{font-weight:600}
 .hint{color:#666;font-size:.85em}
 @media (max-width:640px){header h1{width:100%}aside{flex-basis:100%;min-width:0}#picture-box{flex-basis:100%}}
 """
@@ -165,8 +167,9 @@ _SCRIPT = r"""
     tb.replaceChildren();
     [d.curve, d.fit].forEach(function (markup) {
       if (!markup) { return; }
-      var s = new DOMParser().parseFromString(markup, "image/svg+xml").documentElement;
-      if (s.nodeName === "svg") { tb.appendChild(document.importNode(s, true)); }
+      // parsed as HTML: an inline <svg> without xmlns gets the SVG namespace, as in a page
+      var s = new DOMParser().parseFromString(markup, "text/html").body.firstElementChild;
+      if (s && s.nodeName.toLowerCase() === "svg") { tb.appendChild(document.importNode(s, true)); }
     });
     tb.parentNode.hidden = !d.curve;
     if (d.note) { message(d.note, false); } else { message("", false); }
