@@ -41,6 +41,7 @@ _LAZY = {
     "MissingDependencyError": "torch_bridge", "TorchBridgeError": "torch_bridge",
     "training_page": "draw.training_page", "TrainingPage": "draw.training_page",
     "Snapshot": "training", "read_table": "tables", "train_table": "tables", "DataFileError": "tables",
+    "play": "playground",  # module not named play: it would shadow tg.play
 }
 
 __all__ = [

@@ -403,7 +403,31 @@ def _parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("predict", help="a saved network's outputs for the rows of a CSV file")
     pr.add_argument("network", metavar="NET.json", help="a network saved by 'tinygraph train --save'")
     pr.add_argument("rows", metavar="ROWS.csv", help="a CSV file with the network's inputs as columns")
+    pl = sub.add_parser("play", help="play with a network live in the browser: change inputs, weights, biases "
+                                     "and watch the forward pass, backprop and training (a local server)")
+    pl.add_argument("source", nargs="?", default="worked-example", metavar="NAME|FILE.json|DATA.csv",
+                    help="a demo network (default worked-example), a saved network, or a CSV file with --target")
+    pl.add_argument("--target", default=None, metavar="COLUMN", help="with DATA.csv: the column to predict")
+    pl.add_argument("--port", type=int, default=0, help="the port on 127.0.0.1 (default: a free one)")
+    pl.add_argument("--no-browser", action="store_true", help="only print the address, do not open a browser")
     return p
+
+
+def play_command(source: str, target: Optional[str] = None, port: int = 0, browser: bool = True) -> int:
+    """``tinygraph play``: serve the playground on 127.0.0.1 until Ctrl-C."""
+    from .playground import PlaygroundServer, start_for
+    server = PlaygroundServer(start_for(source, target), port=port)
+    print(f"tinygraph playground for {server.start.title}: {server.url}\n"
+          "(only this machine can open it; the token in the address is its key). Ctrl-C stops it.", flush=True)
+    if browser:
+        import webbrowser
+        try:
+            webbrowser.open(server.url)
+        except Exception:
+            pass
+    server.wait()
+    print("stopped the playground", flush=True)
+    return 0
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -439,6 +463,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                                  classify=args.classify, record=args.record)
         if args.command == "predict":
             return predict_command(args.network, args.rows)
+        if args.command == "play":
+            return play_command(args.source, target=args.target, port=args.port, browser=not args.no_browser)
         if args.command == "explain":
             return explain_command(args.network, inputs=args.inputs, targets=args.targets, lr=args.lr,
                                    error=args.error, until=args.until, format=args.format,

@@ -1,0 +1,72 @@
+"""Play with a network live: a local server (127.0.0.1, with a token) whose page drives the real engine.
+
+``tg.play(net)`` starts it and returns a :class:`~tinygraph.playground.server.PlaygroundServer`
+handle (``.url``, ``.stop()``); in Jupyter the handle shows the playground inline.
+``tinygraph play [NAME | FILE.json | DATA.csv --target COLUMN]`` does the same from the command line.
+Each browser tab works on its own copy of the network; the object passed in is never changed.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Mapping, Optional, Sequence, Tuple
+
+from .server import PlaygroundServer
+from .state import PlayError, Start
+
+__all__ = ["play", "PlaygroundServer", "PlayError", "start_for"]
+
+
+def _in_notebook() -> bool:
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def play(net: Any, inputs: Optional[Mapping[str, float]] = None, targets: Optional[Mapping[str, float]] = None,
+         lr: float = 0.5, port: int = 0, open_browser: Optional[bool] = None,
+         data: Optional[Sequence[Tuple[Mapping[str, float], Mapping[str, float]]]] = None,
+         title: Optional[str] = None) -> PlaygroundServer:
+    """Start the playground for ``net`` and return its handle (``.url`` with the token, ``.stop()``).
+
+    ``inputs``/``targets``: the sample shown (default 0.5 for every input, 0 for every target).
+    ``lr``: η for the SGD step and training.  ``data``: (inputs, targets) pairs to train on (default:
+    the one sample).  ``port``: 0 takes a free one.  ``open_browser``: None opens it unless in Jupyter,
+    where the returned handle shows the playground inline as the cell's result.
+    """
+    server = PlaygroundServer(Start(net, inputs, targets, lr=lr, data=data, title=title), port=port)
+    if open_browser is None:
+        open_browser = not _in_notebook()
+    if open_browser:
+        import webbrowser
+        try:
+            webbrowser.open(server.url)
+        except Exception:          # no browser here: the printed address still works
+            pass
+    return server
+
+
+def start_for(source: str, target: Optional[str] = None) -> Start:
+    """What ``tinygraph play SOURCE`` plays with: a demo NAME, a saved FILE.json, or DATA.csv with ``target``."""
+    import os
+    low = source.lower()
+    if low.endswith(".csv"):
+        if not target:
+            raise PlayError(f"{source} is a data file: say which column to predict, e.g. --target label")
+        from ..tables import Scaling, _build, read_table
+        table = read_table(source, target)
+        scaling = Scaling.fit(table.inputs, table.rows, table.target, table.labels)
+        out = "sigmoid" if table.classifier else "linear"
+        net = _build(table.inputs, [4], "tanh", table.target, out, 0)
+        net.scaling = scaling
+        data = [(dict(zip(table.inputs, scaling.apply(r))), {table.target: t}) for r, t in zip(table.rows, table.targets)]
+        x, t = data[0]
+        return Start(net, x, t, lr=0.5, data=data, title=f"{os.path.basename(source)} → {target}")
+    if target is not None:
+        raise PlayError("--target goes with a DATA.csv file")
+    if low.endswith(".json") or os.path.isfile(source):
+        from ..network import Network
+        net = Network.load(source)
+        return Start(net, title=os.path.basename(source))
+    from ..demos import build_for_steps
+    key, net, x, t, lr = build_for_steps(source)
+    return Start(net, x, t, lr=lr, title=key)

@@ -1,0 +1,362 @@
+"""One learner's playground: a network, its sample, and every number the page shows, computed here.
+
+A :class:`Session` holds a copy of the network, the sample (inputs and targets),
+the learning rate and whether backward has been asked for.  Each change the
+page asks for is checked first (a number, finite, not huge; a name that
+exists), applied, and the view recomputed by the engine; if anything fails
+the session is put back exactly as it was and the learner gets the message.
+The page's JavaScript only displays what :meth:`Session.view` returns.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from ..errors import TinygraphError
+from ..formatting import fmt
+
+__all__ = ["Session", "Sessions", "Start", "PlayError", "BIGGEST", "MAX_EPOCHS"]
+
+#: a number the learner types must be at most this big: beyond it sigmoids saturate and nothing is learned
+BIGGEST = 1e6
+#: one "train" asks for at most this many epochs, so one request cannot hold the server for long
+MAX_EPOCHS = 5000
+#: training on data: at most this many (epochs x samples) per request
+MAX_WORK = 400_000
+
+
+class PlayError(TinygraphError, ValueError):
+    """A request the playground refuses: the message says what was wrong and what to do."""
+
+
+class Start:
+    """What every new session starts from: the network (as a dict), the sample, η and the data."""
+
+    def __init__(self, net: Any, inputs: Optional[Mapping[str, float]] = None,
+                 targets: Optional[Mapping[str, float]] = None, lr: float = 0.5,
+                 data: Optional[Sequence[Tuple[Mapping[str, float], Mapping[str, float]]]] = None,
+                 title: Optional[str] = None) -> None:
+        from ..network import Network
+        from ..saving import network_to_dict
+        if not isinstance(net, Network):
+            raise PlayError(f"play takes a tinygraph Network, got {type(net).__name__}: build one with "
+                            "tg.Network(...) or tg.MLP([2, 2, 1]), or load one with tg.Network.load('net.json')")
+        if not net.inputs or not net.outputs:
+            raise PlayError(f"network {net.name!r} needs at least one input and one output neuron to play with")
+        self.doc = network_to_dict(net)
+        self.scaling = getattr(net, "scaling", None)
+        ins = [n.name for n in net.inputs]
+        outs = [n.name for n in net.outputs]
+        self.inputs = {k: float(v) for k, v in _named(inputs, ins, 0.5, "inputs").items()}
+        self.targets = {k: float(v) for k, v in _named(targets, outs, 0.0, "targets").items()}
+        self.lr = float(lr)
+        self.data = [(dict(x), dict(t)) for x, t in data] if data else None
+        self.title = title or net.name
+
+    def network(self) -> Any:
+        from ..saving import network_from_dict
+        net = network_from_dict(self.doc)
+        if self.scaling is not None:
+            net.scaling = self.scaling
+        return net
+
+
+def _named(given: Any, names: List[str], default: float, what: str) -> Dict[str, float]:
+    if given is None:
+        return {n: default for n in names}
+    if isinstance(given, Mapping):
+        missing = [n for n in names if n not in given]
+        extra = [k for k in given if k not in names]
+        if missing or extra:
+            raise PlayError(f"the {what} must name exactly {', '.join(names)}; "
+                            + (f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(map(str, extra))}"))
+        return {n: given[n] for n in names}
+    values = list(given)
+    if len(values) != len(names):
+        raise PlayError(f"{len(names)} {what} are needed ({', '.join(names)}), got {len(values)}")
+    return dict(zip(names, values))
+
+
+def number(value: Any, what: str) -> float:
+    """The learner's ``value`` (typed text or a JSON number) as a float, or a PlayError saying why not."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise PlayError(f"{what}: type a number such as 0.25")
+    text = value.strip() if isinstance(value, str) else value
+    if text == "":
+        raise PlayError(f"{what}: the box is empty; type a number such as 0.25")
+    try:
+        x = float(text)
+    except (ValueError, OverflowError):
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise PlayError(f"{what}: {shown!r} is not a number; type one such as 0.25 or -1.5e-3") from None
+    if math.isnan(x):
+        raise PlayError(f"{what}: nan is not a number the network can use; type one such as 0.25")
+    if not math.isfinite(x) or abs(x) > BIGGEST:
+        raise PlayError(f"{what}: {fmt(x)} is too big; keep numbers between -{BIGGEST:g} and {BIGGEST:g}")
+    return x
+
+
+def _exact(x: Optional[float]) -> Optional[str]:
+    return None if x is None else repr(float(x))
+
+
+class Session:
+    """One browser tab's network, sample and settings.  Use it under its ``lock``."""
+
+    def __init__(self, start: Start) -> None:
+        self.start = start
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self.net = self.start.network()
+        self.inputs = dict(self.start.inputs)
+        self.targets = dict(self.start.targets)
+        self.lr = self.start.lr
+        self.show_grads = False
+        self.curve: Optional[str] = None
+        self.fit: Optional[str] = None
+        self.epochs = 0
+        self.note = ""
+
+    # -- changes, each all-or-nothing ------------------------------------------------------------
+    def _backup(self) -> Tuple[Any, ...]:
+        from ..saving import network_to_dict
+        return (network_to_dict(self.net), dict(self.inputs), dict(self.targets), self.lr, self.show_grads,
+                self.curve, self.fit, self.epochs)
+
+    def _restore(self, b: Tuple[Any, ...]) -> None:
+        from ..saving import network_from_dict
+        scaling = getattr(self.net, "scaling", None)
+        self.net = network_from_dict(b[0])
+        if scaling is not None:
+            self.net.scaling = scaling
+        (self.inputs, self.targets, self.lr, self.show_grads, self.curve, self.fit, self.epochs) = b[1:]
+
+    def apply(self, action: str, body: Mapping[str, Any]) -> Dict[str, Any]:
+        """Do ``action`` with the request ``body`` and return the new view; on any error the session is
+        unchanged and the error propagates (a TinygraphError's message is meant for the learner)."""
+        do = ACTIONS.get(action)
+        if do is None:
+            raise PlayError(f"unknown action {action!r}; the page knows: {', '.join(sorted(ACTIONS))}")
+        backup = self._backup()
+        self.note = ""
+        try:
+            do(self, body)
+            return self.view()
+        except BaseException:
+            self._restore(backup)
+            raise
+
+    def _neuron(self, name: Any) -> Any:
+        if not isinstance(name, str) or name not in self.net:
+            from ..errors import did_you_mean
+            hint = did_you_mean(name, [n.name for n in self.net], sentence=True) if isinstance(name, str) else ""
+            raise PlayError(f"there is no neuron named {str(name)[:60]!r} in {self.net.name}.{hint}")
+        return self.net[name]
+
+    def set_value(self, body: Mapping[str, Any]) -> None:
+        kind = body.get("kind")
+        if kind == "input":
+            n = self._neuron(body.get("name"))
+            if n.name not in self.inputs:
+                raise PlayError(f"{n.name} is not an input; inputs: {', '.join(self.inputs)}")
+            self.inputs[n.name] = number(body.get("value"), f"input {n.name}")
+        elif kind == "target":
+            n = self._neuron(body.get("name"))
+            if n.name not in self.targets:
+                raise PlayError(f"{n.name} is not an output, so it has no target; outputs: {', '.join(self.targets)}")
+            self.targets[n.name] = number(body.get("value"), f"target of {n.name}")
+        elif kind == "bias":
+            n = self._neuron(body.get("name"))
+            if n.bias is None:
+                raise PlayError(f"{n.name} has no bias (inputs have none)")
+            n.bias.value = number(body.get("value"), f"bias θ of {n.name}")
+        elif kind == "weight":
+            src, dst = self._neuron(body.get("src")), self._neuron(body.get("dst"))
+            try:
+                s = self.net.synapse(src, dst)
+            except (KeyError, ValueError):
+                raise PlayError(f"there is no synapse from {src.name} to {dst.name}") from None
+            s.value = number(body.get("value"), f"weight {src.name} → {dst.name}")
+        elif kind == "lr":
+            lr = number(body.get("value"), "learning rate η")
+            if not lr > 0:
+                raise PlayError("learning rate η: it must be above 0, e.g. 0.5")
+            self.lr = lr
+        else:
+            raise PlayError("say what to change: an input, a target, a weight, a bias or the learning rate η")
+
+    def backward(self, body: Mapping[str, Any]) -> None:
+        self.show_grads = bool(body.get("show", True))
+
+    def sgd_step(self, body: Mapping[str, Any]) -> None:
+        from ..training import SGD
+        before = self._loss(backward=True)
+        SGD(self.net.parameters(), lr=self.lr).step()
+        after = self._loss(backward=False).value
+        self.epochs += 1
+        self.note = f"one SGD step with η = {fmt(self.lr)}: E went from {fmt(before.value)} to {fmt(after)}"
+
+    def do_reset(self, body: Mapping[str, Any]) -> None:
+        self.reset()
+        self.note = "back to the start: the network, the sample and η as they were"
+
+    def train(self, body: Mapping[str, Any]) -> None:
+        from ..draw.training_page import _Run, _error_curve, _fit_picture
+        from ..training import train
+        raw = body.get("epochs")
+        epochs = number(raw, "epochs")
+        if epochs != int(epochs) or not 1 <= epochs <= MAX_EPOCHS:
+            raise PlayError(f"epochs: a whole number from 1 to {MAX_EPOCHS}, got {raw!r}")
+        epochs = int(epochs)
+        data = self.start.data or [(dict(self.inputs), dict(self.targets))]
+        if epochs * len(data) > MAX_WORK:
+            most = max(1, MAX_WORK // len(data))
+            raise PlayError(f"{epochs} epochs over {len(data)} samples would hold the server too long; "
+                            f"train at most {most} epochs at a time")
+        record = max(1, epochs // 40)
+        history = train(self.net, data, lr=self.lr, max_epochs=epochs, record=record, verbose=False)
+        final = [p.value for p in self.net.parameters()]
+        run = _Run(history, self.net)
+        try:
+            run.evaluate()                          # puts the weights back itself
+            self.curve, _ = _error_curve(run)
+            run.fits = run.fits[-1:]                # the function learned at the last epoch
+            fit, _, _ = _fit_picture(run)
+            self.fit = fit or None
+        finally:
+            for p, v in zip(self.net.parameters(), final):
+                p.value = v
+        self.epochs += history.epochs
+        self.note = (f"trained {history.epochs} epochs with η = {fmt(self.lr)} on {len(data)} "
+                     f"sample{'s' if len(data) != 1 else ''}: E from {fmt(history[0])} to {fmt(history.final)}")
+
+    def set_activation(self, body: Mapping[str, Any]) -> None:
+        from ..activations import activation_names, get_activation
+        n = self._neuron(body.get("name"))
+        if n.is_input:
+            raise PlayError(f"{n.name} is an input: it has no activation")
+        name = body.get("activation")
+        if not isinstance(name, str) or name not in activation_names():
+            raise PlayError(f"activation: choose one of {', '.join(activation_names())}")
+        n.activation = get_activation(name)
+        self.net._changed()
+
+    # -- pages and files of the current network (made from a copy: the session's net is not touched) --
+    def file_stem(self) -> str:
+        stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in self.net.name)
+        return stem.strip("-")[:60] or "network"
+
+    def network_json(self) -> str:
+        import json
+        from ..saving import network_to_dict
+        return json.dumps(network_to_dict(self.net), indent=1, allow_nan=False) + "\n"
+
+    def steps_page(self) -> str:
+        from ..draw.page import html_page
+        from ..narrative import network_steps
+        steps = network_steps(self.net.copy(), dict(self.inputs), dict(self.targets), lr=self.lr)
+        return html_page(steps, title=f"{self.start.title}: backprop step by step")
+
+    def explanation_html(self) -> str:
+        from ..explanation import explain
+        return explain(self.net.copy(), dict(self.inputs), dict(self.targets), lr=self.lr).html()
+
+    # -- what the page shows ---------------------------------------------------------------------
+    def _loss(self, backward: bool) -> Any:
+        from ..losses import squared_error
+        self.net.zero_grad()
+        outputs = self.net.forward(self.inputs)
+        loss = squared_error(outputs, self.targets)
+        if backward:
+            loss.backward()
+        return loss
+
+    def view(self) -> Dict[str, Any]:
+        """Everything the page shows, computed by the engine: the picture (SVG), per drawn part what
+        it is and its numbers, the outputs and the error, each as exact text and as shown."""
+        from ..draw import draw_network, neuron_id, synapse_id
+        loss = self._loss(backward=self.show_grads)
+        g = self.show_grads
+        svg = draw_network(self.net, deltas=g, grads=g, title=self.start.title).svg()
+        items: Dict[str, Dict[str, Any]] = {}
+        for n in self.net:
+            role = "input" if n.is_input else "output" if n.name in self.targets else "hidden"
+            item: Dict[str, Any] = {"kind": "neuron", "name": n.name, "role": role,
+                                    "value": _exact(n.value), "shown": fmt(n.value)}
+            if n.is_input:
+                item["input"] = _exact(self.inputs[n.name])
+            else:
+                item["activation"] = n.activation.name if n.activation is not None else None
+                item["bias"] = _exact(n.bias.value) if n.bias is not None else None
+                if g:
+                    item["delta"] = fmt(n.delta)
+                    item["bias_grad"] = fmt(n.bias.grad) if n.bias is not None else None
+            if role == "output":
+                item["target"] = _exact(self.targets[n.name])
+            items[neuron_id(n.name)] = item
+        for s in self.net.synapses:
+            sid = synapse_id(s.src.name, s.dst.name)
+            item = {"kind": "synapse", "src": s.src.name, "dst": s.dst.name, "name": s.name,
+                    "weight": _exact(s.value), "shown": fmt(s.value)}
+            if g:
+                item["grad"] = fmt(s.grad)
+            for suffix in ("", "-tail", "-head"):
+                items[sid + suffix] = item
+        from ..activations import activation_names
+        return {
+            "title": self.start.title,
+            "svg": svg, "items": items,
+            "inputs": [{"name": k, "value": _exact(v), "shown": fmt(v)} for k, v in self.inputs.items()],
+            "outputs": [{"name": n.name, "value": _exact(n.value), "shown": fmt(n.value),
+                         "target": _exact(self.targets[n.name]), "target_shown": fmt(self.targets[n.name])}
+                        for n in self.net.outputs],
+            "loss": {"value": _exact(loss.value), "shown": fmt(loss.value, 6)},
+            "grads": g, "lr": _exact(self.lr), "lr_shown": fmt(self.lr), "epochs": self.epochs,
+            "curve": self.curve, "fit": self.fit, "note": self.note,
+            "activations": activation_names(),
+        }
+
+
+ACTIONS: Dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
+    "state": lambda s, body: None,
+    "set": Session.set_value,
+    "backward": Session.backward,
+    "step": Session.sgd_step,
+    "train": Session.train,
+    "reset": Session.do_reset,
+    "activation": Session.set_activation,
+}
+
+
+class Sessions:
+    """The sessions by id, at most ``most`` of them: the one used longest ago makes room for a new one."""
+
+    def __init__(self, start: Start, most: int = 32) -> None:
+        self.start = start
+        self.most = most
+        self._by_id: "OrderedDict[str, Session]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, sid: Any) -> Tuple[Session, bool]:
+        """The session ``sid`` (made if new), and whether it is new."""
+        if not isinstance(sid, str) or not 16 <= len(sid) <= 64 or \
+                not all(c.isascii() and (c.isalnum() or c in "-_") for c in sid):
+            raise PlayError("the page sent no valid session id: reload the page")
+        with self._lock:
+            s = self._by_id.get(sid)
+            if s is not None:
+                self._by_id.move_to_end(sid)
+                return s, False
+            s = Session(self.start)
+            self._by_id[sid] = s
+            while len(self._by_id) > self.most:
+                self._by_id.popitem(last=False)
+            return s, True
+
+    def __len__(self) -> int:
+        return len(self._by_id)
