@@ -279,7 +279,6 @@ def _fit_picture(run: _Run) -> Tuple[str, str, List[str]]:
     if not run.fits:
         return "", "", []
     l, r, t, b = _PAD_L, FIT_W - _PAD_R, _PAD_T, FIT_H - _PAD_B
-    e = html.escape
     if len(run.ins) == 1:
         a, z = run.boxes[0]
         ys = [y for f in run.fits for _, y in f] + [t_[run.out] for t_ in run.ts]
@@ -470,7 +469,7 @@ def _gif(run: _Run, frame_ms: int) -> bytes:
     """Each snapshot as one GIF frame: the network (rendered by Graphviz to PNG) beside the error curve
     and the function learned, drawn with Pillow from the same numbers as the page's pictures."""
     import io
-    PIL = _pillow()
+    _pillow()                                            # a clear error if Pillow is missing
     from PIL import Image, ImageDraw
     from .page import _diagrams
     diagrams = _diagrams(_draws(run))                    # one Sizes for all: the same layout in every frame
