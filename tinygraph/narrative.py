@@ -23,9 +23,10 @@ from .errors import user_facing
 from .formatting import fmt, pair
 from .losses import squared_error
 from .network import Bias, Network, Neuron, Synapse
-from .node import Node, _check_value
+from .checks import check_rate, check_value, named_values
+from .node import Node
 from .steps import Step, backprop_steps
-from .training import DivergenceError, History, _check_rate, _named_values, train
+from .training import DivergenceError, History, train
 
 __all__ = ["NetworkStep", "network_steps", "STAGES", "REPEAT_UNTIL", "REPEAT_MAX_EPOCHS", "REPEAT_WORK",
            "CHECK_H"]
@@ -188,8 +189,8 @@ class _Run:
 def _checked(lr: Any, until: Any) -> Tuple[float, float]:
     """The learning rate and the threshold as positive floats, or an error the command line shows."""
     try:
-        lr = _check_rate(lr)
-        until = _check_value(until, "until (the error threshold of the last step)")
+        lr = check_rate(lr)
+        until = check_value(until, "until (the error threshold of the last step)")
     except (TypeError, ValueError) as e:
         raise user_facing(e) from None
     if until <= 0:
@@ -235,7 +236,7 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
                                     "e.g. {'o1': 0.01, 'o2': 0.99}"))
     tmap: Dict[str, float] = {}
     if error is None:
-        tmap = _named_values(targets, [n.name for n in net.outputs], "outputs", "network_steps targets")
+        tmap = named_values(targets, [n.name for n in net.outputs], "outputs", "network_steps targets")
     start = net.copy()                          # the weights before the update, for the repeat
     net.zero_grad()
     outputs = net.forward(inputs)

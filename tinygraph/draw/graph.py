@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any, Collection, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from ..errors import GraphError, WrongTypeError
-from ..network import _short as _shown
+from ..checks import short_repr as _shown
 from ..node import Node, nodes_below
 from .diagram import Diagram
 from .dot import (HIGHLIGHT, HIGHLIGHT_CLASS, HIGHLIGHT_FILL, Graph, Html, check_choice, check_count, check_flag,

@@ -152,9 +152,9 @@ class _Builder:
     # -- helpers --------------------------------------------------------------------------------
 
     def _targets(self) -> Dict[str, float]:
-        from ..training import _named_values
+        from ..checks import named_values
         try:
-            return _named_values(self.targets, [n.name for n in self.net.outputs], "outputs", "explain targets")
+            return named_values(self.targets, [n.name for n in self.net.outputs], "outputs", "explain targets")
         except (TypeError, ValueError, KeyError):
             return {}                      # a user's error function takes targets of its own kind
 
