@@ -20,8 +20,10 @@ what the numbers give, ``formula`` the formula in symbols with the names put in
 (``δ_o1 = O_o1(1 - O_o1) (O_o1 - t_o1)``), ``numbers`` the same with the
 numbers put in, and ``str()`` the whole line ``formula = numbers = value``.
 ``GENERAL`` is the formula as the text states it.  :func:`tinygraph.delta_rule`
-computes with these classes; :func:`tinygraph.network_steps` writes them out
-with the numbers the backward walk found.
+computes with these classes; :func:`tinygraph.network_steps` and the worked example
+(:mod:`tinygraph.explanation`) write them out with the numbers the backward walk
+found, each made from a built Network's neuron, synapse or bias by the functions
+at the end (:func:`net_input_of`, :func:`hidden_delta_of`, :func:`gradient_of`, ...).
 """
 
 from __future__ import annotations
