@@ -58,7 +58,7 @@ class Activation:
             if isinstance(x, Node):
                 x = x._as_operand()          # a Neuron stands for its latest output node
             else:
-                x = Node(_check_value(x, f"the argument of {self.name}"))
+                x = Node(check_value(x, f"the argument of {self.name}"))
         if self.builtin:
             return _activate(x, self)
         return self._apply_checked(x)
@@ -95,7 +95,7 @@ class _Linear(Activation):
     def __call__(self, x: Union["Node", float]) -> "Node":
         # The identity: the neuron's output is its net input itself (no extra node).
         if not isinstance(x, Node):
-            x = Node(_check_value(x, "the argument of linear"))
+            x = Node(check_value(x, "the argument of linear"))
         return x._as_operand()
 
 
@@ -209,4 +209,5 @@ def activate(x: Union["Node", float], name: Union[str, Activation]) -> "Node":
 
 # The engine applies these definitions (tinygraph.node imports the table above), so its names come
 # last: whichever of the two modules is imported first, both are complete afterwards.
-from .node import Node, _activate, _check_value, _op, _refused  # noqa: E402
+from .checks import check_value  # noqa: E402
+from .node import Node, _activate, _op, _refused  # noqa: E402

@@ -11,7 +11,7 @@ import random
 from typing import List, Tuple
 
 from .errors import BadValueError
-from .node import _check_value
+from .checks import check_value
 
 __all__ = ["make_moons", "make_circle", "make_spiral"]
 
@@ -28,7 +28,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Tuple[List[Li
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise BadValueError(f"make_moons: n (the number of points) must be a whole number >= 1, got {n!r}")
-    noise = _check_value(noise, "make_moons: noise")
+    noise = check_value(noise, "make_moons: noise")
     if noise < 0.0:
         raise BadValueError(f"make_moons: noise must be >= 0, got {noise!r}")
     rng = random.Random(seed)
@@ -58,7 +58,7 @@ def make_circle(n: int = 300, noise: float = 0.05, seed: int = 0) -> Tuple[List[
     """A disc inside a ring (the playground's "circle"): ``(X, Y)``, label 1 for the n // 2 points within
     radius 0.5 of the origin, 0 for the rest, at radius 0.7 to 1; ``noise`` moves each coordinate."""
     n = _count(n, "make_circle")
-    noise = _check_value(noise, "make_circle: noise")
+    noise = check_value(noise, "make_circle: noise")
     rng = random.Random(seed)
     points: List[Tuple[List[float], float]] = []
     for i in range(n):
@@ -76,7 +76,7 @@ def make_spiral(n: int = 400, noise: float = 0.03, turns: float = 1.25, seed: in
     """Two interleaved spirals (the playground's "spiral"): ``(X, Y)``, label 1 on one arm, 0 on the
     other, each arm ``turns`` turns from the centre out to radius 1."""
     n = _count(n, "make_spiral")
-    noise = _check_value(noise, "make_spiral: noise")
+    noise = check_value(noise, "make_spiral: noise")
     rng = random.Random(seed)
     points: List[Tuple[List[float], float]] = []
     for i in range(n):

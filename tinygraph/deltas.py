@@ -48,8 +48,8 @@ class DeltaRule:
 
     def update(self, lr: float) -> None:
         """The text's step on the network: W <- W - lr dE/dW, theta <- theta - lr dE/dtheta (trainable ones)."""
-        from .training import _check_rate
-        lr = _check_rate(lr)
+        from .checks import check_rate
+        lr = check_rate(lr)
         for syn in self.network.synapses:
             if syn.trainable:
                 syn.value = Update(syn.name, syn.value, self.weight_grads[syn.name], lr).value
@@ -105,14 +105,14 @@ def delta_rule(net: Any, inputs: Union[Mapping[str, float], Sequence[float]],
     ``inputs`` and ``targets`` are dicts by name (or lists in the order of
     ``net.inputs`` / ``net.outputs``).  Does not touch the network's nodes.
     """
-    from .training import _named_values
+    from .checks import named_values
 
     _check_layered_sigmoid(net)
     outputs = net.outputs
     if not outputs:
         raise GraphError(f"network {net.name!r} has no output neuron yet")
-    x = _named_values(inputs, [n.name for n in net.inputs], "inputs", "delta_rule")
-    t = _named_values(targets, [n.name for n in outputs], "outputs", "delta_rule targets")
+    x = named_values(inputs, [n.name for n in net.inputs], "inputs", "delta_rule")
+    t = named_values(targets, [n.name for n in outputs], "outputs", "delta_rule targets")
 
     # Forward, neuron by neuron: net_k = sum_j w_jk O_j + theta_k,  O_k = f(net_k).
     O: Dict[str, float] = {}

@@ -1,5 +1,12 @@
 """Numbers as tinygraph writes them for a reader: few digits, no trailing zeros, negatives bracketed
-inside a product or sum.  The one number formatter of the step-through, the formulas and the command line."""
+inside a product or sum.  The number formatter of the step-through, the formulas, the worked example and
+the command line.
+
+The diagrams write their numbers with :func:`tinygraph.draw.dot.number` instead, on purpose: a drawn
+label must never hold more than a few significant digits, since its box or circle is sized from its
+text (and one size serves every frame of a page), so there 120000 is 1.2e+05; in a sentence or a
+formula a whole number reads best written out (120000, 397 epochs), which is what :func:`fmt` does.
+Both write at most 4 significant digits otherwise, the same way."""
 
 from __future__ import annotations
 

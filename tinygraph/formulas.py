@@ -20,8 +20,10 @@ what the numbers give, ``formula`` the formula in symbols with the names put in
 (``δ_o1 = O_o1(1 - O_o1) (O_o1 - t_o1)``), ``numbers`` the same with the
 numbers put in, and ``str()`` the whole line ``formula = numbers = value``.
 ``GENERAL`` is the formula as the text states it.  :func:`tinygraph.delta_rule`
-computes with these classes; :func:`tinygraph.network_steps` writes them out
-with the numbers the backward walk found.
+computes with these classes; :func:`tinygraph.network_steps` and the worked example
+(:mod:`tinygraph.explanation`) write them out with the numbers the backward walk
+found, each made from a built Network's neuron, synapse or bias by the functions
+at the end (:func:`net_input_of`, :func:`hidden_delta_of`, :func:`gradient_of`, ...).
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ from .activations import get_activation
 from .formatting import fmt, operand, pair
 
 __all__ = ["Formula", "NetInput", "Output", "SquaredError", "OutputDelta", "HiddenDelta",
-           "WeightGradient", "BiasGradient", "Update", "activate", "slope", "FORMULAS"]
+           "WeightGradient", "BiasGradient", "Update", "activate", "slope", "FORMULAS",
+           "net_input_of", "output_of", "squared_error_of", "output_delta_of", "hidden_delta_of", "feeding",
+           "gradient_of"]
 
 
 def activate(activation: Any, net: float) -> float:
@@ -279,3 +283,52 @@ class Update(Formula):
 
 #: the text's formulas in its order, as it states them
 FORMULAS = (NetInput, Output, SquaredError, OutputDelta, HiddenDelta, WeightGradient, BiasGradient, Update)
+
+
+# -- the formulas of a built Network, with the numbers it holds now -------------------------
+# The step-through's narrative (tinygraph.narrative) and the worked-example document
+# (tinygraph.explanation) both write these out; each is put together from a neuron,
+# synapse or bias here, once.
+
+def net_input_of(n: Any) -> NetInput:
+    """net_n of neuron ``n``: its synapses' weights, their sources' outputs and its bias
+    (written O_n = ... for a linear neuron, whose net input is its output)."""
+    bias = None if n.bias is None else (n.bias.name, n.bias.value)
+    return NetInput(n.name, [(s.name, s.value, s.src.name, s.src.value) for s in n.incoming], bias,
+                    lhs=f"O_{n.name}" if n.output is n.net_node else "")
+
+
+def output_of(n: Any) -> Optional[Output]:
+    """O_n = f(net_n) of neuron ``n``, or None for a linear neuron (its net input is its output)."""
+    return None if n.output is n.net_node else Output(n.name, n.activation, n.net_input)
+
+
+def squared_error_of(outputs: Sequence[Any], targets: Any) -> SquaredError:
+    """E = ½ Σ_k (O_k - t_k)² over the output neurons ``outputs``, ``targets`` by output name."""
+    return SquaredError([(k.name, k.value, targets[k.name]) for k in outputs])
+
+
+def output_delta_of(n: Any, slope: float, t: Optional[float] = None) -> OutputDelta:
+    """δ of output neuron ``n`` with f'(net_n) = ``slope``: by its target ``t`` (the squared error),
+    or, with ``t`` None, by dE/dO_n, the gradient the backward walk left on its output."""
+    if t is not None:
+        return OutputDelta(n.name, n.activation, n.value, slope, t=t)
+    return OutputDelta(n.name, n.activation, n.value, slope, dE_dO=n.grad)
+
+
+def feeding(n: Any) -> list:
+    """The synapses out of neuron ``n`` whose destination has a delta: the terms of its hidden delta."""
+    return [s for s in n.outgoing if s.dst.delta is not None]
+
+
+def hidden_delta_of(n: Any, slope: float) -> HiddenDelta:
+    """δ of hidden neuron ``n`` with f'(net_n) = ``slope``, from the deltas of the neurons it feeds."""
+    return HiddenDelta(n.name, n.activation, n.value, slope,
+                       [(s.dst.name, s.dst.delta, s.name, s.value) for s in feeding(n)])
+
+
+def gradient_of(p: Any) -> Formula:
+    """dE/dw of a synapse (δ of its destination times its source's output), or dE/dθ of a bias."""
+    if hasattr(p, "src"):
+        return WeightGradient(p.name, p.dst.name, p.dst.delta or 0.0, p.src.name, p.src.value)
+    return BiasGradient(p.name, p.neuron.name, p.neuron.delta or 0.0)

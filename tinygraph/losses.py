@@ -25,7 +25,8 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Sequence, Tuple, Union
 
 from .errors import BadValueError, DomainError, NodeOverflowError, WrongTypeError, check_names, did_you_mean
-from .node import Node, _check_value
+from .checks import check_value
+from .node import Node
 
 __all__ = ["squared_error", "mse", "hinge", "binary_cross_entropy", "l2", "Loss", "LOSSES", "get_loss",
            "loss_names"]
@@ -60,7 +61,7 @@ def _output(node: Any, label: str, loss: str) -> Node:
 def _target(t: Any, label: str, loss: str) -> Target:
     if isinstance(t, Node):
         return t._as_operand()
-    return _check_value(t, f"{loss}: the target for {label}")
+    return check_value(t, f"{loss}: the target for {label}")
 
 
 def _sample_terms(outputs: Any, targets: Any, loss: str, where: str = "") -> List[Term]:

@@ -16,16 +16,17 @@ the step's subject.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import formulas
 from .errors import user_facing
 from .formatting import fmt, pair
 from .losses import squared_error
 from .network import Bias, Network, Neuron, Synapse
-from .node import Node, _check_value
+from .checks import check_rate, check_value, named_values
+from .node import Node
 from .steps import Step, backprop_steps
-from .training import DivergenceError, History, _check_rate, _named_values, train
+from .training import DivergenceError, History, train
 
 __all__ = ["NetworkStep", "network_steps", "STAGES", "REPEAT_UNTIL", "REPEAT_MAX_EPOCHS", "REPEAT_WORK",
            "CHECK_H"]
@@ -188,8 +189,8 @@ class _Run:
 def _checked(lr: Any, until: Any) -> Tuple[float, float]:
     """The learning rate and the threshold as positive floats, or an error the command line shows."""
     try:
-        lr = _check_rate(lr)
-        until = _check_value(until, "until (the error threshold of the last step)")
+        lr = check_rate(lr)
+        until = check_value(until, "until (the error threshold of the last step)")
     except (TypeError, ValueError) as e:
         raise user_facing(e) from None
     if until <= 0:
@@ -235,7 +236,7 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
                                     "e.g. {'o1': 0.01, 'o2': 0.99}"))
     tmap: Dict[str, float] = {}
     if error is None:
-        tmap = _named_values(targets, [n.name for n in net.outputs], "outputs", "network_steps targets")
+        tmap = named_values(targets, [n.name for n in net.outputs], "outputs", "network_steps targets")
     start = net.copy()                          # the weights before the update, for the repeat
     net.zero_grad()
     outputs = net.forward(inputs)
@@ -286,14 +287,8 @@ class _Story:
         for n in net.order():
             if n.is_input:
                 continue
-            linear = n.output is n.net_node
-            bias = None if n.bias is None else (n.bias.name, n.bias.value)
-            f = formulas.NetInput(n.name, [(s.name, s.value, s.src.name, s.src.value) for s in n.incoming], bias,
-                                  lhs=f"O_{n.name}" if linear else "")
-            extra = ""
-            if not linear:
-                o = formulas.Output(n.name, n.activation, n.net_input)
-                extra = f";   {o.formula} = {o.numbers} = {fmt(n.value)}"
+            f, o = formulas.net_input_of(n), formulas.output_of(n)
+            extra = "" if o is None else f";   {o.formula} = {o.numbers} = {fmt(n.value)}"
             computed.append(n)
             add(1, "forward", n, f.formula, f.numbers, n.net_input, extra=extra, known_values=computed,
                 uses=[x for s in n.incoming for x in (s, s.src)] + ([n.bias] if n.bias is not None else []))
@@ -303,7 +298,7 @@ class _Story:
                     net: Any = None) -> None:
         """The error E, from the squared error's formula (or just E for another error)."""
         if self.error is None:
-            f = formulas.SquaredError([(k.name, k.value, self.tmap[k.name]) for k in outputs])
+            f = formulas.squared_error_of(outputs, self.tmap)
             formula, numbers = f.formula, f.numbers
         else:
             formula, numbers = "E", ""
@@ -343,16 +338,11 @@ class _Story:
                          extra=f"   (the error does not depend on {n.name}: the walk never reaches it)")
             return
         if stage == 2:
-            if self.error is None:
-                f = formulas.OutputDelta(n.name, n.activation, n.value, self._slope(n), t=self.tmap[n.name])
-            else:
-                f = formulas.OutputDelta(n.name, n.activation, n.value, self._slope(n), dE_dO=n.grad)
+            f = formulas.output_delta_of(n, self._slope(n), self.tmap[n.name] if self.error is None else None)
             uses = [n]
         else:
-            outgoing = [s for s in n.outgoing if s.dst.delta is not None]
-            f = formulas.HiddenDelta(n.name, n.activation, n.value, self._slope(n),
-                                     [(s.dst.name, s.dst.delta, s.name, s.value) for s in outgoing])
-            uses = [n] + [x for s in outgoing for x in (s.dst, s)]
+            f = formulas.hidden_delta_of(n, self._slope(n))
+            uses = [n] + [x for s in formulas.feeding(n) for x in (s.dst, s)]
         self.run.add(stage, kind, n, f.formula, f.numbers, n.delta, uses=uses, known=self.known,
                      walk_step=walk_step)
 
@@ -365,14 +355,14 @@ class _Story:
             for s in n.incoming:
                 known.append(s)
                 self.params.append(s)
-                f = formulas.WeightGradient(s.name, n.name, n.delta or 0.0, s.src.name, s.src.value)
+                f = formulas.gradient_of(s)
                 self._checked(add(4, "weight gradient", s, f.formula, f.numbers, s.grad, uses=[n, s.src],
                                   known=known, walk_step=self.walk_at.get(s)), "w")
             if n.bias is not None:
                 b = n.bias
                 known.append(b)
                 self.params.append(b)
-                f = formulas.BiasGradient(b.name, n.name, n.delta or 0.0)
+                f = formulas.gradient_of(b)
                 self._checked(add(4, "bias gradient", b, f.formula, f.numbers, b.grad, uses=[n], known=known,
                                   walk_step=self.walk_at.get(b)), "θ")
 

@@ -28,7 +28,8 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from .activations import Activation, get_activation
 from .errors import (BadValueError, GraphError, NameNotFoundError, NotFiniteError, WrongTypeError, check_names,
                      did_you_mean)
-from .node import Node, _check_value, _weighted_sum, reached, zero_grads
+from .checks import check_value, short_repr
+from .node import Node, _weighted_sum, reached, zero_grads
 
 __all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
 
@@ -42,7 +43,7 @@ class Synapse(Node):
 
     def __init__(self, src: "Neuron", dst: "Neuron", weight: float, name: Optional[str] = None,
                  trainable: bool = True) -> None:
-        super().__init__(_check_value(weight, f"the weight of {src.name} -> {dst.name}"),
+        super().__init__(check_value(weight, f"the weight of {src.name} -> {dst.name}"),
                          name=name if name is not None else f"w_{src.name}_{dst.name}")
         self.src = src
         self.dst = dst
@@ -55,7 +56,7 @@ class Synapse(Node):
 
     @weight.setter
     def weight(self, w: float) -> None:
-        self.value = _check_value(w, f"the weight of {self.name}")
+        self.value = check_value(w, f"the weight of {self.name}")
 
     def __repr__(self) -> str:
         return (f"Synapse({self.src.name} -> {self.dst.name}, weight={self.value!r}, grad={self.grad!r}"
@@ -68,7 +69,7 @@ class Bias(Node):
     __slots__ = ("neuron", "trainable")
 
     def __init__(self, neuron: "Neuron", value: float, trainable: bool = True) -> None:
-        super().__init__(_check_value(value, f"the bias of {neuron.name}"), name=f"θ_{neuron.name}")
+        super().__init__(check_value(value, f"the bias of {neuron.name}"), name=f"θ_{neuron.name}")
         self.neuron = neuron
         self.trainable = bool(trainable)
 
@@ -252,7 +253,7 @@ class Network:
     def _check_new_name(self, name: object) -> str:
         if not isinstance(name, str):
             raise WrongTypeError(f"a neuron's name must be a non-empty string, got {type(name).__name__} "
-                                 f"{_short(name)}")
+                                 f"{short_repr(name)}")
         if not name:
             raise BadValueError(f"a neuron's name must be a non-empty string, got {name!r}: give it a name "
                                 "to show in pictures and to use in forward({...}), e.g. 'h1'")
@@ -465,7 +466,7 @@ class Network:
         elif isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
             raise WrongTypeError(f"forward() of {self.name!r} takes a dict {{input name: value}} or a list of "
                                  f"values in the order {', '.join(names)}; got {type(inputs).__name__} "
-                                 f"{_short(inputs)}")
+                                 f"{short_repr(inputs)}")
         else:
             if len(inputs) != len(ins):
                 raise BadValueError(f"forward() of {self.name!r} got {len(inputs)} values for "
@@ -480,7 +481,7 @@ class Network:
         try:
             for n, v in zip(ins, values):
                 keep(v._as_operand() if isinstance(v, Node) else
-                     Node(_check_value(v, f"input {n.name!r}"), name=n.name))
+                     Node(check_value(v, f"input {n.name!r}"), name=n.name))
             for n, incoming, srcs, net_name, name in steps:
                 if not incoming:
                     raise GraphError(f"neuron {n.name!r} has no incoming synapse, so it computes nothing; "
@@ -515,7 +516,7 @@ class Network:
             example = {"weights": "syn.value = 1.0", "biases": "neuron.bias.value = 0.0",
                        "inputs": "Node(1.0)"}[kind]
             if not isinstance(v, numbers.Real):
-                return WrongTypeError(f"{p.name or 'an input node'}.value is the {type(v).__name__} {_short(v)}: "
+                return WrongTypeError(f"{p.name or 'an input node'}.value is the {type(v).__name__} {short_repr(v)}: "
                                       f"set {kind} to numbers, e.g. {example}")
             try:
                 finite = math.isfinite(v)
@@ -523,7 +524,7 @@ class Network:
                 finite = False
             if not finite:
                 shown = (f"an integer of {len(str(abs(v)))} digits, too large for a float"
-                         if isinstance(v, numbers.Integral) else _short(v))
+                         if isinstance(v, numbers.Integral) else short_repr(v))
                 return NotFiniteError(f"{p.name or 'an input node'}.value is {shown}: was it set by hand? "
                                       f"{kind.capitalize()} must be finite numbers, e.g. {example}")
         return None
@@ -585,10 +586,8 @@ class Network:
                 f"{count(len(self.outputs), 'output')}, {count(len(self.synapses), 'synapse')})")
 
 
-def _short(x: object, most: int = 60) -> str:
-    """repr(x), cut to ``most`` characters: a message names a bad value without pasting a whole data set."""
-    r = repr(x)
-    return r if len(r) <= most else r[:most - 5] + " ...>"
+# The old private name of tinygraph.checks.short_repr, for code written before it moved.
+_short = short_repr
 
 
 def MLP(sizes: Sequence[int], activation: Union[str, Activation] = "sigmoid",

@@ -38,6 +38,7 @@ from itertools import chain as _chain
 from operator import mul as _mul
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence, Tuple, Union
 
+from .checks import check_value, not_finite_error, what_is_wrong
 from .errors import (BadValueError, DomainError, GraphError, NodeOverflowError, NodeZeroDivisionError, NotFiniteError, TinygraphError,
                      WrongTypeError)
 
@@ -55,55 +56,15 @@ _new = object.__new__
 
 Number = Union[int, float]
 
-
-# -- checking values ----------------------------------------------------------------------
-
-def _what_is_wrong(v: object) -> Optional[str]:
-    """None if ``v`` is a finite real number, else what it is: "nan", "the str 'abc', not a number", ..."""
-    if isinstance(v, numbers.Real):                 # float, int, bool, Fraction, numpy numbers
-        try:
-            f = float(v)
-        except OverflowError:
-            return "an integer too large for a float"
-        return None if _NINF < f < _INF else ("nan" if f != f else repr(f))
-    return f"the {type(v).__name__} {v!r}, not a number"
-
-
-def _not_finite(subject: str, v: object, then: str = "") -> TinygraphError:
-    """The error for a value ``v`` that is not a finite real number: "<subject> is nan<then>".
-
-    NotFiniteError for nan, inf or a number too large for a float; WrongTypeError
-    (with a hint) for something that is not a number at all.
-    """
-    wrong = _what_is_wrong(v)
-    if isinstance(v, numbers.Real):
-        return NotFiniteError(f"{subject} is {wrong}{then}")
-    hint = ""
-    if isinstance(v, str):
-        hint = f"; to use the text {v!r} as a number, convert it first, e.g. float({v!r})"
-    elif isinstance(v, complex):
-        hint = "; tinygraph works with real numbers only"
-    elif isinstance(v, (list, tuple)):
-        hint = "; a Node holds one number: make one Node per element"
-    elif isinstance(v, Node):
-        hint = "; use it directly (so it takes part in the graph), or its .value"
-    return WrongTypeError(f"{subject} is {wrong}{hint}{then}")
-
-
-def _check_value(value: object, what: str = "a Node's value") -> float:
-    """Return ``value`` as a finite float, or raise NotFiniteError/WrongTypeError saying why not."""
-    if value.__class__ is float and _NINF < value < _INF:
-        return value
-    if _what_is_wrong(value) is None:
-        return float(value)
-    raise _not_finite(f"{what} must be a finite real number (int or float), but it", value) from None
+# The old private names of the value checks, now public in tinygraph.checks, for code written before they moved.
+_what_is_wrong, _not_finite, _check_value = what_is_wrong, not_finite_error, check_value
 
 
 def _operand(x: object, op: str) -> Union["Node", float]:
     """An op's other operand as a Node (a Neuron stands for its latest output) or a float constant."""
     if isinstance(x, Node):
         return x._as_operand()
-    if _what_is_wrong(x) is None:
+    if what_is_wrong(x) is None:
         return float(x)                                # int, bool, numpy number: the constant as a float
     raise _refused(op, (x,))
 
@@ -125,15 +86,15 @@ def _refused(op: str, operands: Sequence[object], error: Optional[BaseException]
     for o in operands:
         if isinstance(o, Node):
             v = o.value
-            if _what_is_wrong(v) is not None:
-                return _not_finite(_whose(o), v, f". '{op}' cannot use it: was .value set by hand? "
+            if what_is_wrong(v) is not None:
+                return not_finite_error(_whose(o), v, f". '{op}' cannot use it: was .value set by hand? "
                                                  "A Node's value must be a finite number, e.g. node.value = 1.0")
             if _lossy(v):
                 return WrongTypeError(f"{_whose(o)} is the {type(v).__name__} {v!r}, so '{op}' would compute in "
                                       f"its precision: was .value set by hand? Give it a Python float, e.g. "
                                       f"node.value = float(v)")
-        elif _what_is_wrong(o) is not None:
-            return _not_finite(f"the number in '{op}'", o, ". The numbers used with Nodes must be finite")
+        elif what_is_wrong(o) is not None:
+            return not_finite_error(f"the number in '{op}'", o, ". The numbers used with Nodes must be finite")
     if error is not None and (isinstance(error, TinygraphError) or not isinstance(error, OverflowError)):
         return error                              # raised on purpose, or not about the operands: unchanged
     shown = ", ".join(_describe(o) for o in operands[:6]) + (", ..." if len(operands) > 6 else "")
@@ -188,7 +149,7 @@ def _op(op: str, value: float, a: "Node", da: float, b: Union["Node", float, Non
     """
     if value.__class__ is not float or not _NINF < value < _INF:
         operands = a if a.__class__ is tuple else (a,) if b is None else (a, b)
-        if _what_is_wrong(value) is not None or any(isinstance(o, Node) and _lossy(o.value) for o in operands):
+        if what_is_wrong(value) is not None or any(isinstance(o, Node) and _lossy(o.value) for o in operands):
             raise _refused(op, operands)
         value = float(value)                      # an int or numpy number set by hand went through the op
     n = _new(Node)
@@ -221,7 +182,7 @@ def _again(method, op: str, x: "Node", y: object, error: BaseException) -> "Node
     converted = False
     for o in (x, y):
         if isinstance(o, Node) and _lossy(o.value) and isinstance(o.value, numbers.Real) \
-                and _what_is_wrong(o.value) is None:
+                and what_is_wrong(o.value) is None:
             o.value = float(o.value)
             converted = True
     if converted:
@@ -256,7 +217,7 @@ class Node:
     __array_ufunc__ = None
 
     def __init__(self, value: Number, name: Optional[str] = None) -> None:
-        self.value = _check_value(value)
+        self.value = check_value(value)
         self.grad = 0.0
         if name is not None and not isinstance(name, str):
             raise WrongTypeError(f"a Node's name must be a string, got {type(name).__name__} {name!r}")
@@ -359,7 +320,7 @@ class Node:
 
     def __rsub__(self, other: Number) -> "Node":
         # c - x: the constant is on the left, so it becomes a leaf to keep the order visible.
-        return Node(_check_value(other, "a number minus a Node")) - self
+        return Node(check_value(other, "a number minus a Node")) - self
 
     def __mul__(self, other: Union["Node", Number]) -> "Node":
         """x * y: d/dx = y, d/dy = x."""
@@ -388,7 +349,7 @@ class Node:
             return _again(Node.__truediv__, "/", self, y, e)
 
     def __rtruediv__(self, other: Number) -> "Node":
-        return Node(_check_value(other, "a number divided by a Node")) / self
+        return Node(check_value(other, "a number divided by a Node")) / self
 
     def __pow__(self, other: Union["Node", Number]) -> "Node":
         """x ** y: d/dx = y x^(y-1), d/dy = x^y ln x (0 at x = 0)."""
@@ -404,7 +365,7 @@ class Node:
             return _again(Node.__pow__, "**", self, y, e)
 
     def __rpow__(self, other: Number) -> "Node":
-        return Node(_check_value(other, "the base of a power")) ** self
+        return Node(check_value(other, "the base of a power")) ** self
 
     def __neg__(self) -> "Node":
         """-x: d/dx = -1."""
@@ -514,7 +475,7 @@ def _activate(x: Node, act: "Activation") -> Node:
 def _float_of(x: Node, op: str) -> float:
     """``x.value`` as a finite float for ``op`` (an int or a numpy number set by hand), or the error naming x."""
     v = x.value
-    if _what_is_wrong(v) is not None or not isinstance(v, numbers.Real):
+    if what_is_wrong(v) is not None or not isinstance(v, numbers.Real):
         raise _refused(op, (x,))
     return float(v)
 
@@ -525,11 +486,11 @@ def _compared(x: object) -> float:
         x = x._as_operand()
         return x.value
     if isinstance(x, numbers.Real):
-        if _what_is_wrong(x) != "nan":
+        if what_is_wrong(x) != "nan":
             return x                                 # a real number, infinite or not, compares fine
         raise NotFiniteError("a Node was compared with nan: every comparison with nan is False, "
                              "so the answer would mean nothing")
-    return _check_value(x, "a number compared with a Node")
+    return check_value(x, "a number compared with a Node")
 
 
 def nodes_below(root: Node) -> Iterator[Node]:
@@ -567,7 +528,7 @@ def _pow(a: float, b: float, x: object, y: object) -> float:
 def _bad_divisor(x: "Node", y: Union["Node", float]) -> Exception:
     """Division by zero, or by a value that is not a finite number."""
     b = y if y.__class__ is float else y.value
-    if _what_is_wrong(b) is not None:
+    if what_is_wrong(b) is not None:
         return _refused("/", (x, y))
     if isinstance(y, Node):
         return NodeZeroDivisionError(f"'/' divides {x._label()} by {y._label()}, which is zero")
@@ -755,7 +716,7 @@ def _leaf_grad(root: Node, leaf: Node) -> float:
     """A leaf's complete gradient that is not a float: an int or numpy number (set by hand before the
     walk) is taken as a float; anything else is refused, naming the leaf."""
     g = leaf.grad
-    if _what_is_wrong(g) is None and isinstance(g, numbers.Real):
+    if what_is_wrong(g) is None and isinstance(g, numbers.Real):
         return float(g)
     if isinstance(g, numbers.Real):
         raise _leaf_grad_error(root, leaf)
@@ -782,7 +743,7 @@ def _leaf_grad_error(root: Node, leaf: Node) -> TinygraphError:
 def _bad_grad_below(root: Node, error: BaseException) -> Exception:
     """The leaf below ``root`` whose grad is not a number (so the walk could not add to it), named."""
     for n in nodes_below(root):
-        if n.is_leaf and _what_is_wrong(n.grad) is not None:
+        if n.is_leaf and what_is_wrong(n.grad) is not None:
             return _bad_grad(root, n)
     return error
 
@@ -791,7 +752,7 @@ def _bad_grad(root: Node, leaf: Node, before: bool = False) -> TinygraphError:
     """A leaf's grad that was not a finite number before the walk: set by hand, so say so."""
     g = leaf.grad
     who = f"{leaf.name}.grad" if leaf.name else f"the grad of {leaf._label()}"
-    state = f"was {_what_is_wrong(g)} before this backward pass" if before else f"is {_what_is_wrong(g)}"
+    state = f"was {what_is_wrong(g)} before this backward pass" if before else f"is {what_is_wrong(g)}"
     cls = NotFiniteError if isinstance(g, numbers.Real) else WrongTypeError
     return cls(f"backward from {root._label()}: {who} {state}, so gradients cannot add up into it. "
                "Was .grad set by hand? Set it back with zero_grad() (or node.grad = 0.0), then run backward again")
@@ -849,7 +810,7 @@ def _weighted_sum(weights: Sequence[Node], inputs: Sequence[Node], bias: Optiona
     except _BAD_OPERAND as e:
         every = (*_chain.from_iterable(zip(weights, inputs)), *(() if bias is None else (bias,)))
         lossy = [n for n in every if _lossy(n.value) and isinstance(n.value, numbers.Real)
-                 and _what_is_wrong(n.value) is None]
+                 and what_is_wrong(n.value) is None]
         if not lossy:
             raise _refused("weighted_sum", every, e) from None
     for n in lossy:                                        # numpy numbers set by hand: as Python floats
@@ -899,7 +860,7 @@ def as_node(x: Union[Node, Number], name: Optional[str] = None) -> Node:
 def _function(method_name: str, doc: str):
     def f(x: Union[Node, Number]) -> Node:
         if not isinstance(x, Node):
-            x = Node(_check_value(x, f"the argument of {method_name}()"))
+            x = Node(check_value(x, f"the argument of {method_name}()"))
         return getattr(x, method_name)()  # a Neuron answers with its latest output
 
     f.__name__ = f.__qualname__ = method_name

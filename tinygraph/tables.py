@@ -309,9 +309,10 @@ def _engine(engine: str, n: int, params: int) -> str:
     if engine != "auto":
         return engine
     try:
-        import numpy  # noqa: F401
+        import numpy
     except ImportError:
         return "node"
+    del numpy                                   # only asked whether batch mode could run
     return "batch" if n * params > BATCH_ABOVE else "node"
 
 

@@ -17,11 +17,14 @@ import time
 import warnings
 from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
+from .checks import check_rate, check_value, named_values, not_finite_error, what_is_wrong
 from .console import Progress
-from .errors import BadValueError, DomainError, NotFiniteError, TinygraphError, WrongTypeError, check_names
+from .errors import BadValueError, TinygraphError, WrongTypeError
 from .losses import LOSSES, get_loss
-from .node import (Node, _check_value, _not_finite, _Stamp, _what_is_wrong,
-                   gc_paused, mark_changed, zero_grads)
+from .node import Node, _Stamp, gc_paused, mark_changed, zero_grads
+
+# The old private names of tinygraph.checks.named_values and check_rate, for code written before they moved.
+_named_values, _check_rate = named_values, check_rate
 
 __all__ = ["SGD", "train", "History", "Snapshot", "DivergenceError", "TrainingWarning"]
 
@@ -40,19 +43,6 @@ class DivergenceError(TinygraphError, FloatingPointError):
 
 class TrainingWarning(UserWarning):
     """Training ended in a suspicious state, e.g. the error rose instead of falling."""
-
-
-def _check_rate(lr: Any, what: str = "lr") -> float:
-    if isinstance(lr, bool):
-        raise WrongTypeError(f"{what} (the learning rate) must be a number, got {lr!r}")
-    try:
-        v = _check_value(lr, f"{what} (the learning rate)")
-    except NotFiniteError:
-        raise NotFiniteError(f"{what} (the learning rate) must be a finite number > 0, got {lr!r}") from None
-    if v <= 0.0:
-        raise DomainError(f"{what} (the learning rate) must be > 0, got {lr!r}: "
-                          "each step moves the weights by -lr times their gradient")
-    return v
 
 
 # What a step-through paused over these parameters says when it is resumed (see tinygraph.node.walk).
@@ -89,8 +79,8 @@ class SGD:
             raise BadValueError("SGD got no parameters, so step() would change nothing: pass the weights to "
                              "train, e.g. tg.SGD(net.parameters(), lr=0.1) (parameters made with "
                              "trainable=False are left out of net.parameters())")
-        self.lr = _check_rate(lr)
-        if isinstance(momentum, bool) or _what_is_wrong(momentum) is not None or not 0.0 <= momentum < 1.0:
+        self.lr = check_rate(lr)
+        if isinstance(momentum, bool) or what_is_wrong(momentum) is not None or not 0.0 <= momentum < 1.0:
             cls = BadValueError if isinstance(momentum, numbers.Real) else WrongTypeError
             raise cls(f"momentum must be a number in [0, 1), got {momentum!r}")
         self.momentum = float(momentum)
@@ -104,7 +94,7 @@ class SGD:
         """Move each trainable parameter by -lr times its gradient."""
         lr, m, vel = self.lr, self.momentum, self._velocity
         if lr.__class__ is not float or not 0.0 < lr < math.inf:
-            lr = self.lr = _check_rate(lr, "opt.lr")      # set by hand to something that is not a rate
+            lr = self.lr = check_rate(lr, "opt.lr")      # set by hand to something that is not a rate
         mark_changed(self.params, _STEPPED)
         p = None
         try:
@@ -128,7 +118,7 @@ class SGD:
 
 def _slow_step(p: Node, lr: float, g: Any, v: Any) -> float:
     """The step p.value - lr * g computed in Python floats, when the fast one did not give a finite float."""
-    if _what_is_wrong(p.value) is None and _what_is_wrong(g) is None:   # numbers, numpy ones too
+    if what_is_wrong(p.value) is None and what_is_wrong(g) is None:   # numbers, numpy ones too
         v = float(p.value) - lr * float(g)
         if -math.inf < v < math.inf:
             return v
@@ -140,9 +130,9 @@ def _bad_step(p: Node, lr: float, new: Optional[float]) -> TinygraphError:
     who = p.name or "a parameter"
     for attr in ("value", "grad"):
         x = getattr(p, attr)
-        if _what_is_wrong(x) is not None:
+        if what_is_wrong(x) is not None:
             example = "p.value = 0.5" if attr == "value" else "opt.zero_grad(), then loss.backward()"
-            return _not_finite(f"SGD step on {who}: its {attr}", x,
+            return not_finite_error(f"SGD step on {who}: its {attr}", x,
                                f" (set by hand?); give it a finite number, e.g. {example}")
     return DivergenceError(f"SGD step made {who} {new!r} (its gradient is {p.grad!r}): the learning rate {lr!r} "
                            "is too large for these gradients; try a smaller lr")
@@ -224,29 +214,6 @@ def _resolve_loss(loss: Union[str, Callable[..., Node]]) -> Tuple[Callable[..., 
     return found.function, found.name
 
 
-def _named_values(given: Any, names: List[str], what: str, where: str) -> Dict[str, float]:
-    """A sample's inputs or targets as {name: float}, checked against the network's names."""
-    if isinstance(given, Mapping):
-        check_names(given, names, what, f"{where}: {what}")
-        pairs = [(k, given[k]) for k in names]
-    elif isinstance(given, (list, tuple)):
-        if len(given) != len(names):
-            raise BadValueError(f"{where}: {len(given)} values for the network's {len(names)} "
-                             f"{what} ({', '.join(names)})")
-        pairs = list(zip(names, given))
-    elif len(names) == 1 and not isinstance(given, (str, bytes)) and isinstance(given, (int, float, Node)):
-        pairs = [(names[0], given)]
-    else:
-        raise WrongTypeError(f"{where}: {what} must be a dict by name ({', '.join(names)}) or a list of "
-                        f"{len(names)} numbers; got {type(given).__name__} {given!r}")
-    out = {}
-    for k, v in pairs:
-        if isinstance(v, Node):
-            v = v.value
-        out[k] = _check_value(v, f"{where}: the {what[:-1]} {k!r}")
-    return out
-
-
 def _check_data(net: Any, data: Any) -> Tuple[List[Dict[str, float]], List[Dict[str, float]]]:
     """Every sample's inputs and targets as dicts of floats, or a clear error before any training."""
     try:
@@ -264,8 +231,8 @@ def _check_data(net: Any, data: Any) -> Tuple[List[Dict[str, float]], List[Dict[
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
             raise WrongTypeError(f"data[{i}] must be a pair (inputs, targets), e.g. "
                             f"({{'x1': 0, 'x2': 1}}, {{'o1': 1}}); got {pair!r}")
-        xs.append(_named_values(pair[0], in_names, "inputs", f"data[{i}]"))
-        ts.append(_named_values(pair[1], out_names, "outputs", f"data[{i}] targets"))
+        xs.append(named_values(pair[0], in_names, "inputs", f"data[{i}]"))
+        ts.append(named_values(pair[1], out_names, "outputs", f"data[{i}] targets"))
     return xs, ts
 
 
@@ -294,11 +261,11 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
     itself is the same (the same final weights, to the bit).
     """
     loss_fn, loss_name = _resolve_loss(loss)
-    lr = _check_rate(lr)
+    lr = check_rate(lr)
     if until is not None:
         if isinstance(until, bool):
             raise WrongTypeError(f"until (the error threshold) must be a number or None, got {until!r}")
-        until = _check_value(until, "until (the error threshold)")
+        until = check_value(until, "until (the error threshold)")
     if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or max_epochs < 0:
         raise BadValueError(f"max_epochs must be a whole number >= 0, got {max_epochs!r}")
     if not (hasattr(net, "forward") and hasattr(net, "inputs") and hasattr(net, "outputs")):

@@ -26,8 +26,8 @@ from functools import lru_cache
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from ..errors import BadValueError, WrongTypeError, did_you_mean
-from ..network import _short
-from ..node import Node, _not_finite, _what_is_wrong
+from ..checks import not_finite_error, short_repr, what_is_wrong
+from ..node import Node
 
 __all__ = ["Graph", "Edge", "Html", "html", "font", "quote", "svg_id", "neuron_id", "synapse_id", "number", "text_width",
            "HIGHLIGHT_CLASS", "POSITIVE", "NEGATIVE", "ZERO", "HIGHLIGHT", "HIGHLIGHT_FILL",
@@ -150,7 +150,7 @@ def synapse_id(src: object, dst: object) -> str:
 
 def _given(v: object) -> str:
     """A value as a message shows it: its type and (cut short) repr, e.g. "the float 0.5"."""
-    return "None" if v is None else f"the {type(v).__name__} {_short(v)}"
+    return "None" if v is None else f"the {type(v).__name__} {short_repr(v)}"
 
 
 def _is_numpy_bool(v: object) -> bool:
@@ -210,9 +210,9 @@ def drawn_value(v: Any, subject: str, fix: str) -> float:
     """
     if v.__class__ is float and -math.inf < v < math.inf:
         return v
-    if _what_is_wrong(v) is None:
+    if what_is_wrong(v) is None:
         return float(v)
-    raise _not_finite(subject, v, f". A drawing shows finite numbers only: was it set by hand? {fix}")
+    raise not_finite_error(subject, v, f". A drawing shows finite numbers only: was it set by hand? {fix}")
 
 
 def drawn(x: Node, attr: str = "value") -> float:
@@ -229,7 +229,13 @@ def drawn(x: Node, attr: str = "value") -> float:
 # -- numbers and sizes -------------------------------------------------------------
 
 def number(v: Optional[float], digits: int = 4) -> str:
-    """A number in at most ``digits`` significant digits: 0.001, -0.5, 1.2e+05; None -> '?'."""
+    """A number for a diagram label, in at most ``digits`` significant digits: 0.001, -0.5, 1.2e+05;
+    None -> '?'.
+
+    Not :func:`tinygraph.formatting.fmt` (the text's formatter), which writes a whole number below a
+    million in full (120000): a label's box is sized from its text, so here even a whole number keeps
+    to ``digits`` significant digits and the label stays short.
+    """
     if v is None:
         return "?"
     if not isinstance(v, (float, int)):

@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any, Collection, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from ..errors import GraphError, WrongTypeError
-from ..network import _short as _shown
+from ..checks import short_repr
 from ..node import Node, nodes_below
 from .diagram import Diagram
 from .dot import (HIGHLIGHT, HIGHLIGHT_CLASS, HIGHLIGHT_FILL, Graph, Html, check_choice, check_count, check_flag,
@@ -52,7 +52,7 @@ BORDER = 3              # every box has this border (drawn when highlighted), so
 
 def _resolve(x: Any, what: str) -> Node:
     if not isinstance(x, Node):
-        raise WrongTypeError(f"{what} takes Nodes of the graph, got the {type(x).__name__} {_shown(x)}")
+        raise WrongTypeError(f"{what} takes Nodes of the graph, got the {type(x).__name__} {short_repr(x)}")
     try:
         return x._as_operand()
     except GraphError as e:
@@ -67,7 +67,7 @@ def _items(items: Any, what: str, takes: str) -> List[Any]:
             return list(items)
         except TypeError:                       # e.g. a 0-d numpy array, Iterable in name only
             pass
-    raise WrongTypeError(f"{what} takes a list of {takes}, got the {type(items).__name__} {_shown(items)}")
+    raise WrongTypeError(f"{what} takes a list of {takes}, got the {type(items).__name__} {short_repr(items)}")
 
 
 def _node_set(items: Optional[Iterable[Any]], what: str) -> Optional[Set[int]]:
@@ -133,7 +133,7 @@ def _op_text(n: Node) -> str:
     return op
 
 
-def _short(n: Node) -> str:
+def _operand_label(n: Node) -> str:
     """How a weighted_sum row names an operand: its name, else its value."""
     return n.name if n.name else number(n.value)
 
@@ -142,7 +142,7 @@ def _pairs(n: Node) -> Tuple[List[Tuple[str, int, int]], Optional[int]]:
     """A weighted_sum node's rows: ("w · x", weight's index, input's index) per pair, and the
     bias's index (None without one).  Its parents are w1, x1, w2, x2, ..., then the bias if any."""
     ps = n.parents
-    pairs = [(f"{_short(ps[k])} · {_short(ps[k + 1])}", k, k + 1) for k in range(0, len(ps) - 1, 2)]
+    pairs = [(f"{_operand_label(ps[k])} · {_operand_label(ps[k + 1])}", k, k + 1) for k in range(0, len(ps) - 1, 2)]
     return pairs, (len(ps) - 1 if len(ps) % 2 else None)
 
 
@@ -182,7 +182,7 @@ def _weighted_sum_label(n: Node, border: str) -> str:
     pairs, bias = _pairs(n)
     rows = [(text, f"p{k // 2}") for text, k, _ in pairs]
     if bias is not None:
-        rows.append((f"+ {_short(n.parents[bias])}", "pb"))
+        rows.append((f"+ {_operand_label(n.parents[bias])}", "pb"))
     head = "weighted_sum"
     width = int(math.ceil(max(text_width(t, OP_SIZE) for t in [head] + [r for r, _ in rows]) + 2 * CELL_PAD + 4))
     cells = [f'<TR><TD WIDTH="{width}" BGCOLOR="#F4F4F4">{font(html(head), bold=True)}</TD></TR>']
@@ -298,12 +298,12 @@ def draw_graph(root: Node, *, grads: bool = True, highlight: Iterable[Node] = ()
     pairs = "(child, parent) pairs of Nodes"
     for pair in [] if highlight_edges is None else _items(highlight_edges, "highlight_edges", pairs):
         if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, Node) for x in pair)):
-            raise WrongTypeError(f"highlight_edges takes {pairs}, got the {type(pair).__name__} {_shown(pair)}")
+            raise WrongTypeError(f"highlight_edges takes {pairs}, got the {type(pair).__name__} {short_repr(pair)}")
         hl_edges.add((id(_resolve(pair[0], "highlight_edges")), id(_resolve(pair[1], "highlight_edges"))))
     done: Optional[Dict[int, int]] = None
     if walk is not None:
         if isinstance(walk, Node):
-            raise WrongTypeError(f"walk takes the Nodes the backward walk has finished, in order; got {_shown(walk)}")
+            raise WrongTypeError(f"walk takes the Nodes the backward walk has finished, in order; got {short_repr(walk)}")
         done = {}
         for k, x in enumerate(_items(walk, "walk", "the Nodes the backward walk has finished, in order"), 1):
             done.setdefault(id(_resolve(x, "walk")), k)

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any, Collection, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
 from ..errors import GraphError, WrongTypeError
-from ..network import Bias, Network, Neuron, Synapse, _short
+from ..checks import short_repr
+from ..network import Bias, Network, Neuron, Synapse
 from ..node import reached
 from .diagram import Diagram
 from .dot import (HIGHLIGHT, HIGHLIGHT_CLASS, HIGHLIGHT_FILL, NEGATIVE, POSITIVE, ZERO, Graph, Html, check_choice,
@@ -108,7 +109,7 @@ def _collect(items: Any, what: str, kinds: Tuple[type, ...] = (Neuron, Synapse, 
         if not isinstance(x, kinds):
             hint = f"; for the neuron named {x!r}, pass net[{x!r}]" if isinstance(x, str) else ""
             raise WrongTypeError(f"{what} takes {takes} of the network (one, or a list of them), "
-                                 f"got the {type(x).__name__} {_short(x)}{hint}")
+                                 f"got the {type(x).__name__} {short_repr(x)}{hint}")
     return {id(x) for x in items} if whole is None else set()
 
 
@@ -256,7 +257,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     rankdir = check_choice(rankdir, "rankdir", ("LR", "TB", "RL", "BT"))
     title = check_text(title, "title")
     if sizes is not None and not isinstance(sizes, Sizes):
-        raise WrongTypeError(f"sizes must be a Sizes (from a Diagram's .sizes or Sizes.widest), got {_short(sizes)}")
+        raise WrongTypeError(f"sizes must be a Sizes (from a Diagram's .sizes or Sizes.widest), got {short_repr(sizes)}")
     if len(net.synapses) > MAX_SYNAPSES and not allow_large:
         raise GraphError(f"network {net.name!r} has {len(net.synapses)} synapses, more than {MAX_SYNAPSES}: "
                          "too many edges to lay out quickly or read. Draw a smaller network, or pass "
@@ -266,7 +267,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     kv = None if known_values is None else _collect(known_values, "known_values", (Neuron,))
     if check is not None and not isinstance(check, Mapping):
         raise WrongTypeError(f"check takes a mapping {{Synapse or Bias: its gradient by nudging}}, "
-                             f"got {_short(check)}")
+                             f"got {short_repr(check)}")
     nudged: Dict[int, float] = {}
     for p, v in (check or {}).items():
         _collect(p, "check", (Synapse, Bias))

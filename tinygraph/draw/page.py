@@ -31,7 +31,7 @@ from ..steps import Step
 from .files import WholeFile, check_place
 from .player import QUIZ_TOLERANCE, SharedFrame, SharedLayout, inline_frame
 
-__all__ = ["html_page", "write_html", "page_place", "StepPlayer", "PAGE_SUFFIXES", "PROGRESS_AFTER",
+__all__ = ["html_page", "same_layout_diagrams", "write_html", "page_place", "StepPlayer", "PAGE_SUFFIXES", "PROGRESS_AFTER",
            "QUIZ_TOLERANCE"]
 
 PROGRESS_AFTER = 1.0     # seconds of drawing before the page's progress is shown
@@ -147,7 +147,8 @@ def _sample(steps: Sequence[Any]) -> List[int]:
     return sorted(picked)
 
 
-def _diagrams(draws: Sequence[Callable[..., Any]], tell: Optional[Callable[[int], None]] = None) -> List[Any]:
+def same_layout_diagrams(draws: Sequence[Callable[..., Any]],
+                         tell: Optional[Callable[[int], None]] = None) -> List[Any]:
     """Each drawing, all with one :class:`Sizes` (when they are network drawings), so every frame has
     the same layout and every neuron stays at the same place from step to step.
 
@@ -173,6 +174,9 @@ def _diagrams(draws: Sequence[Callable[..., Any]], tell: Optional[Callable[[int]
         widest = need
 
 
+_diagrams = same_layout_diagrams                 # its old private name, for code written before it was shared
+
+
 def _render(sources: List[Tuple[str, Optional[str], Any]]) -> List[str]:
     """DOT texts (source, engine, timeout) as SVG, BATCH per Graphviz run, DRAW_WORKERS runs at a time."""
     from concurrent.futures import ThreadPoolExecutor
@@ -196,7 +200,7 @@ def _render(sources: List[Tuple[str, Optional[str], Any]]) -> List[str]:
 def _svgs(steps: Sequence[Drawable], progress: bool = False) -> List[str]:
     """Each step's diagram drawn alone as SVG (each distinct one laid out once): what the page's
     frames must look like; the page itself draws them with :func:`_frames`."""
-    diagrams = _diagrams([s.diagram for s in steps])
+    diagrams = same_layout_diagrams([s.diagram for s in steps])
     unique: Dict[Tuple[str, Optional[str]], int] = {}
     todo = []
     for d in diagrams:
@@ -352,7 +356,7 @@ def shared_frames(draws: Sequence[Callable[..., Any]], progress: bool = False) -
     the step player and the training page.  ``progress``: say on stderr how it goes when slow."""
     tell = Progress(len(draws), PROGRESS_AFTER) if progress else None
     try:
-        return _frames(_diagrams(draws, tell))
+        return _frames(same_layout_diagrams(draws, tell))
     finally:
         if tell is not None:
             tell.close()

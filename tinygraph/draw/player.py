@@ -39,7 +39,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tup
 from ..errors import RenderError
 from .dot import HIGHLIGHT_CLASS
 
-__all__ = ["player_html", "SharedLayout", "SharedFrame", "QUIZ_TOLERANCE"]
+__all__ = ["player_html", "json_for_script", "SharedLayout", "SharedFrame", "QUIZ_TOLERANCE"]
 
 #: a quiz answer counts when it is within this fraction of the exact number (1%: the four
 #: significant digits the page shows always count, and so does a learner's own rounding)
@@ -301,10 +301,13 @@ class _Layout:
                 + "</svg></div>\n")
 
 
-def _json_for_script(data: object) -> str:
+def json_for_script(data: object) -> str:
     """JSON that is safe inside a <script> element: no '<', '>' or '&' characters at all."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+_json_for_script = json_for_script               # its old private name, for code written before it was shared
 
 
 def _points(length: str) -> float:
@@ -779,8 +782,8 @@ def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mappi
         out.append("<div id=\"walkbox\" hidden></div>\n")
     out += [
         "</section>\n",
-        f"<script type=\"application/json\" id=\"steps\">{_json_for_script(data)}</script>\n",
-        f"<script type=\"application/json\" id=\"player-data\">{_json_for_script(extra)}</script>\n",
+        f"<script type=\"application/json\" id=\"steps\">{json_for_script(data)}</script>\n",
+        f"<script type=\"application/json\" id=\"player-data\">{json_for_script(extra)}</script>\n",
         f"<script>{side_script}</script>\n" if side_script else "",
         f"<script>{_SCRIPT}</script>\n</body>\n</html>\n",
     ]

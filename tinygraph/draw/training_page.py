@@ -279,7 +279,6 @@ def _fit_picture(run: _Run) -> Tuple[str, str, List[str]]:
     if not run.fits:
         return "", "", []
     l, r, t, b = _PAD_L, FIT_W - _PAD_R, _PAD_T, FIT_H - _PAD_B
-    e = html.escape
     if len(run.ins) == 1:
         a, z = run.boxes[0]
         ys = [y for f in run.fits for _, y in f] + [t_[run.out] for t_ in run.ts]
@@ -345,7 +344,7 @@ _SIDE_SCRIPT = """
 
 def _side(run: _Run) -> Tuple[str, str]:
     """The side panel's markup and its data (JSON for the side script)."""
-    from .player import _json_for_script
+    from .player import json_for_script
     curve, marks = _error_curve(run)
     fit, kind, fits = _fit_picture(run)
     parts = [f"<style>{_SIDE_STYLE}</style>", "<h2>Error per epoch</h2>", curve]
@@ -359,7 +358,7 @@ def _side(run: _Run) -> Tuple[str, str]:
                "the output over the input plane, vermillion low to blue high; dots: the data")
         parts += ["<h2>The function learned</h2>", fit, f'<p class="key">{html.escape(key)}</p>']
     data = {"marks": marks, "fits": fits, "epochs": [s.epoch for s in run.snaps]}
-    parts.append(f'<script type="application/json" id="side-data">{_json_for_script(data)}</script>')
+    parts.append(f'<script type="application/json" id="side-data">{json_for_script(data)}</script>')
     return "".join(parts), _SIDE_SCRIPT
 
 
@@ -470,10 +469,10 @@ def _gif(run: _Run, frame_ms: int) -> bytes:
     """Each snapshot as one GIF frame: the network (rendered by Graphviz to PNG) beside the error curve
     and the function learned, drawn with Pillow from the same numbers as the page's pictures."""
     import io
-    PIL = _pillow()
+    _pillow()                                            # a clear error if Pillow is missing
     from PIL import Image, ImageDraw
-    from .page import _diagrams
-    diagrams = _diagrams(_draws(run))                    # one Sizes for all: the same layout in every frame
+    from .page import same_layout_diagrams
+    diagrams = same_layout_diagrams(_draws(run))         # one Sizes for all: the same layout in every frame
     nets = [Image.open(io.BytesIO(d.png())).convert("RGB") for d in diagrams]
     H = 520
     scale = min(1.0, H / max(im.height for im in nets), 640 / max(im.width for im in nets))

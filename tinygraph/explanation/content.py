@@ -152,9 +152,9 @@ class _Builder:
     # -- helpers --------------------------------------------------------------------------------
 
     def _targets(self) -> Dict[str, float]:
-        from ..training import _named_values
+        from ..checks import named_values
         try:
-            return _named_values(self.targets, [n.name for n in self.net.outputs], "outputs", "explain targets")
+            return named_values(self.targets, [n.name for n in self.net.outputs], "outputs", "explain targets")
         except (TypeError, ValueError, KeyError):
             return {}                      # a user's error function takes targets of its own kind
 
@@ -266,10 +266,8 @@ class _Builder:
         for n in net.order():
             if n.is_input:
                 continue
-            linear = n.output is n.net_node
-            bias = None if n.bias is None else (n.bias.name, n.bias.value)
-            f = F.NetInput(n.name, [(s.name, s.value, s.src.name, s.src.value) for s in n.incoming], bias,
-                           lhs=f"O_{n.name}" if linear else "")
+            f, o = F.net_input_of(n), F.output_of(n)
+            linear = o is None
             self.check(f"net_{n.name}", n.net_input, f.value)
             key = sym.out_key(n) if linear else sym.net_key(n)
             w = written(f, sym, n, key, n.net_input)
@@ -277,7 +275,6 @@ class _Builder:
             rows = equation(w).rows
             answers = [(key, w.lhs, n.net_input)]
             if not linear:
-                o = F.Output(n.name, n.activation, n.net_input)
                 self.check(f"O_{n.name}", n.value, o.value)
                 wo = written(o, sym, n, sym.out_key(n), n.value)
                 self.out.values[sym.out_key(n)] = n.value
@@ -300,7 +297,7 @@ class _Builder:
         form = self.err.form
         value = Num(step.number, key, paren=False)
         if self.err.squared:
-            f = F.SquaredError([(k.name, k.value, self.tmap[k.name]) for k in outputs])
+            f = F.squared_error_of(outputs, self.tmap)
             self.check("E", step.number, f.value)
             return equation(written(f, sym, None, key, step.number))
         if self.err.named and self.tmap:
@@ -384,15 +381,11 @@ class _Builder:
             return
         slope = activation_slope(n)
         if st.kind == "output delta":
-            if self.err.squared:
-                f = F.OutputDelta(n.name, n.activation, n.value, slope, t=self.tmap[n.name])
-            else:
-                f = F.OutputDelta(n.name, n.activation, n.value, slope, dE_dO=n.grad)
+            f = F.output_delta_of(n, slope, self.tmap[n.name] if self.err.squared else None)
+            if not self.err.squared:
                 self.dEdO(n)
         else:
-            outgoing = [s for s in n.outgoing if s.dst.delta is not None]
-            f = F.HiddenDelta(n.name, n.activation, n.value, slope,
-                              [(s.dst.name, s.dst.delta, s.name, s.value) for s in outgoing])
+            f = F.hidden_delta_of(n, slope)
         self.check(f"δ_{n.name}", st.number, f.value)
         w = written(f, self.sym, n, key, st.number)
         self.display(equation(w, note=_walk_note(st), one_line=False), (key, delta(n.name), st.number))
@@ -432,14 +425,8 @@ class _Builder:
             p = st.subject
             key = ("grad", self.sym.index[id(p)])
             self.out.values[key] = st.number
-            if st.kind == "weight gradient":
-                n = p.dst
-                f = F.WeightGradient(p.name, n.name, n.delta or 0.0, p.src.name, p.src.value)
-                sym = dE(self.sym.weight(p))
-            else:
-                n = p.neuron
-                f = F.BiasGradient(p.name, n.name, n.delta or 0.0)
-                sym = dE(theta(n.name))
+            f = F.gradient_of(p)
+            sym = dE(self.sym.weight(p)) if st.kind == "weight gradient" else dE(theta(p.neuron.name))
             self.check(f"dE/d{p.name}", st.number, f.value)
             w = written(f, self.sym, p, key, st.number)
             self.display(equation(w, note=_walk_note(st)), (key, sym, st.number))

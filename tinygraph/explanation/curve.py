@@ -17,7 +17,7 @@ __all__ = ["Curve", "MAX_POINTS"]
 MAX_POINTS = 400
 
 
-def _short(x: float) -> str:
+def _tick_label(x: float) -> str:
     """A tick label: 3 significant digits (0.298, 0.001, 1e-05, 400)."""
     if x == 0:
         return "0"
@@ -58,7 +58,7 @@ class Curve:
                 b += 1
             self._y = lambda v: (math.log10(v) - a) / (b - a) if v > 0 else 0.0
             step = max(1, math.ceil((b - a) / 6))
-            self.yticks = [(self._y(10.0 ** e), _short(10.0 ** e)) for e in range(a, b + 1, step)]
+            self.yticks = [(self._y(10.0 ** e), _tick_label(10.0 ** e)) for e in range(a, b + 1, step)]
         else:
             lo2 = 0.0 if lo >= 0 else lo
             hi2 = hi if hi > lo2 else lo2 + 1.0
@@ -67,7 +67,7 @@ class Curve:
             bottom = math.floor(lo2 / step + 1e-9) * step
             self._y = lambda v: (v - bottom) / (top - bottom)
             k = int(round((top - bottom) / step))
-            self.yticks = [(self._y(bottom + i * step), _short(bottom + i * step)) for i in range(k + 1)]
+            self.yticks = [(self._y(bottom + i * step), _tick_label(bottom + i * step)) for i in range(k + 1)]
         xmax = max(n, 1)
         xstep = max(1, int(_nice_step(xmax)))
         self.xticks = [(e / xmax, str(e)) for e in range(0, xmax + 1, xstep)]
@@ -112,7 +112,7 @@ class Curve:
                                         "stroke": "#D55E00", "stroke-dasharray": "5,4", "stroke-width": "1.2"})
             ET.SubElement(svg, "text", {"x": f"{left + 6}", "y": f"{float(Y(self.threshold)) - 4:.2f}",
                                         "fill": "#D55E00"}).text = (
-                f"threshold {_short(self.until)}")
+                f"threshold {_tick_label(self.until)}")
         ET.SubElement(svg, "polyline", {"points": " ".join(f"{X(u)},{Y(v)}" for u, v in self.points),
                                         "fill": "none", "stroke": "#0072B2", "stroke-width": "2"})
         ET.SubElement(svg, "text", {"x": X(0.5), "y": str(height - 6), "text-anchor": "middle"}).text = "epoch"
@@ -133,7 +133,7 @@ class Curve:
         if self.threshold is not None:
             y = self.threshold * H
             lines.append(rf"\draw[dashed,red!70!black] (0,{y:.3f}) -- ({W},{y:.3f});")
-            lines.append(rf"\node[above right,red!70!black] at (0,{y:.3f}) {{threshold {_short(self.until)}}};")
+            lines.append(rf"\node[above right,red!70!black] at (0,{y:.3f}) {{threshold {_tick_label(self.until)}}};")
         pts = " -- ".join(f"({u * W:.3f},{v * H:.3f})" for u, v in self.points)
         lines.append(rf"\draw[thick,blue!70!black] {pts};")
         lines.append(rf"\node[below=12pt] at ({W / 2},0) {{epoch}};")
