@@ -263,17 +263,17 @@ def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activati
     """``tinygraph train DATA.csv --target COLUMN``: read, train, report; optionally save, page, GIF."""
     from .draw.files import check_place
     from .draw.page import PAGE_SUFFIXES
-    from .saving import _check_save_path, save_network
+    from .saving import check_save_path, save_network
     from .tables import read_table, train_table
     # every place is checked before the (slow) training, so a typo costs nothing
     if save is not None:
-        _check_save_path(os.path.expanduser(save))
+        check_save_path(os.path.expanduser(save))
     if html is not None:
         html = check_place(html, "the page", suffixes=PAGE_SUFFIXES, example="run.html", spelled="--html run.html")
     if gif is not None:
         gif = check_place(gif, "the animation", suffixes=(".gif",), example="run.gif", spelled="--gif run.gif")
-        from .draw.training_page import _pillow
-        _pillow()
+        from .draw.training_page import need_pillow
+        need_pillow()
     table = read_table(data, target, classify=classify)
     kind = (f"classifier ({table.labels[0]!r} -> 0, {table.labels[1]!r} -> 1)" if table.classifier
             else "regression")

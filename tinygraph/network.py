@@ -587,7 +587,6 @@ class Network:
 
 
 # The old private name of tinygraph.checks.short_repr, for code written before it moved.
-_short = short_repr
 
 
 def MLP(sizes: Sequence[int], activation: Union[str, Activation] = "sigmoid",

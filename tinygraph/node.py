@@ -57,7 +57,6 @@ _new = object.__new__
 Number = Union[int, float]
 
 # The old private names of the value checks, now public in tinygraph.checks, for code written before they moved.
-_what_is_wrong, _not_finite, _check_value = what_is_wrong, not_finite_error, check_value
 
 
 def _operand(x: object, op: str) -> Union["Node", float]:

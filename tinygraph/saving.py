@@ -135,7 +135,7 @@ def _ends_in_separator(path: str) -> bool:
     return path.endswith(os.sep) or (os.altsep is not None and path.endswith(os.altsep))
 
 
-def _check_save_path(path: str) -> str:
+def check_save_path(path: str) -> str:
     """The folder to save ``path`` into, or an error saying what is wrong with the name (nothing is written)."""
     base = os.path.basename(path)
     if base in ("", ".", "..") or _ends_in_separator(path) or os.path.isdir(path):
@@ -172,7 +172,7 @@ def save_network(net: Any, path: PathLike) -> None:
     path = _file_name(path, "save")
     if os.path.islink(path):                           # write through the link: keep the link, update its file
         path = os.path.realpath(path)
-    folder = _check_save_path(path)
+    folder = check_save_path(path)
     doc = network_to_dict(net)
     try:
         # a short prefix: the temporary name must fit where a long target name just fits

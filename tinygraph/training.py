@@ -24,7 +24,6 @@ from .losses import LOSSES, get_loss
 from .node import Node, _Stamp, gc_paused, mark_changed, zero_grads
 
 # The old private names of tinygraph.checks.named_values and check_rate, for code written before they moved.
-_named_values, _check_rate = named_values, check_rate
 
 __all__ = ["SGD", "train", "History", "Snapshot", "DivergenceError", "TrainingWarning"]
 

@@ -174,7 +174,6 @@ def same_layout_diagrams(draws: Sequence[Callable[..., Any]],
         widest = need
 
 
-_diagrams = same_layout_diagrams                 # its old private name, for code written before it was shared
 
 
 def _render(sources: List[Tuple[str, Optional[str], Any]]) -> List[str]:

@@ -307,7 +307,6 @@ def json_for_script(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-_json_for_script = json_for_script               # its old private name, for code written before it was shared
 
 
 def _points(length: str) -> float:

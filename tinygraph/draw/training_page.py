@@ -441,7 +441,7 @@ class TrainingPage:
         path = check_place(path, "the training page", suffixes=PAGE_SUFFIXES + GIF_SUFFIXES,
                            example="run.html", spelled=spelled)
         if path.lower().endswith(GIF_SUFFIXES):
-            _pillow()                     # a missing Pillow is said before anything is drawn
+            need_pillow()                     # a missing Pillow is said before anything is drawn
             with WholeFile(path, spelled) as f:
                 return f.write(self.gif())
         with WholeFile(path, spelled) as f:
@@ -455,7 +455,8 @@ class TrainingPage:
                 ".save('run.html') or .save('run.gif')>")
 
 
-def _pillow() -> Any:
+def need_pillow() -> Any:
+    """PIL.Image, or a MissingPillowError that says what to install (checked before anything is drawn)."""
     try:
         import PIL.Image  # noqa: F401
     except ImportError:
@@ -469,7 +470,7 @@ def _gif(run: _Run, frame_ms: int) -> bytes:
     """Each snapshot as one GIF frame: the network (rendered by Graphviz to PNG) beside the error curve
     and the function learned, drawn with Pillow from the same numbers as the page's pictures."""
     import io
-    _pillow()                                            # a clear error if Pillow is missing
+    need_pillow()                                            # a clear error if Pillow is missing
     from PIL import Image, ImageDraw
     from .page import same_layout_diagrams
     diagrams = same_layout_diagrams(_draws(run))         # one Sizes for all: the same layout in every frame
