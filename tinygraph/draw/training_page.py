@@ -456,7 +456,7 @@ class TrainingPage:
 
 
 def need_pillow() -> Any:
-    """PIL.Image, or a MissingPillowError that says what to install (checked before anything is drawn)."""
+    """The PIL package (with PIL.Image loaded), or a MissingPillowError that says what to install."""
     try:
         import PIL.Image  # noqa: F401
     except ImportError:
