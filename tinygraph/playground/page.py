@@ -44,6 +44,8 @@ th{font-weight:600;color:#444}
 #train-box svg{width:100%;height:auto;display:block;font:11px system-ui,sans-serif;fill:#333}
 #train-box .ax{font-weight:600}
 .hint{color:#666;font-size:.85em}
+#structure button{padding:.05em .5em;margin-right:.2em}
+#structure-why:empty{display:none}
 @media (max-width:640px){header h1{width:100%}aside{flex-basis:100%;min-width:0}#picture-box{flex-basis:100%}}
 """
 
@@ -172,10 +174,60 @@ _SCRIPT = r"""
       if (s && s.nodeName.toLowerCase() === "svg") { tb.appendChild(document.importNode(s, true)); }
     });
     tb.parentNode.hidden = !d.curve;
+    if (d.curve_mark) {                      // the marker at the last epoch trained (where the server says)
+      var mk = tb.querySelector("#mark"), dot = tb.querySelector("#dot");
+      if (mk) { mk.setAttribute("x1", d.curve_mark[0]); mk.setAttribute("x2", d.curve_mark[0]); }
+      if (dot) { dot.setAttribute("cx", d.curve_mark[0]); dot.setAttribute("cy", d.curve_mark[1]); }
+    }
+    structure(d);
     if (d.note) { message(d.note, false); } else { message("", false); }
     if (d.fresh && window.tgHadState) { message("this tab's playground started afresh (the server kept too many tabs)", false); }
     window.tgHadState = true;
     select(selected && d.items[selected] ? selected : null);
+  }
+
+  function button(text, id, title, onClick) {
+    var b = document.createElement("button");
+    b.type = "button"; b.textContent = text; b.id = id; b.title = title;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function structure(d) {
+    var box = $("structure");
+    box.replaceChildren();
+    $("structure-why").textContent = d.not_layered ? "The layers cannot be changed: " + d.not_layered : "";
+    if (!d.layers) { return; }
+    var t = document.createElement("table");
+    d.layers.forEach(function (names, k) {
+      var last = k === d.layers.length - 1;
+      var tr = document.createElement("tr");
+      cell(tr, k === 0 ? "inputs" : last ? "outputs" : "layer " + k);
+      cell(tr, names.length + " neuron" + (names.length === 1 ? "" : "s")).title = names.join(", ");
+      var td = cell(tr, "");
+      if (k > 0 && !last) {
+        td.appendChild(button("+", "add-neuron-" + k, "add a neuron to layer " + k,
+                              function () { api("add-neuron", {layer: k}); }));
+        var minus = button("−", "remove-neuron-" + k, "remove the last neuron of layer " + k,
+                           function () { api("remove-neuron", {layer: k}); });
+        minus.disabled = names.length < 2;
+        td.appendChild(minus);
+        td.appendChild(button("remove layer", "remove-layer-" + k, "remove hidden layer " + k,
+                              function () { api("remove-layer", {layer: k}); }));
+      }
+      t.appendChild(tr);
+      if (!last) {
+        var tr2 = document.createElement("tr");
+        cell(tr2, "");
+        var td2 = cell(tr2, "");
+        td2.colSpan = 2;
+        td2.appendChild(button("+ layer here", "add-layer-" + (k + 1), "add a hidden layer of 2 neurons after " +
+                               (k === 0 ? "the inputs" : "layer " + k),
+                               function () { api("add-layer", {at: k + 1, size: 2}); }));
+        t.appendChild(tr2);
+      }
+    });
+    box.appendChild(t);
   }
 
   function row(table, label, content) {
@@ -300,6 +352,7 @@ def page_html(token: str, nonce: str, title: str) -> str:
 <section><h2>Selected</h2><p id="editor-hint" class="hint">Nothing selected: click a neuron or a synapse in the picture.</p><div id="editor"></div></section>
 <section><h2>Inputs</h2><table><tbody id="inputs"></tbody></table></section>
 <section><h2>Outputs and targets</h2><table><thead><tr><th>neuron</th><th>output O</th><th>target t</th></tr></thead><tbody id="outputs"></tbody></table></section>
+<section><h2>Layers</h2><div id="structure"></div><p id="structure-why" class="hint"></p></section>
 <section hidden><h2>Training</h2><div id="train-box"></div></section>
 </aside>
 </main>
