@@ -470,3 +470,24 @@ def test_change_a_weight_in_the_page_and_read_the_engines_output(browser, worked
                      "document.querySelector('#train-box #mark').getAttribute('x1')]")
     right = browser.js("document.querySelector('#train-box polyline').getAttribute('points').split(' ').pop()")
     assert float(dot[0]) == float(dot[1]) == float(right.split(",")[0])
+
+
+@browser_test
+def test_a_duplicated_tab_gets_its_own_session(browser, worked):
+    server = worked[0]
+    goto(browser, server.url)
+    mine = browser.js("window.tgSession")
+    # a page opened from this one starts with a copy of its sessionStorage, as a duplicated tab does
+    r = browser.call("Runtime.evaluate", expression=f"window.copy = window.open({json.dumps(server.url)}); !!window.copy",
+                     userGesture=True, returnByValue=True)
+    assert r["result"]["value"]
+    try:
+        wait_for(browser, "window.copy.tgUpdates >= 1")
+        assert browser.js("window.copy.sessionStorage.length") == 1
+        other = browser.js("window.copy.tgSession")
+        assert other and other != mine and browser.js("window.tgSession") == mine
+    finally:
+        browser.js("window.copy && window.copy.close()")
+    # a reload keeps the tab's own session: nobody else holds it
+    goto(browser, server.url)
+    assert browser.js("window.tgSession") == mine

@@ -2,7 +2,8 @@
 
 Every number on it comes from the server (the engine); the script never does
 arithmetic on them.  It makes a session id on load (kept in sessionStorage, so
-each tab has its own network) and sends each change as a JSON POST with the token.
+each tab has its own network; a duplicated tab, which copies sessionStorage, notices
+through a BroadcastChannel that a live page holds that id and makes its own) and sends each change as a JSON POST with the token.
 """
 
 from __future__ import annotations
@@ -53,13 +54,46 @@ _SCRIPT = r"""
 (function () {
   "use strict";
   var TOKEN = document.body.getAttribute("data-token");
-  var SESSION = null;
-  try { SESSION = sessionStorage.getItem("tinygraph-play-session"); } catch (e) { SESSION = null; }
-  if (!SESSION) {
+  // Each tab its own session id, kept in sessionStorage so a reload keeps the tab's network.  A duplicated
+  // tab (or one opened from this page) starts with a copy of that sessionStorage: before using a stored id
+  // the page asks the other live pages of this playground (BroadcastChannel) whether one holds it, and
+  // makes a new id if one answers.  A reload is not fooled: the page that held the id is gone.
+  var KEY = "tinygraph-play-session";
+  var SESSION = null, settled = false;
+  function newId() {
     var bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes);
-    SESSION = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-    try { sessionStorage.setItem("tinygraph-play-session", SESSION); } catch (e) { /* a private window */ }
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function keep(id) {
+    SESSION = id;
+    window.tgSession = id;
+    try { sessionStorage.setItem(KEY, id); } catch (e) { /* a private window */ }
+  }
+  var channel = null;
+  try { channel = new BroadcastChannel("tinygraph-play"); } catch (e) { channel = null; }
+  if (channel) {
+    channel.onmessage = function (e) {
+      var m = e.data || {};
+      if (m.ask && settled && m.ask === SESSION) { channel.postMessage({mine: SESSION}); }
+    };
+  }
+  function claim() {          // a promise of this tab's id
+    var stored = null;
+    try { stored = sessionStorage.getItem(KEY); } catch (e) { stored = null; }
+    if (!stored || !channel) { keep(stored || newId()); settled = true; return Promise.resolve(SESSION); }
+    return new Promise(function (done) {
+      var taken = false;
+      var listen = function (e) { if (e.data && e.data.mine === stored) { taken = true; } };
+      channel.addEventListener("message", listen);
+      channel.postMessage({ask: stored});
+      setTimeout(function () {
+        channel.removeEventListener("message", listen);
+        keep(taken ? newId() : stored);
+        settled = true;
+        done(SESSION);
+      }, 150);
+    });
   }
   var view = null, selected = null, busy = false;
   var $ = function (id) { return document.getElementById(id); };
@@ -302,8 +336,11 @@ _SCRIPT = r"""
   $("reset").addEventListener("click", function () { api("reset", {}); });
   $("lr").addEventListener("change", function () { change("lr", {}, $("lr")); });
   function link(path) { return path + "?token=" + encodeURIComponent(TOKEN) + "&session=" + encodeURIComponent(SESSION); }
-  $("dl-json").href = link("/download/network.json");
-  $("dl-explain").href = link("/download/explanation.html");
+  claim().then(function () {
+    $("dl-json").href = link("/download/network.json");
+    $("dl-explain").href = link("/download/explanation.html");
+    api("state", {});
+  });
   $("walk").addEventListener("click", function () {
     var boxEl = $("steps-box");
     var frame = boxEl.querySelector("iframe");
@@ -312,7 +349,6 @@ _SCRIPT = r"""
     boxEl.scrollIntoView({behavior: "smooth"});
   });
   $("close-steps").addEventListener("click", function () { $("steps-box").classList.remove("open"); });
-  api("state", {});
 })();
 """
 
