@@ -211,6 +211,21 @@ def test_start_for_a_demo_a_file_and_a_table(tmp_path):
         Start("not a net")
 
 
+def test_play_a_table_with_hidden_layers_and_an_activation(tmp_path):
+    from tinygraph.cli import _parser
+    csv = tmp_path / "d.csv"
+    csv.write_text("a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+    args = _parser().parse_args(["play", str(csv), "--target", "y", "--hidden", "3,2", "--activation", "relu"])
+    net = start_for(args.source, args.target, hidden=args.hidden, activation=args.activation).network()
+    assert [len(layer) for layer in net.layers()] == [2, 3, 2, 1]
+    assert {n.activation.name for n in net.hidden} == {"relu"}
+    assert [len(layer) for layer in start_for(str(csv), "y").network().layers()] == [2, 4, 1]
+    with pytest.raises(tg.TinygraphError, match="unknown activation 'wiggly'"):
+        start_for(str(csv), "y", activation="wiggly")
+    with pytest.raises(PlayError, match="DATA.csv"):
+        start_for("xor", hidden=[2])
+
+
 def test_the_cli_play_prints_the_address_and_stops_on_ctrl_c():
     import os
     import signal
