@@ -211,6 +211,21 @@ def test_start_for_a_demo_a_file_and_a_table(tmp_path):
         Start("not a net")
 
 
+def test_play_a_table_with_hidden_layers_and_an_activation(tmp_path):
+    from tinygraph.cli import _parser
+    csv = tmp_path / "d.csv"
+    csv.write_text("a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+    args = _parser().parse_args(["play", str(csv), "--target", "y", "--hidden", "3,2", "--activation", "relu"])
+    net = start_for(args.source, args.target, hidden=args.hidden, activation=args.activation).network()
+    assert [len(layer) for layer in net.layers()] == [2, 3, 2, 1]
+    assert {n.activation.name for n in net.hidden} == {"relu"}
+    assert [len(layer) for layer in start_for(str(csv), "y").network().layers()] == [2, 4, 1]
+    with pytest.raises(tg.TinygraphError, match="unknown activation 'wiggly'"):
+        start_for(str(csv), "y", activation="wiggly")
+    with pytest.raises(PlayError, match="DATA.csv"):
+        start_for("xor", hidden=[2])
+
+
 def test_the_cli_play_prints_the_address_and_stops_on_ctrl_c():
     import os
     import signal
@@ -233,6 +248,148 @@ def test_the_cli_play_prints_the_address_and_stops_on_ctrl_c():
         if p.poll() is None:
             p.kill()
             p.communicate()
+
+
+# -- changing the layers ------------------------------------------------------------------------
+
+def built(orig, layers, new_acts, rng=None):
+    """The network a structure change should make, built in Python: ``layers`` of names; what ``orig``
+    has keeps its weights and biases; new neurons (``new_acts``: name -> activation) get bias 0; new
+    synapses weights from ``rng`` (default a new random.Random(0), as each session has), uniform in +-sqrt(3/fan_in), layer by layer, receiver by
+    receiver, sender by sender."""
+    import math
+    import random
+    rng = rng or random.Random(0)
+    net = tg.Network(orig.name)
+    for n in layers[0]:
+        net.input(n)
+    for d in range(1, len(layers)):
+        for n in layers[d]:
+            if n in new_acts:
+                net.neuron(n, activation=new_acts[n], bias=0.0)
+            else:
+                net.neuron(n, activation=orig[n].activation, bias=orig[n].bias.value)
+        bound = math.sqrt(3 / len(layers[d - 1]))
+        for n in layers[d]:
+            for src in layers[d - 1]:
+                kept = src in orig and n in orig and any(s.src.name == src for s in orig[n].incoming)
+                net.connect(src, n, weight=orig.synapse(src, n).value if kept else rng.uniform(-bound, bound))
+    return net
+
+
+def same_numbers(server, view, ref, x, t):
+    """The view (then backward) shows exactly what ``ref`` computes."""
+    from tinygraph.draw import neuron_id, synapse_id
+    from tinygraph.formatting import fmt
+    assert view["layers"] == [[n.name for n in layer] for layer in ref.layers()]
+    out = ref.forward(x)
+    for o in ref.outputs:
+        assert output(view, o.name) == out[o.name].value
+    loss = tg.squared_error(out, t)
+    assert float(view["loss"]["value"]) == loss.value
+    loss.backward()
+    view = post(server, "backward")[1]
+    for s in ref.synapses:
+        item = view["items"][synapse_id(s.src.name, s.dst.name)]
+        assert item["weight"] == repr(s.value) and item["grad"] == fmt(s.grad)
+    for n in ref.hidden + ref.outputs:
+        assert view["items"][neuron_id(n.name)]["delta"] == fmt(n.delta)
+    assert len(view["items"]) == len(ref.neurons) + 3 * len(ref.synapses)
+    post(server, "backward", show=False)
+
+
+def test_add_a_hidden_neuron(worked):
+    server, net, x, t = worked
+    status, view, _ = post(server, "add-neuron", layer=1)
+    assert status == 200 and "h3" in view["note"]
+    same_numbers(server, view, built(net, [["i1", "i2"], ["h1", "h2", "h3"], ["o1", "o2"]],
+                                     {"h3": net["h1"].activation}), x, t)
+
+
+def test_remove_a_hidden_neuron_but_never_the_last_of_a_layer(worked):
+    server, net, x, t = worked
+    status, view, _ = post(server, "remove-neuron", layer=1, name="h1")
+    assert status == 200
+    same_numbers(server, view, built(net, [["i1", "i2"], ["h2"], ["o1", "o2"]], {}), x, t)
+    status, answer, _ = post(server, "remove-neuron", layer=1)
+    assert status == 400 and "last neuron of layer 1" in answer["error"]
+    assert post(server, "state")[1]["layers"] == [["i1", "i2"], ["h2"], ["o1", "o2"]]
+
+
+def test_add_a_hidden_layer(worked):
+    server, net, x, t = worked
+    status, view, _ = post(server, "add-layer", at=2, size=2)
+    assert status == 200
+    act = net["h1"].activation
+    same_numbers(server, view, built(net, [["i1", "i2"], ["h1", "h2"], ["h2_1", "h2_2"], ["o1", "o2"]],
+                                     {"h2_1": act, "h2_2": act}), x, t)
+
+
+def test_remove_a_hidden_layer():
+    net = tg.MLP([2, 3, 2, 1], activation="tanh", seed=4)
+    x, t = {"x1": 0.3, "x2": -0.7}, {"o1": 0.5}
+    server = play(net, x, t, open_browser=False)
+    try:
+        import random
+        rng = random.Random(0)
+        status, view, _ = post(server, "remove-layer", layer=1)
+        assert status == 200
+        once = built(net, [["x1", "x2"], ["h2_1", "h2_2"], ["o1"]], {}, rng)
+        same_numbers(server, view, once, x, t)
+        status, view, _ = post(server, "remove-layer", layer=1)
+        same_numbers(server, view, built(once, [["x1", "x2"], ["o1"]], {}, rng), x, t)
+        status, answer, _ = post(server, "remove-layer", layer=1)
+        assert status == 400 and "no hidden layer" in answer["error"]
+    finally:
+        server.stop()
+
+
+def test_layer_changes_refused_leave_the_state_unchanged(worked):
+    server = worked[0]
+    before = post(server, "state")[1]
+    for action, body, words in [("add-neuron", {"layer": 0}, "numbered 1 to 1"),
+                                ("add-neuron", {"layer": "two"}, "not a number"),
+                                ("remove-neuron", {"layer": 1, "name": "o1"}, "not a neuron of layer 1"),
+                                ("add-layer", {"at": 3}, "from 1"),
+                                ("add-layer", {"at": 1, "size": 99}, "from 1 to 16"),
+                                ("remove-layer", {"layer": 2}, "numbered 1 to 1")]:
+        status, answer, _ = post(server, action, **body)
+        assert status == 400 and words in answer["error"], (action, answer)
+    after = post(server, "state")[1]
+    assert after["items"] == before["items"] and after["layers"] == before["layers"]
+    # the next new neuron still gets the first weights of the generator (its state was put back)
+    view = post(server, "add-neuron", layer=1)[1]
+    same_numbers(server, view, built(worked[1], [["i1", "i2"], ["h1", "h2", "h3"], ["o1", "o2"]],
+                                     {"h3": worked[1]["h1"].activation}), worked[2], worked[3])
+
+
+def test_a_network_not_in_layers_says_which_synapse_breaks_them():
+    net = tg.Network("skip")
+    net.input("a")
+    net.neuron("h")
+    net.neuron("o")
+    net.connect("a", "h", weight=0.5)
+    net.connect("h", "o", weight=0.5)
+    net.connect("a", "o", weight=0.5)
+    server = play(net, open_browser=False)
+    try:
+        view = post(server, "state")[1]
+        assert view["layers"] is None and "a → o skips from layer 0 to layer 2" in view["not_layered"]
+        status, answer, _ = post(server, "add-neuron", layer=1)
+        assert status == 400 and "a → o" in answer["error"]
+    finally:
+        server.stop()
+
+
+def test_the_error_curve_marks_the_last_epoch(worked):
+    from tinygraph.draw.training_page import _Run, _error_curve
+    server, net, x, t = worked
+    view = post(server, "train", epochs=40)[1]
+    history = tg.train(net, [(x, t)], lr=0.5, max_epochs=40, record=1, verbose=False)
+    run = _Run(history, net)
+    run.evaluate()
+    marks = _error_curve(run)[1]
+    assert view["curve_mark"] == marks[-1] and view["curve_mark"] != marks[0]
 
 
 # -- in a real browser ------------------------------------------------------------------------
@@ -310,3 +467,42 @@ def test_change_a_weight_in_the_page_and_read_the_engines_output(browser, worked
     goto(browser, server.url)
     again = browser.js("[...document.querySelectorAll('#outputs .output')].map(e => e.dataset.value)")
     assert float(again[0]) != float(shown[0])
+    # the layer buttons: one more neuron in hidden layer 1, numbers from the engine
+    n = browser.js("window.tgUpdates")
+    browser.js("document.getElementById('add-neuron-1').click()")
+    wait_for(browser, f"window.tgUpdates > {n}")
+    key, fresh, x, t, lr = build_for_steps("worked-example")
+    ref = built(fresh, [["i1", "i2"], ["h1", "h2", "h3"], ["o1", "o2"]], {"h3": fresh["h1"].activation})
+    out = ref.forward(x)
+    shown = browser.js("[...document.querySelectorAll('#outputs .output')].map(e => e.dataset.value)")
+    assert [float(v) for v in shown] == [out["o1"].value, out["o2"].value]
+    assert browser.js("!!document.getElementById('neuron-h3')")
+    # training: the orange marker sits at the last epoch
+    n = browser.js("window.tgUpdates")
+    browser.js("document.getElementById('train').click()")
+    wait_for(browser, f"window.tgUpdates > {n}")
+    dot = browser.js("[document.querySelector('#train-box #dot').getAttribute('cx'), "
+                     "document.querySelector('#train-box #mark').getAttribute('x1')]")
+    right = browser.js("document.querySelector('#train-box polyline').getAttribute('points').split(' ').pop()")
+    assert float(dot[0]) == float(dot[1]) == float(right.split(",")[0])
+
+
+@browser_test
+def test_a_duplicated_tab_gets_its_own_session(browser, worked):
+    server = worked[0]
+    goto(browser, server.url)
+    mine = browser.js("window.tgSession")
+    # a page opened from this one starts with a copy of its sessionStorage, as a duplicated tab does
+    r = browser.call("Runtime.evaluate", expression=f"window.copy = window.open({json.dumps(server.url)}); !!window.copy",
+                     userGesture=True, returnByValue=True)
+    assert r["result"]["value"]
+    try:
+        wait_for(browser, "window.copy.tgUpdates >= 1")
+        assert browser.js("window.copy.sessionStorage.length") == 1
+        other = browser.js("window.copy.tgSession")
+        assert other and other != mine and browser.js("window.tgSession") == mine
+    finally:
+        browser.js("window.copy && window.copy.close()")
+    # a reload keeps the tab's own session: nobody else holds it
+    goto(browser, server.url)
+    assert browser.js("window.tgSession") == mine

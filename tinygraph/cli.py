@@ -408,15 +408,19 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("source", nargs="?", default="worked-example", metavar="NAME|FILE.json|DATA.csv",
                     help="a demo network (default worked-example), a saved network, or a CSV file with --target")
     pl.add_argument("--target", default=None, metavar="COLUMN", help="with DATA.csv: the column to predict")
+    pl.add_argument("--hidden", type=_hidden, default=None, metavar="8,8",
+                    help="with DATA.csv: hidden layer sizes (default 4)")
+    pl.add_argument("--activation", default=None, help="with DATA.csv: the hidden neurons' activation (default tanh)")
     pl.add_argument("--port", type=int, default=0, help="the port on 127.0.0.1 (default: a free one)")
     pl.add_argument("--no-browser", action="store_true", help="only print the address, do not open a browser")
     return p
 
 
-def play_command(source: str, target: Optional[str] = None, port: int = 0, browser: bool = True) -> int:
+def play_command(source: str, target: Optional[str] = None, port: int = 0, browser: bool = True,
+                 hidden: Optional[Sequence[int]] = None, activation: Optional[str] = None) -> int:
     """``tinygraph play``: serve the playground on 127.0.0.1 until Ctrl-C."""
     from .playground import PlaygroundServer, start_for
-    server = PlaygroundServer(start_for(source, target), port=port)
+    server = PlaygroundServer(start_for(source, target, hidden=hidden, activation=activation), port=port)
     print(f"tinygraph playground for {server.start.title}: {server.url}\n"
           "(only this machine can open it; the token in the address is its key). Ctrl-C stops it.", flush=True)
     if browser:
@@ -464,7 +468,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command == "predict":
             return predict_command(args.network, args.rows)
         if args.command == "play":
-            return play_command(args.source, target=args.target, port=args.port, browser=not args.no_browser)
+            return play_command(args.source, target=args.target, port=args.port, browser=not args.no_browser,
+                                hidden=args.hidden, activation=args.activation)
         if args.command == "explain":
             return explain_command(args.network, inputs=args.inputs, targets=args.targets, lr=args.lr,
                                    error=args.error, until=args.until, format=args.format,

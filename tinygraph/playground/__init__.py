@@ -45,10 +45,14 @@ def play(net: Any, inputs: Optional[Mapping[str, float]] = None, targets: Option
     return server
 
 
-def start_for(source: str, target: Optional[str] = None) -> Start:
-    """What ``tinygraph play SOURCE`` plays with: a demo NAME, a saved FILE.json, or DATA.csv with ``target``."""
+def start_for(source: str, target: Optional[str] = None, hidden: Optional[Sequence[int]] = None,
+              activation: Optional[str] = None) -> Start:
+    """What ``tinygraph play SOURCE`` plays with: a demo NAME, a saved FILE.json, or DATA.csv with ``target``
+    (a layered network with ``hidden`` layer sizes, default [4], of ``activation`` neurons, default tanh)."""
     import os
     low = source.lower()
+    if not low.endswith(".csv") and (hidden is not None or activation is not None):
+        raise PlayError("--hidden and --activation go with a DATA.csv file (a demo or a saved network has its own)")
     if low.endswith(".csv"):
         if not target:
             raise PlayError(f"{source} is a data file: say which column to predict, e.g. --target label")
@@ -56,7 +60,9 @@ def start_for(source: str, target: Optional[str] = None) -> Start:
         table = read_table(source, target)
         scaling = Scaling.fit(table.inputs, table.rows, table.target, table.labels)
         out = "sigmoid" if table.classifier else "linear"
-        net = _build(table.inputs, [4], "tanh", table.target, out, 0)
+        from ..activations import get_activation
+        act = get_activation(activation or "tanh").name      # an unknown name: a message listing the known ones
+        net = _build(table.inputs, [4] if hidden is None else list(hidden), act, table.target, out, 0)
         net.scaling = scaling
         data = [(dict(zip(table.inputs, scaling.apply(r))), {table.target: t}) for r, t in zip(table.rows, table.targets)]
         x, t = data[0]

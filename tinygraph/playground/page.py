@@ -2,7 +2,8 @@
 
 Every number on it comes from the server (the engine); the script never does
 arithmetic on them.  It makes a session id on load (kept in sessionStorage, so
-each tab has its own network) and sends each change as a JSON POST with the token.
+each tab has its own network; a duplicated tab, which copies sessionStorage, notices
+through a BroadcastChannel that a live page holds that id and makes its own) and sends each change as a JSON POST with the token.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ th{font-weight:600;color:#444}
 #train-box svg{width:100%;height:auto;display:block;font:11px system-ui,sans-serif;fill:#333}
 #train-box .ax{font-weight:600}
 .hint{color:#666;font-size:.85em}
+#structure button{padding:.05em .5em;margin-right:.2em}
+#structure-why:empty{display:none}
 @media (max-width:640px){header h1{width:100%}aside{flex-basis:100%;min-width:0}#picture-box{flex-basis:100%}}
 """
 
@@ -51,13 +54,46 @@ _SCRIPT = r"""
 (function () {
   "use strict";
   var TOKEN = document.body.getAttribute("data-token");
-  var SESSION = null;
-  try { SESSION = sessionStorage.getItem("tinygraph-play-session"); } catch (e) { SESSION = null; }
-  if (!SESSION) {
+  // Each tab its own session id, kept in sessionStorage so a reload keeps the tab's network.  A duplicated
+  // tab (or one opened from this page) starts with a copy of that sessionStorage: before using a stored id
+  // the page asks the other live pages of this playground (BroadcastChannel) whether one holds it, and
+  // makes a new id if one answers.  A reload is not fooled: the page that held the id is gone.
+  var KEY = "tinygraph-play-session";
+  var SESSION = null, settled = false;
+  function newId() {
     var bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes);
-    SESSION = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-    try { sessionStorage.setItem("tinygraph-play-session", SESSION); } catch (e) { /* a private window */ }
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function keep(id) {
+    SESSION = id;
+    window.tgSession = id;
+    try { sessionStorage.setItem(KEY, id); } catch (e) { /* a private window */ }
+  }
+  var channel = null;
+  try { channel = new BroadcastChannel("tinygraph-play"); } catch (e) { channel = null; }
+  if (channel) {
+    channel.onmessage = function (e) {
+      var m = e.data || {};
+      if (m.ask && settled && m.ask === SESSION) { channel.postMessage({mine: SESSION}); }
+    };
+  }
+  function claim() {          // a promise of this tab's id
+    var stored = null;
+    try { stored = sessionStorage.getItem(KEY); } catch (e) { stored = null; }
+    if (!stored || !channel) { keep(stored || newId()); settled = true; return Promise.resolve(SESSION); }
+    return new Promise(function (done) {
+      var taken = false;
+      var listen = function (e) { if (e.data && e.data.mine === stored) { taken = true; } };
+      channel.addEventListener("message", listen);
+      channel.postMessage({ask: stored});
+      setTimeout(function () {
+        channel.removeEventListener("message", listen);
+        keep(taken ? newId() : stored);
+        settled = true;
+        done(SESSION);
+      }, 150);
+    });
   }
   var view = null, selected = null, busy = false;
   var $ = function (id) { return document.getElementById(id); };
@@ -172,10 +208,60 @@ _SCRIPT = r"""
       if (s && s.nodeName.toLowerCase() === "svg") { tb.appendChild(document.importNode(s, true)); }
     });
     tb.parentNode.hidden = !d.curve;
+    if (d.curve_mark) {                      // the marker at the last epoch trained (where the server says)
+      var mk = tb.querySelector("#mark"), dot = tb.querySelector("#dot");
+      if (mk) { mk.setAttribute("x1", d.curve_mark[0]); mk.setAttribute("x2", d.curve_mark[0]); }
+      if (dot) { dot.setAttribute("cx", d.curve_mark[0]); dot.setAttribute("cy", d.curve_mark[1]); }
+    }
+    structure(d);
     if (d.note) { message(d.note, false); } else { message("", false); }
     if (d.fresh && window.tgHadState) { message("this tab's playground started afresh (the server kept too many tabs)", false); }
     window.tgHadState = true;
     select(selected && d.items[selected] ? selected : null);
+  }
+
+  function button(text, id, title, onClick) {
+    var b = document.createElement("button");
+    b.type = "button"; b.textContent = text; b.id = id; b.title = title;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function structure(d) {
+    var box = $("structure");
+    box.replaceChildren();
+    $("structure-why").textContent = d.not_layered ? "The layers cannot be changed: " + d.not_layered : "";
+    if (!d.layers) { return; }
+    var t = document.createElement("table");
+    d.layers.forEach(function (names, k) {
+      var last = k === d.layers.length - 1;
+      var tr = document.createElement("tr");
+      cell(tr, k === 0 ? "inputs" : last ? "outputs" : "layer " + k);
+      cell(tr, names.length + " neuron" + (names.length === 1 ? "" : "s")).title = names.join(", ");
+      var td = cell(tr, "");
+      if (k > 0 && !last) {
+        td.appendChild(button("+", "add-neuron-" + k, "add a neuron to layer " + k,
+                              function () { api("add-neuron", {layer: k}); }));
+        var minus = button("−", "remove-neuron-" + k, "remove the last neuron of layer " + k,
+                           function () { api("remove-neuron", {layer: k}); });
+        minus.disabled = names.length < 2;
+        td.appendChild(minus);
+        td.appendChild(button("remove layer", "remove-layer-" + k, "remove hidden layer " + k,
+                              function () { api("remove-layer", {layer: k}); }));
+      }
+      t.appendChild(tr);
+      if (!last) {
+        var tr2 = document.createElement("tr");
+        cell(tr2, "");
+        var td2 = cell(tr2, "");
+        td2.colSpan = 2;
+        td2.appendChild(button("+ layer here", "add-layer-" + (k + 1), "add a hidden layer of 2 neurons after " +
+                               (k === 0 ? "the inputs" : "layer " + k),
+                               function () { api("add-layer", {at: k + 1, size: 2}); }));
+        t.appendChild(tr2);
+      }
+    });
+    box.appendChild(t);
   }
 
   function row(table, label, content) {
@@ -250,8 +336,11 @@ _SCRIPT = r"""
   $("reset").addEventListener("click", function () { api("reset", {}); });
   $("lr").addEventListener("change", function () { change("lr", {}, $("lr")); });
   function link(path) { return path + "?token=" + encodeURIComponent(TOKEN) + "&session=" + encodeURIComponent(SESSION); }
-  $("dl-json").href = link("/download/network.json");
-  $("dl-explain").href = link("/download/explanation.html");
+  claim().then(function () {
+    $("dl-json").href = link("/download/network.json");
+    $("dl-explain").href = link("/download/explanation.html");
+    api("state", {});
+  });
   $("walk").addEventListener("click", function () {
     var boxEl = $("steps-box");
     var frame = boxEl.querySelector("iframe");
@@ -260,7 +349,6 @@ _SCRIPT = r"""
     boxEl.scrollIntoView({behavior: "smooth"});
   });
   $("close-steps").addEventListener("click", function () { $("steps-box").classList.remove("open"); });
-  api("state", {});
 })();
 """
 
@@ -300,6 +388,7 @@ def page_html(token: str, nonce: str, title: str) -> str:
 <section><h2>Selected</h2><p id="editor-hint" class="hint">Nothing selected: click a neuron or a synapse in the picture.</p><div id="editor"></div></section>
 <section><h2>Inputs</h2><table><tbody id="inputs"></tbody></table></section>
 <section><h2>Outputs and targets</h2><table><thead><tr><th>neuron</th><th>output O</th><th>target t</th></tr></thead><tbody id="outputs"></tbody></table></section>
+<section><h2>Layers</h2><div id="structure"></div><p id="structure-why" class="hint"></p></section>
 <section hidden><h2>Training</h2><div id="train-box"></div></section>
 </aside>
 </main>

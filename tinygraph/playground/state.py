@@ -11,6 +11,7 @@ The page's JavaScript only displays what :meth:`Session.view` returns.
 from __future__ import annotations
 
 import math
+import random
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -26,6 +27,8 @@ BIGGEST = 1e6
 MAX_EPOCHS = 5000
 #: training on data: at most this many (epochs x samples) per request
 MAX_WORK = 400_000
+#: each session draws the weights of new synapses (a structure change) from random.Random(NEW_WEIGHT_SEED)
+NEW_WEIGHT_SEED = 0
 
 
 class PlayError(TinygraphError, ValueError):
@@ -118,15 +121,17 @@ class Session:
         self.lr = self.start.lr
         self.show_grads = False
         self.curve: Optional[str] = None
+        self.curve_mark: Optional[List[float]] = None
         self.fit: Optional[str] = None
         self.epochs = 0
         self.note = ""
+        self.rng = random.Random(NEW_WEIGHT_SEED)
 
     # -- changes, each all-or-nothing ------------------------------------------------------------
     def _backup(self) -> Tuple[Any, ...]:
         from ..saving import network_to_dict
         return (network_to_dict(self.net), dict(self.inputs), dict(self.targets), self.lr, self.show_grads,
-                self.curve, self.fit, self.epochs)
+                self.curve, self.fit, self.epochs, self.curve_mark, self.rng.getstate())
 
     def _restore(self, b: Tuple[Any, ...]) -> None:
         from ..saving import network_from_dict
@@ -134,7 +139,9 @@ class Session:
         self.net = network_from_dict(b[0])
         if scaling is not None:
             self.net.scaling = scaling
-        (self.inputs, self.targets, self.lr, self.show_grads, self.curve, self.fit, self.epochs) = b[1:]
+        (self.inputs, self.targets, self.lr, self.show_grads, self.curve, self.fit, self.epochs,
+         self.curve_mark) = b[1:-1]
+        self.rng.setstate(b[-1])
 
     def apply(self, action: str, body: Mapping[str, Any]) -> Dict[str, Any]:
         """Do ``action`` with the request ``body`` and return the new view; on any error the session is
@@ -224,7 +231,8 @@ class Session:
         run = _Run(history, self.net)
         try:
             run.evaluate()                          # puts the weights back itself
-            self.curve, _ = _error_curve(run)
+            self.curve, marks = _error_curve(run)
+            self.curve_mark = marks[-1] if marks else None     # the page puts the marker at the last epoch
             run.fits = run.fits[-1:]                # the function learned at the last epoch
             fit, _, _ = _fit_picture(run)
             self.fit = fit or None
@@ -245,6 +253,51 @@ class Session:
             raise PlayError(f"activation: choose one of {', '.join(activation_names())}")
         n.activation = get_activation(name)
         self.net._changed()
+
+    def _layer_number(self, body: Mapping[str, Any], key: str, what: str) -> int:
+        raw = body.get(key)
+        x = number(raw, what)
+        if x != int(x):
+            raise PlayError(f"{what}: a whole number, got {raw!r}")
+        return int(x)
+
+    def _reshape(self, layers: List[List[str]], new: Mapping[str, Any], note: str) -> None:
+        from .structure import rebuild
+        self.net = rebuild(self.net, layers, dict(new), self.rng)
+        self.fit = None                      # the learned function was the old network's
+        self.note = note
+
+    def add_neuron(self, body: Mapping[str, Any]) -> None:
+        from .structure import plan_add_neuron
+        layer = self._layer_number(body, "layer", "layer")
+        layers, new = plan_add_neuron(self.net, layer)
+        name = next(iter(new))
+        self._reshape(layers, new, f"added {name} to layer {layer}: its weights start uniform in "
+                                   f"±√(3/fan_in), its bias at 0")
+
+    def remove_neuron(self, body: Mapping[str, Any]) -> None:
+        from .structure import plan_remove_neuron
+        layer = self._layer_number(body, "layer", "layer")
+        name = body.get("name")
+        if name is not None and not isinstance(name, str):
+            raise PlayError("name: the neuron to remove, e.g. 'h2'")
+        layers, gone = plan_remove_neuron(self.net, layer, name)
+        self._reshape(layers, {}, f"removed {gone} and its synapses from layer {layer}")
+
+    def add_layer(self, body: Mapping[str, Any]) -> None:
+        from .structure import plan_add_layer
+        at = self._layer_number(body, "at", "where the new layer goes")
+        size = self._layer_number(body, "size", "neurons in the new layer") if "size" in body else 2
+        layers, new = plan_add_layer(self.net, at, size)
+        self._reshape(layers, new, f"added hidden layer {at} ({', '.join(new)}): its synapses start uniform "
+                                   f"in ±√(3/fan_in), its biases at 0")
+
+    def remove_layer(self, body: Mapping[str, Any]) -> None:
+        from .structure import plan_remove_layer
+        layer = self._layer_number(body, "layer", "layer")
+        layers = plan_remove_layer(self.net, layer)
+        self._reshape(layers, {}, f"removed hidden layer {layer}; layer {layer - 1} now feeds the next "
+                                  f"through new synapses")
 
     # -- pages and files of the current network (made from a copy: the session's net is not touched) --
     def file_stem(self) -> str:
@@ -308,7 +361,14 @@ class Session:
             for suffix in ("", "-tail", "-head"):
                 items[sid + suffix] = item
         from ..activations import activation_names
+        from .structure import NotLayered, layers_of
+        try:
+            layers: Optional[List[List[str]]] = layers_of(self.net)
+            why_not = None
+        except NotLayered as e:
+            layers, why_not = None, str(e)
         return {
+            "layers": layers, "not_layered": why_not, "curve_mark": self.curve_mark,
             "title": self.start.title,
             "svg": svg, "items": items,
             "inputs": [{"name": k, "value": _exact(v), "shown": fmt(v)} for k, v in self.inputs.items()],
@@ -330,6 +390,10 @@ ACTIONS: Dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "train": Session.train,
     "reset": Session.do_reset,
     "activation": Session.set_activation,
+    "add-neuron": Session.add_neuron,
+    "remove-neuron": Session.remove_neuron,
+    "add-layer": Session.add_layer,
+    "remove-layer": Session.remove_layer,
 }
 
 
