@@ -64,3 +64,19 @@ def script_tag_network():
         net.connect(h, o, weight=-0.4)
         return net, h, network_steps(net, {"x": 1.0}, {out: 0.3})
     return make
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (see tests/chromium.py); alert() is recorded in
+    window.__alerts instead of shown, so a test can see that a page ran no script it should not."""
+    from chromium import Browser
+    b = Browser()
+    try:
+        b.call("Page.enable")
+        b.call("Runtime.enable")
+        b.call("Page.addScriptToEvaluateOnNewDocument",
+               source="window.__alerts = []; window.alert = function (m) { window.__alerts.push(String(m)); };")
+        yield b
+    finally:
+        b.close()

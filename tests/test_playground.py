@@ -16,7 +16,7 @@ from tinygraph.playground import PlayError, play, start_for
 from tinygraph.playground.server import MAX_BODY
 from tinygraph.playground.state import Start
 
-from test_player import Browser, browser_test
+from chromium import browser_test
 
 SID_A = "a" * 24
 SID_B = "b" * 24
@@ -393,17 +393,6 @@ def test_the_error_curve_marks_the_last_epoch(worked):
 
 
 # -- in a real browser ------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    b = Browser()
-    try:
-        b.call("Page.enable")
-        b.call("Runtime.enable")
-        yield b
-    finally:
-        b.close()
-
 
 def goto(b, url):
     b.events.clear()

@@ -10,7 +10,7 @@ import tinygraph as tg
 from tinygraph.datasets import make_moons
 from tinygraph.draw.training_page import MissingPillowError, training_page
 
-from test_player import Browser, browser_test
+from chromium import browser_test
 
 
 def moons_run(record=10, epochs=120, n=60):
@@ -121,17 +121,6 @@ def test_gif_without_pillow_says_what_to_install(tmp_path, monkeypatch):
 
 
 # -- in headless Chromium -------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    b = Browser()
-    try:
-        b.call("Page.enable")
-        b.call("Runtime.enable")
-        yield b
-    finally:
-        b.close()
-
 
 PAGE_STATE = """(() => ({
   counter: document.getElementById('counter').textContent,

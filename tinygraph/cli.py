@@ -494,6 +494,8 @@ def main(argv: Optional[List[str]] = None) -> int:
           "  tinygraph step [NAME] [--html steps.html]   step through backprop\n"
           "  tinygraph explain [NAME] [--format html]   the worked example, written out\n"
           "  tinygraph train DATA.csv --target COLUMN [--html run.html]   train on your own data\n"
+          "  tinygraph play [NAME]           change the network live in your browser\n"
+          "  tinygraph export net.json --torch net.pt   take it to PyTorch (or --onnx)\n"
           "\n"
           "Run 'tinygraph -h' for all options.")
     return 0
