@@ -45,7 +45,8 @@ th{font-weight:600;color:#444}
 #train-box svg{width:100%;height:auto;display:block;font:11px system-ui,sans-serif;fill:#333}
 #train-box .ax{font-weight:600}
 .hint{color:#666;font-size:.85em}
-#structure button{padding:.05em .5em;margin-right:.2em}
+#structure button{padding:.05em .5em;margin:.1em .2em .1em 0}
+#structure td{white-space:nowrap;vertical-align:middle}
 #structure-why:empty{display:none}
 @media (max-width:640px){header h1{width:100%}aside{flex-basis:100%;min-width:0}#picture-box{flex-basis:100%}}
 """
