@@ -15,8 +15,8 @@ PACKAGE = Path(tinygraph.__file__).parent
 
 def _imports(path: Path):
     """Every tinygraph module that ``path`` imports, as a dotted name."""
-    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
-    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    package = ".".join(parts[:-1])              # the package a relative import starts from (an __init__'s own)
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -42,6 +42,8 @@ def _uses(target: str, name: str) -> bool:
 
 
 def test_the_imports_reader_sees_relative_imports():
+    in_init = set(_imports(PACKAGE / "demos" / "__init__.py"))    # relative imports from a package's __init__
+    assert "tinygraph.errors" in in_init and "tinygraph.demos.output" in in_init
     imported = set(_imports(PACKAGE / "cli.py"))
     assert any(_uses("tinygraph.demos", n) for n in imported)
     assert any(_uses("tinygraph.narrative", n) for n in imported)

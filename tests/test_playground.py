@@ -197,7 +197,10 @@ def test_200_requests_from_8_threads_are_all_answered_correctly(worked):
 
 
 def test_start_for_a_demo_a_file_and_a_table(tmp_path):
-    assert start_for("xor").title == "xor"
+    from tinygraph.cli import play_start
+    assert play_start("xor").title == "xor"
+    with pytest.raises(PlayError, match="no file named 'xor'"):
+        start_for("xor")                               # the library knows no demos: the command line does
     net = tg.MLP([2, 2, 1])
     net.save(tmp_path / "n.json")
     assert start_for(str(tmp_path / "n.json")).inputs == {"x1": 0.5, "x2": 0.5}
@@ -222,8 +225,9 @@ def test_play_a_table_with_hidden_layers_and_an_activation(tmp_path):
     assert [len(layer) for layer in start_for(str(csv), "y").network().layers()] == [2, 4, 1]
     with pytest.raises(tg.TinygraphError, match="unknown activation 'wiggly'"):
         start_for(str(csv), "y", activation="wiggly")
+    from tinygraph.cli import play_start
     with pytest.raises(PlayError, match="DATA.csv"):
-        start_for("xor", hidden=[2])
+        play_start("xor", hidden=[2])
 
 
 def test_the_cli_play_prints_the_address_and_stops_on_ctrl_c():

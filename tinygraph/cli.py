@@ -416,11 +416,23 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def play_start(source: str, target: Optional[str] = None, hidden: Optional[Sequence[int]] = None,
+               activation: Optional[str] = None) -> Any:
+    """What ``tinygraph play SOURCE`` plays with: a demo NAME, a saved FILE.json or DATA.csv --target COLUMN."""
+    from .playground import start_for
+    from .playground.state import Start
+
+    def demo(name: str) -> Start:
+        key, net, x, t, lr = build_for_steps(name)
+        return Start(net, x, t, lr=lr, title=key)
+    return start_for(source, target, hidden=hidden, activation=activation, named=demo)
+
+
 def play_command(source: str, target: Optional[str] = None, port: int = 0, browser: bool = True,
                  hidden: Optional[Sequence[int]] = None, activation: Optional[str] = None) -> int:
     """``tinygraph play``: serve the playground on 127.0.0.1 until Ctrl-C."""
-    from .playground import PlaygroundServer, start_for
-    server = PlaygroundServer(start_for(source, target, hidden=hidden, activation=activation), port=port)
+    from .playground import PlaygroundServer
+    server = PlaygroundServer(play_start(source, target, hidden=hidden, activation=activation), port=port)
     print(f"tinygraph playground for {server.start.title}: {server.url}\n"
           "(only this machine can open it; the token in the address is its key). Ctrl-C stops it.", flush=True)
     if browser:

@@ -9,7 +9,7 @@ Each browser tab works on its own copy of the network; the object passed in is n
 from __future__ import annotations
 
 import sys
-from typing import Any, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
 
 from .server import PlaygroundServer
 from .state import PlayError, Start
@@ -46,9 +46,10 @@ def play(net: Any, inputs: Optional[Mapping[str, float]] = None, targets: Option
 
 
 def start_for(source: str, target: Optional[str] = None, hidden: Optional[Sequence[int]] = None,
-              activation: Optional[str] = None) -> Start:
-    """What ``tinygraph play SOURCE`` plays with: a demo NAME, a saved FILE.json, or DATA.csv with ``target``
-    (a layered network with ``hidden`` layer sizes, default [4], of ``activation`` neurons, default tanh)."""
+              activation: Optional[str] = None, named: Optional[Callable[[str], Start]] = None) -> Start:
+    """What ``tinygraph play SOURCE`` plays with: a saved FILE.json, or DATA.csv with ``target`` (a layered
+    network with ``hidden`` layer sizes, default [4], of ``activation`` neurons, default tanh); any other
+    SOURCE is a name that ``named`` turns into a Start (the command line passes the demos' networks)."""
     import os
     low = source.lower()
     if not low.endswith(".csv") and (hidden is not None or activation is not None):
@@ -73,6 +74,6 @@ def start_for(source: str, target: Optional[str] = None, hidden: Optional[Sequen
         from ..network import Network
         net = Network.load(source)
         return Start(net, title=os.path.basename(source))
-    from ..demos import build_for_steps
-    key, net, x, t, lr = build_for_steps(source)
-    return Start(net, x, t, lr=lr, title=key)
+    if named is None:
+        raise PlayError(f"no file named {source!r}: give a saved network FILE.json or DATA.csv --target COLUMN")
+    return named(source)
