@@ -20,8 +20,9 @@ CSS = """
 .tinygraph-explain h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ddd; }
 .tinygraph-explain math { font-family: 'Latin Modern Math', 'STIX Two Math', 'Cambria Math', math; }
 .tinygraph-explain .eq { overflow-x: auto; overflow-y: hidden; margin: 0.4em 0; display: flex;
-  flex-wrap: wrap; align-items: center; justify-content: center; column-gap: 2em; }
+  flex-wrap: wrap; align-items: center; justify-content: safe center; column-gap: 2em; }
 .tinygraph-explain .eq math { margin: 0.2em 0; }
+.tinygraph-explain p { overflow-x: auto; overflow-y: hidden; padding: 0.25em 0; }
 .tinygraph-explain .eq .note { font-size: 0.85em; color: #555; }
 .tinygraph-explain mtable.rows mtd { text-align: left; padding: 0.15em 0; }
 .tinygraph-explain mtable.rows mtd:first-child { text-align: right; }
