@@ -454,6 +454,60 @@ def test_from_torch_says_which_module_it_cannot_map_and_why(torch, make, words):
         assert w in str(e.value)
 
 
+def test_from_torch_reads_an_activation_object_at_every_place_it_stands(torch):
+    act = torch.nn.Sigmoid()                                  # one object after every layer: a common habit
+    m = torch.nn.Sequential(torch.nn.Linear(2, 3), act, torch.nn.Linear(3, 1), act).double()
+    net = tg.from_torch(m)
+    assert [net[n].activation.name for n in ("h1", "o1")] == ["sigmoid", "sigmoid"]
+    want = m(torch.tensor([[0.5, -0.25]], dtype=torch.float64)).item()
+    assert net.forward([0.5, -0.25])["o1"].value == pytest.approx(want, abs=1e-15)
+    check(tg.compare_with_torch(net, [0.5, -0.25], [1.0], module=m))       # against the original module
+    tanh = torch.nn.Tanh()
+    deep = torch.nn.Sequential(torch.nn.Linear(1, 2), tanh, torch.nn.Sequential(torch.nn.Linear(2, 2), tanh),
+                               torch.nn.Linear(2, 1), tanh)
+    assert [n.activation.name for n in tg.from_torch(deep) if not n.is_input] == ["tanh"] * 5
+
+
+@pytest.mark.parametrize("make, where", [
+    (lambda nn, L: nn.Sequential(L, L), "module 1 (Linear(2, 2)) is the same object as module 0"),
+    (lambda nn, L: nn.Sequential(L, nn.Tanh(), L), "module 2 (Linear(2, 2)) is the same object as module 0"),
+    (lambda nn, L: nn.Sequential(L, nn.Tanh(), L, nn.Tanh()),
+     "module 2 (Linear(2, 2)) is the same object as module 0"),
+    (lambda nn, L: nn.Sequential(nn.Sequential(L, nn.ReLU()), nn.Sequential(L, nn.ReLU())),
+     "module 1.0 (Linear(2, 2)) is the same object as module 0.0"),
+])
+def test_from_torch_refuses_one_linear_in_two_places_naming_both(torch, make, where):
+    with pytest.raises(TorchBridgeError) as e:
+        tg.from_torch(make(torch.nn, torch.nn.Linear(2, 2)))
+    assert where in str(e.value) and "weight of its own" in str(e.value)
+
+
+def test_from_torch_proves_its_network_computes_what_the_module_computes(torch):
+    class Doubled(torch.nn.Linear):                           # a Linear by type, not by what it computes
+        def forward(self, x):
+            return 2 * super().forward(x)
+
+    with pytest.raises(TorchBridgeError, match="the module gives .* but the network read from its layers gives"):
+        tg.from_torch(torch.nn.Sequential(Doubled(2, 1)))
+    hooked = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Tanh(), torch.nn.Linear(2, 1))
+    hooked[1].register_forward_hook(lambda module, inputs, output: output * 0.5)
+    with pytest.raises(TorchBridgeError, match="a hook"):
+        tg.from_torch(hooked)
+    m = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Tanh())
+    state_before = torch.random.get_rng_state()
+    net = tg.from_torch(m)
+    assert torch.equal(torch.random.get_rng_state(), state_before)     # the proof draws no torch random numbers
+    assert all(n.value is None for n in net)                           # and leaves no forward pass behind
+
+
+def test_compare_with_the_original_module_sees_a_network_that_differs(torch):
+    m = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Sigmoid(), torch.nn.Linear(2, 1)).double()
+    net = tg.from_torch(m)
+    net.synapses[0].value += 1e-3                               # the network no longer is the module
+    assert not tg.compare_with_torch(net, [0.5, -0.25], [1.0], module=m).ok
+    assert tg.compare_with_torch(net, [0.5, -0.25], [1.0]).ok        # its own twin agrees, of course
+
+
 def test_from_torch_refuses_a_weight_that_is_not_finite(torch):
     m = torch.nn.Linear(2, 1)
     with torch.no_grad():

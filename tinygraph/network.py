@@ -20,10 +20,11 @@ fails leaves the latest one in place.
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 import random
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .activations import Activation, get_activation
 from .errors import (BadValueError, GraphError, NameNotFoundError, NotFiniteError, WrongTypeError, check_names,
@@ -242,6 +243,9 @@ class Network:
         self._plan: Optional[tuple] = None      # forward()'s plan, see _make_plan
         self._latest: Optional[tuple] = None    # the latest finished pass, read by the neurons (Neuron._state)
         self.rng = random.Random(seed)
+        # how the inputs of a network trained on a table are standardised (tinygraph.tables.Scaling), else
+        # None: kept by copy() and save(), applied by predict, export and explain to the data's own units
+        self.scaling: Optional[Any] = None
 
     def _changed(self) -> None:
         """The network's shape changed: forget the cached order and forward()'s plan."""
@@ -539,12 +543,14 @@ class Network:
         zero_grads(self._params, "net.zero_grad() set the weights' gradients back to 0")
 
     def copy(self) -> "Network":
-        """An independent copy: same neurons, activations, weights, biases, grads and parameter order.
+        """An independent copy: same neurons, activations, weights, biases, grads, parameter order and
+        input scaling (``scaling``).
 
         The copy has no forward pass yet; changing one network's weights leaves the other alone.
         """
         new = Network(self.name)
         new.rng.setstate(self.rng.getstate())
+        new.scaling = copy.deepcopy(self.scaling)
         same = {}                                      # id(old parameter) -> new parameter
         for n in self.neurons.values():
             if n.is_input:

@@ -390,6 +390,11 @@ def network_from_dict(doc: Any, path: str = "<dict>") -> Any:
             net.scaling = Scaling.from_dict(doc["scaling"])
         except ValueError as e:
             raise _fail(path, str(e)) from None
+        ins = [n.name for n in net.inputs]
+        if sorted(net.scaling.names) != sorted(ins) or len(set(net.scaling.names)) != len(ins):
+            raise _fail(path, f"\"scaling\" is for the inputs {', '.join(map(repr, net.scaling.names))} but the "
+                              f"network's inputs are {', '.join(map(repr, ins))}: the file was edited or put "
+                              "together from two networks; train the network again (tinygraph train ... --save)")
     return net
 
 

@@ -22,11 +22,13 @@ import io
 import math
 import os
 import random
+import re
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
-from .errors import TinygraphError
+from .errors import BadValueError, TinygraphError
 
-__all__ = ["DataFileError", "Table", "Scaling", "read_table", "train_table", "predict_table", "TableFit"]
+__all__ = ["DataFileError", "Table", "Scaling", "read_table", "train_table", "predict_table", "TableFit",
+           "parse_number", "scaling_of"]
 
 PathArg = Union[str, "os.PathLike[str]"]
 
@@ -45,7 +47,7 @@ def _listed(names: Sequence[str]) -> str:
 class Table(NamedTuple):
     """A CSV file read for training: the input columns' names and rows (floats), the target column's
     name and values (floats; for a classifier 0.0/1.0), and for a classifier its two ``labels``
-    (the text of class 0 and of class 1; None for a regression)."""
+    (the label of class 0 and of class 1, as the file writes them; None for a regression)."""
 
     path: str
     inputs: List[str]
@@ -59,11 +61,39 @@ class Table(NamedTuple):
         return self.labels is not None
 
 
-def _number(text: str) -> Optional[float]:
+#: a number as a CSV cell may write it: a plain decimal, an optional sign, ASCII digits, a point, an exponent
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+#: the words for nan and the infinities: read as numbers so that the message can say they are not finite
+_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+
+
+def parse_number(text: str) -> Optional[float]:
+    """The number a CSV cell holds, or None: a plain decimal such as 3, -0.5, 1e-3 or .25 (spaces around it
+    are fine), or nan/inf (which the readers refuse as not finite, naming the row and column).
+
+    Stricter than Python's float(), which also reads "1_0" as 10 and the Arabic-Indic "١" as 1: in a
+    data file those are a typo or another locale's digits, not the numbers they would silently become.
+    """
+    t = text.strip()
+    if _DECIMAL.fullmatch(t) or _NOT_FINITE.fullmatch(t):
+        return float(t)
+    return None
+
+
+_number = parse_number
+
+
+def _not_a_number(cell: str) -> str:
+    """Why a cell is not a number, for a message: a word on what tinygraph reads when the cell looks like one."""
+    t = cell.strip()
+    if "," in t and _DECIMAL.fullmatch(t.replace(",", ".", 1)):
+        return f"{cell!r} is not a number (a decimal comma? write the number with a point, {t.replace(',', '.', 1)})"
     try:
-        return float(text)
+        float(t)
     except ValueError:
-        return None
+        return f"{cell!r} is not a number"
+    return (f"{cell!r} is not a number as a data file writes one: write plain decimals, an optional sign, the "
+            "digits 0-9, a decimal point and an exponent, e.g. -1.5e3 (no _ between digits, no other digits)")
 
 
 def _read_text(path: PathArg) -> Tuple[str, str]:
@@ -88,6 +118,45 @@ def _read_text(path: PathArg) -> Tuple[str, str]:
     return name, text
 
 
+def _parse(name: str, text: str) -> Tuple[List[Tuple[int, List[str]]], List[str]]:
+    """The rows of a CSV text that are not blank, each with its line number, and its header (the first,
+    stripped): the one reading that ``read_table`` and ``predict_table`` share.  The delimiter is
+    detected (a comma, ; or a tab); a header that is all numbers, or has a column without a name or two
+    columns of one name, is refused."""
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delim = dialect.delimiter
+    except csv.Error:
+        delim = ","
+    try:
+        lines = [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delim), 1)
+                 if any(c.strip() for c in row)]
+    except csv.Error as e:
+        raise DataFileError(f"{name!r} is not readable as CSV: {e}") from None
+    header = [h.strip() for h in lines[0][1]]
+    if all(_number(h) is not None for h in header if h):
+        raise DataFileError(f"{name!r} has no header row: its first row ({delim.join(header)}) is numbers. "
+                            "Add a first row naming the columns, e.g. x1,x2,label")
+    for j, h in enumerate(header):
+        if not h:
+            raise DataFileError(f"{name!r}: column {j + 1} of the header row has no name; name every column")
+        if header.index(h) != j:
+            raise DataFileError(f"{name!r}: two columns are named {h!r}; give each column its own name")
+    return lines, header
+
+
+def _cell(name: str, k: int, line: int, column: str, cell: str) -> float:
+    """Input cell ``cell`` of row ``k`` as a finite number, or a DataFileError naming the row and column."""
+    v = _number(cell)
+    if v is None:
+        raise DataFileError(f"{name!r}, row {k} (line {line}), column {column!r}: {_not_a_number(cell)}; "
+                            "every input cell must be a number")
+    if not math.isfinite(v):
+        raise DataFileError(f"{name!r}, row {k} (line {line}), column {column!r} is {cell.strip()}: "
+                            "every cell must be a finite number (fill in or drop that row)")
+    return v
+
+
 def read_table(path: PathArg, target: str, classify: Optional[bool] = None) -> Table:
     """Read the CSV file ``path`` for training to predict the column ``target``.
 
@@ -103,26 +172,7 @@ def read_table(path: PathArg, target: str, classify: Optional[bool] = None) -> T
     if not text.strip():
         raise DataFileError(f"{name!r} is empty: a CSV file needs a header row naming the columns "
                             "(e.g. x1,x2,label) and one row per sample")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        delim = dialect.delimiter
-    except csv.Error:
-        delim = ","
-    try:
-        lines = [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delim), 1)
-                 if any(c.strip() for c in row)]
-    except csv.Error as e:
-        raise DataFileError(f"{name!r} is not readable as CSV: {e}") from None
-    header_line, header = lines[0]
-    header = [h.strip() for h in header]
-    if all(_number(h) is not None for h in header if h):
-        raise DataFileError(f"{name!r} has no header row: its first row ({','.join(header)}) is numbers. "
-                            "Add a first row naming the columns, e.g. x1,x2,label")
-    for j, h in enumerate(header):
-        if not h:
-            raise DataFileError(f"{name!r}: column {j + 1} of the header row has no name; name every column")
-        if header.index(h) != j:
-            raise DataFileError(f"{name!r}: two columns are named {h!r}; give each column its own name")
+    lines, header = _parse(name, text)
     if not isinstance(target, str) or target not in header:
         raise DataFileError(f"{name!r} has no column {target!r}; its columns are {_listed(header)}: "
                             f"pass one of them as the target, e.g. --target {header[-1]}")
@@ -141,14 +191,7 @@ def read_table(path: PathArg, target: str, classify: Optional[bool] = None) -> T
             if j == t:
                 raw_targets.append(cell.strip())
                 continue
-            v = _number(cell.strip())
-            if v is None:
-                raise DataFileError(f"{name!r}, row {k} (line {line}), column {header[j]!r}: {cell!r} is not a "
-                                    "number; every input cell must be a number")
-            if not math.isfinite(v):
-                raise DataFileError(f"{name!r}, row {k} (line {line}), column {header[j]!r} is {cell.strip()}: "
-                                    "every cell must be a finite number (fill in or drop that row)")
-            values.append(v)
+            values.append(_cell(name, k, line, header[j], cell))
         rows.append(values)
     if len(rows) < 2:
         raise DataFileError(f"{name!r} has {len(rows)} data row{'s' if len(rows) != 1 else ''} under its "
@@ -211,9 +254,9 @@ class Scaling:
         self.target = target
         self.labels = None if labels is None else (str(labels[0]), str(labels[1]))
         if not (len(self.names) == len(self.means) == len(self.stds)):
-            raise ValueError("a Scaling needs one mean and one std per input")
+            raise BadValueError("a Scaling needs one mean and one std per input")
         if not all(math.isfinite(m) for m in self.means) or not all(math.isfinite(s) and s > 0 for s in self.stds):
-            raise ValueError("a Scaling's means must be finite numbers and its stds finite numbers > 0")
+            raise BadValueError("a Scaling's means must be finite numbers and its stds finite numbers > 0")
 
     @classmethod
     def fit(cls, names: Sequence[str], rows: Sequence[Sequence[float]], target: str = "",
@@ -244,18 +287,18 @@ class Scaling:
     def from_dict(cls, doc: Any) -> "Scaling":
         """The Scaling ``to_dict`` described; ValueError if ``doc`` is not one."""
         if not isinstance(doc, Mapping) or not isinstance(doc.get("inputs"), Mapping):
-            raise ValueError("\"scaling\" should be an object with \"inputs\": {name: [mean, std]}")
+            raise BadValueError("\"scaling\" should be an object with \"inputs\": {name: [mean, std]}")
         names, means, stds = [], [], []
         for k, v in doc["inputs"].items():
             if (not isinstance(v, list) or len(v) != 2
                     or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)):
-                raise ValueError(f"\"scaling\" of input {k!r} should be [mean, std], got {v!r}")
+                raise BadValueError(f"\"scaling\" of input {k!r} should be [mean, std], got {v!r}")
             names.append(str(k))
             means.append(v[0])
             stds.append(v[1])
         labels = doc.get("labels")
         if labels is not None and (not isinstance(labels, list) or len(labels) != 2):
-            raise ValueError(f"\"scaling\" labels should be a list of two labels, got {labels!r}")
+            raise BadValueError(f"\"scaling\" labels should be a list of two labels, got {labels!r}")
         return cls(names, means, stds, str(doc.get("target", "")), labels)
 
     def __repr__(self) -> str:
@@ -305,7 +348,7 @@ class TableFit(NamedTuple):
 
 def _engine(engine: str, n: int, params: int) -> str:
     if engine not in ("auto", "batch", "node"):
-        raise ValueError(f"engine must be 'auto', 'batch' or 'node', got {engine!r}")
+        raise BadValueError(f"engine must be 'auto', 'batch' or 'node', got {engine!r}")
     if engine != "auto":
         return engine
     try:
@@ -394,7 +437,7 @@ def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "t
     """
     from .training import train
     if not 0.0 <= test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
+        raise BadValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
     n = len(table.rows)
     order = list(range(n))
     random.Random(seed).shuffle(order)
@@ -426,45 +469,80 @@ def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "t
                     _accuracy(net, xt, tt) if classifier and xt else None, used, len(xs), len(xt))
 
 
+def scaling_of(net: Any) -> Optional[Tuple[List[float], List[float]]]:
+    """The means and stds of ``net.scaling`` in the order of ``net.inputs``; None for a network without one.
+
+    What predict, export and explain apply to rows in the data's own units.  A
+    scaling that does not name exactly the network's inputs (saved with another
+    network, or the inputs changed since) is refused with a BadValueError that names both.
+    """
+    scaling = getattr(net, "scaling", None)
+    if scaling is None:
+        return None
+    ins = [n.name for n in net.inputs]
+    if sorted(scaling.names) != sorted(ins) or len(set(scaling.names)) != len(scaling.names):
+        raise BadValueError(f"network {net.name!r} has an input scaling for {_listed(scaling.names)} but its inputs "
+                            f"are {_listed(ins)}: the scaling belongs to another network. Train it again "
+                            "(tinygraph train ... --save) or set net.scaling to a Scaling of its own inputs")
+    where = {n: j for j, n in enumerate(scaling.names)}
+    return [scaling.means[where[n]] for n in ins], [scaling.stds[where[n]] for n in ins]
+
+
+def _free(name: str, taken: set) -> str:
+    """``name``, or ``name_predicted`` (and so on) if the file already has a column of that name."""
+    while name in taken:
+        name += "_predicted"
+    return name
+
+
 def predict_table(net: Any, path: PathArg) -> Tuple[List[str], List[List[str]]]:
-    """The network's outputs for every row of the CSV file ``path`` (which has the network's inputs as
-    columns, by name; others are ignored): (header, rows of text).  The network's ``scaling`` is applied
-    first; a classifier's output is given as the probability and the label."""
+    """The network's outputs for every row of the CSV file ``path``: (header, rows of text).
+
+    The file has the network's inputs as columns, by name, read as ``read_table``
+    reads a file for training (the delimiter detected, plain decimal numbers).
+    The network's ``scaling`` is applied first; a classifier's output is given as
+    the probability and the label (column ``class``).  The result has the input
+    columns, then the file's own columns named like an output or the target (the
+    learner's true values, kept as they are), then the predictions: named after
+    the outputs, or ``<name>_predicted`` when the file has a column of that name.
+    Other columns are left out.
+    """
     name, text = _read_text(path)
     if not text.strip():
         raise DataFileError(f"{name!r} is empty: give a header row naming the inputs and one row per sample")
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
-    header = [h.strip() for h in rows[0]]
+    lines, header = _parse(name, text)
     ins = [n.name for n in net.inputs]
     missing = [n for n in ins if n not in header]
     if missing:
         raise DataFileError(f"{name!r} has no column{'s' if len(missing) > 1 else ''} {_listed(missing)} "
                             f"(the network's inputs are {_listed(ins)}); its columns are {_listed(header)}")
     scaling = getattr(net, "scaling", None)
+    means_stds = scaling_of(net)
     where = [header.index(n) for n in ins]
     out_names = [n.name for n in net.outputs]
     labels = scaling.labels if scaling is not None else None
-    head = ins + out_names + (["class"] if labels is not None else [])
+    predicted = out_names + (["class"] if labels is not None else [])
+    truth = [h for h in header if h not in ins
+             and (h in predicted or (scaling is not None and scaling.target and h == scaling.target))]
+    taken = set(ins) | set(truth)
+    head = ins + truth
+    for p in predicted:
+        head.append(_free(p, taken))
+        taken.add(head[-1])
+    kept = [header.index(h) for h in truth]
     result = []
-    for k, row in enumerate(rows[1:], 1):
+    for k, (line, row) in enumerate(lines[1:], 1):
         if len(row) != len(header):
-            raise DataFileError(f"{name!r}, row {k} has {len(row)} cells but the header has {len(header)}")
-        values = []
-        for j, col in zip(where, ins):
-            v = _number(row[j].strip())
-            if v is None or not math.isfinite(v):
-                raise DataFileError(f"{name!r}, row {k}, column {col!r}: {row[j]!r} is not a finite number")
-            values.append(v)
+            raise DataFileError(f"{name!r}, row {k} (line {line}) has {len(row)} cells but the header has "
+                                f"{len(header)} ({_listed(header)}): every row needs one cell per column")
+        values = [_cell(name, k, line, col, row[j]) for j, col in zip(where, ins)]
         scaled = values
-        if scaling is not None:
-            order = [scaling.names.index(c) for c in ins] if scaling.names != ins else None
-            if order is None:
-                scaled = scaling.apply(values)
-            else:
-                scaled = [(v - scaling.means[i]) / scaling.stds[i] for v, i in zip(values, order)]
+        if means_stds is not None:
+            scaled = [(v - m) / s for v, m, s in zip(values, *means_stds)]
         outs = net.forward(dict(zip(ins, scaled)))
-        line = [row[j].strip() for j in where] + [f"{outs[o].value:.6g}" for o in out_names]
+        line_out = ([row[j].strip() for j in where] + [row[j].strip() for j in kept]
+                    + [f"{outs[o].value:.6g}" for o in out_names])
         if labels is not None:
-            line.append(labels[1] if outs[out_names[0]].value >= 0.5 else labels[0])
-        result.append(line)
+            line_out.append(labels[1] if outs[out_names[0]].value >= 0.5 else labels[0])
+        result.append(line_out)
     return head, result

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional
 
 from .. import losses
-from ..errors import did_you_mean
+from ..errors import BadValueError, WrongTypeError, did_you_mean
 from ..network import Network
-from .convert import locate, to_torch
+from .convert import locate, split_scaling, term_sizes, to_torch
 from .optional import TorchBridgeError, require
 
 __all__ = ["compare_with_torch", "TorchComparison", "Row", "term_sizes", "ERRORS", "TOLERANCE"]
@@ -42,29 +42,6 @@ ERRORS: Dict[str, Callable] = {"squared_error": losses.squared_error, "mse": los
 _ALIASES = {"bce": "binary_cross_entropy", "sse": "squared_error"}
 
 
-def term_sizes(net: Network, sample: Any) -> Dict[str, float]:
-    """For each output, the size of the sums behind it: what rounding differences scale with.
-
-    Each neuron's size is sum |w| * size(source) + |θ| (an input's is |x|): the
-    largest its net input could be if no term cancelled.  The slopes of the
-    built-in activations are at most 1, so a rounding difference in a net input
-    reaches the output at most that large.  Where terms cancel -- the
-    multiplier's output is a difference of numbers a million times larger --
-    two correct implementations (tinygraph's sigmoid, torch's and onnxruntime's
-    differ in the last bit now and then) differ by about 1e-16 times this size,
-    not 1e-16 times the output.
-    """
-    size: Dict[str, float] = {}
-    values = sample if isinstance(sample, Mapping) else dict(zip((n.name for n in net.inputs), sample))
-    for n in net.order():
-        if n.is_input:
-            size[n.name] = abs(float(values[n.name]))
-        else:
-            size[n.name] = (sum(abs(s.value) * size[s.src.name] for s in n.incoming)
-                            + (abs(n.bias.value) if n.bias is not None else 0.0))
-    return {n.name: size[n.name] for n in net.outputs}
-
-
 class Row(NamedTuple):
     """One number compared: what it is, tinygraph's value, torch's, and the size its rounding scales with."""
 
@@ -87,11 +64,16 @@ class Row(NamedTuple):
 class TorchComparison:
     """What ``compare_with_torch`` found: every number compared, as a Row.
 
-    ``outputs``, ``error`` and ``gradients`` list the rows; ``largest(kind)``
-    gives the largest absolute difference of a kind; ``ok`` says whether every
+    ``outputs``, ``error``, ``slopes`` (dE/dO of each output: where the backward
+    walks start) and ``gradients`` list the rows; ``largest(kind)`` gives the
+    largest absolute difference of a kind; ``ok`` says whether every
     difference is within ``tolerance``: absolute for numbers up to 1, relative
-    beyond, and for outputs (and the error) relative to the size of the sums
-    behind them (``term_sizes``), since that is what rounding differences grow with.
+    beyond, and for outputs, the error and the slopes relative to the size of
+    the sums behind them (``term_sizes``), since that is what rounding
+    differences grow with.  The gradients are torch's backward walk started
+    from tinygraph's slopes, so that a rounding difference in an output whose
+    terms cancel (the multiplier) is judged once, in the outputs and slopes,
+    and not again, magnified, in every gradient.
     """
 
     dtype: str
@@ -101,9 +83,11 @@ class TorchComparison:
     error: List[Row] = field(default_factory=list)
     gradients: List[Row] = field(default_factory=list)
     tolerance: float = TOLERANCE
+    slopes: List[Row] = field(default_factory=list)
 
     def largest(self, kind: str) -> "tuple[float, str]":
-        """(largest absolute difference, where) among "outputs", "error" or "gradients"; (0.0, "") if none."""
+        """(largest absolute difference, where) among "outputs", "error", "slopes" or "gradients"; (0.0, "")
+        if none."""
         rows = getattr(self, kind)
         if not rows:
             return 0.0, ""
@@ -113,11 +97,11 @@ class TorchComparison:
     @property
     def largest_difference(self) -> float:
         """The largest absolute difference of any number compared."""
-        return max(self.largest(k)[0] for k in ("outputs", "error", "gradients"))
+        return max(self.largest(k)[0] for k in ("outputs", "error", "slopes", "gradients"))
 
     def worst(self) -> float:
         """The largest scaled difference (see Row.scaled): what ``ok`` tests."""
-        return max((r.scaled for r in self.outputs + self.error + self.gradients), default=0.0)
+        return max((r.scaled for r in self.outputs + self.error + self.slopes + self.gradients), default=0.0)
 
     @property
     def ok(self) -> bool:
@@ -134,6 +118,9 @@ class TorchComparison:
         lines.append(f"  outputs:    largest difference {_g(d)} ({where})")
         (_, a, b, _), = self.error
         lines.append(f"  error:      {a!r} vs {b!r}, difference {_g(abs(a - b))}")
+        if self.slopes:
+            d, where = self.largest("slopes")
+            lines.append(f"  dE/dO:      largest difference {_g(d)} ({where})")
         d, where = self.largest("gradients")
         n = len(self.gradients)
         lines.append(f"  gradients:  largest difference {_g(d)} over {n} parameter{'s' if n != 1 else ''}"
@@ -176,11 +163,13 @@ def compare_with_torch(net: Network, inputs: Any, targets: Any, error: str = "sq
 
     ``inputs`` is one sample (a dict by input name, or a list in the order of
     ``net.inputs``) or a list of samples; ``targets`` the same for the outputs.
-    ``error``: squared_error (the text's 1/2 sum (O - t)^2), mse, hinge or
+    ``error``: squared_error (the delta rule's E = 1/2 sum (O - t)^2), mse, hinge or
     binary_cross_entropy.  ``module``: the torch module to compare with
-    (default ``to_torch(net, dtype)``); it runs as a copy converted to ``dtype``,
-    so the module itself is not changed, and neither is ``net`` (the work is
-    done on a copy).  ``dtype``: torch.float64 (default), where the two agree to
+    (default ``to_torch(net, dtype)``), e.g. the very module ``from_torch`` read
+    ``net`` from; it runs as a copy converted to ``dtype``, so the module itself
+    is not changed, and neither is ``net`` (the work is done on a copy).  A
+    module that standardises its inputs first (``to_torch(net, scaling=True)``)
+    is compared without that layer: ``inputs`` are what ``net.forward`` takes.  ``dtype``: torch.float64 (default), where the two agree to
     1e-12, the default tolerance; or torch.float32, tolerance 1e-5.  The
     tolerance is absolute for numbers up to 1 and relative beyond; outputs and
     the error are measured against the size of the sums behind them (see
@@ -188,12 +177,12 @@ def compare_with_torch(net: Network, inputs: Any, targets: Any, error: str = "sq
     """
     torch = require("torch", "compare_with_torch")
     if not isinstance(net, Network):
-        raise TypeError(f"compare_with_torch takes a tinygraph Network first, got {type(net).__name__}")
+        raise WrongTypeError(f"compare_with_torch takes a tinygraph Network first, got {type(net).__name__}")
     if not isinstance(error, str):
-        raise TypeError(f"error is named by a string such as 'squared_error', got {type(error).__name__}")
+        raise WrongTypeError(f"error is named by a string such as 'squared_error', got {type(error).__name__}")
     key = _ALIASES.get(error.strip().lower(), error.strip().lower())
     if key not in ERRORS:
-        raise ValueError(f"unknown error {error!r}.{did_you_mean(key, ERRORS)} Known: {', '.join(ERRORS)}")
+        raise BadValueError(f"unknown error {error!r}.{did_you_mean(key, ERRORS)} Known: {', '.join(ERRORS)}")
 
     twin = net.copy()
     twin.zero_grad()
@@ -205,7 +194,7 @@ def compare_with_torch(net: Network, inputs: Any, targets: Any, error: str = "sq
     target_rows = [_target_row(net, t) for t in (targets if batch else [targets])]
 
     dtype = torch.float64 if dtype is None else dtype
-    module = to_torch(twin, dtype=dtype) if module is None else copy.deepcopy(module).to(dtype)
+    module = to_torch(twin, dtype=dtype) if module is None else split_scaling(copy.deepcopy(module).to(dtype))[1]
     places = locate(twin, module)
     module.zero_grad(set_to_none=True)
     x = torch.tensor([_row(net, s) for s in samples], dtype=dtype)
@@ -215,8 +204,11 @@ def compare_with_torch(net: Network, inputs: Any, targets: Any, error: str = "sq
                                f"has {len(net.outputs)} outputs for {len(samples)} samples")
     t = torch.tensor(target_rows, dtype=dtype)
     Et = _torch_errors(torch)[key](y, t)
+    slopes = None
     if Et.requires_grad:                  # not when every weight is fixed: then no gradient to compare
-        Et.backward()
+        (slopes,) = torch.autograd.grad(Et, y, retain_graph=True)
+        start = [[o[n.name].grad for n in net.outputs] for o in outs]     # tinygraph's dE/dO
+        y.backward(torch.tensor(start, dtype=dtype))
 
     if tolerance is None:
         tolerance = TOLERANCE if dtype == torch.float64 else 1e-5
@@ -230,6 +222,11 @@ def compare_with_torch(net: Network, inputs: Any, targets: Any, error: str = "sq
             where = n.name + (f", sample {k}" if batch else "")
             result.outputs.append(Row(where, o[n.name].value, got[k][j], sizes[n.name]))
             error_size += abs(o[n.name].grad) * sizes[n.name]        # |dE/dO| times the size behind O
+            if slopes is not None:
+                slope, gap = o[n.name].grad, abs(o[n.name].value - target_rows[k][j])
+                steep = abs(slope) / gap if gap > 0 else 1.0        # how fast dE/dO moves with O, about
+                result.slopes.append(Row("dE/d" + where, slope, slopes[k][j].item(),
+                                         sizes[n.name] * max(1.0, steep)))
     result.error.append(Row(key, E.value, Et.item(), error_size))
     for p, label, tensor, index in places:
         g = 0.0 if tensor.grad is None else tensor.grad[index].item()

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import copy
 import math
+import random
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ..activations import get_activation
-from ..errors import GraphError, NetworkFileError
+from ..errors import DomainError, GraphError, NetworkFileError, WrongTypeError
 from ..network import MLP, Network, Neuron, Synapse
 from ..saving import network_from_dict, network_to_dict
 from .optional import TorchBridgeError, require
 
-__all__ = ["to_torch", "from_torch", "dense_layers", "locate", "BUILTIN"]
+__all__ = ["to_torch", "from_torch", "dense_layers", "locate", "split_scaling", "term_sizes", "BUILTIN"]
 
 #: the activations torch has (tinygraph name -> what torch calls it), "linear" being no layer at all
 BUILTIN = {"sigmoid": "nn.Sigmoid", "relu": "nn.ReLU", "tanh": "nn.Tanh", "sign": "the step (torch.where)",
@@ -41,6 +42,9 @@ _WHY = {
                   "sees only its own net input",
     "BatchNorm1d": "batch normalisation uses statistics of the batch; tinygraph neurons see one sample",
     "Flatten": "tinygraph networks take a flat list of inputs: give the Sequential flat inputs",
+    "Standardise": "an input scaling can only be the first layer of the module",
+    "NetworkModule": "a module from to_torch of any wiring converts on its own (or after a first Standardise "
+                     "layer), not as one layer among others",
 }
 
 
@@ -70,7 +74,7 @@ def _activation(n: Neuron, custom: Mapping[str, Callable]) -> str:
 
 def _check(net: Any) -> None:
     if not isinstance(net, Network):
-        raise TypeError(f"to_torch takes a tinygraph Network, got {type(net).__name__}")
+        raise WrongTypeError(f"to_torch takes a tinygraph Network, got {type(net).__name__}")
     if not net.outputs:
         raise GraphError(f"network {net.name!r} has no output neuron yet: add one with net.neuron(...) "
                          "and connect into it")
@@ -104,7 +108,7 @@ def dense_layers(net: Network, trainable: bool = True) -> Optional[List[List[Neu
 
 
 def to_torch(net: Network, dtype: Any = None, layers: Optional[bool] = None,
-             activations: Optional[Mapping[str, Callable]] = None) -> Any:
+             activations: Optional[Mapping[str, Callable]] = None, scaling: bool = False) -> Any:
     """A ``torch.nn.Module`` computing the same function as ``net``, its weights and biases copied.
 
     ``module(x)`` takes a tensor of shape (batch, len(net.inputs)), columns in
@@ -118,18 +122,35 @@ def to_torch(net: Network, dtype: Any = None, layers: Optional[bool] = None,
       the first (an error says why not), False always gives the second.
     * ``activations``: torch functions for your own activations, by name, e.g.
       ``{"softplus": torch.nn.functional.softplus}``.
+    * ``scaling``: for a network trained on a table (``net.scaling``, see
+      tinygraph.tables), True puts its input scaling first -- an
+      ``nn.Sequential(Standardise, ...)`` -- so that the module takes the data's
+      own units, as ``tinygraph predict`` does (what ``export`` writes).  The
+      default, False, computes what ``net.forward`` computes: standardised inputs.
     """
     torch = _torch()
     from . import modules as M
     _check(net)
+    if scaling:
+        from ..tables import scaling_of
+        kept = scaling_of(net)
+        body = to_torch(net, dtype=dtype, layers=layers, activations=activations)
+        if kept is None:
+            return body
+        means, stds = kept
+        parts = [M.Standardise(means, stds, net.scaling.to_dict(), dtype=torch.float64 if dtype is None else dtype)]
+        parts += list(body) if isinstance(body, torch.nn.Sequential) else [body]
+        seq = torch.nn.Sequential(*parts)
+        seq.tinygraph_network = body.tinygraph_network
+        return seq
     dtype = torch.float64 if dtype is None else dtype
     if not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
-        raise TypeError(f"dtype must be a torch floating-point type such as torch.float64 or torch.float32, "
+        raise WrongTypeError(f"dtype must be a torch floating-point type such as torch.float64 or torch.float32, "
                         f"got {dtype!r}")
     custom = dict(activations or {})
     for key, fn in custom.items():
         if not callable(fn):
-            raise TypeError(f"activations[{key!r}] must be a function of a tensor, got {type(fn).__name__}")
+            raise WrongTypeError(f"activations[{key!r}] must be a function of a tensor, got {type(fn).__name__}")
     acts = {n.name: _activation(n, custom) for n in net.neurons.values() if not n.is_input}
     saved = network_to_dict(net)
     dense = dense_layers(net) if layers is not False else None
@@ -169,10 +190,17 @@ def to_torch(net: Network, dtype: Any = None, layers: Optional[bool] = None,
 # -- torch -> tinygraph ---------------------------------------------------------------------------
 
 def _flat(module: Any, prefix: str = "") -> List[Tuple[str, Any]]:
-    """The layers of a Sequential in order, nested Sequentials opened, each with its index ("2", "1.0")."""
+    """The layers of a Sequential in order, nested Sequentials opened, each with its index ("2", "1.0").
+
+    Every position counts: a module object that stands in two places (``act =
+    nn.Sigmoid()`` after every layer) is listed at both, as the Sequential runs it.
+    (``named_children()`` would list it once.)
+    """
     torch = _torch()
     out = []
-    for name, child in module.named_children():
+    for name, child in module._modules.items():
+        if child is None:
+            continue
         where = prefix + name
         if isinstance(child, torch.nn.Sequential):
             out.extend(_flat(child, where + "."))
@@ -205,18 +233,134 @@ def _value(t: Any, what: str) -> float:
     return v
 
 
+def term_sizes(net: Network, sample: Any) -> Dict[str, float]:
+    """For each output, the size of the sums behind it: what rounding differences scale with.
+
+    Each neuron's size is sum |w| * size(source) + |θ| (an input's is |x|): the
+    largest its net input could be if no term cancelled.  The slopes of the
+    built-in activations are at most 1, so a rounding difference in a net input
+    reaches the output at most that large.  Where terms cancel -- the
+    multiplier's output is a difference of numbers a million times larger --
+    two correct implementations (tinygraph's sigmoid, torch's and onnxruntime's
+    differ in the last bit now and then) differ by about 1e-16 times this size,
+    not 1e-16 times the output.
+    """
+    size: Dict[str, float] = {}
+    values = sample if isinstance(sample, Mapping) else dict(zip((n.name for n in net.inputs), sample))
+    for n in net.order():
+        if n.is_input:
+            size[n.name] = abs(float(values[n.name]))
+        else:
+            size[n.name] = (sum(abs(s.value) * size[s.src.name] for s in n.incoming)
+                            + (abs(n.bias.value) if n.bias is not None else 0.0))
+    return {n.name: size[n.name] for n in net.outputs}
+
+
+def split_scaling(module: Any) -> Tuple[Any, Any]:
+    """(the Standardise layer, the rest) of a module from ``to_torch(net, scaling=True)``; (None, module)
+    for a module without one.  The rest computes what ``net.forward`` computes (standardised inputs)."""
+    torch = _torch()
+    from . import modules as M
+    if not isinstance(module, torch.nn.Sequential) or len(module) == 0 or not isinstance(module[0], M.Standardise):
+        return None, module
+    rest = list(module)[1:]
+    if len(rest) == 1 and isinstance(rest[0], M.NetworkModule):
+        return module[0], rest[0]
+    body = torch.nn.Sequential(*rest)
+    saved = getattr(module, "tinygraph_network", None)
+    if saved is not None:
+        body.tinygraph_network = saved
+    return module[0], body
+
+
+#: how far (scaled as in compare_with_torch) from_torch lets its network differ from the module, in float64
+PROOF_TOLERANCE = 1e-9
+
+
 def from_torch(module: Any, name: Optional[str] = None) -> Network:
     """A Network computing what ``module`` computes: an ``nn.Sequential`` of ``nn.Linear`` and activations.
 
     The activations it knows: nn.Sigmoid, nn.Tanh, nn.ReLU, nn.Identity (and the
     layers ``to_torch`` makes); a Linear with no activation after it gives linear
-    neurons.  Neurons are named as ``tinygraph.MLP`` names them (inputs x1.., hidden
+    neurons.  Every position of the Sequential counts, so one activation object
+    used after every layer is read at each place; one Linear used in two places
+    (shared weights) is refused, since each tinygraph synapse has its own weight.
+    Neurons are named as ``tinygraph.MLP`` names them (inputs x1.., hidden
     h1.. or h<layer>_<i>, outputs o1..) unless the module came from ``to_torch``,
     which gives back the original names.  A module from ``to_torch`` of any wiring
-    comes back too.  Weights are copied exactly (float32 ones are exact as
-    floats); a tensor with ``requires_grad=False`` gives fixed (untrainable) ones.
-    Anything else raises TorchBridgeError naming the module (index and type) and why.
+    comes back too, and a first ``Standardise`` layer (``to_torch(net, scaling=True)``,
+    ``tinygraph export``) comes back as ``net.scaling``.  Weights are copied exactly
+    (float32 ones are exact as floats); a tensor with ``requires_grad=False`` gives
+    fixed (untrainable) ones.  Anything else raises TorchBridgeError naming the
+    module (index and type) and why.
+
+    The conversion proves itself before it returns: the module and the network
+    run on a few random inputs, and a difference (a subclass with its own
+    ``forward``, a hook, ...) is refused with a TorchBridgeError that shows it.
     """
+    torch = _torch()
+    from . import modules as M
+    standardise, body = split_scaling(module)
+    net = _convert(body, name)
+    if standardise is not None:
+        from ..tables import Scaling
+        doc = standardise.scaling
+        means = [_value(v, f"module 0 (Standardise)'s mean[{j}]") for j, v in enumerate(standardise.mean.tolist())]
+        stds = [_value(v, f"module 0 (Standardise)'s std[{j}]") for j, v in enumerate(standardise.std.tolist())]
+        if len(means) != len(net.inputs) or len(stds) != len(net.inputs):
+            raise TorchBridgeError(f"module 0 (Standardise) scales {len(means)} inputs, but the layers after it "
+                                   f"take {len(net.inputs)}: the module does not fit together")
+        try:
+            net.scaling = Scaling([n.name for n in net.inputs], means, stds, str(doc.get("target", "")),
+                                  doc.get("labels"))
+        except ValueError as e:
+            raise TorchBridgeError(f"module 0 (Standardise): {e}") from None
+    _prove(net, module, standardise is not None)
+    return net
+
+
+def _prove(net: Network, module: Any, scaled: bool) -> None:
+    """Run ``module`` (in float64, on a copy) and ``net`` on the same random inputs; refuse any difference."""
+    torch = _torch()
+    rng = random.Random(0)                 # not torch's generator: converting never changes a user's random numbers
+    rows = [[rng.uniform(-2.0, 2.0) for _ in net.inputs] for _ in range(4)]
+    raw = [[net.scaling.undo(j, v) for j, v in enumerate(r)] for r in rows] if scaled else rows
+    samples = [dict(zip((n.name for n in net.inputs), net.scaling.apply(r) if scaled else r)) for r in raw]
+    mine = net.copy()                      # the network itself keeps no forward pass of these samples
+    try:
+        twin = copy.deepcopy(module).to(torch.float64)
+    except Exception:                      # a module that cannot be copied runs as it is
+        twin = module
+    dtype = next((t.dtype for t in list(twin.parameters()) + list(twin.buffers()) if t.is_floating_point()),
+                 torch.float64)
+    with torch.no_grad():
+        try:
+            got = twin(torch.tensor(raw, dtype=dtype)).tolist()
+        except Exception as e:
+            raise TorchBridgeError(f"from_torch: the module fails on a batch of {len(raw)} samples of "
+                                   f"{len(net.inputs)} inputs ({type(e).__name__}: {e}), so it is not a "
+                                   "Sequential of the layers it lists") from None
+    tolerance = PROOF_TOLERANCE if dtype == torch.float64 else 1e-5
+    for row, sample, out in zip(raw, samples, got):
+        try:
+            want = mine.forward(sample)
+        except DomainError:                # a sum too large for a float (weights near 1e300): torch has inf
+            continue                       # there, nothing to compare
+        sizes = term_sizes(mine, sample)
+        values = out if isinstance(out, list) else [out]
+        for n, v in zip(net.outputs, values):
+            a = want[n.name].value
+            if not abs(a - v) <= tolerance * max(1.0, abs(a), abs(v), sizes[n.name]):
+                shown = ", ".join(f"{x:.4g}" for x in row)
+                raise TorchBridgeError(
+                    f"from_torch: on the input [{shown}] the module gives {v:.6g} for output {n.name} but the "
+                    f"network read from its layers gives {a:.6g}: the module computes something its layers do "
+                    "not say (a subclass with its own forward(), a hook, a layer used in a way the Sequential "
+                    "does not show), so tinygraph will not pretend to be it")
+
+
+def _convert(module: Any, name: Optional[str]) -> Network:
+    """The network ``module``'s layers say it computes (from_torch without the proof)."""
     torch = _torch()
     from . import modules as M
     if isinstance(module, M.NetworkModule):
@@ -251,9 +395,17 @@ def from_torch(module: Any, name: Optional[str] = None) -> Network:
     # (Linear, its index, the activation after it)
     layers: List[List[Any]] = []
     last_act: Optional[Tuple[str, str]] = None
+    seen: Dict[int, str] = {}                  # id of each Linear -> where it was first
     for where, layer in items:
         kind = type(layer).__name__
         if isinstance(layer, torch.nn.Linear):
+            if id(layer) in seen:
+                raise TorchBridgeError(
+                    f"module {where} (Linear({layer.in_features}, {layer.out_features})) is the same object as "
+                    f"module {seen[id(layer)]}: torch shares its weights between both places, but each tinygraph "
+                    f"synapse has a weight of its own. If two independent layers are meant, give each place its own "
+                    f"nn.Linear({layer.in_features}, {layer.out_features}) (copy.deepcopy of the first keeps its weights)")
+            seen[id(layer)] = where
             if layers and layer.in_features != layers[-1][0].out_features:
                 prev_where = layers[-1][1]
                 raise TorchBridgeError(

@@ -15,7 +15,7 @@ from torch import nn
 from .names import parameter_names
 from .optional import TorchBridgeError
 
-__all__ = ["sign", "Sign", "NamedActivation", "FUNCTIONS", "LAYERS", "NetworkModule", "Key"]
+__all__ = ["sign", "Sign", "NamedActivation", "Standardise", "FUNCTIONS", "LAYERS", "NetworkModule", "Key"]
 
 #: where a parameter sits in a network: ("w", src, dst) for a synapse, ("b", neuron) for a bias
 Key = Tuple[str, ...]
@@ -47,6 +47,29 @@ class NamedActivation(nn.Module):
 
     def extra_repr(self) -> str:
         return repr(self.name)
+
+
+class Standardise(nn.Module):
+    """A network's input scaling as a layer: each column x becomes (x - mean) / std, as ``predict`` does.
+
+    A network trained on a table (``tinygraph train``) computes on standardised
+    inputs; with this layer first, a module takes the data's own units.  The
+    means and stds are buffers (saved, never trained); ``scaling`` keeps the
+    rest of the Scaling (input names, target, labels) as ``Scaling.to_dict()`` gives it.
+    """
+
+    def __init__(self, means: List[float], stds: List[float], scaling: Mapping[str, Any],
+                 dtype: torch.dtype = torch.float64) -> None:
+        super().__init__()
+        self.register_buffer("mean", torch.tensor(means, dtype=dtype))
+        self.register_buffer("std", torch.tensor(stds, dtype=dtype))
+        self.scaling = dict(scaling)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (x - self.mean) / self.std
+
+    def extra_repr(self) -> str:
+        return "inputs=" + ", ".join(self.scaling.get("inputs", {}))
 
 
 #: tinygraph activation name -> torch function ("linear" is the identity: no function)
