@@ -202,7 +202,8 @@ def explain_command(network: str, inputs: Optional[Sequence[str]] = None, target
         elif given is not None and given != format:
             raise user_facing(ValueError(f"--out {out} is a .{given} file but --format is {format}: "
                                          "drop one of them or make them agree"))
-    doc = explain(net, x, t, lr=own_lr if lr is None else lr, error=error, until=until, exercise=exercise)
+    doc = explain(net, x, t, lr=own_lr if lr is None else lr, error=error, until=until, exercise=exercise,
+                  data_units=True)                  # a saved network's sample is in its data's own units
     if out == "-":
         fmt = format or "md"
         print(doc.markdown("inline") if fmt == "md" else doc.html() if fmt == "html" else doc.latex(), end="")

@@ -28,7 +28,7 @@ __all__ = ["explain", "Explanation", "CATEGORIES", "DEFAULT_BLANKS", "FORMATS"]
 def explain(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
             error: Union[None, str, Callable[..., Any]] = None, *, until: Optional[float] = None,
             exercise: Union[bool, Iterable[str]] = False, decimals: int = DECIMALS,
-            pictures: bool = True) -> Explanation:
+            pictures: bool = True, data_units: bool = False) -> Explanation:
     """The worked example of ``net`` on one sample, as a document (an :class:`Explanation`).
 
     ``inputs`` and ``targets``: a dict by name or a list in the order of
@@ -41,6 +41,11 @@ def explain(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     :data:`CATEGORIES`) for the exercise version with numbered blanks.
     ``decimals``: how many decimals numbers are written with.  ``pictures=False``
     leaves out the diagrams and the error curve (quicker for a big network).
+    For a network trained on a table (``net.scaling``), the document says how
+    the inputs are standardised and shows them in the data's own units too;
+    ``data_units=True`` takes ``inputs`` in those units (as ``tinygraph
+    predict`` and ``tinygraph explain net.json --inputs`` do) and standardises
+    them first, else they are what ``net.forward`` takes.
 
     The network's weights are left as they are; its gradients and latest
     forward pass are this sample's.  ``doc.save("worked.md" | ".html" | ".tex")``
@@ -49,7 +54,8 @@ def explain(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 1 <= decimals <= 15:
         from ..errors import user_facing
         raise user_facing(ValueError(f"decimals must be a whole number from 1 to 15, got {decimals!r}"))
-    doc = Explanation(build(net, inputs, targets, lr=lr, error=error, until=until, drawing=pictures), decimals=decimals)
+    doc = Explanation(build(net, inputs, targets, lr=lr, error=error, until=until, drawing=pictures,
+                            data_units=data_units), decimals=decimals)
     if exercise:
         doc = doc.as_exercise(DEFAULT_BLANKS if exercise is True else exercise)
     return doc

@@ -18,6 +18,7 @@ from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tupl
 from .. import formulas as F
 from ..errors import GraphError, TinygraphError, user_facing
 from ..network import Network
+from ..tables import scaling_of
 from .blocks import Block, Display, Figure, Heading, Named, Para, Strong
 from .curve import Curve
 from .equations import (ACTIVATIONS, ERRORS, ETA, GENERAL, ErrorForm, Equation, Symbols, Written, W, activation_form, dE, delta,
@@ -124,15 +125,31 @@ def _walk_note(step: Any) -> str:
 
 
 def build(net: Any, inputs: Any, targets: Any, lr: float = 0.5, error: Any = None,
-          until: Optional[float] = None, drawing: bool = True) -> Built:
+          until: Optional[float] = None, drawing: bool = True, data_units: bool = False) -> Built:
     """The explanation of one training step of ``net`` on one sample (see the module docstring)."""
     from ..narrative import REPEAT_UNTIL, network_steps
     if not isinstance(net, Network):
         raise user_facing(TypeError(f"explain() needs a tinygraph Network, got {type(net).__name__}"))
     err = _Error(error)
     until = REPEAT_UNTIL if until is None else until
+    raw = None
+    if net.scaling is not None:          # trained on a table: the document shows the data's own units too
+        raw, inputs = _units(net, inputs, data_units)
     steps = network_steps(net, inputs, targets, lr=lr, error=err.fn, until=until)
-    return _Builder(net, inputs, targets, steps, err, float(lr), float(until), drawing).run()
+    builder = _Builder(net, inputs, targets, steps, err, float(lr), float(until), drawing)
+    builder.raw, builder.data_units = raw, data_units
+    return builder.run()
+
+
+def _units(net: Any, inputs: Any, data_units: bool) -> Tuple[Dict[str, float], Dict[str, float]]:
+    """(the sample in the data's own units, the same standardised with the network's input scaling), by name;
+    ``inputs`` are in the first units when ``data_units``, else in the second."""
+    from ..checks import named_values
+    means, stds = scaling_of(net)
+    given = named_values(inputs, [n.name for n in net.inputs], "inputs", "explain inputs")
+    if data_units:
+        return given, {n.name: (given[n.name] - m) / sd for n, m, sd in zip(net.inputs, means, stds)}
+    return {n.name: given[n.name] * sd + m for n, m, sd in zip(net.inputs, means, stds)}, given
 
 
 class _Builder:
@@ -140,6 +157,8 @@ class _Builder:
                  until: float, drawing: bool) -> None:
         self.net, self.inputs, self.targets, self.steps, self.err = net, inputs, targets, steps, err
         self.until, self.drawing, self.lr = until, drawing, lr
+        self.raw: Optional[Dict[str, float]] = None      # the sample in the data's own units, if it was scaled
+        self.data_units = False                          # whether the sample was given in those units
         self.out = Built()
         self.out.steps = steps
         self.sym = Symbols(net)
@@ -239,6 +258,8 @@ class _Builder:
             parts += ["the targets "] + _inline_list(ts) + ["; "]
         parts += ["the learning rate ", Row(ETA, EQ, Num(self.lr, ("lr",), paren=False)), "."]
         self.para(*parts)
+        if self.raw is not None:
+            self.scaling_note()
         default = all(s.name == f"w_{s.src.name}_{s.dst.name}" for s in net.synapses)
         self.para("Notation: ", O(J), " is the output of neuron j, ", net_sym(J),
                   " its net input (the weighted sum of its inputs plus its bias), ", theta(J),
@@ -258,6 +279,22 @@ class _Builder:
                 parts.append("; ")
             parts += _names(ns) + [": "] + _words(form) + [", "] + _inline_list(form.definition)
         parts.append(".")
+        self.para(*parts)
+
+    def scaling_note(self) -> None:
+        """How the sample given in the data's own units became the inputs above: the network's input scaling."""
+        means, stds = scaling_of(self.net)
+        given = ("so the sample, given in the data's own units, is standardised first" if self.data_units else
+                 "and these inputs are standardised values")
+        parts: List[Any] = [f"The network was trained on standardised inputs, {given}: each input is (x - mean) / std "
+                            "with the training rows' mean and standard deviation (its input scaling), x being the "
+                            "input in the data's own units: "]
+        for i, (n, m, sd) in enumerate(zip(self.net.inputs, means, stds)):
+            if i:
+                parts.append("; ")
+            parts += [Named(n.name), f" = ({_plain(self.raw[n.name], 6)} - {_paren(m)}) / {_plain(sd, 6)} = "
+                      f"{_plain(n.value, 6)}"]
+        parts.append(". Every number below is computed from the standardised inputs.")
         self.para(*parts)
 
     # 2. forward
@@ -600,6 +637,12 @@ def _subst(m: M, name: str) -> M:
         return k_to_name(m)
     visit(m)
     return m
+
+
+def _paren(x: float) -> str:
+    """A number as plain text, in brackets when negative (it follows a minus sign)."""
+    text = _plain(x, 6)
+    return f"({text})" if x < 0 else text
 
 
 def _plain(x: float, decimals: int = 9) -> str:
