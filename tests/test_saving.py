@@ -340,3 +340,29 @@ def test_a_nul_character_in_a_name_is_refused(tmp_path):
     with pytest.raises(tg.NetworkFileError, match="NUL"):
         tg.Network.load(str(tmp_path / "a\0b.json"))
     assert os.listdir(tmp_path) == []
+
+
+def scaled_net():
+    from tinygraph.tables import Scaling
+    net = tg.MLP([2, 1], seed=0)
+    net.scaling = Scaling(["x2", "x1"], [1.0, -2.0], [0.5, 4.0], "o1", ("no", "yes"))
+    return net
+
+
+def test_the_input_scaling_round_trips_and_must_name_the_inputs(tmp_path):
+    net = scaled_net()
+    net.save(tmp_path / "n.json")
+    back = tg.Network.load(tmp_path / "n.json")
+    s = back.scaling
+    assert (s.names, s.means, s.stds, s.target, s.labels) == (["x2", "x1"], [1.0, -2.0], [0.5, 4.0], "o1",
+                                                              ("no", "yes"))
+    doc = json.loads((tmp_path / "n.json").read_text())
+    doc["scaling"]["inputs"] = {"a": [0.0, 1.0], "x1": [0.0, 1.0]}         # edited: another network's scaling
+    (tmp_path / "bad.json").write_text(json.dumps(doc))
+    with pytest.raises(tg.NetworkFileError) as e:
+        tg.Network.load(tmp_path / "bad.json")
+    assert "bad.json" in str(e.value) and "'a', 'x1'" in str(e.value) and "'x1', 'x2'" in str(e.value)
+    doc["scaling"]["inputs"] = {"x1": [0.0, 0.0], "x2": [0.0, 1.0]}
+    (tmp_path / "bad.json").write_text(json.dumps(doc))
+    with pytest.raises(tg.NetworkFileError, match="stds finite numbers > 0"):
+        tg.Network.load(tmp_path / "bad.json")

@@ -112,3 +112,133 @@ def test_saved_network_keeps_its_scaling_and_predicts(tmp_path):
     plain.save(tmp_path / "plain.json")
     assert "scaling" not in (tmp_path / "plain.json").read_text()
     assert getattr(tg.Network.load(tmp_path / "plain.json"), "scaling", None) is None
+
+
+# -- the scaling is part of the network ---------------------------------------------------------------
+
+def _trained(tmp_path, text=GOOD, target="label"):
+    fit = train_table(read_table(write(tmp_path, text), target), hidden=[2], epochs=10, test_fraction=0.0,
+                      engine="node")
+    return fit.net
+
+
+def test_the_scaling_is_kept_by_copy_deepcopy_and_a_save(tmp_path):
+    import copy
+    net = _trained(tmp_path)
+    for twin in (net.copy(), copy.deepcopy(net)):
+        assert twin.scaling is not net.scaling                    # its own, so changing one leaves the other
+        assert (twin.scaling.names, twin.scaling.means, twin.scaling.stds, twin.scaling.labels) == (
+            net.scaling.names, net.scaling.means, net.scaling.stds, net.scaling.labels)
+        twin.save(tmp_path / "twin.json")
+        head, rows = predict_table(tg.Network.load(tmp_path / "twin.json"), write(tmp_path, "x1,x2\n0.5,3\n", "r.csv"))
+        assert head == ["x1", "x2", "label", "class"] and rows[0][3] in ("a", "b")
+    assert tg.Network("plain").scaling is None and tg.MLP([2, 1]).copy().scaling is None
+
+
+def test_explain_standardises_a_sample_in_the_datas_units_and_says_so(tmp_path):
+    net = _trained(tmp_path)
+    s = net.scaling
+    doc = tg.explain(net.copy(), {"x1": 0.5, "x2": 3.0}, {"label": 1.0}, data_units=True, pictures=False)
+    text = doc.markdown()
+    assert "standardised" in text and "(x - mean) / std" in text
+    step = doc.steps[0]
+    scaled = (0.5 - s.means[0]) / s.stds[0]
+    assert step.net["x1"].value == scaled                      # computed on the standardised value
+    assert f"x1 = (0.5 - " in text
+    same = tg.explain(net.copy(), dict(zip(s.names, s.apply([0.5, 3.0]))), {"label": 1.0}, pictures=False)
+    assert "these inputs are standardised values" in same.markdown()
+    assert same.steps[0].net["x1"].value == scaled
+
+
+def test_explain_on_the_command_line_takes_the_datas_units(tmp_path, capsys):
+    from tinygraph.cli import main
+    net = _trained(tmp_path)
+    net.save(tmp_path / "n.json")
+    assert main(["explain", str(tmp_path / "n.json"), "--inputs", "x1=0.5", "x2=3", "--targets", "label=1",
+                 "--out", "-"]) == 0
+    out = capsys.readouterr().out
+    assert "the sample, given in the data's own units, is standardised first" in out
+    scaled = (0.5 - net.scaling.means[0]) / net.scaling.stds[0]
+    assert f"{scaled:.6f}"[:7] in out
+
+
+# -- predict: the learner's file, read as train reads it ----------------------------------------------
+
+def test_predict_keeps_the_learners_labels_beside_the_prediction(tmp_path):
+    net = _trained(tmp_path)
+    rows_csv = write(tmp_path, "label,x2,x1,class\nb,3,0.5,mine\na,1,0.9,mine\n", "rows.csv")
+    head, rows = predict_table(net, rows_csv)
+    assert head == ["x1", "x2", "label", "class", "label_predicted", "class_predicted"]
+    assert [r[2] for r in rows] == ["b", "a"] and [r[3] for r in rows] == ["mine", "mine"]     # kept as given
+    want = net.forward(dict(zip(["x1", "x2"], net.scaling.apply([0.5, 3.0]))))["label"].value
+    assert float(rows[0][4]) == pytest.approx(want, rel=1e-5) and rows[0][5] in ("a", "b")
+    again = write(tmp_path, "x1,x2,label,label_predicted,class\n0.5,3,b,0.1,a\n", "again.csv")   # predict's output
+    head, rows = predict_table(net, again)
+    assert head == ["x1", "x2", "label", "class", "label_predicted", "class_predicted"]
+    assert rows[0][2:4] == ["b", "a"] and rows[0][4] != "0.1"
+
+
+def test_predict_reads_the_file_as_train_does(tmp_path):
+    net = _trained(tmp_path)
+    head, rows = predict_table(net, write(tmp_path, "x1;x2\n0.5;3\n0.1;2\n", "semi.csv"))
+    assert head == ["x1", "x2", "label", "class"] and len(rows) == 2
+    with pytest.raises(DataFileError, match="two columns are named 'x1'"):
+        predict_table(net, write(tmp_path, "x1,x2,x1\n0.5,3,7\n", "twice.csv"))
+    with pytest.raises(DataFileError, match=r"row 2 \(line 3\), column 'x2': '1_0' is not a number"):
+        predict_table(net, write(tmp_path, "x1,x2\n0.5,3\n0.1,1_0\n", "under.csv"))
+    with pytest.raises(DataFileError, match=r"row 1 \(line 2\), column 'x1' is nan"):
+        predict_table(net, write(tmp_path, "x1,x2\nnan,3\n", "nan.csv"))
+
+
+def test_a_scaling_for_other_inputs_is_one_clear_error(tmp_path, capsys):
+    from tinygraph.cli import main
+    net = _trained(tmp_path)
+    net.scaling = Scaling(["a", "x2"], [0.0, 0.0], [1.0, 1.0])
+    with pytest.raises(tg.TinygraphError, match="scaling for 'a', 'x2' but its inputs are 'x1', 'x2'"):
+        predict_table(net, write(tmp_path, "x1,x2\n0.5,3\n", "rows.csv"))
+    net.save(tmp_path / "n.json")                     # saved so: the file is refused when it is loaded
+    assert main(["predict", str(tmp_path / "n.json"), str(tmp_path / "rows.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "n.json" in err and "'a', 'x2'" in err and "Traceback" not in err
+
+
+def test_predict_on_the_command_line_reads_a_semicolon_file_and_keeps_the_labels(tmp_path, capsys):
+    from tinygraph.cli import main
+    _trained(tmp_path, GOOD.replace(",", ";")).save(tmp_path / "n.json")
+    write(tmp_path, "x1;x2;label\n0.5;3;b\n", "rows.csv")
+    assert main(["predict", str(tmp_path / "n.json"), str(tmp_path / "rows.csv")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "x1,x2,label,label_predicted,class" and out[1].startswith("0.5,3,b,")
+
+
+# -- CSV numbers are plain decimals -------------------------------------------------------------------
+
+@pytest.mark.parametrize("cell, value", [("3", 3.0), (" -0.5 ", -0.5), ("+2", 2.0), ("1e3", 1000.0), (".25", 0.25),
+                                         ("7.", 7.0), ("-1.5E-2", -0.015), ("0012", 12.0)])
+def test_plain_decimals_are_numbers(tmp_path, cell, value):
+    t = read_table(write(tmp_path, f"x,y\n{cell},0\n9,1\n"), "y")
+    assert t.rows[0] == [value]
+
+
+@pytest.mark.parametrize("cell, words", [
+    ("1_0", ["'1_0' is not a number", "plain decimals", "no _ between digits"]),
+    ("\u0661", ["'\u0661' is not a number", "the digits 0-9"]),                  # Arabic-Indic one
+    ("\uff13", ["is not a number", "the digits 0-9"]),                          # full-width three
+    ("0x10", ["'0x10' is not a number"]),
+    ("1 000", ["'1 000' is not a number"]),
+    ("NaN", ["is NaN", "finite"]),
+    ("-Infinity", ["is -Infinity", "finite"]),
+    ("1e999", ["is 1e999", "finite"]),
+])
+def test_other_numbers_are_refused_with_the_row_and_column(tmp_path, cell, words):
+    with pytest.raises(DataFileError) as e:
+        read_table(write(tmp_path, f"x,y\n5,0\n{cell},1\n"), "y")
+    assert "row 2 (line 3), column 'x'" in str(e.value)
+    for w in words:
+        assert w in str(e.value), (w, str(e.value))
+
+
+def test_a_decimal_comma_gets_a_hint(tmp_path):
+    with pytest.raises(DataFileError, match=r"'1,5' is not a number \(a decimal comma\? write the number with a "
+                                            r"point, 1.5\)"):
+        read_table(write(tmp_path, "x;y\n2;0\n1,5;1\n"), "y")

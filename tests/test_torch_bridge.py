@@ -566,3 +566,84 @@ def test_export_refuses_bad_paths(torch, tmp_path):
         export(net, torch_path=tmp_path / "no" / "n.pt")
     with pytest.raises(tg.NetworkFileError):
         export(tmp_path / "missing.json", torch_path=tmp_path / "n.pt")
+
+
+# -- a network trained on a table: its input scaling goes with it -------------------------------------
+
+def _table_network(tmp_path, columns, rows, epochs=30):
+    """A network trained on a CSV (as `tinygraph train --save` does), saved and loaded back."""
+    from tinygraph.tables import read_table, train_table
+    lines = [",".join(columns)] + [",".join(repr(v) for v in r) for r in rows]
+    data = tmp_path / "data.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fit = train_table(read_table(data, columns[-1]), hidden=[4], epochs=epochs, seed=1)
+    fit.net.save(tmp_path / "net.json")
+    return tg.Network.load(tmp_path / "net.json"), data
+
+
+def _wide_rows(n=60, seed=3):
+    """30 inputs of very different scales (1e-3 to 1e3, means far from 0), as in the breast-cancer data."""
+    rng = random.Random(seed)
+    scales = [10.0 ** (k % 7 - 3) for k in range(30)]
+    rows = []
+    for _ in range(n):
+        label = rng.random() < 0.4
+        rows.append([s * (5.0 + rng.gauss(1.5 if label else 0.0, 1.0)) for s in scales] + [int(label)])
+    return [f"f{k + 1}" for k in range(30)] + ["diagnosis"], rows
+
+
+@pytest.mark.parametrize("which", ["circle", "wide"])
+def test_exported_files_take_raw_rows_and_give_predicts_numbers(onnxruntime, tmp_path, which):
+    from tinygraph.tables import predict_table
+    torch = sys.modules["torch"]
+    if which == "circle":
+        with open(os.path.join(ROOT, "demos", "circle.csv")) as f:
+            lines = f.read().split()
+        columns = lines[0].split(",")
+        table = [[float(v) for v in line.split(",")] for line in lines[1:121]]
+    else:
+        columns, table = _wide_rows()
+    net, data = _table_network(tmp_path, columns, table)
+    assert net.scaling is not None
+    head, predicted = predict_table(net, data)                 # the raw rows, standardised by predict
+    out = columns[-1] + "_predicted"                           # (the file has the true labels in columns[-1])
+    want = [float(r[head.index(out)]) for r in predicted]
+    raw = [r[:-1] for r in table]
+    report = export(tmp_path / "net.json", torch_path=tmp_path / "net.pt", onnx_path=tmp_path / "net.onnx",
+                    check=True)
+    assert report.ok, str(report)
+    assert "in the data's own units" in str(report)
+    got_onnx = [r[0] for r in run_onnx(tmp_path / "net.onnx", raw)]
+    module = torch.load(tmp_path / "net.pt", weights_only=False)
+    with torch.no_grad():
+        got_torch = module(torch.tensor(raw, dtype=torch.float64))[:, 0].tolist()
+    exact = [net.forward(dict(zip(net.scaling.names, net.scaling.apply(r))))[columns[-1]].value for r in raw]
+    assert max(abs(a - b) for a, b in zip(exact, got_onnx)) <= 1e-12
+    assert max(abs(a - b) for a, b in zip(exact, got_torch)) <= 1e-12
+    assert max(abs(a - b) for a, b in zip(want, got_onnx)) <= 5e-6      # predict writes 6 digits
+    back = tg.from_torch(module)                               # the scaling comes back from the file
+    assert (back.scaling.means, back.scaling.stds) == (net.scaling.means, net.scaling.stds)
+    assert back.scaling.labels == net.scaling.labels and state(back) == state(net)
+
+
+def test_to_torch_with_the_scaling_and_compare_with_it(torch, tmp_path):
+    net, _ = _table_network(tmp_path, *_wide_rows(n=30), epochs=5)
+    plain, scaled = tg.to_torch(net), tg.to_torch(net, scaling=True)
+    assert type(scaled[0]).__name__ == "Standardise" and len(scaled) == len(plain) + 1
+    row = [[v * 1.5 + 2 for v in range(30)]]
+    x = torch.tensor(row, dtype=torch.float64)
+    want = net.forward(net.scaling.apply(row[0]))["diagnosis"].value
+    assert scaled(x).item() == pytest.approx(want, abs=1e-12)
+    standardised = torch.tensor([net.scaling.apply(row[0])], dtype=torch.float64)
+    assert plain(standardised).item() == pytest.approx(want, abs=1e-12)   # the plain twin: what forward takes
+    check(tg.compare_with_torch(net, net.scaling.apply(row[0]), [1.0], module=scaled))
+    wired = tg.to_torch(net, layers=False, scaling=True)               # any wiring: Standardise, NetworkModule
+    assert scaled(x).item() == pytest.approx(wired(x).item(), abs=1e-12)
+    assert tg.from_torch(wired).scaling.means == net.scaling.means
+
+
+def test_a_standardise_layer_anywhere_but_first_is_refused(torch, tmp_path):
+    net, _ = _table_network(tmp_path, *_wide_rows(n=30), epochs=2)
+    m = tg.to_torch(net, scaling=True)
+    with pytest.raises(TorchBridgeError, match=r"module 1 \(Standardise\).*only be the first"):
+        tg.from_torch(torch.nn.Sequential(m[1], m[0], *list(m)[2:]))
