@@ -647,3 +647,20 @@ def test_a_standardise_layer_anywhere_but_first_is_refused(torch, tmp_path):
     m = tg.to_torch(net, scaling=True)
     with pytest.raises(TorchBridgeError, match=r"module 1 \(Standardise\).*only be the first"):
         tg.from_torch(torch.nn.Sequential(m[1], m[0], *list(m)[2:]))
+
+
+def test_export_errors_are_tinygraph_errors_naming_the_file_not_a_temporary_one(torch, tmp_path, monkeypatch):
+    import tempfile
+    from tinygraph.torch_bridge.export import ExportWriteError
+    net = tg.MLP([1, 1])
+    with pytest.raises(tg.TinygraphError, match="is a folder"):
+        export(net, torch_path=tmp_path)
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", os.path.join(kwargs["dir"], ".n.pt.x1y2.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    with pytest.raises(ExportWriteError) as e:
+        export(net, torch_path=tmp_path / "n.pt")
+    assert str(e.value) == f"cannot write {tmp_path / 'n.pt'}: Permission denied"
+    assert isinstance(e.value, OSError) and os.listdir(tmp_path) == []

@@ -18,13 +18,13 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, List, Optional, Sequence, Union
 
-from ..errors import BadValueError, WrongTypeError
+from ..errors import BadValueError, TinygraphError, WrongTypeError
 from ..network import Network
 from .compare import TOLERANCE, TorchComparison, compare_with_torch
 from .convert import split_scaling, term_sizes, to_torch
 from .optional import TorchBridgeError, require
 
-__all__ = ["to_onnx", "run_onnx", "export", "ExportReport", "INPUT_NAME", "OUTPUT_NAME"]
+__all__ = ["to_onnx", "run_onnx", "export", "ExportReport", "ExportWriteError", "INPUT_NAME", "OUTPUT_NAME"]
 
 #: the names of the ONNX model's input (batch, inputs) and output (batch, outputs)
 INPUT_NAME = "inputs"
@@ -48,17 +48,27 @@ def _target(path: Any, what: str) -> str:
     return path
 
 
+class ExportWriteError(TinygraphError, OSError):
+    """A file of ``export`` / ``to_onnx`` could not be written (a read-only folder, a full disk): which, and why."""
+
+
 def _write(path: str, write: Callable[[str], None]) -> None:
-    """Call ``write(tmp)`` then move tmp over ``path``: a failure never leaves half a file in its place."""
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
-                               prefix="." + os.path.basename(path) + ".", suffix=".tmp")
-    os.close(fd)
+    """Call ``write(tmp)`` then move tmp over ``path``: a failure never leaves half a file in its place.
+
+    An error of the disk names ``path`` (never the temporary file) and what went wrong.
+    """
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
+                                   prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+        os.close(fd)
         write(tmp)
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
+    except BaseException as e:
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(e, OSError) and not isinstance(e, TinygraphError):
+            raise ExportWriteError(f"cannot write {path}: {e.strerror or e}") from None
         raise
 
 

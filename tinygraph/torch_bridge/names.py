@@ -23,6 +23,8 @@ import keyword
 import unicodedata
 from typing import Collection, List
 
+from ..errors import BadValueError
+
 __all__ = ["parameter_name", "parameter_names", "tinygraph_name"]
 
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -67,13 +69,13 @@ def tinygraph_name(param: str) -> str:
             i += 1
             continue
         if c != "_":
-            raise ValueError(f"{param!r} is not a parameter name made by tinygraph")
+            raise BadValueError(f"{param!r} is not a parameter name made by tinygraph")
         end = param.find("_", i + 1)
         code = param[i + 1:end] if end > 0 else param[i + 1:]
         if end < 0 and code[:1] == "n" and code[1:].isdigit():      # the _n2 of a repeated name
             break
         if end < 0 or not code or not set(code) <= _HEX:
-            raise ValueError(f"{param!r} is not a parameter name made by tinygraph")
+            raise BadValueError(f"{param!r} is not a parameter name made by tinygraph")
         out.append(chr(int(code, 16)))
         i = end + 1
     return "".join(out)
