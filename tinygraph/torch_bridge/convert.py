@@ -298,8 +298,7 @@ def from_torch(module: Any, name: Optional[str] = None) -> Network:
     run on a few random inputs, and a difference (a subclass with its own
     ``forward``, a hook, ...) is refused with a TorchBridgeError that shows it.
     """
-    torch = _torch()
-    from . import modules as M
+    _torch()                               # says what to install when torch is missing
     standardise, body = split_scaling(module)
     net = _convert(body, name)
     if standardise is not None:
@@ -331,11 +330,12 @@ def _prove(net: Network, module: Any, scaled: bool) -> None:
         twin = copy.deepcopy(module).to(torch.float64)
     except Exception:                      # a module that cannot be copied runs as it is
         twin = module
-    dtype = next((t.dtype for t in list(twin.parameters()) + list(twin.buffers()) if t.is_floating_point()),
-                 torch.float64)
+    tensors = [t for t in list(twin.parameters()) + list(twin.buffers()) if t.is_floating_point()]
+    dtype = tensors[0].dtype if tensors else torch.float64
+    device = tensors[0].device if tensors else None
     with torch.no_grad():
         try:
-            got = twin(torch.tensor(raw, dtype=dtype)).tolist()
+            got = twin(torch.tensor(raw, dtype=dtype, device=device)).tolist()
         except Exception as e:
             raise TorchBridgeError(f"from_torch: the module fails on a batch of {len(raw)} samples of "
                                    f"{len(net.inputs)} inputs ({type(e).__name__}: {e}), so it is not a "
