@@ -3,6 +3,8 @@
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tinygraph as tg
 from tinygraph.tables import DataFileError, Scaling, predict_table, read_table, train_table
@@ -242,3 +244,11 @@ def test_a_decimal_comma_gets_a_hint(tmp_path):
     with pytest.raises(DataFileError, match=r"'1,5' is not a number \(a decimal comma\? write the number with a "
                                             r"point, 1.5\)"):
         read_table(write(tmp_path, "x;y\n2;0\n1,5;1\n"), "y")
+
+
+@settings(max_examples=200)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_every_float_as_python_or_a_spreadsheet_writes_it_reads_back(x):
+    from tinygraph.tables import parse_number
+    for text in (repr(x), f"{x:.17g}", f"{x:.6f}", f"{x:E}"):
+        assert parse_number(text) == float(text)
