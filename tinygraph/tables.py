@@ -80,9 +80,6 @@ def parse_number(text: str) -> Optional[float]:
     return None
 
 
-_number = parse_number
-
-
 def _not_a_number(cell: str) -> str:
     """Why a cell is not a number, for a message: a word on what tinygraph reads when the cell looks like one."""
     t = cell.strip()
@@ -134,7 +131,7 @@ def _parse(name: str, text: str) -> Tuple[List[Tuple[int, List[str]]], List[str]
     except csv.Error as e:
         raise DataFileError(f"{name!r} is not readable as CSV: {e}") from None
     header = [h.strip() for h in lines[0][1]]
-    if all(_number(h) is not None for h in header if h):
+    if all(parse_number(h) is not None for h in header if h):
         raise DataFileError(f"{name!r} has no header row: its first row ({delim.join(header)}) is numbers. "
                             "Add a first row naming the columns, e.g. x1,x2,label")
     for j, h in enumerate(header):
@@ -147,7 +144,7 @@ def _parse(name: str, text: str) -> Tuple[List[Tuple[int, List[str]]], List[str]
 
 def _cell(name: str, k: int, line: int, column: str, cell: str) -> float:
     """Input cell ``cell`` of row ``k`` as a finite number, or a DataFileError naming the row and column."""
-    v = _number(cell)
+    v = parse_number(cell)
     if v is None:
         raise DataFileError(f"{name!r}, row {k} (line {line}), column {column!r}: {_not_a_number(cell)}; "
                             "every input cell must be a number")
@@ -202,7 +199,7 @@ def read_table(path: PathArg, target: str, classify: Optional[bool] = None) -> T
             raise DataFileError(f"{name!r}: the column {col!r} is {first:g} in every row, so it tells the "
                                 "samples apart in nothing (and standardising it would divide by 0): "
                                 "drop that column")
-    numbers = [_number(c) for c in raw_targets]
+    numbers = [parse_number(c) for c in raw_targets]
     numeric = all(v is not None for v in numbers)
     for k, (v, c) in enumerate(zip(numbers, raw_targets), 1):
         if numeric and not math.isfinite(v):       # type: ignore[arg-type]
@@ -210,14 +207,14 @@ def read_table(path: PathArg, target: str, classify: Optional[bool] = None) -> T
                                 "a finite number or a label")
         if c == "":
             raise DataFileError(f"{name!r}, row {k}: the target column {target!r} is empty")
-    distinct = sorted(set(raw_targets), key=lambda c: (_number(c) is None, _number(c) or 0.0, c))
+    distinct = sorted(set(raw_targets), key=lambda c: (parse_number(c) is None, parse_number(c) or 0.0, c))
     if numeric:
         zero_one = set(numbers) <= {0.0, 1.0}
         wants_class = zero_one if classify is None else classify
     else:
         wants_class = True if classify is None else classify
         if classify is False:
-            bad = next(c for c in raw_targets if _number(c) is None)
+            bad = next(c for c in raw_targets if parse_number(c) is None)
             raise DataFileError(f"{name!r}: the target column {target!r} holds {bad!r}, not a number, so it "
                                 "cannot be a regression target")
     if wants_class:
