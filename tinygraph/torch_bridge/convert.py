@@ -24,6 +24,7 @@ from ..activations import get_activation
 from ..errors import DomainError, GraphError, NetworkFileError, WrongTypeError
 from ..network import MLP, Network, Neuron, Synapse
 from ..saving import network_from_dict, network_to_dict
+from ..tables import Scaling, scaling_of
 from .optional import TorchBridgeError, require
 
 __all__ = ["to_torch", "from_torch", "dense_layers", "locate", "split_scaling", "term_sizes", "BUILTIN"]
@@ -132,7 +133,6 @@ def to_torch(net: Network, dtype: Any = None, layers: Optional[bool] = None,
     from . import modules as M
     _check(net)
     if scaling:
-        from ..tables import scaling_of
         kept = scaling_of(net)
         body = to_torch(net, dtype=dtype, layers=layers, activations=activations)
         if kept is None:
@@ -302,7 +302,6 @@ def from_torch(module: Any, name: Optional[str] = None) -> Network:
     standardise, body = split_scaling(module)
     net = _convert(body, name)
     if standardise is not None:
-        from ..tables import Scaling
         doc = standardise.scaling
         means = [_value(v, f"module 0 (Standardise)'s mean[{j}]") for j, v in enumerate(standardise.mean.tolist())]
         stds = [_value(v, f"module 0 (Standardise)'s std[{j}]") for j, v in enumerate(standardise.std.tolist())]

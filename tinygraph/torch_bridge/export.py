@@ -20,6 +20,7 @@ from typing import Any, Callable, List, Optional, Sequence, Union
 
 from ..errors import BadValueError, TinygraphError, WrongTypeError
 from ..network import Network
+from ..tables import scaling_of
 from .compare import TOLERANCE, TorchComparison, compare_with_torch
 from .convert import split_scaling, term_sizes, to_torch
 from .optional import TorchBridgeError, require
@@ -221,7 +222,6 @@ def export(net: Union[Network, PathLike], torch_path: Optional[PathLike] = None,
         require("onnx", "ONNX export")
         if check:
             require("onnxruntime", "checking an ONNX model")
-    from ..tables import scaling_of
     scaled = scaling_of(net)
     module = to_torch(net, scaling=True)
     report = ExportReport(net.name)
