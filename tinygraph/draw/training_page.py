@@ -26,6 +26,7 @@ from ..errors import TinygraphError, user_facing
 from .dot import NEGATIVE, POSITIVE
 from .player import inline_frame
 from .files import WholeFile, check_place
+from .packaged import asset
 
 __all__ = ["training_page", "TrainingPage", "GIF_SUFFIXES", "MissingPillowError"]
 
@@ -315,39 +316,12 @@ def _fit_picture(run: _Run) -> Tuple[str, str, List[str]]:
     return "".join(out), "plane", urls
 
 
-_SIDE_STYLE = """
-#side .plot{width:100%;height:auto;max-height:42vh;display:block;font:11px system-ui,sans-serif;fill:#333}
-#side .plot text{fill:#444}
-#side .plot .ax{fill:#000;font-weight:600}
-#side h2{font-size:.9em;margin:.2em 0 0}
-#side p.key{font-size:.8em;color:#555;margin:0}
-"""
-
-_SIDE_SCRIPT = """
-(function () {
-  "use strict";
-  var d = JSON.parse(document.getElementById("side-data").textContent);
-  var mark = document.getElementById("mark"), dot = document.getElementById("dot");
-  var line = document.getElementById("fitline"), plane = document.getElementById("plane");
-  document.addEventListener("tg-show", function (e) {
-    var k = e.detail, m = d.marks[k];
-    if (!m) { return; }
-    mark.setAttribute("x1", m[0]); mark.setAttribute("x2", m[0]);
-    dot.setAttribute("cx", m[0]); dot.setAttribute("cy", m[1]);
-    if (line && d.fits[k]) { line.setAttribute("points", d.fits[k]); }
-    if (plane && d.fits[k] && d.fits[k].indexOf("data:image/png;base64,") === 0) { plane.setAttribute("href", d.fits[k]); }
-    document.body.setAttribute("data-epoch", String(d.epochs[k]));
-  });
-})();
-"""
-
-
 def _side(run: _Run) -> Tuple[str, str]:
     """The side panel's markup and its data (JSON for the side script)."""
     from .player import json_for_script
     curve, marks = _error_curve(run)
     fit, kind, fits = _fit_picture(run)
-    parts = [f"<style>{_SIDE_STYLE}</style>", "<h2>Error per epoch</h2>", curve]
+    parts = [f"<style>{asset(__package__, 'training.css')}</style>", "<h2>Error per epoch</h2>", curve]
     if kind == "curve":
         what = "probability of class 1" if run.classifier else "output"
         parts += ["<h2>The function learned</h2>", fit,
@@ -359,7 +333,7 @@ def _side(run: _Run) -> Tuple[str, str]:
         parts += ["<h2>The function learned</h2>", fit, f'<p class="key">{html.escape(key)}</p>']
     data = {"marks": marks, "fits": fits, "epochs": [s.epoch for s in run.snaps]}
     parts.append(f'<script type="application/json" id="side-data">{json_for_script(data)}</script>')
-    return "".join(parts), _SIDE_SCRIPT
+    return "".join(parts), asset(__package__, "training.js")
 
 
 # -- the page ---------------------------------------------------------------------------------
