@@ -10,7 +10,7 @@ plotter.  Before it is put into HTML it is parsed as XML and refused
 - an animation (``set``, ``animate``) that targets a link or an event attribute;
 - an event attribute (``onload``, ``onclick``, ...);
 - a ``javascript:`` or ``vbscript:`` URL in any attribute (but an id, class, title,
-  ``data-*`` or ``aria-*``, which are never followed), and a link (``href``,
+  ``data-*`` or ``aria-*``, and a link within the page, ``#...``: none is ever run), and a link (``href``,
   ``xlink:href``) to ``data:`` except a raster image (PNG, JPEG, GIF, WebP) on
   ``<image>``.
 
@@ -63,12 +63,12 @@ def refusal(el: ET.Element) -> str:
         return ""
     tag = local_name(el.tag)
     if tag in FORBIDDEN_ELEMENTS:
-        return f"it holds a <{tag}> element"
+        return f"it holds a {tag!r} element"
     for key, value in el.attrib.items():
         name, bare = local_name(key), _bare(value)
         if name.startswith("on"):
             return f"it has an event handler attribute {name!r}"
-        if not _plain(name) and any(u in bare for u in _SCRIPT_URLS):
+        if not _plain(name) and not bare.startswith("#") and any(u in bare for u in _SCRIPT_URLS):
             return f"its attribute {name!r} holds a javascript:/vbscript: URL"
         if name == "href" and bare.startswith("data:") and not (tag == "image" and bare.startswith(_IMAGE_DATA)):
             return "it has a link to a data: URL (only a PNG, JPEG, GIF or WebP <image> may be one)"

@@ -333,9 +333,10 @@ class Session:
         """Everything the page shows, computed by the engine: the picture (SVG), per drawn part what
         it is and its numbers, the outputs and the error, each as exact text and as shown."""
         from ..draw import draw_network, neuron_id, synapse_id
+        from ..draw.svg import inline_svg
         loss = self._loss(backward=self.show_grads)
         g = self.show_grads
-        svg = draw_network(self.net, deltas=g, grads=g, title=self.start.title).svg()
+        svg = inline_svg(draw_network(self.net, deltas=g, grads=g, title=self.start.title).svg())   # checked
         items: Dict[str, Dict[str, Any]] = {}
         for n in self.net:
             role = "input" if n.is_input else "output" if n.name in self.targets else "hidden"
