@@ -25,6 +25,8 @@ def test_axes_pick_round_ticks_inside_or_at_their_ends():
     assert c.frac(1e-4) == pytest.approx(2 / 6)
     d = Axis(3e-9, 0.4, log=True, nice=True)          # many decades: a tick every other one
     assert [label for _, label in d.ticks] == ["1e-9", "1e-7", "1e-5", "0.001", "0.1"] and d.hi == 1
+    assert [v for v, _ in Axis(0, 2, whole=True).ticks] == [0, 1, 2]          # epochs: no half epochs
+    assert [v for v, _ in Axis(0, 1199, whole=True).ticks] == [0, 250, 500, 750, 1000]
     flat = Axis(2.0, 2.0)                       # one number: a range around it, not a division by zero
     assert flat.lo < 2.0 < flat.hi and 0 < flat.frac(2.0) < 1
 

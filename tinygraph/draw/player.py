@@ -23,8 +23,12 @@ Safety: user-named things (neuron names, titles) reach the page only as
 escaped text.  Titles go through ``html.escape``; step text travels as JSON
 with ``<``, ``>`` and ``&`` written as ``\\u003c`` etc. (so no ``</script>``
 can end the block) and is shown with ``textContent``; the SVG, which
-Graphviz has already XML-escaped, is checked to hold no script, event
-handler, foreign object or javascript: link before it is embedded.
+Graphviz has already XML-escaped, is checked by the one SVG sanitizer
+(:mod:`.svg`) to hold no script, event handler, foreign object or
+javascript: link before it is embedded.
+
+The page's script and style sheet are package data (``assets/player.js``,
+``assets/player.css``: modern JavaScript, linted by ESLint), inlined here.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import string
 import xml.etree.ElementTree as ET
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
+from ..errors import BadValueError, WrongTypeError
 from .dot import HIGHLIGHT_CLASS
 from .packaged import asset
 from .svg import XLINK_NS, checked_svg
@@ -128,7 +133,7 @@ class SharedLayout:
 
     def __init__(self, svgs: Sequence[str]) -> None:
         if not svgs:
-            raise ValueError("a shared layout needs at least one drawing")
+            raise BadValueError("a shared layout needs at least one drawing")
         self.svgs = list(svgs)
 
 
@@ -251,7 +256,7 @@ class _Layout:
             if not v:
                 continue
             if not 0 <= v < len(self.roots):
-                raise ValueError(f"a frame asks for drawing {v} of a layout drawn {len(self.roots)} times")
+                raise BadValueError(f"a frame asks for drawing {v} of a layout drawn {len(self.roots)} times")
             for s in self.slot_of.get(pid, ()):
                 out[s] = self._part(s, v)
         return out
@@ -334,7 +339,7 @@ def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mappi
     the keys' help (plain text, escaped here).
     """
     if not steps:
-        raise ValueError("a step player needs at least one step")
+        raise BadValueError("a step player needs at least one step")
     parts = _Parts()
     layouts: Dict[int, Tuple[int, _Layout]] = {}
     whole: Dict[str, SharedLayout] = {}
@@ -344,7 +349,7 @@ def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mappi
         if isinstance(f, str):
             f = SharedFrame(whole.setdefault(f, SharedLayout([f])), {})
         elif not isinstance(f, SharedFrame):
-            raise TypeError(f"a frame is SVG text (str) or a SharedFrame, got {type(f).__name__}")
+            raise WrongTypeError(f"a frame is SVG text (str) or a SharedFrame, got {type(f).__name__}")
         if id(f.layout) not in layouts:
             layouts[id(f.layout)] = (len(built), _Layout(f.layout, parts))
             built.append(layouts[id(f.layout)][1])
@@ -353,7 +358,7 @@ def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mappi
 
     def frame_index(value: object, i: int, what: str) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < len(placed):
-            raise ValueError(f"step {i + 1} points at {what} {value!r}, but there are {len(placed)} frames")
+            raise BadValueError(f"step {i + 1} points at {what} {value!r}, but there are {len(placed)} frames")
         return value
 
     data = []

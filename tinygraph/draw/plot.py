@@ -21,6 +21,8 @@ import math
 import xml.etree.ElementTree as ET
 from typing import Callable, Dict, Optional, Sequence, Tuple
 
+from ..errors import BadValueError
+
 __all__ = ["Axis", "Plot", "ErrorCurve", "tick_label", "text_width", "svg_text", "LOG_RATIO", "FONT"]
 
 #: the error axis is logarithmic when the largest error is more than this many times the smallest
@@ -63,9 +65,11 @@ def nice_step(span: float, count: int = 5) -> float:
 class Axis:
     """Numbers from ``lo`` to ``hi`` on 0..1 (``log``: by their log10; ``lo`` must then be > 0), with
     ``ticks`` [(value, label)].  ``nice``: the ends move out to whole ticks (a tick at each end);
-    otherwise the range is kept and the ticks are the round numbers inside it."""
+    otherwise the range is kept and the ticks are the round numbers inside it.  ``whole``: ticks only
+    at whole numbers (epochs)."""
 
-    def __init__(self, lo: float, hi: float, log: bool = False, nice: bool = False, count: int = 5) -> None:
+    def __init__(self, lo: float, hi: float, log: bool = False, nice: bool = False, count: int = 5,
+                 whole: bool = False) -> None:
         lo, hi = float(lo), float(hi)
         self.log = log = bool(log) and lo > 0
         if log:
@@ -85,6 +89,8 @@ class Axis:
             pad = abs(lo) * 0.1 or 1.0
             lo, hi = lo - pad, hi + pad
         step = nice_step(hi - lo, count)
+        if whole:
+            step = max(1.0, round(step))
         if nice:
             lo = math.floor(lo / step + 1e-9) * step
             hi = math.ceil(hi / step - 1e-9) * step
@@ -195,7 +201,7 @@ class ErrorCurve:
         self.errors = [float(e) for e in errors]
         finite = [e for e in self.errors if math.isfinite(e)]
         if not finite:
-            raise ValueError("no finite errors to draw")
+            raise BadValueError("no finite errors to draw")
         self.until = until
         lo, hi = min(finite), max(finite)
         if until is not None and until > 0:
@@ -203,7 +209,7 @@ class ErrorCurve:
         self.log = lo > 0 and hi / lo > LOG_RATIO
         self.yaxis = Axis(lo, hi, log=True, nice=True) if self.log else Axis(min(0.0, lo), hi, nice=True)
         n = len(self.errors) - 1
-        self.xaxis = Axis(0, max(n, 1))
+        self.xaxis = Axis(0, max(n, 1), whole=True)
         every = max(1, math.ceil((n + 1) / max(1, most)))
         shown = list(range(0, n + 1, every))
         if shown[-1] != n:

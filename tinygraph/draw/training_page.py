@@ -5,8 +5,10 @@ Each recorded epoch is a frame: the network diagram with that epoch's weights
 error curve with the epoch marked, and for a network with one or two inputs
 the function it has learned so far: the fitted curve over the data (one
 input), or the output over the input plane with the data points and, for a
-classifier, the decision boundary (two inputs).  The curve and the plane
-are drawn here as SVG and a small PNG raster, without matplotlib; the page
+classifier, the decision boundary (two inputs).  The curves and axes are
+drawn by the one plotter (:mod:`.plot`) as SVG, the plane as a small PNG
+raster, without matplotlib; the side panel's script and style are the
+package data files ``assets/training.js`` and ``training.css``; the page
 plays, scrubs and takes keys like the step player (:mod:`.player`), whose
 machinery it uses.  ``.save("run.gif")`` writes the same frames as an
 animated GIF (needs Pillow: ``pip install "tinygraph[gif]"``).
@@ -23,7 +25,7 @@ import xml.etree.ElementTree as ET
 import zlib
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from ..errors import TinygraphError, user_facing
+from ..errors import BadValueError, TinygraphError, user_facing
 from .dot import NEGATIVE, POSITIVE
 from .player import inline_frame
 from .files import WholeFile, check_place
@@ -64,14 +66,14 @@ class _Run:
     def __init__(self, history: Any, net: Any = None) -> None:
         snaps = list(getattr(history, "snapshots", None) or [])
         if not snaps:
-            raise user_facing(ValueError(
+            raise user_facing(BadValueError(
                 "this History holds no recorded epochs: train with record=K, e.g. "
                 "history = tg.train(net, data, lr=0.5, record=10), then tg.training_page(history)"))
         self.history = history
         self.snaps = snaps
         self.net = net if net is not None else history.network
         if self.net is None:
-            raise user_facing(ValueError("training_page needs the network: pass net=..."))
+            raise user_facing(BadValueError("training_page needs the network: pass net=..."))
         self.params = list(history.parameters)
         self.xs, self.ts = history.data
         self.ins = [n.name for n in self.net.inputs]
