@@ -5,8 +5,10 @@ Each recorded epoch is a frame: the network diagram with that epoch's weights
 error curve with the epoch marked, and for a network with one or two inputs
 the function it has learned so far: the fitted curve over the data (one
 input), or the output over the input plane with the data points and, for a
-classifier, the decision boundary (two inputs).  The curve and the plane
-are drawn here as SVG and a small PNG raster, without matplotlib; the page
+classifier, the decision boundary (two inputs).  The curves and axes are
+drawn by the one plotter (:mod:`.plot`) as SVG, the plane as a small PNG
+raster, without matplotlib; the side panel's script and style are the
+package data files ``assets/training.js`` and ``training.css``; the page
 plays, scrubs and takes keys like the step player (:mod:`.player`), whose
 machinery it uses.  ``.save("run.gif")`` writes the same frames as an
 animated GIF (needs Pillow: ``pip install "tinygraph[gif]"``).
@@ -19,15 +21,19 @@ import html
 import math
 import os
 import struct
+import xml.etree.ElementTree as ET
 import zlib
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from ..errors import TinygraphError, user_facing
+from ..errors import BadValueError, TinygraphError, user_facing
 from .dot import NEGATIVE, POSITIVE
 from .player import inline_frame
 from .files import WholeFile, check_place
+from .packaged import asset
+from .plot import Axis, ErrorCurve, Plot, svg_text, tick_label
 
-__all__ = ["training_page", "TrainingPage", "GIF_SUFFIXES", "MissingPillowError"]
+__all__ = ["training_page", "TrainingPage", "GIF_SUFFIXES", "MissingPillowError", "RecordedRun", "error_curve",
+           "fit_picture"]
 
 GIF_SUFFIXES = (".gif",)
 PLOT_W, PLOT_H = 360.0, 170.0      # the error curve (SVG units)
@@ -35,7 +41,6 @@ FIT_W, FIT_H = 360.0, 240.0         # the function learned: one input's curve, t
 CURVE_POINTS = 120                  # the fitted curve's points across the data
 GRID_FAST, GRID_SLOW = 48, 28       # the plane's raster, with numpy / with the node engine alone
 MAX_CURVE = 600                     # the error curve is thinned to this many points
-_PAD_L, _PAD_R, _PAD_T, _PAD_B = 54.0, 12.0, 16.0, 30.0
 
 
 class MissingPillowError(TinygraphError, ImportError):
@@ -53,27 +58,23 @@ def _num(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".") if abs(x) < 1e6 else f"{x:.0f}"
 
 
-def _tick(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() and abs(v) < 1e7 else f"{v:.3g}"
-
-
 # -- what a snapshot shows --------------------------------------------------------------------
 
-class _Run:
+class RecordedRun:
     """The recorded run as the page needs it: the snapshots, the network and its data, what the output
     means, and per snapshot the function learned (curve points or the plane's grid of outputs)."""
 
     def __init__(self, history: Any, net: Any = None) -> None:
         snaps = list(getattr(history, "snapshots", None) or [])
         if not snaps:
-            raise user_facing(ValueError(
+            raise user_facing(BadValueError(
                 "this History holds no recorded epochs: train with record=K, e.g. "
                 "history = tg.train(net, data, lr=0.5, record=10), then tg.training_page(history)"))
         self.history = history
         self.snaps = snaps
         self.net = net if net is not None else history.network
         if self.net is None:
-            raise user_facing(ValueError("training_page needs the network: pass net=..."))
+            raise user_facing(BadValueError("training_page needs the network: pass net=..."))
         self.params = list(history.parameters)
         self.xs, self.ts = history.data
         self.ins = [n.name for n in self.net.inputs]
@@ -211,143 +212,78 @@ def _png(pixels: List[List[Tuple[int, int, int]]]) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
-# -- the side panel's pictures (SVG written here) ---------------------------------------------------
+# -- the side panel's pictures (drawn by the one plotter, .plot) ---------------------------------------
 
-def _axes(w: float, h: float, x0: float, x1: float, y0: float, y1: float, xlabel: str, ylabel: str,
-          yfmt: Any = _tick) -> List[str]:
-    """A plot frame with the ends of each axis written on it."""
-    l, r, t, b = _PAD_L, w - _PAD_R, _PAD_T, h - _PAD_B
-    e = html.escape
-    return [f'<rect x="{l}" y="{t}" width="{r - l}" height="{b - t}" fill="none" stroke="#999"/>',
-            f'<text x="{l}" y="{b + 13}" text-anchor="middle">{e(_tick(x0))}</text>',
-            f'<text x="{r}" y="{b + 13}" text-anchor="middle">{e(_tick(x1))}</text>',
-            f'<text x="{(l + r) / 2}" y="{h - 3}" text-anchor="middle" class="ax">{e(xlabel)}</text>',
-            f'<text x="{l - 4}" y="{b}" text-anchor="end">{e(yfmt(y0))}</text>',
-            f'<text x="{l - 4}" y="{t + 8}" text-anchor="end">{e(yfmt(y1))}</text>',
-            f'<text x="{l - 4}" y="{t - 5}" text-anchor="start" class="ax">{e(ylabel)}</text>']
-
-
-class _Scale:
-    def __init__(self, a: float, b: float, p: float, q: float, log: bool = False) -> None:
-        self.log = log
-        if log:
-            a, b = math.log10(a), math.log10(b)
-        if b <= a:
-            a, b = a - 1.0, b + 1.0
-        self.a, self.b, self.p, self.q = a, b, p, q
-
-    def __call__(self, v: float) -> float:
-        if self.log:
-            v = math.log10(max(v, 1e-300))
-        return self.p + (self.q - self.p) * (v - self.a) / (self.b - self.a)
-
-
-def _error_curve(run: _Run) -> Tuple[str, List[List[float]]]:
+def error_curve(run: RecordedRun) -> Tuple[str, List[List[float]]]:
     """The error curve as SVG, and where the marker goes at each snapshot ([x, y] in its units)."""
-    errs = [e for e in run.history if math.isfinite(e)]
-    lo, hi = min(errs), max(errs)
-    log = lo > 0 and hi / lo > 30
-    n = len(run.history) - 1
-    sx = _Scale(0, max(n, 1), _PAD_L, PLOT_W - _PAD_R)
-    sy = _Scale(lo, hi, PLOT_H - _PAD_B, _PAD_T, log)
-    step = max(1, math.ceil(len(run.history) / MAX_CURVE))
-    idx = list(range(0, len(run.history), step))
-    if idx[-1] != n:
-        idx.append(n)
-    pts = " ".join(f"{_num(sx(i))},{_num(sy(run.history[i]))}" for i in idx)
     name = run.history.loss or "error"
-    out = [f'<svg id="curve" class="plot" viewBox="0 0 {PLOT_W:g} {PLOT_H:g}" role="img" '
-           f'aria-label="{html.escape(name)} per epoch">']
-    out += _axes(PLOT_W, PLOT_H, 0, n, lo, hi, "epoch", f"{name}{' (log scale)' if log else ''}",
-                 yfmt=lambda v: f"{v:.3g}")
-    out.append(f'<polyline points="{pts}" fill="none" stroke="#333" stroke-width="1.5"/>')
-    if run.history.until is not None and lo <= run.history.until <= hi:
-        y = _num(sy(run.history.until))
-        out.append(f'<line x1="{_PAD_L}" x2="{PLOT_W - _PAD_R}" y1="{y}" y2="{y}" stroke="#0a5" '
-                   f'stroke-dasharray="4 3"/>')
-    marks = [[round(sx(s.epoch), 1), round(sy(s.error), 1)] for s in run.snaps]
+    curve = ErrorCurve(list(run.history), run.history.until, most=MAX_CURVE)
+    root, plot = curve.svg(PLOT_W, PLOT_H, ylabel=name, standalone=False,
+                           attrs={"id": "curve", "class": "plot", "role": "img",
+                                  "aria-label": f"{name} per epoch"})
+    marks = [[round(plot.x(s.epoch), 1), round(plot.y(s.error), 1)] for s in run.snaps]
     x, y = marks[0]
-    out.append(f'<line id="mark" x1="{x}" x2="{x}" y1="{_PAD_T}" y2="{PLOT_H - _PAD_B}" stroke="#E69F00" '
-               f'stroke-width="1.5"/><circle id="dot" cx="{x}" cy="{y}" r="4" fill="#E69F00" stroke="#333"/>')
-    out.append("</svg>")
-    return "".join(out), marks
+    ET.SubElement(root, "line", {"id": "mark", "x1": f"{x}", "x2": f"{x}", "y1": _num(plot.top),
+                                 "y2": _num(plot.bottom), "stroke": "#E69F00", "stroke-width": "1.5"})
+    ET.SubElement(root, "circle", {"id": "dot", "cx": f"{x}", "cy": f"{y}", "r": "4", "fill": "#E69F00",
+                                   "stroke": "#333"})
+    return svg_text(root), marks
 
 
-def _fit_picture(run: _Run) -> Tuple[str, str, List[str]]:
+def fit_picture(run: RecordedRun) -> Tuple[str, str, List[str]]:
     """The function learned: SVG markup, its kind ("curve", "plane" or ""), and per snapshot what changes
-    (the curve's points, or the plane's PNG as a data: URL)."""
+    (the curve's points, or the plane's PNG as a data: URL).  The axes are in the data's own units."""
     if not run.fits:
         return "", "", []
-    l, r, t, b = _PAD_L, FIT_W - _PAD_R, _PAD_T, FIT_H - _PAD_B
     if len(run.ins) == 1:
         a, z = run.boxes[0]
         ys = [y for f in run.fits for _, y in f] + [t_[run.out] for t_ in run.ts]
         lo, hi = (0.0, 1.0) if run.classifier else (min(ys), max(ys))
         span = hi - lo or 1.0
         lo, hi = (lo, hi) if run.classifier else (lo - 0.05 * span, hi + 0.05 * span)
-        sx, sy = _Scale(a, z, l, r), _Scale(lo, hi, b, t)
-        out = [f'<svg id="fit" class="plot" viewBox="0 0 {FIT_W:g} {FIT_H:g}" role="img" '
-               f'aria-label="the function learned over the data">']
-        out += _axes(FIT_W, FIT_H, run.shown(0, a), run.shown(0, z), lo, hi, run.label(0), run.out)
-        out.append(f'<clipPath id="fitclip"><rect x="{l}" y="{t}" width="{r - l}" height="{b - t}"/></clipPath>')
+        plot = Plot(Axis(run.shown(0, a), run.shown(0, z)), Axis(lo, hi), FIT_W, FIT_H,
+                    xlabel=run.label(0), ylabel=run.out)
+        root = plot.svg({"id": "fit", "class": "plot", "role": "img",
+                         "aria-label": "the function learned over the data"})
+        clip = ET.SubElement(root, "clipPath", {"id": "fitclip"})
+        ET.SubElement(clip, "rect", {"x": _num(plot.left), "y": _num(plot.top), "width": _num(plot.right - plot.left),
+                                     "height": _num(plot.bottom - plot.top)})
         for x, t_ in zip(run.xs, run.ts):
-            out.append(f'<circle cx="{_num(sx(x[run.ins[0]]))}" cy="{_num(sy(t_[run.out]))}" r="2.6" '
-                       f'fill="{run.point_colour(t_[run.out]) if run.classifier else "#0072B2"}" '
-                       'fill-opacity="0.7"/>')
-        curves = [" ".join(f"{_num(sx(x))},{_num(sy(y))}" for x, y in f) for f in run.fits]
-        out.append(f'<polyline id="fitline" clip-path="url(#fitclip)" points="{curves[0]}" fill="none" '
-                   'stroke="#333" stroke-width="2"/></svg>')
-        return "".join(out), "curve", curves
+            ET.SubElement(root, "circle", {
+                "cx": _num(plot.x(run.shown(0, x[run.ins[0]]))), "cy": _num(plot.y(t_[run.out])), "r": "2.6",
+                "fill": run.point_colour(t_[run.out]) if run.classifier else "#0072B2", "fill-opacity": "0.7"})
+        curves = [plot.polyline([(run.shown(0, x), y) for x, y in f]) for f in run.fits]
+        ET.SubElement(root, "polyline", {"id": "fitline", "clip-path": "url(#fitclip)", "points": curves[0],
+                                         "fill": "none", "stroke": "#333", "stroke-width": "2"})
+        return svg_text(root), "curve", curves
     (a0, z0), (a1, z1) = run.boxes
-    sx, sy = _Scale(a0, z0, l, r), _Scale(a1, z1, b, t)
+    plot = Plot(Axis(run.shown(0, a0), run.shown(0, z0)), Axis(run.shown(1, a1), run.shown(1, z1)), FIT_W, FIT_H,
+                xlabel=run.label(0), ylabel=run.label(1))
     urls = ["data:image/png;base64," + base64.b64encode(_png(run.raster(k))).decode("ascii")
             for k in range(len(run.fits))]
-    out = [f'<svg id="fit" class="plot" viewBox="0 0 {FIT_W:g} {FIT_H:g}" role="img" '
-           f'aria-label="the output over the input plane, with the data">']
-    out.append(f'<image id="plane" x="{l}" y="{t}" width="{r - l}" height="{b - t}" '
-               f'preserveAspectRatio="none" href="{urls[0]}"/>')
-    out += _axes(FIT_W, FIT_H, run.shown(0, a0), run.shown(0, z0), run.shown(1, a1), run.shown(1, z1),
-                 run.label(0), run.label(1))
+    root = plot.svg({"id": "fit", "class": "plot", "role": "img",
+                     "aria-label": "the output over the input plane, with the data"})
+    frame = root.find("rect")                      # the plane goes under the box and its ticks' labels
+    ET.SubElement(root, "image", {"id": "plane", "x": _num(plot.left), "y": _num(plot.top),
+                                  "width": _num(plot.right - plot.left), "height": _num(plot.bottom - plot.top),
+                                  "preserveAspectRatio": "none", "href": urls[0]})
+    if frame is not None:
+        root.remove(frame)
+        root.append(frame)
     for x, t_ in zip(run.xs, run.ts):
-        out.append(f'<circle cx="{_num(sx(x[run.ins[0]]))}" cy="{_num(sy(x[run.ins[1]]))}" r="2.6" '
-                   f'fill="{run.point_colour(t_[run.out])}" stroke="#fff" stroke-width="0.6"/>')
-    out.append("</svg>")
-    return "".join(out), "plane", urls
+        ET.SubElement(root, "circle", {"cx": _num(plot.x(run.shown(0, x[run.ins[0]]))),
+                                       "cy": _num(plot.y(run.shown(1, x[run.ins[1]]))), "r": "2.6",
+                                       "fill": run.point_colour(t_[run.out]), "stroke": "#fff",
+                                       "stroke-width": "0.6"})
+    return svg_text(root), "plane", urls
 
 
-_SIDE_STYLE = """
-#side .plot{width:100%;height:auto;max-height:42vh;display:block;font:11px system-ui,sans-serif;fill:#333}
-#side .plot text{fill:#444}
-#side .plot .ax{fill:#000;font-weight:600}
-#side h2{font-size:.9em;margin:.2em 0 0}
-#side p.key{font-size:.8em;color:#555;margin:0}
-"""
-
-_SIDE_SCRIPT = """
-(function () {
-  "use strict";
-  var d = JSON.parse(document.getElementById("side-data").textContent);
-  var mark = document.getElementById("mark"), dot = document.getElementById("dot");
-  var line = document.getElementById("fitline"), plane = document.getElementById("plane");
-  document.addEventListener("tg-show", function (e) {
-    var k = e.detail, m = d.marks[k];
-    if (!m) { return; }
-    mark.setAttribute("x1", m[0]); mark.setAttribute("x2", m[0]);
-    dot.setAttribute("cx", m[0]); dot.setAttribute("cy", m[1]);
-    if (line && d.fits[k]) { line.setAttribute("points", d.fits[k]); }
-    if (plane && d.fits[k] && d.fits[k].indexOf("data:image/png;base64,") === 0) { plane.setAttribute("href", d.fits[k]); }
-    document.body.setAttribute("data-epoch", String(d.epochs[k]));
-  });
-})();
-"""
-
-
-def _side(run: _Run) -> Tuple[str, str]:
+def _side(run: RecordedRun) -> Tuple[str, str]:
     """The side panel's markup and its data (JSON for the side script)."""
     from .player import json_for_script
-    curve, marks = _error_curve(run)
-    fit, kind, fits = _fit_picture(run)
-    parts = [f"<style>{_SIDE_STYLE}</style>", "<h2>Error per epoch</h2>", curve]
+    curve, marks = error_curve(run)
+    fit, kind, fits = fit_picture(run)
+    parts = [f"<style>{asset(__package__, 'training.css')}</style>", "<h2>Error per epoch</h2>", curve]
     if kind == "curve":
         what = "probability of class 1" if run.classifier else "output"
         parts += ["<h2>The function learned</h2>", fit,
@@ -359,17 +295,17 @@ def _side(run: _Run) -> Tuple[str, str]:
         parts += ["<h2>The function learned</h2>", fit, f'<p class="key">{html.escape(key)}</p>']
     data = {"marks": marks, "fits": fits, "epochs": [s.epoch for s in run.snaps]}
     parts.append(f'<script type="application/json" id="side-data">{json_for_script(data)}</script>')
-    return "".join(parts), _SIDE_SCRIPT
+    return "".join(parts), asset(__package__, "training.js")
 
 
 # -- the page ---------------------------------------------------------------------------------
 
-def _caption(run: _Run, k: int) -> str:
+def _caption(run: RecordedRun, k: int) -> str:
     s = run.snaps[k]
     return f"epoch {s.epoch}: {run.history.loss or 'error'} {s.error:.4g}"
 
 
-def _draws(run: _Run) -> List[Any]:
+def _draws(run: RecordedRun) -> List[Any]:
     from .network import draw_network
 
     def drawer(k: int) -> Any:
@@ -384,7 +320,7 @@ def _draws(run: _Run) -> List[Any]:
     return [drawer(k) for k in range(len(run.snaps))]
 
 
-def _steps(run: _Run) -> List[Dict[str, str]]:
+def _steps(run: RecordedRun) -> List[Dict[str, str]]:
     out = []
     n = len(run.history) - 1
     for k, s in enumerate(run.snaps):
@@ -404,7 +340,7 @@ class TrainingPage:
 
     def __init__(self, history: Any, net: Any = None, title: Optional[str] = None, progress: bool = False,
                  height: int = 640) -> None:
-        self.run = _Run(history, net)
+        self.run = RecordedRun(history, net)
         self.title = title if title is not None else f"{self.run.net.name}: watch it learn"
         self.progress = progress
         self.height = int(height)
@@ -466,7 +402,7 @@ def need_pillow() -> Any:
     return PIL
 
 
-def _gif(run: _Run, frame_ms: int) -> bytes:
+def _gif(run: RecordedRun, frame_ms: int) -> bytes:
     """Each snapshot as one GIF frame: the network (rendered by Graphviz to PNG) beside the error curve
     and the function learned, drawn with Pillow from the same numbers as the page's pictures."""
     import io
@@ -481,10 +417,7 @@ def _gif(run: _Run, frame_ms: int) -> bytes:
             for im in nets]
     nw = max(im.width for im in nets)
     side_w, W = 380, max(im.width for im in nets) + 380 + 10
-    errs = [e for e in run.history if math.isfinite(e)]
-    lo, hi = min(errs), max(errs)
-    log = lo > 0 and hi / lo > 30
-    n = len(run.history) - 1
+    curve = ErrorCurve(list(run.history), run.history.until, most=MAX_CURVE)
     frames = []
     for k, snap in enumerate(run.snaps):
         im = Image.new("RGB", (W, H + 30), "white")
@@ -492,18 +425,16 @@ def _gif(run: _Run, frame_ms: int) -> bytes:
         d = ImageDraw.Draw(im)
         x0 = nw + 10
         # the error curve
-        cx = _Scale(0, max(n, 1), x0 + 40, x0 + side_w - 10)
-        cy = _Scale(lo, hi, 180, 20, log)
+        cx, cy = curve.xaxis.onto(x0 + 40, x0 + side_w - 10), curve.yaxis.onto(180, 20)
         d.rectangle([x0 + 40, 20, x0 + side_w - 10, 180], outline=(153, 153, 153))
-        step = max(1, math.ceil(len(run.history) / MAX_CURVE))
-        pts = [(cx(i), cy(run.history[i])) for i in range(0, len(run.history), step)]
+        pts = [(cx(i), cy(curve.errors[i])) for i in curve.shown]
         d.line(pts, fill=(51, 51, 51), width=2)
         mx = cx(snap.epoch)
         d.line([(mx, 20), (mx, 180)], fill=(230, 159, 0), width=2)
         d.ellipse([mx - 4, cy(snap.error) - 4, mx + 4, cy(snap.error) + 4], fill=(230, 159, 0), outline=(51, 51, 51))
-        d.text((x0 + 40, 4), f"{run.history.loss or 'error'}{' (log)' if log else ''} per epoch", fill=(0, 0, 0))
-        d.text((x0 + 2, 20), f"{hi:.3g}", fill=(68, 68, 68))
-        d.text((x0 + 2, 172), f"{lo:.3g}", fill=(68, 68, 68))
+        d.text((x0 + 40, 4), f"{run.history.loss or 'error'}{' (log)' if curve.log else ''} per epoch", fill=(0, 0, 0))
+        d.text((x0 + 2, 20), tick_label(curve.yaxis.hi), fill=(68, 68, 68))
+        d.text((x0 + 2, 172), tick_label(curve.yaxis.lo), fill=(68, 68, 68))
         # the function learned
         top, size = 200, 300
         l, r, t, b = x0 + 40, x0 + side_w - 10, top, top + size
@@ -512,7 +443,7 @@ def _gif(run: _Run, frame_ms: int) -> bytes:
             plane.putdata([px for row in run.raster(k) for px in row])
             im.paste(plane.resize((int(r - l), int(b - t)), Image.BILINEAR), (int(l), int(t)))
             (a0, z0), (a1, z1) = run.boxes
-            sx, sy = _Scale(a0, z0, l, r), _Scale(a1, z1, b, t)
+            sx, sy = Axis(a0, z0).onto(l, r), Axis(a1, z1).onto(b, t)
             for x, t_ in zip(run.xs, run.ts):
                 px, py = sx(x[run.ins[0]]), sy(x[run.ins[1]])
                 d.ellipse([px - 2.5, py - 2.5, px + 2.5, py + 2.5], fill=_rgb(run.point_colour(t_[run.out])),
@@ -522,7 +453,7 @@ def _gif(run: _Run, frame_ms: int) -> bytes:
             a, z = run.boxes[0]
             ys = [y for f in run.fits for _, y in f] + [t_[run.out] for t_ in run.ts]
             ylo, yhi = (0.0, 1.0) if run.classifier else (min(ys), max(ys))
-            sx, sy = _Scale(a, z, l, r), _Scale(ylo, yhi, b, t)
+            sx, sy = Axis(a, z).onto(l, r), Axis(ylo, yhi).onto(b, t)
             for x, t_ in zip(run.xs, run.ts):
                 px, py = sx(x[run.ins[0]]), sy(t_[run.out])
                 d.ellipse([px - 2.5, py - 2.5, px + 2.5, py + 2.5], fill=_BLUE)

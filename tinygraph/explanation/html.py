@@ -3,10 +3,9 @@ script), the pictures as inline SVG, one small style sheet, nothing fetched from
 
 from __future__ import annotations
 
-import xml.dom.minidom as minidom
 from typing import Callable, List, Optional, Sequence
 
-from ..errors import RenderError
+from ..draw.svg import inline_svg
 from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong
 from .equations import Equation
 from .notation import M, Style, xml_text
@@ -32,44 +31,6 @@ CSS = """
 .tinygraph-explain .blank { border: 1px solid #333; border-radius: 3px; padding: 0 0.2em;
   background: #fffbe6; }
 """
-
-SVG_NS = "http://www.w3.org/2000/svg"
-_FORBIDDEN = {"script", "foreignObject", "iframe", "object", "embed"}
-
-
-def inline_svg(svg: str, id_prefix: str = "") -> str:
-    """An SVG document as markup to put inside HTML: without its XML declaration and DOCTYPE, each
-    id (and each reference to one) prefixed with ``id_prefix`` so two pictures on a page do not
-    share ids; refused (RenderError) if it holds anything that could run code."""
-    try:
-        doc = minidom.parseString(svg.encode("utf-8"))
-    except Exception as e:                       # expat's ExpatError, or a bad encoding
-        raise RenderError(f"the picture is not well-formed SVG ({e}); it cannot be put in the page") from None
-    root = doc.documentElement
-    todo = [root]
-    while todo:
-        el = todo.pop()
-        if el.nodeType == el.COMMENT_NODE:
-            el.parentNode.removeChild(el)
-            continue
-        if el.nodeType != el.ELEMENT_NODE:
-            continue
-        if el.localName in _FORBIDDEN:
-            raise RenderError(f"refusing to put an SVG with a <{el.localName}> element in the page")
-        for name in list(el.attributes.keys()):
-            value = el.getAttribute(name)
-            if name.lower().startswith("on"):
-                raise RenderError(f"refusing to put an SVG with an event handler ({name}) in the page")
-            if name.endswith("href"):
-                if "".join(value.split()).lower().startswith(("javascript:", "data:")):
-                    raise RenderError("refusing to put an SVG with a javascript:/data: link in the page")
-                if id_prefix and value.startswith("#"):
-                    el.setAttribute(name, "#" + id_prefix + value[1:])
-            if name == "id" and id_prefix:
-                el.setAttribute("id", id_prefix + value)
-        todo.extend(el.childNodes)
-    return root.toxml()
-
 
 def parts(ps: Sequence[Part], style: Style) -> str:
     out = []

@@ -213,7 +213,7 @@ class Session:
         self.note = "back to the start: the network, the sample and η as they were"
 
     def train(self, body: Mapping[str, Any]) -> None:
-        from ..draw.training_page import _Run, _error_curve, _fit_picture
+        from ..draw.training_page import RecordedRun, error_curve, fit_picture
         from ..training import train
         raw = body.get("epochs")
         epochs = number(raw, "epochs")
@@ -228,13 +228,13 @@ class Session:
         record = max(1, epochs // 40)
         history = train(self.net, data, lr=self.lr, max_epochs=epochs, record=record, verbose=False)
         final = [p.value for p in self.net.parameters()]
-        run = _Run(history, self.net)
+        run = RecordedRun(history, self.net)
         try:
             run.evaluate()                          # puts the weights back itself
-            self.curve, marks = _error_curve(run)
+            self.curve, marks = error_curve(run)
             self.curve_mark = marks[-1] if marks else None     # the page puts the marker at the last epoch
             run.fits = run.fits[-1:]                # the function learned at the last epoch
-            fit, _, _ = _fit_picture(run)
+            fit, _, _ = fit_picture(run)
             self.fit = fit or None
         finally:
             for p, v in zip(self.net.parameters(), final):
@@ -333,9 +333,10 @@ class Session:
         """Everything the page shows, computed by the engine: the picture (SVG), per drawn part what
         it is and its numbers, the outputs and the error, each as exact text and as shown."""
         from ..draw import draw_network, neuron_id, synapse_id
+        from ..draw.svg import inline_svg
         loss = self._loss(backward=self.show_grads)
         g = self.show_grads
-        svg = draw_network(self.net, deltas=g, grads=g, title=self.start.title).svg()
+        svg = inline_svg(draw_network(self.net, deltas=g, grads=g, title=self.start.title).svg())   # checked
         items: Dict[str, Dict[str, Any]] = {}
         for n in self.net:
             role = "input" if n.is_input else "output" if n.name in self.targets else "hidden"
