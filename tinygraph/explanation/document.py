@@ -12,10 +12,11 @@ from __future__ import annotations
 import base64
 import os
 from pathlib import Path
-from typing import Any, Dict, Hashable, Iterable, List, Optional, Union
+from typing import Dict, Hashable, Iterable, List, Optional, Union
 from urllib.parse import quote
 
-from ..errors import RenderError, user_facing
+from ..errors import BadValueError, RenderError, user_facing
+from ..narrative import NetworkStep
 from . import html as html_format
 from . import latex as latex_format
 from . import markdown as markdown_format
@@ -37,13 +38,13 @@ def format_of(path: Union[str, "os.PathLike[str]"], format: Optional[str] = None
         key = str(format).strip().lower().lstrip(".")
         key = {"markdown": "md", "htm": "html", "latex": "tex"}.get(key, key)
         if key not in FORMATS:
-            raise user_facing(ValueError(f"unknown format {format!r}: use md (Markdown), html or tex (LaTeX)"))
+            raise user_facing(BadValueError(f"unknown format {format!r}: use md (Markdown), html or tex (LaTeX)"))
         return key
     suffix = Path(path).suffix.lower()
     for key, suffixes in FORMATS.items():
         if suffix in suffixes:
             return key
-    raise user_facing(ValueError(f"cannot tell the format of {str(path)!r} from its suffix "
+    raise user_facing(BadValueError(f"cannot tell the format of {str(path)!r} from its suffix "
                                  f"{suffix or '(none)'!r}: name a .md, .html or .tex file, or give the format "
                                  "(--format md|html|tex on the command line, format= in Python)"))
 
@@ -98,7 +99,7 @@ class Explanation:
         return dict(self._built.values)
 
     @property
-    def steps(self) -> List[Any]:
+    def steps(self) -> List[NetworkStep]:
         """The :class:`tinygraph.NetworkStep` list the document was written from."""
         return list(self._built.steps)
 
@@ -124,7 +125,7 @@ class Explanation:
             key = {"weights": "new weights", "new": "new weights", "delta": "deltas", "gradient": "gradients",
                    "grads": "gradients", "outputs": "forward"}.get(key, key)
             if key not in CATEGORIES:
-                raise user_facing(ValueError(f"cannot leave {c!r} blank: choose from {', '.join(CATEGORIES)}"))
+                raise user_facing(BadValueError(f"cannot leave {c!r} blank: choose from {', '.join(CATEGORIES)}"))
             chosen.append(key)
         kinds = {k for c in chosen for k in CATEGORIES[c]}
         numbered: Dict[Hashable, int] = {}
@@ -132,7 +133,7 @@ class Explanation:
             if isinstance(key, tuple) and key[0] in kinds and key not in numbered:
                 numbered[key] = len(numbered) + 1
         if not numbered:
-            raise user_facing(ValueError(f"nothing to leave blank: this network's document has no "
+            raise user_facing(BadValueError(f"nothing to leave blank: this network's document has no "
                                          f"{' or '.join(chosen)}"))
         return Explanation(self._built, numbered, self.decimals)
 
@@ -181,7 +182,7 @@ class Explanation:
         """Markdown with LaTeX math.  ``pictures``: "inline" (data URIs: one self-contained text)
         or "files" (links to ``STEM-NAME.svg`` beside it, which ``save`` writes)."""
         if pictures not in ("inline", "files"):
-            raise ValueError(f"pictures must be 'inline' or 'files', got {pictures!r}")
+            raise user_facing(BadValueError(f"pictures must be 'inline' or 'files', got {pictures!r}"))
         if pictures == "inline":
             picture = self._data_uri
         else:
@@ -223,7 +224,7 @@ class Explanation:
         its pictures beside it (Markdown: SVG files; LaTeX: PNG files; HTML has them inline); an
         exercise also writes its answer key as ``STEM-key.SUFFIX``.  Returns the files written."""
         if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
-            raise user_facing(ValueError(f"save() needs a file name such as 'worked.md', got {path!r}"))
+            raise user_facing(BadValueError(f"save() needs a file name such as 'worked.md', got {path!r}"))
         p = Path(os.path.expanduser(os.fspath(path)))
         fmt = format_of(p, format)
         if p.is_dir():
