@@ -4,7 +4,6 @@ equations (with their numbers), figures.  The readers parse: HTML with html5lib,
 markdown-it-py (and its dollarmath plugin), LaTeX by its commands and environments."""
 
 import re
-import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -241,11 +240,6 @@ def environments_balance(tex):
         assert depth >= 0
         i += 1
     assert depth == 0
-
-
-def element(xml):
-    """An XML fragment (such as a MathML piece) as an element."""
-    return ET.fromstring(xml)
 
 
 def _html_text(el):
