@@ -106,7 +106,11 @@ def test_the_worked_example_matches_its_golden_file(suffix):
 
 
 class PlainText(Writer):
-    """A format in a dozen lines: plain text with the math as its characters (MathML's text)."""
+    """A format in a dozen lines: plain text with the math as its characters (MathML's text), the
+    network diagrams as PNG files beside it."""
+
+    suffixes = (".txt",)
+    pictures = "png-file"
 
     def prose(self, text):
         return text
@@ -129,20 +133,27 @@ class PlainText(Writer):
         return "\n".join("    " + "".join(row) for row in rows) + (f"    {note}" if note else "")
 
     def figure(self, fig, number, caption):
-        return f"[figure {number + 1}: {caption}]"
+        return f"[figure {number + 1}: {self.picture(fig, number) or self.failed(fig)}: {caption}]"
 
     def document(self, blocks):
         return "\n\n".join(blocks) + "\n"
 
 
-def test_a_fourth_format_is_one_writer(worked):
+def test_a_fourth_format_is_one_writer(worked, tmp_path, monkeypatch):
+    from tinygraph.explanation import document
+    monkeypatch.setitem(document.WRITERS, "txt", PlainText)              # the one line a new format adds
+    monkeypatch.setitem(document.FORMATS, "txt", PlainText.suffixes)
     _, doc = worked
-    text = write(doc.blocks, PlainText(Style("md")))
+    files = doc.save(tmp_path / "worked.txt")
+    text = files[0].read_text(encoding="utf-8")
     assert text.startswith("Backpropagation worked out: worked-example\n===")
     assert "    E=½∑k(Ok−tk)2\n    =½(0.75136507−0.01)2+½(0.772928465−0.99)2=0.298371109" in text
-    assert "[figure 4: The error E after each epoch of train(); the dashed line is the threshold.]" in text
+    assert "[figure 1: worked-network.png: The network before the step" in text
+    assert "[figure 4: picture not drawn" in text                         # the curve is no Graphviz diagram
+    assert sorted(f.name for f in files[1:]) == ["worked-network-after.png", "worked-network-backward.png",
+                                                 "worked-network.png"]   # save() wrote what it names
     with pytest.raises(tg.errors.WrongTypeError, match="not a str"):
-        write(["a paragraph as a bare str"], PlainText(Style("md")))
+        write(["a paragraph as a bare str"], PlainText(Style("md"), lambda fig, number: None, str))
 
 
 # -- each format -------------------------------------------------------------------------------

@@ -57,12 +57,11 @@ def inline_svg(svg: str, id_prefix: str = "") -> str:
 class HtmlWriter(Writer):
     """HTML with MathML: ``picture(fig, number)`` gives figure ``number``'s inline SVG (None if it
     could not be drawn; then ``failed(fig)`` says why).  The document is the body's markup, a
-    <div class="tinygraph-explain">; :func:`page` puts it in a whole page."""
+    <div class="tinygraph-explain">; :meth:`page` puts it in a whole page."""
 
-    def __init__(self, style: Style, picture: Callable[[Figure, int], Optional[str]],
-                 failed: Callable[[Figure], str]) -> None:
-        super().__init__(style)
-        self.picture, self.failed = picture, failed
+    suffixes = (".html", ".htm")
+    math_target = "md"
+    pictures = "svg-markup"
 
     def prose(self, text: str) -> str:
         return xml_text(text)
@@ -102,6 +101,9 @@ class HtmlWriter(Writer):
 
     def document(self, blocks: List[str]) -> str:
         return "\n".join(['<div class="tinygraph-explain">'] + blocks + ["</div>"])
+
+    def page(self, title: str, document: str) -> str:
+        return page(title, document)
 
 
 def render(blocks: Sequence[Block], style: Style, picture: Callable[[Figure, int], Optional[str]],

@@ -32,13 +32,12 @@ def prose(text: str) -> str:
 
 
 class LatexWriter(Writer):
-    """LaTeX: ``picture(fig)`` gives the file name of a diagram's PNG (None when the figure has no
-    file: then its TikZ picture is used, or ``failed(fig)`` says why it is missing)."""
+    """LaTeX: ``picture(fig, number)`` gives the file name of a diagram's PNG (None when the figure
+    has no file: then its TikZ picture is used, or ``failed(fig)`` says why it is missing)."""
 
-    def __init__(self, style: Style, picture: Callable[[Figure], Optional[str]],
-                 failed: Callable[[Figure], str]) -> None:
-        super().__init__(style)
-        self.picture, self.failed = picture, failed
+    suffixes = (".tex",)
+    math_target = "tex"
+    pictures = "png-file"
 
     def prose(self, text: str) -> str:
         return prose(text)
@@ -69,7 +68,7 @@ class LatexWriter(Writer):
         if fig.tikz is not None:
             body = "\\iftinygraphtikz\n" + fig.tikz() + "\n\\else\n" + NO_TIKZ + "\n\\fi"
         else:
-            f = self.picture(fig)
+            f = self.picture(fig, number)
             if f is None:
                 body = r"\fbox{" + prose(self.failed(fig)) + "}"
             else:
@@ -85,5 +84,5 @@ class LatexWriter(Writer):
 
 def render(blocks: Sequence[Block], style: Style, picture: Callable[[Figure], Optional[str]],
            failed: Callable[[Figure], str]) -> str:
-    """The LaTeX document of ``blocks`` (see :class:`LatexWriter`)."""
-    return write(blocks, LatexWriter(style, picture, failed))
+    """The LaTeX document of ``blocks``; ``picture(fig)`` gives a diagram's PNG file (see :class:`LatexWriter`)."""
+    return write(blocks, LatexWriter(style, lambda fig, number: picture(fig), failed))

@@ -49,13 +49,12 @@ def _note(note: str, style: Style) -> str:
 
 
 class MarkdownWriter(Writer):
-    """Markdown: ``picture(fig)`` gives the image's address (None if it could not be drawn; then
-    ``failed(fig)`` says why)."""
+    """Markdown: ``picture(fig, number)`` gives the image's address (an SVG file beside it, or a data:
+    address for one self-contained text)."""
 
-    def __init__(self, style: Style, picture: Callable[[Figure], Optional[str]],
-                 failed: Callable[[Figure], str]) -> None:
-        super().__init__(style)
-        self.picture, self.failed = picture, failed
+    suffixes = (".md", ".markdown")
+    math_target = "md"
+    pictures = "svg-file"
 
     def prose(self, text: str) -> str:
         return prose(text)
@@ -82,7 +81,7 @@ class MarkdownWriter(Writer):
         return "$$\n" + tex_display(rows, note, self.style) + "\n$$"
 
     def figure(self, fig: Figure, number: int, caption: str) -> str:
-        url = self.picture(fig)
+        url = self.picture(fig, number)
         if url is None:
             return f"*{caption}* ({prose(self.failed(fig))})"
         return f"![{prose(fig.alt)}]({url})\n\n*{caption}*"
@@ -93,5 +92,5 @@ class MarkdownWriter(Writer):
 
 def render(blocks: Sequence[Block], style: Style, picture: Callable[[Figure], Optional[str]],
            failed: Callable[[Figure], str]) -> str:
-    """The Markdown text of ``blocks`` (see :class:`MarkdownWriter`)."""
-    return write(blocks, MarkdownWriter(style, picture, failed))
+    """The Markdown text of ``blocks``; ``picture(fig)`` gives an image's address (see :class:`MarkdownWriter`)."""
+    return write(blocks, MarkdownWriter(style, lambda fig, number: picture(fig), failed))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import List, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 from ..errors import WrongTypeError
 from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong
@@ -35,10 +35,24 @@ def asset(name: str) -> str:
 
 class Writer:
     """How one format writes each piece of an explanation.  ``style``: how math is written (its
-    target, decimals and an exercise's blanks).  Subclasses implement every method below."""
+    target, decimals and an exercise's blanks); ``picture(fig, number)``: what the format shows for
+    a figure (see :attr:`pictures`), None if it could not be drawn, and then ``failed(fig)`` says why.
+    Subclasses set the class attributes and implement every method below but :meth:`parts` and
+    :meth:`page`."""
 
-    def __init__(self, style: Style) -> None:
-        self.style = style
+    #: the file suffixes that pick the format, its usual one first
+    suffixes: Tuple[str, ...] = ()
+    #: how its math is written: "tex" (a LaTeX document) or "md" (LaTeX math for MathJax and KaTeX;
+    #: a MathML format ignores it)
+    math_target = "md"
+    #: what ``picture`` gives it: "svg-file" (the name of an SVG file beside the document),
+    #: "svg-data" (an SVG as a data: address), "svg-markup" (SVG markup to put in an HTML page),
+    #: "png-file" (the name of a PNG file beside the document; a Graphviz diagram only, None else)
+    pictures = "svg-file"
+
+    def __init__(self, style: Style, picture: Callable[[Figure, int], Optional[str]],
+                 failed: Callable[[Figure], str]) -> None:
+        self.style, self.picture, self.failed = style, picture, failed
 
     # -- the parts of a paragraph ----------------------------------------------------------------
 
@@ -97,6 +111,10 @@ class Writer:
     def document(self, blocks: List[str]) -> str:
         """The whole document around its written blocks, in order."""
         raise NotImplementedError
+
+    def page(self, title: str, document: str) -> str:
+        """The document as a file of its own, titled ``title`` (HTML puts its body in a page)."""
+        return document
 
 
 def _rows(eq: Equation, w: Writer) -> List[EquationRow]:
