@@ -11,8 +11,10 @@ which are the backward walk's own (:func:`tinygraph.network_steps`).
 
 Modules: ``notation`` (the math tree, LaTeX and MathML, names as text, numbers),
 ``equations`` (tinygraph.formulas written as math), ``content`` (what the
-document says), ``blocks`` (its pieces), ``markdown``, ``html``, ``latex``
-(the formats), ``curve`` (the error curve), ``document`` (:class:`Explanation`).
+document says), ``blocks`` (its pieces), ``writer`` (one walk over the blocks, and the
+interface a format implements), ``markdown``, ``html``, ``latex`` (the formats; the style
+sheet and the LaTeX preamble are in ``assets/``), ``curve`` (the error curve),
+``document`` (:class:`Explanation`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ equation, figure), one per kind of paragraph part (tinygraph's own words, a name
 a bold name, math), and ``document`` around the whole.  :func:`write` walks the
 blocks once, in reading order, and asks the writer for each piece.  Markdown,
 HTML and LaTeX are a file each (markdown.py, html.py, latex.py); a fourth format
-is a fourth file with a Writer subclass.
+is a fourth file with a Writer subclass, and its line in ``document.WRITERS``.
 """
 
 from __future__ import annotations
