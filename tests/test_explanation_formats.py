@@ -61,6 +61,8 @@ def test_every_format_shows_the_same_blocks_and_numbers(label):
     doc = explain(net, x, t, lr=lr)
     for d in (doc, doc.as_exercise(), doc.as_exercise().answer_key):
         html_read, md_read, tex_read = read_html(d.html()), read_markdown(d.markdown("files")), read_latex(d.latex())
+        environments_balance(d.latex())
+        assert not [tk.content for tk in tokens(d.markdown("files")) if tk.type == "text" and "$" in tk.content]
         # the same blocks in the same order, as the document holds them
         assert _shape(html_read) == _kinds(d.blocks)
         assert _shape(md_read) == _kinds(d.blocks)
