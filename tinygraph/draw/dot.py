@@ -1,4 +1,4 @@
-"""DOT built from structure: a small graph builder, text escaped for Graphviz, ids, numbers, colours.
+"""DOT built from structure: a small graph builder, text escaped for Graphviz, the ids of what is drawn.
 
 A drawing is made as a :class:`Graph` (nodes and edges with attribute
 dicts) and written out as DOT text once, by :meth:`Graph.source`; nothing
@@ -16,29 +16,27 @@ also inside HTML-like labels and after an entity such as ``&#92;``; a
 doubled backslash is the one way to write a backslash.  Control characters
 are not allowed in the SVG Graphviz writes, so they are shown as text
 (``\\x07``); a newline in a label is a line break.
+
+What a drawing is given is checked in :mod:`.options`, its numbers are written
+by :mod:`.labels`, its text measured by :mod:`.metrics`, its colours are in
+:mod:`.colours`; their names are importable from here too, as they always were.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
 from functools import lru_cache
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple, Union
 
-from ..errors import BadValueError, WrongTypeError, did_you_mean
-from ..checks import not_finite_error, short_repr, what_is_wrong
-from ..node import Node
+from ..errors import BadValueError
+from .colours import HIGHLIGHT, HIGHLIGHT_FILL, NEGATIVE, POSITIVE, ZERO
+from .metrics import text_width
+from .labels import number
+from .options import check_choice, check_count, check_flag, check_text, drawn, drawn_value
 
 __all__ = ["Graph", "Edge", "Html", "html", "font", "quote", "svg_id", "neuron_id", "synapse_id", "number", "text_width",
            "HIGHLIGHT_CLASS", "POSITIVE", "NEGATIVE", "ZERO", "HIGHLIGHT", "HIGHLIGHT_FILL",
            "check_flag", "check_choice", "check_text", "check_count", "drawn", "drawn_value"]
 
-# Okabe-Ito colours: told apart by readers with any common colour-vision deficiency.
-POSITIVE = "#0072B2"       # blue
-NEGATIVE = "#D55E00"       # vermillion
-ZERO = "#999999"           # grey
-HIGHLIGHT = "#000000"      # the current step: thick black outline ...
-HIGHLIGHT_FILL = "#F0E442"  # ... on yellow
 #: the SVG class of what a frame highlights (Graphviz writes it beside "node" or "edge")
 HIGHLIGHT_CLASS = "highlight"
 
@@ -142,144 +140,6 @@ def synapse_id(src: object, dst: object) -> str:
     return f"synapse-{svg_id(src)}-{svg_id(dst)}"
 
 
-# -- what a drawing is given ---------------------------------------------------------
-#
-# A drawing's options and the numbers it draws are checked before anything is built, so that a wrong
-# option or a value set by hand to nan, text or an array is refused with a message that names it,
-# instead of failing deep inside ("Unknown format code 'g'") or drawing penwidth=nan.
-
-def _given(v: object) -> str:
-    """A value as a message shows it: its type and (cut short) repr, e.g. "the float 0.5"."""
-    return "None" if v is None else f"the {type(v).__name__} {short_repr(v)}"
-
-
-def _is_numpy_bool(v: object) -> bool:
-    t = type(v)
-    return t.__module__ == "numpy" and t.__name__ in ("bool_", "bool")
-
-
-def check_flag(v: Any, name: str, none: Optional[str] = None) -> Optional[bool]:
-    """The on/off option ``name`` as a bool: True or False (a numpy bool too); None too if the
-    option takes it, ``none`` saying what None means ("automatic").
-
-    Anything else is refused, 0, 1 and text included: ``values="no"`` would be
-    taken as on, and a numpy array has no single truth value.
-    """
-    if v is True or v is False or (none is not None and v is None):
-        return v
-    if _is_numpy_bool(v):
-        return bool(v)
-    allowed = f"True, False or None ({none})" if none is not None else "True or False"
-    raise WrongTypeError(f"{name} must be {allowed}, got {_given(v)}")
-
-
-def check_choice(v: Any, name: str, choices: Sequence[str]) -> str:
-    """The option ``name``, which must be one of the strings ``choices`` (exactly, case too)."""
-    listed = ", ".join(map(repr, choices[:-1])) + f" or {choices[-1]!r}"
-    if not isinstance(v, str):
-        raise WrongTypeError(f"{name} must be {listed}, got {_given(v)}")
-    if v not in choices:
-        raise BadValueError(f"{name} must be {listed}, got {v!r}.{did_you_mean(v, choices)}")
-    return v
-
-
-def check_text(v: Any, name: str) -> Optional[str]:
-    """The text option ``name`` (a title): a str, or None for none."""
-    if v is None or isinstance(v, str):
-        return v
-    raise WrongTypeError(f"{name} must be text (a str) or None, got {_given(v)}; "
-                         f"to show a number, make it text first, e.g. {name}=f\"epoch {{k}}\"")
-
-
-def check_count(v: Any, name: str) -> int:
-    """The option ``name`` as a positive int (a numpy integer too; not a bool, not a float)."""
-    if isinstance(v, bool) or _is_numpy_bool(v) or not isinstance(v, numbers.Integral):
-        raise WrongTypeError(f"{name} must be a positive int, got {_given(v)}")
-    if v < 1:
-        raise BadValueError(f"{name} must be a positive int, got {int(v)}")
-    return int(v)
-
-
-def drawn_value(v: Any, subject: str, fix: str) -> float:
-    """The number ``v`` (``subject``: what holds it, e.g. "w_x1_h1.value") as the float a drawing writes.
-
-    Anything but a finite real number is refused, naming ``subject`` (nan or an
-    infinity with NotFiniteError, text, None, a list or an array with
-    WrongTypeError): a picture would hide it (a line of width nan) or fail on it.
-    ``fix`` says how to set it right.
-    """
-    if v.__class__ is float and -math.inf < v < math.inf:
-        return v
-    if what_is_wrong(v) is None:
-        return float(v)
-    raise not_finite_error(subject, v, f". A drawing shows finite numbers only: was it set by hand? {fix}")
-
-
-def drawn(x: Node, attr: str = "value") -> float:
-    """``x.value`` (or ``x.grad``) as the float a drawing writes; see :func:`drawn_value`."""
-    v = getattr(x, attr)
-    if v.__class__ is float and -math.inf < v < math.inf:
-        return v                                # the common case at once: no message made
-    name = x.name or (f"the result of '{x.op}'" if x.op else "an unnamed Node")
-    fix = (f"Set it to a number, e.g. {name}.value = 0.5" if attr == "value"
-           else "Gradients come from backward(); zero_grad() sets them to 0")
-    return drawn_value(v, f"{name}.{attr}", fix)
-
-
-# -- numbers and sizes -------------------------------------------------------------
-
-def number(v: Optional[float], digits: int = 4) -> str:
-    """A number for a diagram label, in at most ``digits`` significant digits: 0.001, -0.5, 1.2e+05;
-    None -> '?'.
-
-    Not :func:`tinygraph.formatting.fmt` (the text's formatter), which writes a whole number below a
-    million in full (120000): a label's box is sized from its text, so here even a whole number keeps
-    to ``digits`` significant digits and the label stays short.
-    """
-    if v is None:
-        return "?"
-    if not isinstance(v, (float, int)):
-        v = float(v)                            # a Fraction, a numpy number: format as a float
-    if isinstance(v, float) and not math.isfinite(v):
-        return str(v)
-    if v == 0:
-        return "0"
-    return f"{v:.{digits}g}"
-
-
-# Character widths (em) of DejaVu Sans, the widest common fallback for Helvetica: a renderer that
-# finds Helvetica, Arial or Liberation Sans draws narrower text, so sizes made from these fit all.
-_NARROW = set("ijlI.,:;'|!()[]{} ")
-_WIDE = set("mwMW@%")
-_MATH = set("+=<>~±×÷−∂")
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """A generous estimate of the width in points of one line of ``text`` at ``size`` points.
-
-    Graphviz engines measure text differently (graphviz-pure gives characters
-    it has no metrics for the width of a space), and the font a viewer picks
-    differs again; shapes sized from this estimate hold their text in all of them.
-    """
-    em = 0.0
-    for ch in text:
-        if ch in _NARROW:
-            em += 0.34
-        elif ch in _WIDE:
-            em += 0.98
-        elif ch in _MATH:
-            em += 0.84
-        elif ch.isdigit():
-            em += 0.64
-        elif ord(ch) > 0x2E80:        # CJK, emoji and other wide scripts
-            em += 1.0
-        elif ch.isupper():
-            em += 0.74
-        else:
-            em += 0.63
-    return em * size * (1.1 if bold else 1.0)
-
-
 # -- the graph ---------------------------------------------------------------------
 
 Value = Union[str, int, float, bool, Html]
@@ -331,7 +191,7 @@ class Graph:
     def node(self, key: str, **attrs: Value) -> str:
         """Add the node ``key`` (a plain identifier) with ``attrs``; returns the key."""
         if key in self.nodes:
-            raise ValueError(f"the graph has a node {key!r} already")
+            raise BadValueError(f"the graph has a node {key!r} already")
         self.nodes[key] = attrs
         return key
 
@@ -339,7 +199,7 @@ class Graph:
         """Add an edge ``tail -> head`` between nodes added before."""
         for k in (tail, head):
             if k not in self.nodes:
-                raise ValueError(f"no node {k!r} in the graph")
+                raise BadValueError(f"no node {k!r} in the graph")
         e = Edge(tail, head, attrs)
         self.edges.append(e)
         return e

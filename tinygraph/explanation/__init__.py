@@ -1,7 +1,8 @@
 """The worked example of any network, written out with its own numbers: ``tg.explain``.
 
-One training step on one sample, in the order and notation of the text that
-tinygraph grew from: the network and the sample, the forward pass neuron by
+One training step on one sample, in the order and notation of the delta rule
+(O for outputs, net for net inputs, θ for biases, δ for deltas, η for the
+learning rate): the network and the sample, the forward pass neuron by
 neuron, the error, the output deltas, the hidden deltas, dE/dW and dE/dθ, the
 update with η, the forward pass again and the new error, and how many epochs
 ``train`` takes until the error is below a threshold, with the error curve.
@@ -10,30 +11,34 @@ which are the backward walk's own (:func:`tinygraph.network_steps`).
 
 Modules: ``notation`` (the math tree, LaTeX and MathML, names as text, numbers),
 ``equations`` (tinygraph.formulas written as math), ``content`` (what the
-document says), ``blocks`` (its pieces), ``markdown``, ``html``, ``latex``
-(the formats), ``curve`` (the error curve), ``document`` (:class:`Explanation`).
+document says), ``blocks`` (its pieces), ``writer`` (one walk over the blocks, and the
+interface a format implements), ``markdown``, ``html``, ``latex`` (the formats; the style
+sheet and the LaTeX preamble are in ``assets/``), ``curve`` (the error curve),
+``document`` (:class:`Explanation`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import Iterable, Optional, Union
 
-from .content import CATEGORIES, DEFAULT_BLANKS, build
+from ..errors import BadValueError, user_facing
+from ..network import Network
+from .content import CATEGORIES, DEFAULT_BLANKS, ErrorChoice, Sample, build
 from .document import FORMATS, Explanation
 from .notation import DECIMALS
 
 __all__ = ["explain", "Explanation", "CATEGORIES", "DEFAULT_BLANKS", "FORMATS"]
 
 
-def explain(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
-            error: Union[None, str, Callable[..., Any]] = None, *, until: Optional[float] = None,
+def explain(net: Network, inputs: Sample, targets: object = None, lr: float = 0.5,
+            error: ErrorChoice = None, *, until: Optional[float] = None,
             exercise: Union[bool, Iterable[str]] = False, decimals: int = DECIMALS,
             pictures: bool = True, data_units: bool = False) -> Explanation:
     """The worked example of ``net`` on one sample, as a document (an :class:`Explanation`).
 
     ``inputs`` and ``targets``: a dict by name or a list in the order of
     ``net.inputs`` / ``net.outputs``.  ``lr``: the learning rate η of the update.
-    ``error``: None for the text's E = ½ Σ_k (O_k - t_k)², or "mse", "bce"
+    ``error``: None for the squared error E = ½ Σ_k (O_k - t_k)², or "mse", "bce"
     (binary cross-entropy), "hinge", or a function ``error(outputs, targets)``
     returning a Node (its slope then comes from the walk alone).  ``until``: the
     error threshold of the closing "repeat until" (default that of
@@ -52,8 +57,7 @@ def explain(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     writes it; in Jupyter it shows itself.
     """
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 1 <= decimals <= 15:
-        from ..errors import user_facing
-        raise user_facing(ValueError(f"decimals must be a whole number from 1 to 15, got {decimals!r}"))
+        raise user_facing(BadValueError(f"decimals must be a whole number from 1 to 15, got {decimals!r}"))
     doc = Explanation(build(net, inputs, targets, lr=lr, error=error, until=until, drawing=pictures,
                             data_units=data_units), decimals=decimals)
     if exercise:

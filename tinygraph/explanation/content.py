@@ -1,33 +1,46 @@
-"""What an explanation says: one training step of a network on one sample, in the text's order,
-each formula in symbols and then with the network's numbers, all taken from the real backward walk.
+"""What an explanation says: one training step of a network on one sample, in the order the delta rule
+is derived, each formula in symbols and then with the network's numbers, all taken from the real backward walk.
 
 :func:`build` runs :func:`tinygraph.network_steps` (the forward pass, the error, the
 walk, the update, the forward pass again and ``train`` until the error is small),
 writes each of its steps with the formulas of :mod:`tinygraph.formulas` (through
 :mod:`.equations`), and checks every delta and gradient twice: against its own
 formula worked from the numbers shown, and, for layered sigmoid networks and the
-squared error, against :func:`tinygraph.delta_rule` (the text's rules worked in
+squared error, against :func:`tinygraph.delta_rule` (the delta rule worked in
 plain floats).  A disagreement is a bug in tinygraph, and says so.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Hashable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .. import formulas as F
-from ..errors import GraphError, TinygraphError, user_facing
-from ..network import Network
+from .. import losses
+from ..activations import get_activation
+from ..checks import named_values
+from ..deltas import delta_rule
+from ..draw import draw_network
+from ..errors import BadValueError, GraphError, TinygraphError, WrongTypeError, did_you_mean, user_facing
+from ..narrative import REPEAT_UNTIL, NetworkStep, network_steps
+from ..network import Network, Neuron
+from ..node import Node
 from ..tables import scaling_of
-from .blocks import Block, Display, Figure, Heading, Named, Para, Strong
+from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong
 from .curve import Curve
-from .equations import (ACTIVATIONS, ERRORS, ETA, GENERAL, ErrorForm, Equation, Symbols, Written, W, activation_form, dE, delta,
+from .equations import (ACTIVATIONS, ERRORS, ETA, GENERAL, ActivationForm, ErrorForm, Equation, Symbols, Written, W, activation_form, dE, delta,
                         equation, fprime, net as net_sym, O, target, theta, written, J, K)
 from .notation import EQ, Frac, Id, M, Name, Num, Paren, Row, Words, joined, number_pair, number_text
 
 E = Id("E")
 
-__all__ = ["build", "Built", "CATEGORIES", "DEFAULT_BLANKS", "TOLERANCE"]
+__all__ = ["build", "Built", "CATEGORIES", "DEFAULT_BLANKS", "TOLERANCE", "Sample", "ErrorChoice"]
+
+#: a sample's inputs (or targets): values by neuron name, or a list in the order of net.inputs (net.outputs)
+Sample = Union[Mapping[str, float], Sequence[float]]
+#: the error to explain: None (the squared error), a name ("mse", "bce", "hinge"), or a function
+#: error(outputs, targets) returning a Node
+ErrorChoice = Union[None, str, Callable[..., Node]]
 
 #: what an exercise can leave blank: category -> the kinds of quantity in it
 CATEGORIES: Dict[str, Tuple[str, ...]] = {
@@ -44,7 +57,7 @@ TOLERANCE = 1e-9
 
 
 class ExplainCheckError(TinygraphError, ArithmeticError):
-    """The numbers of the backward walk and of the text's formulas disagree: a bug in tinygraph."""
+    """The numbers of the backward walk and of the delta rule's formulas disagree: a bug in tinygraph."""
 
 
 def _agree(a: float, b: float) -> bool:
@@ -54,20 +67,18 @@ def _agree(a: float, b: float) -> bool:
 class _Error:
     """The error the explanation uses: its written form and the function network_steps calls."""
 
-    def __init__(self, error: Any) -> None:
-        from .. import losses
+    def __init__(self, error: ErrorChoice) -> None:
         fns = {"mse": losses.mse, "binary_cross_entropy": losses.binary_cross_entropy,
                "bce": losses.binary_cross_entropy, "hinge": losses.hinge}
-        self.fn: Optional[Callable] = None
+        self.fn: Optional[Callable[..., Node]] = None
         if error is None or (isinstance(error, str) and error.strip().lower() in ("squared_error", "sse")):
             self.form, self.squared = ERRORS["squared_error"], True
         elif isinstance(error, str):
             key = error.strip().lower()
             if key not in fns:
-                from ..errors import did_you_mean
-                raise user_facing(ValueError(
+                raise user_facing(BadValueError(
                     f"explain: unknown error {error!r}.{did_you_mean(key, list(fns) + ['squared_error'])} "
-                    "Known: squared_error (the text's, the default), mse, binary_cross_entropy (bce), hinge; "
+                    "Known: squared_error (½ Σ (O - t)², the default), mse, binary_cross_entropy (bce), hinge; "
                     "or pass a function error(outputs, targets) that returns a Node"))
             self.form, self.squared, self.fn = ERRORS[key], False, fns[key]
         elif callable(error):
@@ -75,8 +86,8 @@ class _Error:
             self.form = ErrorForm("<lambda>" if name == "<lambda>" else name, None, None)
             self.squared, self.fn = False, error
         else:
-            raise user_facing(TypeError(f"explain: error must be a name (squared_error, mse, bce, hinge) or a "
-                                        f"function error(outputs, targets); got {type(error).__name__} {error!r}"))
+            raise user_facing(WrongTypeError(f"explain: error must be a name (squared_error, mse, bce, hinge) "
+                                             f"or a function error(outputs, targets); got {type(error).__name__} {error!r}"))
         self.named = self.form.general is not None
 
 
@@ -88,7 +99,7 @@ class Built:
         self.title = ""
         self.blocks: List[Block] = []
         self.answers: Dict[Hashable, Tuple[M, float, Display]] = {}
-        self.steps: List[Any] = []
+        self.steps: List[NetworkStep] = []
         self.values: Dict[Hashable, float] = {}
 
 
@@ -96,13 +107,13 @@ def _count(k: int, noun: str, plural: str = "") -> str:
     return f"{k} {noun}" if k == 1 else f"{k} {plural or noun + 's'}"
 
 
-def _names(items: Sequence[Any]) -> List[Any]:
+def _names(items: Sequence[Neuron]) -> List[Part]:
     """Parts: the names of ``items``, each printed as given, separated by commas (… for a long list)."""
     names = [n.name for n in items]
     cut = len(names) > 8
     if cut:
         names = names[:6] + [names[-1]]
-    out: List[Any] = []
+    out: List[Part] = []
     for i, name in enumerate(names):
         if i:
             out.append(", … , " if cut and i == len(names) - 1 else ", ")
@@ -110,9 +121,9 @@ def _names(items: Sequence[Any]) -> List[Any]:
     return out
 
 
-def _inline_list(pairs: Sequence[M]) -> List[Any]:
+def _inline_list(pairs: Sequence[M]) -> List[Part]:
     """Parts: a, b and c (each inline math)."""
-    out: List[Any] = []
+    out: List[Part] = []
     for i, m in enumerate(pairs):
         if i:
             out.append(" and " if i == len(pairs) - 1 else ", ")
@@ -120,16 +131,16 @@ def _inline_list(pairs: Sequence[M]) -> List[Any]:
     return out
 
 
-def _walk_note(step: Any) -> str:
+def _walk_note(step: NetworkStep) -> str:
     return "" if step.walk_index is None else f"(backward walk, step {step.walk_index} of {step.walk_total})"
 
 
-def build(net: Any, inputs: Any, targets: Any, lr: float = 0.5, error: Any = None,
+def build(net: Network, inputs: Sample, targets: object, lr: float = 0.5, error: ErrorChoice = None,
           until: Optional[float] = None, drawing: bool = True, data_units: bool = False) -> Built:
-    """The explanation of one training step of ``net`` on one sample (see the module docstring)."""
-    from ..narrative import REPEAT_UNTIL, network_steps
+    """The explanation of one training step of ``net`` on one sample (see the module docstring).
+    ``targets``: a Sample, or whatever a user's error function takes."""
     if not isinstance(net, Network):
-        raise user_facing(TypeError(f"explain() needs a tinygraph Network, got {type(net).__name__}"))
+        raise user_facing(WrongTypeError(f"explain() needs a tinygraph Network, got {type(net).__name__}"))
     err = _Error(error)
     until = REPEAT_UNTIL if until is None else until
     raw = None
@@ -141,7 +152,7 @@ def build(net: Any, inputs: Any, targets: Any, lr: float = 0.5, error: Any = Non
     return builder.run()
 
 
-def _units(net: Any, inputs: Any, data_units: bool) -> Tuple[Dict[str, float], Dict[str, float]]:
+def _units(net: Network, inputs: Sample, data_units: bool) -> Tuple[Dict[str, float], Dict[str, float]]:
     """(the sample in the data's own units, the same standardised with the network's input scaling), by name;
     ``inputs`` are in the first units when ``data_units``, else in the second."""
     from ..checks import named_values
@@ -153,7 +164,7 @@ def _units(net: Any, inputs: Any, data_units: bool) -> Tuple[Dict[str, float], D
 
 
 class _Builder:
-    def __init__(self, net: Any, inputs: Any, targets: Any, steps: List[Any], err: _Error, lr: float,
+    def __init__(self, net: Network, inputs: Sample, targets: object, steps: List[NetworkStep], err: _Error, lr: float,
                  until: float, drawing: bool) -> None:
         self.net, self.inputs, self.targets, self.steps, self.err = net, inputs, targets, steps, err
         self.until, self.drawing, self.lr = until, drawing, lr
@@ -171,16 +182,15 @@ class _Builder:
     # -- helpers --------------------------------------------------------------------------------
 
     def _targets(self) -> Dict[str, float]:
-        from ..checks import named_values
         try:
             return named_values(self.targets, [n.name for n in self.net.outputs], "outputs", "explain targets")
         except (TypeError, ValueError, KeyError):
             return {}                      # a user's error function takes targets of its own kind
 
-    def of(self, kind: str) -> List[Any]:
+    def of(self, kind: str) -> List[NetworkStep]:
         return [s for s in self.steps if s.kind == kind]
 
-    def para(self, *parts: Any) -> None:
+    def para(self, *parts: Part) -> None:
         self.blocks.append(Para(*parts))
 
     def display(self, eq: Equation, *answers: Tuple[Hashable, M, float]) -> None:
@@ -200,10 +210,9 @@ class _Builder:
             raise ExplainCheckError(f"explain: {what} is {shown!r} in the backward walk but {formula!r} by its "
                                     "formula; this is a bug in tinygraph, please report it with the network")
 
-    def figure(self, name: str, caption: List[Any], alt: str, net: Any, **kw: Any) -> None:
+    def figure(self, name: str, caption: List[Part], alt: str, net: Network, **kw: bool) -> None:
         if not self.drawing:
             return
-        from ..draw import draw_network
         try:
             d = draw_network(net, **kw)       # the network as it is now (drawn into SVG when needed)
         except GraphError as e:               # e.g. too many synapses to lay out
@@ -218,7 +227,7 @@ class _Builder:
         self.out.title = f"Backpropagation worked out: {net.name}"
         self.blocks.append(Heading(1, "Backpropagation worked out: ", Named(net.name)))
         self.para("One step of gradient descent for the network ", Strong(net.name), " on one sample, written out "
-                  "the way the text derives backpropagation: the forward pass, the error, the deltas from the "
+                  "step by step in the order of the delta rule: the forward pass, the error, the deltas from the "
                   "outputs back, the gradients and the update, then the forward pass again. Each equation is "
                   "given in symbols first, then with this network's numbers. Every number is the one tinygraph "
                   "computed: each delta and gradient is the number of its backward walk (the walk step that "
@@ -238,7 +247,7 @@ class _Builder:
         net = self.net
         self.blocks.append(Heading(2, "1. The network and the sample"))
         hidden = net.hidden
-        parts: List[Any] = [Strong(net.name), f" has {_count(len(net.inputs), 'input')} ("]
+        parts: List[Part] = [Strong(net.name), f" has {_count(len(net.inputs), 'input')} ("]
         parts += _names(net.inputs) + ["), "]
         if hidden:
             parts += [f"{_count(len(hidden), 'hidden neuron')} ("] + _names(hidden) + [") "]
@@ -268,7 +277,7 @@ class _Builder:
                   + ("" if default else "; a synapse with a name of its own is written by that name")
                   + "), ", target(K), " the target of output k, and ", Row(delta(J), EQ, dE(net_sym(J))),
                   " the delta of neuron j.")
-        by_act: Dict[str, List[Any]] = {}
+        by_act: Dict[str, List[Neuron]] = {}
         for n in net.order():
             if not n.is_input:
                 by_act.setdefault(activation_form(n.activation).name, []).append(n)
@@ -286,7 +295,7 @@ class _Builder:
         means, stds = scaling_of(self.net)
         given = ("so the sample, given in the data's own units, is standardised first" if self.data_units else
                  "and these inputs are standardised values")
-        parts: List[Any] = [f"The network was trained on standardised inputs, {given}: each input is (x - mean) / std "
+        parts: List[Part] = [f"The network was trained on standardised inputs, {given}: each input is (x - mean) / std "
                             "with the training rows' mean and standard deviation (its input scaling), x being the "
                             "input in the data's own units: "]
         for i, (n, m, sd) in enumerate(zip(self.net.inputs, means, stds)):
@@ -298,7 +307,7 @@ class _Builder:
         self.para(*parts)
 
     # 2. forward
-    def forward_pass(self, sym: Symbols, net: Any) -> None:
+    def forward_pass(self, sym: Symbols, net: Network) -> None:
         """Each neuron's net input and output, in an order where its sources come first."""
         for n in net.order():
             if n.is_input:
@@ -328,7 +337,7 @@ class _Builder:
         self.forward_pass(self.sym, self.net)
 
     # 3. the error
-    def error_equation(self, step: Any, sym: Symbols, outputs: Sequence[Any], key: Hashable) -> Equation:
+    def error_equation(self, step: NetworkStep, sym: Symbols, outputs: Sequence[Neuron], key: Hashable) -> Equation:
         """E with this pass's numbers: the squared error by its formula, a named error term by term,
         a user's error function by its value alone."""
         form = self.err.form
@@ -351,7 +360,7 @@ class _Builder:
         form = self.err.form
         self.out.values[("error",)] = step.number
         if self.err.squared:
-            self.para("The error measures how far the outputs are from their targets. The text's error, "
+            self.para("The error measures how far the outputs are from their targets. The squared error, "
                       "with this sample's numbers:")
         elif self.err.named:
             self.para(f"The error measures how far the outputs are from their targets. Here it is {form.name} "
@@ -392,11 +401,11 @@ class _Builder:
         for st in hidden:
             self.delta(st)
 
-    def _slope_words(self, neurons: Sequence[Any]) -> None:
-        seen: Dict[str, List[Any]] = {}
+    def _slope_words(self, neurons: Sequence[Neuron]) -> None:
+        seen: Dict[str, List[Neuron]] = {}
         for n in neurons:
             seen.setdefault(activation_form(n.activation).name, []).append(n)
-        parts: List[Any] = []
+        parts: List[Part] = []
         for name, ns in seen.items():
             form = activation_form(name)
             parts += [("For " if not parts else "; for ")] + _words(form) + [" ("] + _names(ns) + ["): "]
@@ -407,7 +416,7 @@ class _Builder:
             parts.append(".")
             self.para(*parts)
 
-    def delta(self, st: Any) -> None:
+    def delta(self, st: NetworkStep) -> None:
         n = st.subject
         key = ("delta", n.name)
         self.out.values[key] = st.number
@@ -427,7 +436,7 @@ class _Builder:
         w = written(f, self.sym, n, key, st.number)
         self.display(equation(w, note=_walk_note(st), one_line=False), (key, delta(n.name), st.number))
 
-    def dEdO(self, n: Any) -> None:
+    def dEdO(self, n: Neuron) -> None:
         """∂E/∂O_k of an error other than the squared error: the walk's number, and its formula."""
         form = self.err.form
         key = ("dEdO", n.name)
@@ -522,7 +531,7 @@ class _Builder:
         h = st.history
         E0 = Row(E, EQ, Num(self.of("error")[0].number, ("error",), paren=False))
         until = Num(self.until, paren=False)
-        text = "The text repeats steps 2 to 7 until the error is below a threshold"
+        text = "Training repeats steps 2 to 7 until the error is below a threshold"
         if "never gets there" in st.extra:
             self.para(text, ". With this learning rate train() does not get below ", until, ": the weights grow "
                       "too large for a float. A smaller learning rate would.")
@@ -549,18 +558,17 @@ class _Builder:
                 "worked again from its formula with the numbers shown (they agree to within "
                 f"{TOLERANCE:g} relative). ")
         if isinstance(worst, str):
-            self.para(base + "The text's delta rule, worked separately in plain floats (tinygraph.delta_rule), "
+            self.para(base + "The delta rule, worked separately in plain floats (tinygraph.delta_rule), "
                       f"does not cover this network ({worst}), so it was not used here.")
         else:
-            self.para(base + "The text's delta rule, worked separately in plain floats (tinygraph.delta_rule), "
+            self.para(base + "The delta rule, worked separately in plain floats (tinygraph.delta_rule), "
                       "gives the same error, deltas and gradients"
                       + (" to the last digit." if worst == 0 else f" (the largest difference is {worst:.1e})."))
 
-    def delta_rule_check(self) -> Any:
+    def delta_rule_check(self) -> Union[float, str]:
         """The largest difference from delta_rule, or why it does not apply."""
         if not self.err.squared:
             return "it is written for the squared error"
-        from ..deltas import delta_rule
         try:
             rule = delta_rule(self.net, self.inputs, self.targets)
         except GraphError as e:
@@ -588,9 +596,8 @@ class _Builder:
         return worst
 
 
-def activation_slope(n: Any) -> float:
+def activation_slope(n: Neuron) -> float:
     """f'(net_n) from the activation table (1 for a linear neuron)."""
-    from ..activations import get_activation
     if n.output is n.net_node:
         return 1.0
     return get_activation(n.activation).df(n.net_input)
@@ -602,7 +609,7 @@ _SLOPE_WORDS = {"linear": ", so that factor is left out",
                 "sign": ": the step is flat on either side of its jump, so no error flows back through it"}
 
 
-def _words(form: Any) -> List[Any]:
+def _words(form: ActivationForm) -> List[Part]:
     """What an activation is called: tinygraph's words for a built-in one, the name of a registered one."""
     return [form.words] if form.name in ACTIVATIONS else ["the activation ", Named(form.name)]
 
@@ -619,7 +626,7 @@ def _subst(m: M, name: str) -> M:
     """A copy of a general form for output k (the forms of ERRORS use the letter k) with k -> ``name``."""
     m = copy.deepcopy(m)
 
-    def k_to_name(x: Any) -> Any:
+    def k_to_name(x: M) -> M:
         return Name(name) if isinstance(x, Id) and x.t == "k" else x
 
     def visit(x: M) -> None:

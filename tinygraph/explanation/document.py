@@ -12,21 +12,26 @@ from __future__ import annotations
 import base64
 import os
 from pathlib import Path
-from typing import Any, Dict, Hashable, Iterable, List, Optional, Union
+from typing import Callable, Dict, Hashable, Iterable, List, Optional, Type, Union
 from urllib.parse import quote
 
-from ..errors import RenderError, user_facing
+from ..errors import BadValueError, RenderError, user_facing
+from ..narrative import NetworkStep
 from . import html as html_format
-from . import latex as latex_format
-from . import markdown as markdown_format
 from .blocks import Block, Display, Figure, Heading, Para, Strong, keys_of
 from .content import CATEGORIES, DEFAULT_BLANKS, Built
+from .html import HtmlWriter
+from .latex import LatexWriter
+from .markdown import MarkdownWriter
 from .notation import DECIMALS, EQ, Num, Row, Style
+from .writer import Writer, write
 
-__all__ = ["Explanation", "FORMATS", "format_of"]
+__all__ = ["Explanation", "FORMATS", "WRITERS", "format_of"]
 
+#: the formats: each is a Writer in a file of its own (markdown.py, html.py, latex.py)
+WRITERS: Dict[str, Type[Writer]] = {"md": MarkdownWriter, "html": HtmlWriter, "tex": LatexWriter}
 #: the formats and the file suffixes that pick them
-FORMATS = {"md": (".md", ".markdown"), "html": (".html", ".htm"), "tex": (".tex",)}
+FORMATS = {key: writer.suffixes for key, writer in WRITERS.items()}
 #: pictures an exercise leaves out: they show the numbers the learner is to work out
 ANSWER_PICTURES = ("network-backward", "network-after")
 
@@ -37,13 +42,13 @@ def format_of(path: Union[str, "os.PathLike[str]"], format: Optional[str] = None
         key = str(format).strip().lower().lstrip(".")
         key = {"markdown": "md", "htm": "html", "latex": "tex"}.get(key, key)
         if key not in FORMATS:
-            raise user_facing(ValueError(f"unknown format {format!r}: use md (Markdown), html or tex (LaTeX)"))
+            raise user_facing(BadValueError(f"unknown format {format!r}: use md (Markdown), html or tex (LaTeX)"))
         return key
     suffix = Path(path).suffix.lower()
     for key, suffixes in FORMATS.items():
         if suffix in suffixes:
             return key
-    raise user_facing(ValueError(f"cannot tell the format of {str(path)!r} from its suffix "
+    raise user_facing(BadValueError(f"cannot tell the format of {str(path)!r} from its suffix "
                                  f"{suffix or '(none)'!r}: name a .md, .html or .tex file, or give the format "
                                  "(--format md|html|tex on the command line, format= in Python)"))
 
@@ -98,7 +103,7 @@ class Explanation:
         return dict(self._built.values)
 
     @property
-    def steps(self) -> List[Any]:
+    def steps(self) -> List[NetworkStep]:
         """The :class:`tinygraph.NetworkStep` list the document was written from."""
         return list(self._built.steps)
 
@@ -124,7 +129,7 @@ class Explanation:
             key = {"weights": "new weights", "new": "new weights", "delta": "deltas", "gradient": "gradients",
                    "grads": "gradients", "outputs": "forward"}.get(key, key)
             if key not in CATEGORIES:
-                raise user_facing(ValueError(f"cannot leave {c!r} blank: choose from {', '.join(CATEGORIES)}"))
+                raise user_facing(BadValueError(f"cannot leave {c!r} blank: choose from {', '.join(CATEGORIES)}"))
             chosen.append(key)
         kinds = {k for c in chosen for k in CATEGORIES[c]}
         numbered: Dict[Hashable, int] = {}
@@ -132,7 +137,7 @@ class Explanation:
             if isinstance(key, tuple) and key[0] in kinds and key not in numbered:
                 numbered[key] = len(numbered) + 1
         if not numbered:
-            raise user_facing(ValueError(f"nothing to leave blank: this network's document has no "
+            raise user_facing(BadValueError(f"nothing to leave blank: this network's document has no "
                                          f"{' or '.join(chosen)}"))
         return Explanation(self._built, numbered, self.decimals)
 
@@ -164,7 +169,10 @@ class Explanation:
         return self._svgs.get(fig.name)
 
     def _failed(self, fig: Figure) -> str:
-        return f"picture not drawn: {self._errors.get(fig.name, 'no Graphviz engine')}"
+        why = self._errors.get(fig.name)
+        if why is None:
+            why = "no Graphviz engine" if fig.diagram is not None else "this format takes Graphviz diagrams only"
+        return f"picture not drawn: {why}"
 
     def _data_uri(self, fig: Figure) -> Optional[str]:
         svg = self._svg(fig)
@@ -172,58 +180,65 @@ class Explanation:
             return None
         return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
+    def _inline_svg(self, fig: Figure, number: int) -> Optional[str]:
+        svg = self._svg(fig)
+        if svg is None:
+            return None
+        try:
+            return html_format.inline_svg(svg, "" if number == 0 else f"{fig.name}-")
+        except RenderError as e:
+            self._errors[fig.name] = str(e)
+            return None
+
+    def _pictures(self, kind: str, stem: str) -> Callable[[Figure, int], Optional[str]]:
+        """What a writer's ``picture(fig, number)`` gives, for the ``kind`` of pictures it takes
+        (see :attr:`Writer.pictures`); files are named ``STEM-NAME.svg|png``, ``save`` writes them."""
+        safe = _safe_stem(stem)
+        if kind == "svg-markup":
+            return self._inline_svg
+        if kind == "svg-data":
+            return lambda fig, number: self._data_uri(fig)
+        if kind == "svg-file":
+            return lambda fig, number: quote(f"{safe}-{fig.name}.svg") if self._svg(fig) is not None else None
+        if kind == "png-file":
+            return lambda fig, number: f"{safe}-{fig.name}.png" if fig.diagram is not None else None
+        raise BadValueError(f"a writer takes pictures as svg-file, svg-data, svg-markup or png-file, not {kind!r}")
+
     # -- formats ---------------------------------------------------------------------------------
 
-    def _style(self, target: str) -> Style:
-        return Style(target, self.decimals, self.blanks)
+    def _writer(self, fmt: str, stem: str = "explanation", pictures: Optional[str] = None) -> Writer:
+        """The writer of ``fmt`` for this document (``pictures``: a kind other than the format's own)."""
+        cls = WRITERS[fmt]
+        style = Style(cls.math_target, self.decimals, self.blanks)
+        return cls(style, self._pictures(pictures or cls.pictures, stem), self._failed)
+
+    def render(self, format: str = "md", stem: str = "explanation") -> str:
+        """The document in ``format`` (md, html or tex) as a file of its own, pictures as files
+        named from ``stem`` beside it (HTML has them inline)."""
+        writer = self._writer(format_of("", format), stem)
+        return writer.page(self.title, write(self.blocks, writer))
 
     def markdown(self, pictures: str = "inline", stem: str = "explanation") -> str:
         """Markdown with LaTeX math.  ``pictures``: "inline" (data URIs: one self-contained text)
         or "files" (links to ``STEM-NAME.svg`` beside it, which ``save`` writes)."""
         if pictures not in ("inline", "files"):
-            raise ValueError(f"pictures must be 'inline' or 'files', got {pictures!r}")
-        if pictures == "inline":
-            picture = self._data_uri
-        else:
-            def picture(fig: Figure) -> Optional[str]:
-                return quote(f"{_safe_stem(stem)}-{fig.name}.svg") if self._svg(fig) is not None else None
-        return markdown_format.render(self.blocks, self._style("md"), picture, self._failed)
-
-    def _body(self) -> str:
-        def picture(fig: Figure, i: int) -> Optional[str]:
-            svg = self._svg(fig)
-            if svg is None:
-                return None
-            try:
-                return html_format.inline_svg(svg, "" if i == 0 else f"{fig.name}-")
-            except RenderError as e:
-                self._errors[fig.name] = str(e)
-                return None
-        return html_format.render(self.blocks, self._style("md"), picture, self._failed)
+            raise user_facing(BadValueError(f"pictures must be 'inline' or 'files', got {pictures!r}"))
+        return write(self.blocks, self._writer("md", stem, "svg-data" if pictures == "inline" else "svg-file"))
 
     def html(self) -> str:
         """One self-contained HTML5 page: MathML for the math, inline SVG for the pictures."""
-        return html_format.page(self.title, self._body())
+        return self.render("html")
 
     def latex(self, stem: str = "explanation") -> str:
         """LaTeX source; the network diagrams are ``STEM-NAME.png`` beside it (``save`` writes them)."""
-        def picture(fig: Figure) -> Optional[str]:
-            return f"{_safe_stem(stem)}-{fig.name}.png" if fig.diagram is not None else None
-        return latex_format.render(self.blocks, self._style("tex"), picture, self._failed)
-
-    def render(self, format: str = "md", stem: str = "explanation") -> str:
-        """The document in ``format`` (md, html or tex), pictures as files named from ``stem``."""
-        fmt = format_of("", format)
-        if fmt == "md":
-            return self.markdown("files", stem)
-        return self.html() if fmt == "html" else self.latex(stem)
+        return self.render("tex", stem)
 
     def save(self, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None) -> List[Path]:
         """Write the document to ``path`` (its suffix picks the format unless ``format`` is given) with
         its pictures beside it (Markdown: SVG files; LaTeX: PNG files; HTML has them inline); an
         exercise also writes its answer key as ``STEM-key.SUFFIX``.  Returns the files written."""
         if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
-            raise user_facing(ValueError(f"save() needs a file name such as 'worked.md', got {path!r}"))
+            raise user_facing(BadValueError(f"save() needs a file name such as 'worked.md', got {path!r}"))
         p = Path(os.path.expanduser(os.fspath(path)))
         fmt = format_of(p, format)
         if p.is_dir():
@@ -236,14 +251,15 @@ class Explanation:
         stem = p.stem
         written: List[Path] = []
         text = self.render(fmt, stem)
+        kind = WRITERS[fmt].pictures
         for fig in self.blocks:
             if not isinstance(fig, Figure):
                 continue
-            if fmt == "md" and self._svg(fig) is not None:
+            if kind == "svg-file" and self._svg(fig) is not None:
                 f = folder / f"{_safe_stem(stem)}-{fig.name}.svg"
                 _write(f, self._svgs[fig.name].encode("utf-8"))
                 written.append(f)
-            elif fmt == "tex" and fig.diagram is not None:
+            elif kind == "png-file" and fig.diagram is not None:
                 f = folder / f"{_safe_stem(stem)}-{fig.name}.png"
                 try:
                     fig.diagram().save(f)
@@ -261,7 +277,7 @@ class Explanation:
     # -- display ---------------------------------------------------------------------------------
 
     def _repr_html_(self) -> str:
-        return f"<style>{html_format.CSS}</style>\n" + self._body()
+        return f"<style>{html_format.CSS}</style>\n" + write(self.blocks, self._writer("html"))
 
     def _repr_markdown_(self) -> str:
         return self.markdown("inline")

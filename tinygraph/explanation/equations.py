@@ -1,27 +1,33 @@
-"""The text's formulas (:mod:`tinygraph.formulas`, their one home) written as math.
+"""The delta rule's formulas (:mod:`tinygraph.formulas`, their one home) written as math.
 
-Each class of :data:`tinygraph.formulas.FORMULAS` has here its general form as the
-text states it (:data:`GENERAL`) and a writer that reads an instance's structure
+Each class of :data:`tinygraph.formulas.FORMULAS` has here its general form
+(:data:`GENERAL`) and a writer that reads an instance's structure
 (its names, terms and numbers) and gives the formula in symbols with this
 network's names put in, and again with its numbers (:func:`written`).  The
 activations' slopes are written as each activation's own (the sigmoid's
 O(1 - O), tanh's 1 - O², the step's 0, the ramp's 0 or 1, the identity's 1,
-a registered one's f'(net)); errors other than the text's squared error have
+a registered one's f'(net)); errors other than the squared error have
 their forms in :data:`ERRORS`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Hashable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Hashable, List, Optional, Sequence, Tuple, Union
 
 from .. import formulas as F
-from ..activations import get_activation
-from ..network import Synapse
+from ..activations import Activation, get_activation
+from ..errors import WrongTypeError
+from ..network import Bias, Network, Neuron, Synapse
 from .notation import (COMMA, DOT, EQ, GETS, HALF, MINUS, PARTIAL, PLUS, Frac, Id, M, Name, Num, Op, Paren,
-                       Row, Sub, Sum, Sup, Words, joined)
+                       Row, Sub, Sum, Sup, Words, joined, number_pair)
 
 __all__ = ["Symbols", "GENERAL", "written", "Equation", "equation", "ACTIVATIONS", "activation_form",
            "ERRORS", "ErrorForm", "O", "net", "delta", "theta", "target", "dE", "ETA"]
+
+#: an index of a symbol: a name from the network (written as text) or a letter of a general form
+Index = Union[M, str]
+#: what a network learns: a synapse's weight or a neuron's bias
+Parameter = Union[Synapse, Bias]
 
 # -- symbols ------------------------------------------------------------------------------------
 
@@ -30,32 +36,32 @@ E = Id("E")
 ONE = Num(1.0)
 
 
-def _ix(x: Any) -> M:
+def _ix(x: Index) -> M:
     """An index: a network name (as text) or a letter of the general formula."""
     return x if isinstance(x, M) else Name(x)
 
 
-def O(j: Any) -> M:
+def O(j: Index) -> M:
     return Sub("O", _ix(j))
 
 
-def net(j: Any) -> M:
+def net(j: Index) -> M:
     return Sub(Id(r"\mathrm{net}", "net"), _ix(j))
 
 
-def delta(j: Any) -> M:
+def delta(j: Index) -> M:
     return Sub(Id(r"\delta", "\u03b4"), _ix(j))
 
 
-def theta(j: Any) -> M:
+def theta(j: Index) -> M:
     return Sub(Id(r"\theta", "\u03b8"), _ix(j))
 
 
-def target(k: Any) -> M:
+def target(k: Index) -> M:
     return Sub("t", _ix(k))
 
 
-def W(i: Any, j: Any) -> M:
+def W(i: Index, j: Index) -> M:
     return Sub("W", Row(_ix(i), COMMA, _ix(j)))
 
 
@@ -67,7 +73,7 @@ def dE(x: M) -> M:
 F_PRIME = Id("f'", "f\u2032", mml="<mrow><mi>f</mi><mo>\u2032</mo></mrow>")
 
 
-def fprime(j: Any) -> M:
+def fprime(j: Index) -> M:
     """f'(net_j)"""
     return Row(F_PRIME, Paren(net(j)))
 
@@ -81,32 +87,32 @@ class Symbols:
     ``net`` the network; ``second``: the forward pass with the new weights (its outputs and
     net inputs have keys of their own, and weights are the new ones)."""
 
-    def __init__(self, net: Any, second: bool = False) -> None:
+    def __init__(self, net: Network, second: bool = False) -> None:
         self.net = net
         self.second = second
         self.index = {id(p): i for i, p in enumerate(net.parameters(include_fixed=True))}
 
-    def weight(self, syn: Any) -> M:
+    def weight(self, syn: Synapse) -> M:
         """W_{i,j} for the synapse i -> j (tinygraph's default name w_i_j), else its own name."""
         if syn.name == f"w_{syn.src.name}_{syn.dst.name}":
             return W(syn.src.name, syn.dst.name)
         return Name(syn.name)
 
-    def param(self, p: Any) -> M:
+    def param(self, p: Parameter) -> M:
         """A synapse's weight or a bias, as a symbol."""
         return self.weight(p) if isinstance(p, Synapse) else theta(p.neuron.name)
 
-    def param_key(self, p: Any) -> Hashable:
+    def param_key(self, p: Parameter) -> Hashable:
         """The key of a parameter's value in this pass (its new value in the second)."""
         i = self.index[id(p)]
         return ("new", i) if self.second and p.trainable else ("param", i)
 
-    def out_key(self, n: Any) -> Hashable:
+    def out_key(self, n: Neuron) -> Hashable:
         if n.is_input:
             return ("in", n.name)
         return ("out2" if self.second else "out", n.name)
 
-    def net_key(self, n: Any) -> Hashable:
+    def net_key(self, n: Neuron) -> Hashable:
         return ("net2" if self.second else "net", n.name)
 
 
@@ -119,7 +125,7 @@ class ActivationForm:
     (None where the factor is 1 and is left out)."""
 
     def __init__(self, name: str, apply: Callable[[M], M], definition: List[M],
-                 slope: Optional[Callable[[Any], M]], slope_numbers: Optional[Callable[[Num, float], M]],
+                 slope: Optional[Callable[[Index], M]], slope_numbers: Optional[Callable[[Num, float], M]],
                  words: str) -> None:
         self.name, self.apply, self.definition = name, apply, definition
         self.slope, self.slope_numbers, self.words = slope, slope_numbers, words
@@ -163,7 +169,7 @@ ACTIVATIONS: Dict[str, ActivationForm] = {
 }
 
 
-def activation_form(activation: Any) -> ActivationForm:
+def activation_form(activation: Union[str, Activation]) -> ActivationForm:
     """The written form of an activation (a name or an Activation); a registered one is written
     by its name, its slope f'(net) as the number its df gives."""
     name = get_activation(activation).name
@@ -176,7 +182,7 @@ def activation_form(activation: Any) -> ActivationForm:
 
 # -- general forms ------------------------------------------------------------------------------
 
-#: each formula of tinygraph.formulas as the text states it: rows of (left side, relation, right side)
+#: each formula of tinygraph.formulas in its general form: rows of (left side, relation, right side)
 GENERAL: Dict[type, List[Tuple[M, M, M]]] = {
     F.NetInput: [(net(J), EQ, Row(Sum(I, Row(W(I, J), O(I))), PLUS, theta(J)))],
     F.Output: [(O(J), EQ, Row(Id("f"), Paren(net(J))))],
@@ -203,7 +209,7 @@ class Written:
         self.lhs, self.symbols, self.numbers, self.value, self.rel, self.note = lhs, symbols, numbers, value, rel, note
 
 
-def _delta_parts(f: F._Delta, sym: Symbols, back_sym: M, back_num: M, n: Any) -> Tuple[List[M], List[M], str]:
+def _delta_parts(f: F._Delta, sym: Symbols, back_sym: M, back_num: M, n: Neuron) -> Tuple[List[M], List[M], str]:
     form = activation_form(f.activation)
     o = Num(f.o, sym.out_key(n))
     if form.slope is None:                               # the identity: f' = 1 is left out
@@ -211,7 +217,7 @@ def _delta_parts(f: F._Delta, sym: Symbols, back_sym: M, back_num: M, n: Any) ->
     return [Row(form.slope(f.j), back_sym)], [Row(form.slope_numbers(o, f.slope), DOT, back_num)], ""
 
 
-def written(f: F.Formula, sym: Symbols, subject: Any, key: Hashable, value: Optional[float] = None) -> Written:
+def written(f: F.Formula, sym: Symbols, subject: Union[Neuron, Parameter, None], key: Hashable, value: Optional[float] = None) -> Written:
     """``f`` (an instance of a class of tinygraph.formulas) written with ``sym``'s symbols.
 
     ``subject`` is what it is about (the Neuron, Synapse or Bias; None for the error), ``key``
@@ -271,14 +277,13 @@ def written(f: F.Formula, sym: Symbols, subject: Any, key: Hashable, value: Opti
                        [Row(Num(f.delta_k, ("delta", f.k)), DOT, Num(1.0))], Num(v, key, paren=False))
     if isinstance(f, F.Update):
         p = subject
-        from .notation import number_pair
         p_sym = sym.param(p)
         d = number_pair(f.old, v)
         return Written(p_sym, [Row(p_sym, MINUS, ETA, dE(p_sym))],
                        [Row(Num(f.old, sym.param_key(p), paren=False, decimals=d), MINUS, Num(f.lr, ("lr",)), DOT,
                             Num(f.grad, ("grad", sym.index[id(p)])))],
                        Num(v, key, paren=False, decimals=d), rel=GETS)
-    raise TypeError(f"no written form for {type(f).__name__}")
+    raise WrongTypeError(f"no written form for {type(f).__name__}")
 
 
 # -- equations ----------------------------------------------------------------------------------

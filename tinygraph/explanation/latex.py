@@ -1,87 +1,88 @@
 """An explanation as LaTeX source: amsmath for the equations, the network diagrams as PNG files
 beside it (``\\includegraphics``, with a note in their place while they are missing), the error
-curve as a TikZ picture.  pdflatex compiles it; names with non-Latin letters need lualatex or xelatex."""
+curve as a TikZ picture.  pdflatex compiles it; names with non-Latin letters need lualatex or xelatex.
+The preamble is the package data file ``assets/preamble.tex``."""
 
 from __future__ import annotations
 
 from typing import Callable, List, Optional, Sequence
 
-from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong
-from .markdown import tex_equation
+from .blocks import Block, Figure
+from .markdown import tex_display
 from .notation import M, Style, printable, tex_text
+from .writer import EquationRow, Writer, asset, write
 
-__all__ = ["render"]
+__all__ = ["LatexWriter", "render", "PREAMBLE"]
 
 # tinygraph's own words need only LaTeX's special characters escaped (names get tex_text: everything)
 _PROSE = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
           "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}", "<": r"\textless{}",
           ">": r"\textgreater{}", "|": r"\textbar{}", "…": r"\dots{}"}
 
-PREAMBLE = r"""\documentclass[11pt]{article}
-%% Written by tinygraph (tinygraph.explain). Compile with pdflatex, or with lualatex or xelatex
-%% when the network's names hold letters outside Latin-1.
-\usepackage{iftex}
-\ifPDFTeX
-  \usepackage[T1]{fontenc}
-  \usepackage[utf8]{inputenc}
-  \usepackage{lmodern}
-\else
-  \usepackage{fontspec}
-\fi
-\usepackage[margin=2cm]{geometry}
-\usepackage{amsmath,amssymb}
-\usepackage{graphicx}
-\usepackage{tikz}
-\setlength{\parindent}{0pt}
-\setlength{\parskip}{0.6em}
-\allowdisplaybreaks
-"""
+#: the document's preamble: the class, the fonts, amsmath, graphicx, TikZ when installed
+PREAMBLE = asset("preamble.tex")
+
+#: what stands in for a TikZ picture where TikZ is not installed (the preamble tests for it)
+NO_TIKZ = (r"\fbox{\parbox{0.8\linewidth}{\centering This picture is drawn with TikZ, which this TeX "
+           r"installation lacks (Debian: apt-get install texlive-pictures).}}")
 
 
 def prose(text: str) -> str:
     return "".join(_PROSE.get(ch, ch) for ch in printable(text))
 
 
-def parts(ps: Sequence[Part], style: Style) -> str:
-    out = []
-    for p in ps:
-        if isinstance(p, M):
-            out.append("$" + p.tex(style) + "$")
-        elif isinstance(p, Strong):
-            out.append(r"\textbf{" + tex_text(p.text) + "}")
-        elif isinstance(p, Named):
-            out.append(tex_text(p.text))
+class LatexWriter(Writer):
+    """LaTeX: ``picture(fig, number)`` gives the file name of a diagram's PNG (None when the figure
+    has no file: then its TikZ picture is used, or ``failed(fig)`` says why it is missing)."""
+
+    suffixes = (".tex",)
+    math_target = "tex"
+    pictures = "png-file"
+
+    def prose(self, text: str) -> str:
+        return prose(text)
+
+    def name(self, text: str) -> str:
+        return tex_text(text)
+
+    def strong(self, text: str) -> str:
+        return r"\textbf{" + tex_text(text) + "}"
+
+    def math(self, m: M) -> str:
+        return m.tex(self.style)
+
+    def inline_math(self, code: str) -> str:
+        return "$" + code + "$"
+
+    def heading(self, level: int, text: str) -> str:
+        cmd = {1: "section*", 2: "subsection*"}.get(level, "subsubsection*")
+        return f"\\{cmd}{{{text}}}"
+
+    def paragraph(self, text: str) -> str:
+        return text
+
+    def equation(self, rows: Sequence[EquationRow], note: str) -> str:
+        return "\\[\n" + tex_display(rows, note, self.style) + "\n\\]"
+
+    def figure(self, fig: Figure, number: int, caption: str) -> str:
+        if fig.tikz is not None:
+            body = "\\iftinygraphtikz\n" + fig.tikz() + "\n\\else\n" + NO_TIKZ + "\n\\fi"
         else:
-            out.append(prose(p))
-    return "".join(out)
+            f = self.picture(fig, number)
+            if f is None:
+                body = r"\fbox{" + prose(self.failed(fig)) + "}"
+            else:
+                name = tex_text(f)
+                body = (f"\\IfFileExists{{{f}}}{{\\includegraphics[width=\\linewidth,height=0.45\\textheight,"
+                        f"keepaspectratio]{{{f}}}}}{{\\fbox{{picture {name} not found: tinygraph writes it "
+                        f"beside this file}}}}")
+        return "\\begin{center}\n" + body + "\n\n\\small " + caption + "\n\\end{center}"
+
+    def document(self, blocks: List[str]) -> str:
+        return "\n\n".join([PREAMBLE, r"\begin{document}"] + blocks + [r"\end{document}"]) + "\n"
 
 
 def render(blocks: Sequence[Block], style: Style, picture: Callable[[Figure], Optional[str]],
            failed: Callable[[Figure], str]) -> str:
-    """The LaTeX document.  ``picture(fig)`` gives the file name of a diagram's PNG (None when the
-    figure has no file: then its TikZ picture is used, or ``failed(fig)`` says why it is missing)."""
-    out: List[str] = [PREAMBLE, r"\begin{document}"]
-    for b in blocks:
-        if isinstance(b, Heading):
-            cmd = {1: "section*", 2: "subsection*"}.get(b.level, "subsubsection*")
-            out.append(f"\\{cmd}{{{parts(b.parts, style)}}}")
-        elif isinstance(b, Para):
-            out.append(parts(b.parts, style))
-        elif isinstance(b, Display):
-            out.append("\\[\n" + tex_equation(b.equation, style) + "\n\\]")
-        elif isinstance(b, Figure):
-            caption = parts(b.caption, style)
-            if b.tikz is not None:
-                body = b.tikz()
-            else:
-                f = picture(b)
-                if f is None:
-                    body = r"\fbox{" + prose(failed(b)) + "}"
-                else:
-                    name = tex_text(f)
-                    body = (f"\\IfFileExists{{{f}}}{{\\includegraphics[width=\\linewidth,height=0.45\\textheight,"
-                            f"keepaspectratio]{{{f}}}}}{{\\fbox{{picture {name} not found: tinygraph writes it "
-                            f"beside this file}}}}")
-            out.append("\\begin{center}\n" + body + "\n\n\\small " + caption + "\n\\end{center}")
-    out.append(r"\end{document}")
-    return "\n\n".join(out) + "\n"
+    """The LaTeX document of ``blocks``; ``picture(fig)`` gives a diagram's PNG file (see :class:`LatexWriter`)."""
+    return write(blocks, LatexWriter(style, lambda fig, number: picture(fig), failed))
