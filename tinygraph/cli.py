@@ -455,7 +455,8 @@ def _parser() -> argparse.ArgumentParser:
                                    "column but the target is an input. A target of 0/1 (or two labels) trains a "
                                    "classifier, numbers a regression. Inputs are standardised; the scaling is "
                                    "saved with the network.")
-    t.add_argument("data", metavar="DATA.csv", help="the data: a header row, then one row per sample")
+    t.add_argument("data", metavar="DATA.csv", help="the data: a header row, then one row per sample; or the name "
+                                                    "of a data set that comes with tinygraph (tinygraph data lists them)")
     t.add_argument("--target", required=True, metavar="COLUMN", help="the column to predict")
     t.add_argument("--hidden", type=_hidden, default=[8], metavar="8,8", help="hidden layer sizes (default 8)")
     t.add_argument("--activation", default="tanh", help="the hidden neurons' activation (default tanh)")
@@ -482,11 +483,13 @@ def _parser() -> argparse.ArgumentParser:
     dt.add_argument("--force", action="store_true", help="with --out: replace a file that holds something else")
     pr = sub.add_parser("predict", help="a saved network's outputs for the rows of a CSV file")
     pr.add_argument("network", metavar="NET.json", help="a network saved by 'tinygraph train --save'")
-    pr.add_argument("rows", metavar="ROWS.csv", help="a CSV file with the network's inputs as columns")
+    pr.add_argument("rows", metavar="ROWS.csv", help="a CSV file with the network's inputs as columns (or a "
+                                                     "data set's name, see tinygraph data)")
     pl = sub.add_parser("play", help="play with a network live in the browser: change inputs, weights, biases "
                                      "and watch the forward pass, backprop and training (a local server)")
     pl.add_argument("source", nargs="?", default="worked-example", metavar="NAME|FILE.json|DATA.csv",
-                    help="a demo network (default worked-example), a saved network, or a CSV file with --target")
+                    help="a demo network (default worked-example), a saved network, or a CSV file (or a data "
+                         "set's name, see tinygraph data) with --target")
     pl.add_argument("--target", default=None, metavar="COLUMN", help="with DATA.csv: the column to predict")
     pl.add_argument("--hidden", type=_hidden, default=None, metavar="8,8",
                     help="with DATA.csv: hidden layer sizes (default 4)")
