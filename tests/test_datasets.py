@@ -235,3 +235,15 @@ def test_play_takes_a_data_set_name_with_a_target(tmp_path, monkeypatch, capsys)
     (tmp_path / "spiral.csv").write_text("x1,x2,label\n0,1,0\n1,0,1\n2,2,1\n")
     start = play_start("spiral", "label")                   # the playground reads spiral.csv: said so
     assert len(start.data) == 3 and "differs from the shipped 'spiral'" in capsys.readouterr().out
+
+
+def test_a_missing_data_file_says_the_install_is_incomplete(monkeypatch, capsys):
+    import importlib.resources
+    real = importlib.resources.files
+
+    def without_data(package):
+        return real(package).joinpath("no-such-folder") if package == "tinygraph" else real(package)
+    monkeypatch.setattr(importlib.resources, "files", without_data)
+    with pytest.raises(FileNotFoundError, match="the data set 'iris' should be inside tinygraph.*reinstall"):
+        datasets.load_csv_text("iris")
+    assert main(["data", "iris"]) == 2 and "this install is incomplete" in capsys.readouterr().err

@@ -193,7 +193,13 @@ def load_csv_text(name: str) -> str:
     if info.name in _COMPUTED:
         return _COMPUTED[info.name]()
     from importlib.resources import files
-    raw = files(__package__).joinpath("data", f"{info.name}.csv.gz").read_bytes()
+    place = files(__package__).joinpath("data", f"{info.name}.csv.gz")
+    try:
+        raw = place.read_bytes()
+    except OSError:
+        raise FileNotFoundError(f"the data set {info.name!r} should be inside tinygraph ({place}) but is not: "
+                                "this install is incomplete; reinstall it with pip install --force-reinstall "
+                                "tinygraph (or pip install . in a checkout)") from None
     return gzip.decompress(raw).decode("utf-8")
 
 
