@@ -368,7 +368,7 @@ def data_command(name: Optional[str] = None, out: Optional[str] = None, force: b
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(text)
         say(f"wrote {path} ({info.rows} rows; columns: {info.inputs} inputs and the target {info.target!r}); "
-            f"train on it with: tinygraph train {out} --target {info.target}")
+            f"train on it with: tinygraph train {path} --target {info.target}")
         return 0
     lines = text.splitlines()
     header = lines[0].split(",")
