@@ -278,7 +278,7 @@ def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activati
     table = read_table(data, target, classify=classify)
     kind = (f"classifier ({table.labels[0]!r} -> 0, {table.labels[1]!r} -> 1)" if table.classifier
             else "regression")
-    print(f"{data}: {len(table.rows)} rows; inputs {', '.join(table.inputs)}; target {target!r}: {kind}")
+    print(f"{data_source(data)}: {len(table.rows)} rows; inputs {', '.join(table.inputs)}; target {target!r}: {kind}")
     if record is None and (html or gif):
         record = max(1, epochs // 40)
     fit = train_table(table, hidden=hidden, activation=activation, lr=lr, until=until, epochs=epochs,
@@ -312,9 +312,82 @@ def predict_command(network: str, rows: str) -> int:
     from .tables import predict_table
     net = load_network(network)
     head, out = predict_table(net, rows)
+    if data_source(rows) != rows:
+        print(f"rows: {data_source(rows)}", file=sys.stderr)
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(head)
     w.writerows(out)
+    return 0
+
+
+def data_source(source: str) -> str:
+    """How the output names the data ``source`` that train/predict/play read: a shipped data set's name
+    says that it is the shipped one, and a real file that shares a data set's name says it won."""
+    from .datasets import shipped_name
+    name = shipped_name(source)
+    if name is None:
+        return source
+    if os.path.isfile(source):
+        return f"{source} (the file here; tinygraph also ships a data set {name!r})"
+    return f"{source} (the data set shipped with tinygraph; no file of that name here)"
+
+
+def data_command(name: Optional[str] = None, out: Optional[str] = None, force: bool = False) -> int:
+    """``tinygraph data [NAME] [--out FILE.csv]``: list the data sets that come with tinygraph, describe
+    one, or write one out as a CSV file (``--out -`` prints it) so a learner can look at it and make
+    rows to predict.  An existing file is only replaced with ``force`` (or when it already holds
+    exactly this data set)."""
+    from .datasets import data_set, data_sets, load_csv_text
+    from .errors import _listed
+    if name is None:
+        if out is not None:
+            raise user_facing(ValueError("--out writes one data set: name it, e.g. tinygraph data circle --out circle.csv"))
+        say("The data sets that come with tinygraph: name one wherever a CSV file goes, e.g. "
+            "tinygraph train circle --target label (a file of that name, if there is one, wins).\n")
+        for d in data_sets():
+            say(f"  {d.name:<14} {d.rows:>5} rows x {d.inputs:>2} inputs, target {d.target:<10} {d.summary}")
+        say("\ntinygraph data NAME describes one (with its source and licence); "
+            "tinygraph data NAME --out NAME.csv writes it as a CSV file.")
+        return 0
+    info = data_set(name)                      # an unknown name: the closest one and the list
+    text = load_csv_text(info.name)
+    if out == "-":
+        sys.stdout.write(text)
+        return 0
+    if out is not None:
+        path = os.path.expanduser(out)
+        if os.path.isdir(path):
+            path = os.path.join(path, f"{info.name}.csv")
+        if os.path.exists(path) and not force:
+            with open(path, "rb") as f:
+                same = f.read() == text.encode("utf-8")
+            if not same:
+                raise user_facing(ValueError(f"{path} already exists and holds something else: give another "
+                                             f"--out, or add --force to replace it with the data set {info.name!r}"))
+            say(f"{path} already holds the data set {info.name!r} ({info.rows} rows): left it as it is")
+            return 0
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        say(f"wrote {path} ({info.rows} rows; columns: {info.inputs} inputs and the target {info.target!r}); "
+            f"train on it with: tinygraph train {path} --target {info.target}")
+        return 0
+    lines = text.splitlines()
+    header = lines[0].split(",")
+    t = header.index(info.target)
+    counts: dict = {}
+    for line in lines[1:]:
+        label = line.split(",")[t]
+        counts[label] = counts.get(label, 0) + 1
+    inputs = [h for j, h in enumerate(header) if j != t]
+    say(f"{info.name}: {info.summary}")
+    say(f"  {info.rows} rows; {info.inputs} inputs: {_listed(inputs, most=8)}")
+    say(f"  target {info.target!r}: " + ", ".join(f"{k} ({v} rows)" for k, v in counts.items()))
+    say(f"  source: {info.source}; licence {info.licence}")
+    say("  the first rows:")
+    for line in lines[:4]:
+        say("    " + (line if len(line) <= 100 else line[:97] + "..."))
+    say(f"write it out: tinygraph data {info.name} --out {info.name}.csv")
+    say(f"train on it:  tinygraph train {info.name} --target {info.target}")
     return 0
 
 
@@ -383,7 +456,8 @@ def _parser() -> argparse.ArgumentParser:
                                    "column but the target is an input. A target of 0/1 (or two labels) trains a "
                                    "classifier, numbers a regression. Inputs are standardised; the scaling is "
                                    "saved with the network.")
-    t.add_argument("data", metavar="DATA.csv", help="the data: a header row, then one row per sample")
+    t.add_argument("data", metavar="DATA.csv", help="the data: a header row, then one row per sample; or the name "
+                                                    "of a data set that comes with tinygraph (tinygraph data lists them)")
     t.add_argument("--target", required=True, metavar="COLUMN", help="the column to predict")
     t.add_argument("--hidden", type=_hidden, default=[8], metavar="8,8", help="hidden layer sizes (default 8)")
     t.add_argument("--activation", default="tanh", help="the hidden neurons' activation (default tanh)")
@@ -401,13 +475,22 @@ def _parser() -> argparse.ArgumentParser:
                    help="write the training as an animated GIF (needs Pillow: pip install \"tinygraph[gif]\")")
     t.add_argument("--record", type=int, default=None, metavar="K",
                    help="with --html/--gif: a frame every K epochs (default: about 40 frames)")
+    dt = sub.add_parser("data", help="the data sets that come with tinygraph: list them, or write one out as CSV",
+                        description="List the data sets that come with tinygraph (circle, spiral, digits, "
+                                    "breast-cancer, iris, wine), describe one, or write one out as a CSV file. "
+                                    "Any command that reads a CSV file also takes their names.")
+    dt.add_argument("name", nargs="?", default=None, help="which data set (none: list them)")
+    dt.add_argument("--out", metavar="FILE.csv", default=None, help="write it to this CSV file (- prints it)")
+    dt.add_argument("--force", action="store_true", help="with --out: replace a file that holds something else")
     pr = sub.add_parser("predict", help="a saved network's outputs for the rows of a CSV file")
     pr.add_argument("network", metavar="NET.json", help="a network saved by 'tinygraph train --save'")
-    pr.add_argument("rows", metavar="ROWS.csv", help="a CSV file with the network's inputs as columns")
+    pr.add_argument("rows", metavar="ROWS.csv", help="a CSV file with the network's inputs as columns (or a "
+                                                     "data set's name, see tinygraph data)")
     pl = sub.add_parser("play", help="play with a network live in the browser: change inputs, weights, biases "
                                      "and watch the forward pass, backprop and training (a local server)")
     pl.add_argument("source", nargs="?", default="worked-example", metavar="NAME|FILE.json|DATA.csv",
-                    help="a demo network (default worked-example), a saved network, or a CSV file with --target")
+                    help="a demo network (default worked-example), a saved network, or a CSV file (or a data "
+                         "set's name, see tinygraph data) with --target")
     pl.add_argument("--target", default=None, metavar="COLUMN", help="with DATA.csv: the column to predict")
     pl.add_argument("--hidden", type=_hidden, default=None, metavar="8,8",
                     help="with DATA.csv: hidden layer sizes (default 4)")
@@ -417,11 +500,31 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _play_data(source: str, target: Optional[str]) -> str:
+    """``tinygraph play NAME --target COLUMN`` with a shipped data set's name: what the playground reads
+    (it takes data by a name ending in .csv, which the tables then find among the shipped sets)."""
+    from .datasets import load_csv_text, shipped_name
+    name = shipped_name(source)
+    if target is None or name is None or os.path.isfile(source) or source.lower().endswith(".csv"):
+        if name is not None and target is not None:
+            print(f"data: {data_source(source)}", flush=True)
+        return source
+    print(f"data: {data_source(source)}", flush=True)
+    spelled = f"{source}.csv"
+    if os.path.isfile(spelled):              # the playground would read that file: say so if it differs
+        with open(spelled, "rb") as f:
+            if f.read() != load_csv_text(name).encode("utf-8"):
+                print(f"note: playing with the file {spelled} here, which differs from the shipped {name!r}; "
+                      "rename it to play with the shipped one", flush=True)
+    return spelled
+
+
 def play_start(source: str, target: Optional[str] = None, hidden: Optional[Sequence[int]] = None,
                activation: Optional[str] = None) -> Any:
     """What ``tinygraph play SOURCE`` plays with: a demo NAME, a saved FILE.json or DATA.csv --target COLUMN."""
     from .playground import start_for
     from .playground.state import Start
+    source = _play_data(source, target)
 
     def demo(name: str) -> Start:
         key, net, x, t, lr = build_for_steps(name)
@@ -480,6 +583,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                                  classify=args.classify, record=args.record)
         if args.command == "predict":
             return predict_command(args.network, args.rows)
+        if args.command == "data":
+            return data_command(args.name, out=args.out, force=args.force)
         if args.command == "play":
             return play_command(args.source, target=args.target, port=args.port, browser=not args.no_browser,
                                 hidden=args.hidden, activation=args.activation)
@@ -506,6 +611,7 @@ def main(argv: Optional[List[str]] = None) -> int:
           "  tinygraph demo NAME --out m.svg   main picture to m.svg (--out DIR: all into a folder)\n"
           "  tinygraph step [NAME] [--html steps.html]   step through backprop\n"
           "  tinygraph explain [NAME] [--format html]   the worked example, written out\n"
+          "  tinygraph data [NAME] [--out FILE.csv]   the data sets that come with tinygraph\n"
           "  tinygraph train DATA.csv --target COLUMN [--html run.html]   train on your own data\n"
           "  tinygraph play [NAME]           change the network live in your browser\n"
           "  tinygraph export net.json --torch net.pt   take it to PyTorch (or --onnx)\n"

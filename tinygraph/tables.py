@@ -93,13 +93,35 @@ def _not_a_number(cell: str) -> str:
             "digits 0-9, a decimal point and an exponent, e.g. -1.5e3 (no _ between digits, no other digits)")
 
 
+def _no_file(name: str) -> str:
+    """The end of the message for a data file that is not there: the shipped data set it may mean."""
+    from .datasets import data_sets, shipped_name
+    from .errors import did_you_mean
+    base = os.path.basename(name)
+    shipped = shipped_name(base)
+    if shipped is not None:
+        return f"; tinygraph ships a data set named {shipped!r}: give just {shipped} to use it"
+    if base == name:
+        hint = did_you_mean(os.path.splitext(base)[0], [d.name for d in data_sets()], sentence=False)
+        if hint:
+            return f", and no data set of that name{hint}"
+    return " (tinygraph data lists the data sets you can name instead of a file)"
+
+
 def _read_text(path: PathArg) -> Tuple[str, str]:
+    """(the name as given, the text) of a CSV file, or of the shipped data set of that name when there
+    is no such file (a real file wins: see tinygraph.datasets)."""
     name = os.fspath(path)
+    if not os.path.isfile(name):
+        from .datasets import load_csv_text, shipped_name
+        shipped = shipped_name(name)
+        if shipped is not None:
+            return name, load_csv_text(shipped)
     try:
         with open(name, "rb") as f:
             raw = f.read()
     except FileNotFoundError:
-        raise DataFileError(f"cannot read {name!r}: no such file") from None
+        raise DataFileError(f"cannot read {name!r}: no such file{_no_file(name)}") from None
     except IsADirectoryError:
         raise DataFileError(f"cannot read {name!r}: it is a folder, not a CSV file") from None
     except OSError as e:
