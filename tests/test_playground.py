@@ -386,13 +386,13 @@ def test_a_network_not_in_layers_says_which_synapse_breaks_them():
 
 
 def test_the_error_curve_marks_the_last_epoch(worked):
-    from tinygraph.draw.training_page import _Run, _error_curve
+    from tinygraph.draw.training_page import RecordedRun, error_curve
     server, net, x, t = worked
     view = post(server, "train", epochs=40)[1]
     history = tg.train(net, [(x, t)], lr=0.5, max_epochs=40, record=1, verbose=False)
-    run = _Run(history, net)
+    run = RecordedRun(history, net)
     run.evaluate()
-    marks = _error_curve(run)[1]
+    marks = error_curve(run)[1]
     assert view["curve_mark"] == marks[-1] and view["curve_mark"] != marks[0]
 
 

@@ -27,7 +27,8 @@ from .dot import NEGATIVE, POSITIVE
 from .player import inline_frame
 from .files import WholeFile, check_place
 
-__all__ = ["training_page", "TrainingPage", "GIF_SUFFIXES", "MissingPillowError"]
+__all__ = ["training_page", "TrainingPage", "GIF_SUFFIXES", "MissingPillowError", "RecordedRun", "error_curve",
+           "fit_picture"]
 
 GIF_SUFFIXES = (".gif",)
 PLOT_W, PLOT_H = 360.0, 170.0      # the error curve (SVG units)
@@ -59,7 +60,7 @@ def _tick(v: float) -> str:
 
 # -- what a snapshot shows --------------------------------------------------------------------
 
-class _Run:
+class RecordedRun:
     """The recorded run as the page needs it: the snapshots, the network and its data, what the output
     means, and per snapshot the function learned (curve points or the plane's grid of outputs)."""
 
@@ -242,7 +243,7 @@ class _Scale:
         return self.p + (self.q - self.p) * (v - self.a) / (self.b - self.a)
 
 
-def _error_curve(run: _Run) -> Tuple[str, List[List[float]]]:
+def error_curve(run: RecordedRun) -> Tuple[str, List[List[float]]]:
     """The error curve as SVG, and where the marker goes at each snapshot ([x, y] in its units)."""
     errs = [e for e in run.history if math.isfinite(e)]
     lo, hi = min(errs), max(errs)
@@ -273,7 +274,7 @@ def _error_curve(run: _Run) -> Tuple[str, List[List[float]]]:
     return "".join(out), marks
 
 
-def _fit_picture(run: _Run) -> Tuple[str, str, List[str]]:
+def fit_picture(run: RecordedRun) -> Tuple[str, str, List[str]]:
     """The function learned: SVG markup, its kind ("curve", "plane" or ""), and per snapshot what changes
     (the curve's points, or the plane's PNG as a data: URL)."""
     if not run.fits:
@@ -342,11 +343,11 @@ _SIDE_SCRIPT = """
 """
 
 
-def _side(run: _Run) -> Tuple[str, str]:
+def _side(run: RecordedRun) -> Tuple[str, str]:
     """The side panel's markup and its data (JSON for the side script)."""
     from .player import json_for_script
-    curve, marks = _error_curve(run)
-    fit, kind, fits = _fit_picture(run)
+    curve, marks = error_curve(run)
+    fit, kind, fits = fit_picture(run)
     parts = [f"<style>{_SIDE_STYLE}</style>", "<h2>Error per epoch</h2>", curve]
     if kind == "curve":
         what = "probability of class 1" if run.classifier else "output"
@@ -364,12 +365,12 @@ def _side(run: _Run) -> Tuple[str, str]:
 
 # -- the page ---------------------------------------------------------------------------------
 
-def _caption(run: _Run, k: int) -> str:
+def _caption(run: RecordedRun, k: int) -> str:
     s = run.snaps[k]
     return f"epoch {s.epoch}: {run.history.loss or 'error'} {s.error:.4g}"
 
 
-def _draws(run: _Run) -> List[Any]:
+def _draws(run: RecordedRun) -> List[Any]:
     from .network import draw_network
 
     def drawer(k: int) -> Any:
@@ -384,7 +385,7 @@ def _draws(run: _Run) -> List[Any]:
     return [drawer(k) for k in range(len(run.snaps))]
 
 
-def _steps(run: _Run) -> List[Dict[str, str]]:
+def _steps(run: RecordedRun) -> List[Dict[str, str]]:
     out = []
     n = len(run.history) - 1
     for k, s in enumerate(run.snaps):
@@ -404,7 +405,7 @@ class TrainingPage:
 
     def __init__(self, history: Any, net: Any = None, title: Optional[str] = None, progress: bool = False,
                  height: int = 640) -> None:
-        self.run = _Run(history, net)
+        self.run = RecordedRun(history, net)
         self.title = title if title is not None else f"{self.run.net.name}: watch it learn"
         self.progress = progress
         self.height = int(height)
@@ -466,7 +467,7 @@ def need_pillow() -> Any:
     return PIL
 
 
-def _gif(run: _Run, frame_ms: int) -> bytes:
+def _gif(run: RecordedRun, frame_ms: int) -> bytes:
     """Each snapshot as one GIF frame: the network (rendered by Graphviz to PNG) beside the error curve
     and the function learned, drawn with Pillow from the same numbers as the page's pictures."""
     import io
