@@ -324,9 +324,9 @@ def test_a_hidden_delta_highlights_the_synapses_it_reads_not_those_into_the_neur
 
 
 def test_the_frame_highlights_the_step_highlight(monkeypatch):
-    import tinygraph.draw
+    import tinygraph.narrative
     seen = []
-    monkeypatch.setattr(tinygraph.draw, "draw_network", lambda net, **kw: seen.append((net, kw["highlight"])))
+    monkeypatch.setattr(tinygraph.narrative, "draw_network", lambda net, **kw: seen.append((net, kw["highlight"])))
     net, inputs, targets = worked_example.build()
     steps = network_steps(net, inputs, targets)
     for step in steps:

@@ -50,7 +50,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Tuple[List[Li
 
 def _count(n: object, what: str) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"{what}: n (the number of points) must be a whole number >= 2, got {n!r}")
+        raise BadValueError(f"{what}: n (the number of points) must be a whole number >= 2, got {n!r}")
     return n
 
 

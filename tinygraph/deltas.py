@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Sequence, Union
 
+from .checks import check_rate, named_values
 from .errors import GraphError
 from .formulas import (BiasGradient, HiddenDelta, NetInput, OutputDelta, SquaredError, Update, WeightGradient,
                        activate, slope)
@@ -48,7 +49,6 @@ class DeltaRule:
 
     def update(self, lr: float) -> None:
         """The text's step on the network: W <- W - lr dE/dW, theta <- theta - lr dE/dtheta (trainable ones)."""
-        from .checks import check_rate
         lr = check_rate(lr)
         for syn in self.network.synapses:
             if syn.trainable:
@@ -105,8 +105,6 @@ def delta_rule(net: Any, inputs: Union[Mapping[str, float], Sequence[float]],
     ``inputs`` and ``targets`` are dicts by name (or lists in the order of
     ``net.inputs`` / ``net.outputs``).  Does not touch the network's nodes.
     """
-    from .checks import named_values
-
     _check_layered_sigmoid(net)
     outputs = net.outputs
     if not outputs:

@@ -23,6 +23,35 @@ class NotFiniteError(BadValueError):
     learning rate, often one set by hand).  The message names where the number was found."""
 
 
+class BadIndexError(TinygraphError, IndexError):
+    """An index that is not a whole number in range, e.g. neuron 5 of a 3-neuron Hopfield network."""
+
+
+class MissingExtraError(TinygraphError, ImportError):
+    """An optional extra (numpy for batch mode, ...) is not installed: the message gives the pip command."""
+
+
+class FileWriteError(TinygraphError, OSError):
+    """A file cannot be written where it was asked for; the message names the path and what to do.
+    The subclasses below are also the built-in OSError a caller may already catch."""
+
+
+class FolderGivenError(FileWriteError, IsADirectoryError):
+    """A folder was given where a file name belongs."""
+
+
+class NoSuchFolderError(FileWriteError, FileNotFoundError):
+    """The folder to write into does not exist."""
+
+
+class NotAFolderError(FileWriteError, NotADirectoryError):
+    """A file stands where a folder on the path should be."""
+
+
+class NotWritableError(FileWriteError, PermissionError):
+    """The folder or file is not writable for this user."""
+
+
 class DomainError(TinygraphError, ValueError):
     """An op was asked for a value outside its domain, e.g. log(-1)."""
 

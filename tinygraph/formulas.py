@@ -31,6 +31,7 @@ from __future__ import annotations
 from typing import Any, Optional, Sequence, Tuple
 
 from .activations import get_activation
+from .errors import WrongTypeError
 from .formatting import fmt, operand, pair
 
 __all__ = ["Formula", "NetInput", "Output", "SquaredError", "OutputDelta", "HiddenDelta",
@@ -192,7 +193,7 @@ class OutputDelta(_Delta):
     def __init__(self, k: str, activation: Any, o: float, slope: float, t: Optional[float] = None,
                  dE_dO: Optional[float] = None) -> None:
         if (t is None) == (dE_dO is None):
-            raise TypeError("OutputDelta takes the target t (squared error) or dE_dO (another error), one of them")
+            raise WrongTypeError("OutputDelta takes the target t (squared error) or dE_dO (another error), one of them")
         self.t, self.dE_dO = t, dE_dO
         super().__init__(k, activation, o, slope, o - t if dE_dO is None else dE_dO)
 

@@ -19,11 +19,13 @@ import warnings
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import formulas
-from .errors import user_facing
+from .errors import BadValueError, WrongTypeError, user_facing
 from .formatting import fmt, pair
+from .gradcheck import central_difference
 from .losses import squared_error
 from .network import Bias, Network, Neuron, Synapse
 from .checks import check_rate, check_value, named_values
+from .draw import draw_network
 from .node import Node
 from .steps import Step, backprop_steps
 from .training import DivergenceError, History, train
@@ -143,7 +145,6 @@ class NetworkStep:
     def diagram(self, **kw: Any):
         """The network as it is at this step: what the formula reads highlighted, and only the
         values, deltas and gradients known at this step shown (a :class:`tinygraph.Diagram`)."""
-        from .draw import draw_network
 
         def draw():
             extra = {"check": self._run.checks} if self._run.checks and self.net is self._run.net else {}
@@ -194,7 +195,7 @@ def _checked(lr: Any, until: Any) -> Tuple[float, float]:
     except (TypeError, ValueError) as e:
         raise user_facing(e) from None
     if until <= 0:
-        raise user_facing(ValueError(f"until (the error threshold of the last step) must be > 0, got {until!r}"))
+        raise user_facing(BadValueError(f"until (the error threshold of the last step) must be > 0, got {until!r}"))
     return lr, until
 
 
@@ -226,14 +227,14 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     only with ``apply=True`` (to the step's new weights, not the trained ones).
     """
     if check not in (True, False):
-        raise user_facing(TypeError(f"check must be True or False, got {check!r}"))
+        raise user_facing(WrongTypeError(f"check must be True or False, got {check!r}"))
     if not isinstance(net, Network):
-        raise user_facing(TypeError(f"network_steps() needs a tinygraph Network, got {type(net).__name__}; "
-                                    "for a single error Node use backprop_steps(loss)"))
+        raise user_facing(WrongTypeError(f"network_steps() needs a tinygraph Network, got {type(net).__name__}; "
+                                         "for a single error Node use backprop_steps(loss)"))
     lr, until = _checked(lr, until)
     if error is None and targets is None:
-        raise user_facing(TypeError("network_steps() needs targets (the wanted outputs) to measure the error, "
-                                    "e.g. {'o1': 0.01, 'o2': 0.99}"))
+        raise user_facing(WrongTypeError("network_steps() needs targets (the wanted outputs) to measure the error, "
+                                         "e.g. {'o1': 0.01, 'o2': 0.99}"))
     tmap: Dict[str, float] = {}
     if error is None:
         tmap = named_values(targets, [n.name for n in net.outputs], "outputs", "network_steps targets")
@@ -262,7 +263,7 @@ def _error(outputs: Dict[str, Node], targets: Any, tmap: Dict[str, float], error
         return squared_error(outputs, tmap)
     loss = error(outputs, targets)
     if not isinstance(loss, Node):
-        raise user_facing(TypeError(f"error(outputs, targets) must return a Node, got {type(loss).__name__}"))
+        raise user_facing(WrongTypeError(f"error(outputs, targets) must return a Node, got {type(loss).__name__}"))
     return loss
 
 
@@ -369,7 +370,6 @@ class _Story:
     def nudged(self, start: Any) -> None:
         """Each parameter's gradient by nudging it in a copy of the network (``start``, the
         weights before the update): (E(w+h) - E(w-h)) / 2h, into ``run.checks``."""
-        from .gradcheck import central_difference
         probe = start.copy()                    # nudged and run here: the network itself is not touched
 
         def error() -> float:

@@ -217,7 +217,7 @@ def _check_data(net: Any, data: Any) -> Tuple[List[Dict[str, float]], List[Dict[
     """Every sample's inputs and targets as dicts of floats, or a clear error before any training."""
     try:
         if isinstance(data, (str, bytes, Mapping)):
-            raise TypeError
+            raise WrongTypeError
         data = list(data)
     except TypeError:
         raise WrongTypeError(f"data must be a list of (inputs, targets) pairs, got {type(data).__name__}") from None
@@ -274,7 +274,7 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
         raise BadValueError(f"network {net.name!r} has no trainable parameters: nothing to train")
     opt = SGD(net.parameters(), lr=lr, momentum=momentum)
     if record is not None and (isinstance(record, bool) or not isinstance(record, int) or record < 1):
-        raise ValueError(f"record must be a whole number >= 1 (keep every record-th epoch) or None, got {record!r}")
+        raise BadValueError(f"record must be a whole number >= 1 (keep every record-th epoch) or None, got {record!r}")
 
     history = History(until=until, loss=loss_name)
     if record is not None:

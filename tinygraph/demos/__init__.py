@@ -20,7 +20,8 @@ from importlib import import_module
 from types import ModuleType
 from typing import Any, Callable, Dict, Tuple, Union
 
-from ..errors import GraphError, TinygraphError, did_you_mean
+from ..errors import GraphError, NameNotFoundError, TinygraphError, did_you_mean
+from ..network import Network
 from .output import DemoError
 
 __all__ = ["MODULES", "DEMOS", "UnknownDemoError", "DemoError", "list_demos", "run_demo", "get_demo",
@@ -89,8 +90,6 @@ def step_networks() -> Dict[str, Callable[[], Tuple[Any, Any, Any]]]:
 
 def build_for_steps(name: str) -> Tuple[str, Any, Any, Any, float]:
     """The demo network ``name`` (any case, - or _) as (name, net, inputs, targets, its step η)."""
-    from ..errors import NameNotFoundError
-    from ..network import Network
     nets = step_networks()
     key = demo_key(name)
     if key not in nets:

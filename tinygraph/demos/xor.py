@@ -13,6 +13,7 @@ from typing import Dict, List, Tuple, Union
 
 from ..losses import squared_error
 from ..network import MLP, Network
+from ..training import train
 from .output import out_paths, pyplot, report_files, save_figure, save_network, table
 
 NAME = "xor"
@@ -51,7 +52,6 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
 
     ``fast`` is accepted like every demo's, but this run is the same either way (it is already quick).
     """
-    from .. import train
     # the trained network is the main picture
     folder, main = out_paths(out, "xor-after.svg", others=("xor-before.svg", "xor-error.png"))
     files: List[Path] = []

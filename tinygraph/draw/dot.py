@@ -25,7 +25,7 @@ import numbers
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
-from ..errors import BadValueError, WrongTypeError, did_you_mean
+from ..errors import BadValueError, GraphError, WrongTypeError, did_you_mean
 from ..checks import not_finite_error, short_repr, what_is_wrong
 from ..node import Node
 
@@ -331,7 +331,7 @@ class Graph:
     def node(self, key: str, **attrs: Value) -> str:
         """Add the node ``key`` (a plain identifier) with ``attrs``; returns the key."""
         if key in self.nodes:
-            raise ValueError(f"the graph has a node {key!r} already")
+            raise GraphError(f"the graph has a node {key!r} already")
         self.nodes[key] = attrs
         return key
 
@@ -339,7 +339,7 @@ class Graph:
         """Add an edge ``tail -> head`` between nodes added before."""
         for k in (tail, head):
             if k not in self.nodes:
-                raise ValueError(f"no node {k!r} in the graph")
+                raise GraphError(f"no node {k!r} in the graph")
         e = Edge(tail, head, attrs)
         self.edges.append(e)
         return e

@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from ..console import Progress
-from ..errors import user_facing
+from ..errors import BadValueError, WrongTypeError, user_facing
 from ..narrative import NetworkStep
 from ..steps import Step
 from .files import WholeFile, check_place
@@ -365,11 +365,12 @@ def _page(steps: Sequence[Drawable], title: Optional[str], progress: bool, quiz:
     from .player import player_html
     steps = list(steps)
     if not steps:
-        raise user_facing(ValueError("no steps to show: pass the list from backprop_steps(loss) or network_steps(...)"))
+        raise user_facing(BadValueError("no steps to show: pass the list from backprop_steps(loss) or "
+                                        "network_steps(...)"))
     if not all(isinstance(s, (Step, NetworkStep)) for s in steps):
         bad = next(s for s in steps if not isinstance(s, (Step, NetworkStep)))
-        raise user_facing(TypeError(f"a step page shows the steps of backprop_steps(loss) or network_steps(...), "
-                                    f"got {type(bad).__name__}"))
+        raise user_facing(WrongTypeError(f"a step page shows the steps of backprop_steps(loss) or network_steps(...), "
+                                         f"got {type(bad).__name__}"))
     if title is None:
         first = steps[0]
         title = (f"backprop through {first.net.name}, step by step" if isinstance(first, NetworkStep)
