@@ -1,4 +1,4 @@
-"""The text's delta formulas agree with backward() on random sigmoid networks, and refuse what they do not cover."""
+"""The delta rule's formulas agree with backward() on random sigmoid networks, and refuse what they do not cover."""
 
 import random
 

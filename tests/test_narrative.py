@@ -1,4 +1,4 @@
-"""Tests for tinygraph/narrative.py: the text's steps on a Network, checked against the
+"""Tests for tinygraph/narrative.py: the recipe's steps on a Network, checked against the
 delta-rule formulas worked independently here, and what each step's formula reads."""
 
 import math
@@ -20,7 +20,7 @@ T = worked_example.TARGETS
 
 
 def by_hand(W=W, B=B):
-    """The text's formulas, in plain floats: O, E, delta_k = O_k(1-O_k)(O_k-t_k),
+    """The delta rule's formulas, in plain floats: O, E, delta_k = O_k(1-O_k)(O_k-t_k),
     delta_j = O_j(1-O_j) sum_k delta_k W_jk, dE/dW_jk = delta_k O_j (dE/dtheta_k = delta_k)."""
     O = dict(X)
     for j in ("h1", "h2", "o1", "o2"):
@@ -46,7 +46,7 @@ def test_network_steps_follow_the_text_and_match_the_delta_rule():
     O, E, d, gw = by_hand()
     assert [s.index for s in steps] == list(range(1, len(steps) + 1))
     assert all(s.total == len(steps) for s in steps)
-    assert [s.stage for s in steps] == sorted(s.stage for s in steps)      # the text's order 1..5
+    assert [s.stage for s in steps] == sorted(s.stage for s in steps)      # the recipe's order 1..5
     kinds = [s.kind for s in steps]
     assert kinds[:6] == ["input", "forward", "forward", "forward", "forward", "error"]
     assert kinds[6:8] == ["output delta"] * 2 and kinds[8:10] == ["hidden delta"] * 2
@@ -272,7 +272,7 @@ def wiring_reads(step):
 
 def named_reads(step):
     """What the step's formula names on its right-hand side (O_x, δ_x, net_x: neuron x; a weight's
-    or bias's name, dE/dw: that parameter), or None where the formula is the text's general one."""
+    or bias's name, dE/dw: that parameter), or None where the formula is the delta rule's general one."""
     if step.kind in ("error", "new forward", "new error", "repeat"):
         return None
     net = step.net

@@ -1,4 +1,4 @@
-"""The text's 'famous model': +-1 threshold neurons coupled by a matrix (a Hopfield network).
+"""The 'famous model' of +-1 threshold neurons coupled by a matrix (a Hopfield network).
 
 The state of the network is a vector s of n neuron states, each -1 or +1.
 One time step multiplies the state by the matrix of synaptic couplings W and
@@ -38,7 +38,7 @@ __all__ = ["Hopfield", "hebbian_weights"]
 State = List[int]
 Matrix = List[List[float]]
 
-_STEP = SIGN.f       # the text's step, as tg.sign defines it: -1 below 0, +1 otherwise (sign(0) = +1)
+_STEP = SIGN.f       # the +-1 step f(x), as tg.sign defines it: -1 below 0, +1 otherwise (sign(0) = +1)
 
 
 def _check_state(state: object, n: Optional[int], what: str = "a state") -> State:
@@ -141,7 +141,7 @@ class Hopfield:
         return all(W[i][i] == 0.0 for i in range(self.n)) and all(
             W[i][j] == W[j][i] for i in range(self.n) for j in range(i))
 
-    # -- the text's picture: net input W s, then the step ------------------
+    # -- the model's picture: net input W s, then the step ------------------
 
     def field(self, state: Sequence[int]) -> List[float]:
         """The net input of every neuron: W s."""

@@ -403,7 +403,7 @@ def network_from_dict(doc: Any, network_class: Type[N], path: str = "<dict>") ->
 
 
 def _unclosed(text: str) -> bool:
-    """True if the text stops inside a string or with brackets still open: a truncated JSON file."""
+    """True if the JSON text stops inside a string or with brackets still open: a truncated JSON file."""
     depth, in_string, escape = 0, False, False
     for ch in text:
         if in_string:

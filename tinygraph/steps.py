@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
-from .draw import draw_graph
+from .draw import Diagram, draw_graph
 from .errors import WrongTypeError, user_facing
 from .formatting import fmt, operand
 from .node import Node, nodes_below, walk
@@ -241,7 +241,7 @@ class Step:
         """One line per parent: what this node added into that parent's gradient."""
         return [f"adds to {_d(self.root_name)}/{_d(c.parent_name)}: {c}" for c in self.sent]
 
-    def diagram(self, **kw: Any):
+    def diagram(self, **kw: Any) -> Diagram:
         """The computation graph at this step (a :class:`tinygraph.Diagram`): this node and the edges
         it sends gradient along highlighted; only the gradients known so far shown; each finished
         node with its "walk N" badge; and on every edge a finished node has sent gradient back

@@ -9,6 +9,7 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 
 from ..console import can_print, plain
 from ..draw import draw_network
+from ..network import Network
 from ..errors import TinygraphError
 
 DEFAULT_OUT = "tinygraph-out"
@@ -76,7 +77,7 @@ def rel(path: Path) -> str:
         return str(full)
 
 
-def save_network(net: Any, path: Path, files: List[Path], **draw: Any) -> Optional[Path]:
+def save_network(net: Network, path: Path, files: List[Path], **draw: Any) -> Optional[Path]:
     """Draw ``net`` as it is now (``tg.draw_network(net, **draw)``) and save it to ``path``;
     append what was written to ``files``.
 

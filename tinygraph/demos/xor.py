@@ -1,7 +1,7 @@
-"""A 2-2-1 sigmoid network learns XOR by the text's algorithm.
+"""A 2-2-1 sigmoid network learns XOR by the delta rule and gradient descent.
 
 E = 1/2 sum over the four samples of (O - t)^2; every weight and bias moves by
--eta dE/dw (the gradients from backward(), i.e. the text's deltas); repeat
+-eta dE/dw (the gradients from backward(), i.e. the delta rule's deltas); repeat
 until E is below the threshold.  XOR is the classic function one neuron
 cannot compute (it is not linearly separable) but two hidden neurons can.
 """
@@ -43,7 +43,7 @@ def outputs(net: Network) -> List[float]:
 
 
 def error(net: Network) -> float:
-    """E = 1/2 sum over the samples of (O - t)^2: the text's squared error over all four."""
+    """E = 1/2 sum over the samples of (O - t)^2: the squared error over all four samples."""
     return squared_error([net.forward(x) for x, _ in DATA], [t for _, t in DATA]).value
 
 

@@ -232,7 +232,7 @@ def number(v: Optional[float], digits: int = 4) -> str:
     """A number for a diagram label, in at most ``digits`` significant digits: 0.001, -0.5, 1.2e+05;
     None -> '?'.
 
-    Not :func:`tinygraph.formatting.fmt` (the text's formatter), which writes a whole number below a
+    Not :func:`tinygraph.formatting.fmt` (the formatter of the step texts), which writes a whole number below a
     million in full (120000): a label's box is sized from its text, so here even a whole number keeps
     to ``digits`` significant digits and the label stays short.
     """
