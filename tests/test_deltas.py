@@ -5,8 +5,9 @@ import random
 import pytest
 
 import tinygraph as tg
-from test_narrative import by_hand
 from tinygraph.demos import worked_example
+
+from helpers import by_hand
 
 
 def agree(a, b, tol=1e-12):

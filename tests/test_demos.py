@@ -214,7 +214,7 @@ def test_xor_is_learned(tmp_path, capsys):
 # -- worked example ------------------------------------------------------------
 
 def test_worked_example_equals_by_hand(tmp_path, capsys):
-    from test_narrative import by_hand
+    from helpers import by_hand
     r = worked_example.run(tmp_path)
     text = capsys.readouterr().out
     O, E, d, gw = by_hand()

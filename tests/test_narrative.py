@@ -7,32 +7,11 @@ import re
 import pytest
 
 import tinygraph as tg
-from test_steps import worked
 from tinygraph.network import Bias, Neuron, Synapse
 from tinygraph.narrative import REPEAT_UNTIL, STAGES, network_steps
 from tinygraph.demos import step_networks, worked_example
 
-# The worked example's numbers, from the demo (defined there once); the formulas below are by hand.
-X = worked_example.INPUTS
-W = {(src, dst): w for src, dst, w, _ in worked_example.WEIGHTS}
-B = worked_example.BIASES
-T = worked_example.TARGETS
-
-
-def by_hand(W=W, B=B):
-    """The delta rule's formulas, in plain floats: O, E, delta_k = O_k(1-O_k)(O_k-t_k),
-    delta_j = O_j(1-O_j) sum_k delta_k W_jk, dE/dW_jk = delta_k O_j (dE/dtheta_k = delta_k)."""
-    O = dict(X)
-    for j in ("h1", "h2", "o1", "o2"):
-        s = sum(w * O[src] for (src, dst), w in W.items() if dst == j) + B[j]
-        O[j] = 1.0 / (1.0 + math.exp(-s))
-    E = 0.5 * sum((O[k] - T[k]) ** 2 for k in T)
-    d = {k: O[k] * (1 - O[k]) * (O[k] - T[k]) for k in T}
-    for j in ("h1", "h2"):
-        d[j] = O[j] * (1 - O[j]) * sum(d[k] * W[(j, k)] for k in T)
-    gw = {key: d[key[1]] * O[key[0]] for key in W}
-    return O, E, d, gw
-
+from helpers import B, T, W, by_hand, worked
 
 def updated_by_hand(lr=0.5):
     """The weights and biases after one update w <- w - lr dE/dw, by hand."""

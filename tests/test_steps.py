@@ -11,20 +11,7 @@ from tinygraph.steps import backprop_steps
 from tinygraph.demos import worked_example
 from tinygraph.node import nodes_below
 
-
-def tangled():
-    """A graph with sharing (x used four times, y*y with the same parent twice) and several ops."""
-    x, y, z = tg.Node(0.7, name="x"), tg.Node(-1.3, name="y"), tg.Node(2.0, name="z")
-    a = x * y + x
-    b = (a * x).sigmoid() + y * y
-    c = (b / z - x).tanh() * 3.0 + (z ** 2.0).log() + (-a).exp()
-    return c, (x, y, z)
-
-
-def worked():
-    net, inputs, targets = worked_example.build()
-    out = net.forward(inputs)
-    return net, tg.squared_error(out, targets), inputs, targets
+from helpers import tangled, worked
 
 
 def backward_grads(root):
