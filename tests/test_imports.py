@@ -89,7 +89,8 @@ def import_graph() -> Dict[str, Set[str]]:
 
 
 def cycles(graph: Dict[str, Set[str]]) -> List[List[str]]:
-    """One circle through each strongly connected group of modules (Tarjan's algorithm, iterative)."""
+    """Every circle of imports: the strongly connected groups of modules (Tarjan's algorithm,
+    iterative), then each simple circle inside a group."""
     index: Dict[str, int] = {}
     low: Dict[str, int] = {}
     stack: List[str] = []
@@ -127,25 +128,25 @@ def cycles(graph: Dict[str, Set[str]]) -> List[List[str]]:
                         break
                 if len(group) > 1:
                     groups.append(group)
-    return [_circle(graph, set(group)) for group in groups]
+    return [c for group in groups for c in _circles(graph, set(group))]
 
 
-def _circle(graph: Dict[str, Set[str]], group: Set[str]) -> List[str]:
-    """A shortest path from the group's first module back to itself, inside the group."""
-    start = min(group)
-    paths = {start: [start]}
-    frontier = [start]
-    while frontier:
-        nxt = []
-        for v in frontier:
-            for w in sorted(graph[v] & group):
+def _circles(graph: Dict[str, Set[str]], group: Set[str], most: int = 20) -> List[List[str]]:
+    """Every simple circle inside one strongly connected group (up to ``most``), each starting at
+    its smallest module: a -> b -> a."""
+    order = sorted(group)
+    found: List[List[str]] = []
+    for i, start in enumerate(order):
+        allowed = set(order[i:])
+        stack = [(start, [start])]
+        while stack and len(found) < most:
+            v, path = stack.pop()
+            for w in sorted(graph[v] & allowed, reverse=True):
                 if w == start:
-                    return paths[v] + [start]
-                if w not in paths:
-                    paths[w] = paths[v] + [w]
-                    nxt.append(w)
-        frontier = nxt
-    return sorted(group)
+                    found.append(path + [start])
+                elif w not in path:
+                    stack.append((w, path + [w]))
+    return sorted(found, key=lambda c: (len(c), c))
 
 
 def test_the_reader_sees_imports_inside_functions_and_skips_type_checking(tmp_path):
@@ -167,6 +168,7 @@ def test_the_reader_sees_imports_inside_functions_and_skips_type_checking(tmp_pa
 
 def test_the_cycle_finder_finds_a_circle_and_only_circles():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+    assert cycles({"a": {"b", "c"}, "b": {"a"}, "c": {"a"}}) == [["a", "b", "a"], ["a", "c", "a"]]
     assert cycles({"a": {"b"}, "b": set(), "c": {"a", "b"}}) == []
 
 
