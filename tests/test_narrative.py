@@ -388,3 +388,12 @@ def test_check_frames_show_the_nudged_gradient_once_known(engine):
         tg.draw_network(net, grads=True, check={net["h1"]: 1.0})
     with pytest.raises(TypeError, match="check"):
         tg.draw_network(net, grads=True, check=[1.0])
+
+
+def test_a_network_step_takes_its_fields_by_name():
+    """Fourteen fields in a row are easy to pass in the wrong order: each is given by name."""
+    import inspect
+    from tinygraph.narrative import NetworkStep
+    params = list(inspect.signature(NetworkStep.__init__).parameters.values())
+    assert [p.name for p in params[:2]] == ["self", "run"]
+    assert len(params) > 10 and all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[2:])
