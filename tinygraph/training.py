@@ -1,9 +1,9 @@
-"""Training: the SGD update and the text's loop "update the weights until the error is small".
+"""Training: the SGD update and the article's loop "update the weights until the error is small".
 
 ``SGD`` moves every trainable parameter against its gradient,
 w <- w - lr * dE/dw.  ``train`` runs the network on the data, measures the
 error, backpropagates and steps, epoch after epoch, until the error is below
-a threshold (the text's stopping rule) or the epoch limit is reached.
+a threshold (the article's stopping rule) or the epoch limit is reached.
 
 (This module is ``tinygraph.training``, not ``tinygraph.train``: a submodule
 named ``train`` would replace the function ``tinygraph.train`` once imported.)
@@ -21,9 +21,7 @@ from .checks import check_rate, check_value, named_values, not_finite_error, wha
 from .console import Progress
 from .errors import BadValueError, TinygraphError, WrongTypeError
 from .losses import LOSSES, get_loss
-from .node import Node, _Stamp, gc_paused, mark_changed, zero_grads
-
-# The old private names of tinygraph.checks.named_values and check_rate, for code written before they moved.
+from .node import Node, Stamp, gc_paused, mark_changed, zero_grads
 
 __all__ = ["SGD", "train", "History", "Snapshot", "DivergenceError", "TrainingWarning"]
 
@@ -45,8 +43,8 @@ class TrainingWarning(UserWarning):
 
 
 # What a step-through paused over these parameters says when it is resumed (see tinygraph.node.walk).
-_ZEROED = _Stamp("the optimizer's zero_grad() set the weights' gradients back to 0")
-_STEPPED = _Stamp("an optimizer step changed the weights")
+_ZEROED = Stamp("the optimizer's zero_grad() set the weights' gradients back to 0")
+_STEPPED = Stamp("an optimizer step changed the weights")
 
 
 class SGD:
@@ -241,7 +239,7 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
     """Train ``net`` on ``data`` (a list of (inputs, targets) pairs) by gradient descent.
 
     Each epoch measures the error over all the data; if it is below ``until``
-    (the text's stopping rule) training stops, else the weights and biases take
+    (the article's stopping rule) training stops, else the weights and biases take
     one step.  ``batch=True``: one step per epoch on the error summed over all
     samples (full batch).  ``batch=False``: one step per sample (online).
     ``loss`` is a name ("squared_error", "mse", "hinge", "binary_cross_entropy")
