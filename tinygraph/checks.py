@@ -47,7 +47,7 @@ def not_finite_error(subject: str, v: object, then: str = "") -> TinygraphError:
         return NotFiniteError(f"{subject} is {wrong}{then}")
     hint = ""
     if isinstance(v, str):
-        hint = f"; to use the text {v!r} as a number, convert it first, e.g. float({v!r})"
+        hint = f"; to use the string {v!r} as a number, convert it first, e.g. float({v!r})"
     elif isinstance(v, complex):
         hint = "; tinygraph works with real numbers only"
     elif isinstance(v, (list, tuple)):
@@ -91,7 +91,7 @@ def named_values(given: Any, names: List[str], what: str, where: str) -> Dict[st
             raise BadValueError(f"{where}: {len(given)} values for the network's {len(names)} "
                              f"{what} ({', '.join(names)})")
         pairs = list(zip(names, given))
-    elif len(names) == 1 and not isinstance(given, (str, bytes)) and (isinstance(given, (int, float)) or is_node(given)):
+    elif len(names) == 1 and (isinstance(given, (int, float)) or is_node(given)):
         pairs = [(names[0], given)]
     else:
         raise WrongTypeError(f"{where}: {what} must be a dict by name ({', '.join(names)}) or a list of "

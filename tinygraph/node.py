@@ -95,7 +95,7 @@ def _op_slopes_checked(op: str, value: float, a: "Node", da: float, b: Union["No
     return _op(op, value, a, da, b, db)
 
 
-def _again(op: str, method: Callable[..., "Node"], x: "Node", y: Union["Node", float, None] = None) -> "Node":
+def _not_a_float(op: str, method: Callable[..., "Node"], x: "Node", y: Union["Node", float, None] = None) -> "Node":
     """``op`` met an operand value that is not a finite float.  A number set by hand (3, a numpy
     float32) is taken as the float it stands for, in place, and the op done again; anything else
     (nan, "abc", None, an array) is refused, naming the node that holds it."""
@@ -196,7 +196,8 @@ class Node:
         # so no gradient would flow back into x.  Raising here makes them fail loudly instead.
         raise WrongTypeError(f"{self._label()} is a Node, not a plain number: math functions and float() would "
                              "cut it out of the graph, so no gradient flows back. Use tinygraph's ops "
-                             "(tg.tanh(x), tg.exp(x), x.sigmoid(), ...) to stay in the graph, or x.value for the number")
+                             "(tg.tanh(x), tg.exp(x), x.sigmoid(), ...) to stay in the graph, "
+                             "or x.value for the number")
 
     def __format__(self, spec: str) -> str:
         """Format the value, so f"{node:.3f}" works like f"{node.value:.3f}"."""
@@ -219,14 +220,14 @@ class Node:
     # _op(op, value, x, d/dx, y, d/dy).  The other operand y is a Node, or a number:
     # then it is the op's constant, and _op gets no d/dy (nothing flows back into a
     # number).  An op computes with floats only: an operand value that is not a float
-    # sends it to _again, which takes a number set by hand as its float or says why not.
+    # sends it to _not_a_float, which takes a number set by hand as its float or says why not.
 
     def __add__(self, other: Operand) -> "Node":
         """x + y: d/dx = 1, d/dy = 1."""
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "+")
         a, b = self.value, (y if y.__class__ is float else y.value)
         if a.__class__ is not float or b.__class__ is not float:
-            return _again("+", Node.__add__, self, y)
+            return _not_a_float("+", Node.__add__, self, y)
         if y.__class__ is float:                           # x + c
             return _op("+", a + b, self, 1.0, b)
         return _op("+", a + b, self, 1.0, y, 1.0)
@@ -238,7 +239,7 @@ class Node:
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "-")
         a, b = self.value, (y if y.__class__ is float else y.value)
         if a.__class__ is not float or b.__class__ is not float:
-            return _again("-", Node.__sub__, self, y)
+            return _not_a_float("-", Node.__sub__, self, y)
         if y.__class__ is float:                           # x - c
             return _op("-", a - b, self, 1.0, b)
         return _op("-", a - b, self, 1.0, y, -1.0)
@@ -252,7 +253,7 @@ class Node:
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "*")
         a, b = self.value, (y if y.__class__ is float else y.value)
         if a.__class__ is not float or b.__class__ is not float:
-            return _again("*", Node.__mul__, self, y)
+            return _not_a_float("*", Node.__mul__, self, y)
         if y.__class__ is float:                           # x * c: d/dx = c
             return _op("*", a * b, self, b, b)
         return _op("*", a * b, self, b, y, a)
@@ -264,7 +265,7 @@ class Node:
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "/")
         a, b = self.value, (y if y.__class__ is float else y.value)
         if a.__class__ is not float or b.__class__ is not float:
-            return _again("/", Node.__truediv__, self, y)
+            return _not_a_float("/", Node.__truediv__, self, y)
         if not b or not _NINF < b < _INF:                  # by 0; by nan or inf (x / inf would be a finite 0)
             raise diagnosis.division_refused(self, y)
         v = a / b
@@ -280,7 +281,7 @@ class Node:
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "**")
         a, b = self.value, (y if y.__class__ is float else y.value)
         if a.__class__ is not float or b.__class__ is not float:
-            return _again("**", Node.__pow__, self, y)
+            return _not_a_float("**", Node.__pow__, self, y)
         constant = y.__class__ is float
         if not (_NINF < a < _INF and _NINF < b < _INF):     # inf ** -1 would be a finite 0
             raise diagnosis.power_refused(self, y)
@@ -304,7 +305,7 @@ class Node:
         """-x: d/dx = -1."""
         a = self.value
         if a.__class__ is not float:
-            return _again("neg", Node.__neg__, self)
+            return _not_a_float("neg", Node.__neg__, self)
         return _op("neg", -a, self, -1.0)
 
     def __pos__(self) -> "Node":
@@ -314,7 +315,7 @@ class Node:
         """|x|: d/dx = -1 below 0, +1 above, and taken as 0 at 0."""
         a = self.value
         if a.__class__ is not float:
-            return _again("abs", Node.__abs__, self)
+            return _not_a_float("abs", Node.__abs__, self)
         return _op("abs", abs(a), self, -1.0 if a < 0.0 else (1.0 if a > 0.0 else 0.0))
 
     # Comparisons compare values (``while E > 0.01``) and give a plain bool; they
@@ -345,7 +346,7 @@ class Node:
             return _op_slopes_checked("log", _log(x), self, 1.0 / x)
         if x.__class__ is float and _NINF < x <= 0.0:
             raise DomainError(f"'log' needs a positive value, got {self._label()}")
-        return _again("log", Node.log, self)
+        return _not_a_float("log", Node.log, self)
 
     # The activations (tinygraph.activations names them, adds their array forms, and lets a user add more).
 
@@ -362,7 +363,7 @@ class Node:
         return function(self, "tanh", tanh_and_slope)
 
     def sign(self) -> "Node":
-        """The step of the delta rule's threshold units: -1 for x < 0, +1 otherwise (so sign(0) = +1);
+        """The step of +-1 threshold units (Hopfield's): -1 for x < 0, +1 otherwise (so sign(0) = +1);
         its slope is 0."""
         return function(self, "sign", sign_and_slope)
 
@@ -397,7 +398,7 @@ def function(x: Node, op: str, value_and_slope: Callable[[float], Tuple[float, f
     """
     v = x.value
     if v.__class__ is not float or not _NINF < v < _INF:
-        return _again(op, lambda n: function(n, op, value_and_slope), x)
+        return _not_a_float(op, lambda n: function(n, op, value_and_slope), x)
     try:
         y, d = value_and_slope(v)
     except OverflowError as e:                             # e ** 710
