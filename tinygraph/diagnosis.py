@@ -24,8 +24,8 @@ from .checks import is_node, not_finite_error, what_is_wrong
 from .errors import (DomainError, GraphError, NodeOverflowError, NodeZeroDivisionError, NotFiniteError,
                      TinygraphError, WrongTypeError)
 
-__all__ = ["label", "refused", "slope_overflow", "as_floats", "division_refused", "power_refused",
-           "leaf_grad", "bad_grad_below", "interrupted"]
+__all__ = ["label", "refused", "slope_overflow", "result_as_float", "number_as_float", "lossy_as_floats",
+           "division_refused", "power_refused", "leaf_grad", "bad_grad_below", "interrupted"]
 
 
 def label(n: object) -> str:
@@ -96,14 +96,32 @@ def slope_overflow(op: str, operands: Sequence[object]) -> NodeOverflowError:
         "near 0, or powers of huge values, do this).")
 
 
-def as_floats(nodes: Iterable[object]) -> bool:
-    """Take each node's value that is a finite real number but not a float (3, a numpy float32, a
-    Fraction, set by hand) as the Python float it stands for, in place.  True if one was changed: the
-    op can be done again.  (Computing with a float32 would lose digits from the 8th on.)"""
+def result_as_float(op: str, value: object, operands: Sequence[object]) -> float:
+    """An op's value that is not a finite float: one computed from numbers set by hand (ints, a numpy
+    float64) is taken as a float; anything else (nan, inf, a value computed in a numpy float32) is
+    refused, naming the operand to blame."""
+    if what_is_wrong(value) is None and not any(is_node(o) and _lossy(o.value) for o in operands):
+        return float(value)
+    raise refused(op, operands)
+
+
+def number_as_float(op: str, x: object) -> float:
+    """The value of node ``x`` as a finite float for ``op``: a number set by hand (3, a numpy float32) as
+    the float it stands for; anything else (nan, inf, "abc", an array) is refused, naming x."""
+    v = x.value
+    if what_is_wrong(v) is not None or not isinstance(v, numbers.Real):
+        raise refused(op, (x,))
+    return float(v)
+
+
+def lossy_as_floats(nodes: Iterable[object]) -> bool:
+    """Take each node's value that is a finite number of less precision than a float (a numpy float32,
+    set by hand) as the Python float it stands for, in place: computing in it would lose digits from
+    the 8th on.  True if one was changed: the op can be done again."""
     changed = False
     for n in nodes:
         v = n.value
-        if v.__class__ is not float and isinstance(v, numbers.Real) and what_is_wrong(v) is None:
+        if _lossy(v) and isinstance(v, numbers.Real) and what_is_wrong(v) is None:
             n.value = float(v)
             changed = True
     return changed
