@@ -49,16 +49,8 @@ def _target(path: Any, what: str) -> str:
 
 def _write(path: str, write: Callable[[str], None]) -> None:
     """Call ``write(tmp)`` then move tmp over ``path``: a failure never leaves half a file in its place."""
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
-                               prefix="." + os.path.basename(path) + ".", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from ..draw.files import write_whole
+    write_whole(path, write, spelled=os.path.basename(path))
 
 
 def _names(module: Any) -> dict:
