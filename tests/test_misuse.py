@@ -26,6 +26,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -729,3 +730,47 @@ def test_every_site_with_every_fixed_value_of_every_kind():
     problems = [f"{name} with v = {v!r}: {p}" for name, kind in PAIRS for v in FIXED.get(kind, [])
                 for p in [violation(name, v)] if p]
     assert not problems, "\n".join(problems[:20]) + f"\n({len(problems)} in all)"
+
+
+# -- issue 21: one network trained from two threads ---------------------------------------------------
+
+def test_a_second_training_of_one_network_at_once_is_refused_naming_the_other_thread():
+    """Deterministic: thread A's loss waits inside its first epoch while the main thread tries to train."""
+    import threading
+
+    import tinygraph as tg
+    from tinygraph.losses import squared_error
+
+    net = tg.MLP([2, 2, 1], activation="sigmoid", seed=0)
+    data = [({"x1": a, "x2": b}, {"o1": float(a ^ b)}) for a in (0, 1) for b in (0, 1)]
+    inside, go = threading.Event(), threading.Event()
+
+    def waiting_loss(outputs, targets):
+        inside.set()
+        assert go.wait(30)
+        return sum((squared_error(o, t) for o, t in zip(outputs, targets)), tg.Node(0.0))
+
+    done = {}
+    a = threading.Thread(target=lambda: done.setdefault("a", tg.train(net, data, loss=waiting_loss, lr=0.5,
+                                                                           max_epochs=3)), name="trainer-A")
+    a.start()
+    try:
+        assert inside.wait(30)
+        before = [p.value for p in net.parameters()]
+        with pytest.raises(tg.GraphError) as e:
+            tg.train(net, data, lr=0.5, max_epochs=3)
+        assert "trainer-A" in str(e.value) and "net.copy()" in str(e.value)
+        assert [p.value for p in net.parameters()] == before          # the refused one changed nothing
+    finally:
+        go.set()
+        a.join(30)
+    assert done["a"].epochs == 3
+    tg.train(net, data, lr=0.5, max_epochs=1)                         # once A is done, training works again
+
+
+def test_a_training_that_fails_lets_the_network_train_again():
+    import tinygraph as tg
+    net = tg.MLP([2, 1], seed=0)
+    with pytest.raises(tg.TinygraphError):
+        tg.train(net, [({"x1": 0.0, "x2": 1.0}, {"o1": math.nan})])
+    assert tg.train(net, [({"x1": 0.0, "x2": 1.0}, {"o1": 1.0})], max_epochs=2).epochs == 2
