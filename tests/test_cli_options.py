@@ -208,3 +208,44 @@ def test_bad_values_in_a_subprocess_are_one_line_too(tmp_path):
                            timeout=120, cwd=str(tmp_path))
         assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, (argv, r.stderr)
         assert "Traceback" not in r.stderr
+
+
+def _small_disk_run(folder, *argv):
+    """``tinygraph ARGV`` with a 24 KB disk mounted at ``folder`` (a private mount namespace), or None."""
+    script = 'mount -t tmpfs -o size=24k tmpfs "$0" && exec "$@"'
+    try:
+        r = subprocess.run(["unshare", "--mount", "sh", "-c", script, str(folder), sys.executable, "-m",
+                            "tinygraph", *argv], capture_output=True, text=True, timeout=120)
+    except FileNotFoundError:
+        return None
+    return None if ("mount:" in r.stderr or "unshare:" in r.stderr) else r
+
+
+def test_explain_on_a_full_disk_names_the_file_and_says_the_disk_is_full(tmp_path):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    r = _small_disk_run(disk, "explain", "worked-example", "--format", "html", "--out", str(disk / "x.html"))
+    if r is None:
+        pytest.skip("cannot mount a small disk here (unshare --mount)")
+    assert r.returncode == 1, (r.stdout, r.stderr)         # not the learner's input: the disk
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr, r.stderr
+    assert str(disk / "x.html") in r.stderr and "disk is full" in r.stderr, r.stderr
+    assert ".tmp" not in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("argv", [["explain", "worked-example", "--out", "{ro}/x.md"],
+                                  ["export", "{net}", "--onnx", "{ro}/x.onnx"]])
+def test_writing_into_a_read_only_folder_names_the_file_asked_for(tmp_path, argv):
+    if argv[0] == "export":
+        pytest.importorskip("torch")
+        pytest.importorskip("onnx")
+    assert main(["train", CIRCLE, "--target", "label", "--hidden", "2", "--epochs", "2",
+                 "--save", str(tmp_path / "n.json")]) == 0
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    argv = [a.format(ro=ro, net=tmp_path / "n.json") for a in argv]
+    r = _read_only_run(ro, *argv)
+    if r is None:
+        pytest.skip("no read-only mount here (unshare --mount)")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert argv[-1] in r.stderr and ".tmp" not in r.stderr and "probe" not in r.stderr, r.stderr

@@ -774,3 +774,18 @@ def test_a_training_that_fails_lets_the_network_train_again():
     with pytest.raises(tg.TinygraphError):
         tg.train(net, [({"x1": 0.0, "x2": 1.0}, {"o1": math.nan})])
     assert tg.train(net, [({"x1": 0.0, "x2": 1.0}, {"o1": 1.0})], max_epochs=2).epochs == 2
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a disk that is always full)")
+def test_a_safe_write_on_a_full_disk_names_the_file_and_leaves_the_old_one(tmp_path):
+    from tinygraph.draw.files import WholeFile
+    target = tmp_path / "page.html"
+    target.write_text("the old page")
+    f = WholeFile(target)
+    f.file.close()
+    f.file = open("/dev/full", "wb", buffering=0)           # every write: ENOSPC, as on a full disk
+    with pytest.raises(OSError) as e:
+        f.write(b"x" * 100)
+    assert str(target) in str(e.value) and "disk is full" in str(e.value) and ".tmp" not in str(e.value)
+    assert e.value.errno == 28
+    assert target.read_text() == "the old page" and [p.name for p in tmp_path.iterdir()] == ["page.html"]
