@@ -789,3 +789,44 @@ def test_a_safe_write_on_a_full_disk_names_the_file_and_leaves_the_old_one(tmp_p
     assert str(target) in str(e.value) and "disk is full" in str(e.value) and ".tmp" not in str(e.value)
     assert e.value.errno == 28
     assert target.read_text() == "the old page" and [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+# -- issue 21: names that differ only by Unicode normalisation; a Node in an `if` ------------------------
+
+NFC_E, NFD_E = "\u00e9", "e\u0301"          # é as one code point, and as e with a combining accent
+
+
+def test_a_name_that_only_looks_like_an_existing_one_is_refused_with_its_code_points():
+    net = tg.Network("n")
+    net.input(NFC_E)
+    with pytest.raises(tg.GraphError) as e:
+        net.input(NFD_E)
+    assert "U+00E9" in str(e.value) and "U+0065 U+0301" in str(e.value)
+
+
+def test_a_look_alike_input_name_is_told_apart_in_the_message():
+    net = tg.Network("n")
+    o = net.neuron("o", activation="linear")
+    net.connect(net.input(NFC_E), o)
+    with pytest.raises(tg.TinygraphError) as e:
+        net.forward({NFD_E: 1.0})
+    msg = str(e.value)
+    assert "U+00E9" in msg and "U+0065 U+0301" in msg and "looks like" in msg
+    assert net.forward({NFC_E: 1.0})["o"].value == o.value
+
+
+def test_check_names_lists_look_alike_names_with_their_code_points():
+    from tinygraph.errors import check_names
+    with pytest.raises(tg.TinygraphError) as e:
+        check_names([NFD_E], [NFC_E, NFD_E], "inputs")
+    assert str(e.value).count("U+") == 3 + 1            # missing é (U+00E9); the list: both, one in two points
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0, -2.5])
+def test_a_node_in_an_if_is_refused_saying_to_compare_its_value(value):
+    loss = tg.Node(value, name="loss")
+    for use in (bool, lambda n: not n, lambda n: 1 if n else 0, lambda n: n and True):
+        with pytest.raises(TypeError) as e:
+            use(loss)
+        assert isinstance(e.value, tg.TinygraphError) and ".value" in str(e.value) and "loss" in str(e.value)
+    assert loss is not None and (loss.value < 0.01) == (value < 0.01)

@@ -167,8 +167,7 @@ class WholeFile:
 
     def _failed(self, e: OSError) -> OSError:
         """The error for a write that failed: the path asked for, why, and that nothing changed there."""
-        return _same_kind(e, f"cannot write {self.path!r}: {why_not_written(e)}. Nothing was changed "
-                             f"at {self.path!r}")
+        return _same_kind(e, f"cannot write {self.path!r}: {why_not_written(e)}; nothing was changed there")
 
     def discard(self) -> None:
         """Give up: remove the temporary file (an existing file at the path is untouched)."""
