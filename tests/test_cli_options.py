@@ -249,3 +249,25 @@ def test_writing_into_a_read_only_folder_names_the_file_asked_for(tmp_path, argv
         pytest.skip("no read-only mount here (unshare --mount)")
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert argv[-1] in r.stderr and ".tmp" not in r.stderr and "probe" not in r.stderr, r.stderr
+
+
+def test_train_on_targets_around_a_billion_is_one_line(tmp_path, capsys):
+    rows = ["x,y"] + [f"{i / 40:.3f},{1e9 * (1 + i / 40):.1f}" for i in range(40)]
+    (tmp_path / "big.csv").write_text("\n".join(rows) + "\n")
+    status = main(["train", str(tmp_path / "big.csv"), "--target", "y", "--hidden", "2", "--epochs", "2000"])
+    err = capsys.readouterr().err
+    assert status == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+
+
+def test_predict_with_a_scaling_for_other_inputs_is_one_line(tmp_path, capsys):
+    import json
+    assert main(["train", CIRCLE, "--target", "label", "--hidden", "2", "--epochs", "2",
+                 "--save", str(tmp_path / "n.json")]) == 0
+    doc = json.loads((tmp_path / "n.json").read_text())
+    first = next(iter(doc["scaling"]["inputs"]))
+    doc["scaling"]["inputs"] = {first: doc["scaling"]["inputs"][first]}          # one input's scaling lost
+    (tmp_path / "bad.json").write_text(json.dumps(doc))
+    capsys.readouterr()
+    assert main(["predict", str(tmp_path / "bad.json"), CIRCLE]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "scaling" in err and "Traceback" not in err, err
