@@ -276,8 +276,7 @@ def _typed(check: Callable[[str], Any], name: str) -> Callable[[str], Any]:
         try:
             return check(text)
         except (TinygraphError, ValueError, TypeError, OSError) as e:
-            raise argparse.ArgumentTypeError(str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e)) \
-                from None
+            raise argparse.ArgumentTypeError(_one_line(e)) from None
     parse.__name__ = name
     return parse
 
