@@ -30,7 +30,6 @@ release = version = tinygraph.__version__
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
-    "sphinx.ext.mathjax",
     "myst_nb",
     "tgdocs",                      # docs/_ext/tgdocs.py: the CLI reference and the pages folder
 ]
@@ -47,6 +46,9 @@ nb_execution_in_temp = True       # files a tutorial writes (steps.html, data.cs
 nb_merge_streams = True
 myst_enable_extensions = ["dollarmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
+# Math is written as MathML during the build (docs/_ext/tgdocs.py, latex2mathml): browsers render it
+# themselves, so the pages need no MathJax and nothing from the network.
+html_math_renderer = "mathml"
 
 # Tutorial 8 needs torch, which the docs extra does not install: without torch the page is shown
 # with its code and a note (the "only" blocks read this tag), and is not executed.

@@ -181,6 +181,23 @@ def setup(app: Any) -> dict:
                 return found
         return None
 
+    def mathml(self: Any, node: Any, display: bool) -> None:
+        """Math as MathML, which browsers render themselves: no MathJax, nothing from the network."""
+        from latex2mathml.converter import convert
+        latex = node.astext()
+        html = convert(latex, display="block" if display else "inline")
+        if display:
+            self.body.append(f'<div class="math tg-math" title="{escape_attr(latex)}">{html}</div>')
+        else:
+            self.body.append(f'<span class="math tg-math">{html}</span>')
+        raise nodes.SkipNode
+
+    def escape_attr(text: str) -> str:
+        from html import escape
+        return escape(" ".join(text.split()))
+
+    app.add_html_math_renderer("mathml", (lambda self, node: mathml(self, node, False), None),
+                               (lambda self, node: mathml(self, node, True), None))
     app.add_directive("tinygraph-cli", CliDirective)
     app.connect("missing-reference", public_name)
     app.connect("builder-inited", pages_env)
