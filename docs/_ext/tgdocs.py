@@ -65,14 +65,13 @@ def demo(name: str) -> Any:
     """Run the demo ``name`` as ``tinygraph demo NAME --out FOLDER`` does (its printout shows in
     the cell), and show every picture it drew and, for a network one can step through, its step
     player; all written during the build."""
-    import tempfile
-
     from IPython.display import HTML
 
     import tinygraph as tg
     from tinygraph.demos import build_for_steps, run_demo, step_networks
     from tinygraph.draw.page import StepPlayer
-    folder = Path(tempfile.mkdtemp(prefix=f"tinygraph-{name}-"))
+    folder = Path("tinygraph-out") / name        # in the notebook's own temporary folder
+    folder.mkdir(parents=True, exist_ok=True)
     run_demo(name, out=folder)
     parts = ['<div class="tg-gallery">']
     for picture in sorted(folder.rglob("*")):
@@ -138,10 +137,12 @@ def _cli_rst() -> List[str]:
 
 def _rst_text(text: str) -> str:
     """Plain help text as one reST paragraph: characters reST would read as markup escaped."""
+    import re
     text = " ".join(text.split())
     for ch in "\\*`|_[":
         text = text.replace(ch, "\\" + ch)
-    return text
+    # options as literals, so that --html stays two hyphens (not a typographic dash)
+    return re.sub(r"(?<![\w`])(--?[A-Za-z][\w-]*)", r"``\1``", text)
 
 
 def setup(app: Any) -> dict:
