@@ -160,14 +160,17 @@ def _sample(values: Optional[Sequence[str]], option: str) -> Any:
 
 def explain_command(network: str, inputs: Optional[Sequence[str]] = None, targets: Optional[Sequence[str]] = None,
                     lr: Optional[float] = None, error: Optional[str] = None, until: Optional[float] = None,
-                    format: Optional[str] = None, exercise: bool = False, out: Optional[str] = None) -> int:
+                    format: Optional[str] = None, exercise: bool = False, out: Optional[str] = None,
+                    update: str = "all") -> int:
     """``tinygraph explain NAME | FILE.json``: write the worked example of a network (every step of
     backprop in symbols and with its numbers) as Markdown, HTML or LaTeX.
 
     NAME is a demo network (its sample and η unless --inputs/--targets/--lr say otherwise); FILE.json
     a saved network, which needs --inputs and --targets.  ``out``: the file (its suffix picks the
     format unless ``format`` is given; default tinygraph-out/NAME-explained.md; "-" prints it).
-    ``exercise``: the numbered-blanks version, with its answer key beside it.  Returns the exit code.
+    ``exercise``: the numbered-blanks version, with its answer key beside it.  ``update``: "all"
+    (weights and biases, the default) or "weights" (the biases kept, as in Mazur's worked example).
+    Returns the exit code.
     """
     from .explanation import explain
     from .explanation.document import FORMATS, format_of
@@ -203,7 +206,7 @@ def explain_command(network: str, inputs: Optional[Sequence[str]] = None, target
             raise user_facing(ValueError(f"--out {out} is a .{given} file but --format is {format}: "
                                          "drop one of them or make them agree"))
     doc = explain(net, x, t, lr=own_lr if lr is None else lr, error=error, until=until, exercise=exercise,
-                  data_units=True)                  # a saved network's sample is in its data's own units
+                  data_units=True, update=update)                  # a saved network's sample is in its data's own units
     if out == "-":
         fmt = format or "md"
         print(doc.markdown("inline") if fmt == "md" else doc.html() if fmt == "html" else doc.latex(), end="")
@@ -442,6 +445,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="the error: squared_error (the text's, default), mse, bce or hinge")
     e.add_argument("--until", type=float, default=None, metavar="T",
                    help=f"the error threshold of the closing 'repeat until E < T' (default {REPEAT_UNTIL:g})")
+    e.add_argument("--update", choices=["all", "weights"], default="all",
+                   help="which parameters the step updates: all (weights and biases, default) or weights "
+                        "(the biases kept fixed, the convention of Mazur's published worked example)")
     e.add_argument("--format", choices=["md", "html", "tex"], default=None,
                    help="md (Markdown with LaTeX math, pictures as SVG files beside it), html (one "
                         "self-contained page with MathML) or tex (LaTeX); default: from --out, else md")
@@ -591,7 +597,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command == "explain":
             return explain_command(args.network, inputs=args.inputs, targets=args.targets, lr=args.lr,
                                    error=args.error, until=args.until, format=args.format,
-                                   exercise=args.exercise, out=args.out)
+                                   exercise=args.exercise, out=args.out, update=args.update)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
