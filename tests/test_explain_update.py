@@ -60,7 +60,7 @@ def test_bad_update_is_one_clear_error():
 def test_explain_says_which_parameters_the_step_updates():
     net, x, t = build()
     both = tg.explain(net, x, t, pictures=False).markdown("inline")
-    assert "updates the weights and the biases" in both and "update=\"weights\"" in both
+    assert "updates the weights and the biases" in both and "update='weights'" in both
     net, x, t = build()
     weights = tg.explain(net, x, t, pictures=False, update="weights").markdown("inline")
     assert "updates the weights only" in weights and "Each weight takes a step" in weights

@@ -490,14 +490,6 @@ class _Builder:
         moved = "weight and bias" if biases and self.update == "all" else "weight"
         self.para(f"Each {moved} takes a step against its gradient, the gradient times the learning rate ",
                   Row(ETA, EQ, Num(self.lr, ("lr",), paren=False)), ":")
-        if biases and self.update == "all":
-            self.para("This step updates the weights and the biases, as train() does. Mazur's published worked "
-                      "example keeps the biases fixed and updates the weights only, so its new error differs "
-                      "from the one below; explain(..., update=\"weights\") (tinygraph explain --update weights) "
-                      "follows that convention and matches its numbers.")
-        elif biases:
-            self.para("This step updates the weights only: the biases keep their values (update=\"weights\", "
-                      "the convention of Mazur's published worked example; train() updates the biases too).")
         self.general(F.Update)
         for st in self.of("update"):
             p = st.subject
@@ -508,6 +500,14 @@ class _Builder:
             self.check(f"the new {p.name}", st.number, f.value)
             w = written(f, self.sym, p, key, st.number)
             self.display(equation(w, one_line=False), (key, self.sym.param(p), st.number))
+        if biases and self.update == "all":
+            self.para("This step updates the weights and the biases, as train() does. Mazur's published worked "
+                      "example keeps the biases fixed and updates the weights only, so its new error differs "
+                      "from the one below; explain(..., update='weights') (tinygraph explain --update weights) "
+                      "follows that convention and matches its numbers.")
+        elif biases:
+            self.para("This step updates the weights only: the biases keep their values (update='weights', "
+                      "the convention of Mazur's published worked example; train() updates the biases too).")
         moved_ids = {id(st.subject) for st in self.of("update")}
         fixed = [p for p in self.net.parameters(include_fixed=True) if not p.trainable]
         kept = [p for p in self.net.parameters() if id(p) not in moved_ids]
