@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   function fit() {
-    document.querySelectorAll(".tinygraph-explain .eq > math").forEach(function (math) {
+    document.querySelectorAll(".tinygraph-explain .eq > math").forEach((math) => {
       math.style.zoom = "";
       const room = math.parentElement.clientWidth;
       const wide = math.scrollWidth;
