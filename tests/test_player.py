@@ -354,12 +354,25 @@ def test_quiz_asks_checks_reveals_and_keeps_score(browser, tmp_path):
                       " document.getElementById(u.getAttribute('href').slice(1)).textContent).join(' ')]")
     assert seen[0].endswith("= ?") and str(st.number) not in seen[0] and seen[1] is False
     assert f"δ {shown}" not in seen[2] and "δ ?" in seen[2]             # the picture does not give it away
-    # a wrong answer
+    # a wrong answer: another try with a hint, the number not given away, the field not locked
     browser.js("document.getElementById('answer').value = '0.5';"
                "document.getElementById('check').click()")
     assert browser.js("window.player.score()") == {"right": 0, "answered": 1}
     verdict = browser.js("document.getElementById('verdict').textContent")
-    assert "not quite" in verdict and shown in verdict
+    assert "not yet" in verdict and "Hint:" in verdict and "too large" in verdict and shown not in verdict
+    assert state(browser)["line"].endswith("= ?") and not browser.js("document.getElementById('answer').disabled")
+    score = browser.js("[document.getElementById('score').textContent, "
+                       "getComputedStyle(document.getElementById('score')).color]")
+    assert score[0] == "score 0 of 1" and score[1] != "rgb(0, 170, 85)"   # 0 of 1 is not green
+    browser.js("document.getElementById('answer').value = '-0.5';"
+               "document.getElementById('check').click()")
+    assert "sign" in browser.js("document.getElementById('verdict').textContent")
+    # the second try right: shown, but it does not count as right first time
+    browser.js(f"document.getElementById('answer').value = '{st.number}';"
+               "document.getElementById('check').click()")
+    assert browser.js("window.player.score()") == {"right": 0, "answered": 1}
+    verdict = browser.js("document.getElementById('verdict').textContent")
+    assert "right on try 3" in verdict and shown in verdict
     assert state(browser)["line"] == str(st)                           # revealed: how it was computed
     # a right one, typed with a learner's rounding (within 1%)
     browser.js("window.player.next()")
@@ -369,6 +382,7 @@ def test_quiz_asks_checks_reveals_and_keeps_score(browser, tmp_path):
                "document.getElementById('check').click()")
     assert browser.js("window.player.score()") == {"right": 1, "answered": 2}
     assert "right" in browser.js("document.getElementById('verdict').textContent")
+    assert browser.js("document.getElementById('score').className") == "some"
     assert f"δ {number(nxt.number)}" in browser.js(
         "[...document.querySelectorAll('#frames > .frame:not([hidden]) use')].map(u =>"
         " document.getElementById(u.getAttribute('href').slice(1)).textContent).join(' ')")

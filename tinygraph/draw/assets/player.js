@@ -24,7 +24,7 @@
                     "zoomin", "zoomout", "zoomfit"]) {
     el[id] = byId(id);
   }
-  const answers = {};
+  const answers = {}, tries = {};   /* answered steps; wrong tries of a step not answered yet */
   let current = 0, layout = 0, right = 0, asked = 0, timer = null;
   const view = {auto: true, zoom: 1, cx: 0, cy: 0};
 
@@ -156,21 +156,42 @@
     }
     if (quiz) {
       el.quiz.hidden = (s.ask === undefined);
-      const a = answers[k];
+      const a = answers[k], t = tries[k];
       el.answer.disabled = el.check.disabled = el.reveal.disabled = !!a;
-      el.verdict.className = a ? (a.ok ? "right" : "wrong") : "";
-      el.verdict.textContent = !a ? "" : a.ok ? `\u2713 right: ${s.shown}`
-        : (a.said === null ? `it is ${s.shown}` : `\u2717 not quite: you said ${a.said}, it is ${s.shown}`);
-      if (ask) { el.answer.value = ""; if (!quiet) { el.answer.focus({preventScroll: true}); } }
+      el.verdict.className = a ? (a.ok ? "right" : "wrong") : (t ? "wrong" : "");
+      el.verdict.textContent = a ? verdictOf(a, s) : (t ? `\u2717 not yet: you said ${t.said}. ${t.hint} Try again, or "show me".` : "");
+      if (ask && !t) { el.answer.value = ""; }
+      if (ask && !quiet) { el.answer.focus({preventScroll: true}); }
     }
     document.body.setAttribute("data-step", String(k + 1));
     follow();
     document.dispatchEvent(new CustomEvent("tg-show", {detail: k}));   /* a page's side panel follows */
     try { history.replaceState(null, "", `#step=${k + 1}`); } catch { /* file: or sandboxed pages may refuse */ }
   }
+  function verdictOf(a, s) {        /* an answered step: right (first try or later) or shown */
+    if (a.ok) { return a.first ? `\u2713 right: ${s.shown}` : `\u2713 right on try ${a.tries}: ${s.shown}`; }
+    return a.said === null ? `it is ${s.shown}` : `\u2717 not quite: you said ${a.said}, it is ${s.shown}`;
+  }
+  function hintFor(a, want) {       /* a hint that does not give the number away */
+    if (want !== 0 && a !== 0 && Math.sign(a) !== Math.sign(want)) { return "Hint: check the sign."; }
+    if (want === 0) { return "Hint: look at what the formula multiplies by: is one factor 0?"; }
+    const r = Math.abs(a / want);
+    if (r > 0.9 && r < 1.1) { return "Hint: close; keep more decimals."; }
+    if (r >= 5 || r <= 0.2) {
+      const how = r >= 1 ? `${Math.round(r)} times too large` : `${Math.round(1 / r)} times too small`;
+      return `Hint: yours is about ${how}: check each factor of the formula.`;
+    }
+    return `Hint: yours is too ${r > 1 ? "large" : "small"}; work through the formula's numbers one by one.`;
+  }
+  function showScore() {
+    el.score.textContent = `score ${right} of ${asked}`;
+    el.score.className = right === asked ? "all" : (right === 0 ? "none" : "some");
+    el.score.title = "answers right on the first try, of the steps asked";
+  }
   function check(giveUp) {
     const s = steps[current];
     if (!quiz || s.ask === undefined || answers[current]) { return; }
+    const t = tries[current];
     let said = null, ok = false;
     if (!giveUp) {
       const raw = el.answer.value.trim().replace(/\u2212/g, "-").replace(",", ".");
@@ -178,10 +199,18 @@
       if (!isFinite(a)) { el.verdict.className = "wrong"; el.verdict.textContent = "type a number, e.g. 0.25"; return; }
       said = raw;
       ok = Math.abs(a - s.answer) <= TOL * Math.abs(s.answer) + (s.answer === 0 ? 1e-12 : 0);
+      if (!ok) {                      /* another try, with a hint; the step counts as not right first time */
+        if (!t) { asked += 1; showScore(); }
+        tries[current] = {said, hint: hintFor(a, s.answer), n: (t ? t.n : 0) + 1};
+        show(current, true);
+        el.answer.select();
+        return;
+      }
     }
-    answers[current] = {ok, said};
-    asked += 1; right += ok ? 1 : 0;
-    el.score.textContent = `score ${right} of ${asked}`;
+    const first = !t;
+    if (first) { asked += 1; right += ok ? 1 : 0; }
+    answers[current] = {ok, said, first, tries: (t ? t.n : 0) + 1};
+    showScore();
     show(current, true);
   }
 
