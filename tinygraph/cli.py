@@ -76,6 +76,62 @@ def _tell(steps: Sequence[NetworkStep], interactive: bool) -> None:
         i = i - 1 if answer in BACK else i + 1
 
 
+def _hint(said: float, want: float) -> str:
+    """A hint after a wrong answer that does not give the number away."""
+    if want != 0 and said != 0 and (said > 0) != (want > 0):
+        return "check the sign"
+    if want == 0:
+        return "look at what the formula multiplies by: is one factor 0?"
+    r = abs(said / want)
+    if 0.9 < r < 1.1:
+        return "close, but more than 1% off: check the arithmetic and keep more decimals"
+    if r >= 5 or r <= 0.2:
+        return (f"yours is about {round(r)} times too large" if r > 1 else
+                f"yours is about {round(1 / r)} times too small") + ": check each factor of the formula"
+    return f"yours is too {'large' if r > 1 else 'small'}: work through the formula's numbers one by one"
+
+
+def _quiz(steps: Sequence[NetworkStep]) -> None:
+    """The quiz in the terminal: each number is asked for (the step's line with "= ?") and shown only
+    once answered right (within QUIZ_TOLERANCE) or asked for with Enter; a wrong answer gets a hint and
+    another try.  q quits; the end of the input stops.  The score counts right first tries."""
+    from .draw.player import QUIZ_TOLERANCE
+    right = asked = 0
+    stage = 0
+    say(f"Type each number (within {QUIZ_TOLERANCE:.0%}); Enter shows it, q quits.")
+    for st in steps:
+        if st.stage != stage:
+            stage = st.stage
+            say(f"\n{stage}. {st.stage_name}")
+        if st.number is None or st.kind in ("input", "new forward", "repeat"):
+            say(f"[{st.index}/{st.total}] {st}")
+            continue
+        want = float(st.number)
+        say(f"[{st.index}/{st.total}] {st.formula}" + (f" = {st.numbers}" if st.numbers else "") + " = ?")
+        asked += 1
+        tries = 0
+        while True:
+            answer = _ask("   your answer (Enter: show it, q: quit): ")
+            if answer is None or answer in QUIT:
+                say(f"score: {right} of {asked - 1 if tries == 0 else asked} right on the first try")
+                return
+            if answer == "":
+                say(f"   it is {st.shown or fmt(want)}:  {st}")
+                break
+            try:
+                said = float(answer.replace("\u2212", "-").replace(",", "."))
+            except ValueError:
+                say("   type a number, e.g. 0.25 (or Enter to see it)")
+                continue
+            tries += 1
+            if abs(said - want) <= QUIZ_TOLERANCE * abs(want) + (1e-12 if want == 0 else 0):
+                right += tries == 1
+                say(f"   \u2713 right{'' if tries == 1 else f' on try {tries}'}:  {st}")
+                break
+            say(f"   \u2717 not yet: {_hint(said, want)}. Try again, or Enter to see it.")
+    say(f"\nscore: {right} of {asked} right on the first try")
+
+
 def step_command(name: str, interactive: bool = False, html: Optional[str] = None,
                  lr: Optional[float] = None, until: Optional[float] = None, quiz: bool = False) -> int:
     """``tinygraph step NAME``: print the text's backprop steps for a demo network.
@@ -85,13 +141,11 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
     write the step player page to that file.  ``lr``: the learning rate η of
     the update; None takes the network's own (the demo's STEP_LR, else 0.5).
     ``until``: the error threshold of the last step ("repeat until E < until").
-    ``quiz``: the page asks the learner for each number before it shows it (needs ``html``).
+    ``quiz``: ask the learner for each number before showing it: in the page with ``html``, else
+    in the terminal (each answer hidden until asked for).
     Returns the exit code.
     """
     printable_streams()
-    if quiz and html is None:
-        raise user_facing(ValueError("--quiz makes the step page a quiz, so it needs a page to write: "
-                                     "add --html FILE.html, e.g. tinygraph step worked-example --html quiz.html --quiz"))
     key, net, inputs, targets, demo_lr = build_for_steps(name)
     own_lr = lr is None
     if own_lr:
@@ -119,7 +173,10 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
         f"{count(len(net.outputs), 'output')}), one sample, squared error, learning rate η = {fmt(lr)}.")
     if why:
         say(why)
-    _tell(steps, interactive)
+    if quiz and html is None:
+        _quiz(steps)
+    elif not quiz:
+        _tell(steps, interactive)
     if html is not None:
         how = ("type each number before it is shown" if quiz
                else "step with the buttons or the arrow keys, or press space to play")
@@ -419,7 +476,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--until", type=float, default=None, metavar="E",
                    help=f"the error threshold of the last step, 'repeat until E < E' (default {REPEAT_UNTIL:g})")
     s.add_argument("--quiz", action="store_true",
-                   help="with --html: the page asks you for each number before it shows it, and keeps a score")
+                   help="a quiz: asks you for each number before it shows it (a hint and another try after a "
+                        "wrong answer) and keeps a score; in the terminal, or in the page with --html")
     x = sub.add_parser("export", help="write a saved network for PyTorch (.pt) and/or ONNX (.onnx)",
                        description="Write a network saved with net.save(...) as a torch module file and/or an "
                                    "ONNX model (needs the torch extra: pip install \"tinygraph[torch]\").")

@@ -176,7 +176,7 @@
     if (want !== 0 && a !== 0 && Math.sign(a) !== Math.sign(want)) { return "Hint: check the sign."; }
     if (want === 0) { return "Hint: look at what the formula multiplies by: is one factor 0?"; }
     const r = Math.abs(a / want);
-    if (r > 0.9 && r < 1.1) { return "Hint: close; keep more decimals."; }
+    if (r > 0.9 && r < 1.1) { return "Hint: close, but more than 1% off: check the arithmetic and keep more decimals."; }
     if (r >= 5 || r <= 0.2) {
       const how = r >= 1 ? `${Math.round(r)} times too large` : `${Math.round(1 / r)} times too small`;
       return `Hint: yours is about ${how}: check each factor of the formula.`;
