@@ -395,3 +395,66 @@ def test_quiz_asks_checks_reveals_and_keeps_score(browser, tmp_path):
     assert number(steps[u].number) not in browser.js(
         "[...document.querySelectorAll('#frames > .frame:not([hidden]) use')].map(u =>"
         " document.getElementById(u.getAttribute('href').slice(1)).textContent).join(' ')")
+
+
+@browser_test
+def test_the_jump_to_the_trained_weights_is_labelled(browser, tmp_path):
+    steps = open_demo_page(browser, tmp_path, worked_example)
+    caption = "[document.getElementById('caption').hidden, document.getElementById('caption').textContent]"
+    browser.js("window.player.show(2)")
+    assert browser.js(caption)[0] is True                                 # this step's own network: no label
+    browser.js(f"window.player.show({len(steps)})")
+    hidden, text = browser.js(caption)
+    epochs = steps[-1].history.epochs
+    assert not hidden and f"after {epochs} epochs" in text and "train()" in text
+    new = next(i for i, s in enumerate(steps) if s.kind == "new forward")
+    browser.js(f"window.player.show({new + 1})")
+    assert "after this one update" in browser.js(caption)[1]
+
+
+@browser_test
+def test_a_walk_link_keeps_the_formula_and_controls_in_view(browser, tmp_path):
+    steps = open_demo_page(browser, tmp_path, worked_example)
+    viewport(browser, 1366, 768)
+    try:
+        first = min((i for i, s in enumerate(steps) if s.walk_index), key=lambda i: steps[i].walk_index)
+        last = max(range(len(steps)), key=lambda i: steps[i].walk_index or 0)      # far down the walk's list
+        for k in (last, first, last):
+            browser.js(f"window.player.show({k + 1}); document.getElementById('walklink').click()")
+            seen = browser.js(ON_SCREEN)
+            assert all(seen[i] for i in ('prev', 'next', 'play', 'scrub', 'line', 'counter')), (k, seen)
+            shown = browser.js("""(() => { const p = document.getElementById('panel').getBoundingClientRect();
+              return ['line', 'prev', 'next', 'counter'].every(id => {
+                const r = document.getElementById(id).getBoundingClientRect();
+                return r.top >= p.top - 0.5 && r.bottom <= p.bottom + 0.5; }); })()""")
+            assert shown, k                                                   # not scrolled out of the panel
+            inside = browser.js("""(() => { const l = document.getElementById('walk').getBoundingClientRect(),
+              i = document.querySelector('#walk li.current').getBoundingClientRect();
+              return i.top >= l.top - 0.5 && i.bottom <= l.bottom + 0.5; })()""")
+            assert inside, k                                                  # and the walk's line is shown
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")
+
+
+@browser_test
+def test_a_phone_shows_the_inputs_and_the_legend(browser, tmp_path):
+    steps = open_demo_page(browser, tmp_path, worked_example)
+    browser.call("Emulation.setDeviceMetricsOverride", width=400, height=800, deviceScaleFactor=2, mobile=True)
+    try:
+        browser.open(tmp_path / "steps.html")
+        for k in (2, 5, len(steps)):                                          # steps that highlight parts
+            browser.js(f"window.player.show({k})")
+            cut = browser.js("""(() => { const v = document.getElementById('view').getBoundingClientRect();
+              const f = [...document.querySelectorAll('#frames > .frame')].find(f => !f.hidden);
+              const out = [];
+              for (const u of f.querySelectorAll('use')) {
+                const r = u.getBoundingClientRect();
+                if (!r.width) { continue; }
+                if (r.left < v.left - 1 || r.right > v.right + 1 || r.top < v.top - 1 || r.bottom > v.bottom + 1) {
+                  out.push(u.getAttribute('href'));
+                }
+              }
+              return [out.length, document.documentElement.scrollWidth <= window.innerWidth + 1]; })()""")
+            assert cut == [0, True], (k, cut)
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")

@@ -21,7 +21,7 @@
   const el = {};
   for (const id of ["first", "prev", "play", "next", "last", "scrub", "speed", "counter", "stage", "line", "detail",
                     "walklink", "quiz", "answer", "check", "reveal", "verdict", "score", "walk", "walkbox", "view",
-                    "zoomin", "zoomout", "zoomfit"]) {
+                    "zoomin", "zoomout", "zoomfit", "caption"]) {
     el[id] = byId(id);
   }
   const answers = {}, tries = {};   /* answered steps; wrong tries of a step not answered yet */
@@ -90,7 +90,9 @@
   function follow() {                /* a big picture: larger, around this step's parts (until the learner zooms) */
     if (view.auto) {
       const fit = fitScale();
-      const want = fit > 0 && fit < 0.7 ? 0.9 / fit : 1;      /* about 0.9 px a point: labels readable */
+      /* about 0.9 px a point: labels readable; a phone shows the whole picture (zoom with + or a pinch) */
+      const phone = window.matchMedia && window.matchMedia("(max-width: 700px)").matches;
+      const want = fit > 0 && fit < 0.7 && !phone ? 0.9 / fit : 1;
       view.zoom = 1;
       applyView();
       const parts = want > 1 ? litBox() : null;
@@ -139,6 +141,7 @@
     const s = steps[k], ask = asking(k);
     showFrame(ask && s.question_frame !== undefined ? s.question_frame : s.frame);
     el.stage.textContent = s.stage;
+    if (el.caption) { el.caption.textContent = s.caption || ""; el.caption.hidden = !s.caption; }
     el.line.textContent = ask ? s.ask : s.text;
     el.detail.textContent = ask ? "" : s.detail;
     el.counter.textContent = `${unit} ${k + 1} of ${n}`;
@@ -255,7 +258,13 @@
     e.preventDefault();
     el.walkbox.open = true;
     const item = byId(`walk-${steps[current].walk}`);
-    if (item) { item.classList.add("current"); item.scrollIntoView({block: "nearest"}); }
+    if (item) {                      /* scroll the walk's own list, not the panel: the line and controls stay */
+      item.classList.add("current");
+      const list = el.walk, top = item.offsetTop - list.offsetTop;
+      if (top < list.scrollTop || top + item.offsetHeight > list.scrollTop + list.clientHeight) {
+        list.scrollTop = Math.max(0, top - (list.clientHeight - item.offsetHeight) / 2);
+      }
+    }
   });
   document.addEventListener("keydown", (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) { return; }
