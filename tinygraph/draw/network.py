@@ -169,7 +169,7 @@ def _arrowsize(penwidth: float) -> float:
 # symbol is bold; the meanings' {max_w} and {edges} are filled in for the picture.
 _LEGEND_ENTRIES = (
     ("positive", "blue", POSITIVE, "positive weight"),
-    ("negative", "red", NEGATIVE, "negative weight"),
+    ("negative", "orange", NEGATIVE, "negative weight"),
     ("zero", "grey", ZERO, "zero weight"),
     ("width", "width", None, "grows with |w| (max {max_w})"),
     ("w", "w", None, "not written on the {edges} edges (too many to read); edge_labels=True writes them"),

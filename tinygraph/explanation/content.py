@@ -260,7 +260,7 @@ class _Builder:
         parts += [f"), joined by {_count(len(net.synapses), 'synapse')}."]
         self.para(*parts)
         self.figure("network", ["The network before the step: the weight of each synapse on its edge (blue "
-                                "positive, red negative), the bias ", theta(J), " of each neuron inside it."],
+                                "positive, orange negative), the bias ", theta(J), " of each neuron inside it."],
                     "the network with its weights and biases", net, values=False)
         ins = [Row(O(n.name), EQ, Num(n.value, ("in", n.name), paren=False)) for n in net.inputs]
         parts = ["The sample: the inputs "] + _inline_list(ins) + [
