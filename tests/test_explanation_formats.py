@@ -169,7 +169,8 @@ def test_html_parses_as_html5_with_mathml_and_inline_svg(worked):
     maths = tree.findall(".//m:math", ns)
     assert len(maths) > 50 and len(tree.findall(".//m:mfrac", ns)) > 10
     assert len(tree.findall(".//h:figure/s:svg", ns)) == 4                # 3 diagrams and the error curve
-    assert not tree.findall(".//h:script", ns) and not tree.findall(".//s:script", ns)
+    scripts = tree.findall(".//h:script", ns) + tree.findall(".//s:script", ns)
+    assert len(scripts) == 1 and "tinygraph-explain .eq" in (scripts[0].text or "")   # only the fit script
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
     ids = [el.get("id") for el in tree.iter() if el.get("id")]
     assert len(ids) == len(set(ids))                                      # two diagrams share no id

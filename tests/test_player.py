@@ -354,12 +354,25 @@ def test_quiz_asks_checks_reveals_and_keeps_score(browser, tmp_path):
                       " document.getElementById(u.getAttribute('href').slice(1)).textContent).join(' ')]")
     assert seen[0].endswith("= ?") and str(st.number) not in seen[0] and seen[1] is False
     assert f"δ {shown}" not in seen[2] and "δ ?" in seen[2]             # the picture does not give it away
-    # a wrong answer
+    # a wrong answer: another try with a hint, the number not given away, the field not locked
     browser.js("document.getElementById('answer').value = '0.5';"
                "document.getElementById('check').click()")
     assert browser.js("window.player.score()") == {"right": 0, "answered": 1}
     verdict = browser.js("document.getElementById('verdict').textContent")
-    assert "not quite" in verdict and shown in verdict
+    assert "not yet" in verdict and "Hint:" in verdict and "too large" in verdict and shown not in verdict
+    assert state(browser)["line"].endswith("= ?") and not browser.js("document.getElementById('answer').disabled")
+    score = browser.js("[document.getElementById('score').textContent, "
+                       "getComputedStyle(document.getElementById('score')).color]")
+    assert score[0] == "score 0 of 1" and score[1] != "rgb(0, 170, 85)"   # 0 of 1 is not green
+    browser.js("document.getElementById('answer').value = '-0.5';"
+               "document.getElementById('check').click()")
+    assert "sign" in browser.js("document.getElementById('verdict').textContent")
+    # the second try right: shown, but it does not count as right first time
+    browser.js(f"document.getElementById('answer').value = '{st.number}';"
+               "document.getElementById('check').click()")
+    assert browser.js("window.player.score()") == {"right": 0, "answered": 1}
+    verdict = browser.js("document.getElementById('verdict').textContent")
+    assert "right on try 3" in verdict and shown in verdict
     assert state(browser)["line"] == str(st)                           # revealed: how it was computed
     # a right one, typed with a learner's rounding (within 1%)
     browser.js("window.player.next()")
@@ -369,6 +382,7 @@ def test_quiz_asks_checks_reveals_and_keeps_score(browser, tmp_path):
                "document.getElementById('check').click()")
     assert browser.js("window.player.score()") == {"right": 1, "answered": 2}
     assert "right" in browser.js("document.getElementById('verdict').textContent")
+    assert browser.js("document.getElementById('score').className") == "some"
     assert f"δ {number(nxt.number)}" in browser.js(
         "[...document.querySelectorAll('#frames > .frame:not([hidden]) use')].map(u =>"
         " document.getElementById(u.getAttribute('href').slice(1)).textContent).join(' ')")
@@ -381,3 +395,66 @@ def test_quiz_asks_checks_reveals_and_keeps_score(browser, tmp_path):
     assert number(steps[u].number) not in browser.js(
         "[...document.querySelectorAll('#frames > .frame:not([hidden]) use')].map(u =>"
         " document.getElementById(u.getAttribute('href').slice(1)).textContent).join(' ')")
+
+
+@browser_test
+def test_the_jump_to_the_trained_weights_is_labelled(browser, tmp_path):
+    steps = open_demo_page(browser, tmp_path, worked_example)
+    caption = "[document.getElementById('caption').hidden, document.getElementById('caption').textContent]"
+    browser.js("window.player.show(2)")
+    assert browser.js(caption)[0] is True                                 # this step's own network: no label
+    browser.js(f"window.player.show({len(steps)})")
+    hidden, text = browser.js(caption)
+    epochs = steps[-1].history.epochs
+    assert not hidden and f"after {epochs} epochs" in text and "train()" in text
+    new = next(i for i, s in enumerate(steps) if s.kind == "new forward")
+    browser.js(f"window.player.show({new + 1})")
+    assert "after this one update" in browser.js(caption)[1]
+
+
+@browser_test
+def test_a_walk_link_keeps_the_formula_and_controls_in_view(browser, tmp_path):
+    steps = open_demo_page(browser, tmp_path, worked_example)
+    viewport(browser, 1366, 768)
+    try:
+        first = min((i for i, s in enumerate(steps) if s.walk_index), key=lambda i: steps[i].walk_index)
+        last = max(range(len(steps)), key=lambda i: steps[i].walk_index or 0)      # far down the walk's list
+        for k in (last, first, last):
+            browser.js(f"window.player.show({k + 1}); document.getElementById('walklink').click()")
+            seen = browser.js(ON_SCREEN)
+            assert all(seen[i] for i in ('prev', 'next', 'play', 'scrub', 'line', 'counter')), (k, seen)
+            shown = browser.js("""(() => { const p = document.getElementById('panel').getBoundingClientRect();
+              return ['line', 'prev', 'next', 'counter'].every(id => {
+                const r = document.getElementById(id).getBoundingClientRect();
+                return r.top >= p.top - 0.5 && r.bottom <= p.bottom + 0.5; }); })()""")
+            assert shown, k                                                   # not scrolled out of the panel
+            inside = browser.js("""(() => { const l = document.getElementById('walk').getBoundingClientRect(),
+              i = document.querySelector('#walk li.current').getBoundingClientRect();
+              return i.top >= l.top - 0.5 && i.bottom <= l.bottom + 0.5; })()""")
+            assert inside, k                                                  # and the walk's line is shown
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")
+
+
+@browser_test
+def test_a_phone_shows_the_inputs_and_the_legend(browser, tmp_path):
+    steps = open_demo_page(browser, tmp_path, worked_example)
+    browser.call("Emulation.setDeviceMetricsOverride", width=400, height=800, deviceScaleFactor=2, mobile=True)
+    try:
+        browser.open(tmp_path / "steps.html")
+        for k in (2, 5, len(steps)):                                          # steps that highlight parts
+            browser.js(f"window.player.show({k})")
+            cut = browser.js("""(() => { const v = document.getElementById('view').getBoundingClientRect();
+              const f = [...document.querySelectorAll('#frames > .frame')].find(f => !f.hidden);
+              const out = [];
+              for (const u of f.querySelectorAll('use')) {
+                const r = u.getBoundingClientRect();
+                if (!r.width) { continue; }
+                if (r.left < v.left - 1 || r.right > v.right + 1 || r.top < v.top - 1 || r.bottom > v.bottom + 1) {
+                  out.push(u.getAttribute('href'));
+                }
+              }
+              return [out.length, document.documentElement.scrollWidth <= window.innerWidth + 1]; })()""")
+            assert cut == [0, True], (k, cut)
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride")

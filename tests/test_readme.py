@@ -126,8 +126,11 @@ def test_readme_has_exactly_two_setup_commands():
 
 SHELL_PROGRAMS = ("tinygraph", "pip", "python", "printf")
 INSTALLS = {"pip install .": "the fixture's non-editable install of this checkout",
-            'pip install ".[test]"': "the fixture's install; the venv sees the test run's packages"}
-NOT_RUN = {"python -m pytest tests": "it runs the whole test suite, this test among it (CI runs it on its own)"}
+            'pip install ".[test]"': "the fixture's install; the venv sees the test run's packages",
+            'pip install ".[docs]"': "only before the docs build, which is skipped here (see NOT_RUN)"}
+NOT_RUN = {"python -m pytest tests": "it runs the whole test suite, this test among it (CI runs it on its own)",
+           "python -m sphinx -W -n --keep-going -b html docs docs/_build/html":
+               "the docs build: tests/test_docs.py builds the site the same way (slow) when the docs extra is there"}
 NEEDS = [("tinygraph export", ("torch", "onnx", "onnxruntime"), "tinygraph[torch]"),
          ("--gif", ("PIL",), "tinygraph[gif]")]
 
@@ -168,7 +171,7 @@ def test_every_readme_shell_command_is_one_the_shell_test_runs():
                 assert part in INSTALLS, f"under {heading!r}: the test does not know how to run {part!r}"
             if part.startswith("python "):
                 assert part in NOT_RUN, f"under {heading!r}: the test does not know how to run {part!r}"
-        assert "[" not in command.split("#")[0].replace('".[test]"', ""), \
+        assert "[" not in command.split("#")[0].replace('".[test]"', "").replace('".[docs]"', ""), \
             f"under {heading!r}: {command!r} has [optional] parts, so it cannot run as written"
 
 

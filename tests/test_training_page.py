@@ -198,3 +198,36 @@ def test_batch_trained_table_records_the_converged_epoch():
     assert h.converged and h.snapshots[-1].epoch == h.epochs and h.snapshots[-1].error == h.final
     assert [s.epoch for s in h.snapshots][:3] == [0, 25, 50]
     assert h.snapshots[-1].values == tuple(p.value for p in fit.net.parameters())
+
+
+# -- held-out rows -------------------------------------------------------------------------------
+
+def test_table_page_shows_the_held_out_error_and_accuracy_the_command_line_prints():
+    from tinygraph.draw.training_page import RecordedRun, _steps
+    from tinygraph.tables import read_table, train_table
+    t = read_table(os.path.join(os.path.dirname(__file__), "..", "demos", "circle.csv"), "label")
+    fit = train_table(t, hidden=[4], epochs=60, engine="node", record=20)
+    xt, tt = fit.history.held_out
+    assert len(xt) == fit.n_test == len(tt) > 0
+    run = RecordedRun(fit.history)
+    run.evaluate()
+    # the last snapshot holds the trained weights: its held-out numbers are the ones printed
+    assert math.isclose(run.held_errors[-1], fit.test_error, rel_tol=1e-9)
+    assert math.isclose(run.held_right[-1], fit.test_accuracy, rel_tol=1e-12)
+    assert len(run.held_errors) == len(run.snaps)
+    last = _steps(run)[-1]["detail"]
+    assert f"held-out accuracy {fit.test_accuracy:.1%}" in last and "held-out binary_cross_entropy" in last
+    html = training_page(fit.history).html
+    assert 'id="heldline"' in html and "held-out rows" in html
+
+
+def test_held_out_rows_given_by_hand_and_refused_when_malformed():
+    net, h = moons_run(epochs=20)
+    X, Y = make_moons(30, noise=0.15, seed=7)
+    rows = [({"x1": x[0], "x2": x[1]}, {"o1": 1.0 if y > 0 else 0.0}) for x, y in zip(X, Y)]
+    page = training_page(h, held_out=rows)
+    html = page.html
+    assert 'id="heldline"' in html and "held-out accuracy" in html
+    assert 'id="heldline"' not in training_page(h).html                # none given: none drawn
+    with pytest.raises(tg.TinygraphError, match="held_out"):
+        training_page(h, held_out=[1, 2, 3]).html

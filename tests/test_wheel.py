@@ -88,7 +88,8 @@ def test_the_wheel_holds_every_asset_and_writes_every_page(tmp_path):
     wanted = {"steps.html": ["tinygraph.draw:player.js", "tinygraph.draw:player.css"],
               "run.html": ["tinygraph.draw:player.js", "tinygraph.draw:player.css", "tinygraph.draw:training.js",
                            "tinygraph.draw:training.css"],
-              "play.html": ["tinygraph.playground:playground.js", "tinygraph.playground:playground.css"]}
+              "play.html": ["tinygraph.playground:playground.js", "tinygraph.playground:playground.css"],
+              "explained.html": ["tinygraph.explanation:explain.js", "tinygraph.explanation:explain.css"]}
     out = _run([str(python), "-c", ASSETS, *sorted({a for v in wanted.values() for a in v})], work, env=env)
     where, *texts = out.split("\0")[:-1]
     assert Path(where).resolve().is_relative_to(env_dir.resolve()), f"tinygraph came from {where}, not the wheel"

@@ -79,6 +79,62 @@ def _tell(steps: Sequence[NetworkStep], interactive: bool) -> None:
         i = i - 1 if answer in BACK else i + 1
 
 
+def _hint(said: float, want: float) -> str:
+    """A hint after a wrong answer that does not give the number away."""
+    if want != 0 and said != 0 and (said > 0) != (want > 0):
+        return "check the sign"
+    if want == 0:
+        return "look at what the formula multiplies by: is one factor 0?"
+    r = abs(said / want)
+    if 0.9 < r < 1.1:
+        return "close, but more than 1% off: check the arithmetic and keep more decimals"
+    if r >= 5 or r <= 0.2:
+        return (f"yours is about {round(r)} times too large" if r > 1 else
+                f"yours is about {round(1 / r)} times too small") + ": check each factor of the formula"
+    return f"yours is too {'large' if r > 1 else 'small'}: work through the formula's numbers one by one"
+
+
+def _quiz(steps: Sequence[NetworkStep]) -> None:
+    """The quiz in the terminal: each number is asked for (the step's line with "= ?") and shown only
+    once answered right (within QUIZ_TOLERANCE) or asked for with Enter; a wrong answer gets a hint and
+    another try.  q quits; the end of the input stops.  The score counts right first tries."""
+    from .draw.player import QUIZ_TOLERANCE
+    right = asked = 0
+    stage = 0
+    say(f"Type each number (within {QUIZ_TOLERANCE:.0%}); Enter shows it, q quits.")
+    for st in steps:
+        if st.stage != stage:
+            stage = st.stage
+            say(f"\n{stage}. {st.stage_name}")
+        if st.number is None or st.kind in ("input", "new forward", "repeat"):
+            say(f"[{st.index}/{st.total}] {st}")
+            continue
+        want = float(st.number)
+        say(f"[{st.index}/{st.total}] {st.formula}" + (f" = {st.numbers}" if st.numbers else "") + " = ?")
+        asked += 1
+        tries = 0
+        while True:
+            answer = _ask("   your answer (Enter: show it, q: quit): ")
+            if answer is None or answer in QUIT:
+                say(f"score: {right} of {asked - 1 if tries == 0 else asked} right on the first try")
+                return
+            if answer == "":
+                say(f"   it is {st.shown or fmt(want)}:  {st}")
+                break
+            try:
+                said = float(answer.replace("\u2212", "-").replace(",", "."))
+            except ValueError:
+                say("   type a number, e.g. 0.25 (or Enter to see it)")
+                continue
+            tries += 1
+            if abs(said - want) <= QUIZ_TOLERANCE * abs(want) + (1e-12 if want == 0 else 0):
+                right += tries == 1
+                say(f"   \u2713 right{'' if tries == 1 else f' on try {tries}'}:  {st}")
+                break
+            say(f"   \u2717 not yet: {_hint(said, want)}. Try again, or Enter to see it.")
+    say(f"\nscore: {right} of {asked} right on the first try")
+
+
 def step_command(name: str, interactive: bool = False, html: Optional[str] = None,
                  lr: Optional[float] = None, until: Optional[float] = None, quiz: bool = False) -> int:
     """``tinygraph step NAME``: print the text's backprop steps for a demo network.
@@ -88,13 +144,11 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
     write the step player page to that file.  ``lr``: the learning rate η of
     the update; None takes the network's own (the demo's STEP_LR, else 0.5).
     ``until``: the error threshold of the last step ("repeat until E < until").
-    ``quiz``: the page asks the learner for each number before it shows it (needs ``html``).
+    ``quiz``: ask the learner for each number before showing it: in the page with ``html``, else
+    in the terminal (each answer hidden until asked for).
     Returns the exit code.
     """
     printable_streams()
-    if quiz and html is None:
-        raise user_facing(BadValueError("--quiz makes the step page a quiz, so it needs a page to write: "
-                                     "add --html FILE.html, e.g. tinygraph step worked-example --html quiz.html --quiz"))
     key, net, inputs, targets, demo_lr = build_for_steps(name)
     own_lr = lr is None
     if own_lr:
@@ -122,7 +176,10 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
         f"{count(len(net.outputs), 'output')}), one sample, squared error, learning rate η = {fmt(lr)}.")
     if why:
         say(why)
-    _tell(steps, interactive)
+    if quiz and html is None:
+        _quiz(steps)
+    elif not quiz:
+        _tell(steps, interactive)
     if html is not None:
         how = ("type each number before it is shown" if quiz
                else "step with the buttons or the arrow keys, or press space to play")
@@ -163,14 +220,17 @@ def _sample(values: Optional[Sequence[str]], option: str) -> Any:
 
 def explain_command(network: str, inputs: Optional[Sequence[str]] = None, targets: Optional[Sequence[str]] = None,
                     lr: Optional[float] = None, error: Optional[str] = None, until: Optional[float] = None,
-                    format: Optional[str] = None, exercise: bool = False, out: Optional[str] = None) -> int:
+                    format: Optional[str] = None, exercise: bool = False, out: Optional[str] = None,
+                    update: str = "all") -> int:
     """``tinygraph explain NAME | FILE.json``: write the worked example of a network (every step of
     backprop in symbols and with its numbers) as Markdown, HTML or LaTeX.
 
     NAME is a demo network (its sample and η unless --inputs/--targets/--lr say otherwise); FILE.json
     a saved network, which needs --inputs and --targets.  ``out``: the file (its suffix picks the
     format unless ``format`` is given; default tinygraph-out/NAME-explained.md; "-" prints it).
-    ``exercise``: the numbered-blanks version, with its answer key beside it.  Returns the exit code.
+    ``exercise``: the numbered-blanks version, with its answer key beside it.  ``update``: "all"
+    (weights and biases, the default) or "weights" (the biases kept, as in Mazur's worked example).
+    Returns the exit code.
     """
     from .explanation import explain
     from .explanation.document import FORMATS, format_of
@@ -206,7 +266,7 @@ def explain_command(network: str, inputs: Optional[Sequence[str]] = None, target
             raise user_facing(BadValueError(f"--out {out} is a .{given} file but --format is {format}: "
                                          "drop one of them or make them agree"))
     doc = explain(net, x, t, lr=own_lr if lr is None else lr, error=error, until=until, exercise=exercise,
-                  data_units=True)                  # a saved network's sample is in its data's own units
+                  data_units=True, update=update)                  # a saved network's sample is in its data's own units
     if out == "-":
         fmt = format or "md"
         print(doc.markdown("inline") if fmt == "md" else doc.html() if fmt == "html" else doc.latex(), end="")
@@ -564,7 +624,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--until", type=_typed(_threshold, "threshold"), default=None, metavar="E",
                    help=f"the error threshold of the last step, 'repeat until E < E' (default {REPEAT_UNTIL:g})")
     s.add_argument("--quiz", action="store_true",
-                   help="with --html: the page asks you for each number before it shows it, and keeps a score")
+                   help="a quiz: asks you for each number before it shows it (a hint and another try after a "
+                        "wrong answer) and keeps a score; in the terminal, or in the page with --html")
     x = sub.add_parser("export", help="write a saved network for PyTorch (.pt) and/or ONNX (.onnx)",
                        description="Write a network saved with net.save(...) as a torch module file and/or an "
                                    "ONNX model (needs the torch extra: pip install \"tinygraph[torch]\").")
@@ -592,6 +653,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="the error: squared_error (the text's, default), mse, bce or hinge")
     e.add_argument("--until", type=_typed(_threshold, "threshold"), default=None, metavar="T",
                    help=f"the error threshold of the closing 'repeat until E < T' (default {REPEAT_UNTIL:g})")
+    e.add_argument("--update", choices=["all", "weights"], default="all",
+                   help="which parameters the step updates: all (weights and biases, default) or weights "
+                        "(the biases kept fixed, the convention of Mazur's published worked example)")
     e.add_argument("--format", choices=["md", "html", "tex"], default=None,
                    help="md (Markdown with LaTeX math, pictures as SVG files beside it), html (one "
                         "self-contained page with MathML) or tex (LaTeX); default: from --out, else md")
@@ -785,7 +849,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command == "explain":
             return explain_command(args.network, inputs=args.inputs, targets=args.targets, lr=args.lr,
                                    error=args.error, until=args.until, format=args.format,
-                                   exercise=args.exercise, out=args.out)
+                                   exercise=args.exercise, out=args.out, update=args.update)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -31,7 +31,7 @@ from .steps import Step, backprop_steps
 from .training import DivergenceError, History, train
 
 __all__ = ["NetworkStep", "network_steps", "STAGES", "REPEAT_UNTIL", "REPEAT_MAX_EPOCHS", "REPEAT_WORK",
-           "CHECK_H"]
+           "CHECK_H", "UPDATES"]
 
 
 #: a sample's inputs or targets: a dict by name, a list in the network's order, or one number for one name
@@ -49,6 +49,9 @@ REPEAT_WORK = 300_000
 #: the central difference then agrees with the walk's gradients to 2e-9 relative (1.6e-7 with
 #: h = 1e-6, where rounding in E starts to show)
 CHECK_H = 1e-4
+#: which parameters the update moves: "all" (every trainable weight and bias, as train() does) or
+#: "weights" (the weights only, the biases kept: the convention of Mazur's published worked example)
+UPDATES = ("all", "weights")
 #: a check "agrees" when it is this close to the walk's gradient (relative, or absolute near 0)
 CHECK_AGREES = 1e-5
 
@@ -192,6 +195,18 @@ class _Run:
         return step
 
 
+def check_update(update: Any) -> str:
+    """``update`` as one of UPDATES, or an error that says what to write."""
+    key = update.strip().lower() if isinstance(update, str) else update
+    if key in ("weights and biases", "both"):
+        key = "all"
+    if key not in UPDATES:
+        raise user_facing(BadValueError(f"update must be 'all' (weights and biases, the default) or 'weights' "
+                                     f"(the weights only, the biases kept as in Mazur's worked example), "
+                                     f"got {update!r}"))
+    return key
+
+
 def _checked(lr: Any, until: Any) -> Tuple[float, float]:
     """The learning rate and the threshold as positive floats, or an error the command line shows."""
     try:
@@ -206,7 +221,8 @@ def _checked(lr: Any, until: Any) -> Tuple[float, float]:
 
 def network_steps(net: Network, inputs: Sample, targets: Optional[Sample] = None, lr: float = 0.5,
                   error: Optional[Callable[[Dict[str, Node], Any], Node]] = None,
-                  apply: bool = False, until: float = REPEAT_UNTIL, check: bool = False) -> List[NetworkStep]:
+                  apply: bool = False, until: float = REPEAT_UNTIL, check: bool = False,
+                  update: str = "all") -> List[NetworkStep]:
     """One training step of ``net`` on one sample, told in the recipe's six steps.
 
     Runs ``net.forward(inputs)``, the error (squared error against ``targets``
@@ -228,6 +244,12 @@ def network_steps(net: Network, inputs: Sample, targets: Optional[Sample] = None
     pass of a copy of the network (``step.check``; in each step's line and frame),
     so a learner sees backprop agree with the slope measured directly.
 
+    ``update``: which parameters step 5 moves: "all" (every trainable weight
+    and bias, as ``train`` does; the default) or "weights" (the weights only,
+    the biases keep their values: the convention of Mazur's published worked
+    example, whose new error the steps then match).  The repeat of step 6
+    trains with the same convention.
+
     The network's gradients are replaced by this sample's; its weights change
     only with ``apply=True`` (to the step's new weights, not the trained ones).
     """
@@ -237,6 +259,7 @@ def network_steps(net: Network, inputs: Sample, targets: Optional[Sample] = None
         raise user_facing(WrongTypeError(f"network_steps() needs a tinygraph Network, got {type(net).__name__}; "
                                          "for a single error Node use backprop_steps(loss)"))
     lr, until = _checked(lr, until)
+    update = check_update(update)
     if error is None and targets is None:
         raise user_facing(WrongTypeError("network_steps() needs targets (the wanted outputs) to measure the error, "
                                          "e.g. {'o1': 0.01, 'o2': 0.99}"))
@@ -248,7 +271,7 @@ def network_steps(net: Network, inputs: Sample, targets: Optional[Sample] = None
     outputs = net.forward(inputs)
     loss = _error(outputs, targets, tmap, error)
     walk = list(backprop_steps(loss))           # the real walk: every delta and gradient below is its number
-    story = _Story(net, inputs, targets, tmap, error, lr, loss, walk)
+    story = _Story(net, inputs, targets, tmap, error, lr, loss, walk, update)
     if check:
         story.nudged(start)
     story.feed_forward()
@@ -275,9 +298,10 @@ def _error(outputs: Dict[str, Node], targets: Optional[Sample], tmap: Dict[str, 
 class _Story:
     """Builds the steps of one network_steps() call, stage by stage, in the recipe's order."""
 
-    def __init__(self, net: Network, inputs: Sample, targets: Optional[Sample], tmap: Dict[str, float], error: Optional[Callable],
-                 lr: float, loss: Node, walk: List[Step]) -> None:
+    def __init__(self, net: Network, inputs: Sample, targets: Optional[Sample], tmap: Dict[str, float],
+                 error: Optional[Callable], lr: float, loss: Node, walk: List[Step], update: str = "all") -> None:
         self.net, self.inputs, self.targets, self.tmap, self.error = net, inputs, targets, tmap, error
+        self.updates = update                   # "all" or "weights": which parameters step 5 moves
         self.lr, self.loss = lr, loss
         self.walk_at: Dict[Node, Step] = {st.node: st for st in walk}
         self.run = _Run(net, len(walk))
@@ -403,12 +427,16 @@ class _Story:
     # 5. the update
     def update(self) -> None:
         for p in self.params:
-            if not p.trainable:
+            if not self._moves(p):
                 continue
             f = formulas.Update(p.name, p.value, p.grad, self.lr)
             self.run.updates.append((p, p.value, f.value))
             self.run.add(stage=5, kind="update", subject=p, formula=f.formula, numbers=f.numbers, number=f.value,
                          uses=[p], known=self.known, shown=f.shown)
+
+    def _moves(self, p: Any) -> bool:
+        """Whether the update moves ``p``: trainable, and a weight unless every parameter moves."""
+        return p.trainable and (self.updates == "all" or isinstance(p, Synapse))
 
     # 6. the loop closed: forward again, the new error, and repeat until the error is small
     def repeat(self, start: Network, until: float) -> None:
@@ -451,6 +479,10 @@ class _Story:
 
             def loss(outs: List[Dict[str, Node]], _: Any) -> Node:
                 return error(outs[0], targets)
+        if self.updates == "weights":            # train with the same convention: the biases kept
+            for n in net:
+                if n.bias is not None:
+                    n.bias.trainable = False
         failure = ""
         try:
             with warnings.catch_warnings():

@@ -387,7 +387,8 @@ def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "t
     A classifier has a sigmoid output trained on the binary cross-entropy; a
     regression a linear output on the mean squared error.  ``engine``: "auto"
     (numpy batch mode for big data when numpy is installed), "batch" or
-    "node".  ``record``: keep every record-th epoch for a training page.
+    "node".  ``record``: keep every record-th epoch for a training page.  The History's
+    ``held_out`` is the test part (inputs, targets), which the training page draws beside the curve.
     """
     from .training import train
     if not 0.0 <= test_fraction < 1.0:
@@ -419,6 +420,7 @@ def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "t
     else:
         history = train(net, list(zip(xs, ts)), loss=loss, lr=lr, until=until, max_epochs=epochs,
                         record=record, verbose=verbose)
+    history.held_out = (xt, tt)          # the held-out rows, for the training page (training_page(history))
     return TableFit(net, history, history.final, _error(net, xt, tt, loss) if xt else None,
                     _accuracy(net, xs, ts) if classifier else None,
                     _accuracy(net, xt, tt) if classifier and xt else None, used, len(xs), len(xt))

@@ -173,6 +173,8 @@ class History(list):
         self.network: Optional[Network] = None
         self.parameters: List[Node] = []
         self.data: Tuple[List[Dict[str, float]], List[Dict[str, float]]] = ([], [])
+        #: rows kept out of training (inputs, targets), when the caller has them (train_table sets it)
+        self.held_out: Optional[Tuple[List[Dict[str, float]], List[Dict[str, float]]]] = None
 
     def _start_record(self, every: int, net: Network, params: List[Node], xs: List[Dict[str, float]],
                       ts: List[Dict[str, float]]) -> None:

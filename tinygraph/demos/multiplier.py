@@ -145,7 +145,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     net.zero_grad()
     net.forward({"x": x, "y": y})["out"].backward()
 
-    save_network(net, main, files, title=f"four neurons multiply: λ = {LAM:g}, μ = {mu:.6g}, b = {B:.4f}; "
+    save_network(net, main, files, labels_at="head", title=f"four neurons multiply: λ = {LAM:g}, μ = {mu:.6g}, b = {B:.4f}; "
                                          f"x = {x:g}, y = {y:g}")
     report_files(files, folder)
     return {"s2": s2, "s2_numeric": s2_num, "mu": mu, "pairs": pairs_out, "errors": errs,

@@ -1,6 +1,6 @@
 """The diagrams' colours: Okabe-Ito, told apart by readers with any common colour-vision deficiency.
 
-A positive weight is blue, a negative one vermillion, zero grey; what a frame of
+A positive weight is blue, a negative one vermillion (an orange red: legends call it orange), zero grey; what a frame of
 the step player highlights has a thick black outline on yellow.
 """
 

@@ -169,7 +169,7 @@ def _arrowsize(penwidth: float) -> float:
 # symbol is bold; the meanings' {max_w} and {edges} are filled in for the picture.
 _LEGEND_ENTRIES = (
     ("positive", "blue", POSITIVE, "positive weight"),
-    ("negative", "red", NEGATIVE, "negative weight"),
+    ("negative", "orange", NEGATIVE, "negative weight"),
     ("zero", "grey", ZERO, "zero weight"),
     ("width", "width", None, "grows with |w| (max {max_w})"),
     ("w", "w", None, "not written on the {edges} edges (too many to read); edge_labels=True writes them"),
@@ -222,7 +222,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
                  title: Optional[str] = None, legend: bool = True, rankdir: str = "LR",
                  allow_large: bool = False, edge_labels: Optional[bool] = None,
                  known_values: Optional[Collection[Neuron]] = None, sizes: Optional[Sizes] = None,
-                 check: Optional[Mapping[Any, float]] = None) -> Diagram:
+                 check: Optional[Mapping[Any, float]] = None, labels_at: str = "middle") -> Diagram:
     """Draw ``net``: neurons as circles in columns, every synapse an edge labelled with its weight.
 
     Neurons show their name, their value once known (``values``), their bias
@@ -246,6 +246,10 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     ``network_steps(..., check=True)``); with ``grads``, each is written
     under its ∂E/∂w or ∂E/∂θ as "nudge 0.08217" (or "nudge ?" while the
     gradient is not known), so backprop's number and the nudged one stand together.
+    ``labels_at``: where a weight's box stands on its edge: "middle" (the
+    default; Graphviz places the boxes) or "head" (in front of the neuron the
+    synapse leads into, the boxes of one neuron side by side, so that where
+    many edges cross each label sits on a short arrow into its own neuron).
     Networks of more than MAX_SYNAPSES synapses are refused unless ``allow_large=True``.
     """
     if not isinstance(net, Network):
@@ -255,6 +259,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     legend, allow_large = check_flag(legend, "legend"), check_flag(allow_large, "allow_large")
     edge_labels = check_flag(edge_labels, "edge_labels", none="automatic")
     rankdir = check_choice(rankdir, "rankdir", ("LR", "TB", "RL", "BT"))
+    labels_at = check_choice(labels_at, "labels_at", ("middle", "head"))
     title = check_text(title, "title")
     if sizes is not None and not isinstance(sizes, Sizes):
         raise WrongTypeError(f"sizes must be a Sizes (from a Diagram's .sizes or Sizes.widest), got {short_repr(sizes)}")
@@ -436,7 +441,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
                          margin=0, fontcolor=colour, fontsize=WEIGHT_SIZE,
                          label=Html("<BR/>".join(ln.markup for ln in text)),
                          **({"class": HIGHLIGHT_CLASS} if lit else {}))
-            g.edge(src, box, id=f"{sid}-tail", arrowhead="none", **line)
+            at_head = labels_at == "head"
+            g.edge(src, box, id=f"{sid}-tail", arrowhead="none", **({"minlen": 2} if at_head else {}), **line)
             g.edge(box, dst, id=f"{sid}-head", arrowsize=_arrowsize(pen), **line)
         else:
             tip = f"{s.src.name} → {s.dst.name}: w = {number(w)}"
@@ -447,6 +453,19 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
                     tip += f" ({nt})"
             g.edge(src, dst, id=sid, tooltip=tip, arrowsize=_arrowsize(pen), **line)
 
+    if labelled and labels_at == "head":
+        # the boxes in front of each column, in the column's order (then the sources' order)
+        place = {id(n): i for i, n in enumerate(order)}
+        column = {id(n): c for c, col in enumerate(cols) for n in col}
+        fronts: Dict[int, List[Tuple[int, int, str]]] = {}
+        for i, s in enumerate(synapses):
+            if column[id(s.dst)] == column[id(s.src)] + 1:     # a skip connection's box stays free
+                fronts.setdefault(column[id(s.dst)], []).append((place[id(s.dst)], place[id(s.src)], f"w{i}"))
+        for front in fronts.values():
+            front.sort()
+            g.same_rank(k for _, _, k in front)
+            for (_, _, a), (_, _, b) in zip(front, front[1:]):
+                g.edge(a, b, style="invis")
     if synapses:
         shown.add("width")
         if not labelled:

@@ -65,12 +65,27 @@ def _question(step: Drawable) -> Optional[Tuple[str, float, str]]:
     return text[:-len(end)] + " = ?", float(step.grad), fmt(step.grad)
 
 
+def _caption(step: "NetworkStep") -> str:
+    """What the picture shows when it is not the network of this step's update: the weights after
+    the update (the second forward pass) or after the epochs of train() (the repeat)."""
+    from ..formatting import fmt
+    h = step.history
+    if step.kind == "repeat" and h is not None and h.epochs:
+        return f"the weights after {h.epochs} epochs of train(), E = {fmt(h.final)}; not this one update"
+    if step.kind in ("new forward", "new error"):
+        return "the weights after this one update"
+    return ""
+
+
 def _page_entry(step: Drawable, quiz: bool) -> Dict[str, Any]:
     if isinstance(step, NetworkStep):
         entry: Dict[str, Any] = {"text": str(step), "stage": f"{step.stage}. {step.stage_name}",
                                  "detail": step.walk_line}
         if step.walk_index is not None:
             entry["walk"] = step.walk_index
+        caption = _caption(step)
+        if caption:
+            entry["caption"] = caption
     else:
         entry = {"text": str(step), "stage": f"backward walk: {step.name}", "detail": "\n".join(step.sent_lines()),
                  "walk": step.index}

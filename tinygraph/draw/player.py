@@ -323,7 +323,8 @@ def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mappi
     ``frames``: SVG texts or :class:`SharedFrame` s (one per step, or others
     picked with ``steps[i]["frame"]``); identical SVG texts are stored once.
     ``steps``: for each step a mapping with ``text`` (the main line), and
-    optionally ``stage`` (a heading), ``detail`` (more lines), ``frame`` (index
+    optionally ``stage`` (a heading), ``detail`` (more lines), ``caption`` (what the picture shows
+    when it is not the step's own network, e.g. the weights after training), ``frame`` (index
     into ``frames``; default: the step's own index), ``walk`` (the backward
     walk's step it shows or came from), and for the quiz ``ask`` (the line
     without its result), ``answer`` (the number), ``shown`` (it as printed) and
@@ -366,6 +367,8 @@ def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mappi
         entry: Dict[str, Any] = {"text": str(st.get("text", "")), "stage": str(st.get("stage", "")),
                                  "detail": str(st.get("detail", "")),
                                  "frame": frame_index(st.get("frame", i), i, "frame")}
+        if st.get("caption"):                          # what the picture shows, when not this step's net
+            entry["caption"] = str(st["caption"])
         if st.get("walk") is not None and walk:       # a link into the walk's list
             entry["walk"] = int(st["walk"])
         if quiz and st.get("ask") is not None and st.get("answer") is not None:
@@ -408,6 +411,7 @@ def player_html(frames: Sequence[Union[str, SharedFrame]], steps: Sequence[Mappi
         parts.markup(),
         "\n<div id=\"main\">" if side else "\n",
         "<div id=\"view\"><div id=\"frames\">\n", frames_markup, "</div>",
+        f"<p id=\"caption\"{'' if first.get('caption') else ' hidden'}>{html.escape(first.get('caption', ''))}</p>",
         "<div id=\"zoom\"><button id=\"zoomin\" type=\"button\" title=\"zoom in (+)\">+</button>"
         "<button id=\"zoomout\" type=\"button\" title=\"zoom out (&#x2212;)\">&#x2212;</button>"
         "<button id=\"zoomfit\" type=\"button\" title=\"fit the window (0)\">fit</button></div></div>\n",

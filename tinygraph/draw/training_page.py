@@ -23,7 +23,7 @@ import os
 import struct
 import xml.etree.ElementTree as ET
 import zlib
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..errors import BadValueError, TinygraphError, user_facing
 from .dot import NEGATIVE, POSITIVE
@@ -41,6 +41,7 @@ FIT_W, FIT_H = 360.0, 240.0         # the function learned: one input's curve, t
 CURVE_POINTS = 120                  # the fitted curve's points across the data
 GRID_FAST, GRID_SLOW = 48, 28       # the plane's raster, with numpy / with the node engine alone
 MAX_CURVE = 600                     # the error curve is thinned to this many points
+HELD_COLOUR = "#CC79A7"             # the held-out error: Okabe-Ito reddish purple
 
 
 class MissingPillowError(TinygraphError, ImportError):
@@ -58,13 +59,35 @@ def _num(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".") if abs(x) < 1e6 else f"{x:.0f}"
 
 
+def _held_out(held: Any) -> Tuple[List[Dict[str, float]], List[Dict[str, float]]]:
+    """Held-out rows as (inputs, targets), each a list of dicts by name: from (inputs, targets) or
+    [(inputs, targets), ...]; ([], []) for none."""
+    if held is None:
+        return [], []
+    try:
+        pairs = list(held)
+        if len(pairs) == 2 and isinstance(pairs[0], list) and isinstance(pairs[1], list) and \
+                len(pairs[0]) == len(pairs[1]) and all(isinstance(x, Mapping) for x in pairs[0]):
+            xs, ts = pairs
+        else:
+            xs, ts = [x for x, _ in pairs], [t for _, t in pairs]
+        rows_ok = all(isinstance(x, Mapping) and isinstance(t, Mapping) for x, t in zip(xs, ts))
+    except (TypeError, ValueError):
+        rows_ok = False
+    if not rows_ok:
+        raise user_facing(BadValueError(
+            "held_out takes the rows kept out of training as (inputs, targets), two lists of dicts by "
+            "name, or a list of (inputs, targets) pairs, like train()'s data")) from None
+    return [dict(x) for x in xs], [dict(t) for t in ts]
+
+
 # -- what a snapshot shows --------------------------------------------------------------------
 
 class RecordedRun:
     """The recorded run as the page needs it: the snapshots, the network and its data, what the output
     means, and per snapshot the function learned (curve points or the plane's grid of outputs)."""
 
-    def __init__(self, history: Any, net: Any = None) -> None:
+    def __init__(self, history: Any, net: Any = None, held_out: Any = None) -> None:
         snaps = list(getattr(history, "snapshots", None) or [])
         if not snaps:
             raise user_facing(BadValueError(
@@ -87,6 +110,10 @@ class RecordedRun:
         if self.hi <= self.lo:
             self.lo, self.hi = self.lo - 1.0, self.hi + 1.0
         self.boxes = [self._range(j) for j in range(len(self.ins))] if self.xs and len(self.ins) <= 2 else []
+        held = held_out if held_out is not None else getattr(history, "held_out", None)
+        self.held_xs, self.held_ts = _held_out(held)
+        self.held_errors: List[Optional[float]] = []      # per snapshot: the error on the held-out rows
+        self.held_right: List[Optional[float]] = []       # per snapshot: the accuracy on them (classifier)
         self.right: Dict[int, float] = {}   # per snapshot without recorded outputs: the accuracy
         self.fits: List[Any] = []       # per snapshot: [(x, y), ...] (one input) or grid rows (two inputs)
         self.grid = 0
@@ -101,8 +128,34 @@ class RecordedRun:
         for p, v in zip(self.params, values):
             p.value = v
 
+    def evaluate_held_out(self) -> None:
+        """Each snapshot's error (the run's own loss) and accuracy on the held-out rows."""
+        if not self.held_xs or self.held_errors:
+            return
+        from ..losses import get_loss
+        try:
+            loss = get_loss(self.history.loss) if self.history.loss else None
+        except (TinygraphError, ValueError, KeyError):
+            loss = None                         # a loss of the learner's own: accuracy only
+        saved = [p.value for p in self.params]
+        try:
+            for s in self.snaps:
+                self.set(s.values)
+                outs = [self.net.forward(x) for x in self.held_xs]
+                err = loss.function(outs, self.held_ts).value if loss is not None else None
+                self.held_errors.append(err if err is not None and math.isfinite(err) else None)
+                if self.classifier:
+                    right = sum((o[self.out].value >= 0.5) == (t[self.out] >= 0.5)
+                                for o, t in zip(outs, self.held_ts))
+                    self.held_right.append(right / len(outs))
+                else:
+                    self.held_right.append(None)
+        finally:
+            self.set(saved)
+
     def evaluate(self) -> None:
         """Each snapshot's function learned, over the data's range (the weights are put back after)."""
+        self.evaluate_held_out()
         small = len(self.ins) in (1, 2) and bool(self.xs)
         count = self.classifier and any(s.outputs is None for s in self.snaps) and bool(self.xs)
         if not (small or count):
@@ -217,10 +270,20 @@ def _png(pixels: List[List[Tuple[int, int, int]]]) -> bytes:
 def error_curve(run: RecordedRun) -> Tuple[str, List[List[float]]]:
     """The error curve as SVG, and where the marker goes at each snapshot ([x, y] in its units)."""
     name = run.history.loss or "error"
+    held = [(s.epoch, e) for s, e in zip(run.snaps, run.held_errors) if e is not None]
+    # the held-out errors on the same axes: the curve is made of both, then the training one drawn
+    both = ErrorCurve(list(run.history) + [e for _, e in held], run.history.until, most=MAX_CURVE)
     curve = ErrorCurve(list(run.history), run.history.until, most=MAX_CURVE)
+    curve.yaxis, curve.log = both.yaxis, both.log
     root, plot = curve.svg(PLOT_W, PLOT_H, ylabel=name, standalone=False,
                            attrs={"id": "curve", "class": "plot", "role": "img",
-                                  "aria-label": f"{name} per epoch"})
+                                  "aria-label": f"{name} per epoch" + (", training and held-out" if held else "")})
+    if held:
+        ET.SubElement(root, "polyline", {"id": "heldline", "points": plot.polyline(held), "fill": "none",
+                                         "stroke": HELD_COLOUR, "stroke-width": "1.6", "stroke-dasharray": "4 3"})
+        for e, v in held:
+            ET.SubElement(root, "circle", {"class": "held", "cx": _num(plot.x(e)), "cy": _num(plot.y(v)),
+                                           "r": "2.2", "fill": HELD_COLOUR})
     marks = [[round(plot.x(s.epoch), 1), round(plot.y(s.error), 1)] for s in run.snaps]
     x, y = marks[0]
     ET.SubElement(root, "line", {"id": "mark", "x1": f"{x}", "x2": f"{x}", "y1": _num(plot.top),
@@ -284,6 +347,11 @@ def _side(run: RecordedRun) -> Tuple[str, str]:
     curve, marks = error_curve(run)
     fit, kind, fits = fit_picture(run)
     parts = [f"<style>{asset(__package__, 'training.css')}</style>", "<h2>Error per epoch</h2>", curve]
+    if any(e is not None for e in run.held_errors):
+        n = len(run.held_xs)
+        parts.append(f'<p class="key">solid blue: the error on the {len(run.xs)} training rows; dashed purple: '
+                     f'on the {n} held-out rows the network never trains on (it rising while the training '
+                     'error falls is overfitting)</p>')
     if kind == "curve":
         what = "probability of class 1" if run.classifier else "output"
         parts += ["<h2>The function learned</h2>", fit,
@@ -328,8 +396,14 @@ def _steps(run: RecordedRun) -> List[Dict[str, str]]:
         detail = [f"weights and biases after {s.epoch} of {n} epochs"
                   + (" (converged: the error is below the threshold)" if k == len(run.snaps) - 1
                      and run.history.converged else "")]
+        held = run.held_errors[k] if k < len(run.held_errors) else None
+        if held is not None:
+            detail.append(f"held-out {run.history.loss or 'error'} {held:.4g} (training {s.error:.4g})")
         if acc is not None:
             detail.append(f"training accuracy {acc:.1%} (an output of 0.5 or more counts as class 1)")
+        held_acc = run.held_right[k] if k < len(run.held_right) else None
+        if held_acc is not None:
+            detail.append(f"held-out accuracy {held_acc:.1%}")
         out.append({"text": _caption(run, k), "stage": "", "detail": "\n".join(detail)})
     return out
 
@@ -339,8 +413,8 @@ class TrainingPage:
     ``.save("run.gif")``; shown inline in a notebook (a sandboxed iframe, like the step player)."""
 
     def __init__(self, history: Any, net: Any = None, title: Optional[str] = None, progress: bool = False,
-                 height: int = 640) -> None:
-        self.run = RecordedRun(history, net)
+                 height: int = 640, held_out: Any = None) -> None:
+        self.run = RecordedRun(history, net, held_out)
         self.title = title if title is not None else f"{self.run.net.name}: watch it learn"
         self.progress = progress
         self.height = int(height)
@@ -473,9 +547,13 @@ def _gif(run: RecordedRun, frame_ms: int) -> bytes:
 
 
 def training_page(history: Any, net: Any = None, title: Optional[str] = None,
-                  progress: bool = False) -> TrainingPage:
+                  progress: bool = False, held_out: Any = None) -> TrainingPage:
     """The training page of ``history`` (from ``tg.train(..., record=K)``): per recorded epoch the network
     with its weights, the error curve with the epoch marked and, for one or two inputs, the function
     learned; play, scrub and keys as in the step player.  ``net``: the network, if not the history's.
+    ``held_out``: rows kept out of training, as (inputs, targets) lists of dicts or (inputs, targets)
+    pairs (default: ``history.held_out``, which ``tinygraph train`` and ``train_table`` set): their
+    error at each recorded epoch is drawn beside the training curve, and for a classifier their
+    accuracy is given, so overfitting shows.
     ``.save("run.html")`` writes the page, ``.save("run.gif")`` an animation (needs Pillow)."""
-    return TrainingPage(history, net, title, progress)
+    return TrainingPage(history, net, title, progress, held_out=held_out)

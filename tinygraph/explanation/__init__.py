@@ -33,7 +33,7 @@ __all__ = ["explain", "Explanation", "CATEGORIES", "DEFAULT_BLANKS", "FORMATS"]
 def explain(net: Network, inputs: Sample, targets: object = None, lr: float = 0.5,
             error: ErrorChoice = None, *, until: Optional[float] = None,
             exercise: Union[bool, Iterable[str]] = False, decimals: int = DECIMALS,
-            pictures: bool = True, data_units: bool = False) -> Explanation:
+            pictures: bool = True, data_units: bool = False, update: str = "all") -> Explanation:
     """The worked example of ``net`` on one sample, as a document (an :class:`Explanation`).
 
     ``inputs`` and ``targets``: a dict by name or a list in the order of
@@ -50,7 +50,10 @@ def explain(net: Network, inputs: Sample, targets: object = None, lr: float = 0.
     the inputs are standardised and shows them in the data's own units too;
     ``data_units=True`` takes ``inputs`` in those units (as ``tinygraph
     predict`` and ``tinygraph explain net.json --inputs`` do) and standardises
-    them first, else they are what ``net.forward`` takes.
+    them first, else they are what ``net.forward`` takes.  ``update``: which
+    parameters the step moves: "all" (every weight and bias, as ``train`` does;
+    the default) or "weights" (the biases keep their values: the convention of
+    Mazur's published worked example, so that its numbers can be matched).
 
     The network's weights are left as they are; its gradients and latest
     forward pass are this sample's.  ``doc.save("worked.md" | ".html" | ".tex")``
@@ -59,7 +62,7 @@ def explain(net: Network, inputs: Sample, targets: object = None, lr: float = 0.
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 1 <= decimals <= 15:
         raise user_facing(BadValueError(f"decimals must be a whole number from 1 to 15, got {decimals!r}"))
     doc = Explanation(build(net, inputs, targets, lr=lr, error=error, until=until, drawing=pictures,
-                            data_units=data_units), decimals=decimals)
+                            data_units=data_units, update=update), decimals=decimals)
     if exercise:
         doc = doc.as_exercise(DEFAULT_BLANKS if exercise is True else exercise)
     return doc

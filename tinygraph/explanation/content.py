@@ -22,8 +22,8 @@ from ..checks import named_values
 from ..deltas import delta_rule
 from ..draw import draw_network
 from ..errors import BadValueError, GraphError, TinygraphError, WrongTypeError, did_you_mean, user_facing
-from ..narrative import REPEAT_UNTIL, NetworkStep, network_steps
-from ..network import Network, Neuron
+from ..narrative import REPEAT_UNTIL, NetworkStep, check_update, network_steps
+from ..network import Bias, Network, Neuron
 from ..node import Node
 from ..tables import scaling_of
 from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong
@@ -136,7 +136,7 @@ def _walk_note(step: NetworkStep) -> str:
 
 
 def build(net: Network, inputs: Sample, targets: object, lr: float = 0.5, error: ErrorChoice = None,
-          until: Optional[float] = None, drawing: bool = True, data_units: bool = False) -> Built:
+          until: Optional[float] = None, drawing: bool = True, data_units: bool = False, update: str = "all") -> Built:
     """The explanation of one training step of ``net`` on one sample (see the module docstring).
     ``targets``: a Sample, or whatever a user's error function takes."""
     if not isinstance(net, Network):
@@ -146,8 +146,10 @@ def build(net: Network, inputs: Sample, targets: object, lr: float = 0.5, error:
     raw = None
     if net.scaling is not None:          # trained on a table: the document shows the data's own units too
         raw, inputs = _units(net, inputs, data_units)
-    steps = network_steps(net, inputs, targets, lr=lr, error=err.fn, until=until)
+    update = check_update(update)
+    steps = network_steps(net, inputs, targets, lr=lr, error=err.fn, until=until, update=update)
     builder = _Builder(net, inputs, targets, steps, err, float(lr), float(until), drawing)
+    builder.update = update
     builder.raw, builder.data_units = raw, data_units
     return builder.run()
 
@@ -168,6 +170,7 @@ class _Builder:
                  until: float, drawing: bool) -> None:
         self.net, self.inputs, self.targets, self.steps, self.err = net, inputs, targets, steps, err
         self.until, self.drawing, self.lr = until, drawing, lr
+        self.update = "all"                              # which parameters step 7 moves: "all" or "weights"
         self.raw: Optional[Dict[str, float]] = None      # the sample in the data's own units, if it was scaled
         self.data_units = False                          # whether the sample was given in those units
         self.out = Built()
@@ -257,7 +260,7 @@ class _Builder:
         parts += [f"), joined by {_count(len(net.synapses), 'synapse')}."]
         self.para(*parts)
         self.figure("network", ["The network before the step: the weight of each synapse on its edge (blue "
-                                "positive, red negative), the bias ", theta(J), " of each neuron inside it."],
+                                "positive, orange negative), the bias ", theta(J), " of each neuron inside it."],
                     "the network with its weights and biases", net, values=False)
         ins = [Row(O(n.name), EQ, Num(n.value, ("in", n.name), paren=False)) for n in net.inputs]
         parts = ["The sample: the inputs "] + _inline_list(ins) + [
@@ -483,7 +486,9 @@ class _Builder:
     # 7. update
     def update_section(self) -> None:
         self.blocks.append(Heading(2, "7. The update"))
-        self.para("Each weight and bias takes a step against its gradient, the gradient times the learning rate ",
+        biases = [p for p in self.net.parameters() if isinstance(p, Bias)]
+        moved = "weight and bias" if biases and self.update == "all" else "weight"
+        self.para(f"Each {moved} takes a step against its gradient, the gradient times the learning rate ",
                   Row(ETA, EQ, Num(self.lr, ("lr",), paren=False)), ":")
         self.general(F.Update)
         for st in self.of("update"):
@@ -495,11 +500,25 @@ class _Builder:
             self.check(f"the new {p.name}", st.number, f.value)
             w = written(f, self.sym, p, key, st.number)
             self.display(equation(w, one_line=False), (key, self.sym.param(p), st.number))
+        if biases and self.update == "all":
+            self.para("This step updates the weights and the biases, as train() does. Mazur's published worked "
+                      "example keeps the biases fixed and updates the weights only, so its new error differs "
+                      "from the one below; explain(..., update='weights') (tinygraph explain --update weights) "
+                      "follows that convention and matches its numbers.")
+        elif biases:
+            self.para("This step updates the weights only: the biases keep their values (update='weights', "
+                      "the convention of Mazur's published worked example; train() updates the biases too).")
+        moved_ids = {id(st.subject) for st in self.of("update")}
         fixed = [p for p in self.net.parameters(include_fixed=True) if not p.trainable]
+        kept = [p for p in self.net.parameters() if id(p) not in moved_ids]
+        if kept and self.update == "weights":
+            self.para("Kept at their values by this convention: ",
+                      *_inline_list([self.sym.param(p) for p in kept]), ".")
         if fixed:
             self.para("Fixed (not trainable), so they keep their values: ",
                       *_inline_list([self.sym.param(p) for p in fixed]), ".")
-        self.figure("network-after", ["The network after the update: the new weights and biases."],
+        self.figure("network-after", ["The network after the update: the new weights" +
+                                      (" and biases." if moved == "weight and bias" else ".")],
                     "the network after the update", self.after,
                     values=False)
 

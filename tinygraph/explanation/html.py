@@ -14,6 +14,8 @@ __all__ = ["HtmlWriter", "render", "page", "inline_svg", "CSS"]
 
 #: the page's style sheet (the package data file assets/explain.css)
 CSS = "\n" + asset("explain.css")
+#: the page's one script (assets/explain.js): scales an equation wider than the page down to fit
+SCRIPT = "\n" + asset("explain.js")
 
 class HtmlWriter(Writer):
     """HTML with MathML: ``picture(fig, number)`` gives figure ``number``'s inline SVG (None if it
@@ -77,4 +79,5 @@ def page(title: str, body: str) -> str:
     """A whole HTML5 document around ``body``."""
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{xml_text(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            f"<title>{xml_text(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n"
+            f"<script>{SCRIPT}</script>\n</body>\n</html>\n")

@@ -21,10 +21,10 @@
   const el = {};
   for (const id of ["first", "prev", "play", "next", "last", "scrub", "speed", "counter", "stage", "line", "detail",
                     "walklink", "quiz", "answer", "check", "reveal", "verdict", "score", "walk", "walkbox", "view",
-                    "zoomin", "zoomout", "zoomfit"]) {
+                    "zoomin", "zoomout", "zoomfit", "caption"]) {
     el[id] = byId(id);
   }
-  const answers = {};
+  const answers = {}, tries = {};   /* answered steps; wrong tries of a step not answered yet */
   let current = 0, layout = 0, right = 0, asked = 0, timer = null;
   const view = {auto: true, zoom: 1, cx: 0, cy: 0};
 
@@ -90,7 +90,9 @@
   function follow() {                /* a big picture: larger, around this step's parts (until the learner zooms) */
     if (view.auto) {
       const fit = fitScale();
-      const want = fit > 0 && fit < 0.7 ? 0.9 / fit : 1;      /* about 0.9 px a point: labels readable */
+      /* about 0.9 px a point: labels readable; a phone shows the whole picture (zoom with + or a pinch) */
+      const phone = window.matchMedia && window.matchMedia("(max-width: 700px)").matches;
+      const want = fit > 0 && fit < 0.7 && !phone ? 0.9 / fit : 1;
       view.zoom = 1;
       applyView();
       const parts = want > 1 ? litBox() : null;
@@ -139,6 +141,7 @@
     const s = steps[k], ask = asking(k);
     showFrame(ask && s.question_frame !== undefined ? s.question_frame : s.frame);
     el.stage.textContent = s.stage;
+    if (el.caption) { el.caption.textContent = s.caption || ""; el.caption.hidden = !s.caption; }
     el.line.textContent = ask ? s.ask : s.text;
     el.detail.textContent = ask ? "" : s.detail;
     el.counter.textContent = `${unit} ${k + 1} of ${n}`;
@@ -156,21 +159,42 @@
     }
     if (quiz) {
       el.quiz.hidden = (s.ask === undefined);
-      const a = answers[k];
+      const a = answers[k], t = tries[k];
       el.answer.disabled = el.check.disabled = el.reveal.disabled = !!a;
-      el.verdict.className = a ? (a.ok ? "right" : "wrong") : "";
-      el.verdict.textContent = !a ? "" : a.ok ? `\u2713 right: ${s.shown}`
-        : (a.said === null ? `it is ${s.shown}` : `\u2717 not quite: you said ${a.said}, it is ${s.shown}`);
-      if (ask) { el.answer.value = ""; if (!quiet) { el.answer.focus({preventScroll: true}); } }
+      el.verdict.className = a ? (a.ok ? "right" : "wrong") : (t ? "wrong" : "");
+      el.verdict.textContent = a ? verdictOf(a, s) : (t ? `\u2717 not yet: you said ${t.said}. ${t.hint} Try again, or "show me".` : "");
+      if (ask && !t) { el.answer.value = ""; }
+      if (ask && !quiet) { el.answer.focus({preventScroll: true}); }
     }
     document.body.setAttribute("data-step", String(k + 1));
     follow();
     document.dispatchEvent(new CustomEvent("tg-show", {detail: k}));   /* a page's side panel follows */
     try { history.replaceState(null, "", `#step=${k + 1}`); } catch { /* file: or sandboxed pages may refuse */ }
   }
+  function verdictOf(a, s) {        /* an answered step: right (first try or later) or shown */
+    if (a.ok) { return a.first ? `\u2713 right: ${s.shown}` : `\u2713 right on try ${a.tries}: ${s.shown}`; }
+    return a.said === null ? `it is ${s.shown}` : `\u2717 not quite: you said ${a.said}, it is ${s.shown}`;
+  }
+  function hintFor(a, want) {       /* a hint that does not give the number away */
+    if (want !== 0 && a !== 0 && Math.sign(a) !== Math.sign(want)) { return "Hint: check the sign."; }
+    if (want === 0) { return "Hint: look at what the formula multiplies by: is one factor 0?"; }
+    const r = Math.abs(a / want);
+    if (r > 0.9 && r < 1.1) { return "Hint: close, but more than 1% off: check the arithmetic and keep more decimals."; }
+    if (r >= 5 || r <= 0.2) {
+      const how = r >= 1 ? `${Math.round(r)} times too large` : `${Math.round(1 / r)} times too small`;
+      return `Hint: yours is about ${how}: check each factor of the formula.`;
+    }
+    return `Hint: yours is too ${r > 1 ? "large" : "small"}; work through the formula's numbers one by one.`;
+  }
+  function showScore() {
+    el.score.textContent = `score ${right} of ${asked}`;
+    el.score.className = right === asked ? "all" : (right === 0 ? "none" : "some");
+    el.score.title = "answers right on the first try, of the steps asked";
+  }
   function check(giveUp) {
     const s = steps[current];
     if (!quiz || s.ask === undefined || answers[current]) { return; }
+    const t = tries[current];
     let said = null, ok = false;
     if (!giveUp) {
       const raw = el.answer.value.trim().replace(/\u2212/g, "-").replace(",", ".");
@@ -178,10 +202,18 @@
       if (!isFinite(a)) { el.verdict.className = "wrong"; el.verdict.textContent = "type a number, e.g. 0.25"; return; }
       said = raw;
       ok = Math.abs(a - s.answer) <= TOL * Math.abs(s.answer) + (s.answer === 0 ? 1e-12 : 0);
+      if (!ok) {                      /* another try, with a hint; the step counts as not right first time */
+        if (!t) { asked += 1; showScore(); }
+        tries[current] = {said, hint: hintFor(a, s.answer), n: (t ? t.n : 0) + 1};
+        show(current, true);
+        el.answer.select();
+        return;
+      }
     }
-    answers[current] = {ok, said};
-    asked += 1; right += ok ? 1 : 0;
-    el.score.textContent = `score ${right} of ${asked}`;
+    const first = !t;
+    if (first) { asked += 1; right += ok ? 1 : 0; }
+    answers[current] = {ok, said, first, tries: (t ? t.n : 0) + 1};
+    showScore();
     show(current, true);
   }
 
@@ -226,7 +258,13 @@
     e.preventDefault();
     el.walkbox.open = true;
     const item = byId(`walk-${steps[current].walk}`);
-    if (item) { item.classList.add("current"); item.scrollIntoView({block: "nearest"}); }
+    if (item) {                      /* scroll the walk's own list, not the panel: the line and controls stay */
+      item.classList.add("current");
+      const list = el.walk, top = item.offsetTop - list.offsetTop;
+      if (top < list.scrollTop || top + item.offsetHeight > list.scrollTop + list.clientHeight) {
+        list.scrollTop = Math.max(0, top - (list.clientHeight - item.offsetHeight) / 2);
+      }
+    }
   });
   document.addEventListener("keydown", (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) { return; }
