@@ -18,6 +18,7 @@ import random
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..datasets import make_circle, make_moons, make_spiral
+from ..formatting import fmt
 from ..losses import squared_error
 from ..network import Network
 from ..training import SGD
@@ -86,6 +87,21 @@ class Lab:
         self.points: List[List[float]] = []
         self.labels: List[float] = []
         self.is_train: List[bool] = []
+
+    def _compiled(self, net: Network) -> Any:
+        """The network in batch mode (kept while its structure stays; its weights are read afresh each
+        use), or None without numpy or for a network batch mode cannot hold."""
+        bn = self.__dict__.get("_bn")
+        if bn is not None and bn.net is net and bn._shape_of(net) == bn._structure:
+            return bn
+        try:
+            import numpy  # noqa: F401
+            from ..batch import compile_network
+            bn = compile_network(net)
+        except Exception:                   # no numpy, or a network batch mode refuses: the node engine
+            bn = None
+        self._bn = bn
+        return bn
 
     def choices(self) -> List[str]:
         return (["csv"] if self.csv else []) + list(GENERATED)
@@ -168,22 +184,15 @@ class Lab:
         order = list(range(len(train)))
         rng = random.Random(self.seed * 7919 + self.epoch)
         engine = "nodes"
-        bn = None
-        if fast:
-            try:
-                from ..batch import compile_network
-                import numpy as np
-                bn = compile_network(net)
-                engine = "batch (numpy)"
-                ins = [n.name for n in net.inputs]
-                out = net.outputs[0].name
-                X = np.array([[x[k] for k in ins] for x, _ in train], dtype=float)
-                Y = np.array([[t[out]] for _, t in train], dtype=float)
-            except ImportError:
-                bn = None
-            except Exception:               # a network batch mode cannot hold: the node engine does it
-                bn = None
-                engine = "nodes"
+        bn = self._compiled(net) if fast else None
+        if bn is not None:
+            import numpy as np
+            engine = "batch (numpy)"
+            ins = [n.name for n in net.inputs]
+            out = net.outputs[0].name
+            X = np.array([[x[k] for k in ins] for x, _ in train], dtype=float)
+            Y = np.array([[t[out]] for _, t in train], dtype=float)
+            bn.pull()
         params = net.parameters()
         for _ in range(epochs):
             rng.shuffle(order)
@@ -219,19 +228,12 @@ class Lab:
             if len(curve) > CURVE_POINTS:          # keep the first and the last, every other one between
                 curve[:] = curve[:1] + curve[1:-1:2] + curve[-1:]
 
-    @staticmethod
-    def outputs(net: Network, rows: List[List[float]]) -> List[float]:
+    def outputs(self, net: Network, rows: List[List[float]]) -> List[float]:
         """The network's output for each row of the two inputs (batch mode when numpy is there)."""
-        try:
-            from ..batch import compile_network
+        bn = self._compiled(net)
+        if bn is not None:
             import numpy as np
-        except ImportError:
-            compile_network = None
-        if compile_network is not None:
-            try:
-                return [float(v) for v in compile_network(net).forward(np.array(rows, dtype=float))[:, 0]]
-            except ImportError:
-                pass
+            return [float(v) for v in bn.forward(np.array(rows, dtype=float))[:, 0]]
         ins = [n.name for n in net.inputs]
         return [net.forward(dict(zip(ins, r)))[0].value for r in rows]
 
@@ -259,6 +261,8 @@ class Lab:
             "train_size": sum(self.is_train), "test_size": len(self.is_train) - sum(self.is_train),
             "train_curve": [[e, v] for e, v in self.train_curve],
             "test_curve": [[e, v] for e, v in self.test_curve],
+            "train_shown": fmt(self.train_curve[-1][1]) if self.train_curve else None,
+            "test_shown": fmt(self.test_curve[-1][1]) if self.test_curve else None,
         }
         if self.fits(net) and self.points:
             doc["surface"] = self.surface(net)

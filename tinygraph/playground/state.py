@@ -447,8 +447,12 @@ class Session:
             why_not = None
         except NotLayered as e:
             layers, why_not = None, str(e)
+        acts: List[Optional[str]] = []
+        for names in layers or []:
+            found = {self.net[n].activation.name if self.net[n].activation is not None else None for n in names}
+            acts.append(found.pop() if len(found) == 1 else None)
         return {
-            "layers": layers, "not_layered": why_not, "curve_mark": self.curve_mark,
+            "layers": layers, "not_layered": why_not, "curve_mark": self.curve_mark, "layer_activations": acts,
             "title": self.start.title,
             "svg": svg, "items": items,
             "inputs": [{"name": k, "value": _exact(v), "shown": fmt(v)} for k, v in self.inputs.items()],
