@@ -235,7 +235,8 @@ class Lab:
             import numpy as np
             return [float(v) for v in bn.forward(np.array(rows, dtype=float))[:, 0]]
         ins = [n.name for n in net.inputs]
-        return [net.forward(dict(zip(ins, r)))[0].value for r in rows]
+        out = net.outputs[0].name
+        return [net.forward(dict(zip(ins, r)))[out].value for r in rows]
 
     def surface(self, net: Network) -> Dict[str, Any]:
         """The output over the plane: GRID x GRID values, row by row from the top (largest x2)."""

@@ -416,8 +416,10 @@ class Session:
         g = self.show_grads
         svg = None
         if self._picture:
-            svg = inline_svg(draw_network(self.net, deltas=g, grads=g, title=self.start.title,
-                                          sizes=self._layout_sizes()).svg())   # checked
+            drawing = draw_network(self.net, deltas=g, grads=g, title=self.start.title, sizes=self._layout_sizes())
+            svg = inline_svg(drawing.svg())   # checked
+            if self._sizes is not None:       # a number wider than any before: kept for the drawings after
+                self._sizes = (self._sizes[0], Sizes.widest([self._sizes[1], drawing.sizes]))
         items: Dict[str, Dict[str, Any]] = {}
         for n in self.net:
             role = "input" if n.is_input else "output" if n.name in self.targets else "hidden"
@@ -474,13 +476,15 @@ class Session:
         if self._sizes is None or self._sizes[0] != key:
             wide = self.net.copy()
             found = []
-            for v in (-0.88888888, -888.88888, -8.8888888e-05, -8.8888888e+05):
+            for v in (-0.88888888, -888.88888, -8.8888888e-05, -0.00088888, -8.8888888e+05):
                 try:
                     for p in wide.parameters(include_fixed=True):
                         p.value = v
                     wide.zero_grad()
                     outs = wide.forward({n.name: v for n in wide.inputs})
                     squared_error(outs, {n.name: -v for n in wide.outputs}).backward()
+                    for p in wide.parameters(include_fixed=True):
+                        p.grad = v                  # the widest gradient text, whatever backward found
                     found.append(draw_network(wide, deltas=True, grads=True, title=self.start.title).sizes)
                 except Exception:         # a number this network cannot draw: the others still hold
                     continue

@@ -264,6 +264,7 @@
   }
   function lab(d) {
     const L = d.lab;
+    window.tgLab = L;
     $("data-box").hidden = !L;
     $("surface-box").hidden = $("curves-box").hidden = !(L && L.fits);
     $("train-group").hidden = Boolean(L);
