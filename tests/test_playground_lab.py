@@ -247,3 +247,17 @@ def test_a_click_lands_where_aimed_after_backward(browser):
         assert "h1 → o1" in browser.js("document.getElementById('editor').textContent")
     finally:
         server.stop()
+
+
+def test_play_with_a_data_set_names_one_and_needs_a_network_for_the_plane():
+    server = play(tg.MLP([2, 4, 1], activation="tanh", output_activation="sigmoid"), dataset="xor",
+                  open_browser=False)
+    try:
+        status, v, _ = post(server, "state")
+        assert status == 200 and v["lab"]["name"] == "xor"
+    finally:
+        server.stop()
+    with pytest.raises(PlayError, match="choose one of moons, circle, spiral, xor"):
+        play(tg.MLP([2, 4, 1]), dataset="mnist", open_browser=False)
+    with pytest.raises(PlayError, match="2 inputs and 1 output"):
+        play(tg.MLP([3, 4, 1]), dataset="moons", open_browser=False)

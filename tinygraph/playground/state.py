@@ -33,7 +33,7 @@ from ..node import Node
 from ..saving import network_from_dict, network_to_dict
 from ..training import SGD, train
 from .errors import PlayError
-from .lab import Lab
+from .lab import GENERATED, Lab
 from .structure import (NotLayered, layers_of, plan_add_layer, plan_add_neuron, plan_remove_layer, plan_remove_neuron,
                         rebuild)
 
@@ -74,6 +74,12 @@ class Start:
         self.dataset = dataset
         if dataset is None and self.data and len(ins) == 2 and len(outs) == 1:
             self.dataset = "csv"
+        elif dataset is not None:
+            if dataset not in GENERATED:
+                raise PlayError(f"dataset: choose one of {', '.join(GENERATED)}, got {str(dataset)[:40]!r}")
+            if len(ins) != 2 or len(outs) != 1:
+                raise PlayError(f"dataset {dataset!r} has points in the plane: it needs a network with 2 inputs "
+                                f"and 1 output, such as tg.MLP([2, 8, 8, 1]); {net.name} has {len(ins)} and {len(outs)}")
 
     def lab(self) -> Lab:
         """A new Lab for a session: the CSV's points when the playground plays on one, else made ones."""
