@@ -261,3 +261,16 @@ def test_play_with_a_data_set_names_one_and_needs_a_network_for_the_plane():
         play(tg.MLP([2, 4, 1]), dataset="mnist", open_browser=False)
     with pytest.raises(PlayError, match="2 inputs and 1 output"):
         play(tg.MLP([3, 4, 1]), dataset="moons", open_browser=False)
+
+
+def test_a_point_of_the_plane_becomes_the_sample_shown():
+    s = mlp_session()
+    v = s.apply("state", {})
+    k = next(i for i, p in enumerate(v["lab"]["points"]) if not p[3])          # a test point
+    x, y = s.lab.points[k]
+    v = s.apply("sample", {"x": x + 1e-3, "y": y - 1e-3})
+    assert v["lab"]["chosen"] == k and "test" in v["note"]
+    assert [float(i["value"]) for i in v["inputs"]] == [x, y]
+    assert float(v["outputs"][0]["target"]) == s.lab.labels[k]
+    with pytest.raises(PlayError, match="not a number"):
+        s.apply("sample", {"x": "left", "y": 0})

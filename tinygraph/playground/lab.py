@@ -87,6 +87,7 @@ class Lab:
         self.points: List[List[float]] = []
         self.labels: List[float] = []
         self.is_train: List[bool] = []
+        self.chosen: Optional[int] = None
 
     def _compiled(self, net: Network) -> Any:
         """The network in batch mode (kept while its structure stays; its weights are read afresh each
@@ -151,6 +152,7 @@ class Lab:
         cut = max(1, min(len(order) - 1, round(self.ratio * len(order))))
         train = set(order[:cut])
         self.is_train = [i in train for i in range(len(self.points))]
+        self.chosen = min(train)            # the sample shown: the first training point
         self.clear()
 
     def set_batch(self, size: Any) -> None:
@@ -256,7 +258,7 @@ class Lab:
         doc: Dict[str, Any] = {
             "name": self.name, "choices": self.choices(), "csv_name": self.csv_name,
             "noise": self.noise, "ratio": self.ratio, "batch": self.batch, "n": self.n, "seed": self.seed,
-            "epoch": self.epoch, "fits": self.fits(net),
+            "epoch": self.epoch, "fits": self.fits(net), "chosen": self.chosen,
             "points": [[round(p[0], 4), round(p[1], 4), t, 1 if tr else 0]
                        for p, t, tr in zip(self.points, self.labels, self.is_train)],
             "train_size": sum(self.is_train), "test_size": len(self.is_train) - sum(self.is_train),

@@ -310,6 +310,21 @@ class Session:
         self.note += (f"data set {self.lab.name}: {sum(self.lab.is_train)} training and "
                       f"{len(self.lab.is_train) - sum(self.lab.is_train)} test points")
 
+    def pick_sample(self, body: Mapping[str, Any]) -> None:
+        """The point nearest to (x, y) on the input plane becomes the sample shown and stepped through."""
+        if not self.lab.points or not self.lab.fits(self.net):
+            raise PlayError("pick a data set first: then click a point on the input plane")
+        x, y = number(body.get("x"), "x"), number(body.get("y"), "y")
+        k = min(range(len(self.lab.points)),
+                key=lambda i: (self.lab.points[i][0] - x) ** 2 + (self.lab.points[i][1] - y) ** 2)
+        ins = [n.name for n in self.net.inputs]
+        out = self.net.outputs[0].name
+        self.inputs = {ins[0]: self.lab.points[k][0], ins[1]: self.lab.points[k][1]}
+        self.targets = {out: self.lab.labels[k]}
+        self.lab.chosen = k
+        self.note = (f"the sample shown is point {k + 1} ({'training' if self.lab.is_train[k] else 'test'}), "
+                     f"target {fmt(self.lab.labels[k])}: Backward and Step through backprop use it")
+
     def play(self, body: Mapping[str, Any]) -> None:
         if not self.lab.points:
             raise PlayError("pick a data set first (moons, circle, spiral, xor)")
@@ -512,6 +527,7 @@ ACTIONS: Dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "remove-layer": Session.remove_layer,
     "data": Session.pick_data,
     "play": Session.play,
+    "sample": Session.pick_sample,
     "layer-activation": Session.layer_activation,
 }
 

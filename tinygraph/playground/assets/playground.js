@@ -239,6 +239,16 @@
       ctx.fillStyle = `rgb(${r},${g},${b})`;
       if (tr) { ctx.fill(); ctx.stroke(); } else { ctx.strokeStyle = `rgb(${r},${g},${b})`; ctx.lineWidth = 1.5; ctx.stroke(); ctx.lineWidth = 1; }
     });
+    const k = L.chosen;
+    if (k != null && L.points[k]) {          // the sample shown: a black ring
+      const [x, y] = L.points[k];
+      ctx.beginPath();
+      ctx.arc((x - S.x[0]) / (S.x[1] - S.x[0]) * W, (S.y[1] - y) / (S.y[1] - S.y[0]) * H, 6, 0, 2 * Math.PI);
+      ctx.strokeStyle = "#000";
+      ctx.lineWidth = 2;
+      ctx.stroke();
+      ctx.lineWidth = 1;
+    }
   }
   function curves(L) {
     const c = $("curves"), ctx = c.getContext("2d"), W = c.width, H = c.height, pad = 4;
@@ -306,6 +316,14 @@
     setPlaying(true);
     drawnAt = performance.now();
     loop();
+  });
+  $("surface").addEventListener("click", (e) => {   // the point nearest the click becomes the sample shown
+    const L = view && view.lab, S = L && L.surface;
+    if (!S) { return; }
+    const r = $("surface").getBoundingClientRect();
+    setPlaying(false);
+    api("sample", {x: S.x[0] + (e.clientX - r.left) / r.width * (S.x[1] - S.x[0]),
+                   y: S.y[1] - (e.clientY - r.top) / r.height * (S.y[1] - S.y[0])});
   });
   function pickData() {
     setPlaying(false);
