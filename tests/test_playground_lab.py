@@ -2,6 +2,7 @@
 data sets, noise, the train/test split, mini-batch steps checked against central differences, both
 error curves, the decision surface, a layout that stays put, and the page in headless Chromium."""
 
+import http.client
 import io
 import json
 import re
@@ -17,7 +18,37 @@ from tinygraph.playground import PlayError, PlaygroundServer, play
 from tinygraph.playground.state import Session, Start
 
 from chromium import browser_test
-from test_playground import SID_A, goto, post, wait_for
+
+SID_A = "a" * 24
+
+
+def post(server, action, **body):
+    """(status, JSON answer, response) of one POST to the playground ``server``, with its token."""
+    body.setdefault("session", SID_A)
+    c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    c.request("POST", f"/api/{action}", body=json.dumps(body).encode(),
+              headers={"Host": f"127.0.0.1:{server.port}", "Content-Type": "application/json",
+                       "X-Tinygraph-Token": server.token})
+    r = c.getresponse()
+    doc = json.loads(r.read().decode())
+    c.close()
+    return r.status, doc, r
+
+
+def wait_for(b, condition, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if b.js(f"!!({condition})"):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the page never got to {condition}")
+
+
+def goto(b, url):
+    b.events.clear()
+    b.call("Page.navigate", url=url)
+    b.wait_event("Page.loadEventFired")
+    wait_for(b, "window.tgUpdates >= 1")
 
 
 def mlp_session(sizes=(2, 8, 8, 1), dataset="moons", lr=0.5):

@@ -23,6 +23,7 @@ from ..losses import squared_error
 from ..network import Network
 from ..training import SGD
 from .errors import PlayError
+from .numbers import number
 
 __all__ = ["Lab", "GENERATED", "GRID", "MAX_POINTS", "MAX_PLAY_WORK"]
 
@@ -115,7 +116,6 @@ class Lab:
     def pick(self, name: Any = None, noise: Any = None, ratio: Any = None, n: Any = None,
              seed: Any = None) -> None:
         """Make the data set ``name`` (with ``noise``, ``n`` points) and split it (``ratio`` for training)."""
-        from .state import number
         if name is not None:
             if name not in self.choices():
                 raise PlayError(f"data set: choose one of {', '.join(self.choices())}, got {str(name)[:40]!r}")
@@ -156,7 +156,6 @@ class Lab:
         self.clear()
 
     def set_batch(self, size: Any) -> None:
-        from .state import number
         x = number(size, "batch size")
         if x != int(x) or x < 1:
             raise PlayError("batch size: a whole number from 1 (one sample per step) up, e.g. 10")

@@ -11,7 +11,6 @@ The page's JavaScript only displays what :meth:`Session.view` returns.
 from __future__ import annotations
 
 import json
-import math
 import random
 import threading
 from collections import OrderedDict
@@ -34,13 +33,12 @@ from ..saving import network_from_dict, network_to_dict
 from ..training import SGD, train
 from .errors import PlayError
 from .lab import GENERATED, Lab
+from .numbers import BIGGEST, number
 from .structure import (NotLayered, layers_of, plan_add_layer, plan_add_neuron, plan_remove_layer, plan_remove_neuron,
                         rebuild)
 
 __all__ = ["Session", "Sessions", "Start", "PlayError", "BIGGEST", "MAX_EPOCHS"]
 
-#: a number the learner types must be at most this big: beyond it sigmoids saturate and nothing is learned
-BIGGEST = 1e6
 #: one "train" asks for at most this many epochs, so one request cannot hold the server for long
 MAX_EPOCHS = 5000
 #: training on data: at most this many (epochs x samples) per request
@@ -114,25 +112,6 @@ def _named(given: Any, names: List[str], default: float, what: str) -> Dict[str,
     if len(values) != len(names):
         raise PlayError(f"{len(names)} {what} are needed ({', '.join(names)}), got {len(values)}")
     return dict(zip(names, values))
-
-
-def number(value: Any, what: str) -> float:
-    """The learner's ``value`` (typed text or a JSON number) as a float, or a PlayError saying why not."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise PlayError(f"{what}: type a number such as 0.25")
-    text = value.strip() if isinstance(value, str) else value
-    if text == "":
-        raise PlayError(f"{what}: the box is empty; type a number such as 0.25")
-    try:
-        x = float(text)
-    except (ValueError, OverflowError):
-        shown = text if len(text) <= 40 else text[:40] + "…"
-        raise PlayError(f"{what}: {shown!r} is not a number; type one such as 0.25 or -1.5e-3") from None
-    if math.isnan(x):
-        raise PlayError(f"{what}: nan is not a number the network can use; type one such as 0.25")
-    if not math.isfinite(x) or abs(x) > BIGGEST:
-        raise PlayError(f"{what}: {fmt(x)} is too big; keep numbers between -{BIGGEST:g} and {BIGGEST:g}")
-    return x
 
 
 def _exact(x: Optional[float]) -> Optional[str]:
