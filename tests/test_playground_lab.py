@@ -276,6 +276,21 @@ def test_a_click_lands_where_aimed_after_backward(browser):
             browser.call("Input.dispatchMouseEvent", type=kind, x=cx, y=cy, button="left", clickCount=1)
         wait_for(browser, "!!document.getElementById('edit-weight')")
         assert "h1 → o1" in browser.js("document.getElementById('editor').textContent")
+        # zoomed in, the zoom stays through a redraw, and a click still lands on its target
+        vb = "document.querySelector('#picture svg').getAttribute('viewBox')"
+        whole = browser.js(vb)
+        browser.js("document.getElementById('zoom-in').click()")
+        zoomed = browser.js(vb)
+        assert zoomed != whole
+        n = browser.js("window.tgUpdates")
+        browser.js("document.getElementById('step').click()")
+        wait_for(browser, f"window.tgUpdates > {n}")
+        assert browser.js(vb) == zoomed
+        r = json.loads(browser.js(box.replace("synapse-h1-o1", "neuron-h2")))
+        for kind in ("mousePressed", "mouseReleased"):
+            browser.call("Input.dispatchMouseEvent", type=kind, x=r[0] + r[2] / 2, y=r[1] + r[3] / 2,
+                         button="left", clickCount=1)
+        wait_for(browser, "document.getElementById('editor').textContent.includes('h2 (hidden)')")
     finally:
         server.stop()
 

@@ -224,12 +224,16 @@
     const S = L.surface, W = c.width, H = c.height;
     ctx.clearRect(0, 0, W, H);
     if (!S) { return; }
-    const cw = W / S.grid, ch = H / S.grid;
+    const small = document.createElement("canvas");       // one pixel per grid point, scaled up smoothly
+    small.width = small.height = S.grid;
+    const img = small.getContext("2d").createImageData(S.grid, S.grid);
     S.values.forEach((v, k) => {
       const [r, g, b] = mix(v);
-      ctx.fillStyle = `rgb(${(r + 255) >> 1},${(g + 255) >> 1},${(b + 255) >> 1})`;   // a lighter tint
-      ctx.fillRect((k % S.grid) * cw, Math.floor(k / S.grid) * ch, cw + 0.5, ch + 0.5);
+      img.data.set([(r + 255) >> 1, (g + 255) >> 1, (b + 255) >> 1, 255], 4 * k);   // a lighter tint
     });
+    small.getContext("2d").putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(small, 0, 0, W, H);
     L.points.forEach(([x, y, t, tr]) => {
       const px = (x - S.x[0]) / (S.x[1] - S.x[0]) * W, py = (S.y[1] - y) / (S.y[1] - S.y[0]) * H;
       const [r, g, b] = mix(t);
@@ -269,7 +273,7 @@
     });
     ctx.fillStyle = "#555";
     ctx.font = "11px system-ui,sans-serif";
-    ctx.fillText(`${top.toPrecision(3)}`, pad + 2, 12);
+    ctx.fillText(`${top.toPrecision(3)}`, pad + 4, 14);
     ctx.fillText(`epoch ${last}`, W - 62, H - 6);
   }
   function lab(d) {
@@ -365,6 +369,15 @@
   });
   window.addEventListener("pointerup", () => { setTimeout(() => { drag = null; }, 0); });
   $("picture").addEventListener("dblclick", () => { zoom = null; applyZoom(); });
+  function zoomBy(f) {                        // the buttons (a phone has no wheel): about the centre
+    if (!base) { return; }
+    const z = zoom || base, w = Math.min(base[2] * 1.5, Math.max(base[2] / 20, z[2] * f)), k = w / z[2];
+    zoom = [z[0] + z[2] / 2 - w / 2, z[1] + z[3] / 2 - z[3] * k / 2, w, z[3] * k];
+    applyZoom();
+  }
+  $("zoom-in").addEventListener("click", () => { zoomBy(0.7); });
+  $("zoom-out").addEventListener("click", () => { zoomBy(1 / 0.7); });
+  $("zoom-fit").addEventListener("click", () => { zoom = null; applyZoom(); });
   function headerHeight() {
     document.documentElement.style.setProperty("--header", `${document.querySelector("header").offsetHeight}px`);
   }
