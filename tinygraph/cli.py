@@ -750,7 +750,8 @@ def play_start(source: str, target: Optional[str] = None, hidden: Optional[Seque
 
     def demo(name: str) -> Start:
         key, net, x, t, lr = build_for_steps(name)
-        return Start(net, x, t, lr=lr, title=key)
+        # the moons demo plays on its whole data set (split into training and test points), not one sample
+        return Start(net, x, t, lr=lr, title=key, dataset="moons" if key == "moons" else None)
     return start_for(source, target, hidden=hidden, activation=activation, named=demo)
 
 

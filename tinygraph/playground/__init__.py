@@ -32,15 +32,17 @@ def _in_notebook() -> bool:
 def play(net: Network, inputs: Optional[Mapping[str, float]] = None, targets: Optional[Mapping[str, float]] = None,
          lr: float = 0.5, port: int = 0, open_browser: Optional[bool] = None,
          data: Optional[Sequence[Tuple[Mapping[str, float], Mapping[str, float]]]] = None,
-         title: Optional[str] = None) -> PlaygroundServer:
+         title: Optional[str] = None, dataset: Optional[str] = None) -> PlaygroundServer:
     """Start the playground for ``net`` and return its handle (``.url`` with the token, ``.stop()``).
 
     ``inputs``/``targets``: the sample shown (default 0.5 for every input, 0 for every target).
     ``lr``: η for the SGD step and training.  ``data``: (inputs, targets) pairs to train on (default:
     the one sample).  ``port``: 0 takes a free one.  ``open_browser``: None opens it unless in Jupyter,
     where the returned handle shows the playground inline as the cell's result.
+    ``dataset``: a network with two inputs and one output plays on points in the plane from the start
+    ("moons", "circle", "spiral" or "xor"; the page picks others, sets noise, the split and the batch).
     """
-    server = PlaygroundServer(Start(net, inputs, targets, lr=lr, data=data, title=title), port=port)
+    server = PlaygroundServer(Start(net, inputs, targets, lr=lr, data=data, title=title, dataset=dataset), port=port)
     if open_browser is None:
         open_browser = not _in_notebook()
     if open_browser:

@@ -11,7 +11,6 @@ The page's JavaScript only displays what :meth:`Session.view` returns.
 from __future__ import annotations
 
 import json
-import math
 import random
 import threading
 from collections import OrderedDict
@@ -19,6 +18,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ..activations import activation_names, get_activation
 from ..draw import draw_network, neuron_id, synapse_id
+from ..draw.network import Sizes
 from ..draw.page import html_page
 from ..draw.svg import inline_svg
 from ..draw.training_page import RecordedRun, error_curve, fit_picture
@@ -32,13 +32,13 @@ from ..node import Node
 from ..saving import network_from_dict, network_to_dict
 from ..training import SGD, train
 from .errors import PlayError
+from .lab import GENERATED, Lab
+from .numbers import BIGGEST, number
 from .structure import (NotLayered, layers_of, plan_add_layer, plan_add_neuron, plan_remove_layer, plan_remove_neuron,
                         rebuild)
 
 __all__ = ["Session", "Sessions", "Start", "PlayError", "BIGGEST", "MAX_EPOCHS"]
 
-#: a number the learner types must be at most this big: beyond it sigmoids saturate and nothing is learned
-BIGGEST = 1e6
 #: one "train" asks for at most this many epochs, so one request cannot hold the server for long
 MAX_EPOCHS = 5000
 #: training: at most this much work per request, counted as samples x (epochs + 2) x (parameters + neurons)
@@ -54,7 +54,7 @@ class Start:
     def __init__(self, net: Network, inputs: Optional[Mapping[str, float]] = None,
                  targets: Optional[Mapping[str, float]] = None, lr: float = 0.5,
                  data: Optional[Sequence[Tuple[Mapping[str, float], Mapping[str, float]]]] = None,
-                 title: Optional[str] = None) -> None:
+                 title: Optional[str] = None, dataset: Optional[str] = None) -> None:
         if not isinstance(net, Network):
             raise PlayError(f"play takes a tinygraph Network, got {type(net).__name__}: build one with "
                             "tg.Network(...) or tg.MLP([2, 2, 1]), or load one with tg.Network.load('net.json')")
@@ -69,6 +69,28 @@ class Start:
         self.lr = float(lr)
         self.data = [(dict(x), dict(t)) for x, t in data] if data else None
         self.title = title or net.name
+        #: the playground's data set at the start ("moons", ...; "csv" for ``data`` with 2 inputs, 1 output)
+        self.dataset = dataset
+        if dataset is None and self.data and len(ins) == 2 and len(outs) == 1:
+            self.dataset = "csv"
+        elif dataset is not None:
+            if dataset not in GENERATED:
+                raise PlayError(f"dataset: choose one of {', '.join(GENERATED)}, got {str(dataset)[:40]!r}")
+            if len(ins) != 2 or len(outs) != 1:
+                raise PlayError(f"dataset {dataset!r} has points in the plane: it needs a network with 2 inputs "
+                                f"and 1 output, such as tg.MLP([2, 8, 8, 1]); {net.name} has {len(ins)} and {len(outs)}")
+
+    def lab(self) -> Lab:
+        """A new Lab for a session: the CSV's points when the playground plays on one, else made ones."""
+        csv = None
+        if self.dataset == "csv" and self.data:
+            ins = list(self.data[0][0])
+            out = next(iter(self.data[0][1]))
+            csv = [([x[ins[0]], x[ins[1]]], t[out]) for x, t in self.data]
+        lab = Lab(csv, csv_name=self.title)
+        if self.dataset is not None:
+            lab.pick(self.dataset)
+        return lab
 
     def network(self) -> Network:
         net = network_from_dict(self.doc)
@@ -91,25 +113,6 @@ def _named(given: Any, names: List[str], default: float, what: str) -> Dict[str,
     if len(values) != len(names):
         raise PlayError(f"{len(names)} {what} are needed ({', '.join(names)}), got {len(values)}")
     return dict(zip(names, values))
-
-
-def number(value: Any, what: str) -> float:
-    """The learner's ``value`` (typed text or a JSON number) as a float, or a PlayError saying why not."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise PlayError(f"{what}: type a number such as 0.25")
-    text = value.strip() if isinstance(value, str) else value
-    if text == "":
-        raise PlayError(f"{what}: the box is empty; type a number such as 0.25")
-    try:
-        x = float(text)
-    except (ValueError, OverflowError):
-        shown = text if len(text) <= 40 else text[:40] + "…"
-        raise PlayError(f"{what}: {shown!r} is not a number; type one such as 0.25 or -1.5e-3") from None
-    if math.isnan(x):
-        raise PlayError(f"{what}: nan is not a number the network can use; type one such as 0.25")
-    if not math.isfinite(x) or abs(x) > BIGGEST:
-        raise PlayError(f"{what}: {fmt(x)} is too big; keep numbers between -{BIGGEST:g} and {BIGGEST:g}")
-    return x
 
 
 def _exact(x: Optional[float]) -> Optional[str]:
@@ -136,11 +139,19 @@ class Session:
         self.epochs = 0
         self.note = ""
         self.rng = random.Random(NEW_WEIGHT_SEED)
+        self.lab = self.start.lab()
+        self.engine = ""
+        self._sizes: Optional[Tuple[Any, Sizes]] = None
+        self._picture = True
+        if self.lab.points and self.lab.fits(self.net):
+            self._sample_from_lab()
 
     # -- changes, each all-or-nothing ------------------------------------------------------------
     def _backup(self) -> Tuple[Any, ...]:
+        lab = self.lab
         return (network_to_dict(self.net), dict(self.inputs), dict(self.targets), self.lr, self.show_grads,
-                self.curve, self.fit, self.epochs, self.curve_mark, self.rng.getstate())
+                self.curve, self.fit, self.epochs, self.curve_mark,
+                (dict(lab.__dict__), list(lab.train_curve), list(lab.test_curve)), self.rng.getstate())
 
     def _restore(self, b: Tuple[Any, ...]) -> None:
         scaling = getattr(self.net, "scaling", None)
@@ -148,7 +159,9 @@ class Session:
         if scaling is not None:
             self.net.scaling = scaling
         (self.inputs, self.targets, self.lr, self.show_grads, self.curve, self.fit, self.epochs,
-         self.curve_mark) = b[1:-1]
+         self.curve_mark) = b[1:-2]
+        self.lab.__dict__.update(b[-2][0])
+        self.lab.train_curve, self.lab.test_curve = b[-2][1], b[-2][2]
         self.rng.setstate(b[-1])
 
     def apply(self, action: str, body: Mapping[str, Any]) -> Dict[str, Any]:
@@ -159,6 +172,7 @@ class Session:
             raise PlayError(f"unknown action {action!r}; the page knows: {', '.join(sorted(ACTIONS))}")
         backup = self._backup()
         self.note = ""
+        self._picture = body.get("picture", True) is not False
         try:
             do(self, body)
             return self.view()
@@ -250,7 +264,82 @@ class Session:
                 p.value = v
         self.epochs += history.epochs
         self.note = (f"trained {history.epochs} epochs with η = {fmt(self.lr)} on {len(data)} "
-                     f"sample{'s' if len(data) != 1 else ''}: E from {fmt(history[0])} to {fmt(history.final)}")
+                     f"sample{'s' if len(data) != 1 else ''}: E "
+                     f"{'summed over the ' + str(len(data)) + ' samples ' if len(data) != 1 else 'of the one sample '}"
+                     f"from {fmt(history[0])} to {fmt(history.final)}")
+
+    # -- the data set and continuous training (TensorFlow Playground's controls) ---------------------
+    def _sample_from_lab(self) -> None:
+        """The sample shown (and stepped through) becomes the first training point."""
+        train = self.lab.samples(self.net, True)
+        if train:
+            self.inputs, self.targets = dict(train[0][0]), dict(train[0][1])
+
+    def pick_data(self, body: Mapping[str, Any]) -> None:
+        name = body.get("name")
+        if not self.lab.fits(self.net):
+            # the data have two inputs and one output: a network of the same hidden layers that fits them
+            try:
+                hidden = [len(l) for l in layers_of(self.net)[1:-1]]
+            except NotLayered:
+                hidden = []
+            from ..tables import layered_network
+            self.net = layered_network(["x1", "x2"], hidden or [4], "tanh", "y", "sigmoid", NEW_WEIGHT_SEED)
+            self.note = (f"a network 2-{'-'.join(map(str, hidden or [4]))}-1 (tanh, sigmoid output) "
+                         "to fit the data's two inputs x1, x2 and one output y; ")
+        self.lab.pick(name, body.get("noise"), body.get("ratio"), body.get("n"), body.get("seed"))
+        if "batch" in body:
+            self.lab.set_batch(body.get("batch"))
+        self._sample_from_lab()
+        self.fit = self.curve = None
+        self.note += (f"data set {self.lab.name}: {sum(self.lab.is_train)} training and "
+                      f"{len(self.lab.is_train) - sum(self.lab.is_train)} test points")
+
+    def pick_sample(self, body: Mapping[str, Any]) -> None:
+        """The point nearest to (x, y) on the input plane becomes the sample shown and stepped through."""
+        if not self.lab.points or not self.lab.fits(self.net):
+            raise PlayError("pick a data set first: then click a point on the input plane")
+        x, y = number(body.get("x"), "x"), number(body.get("y"), "y")
+        k = min(range(len(self.lab.points)),
+                key=lambda i: (self.lab.points[i][0] - x) ** 2 + (self.lab.points[i][1] - y) ** 2)
+        ins = [n.name for n in self.net.inputs]
+        out = self.net.outputs[0].name
+        self.inputs = {ins[0]: self.lab.points[k][0], ins[1]: self.lab.points[k][1]}
+        self.targets = {out: self.lab.labels[k]}
+        self.lab.chosen = k
+        self.note = (f"the sample shown is point {k + 1} ({'training' if self.lab.is_train[k] else 'test'}), "
+                     f"target {fmt(self.lab.labels[k])}: Backward and Step through backprop use it")
+
+    def play(self, body: Mapping[str, Any]) -> None:
+        if not self.lab.points:
+            raise PlayError("pick a data set first (moons, circle, spiral, xor)")
+        if not self.lab.fits(self.net):
+            raise PlayError("the data have two inputs and one output; pick the data set again to get a "
+                            "network that fits them")
+        raw = body.get("epochs", 1)
+        epochs = number(raw, "epochs")
+        if epochs != int(epochs) or not 1 <= epochs <= MAX_EPOCHS:
+            raise PlayError(f"epochs: a whole number from 1 to {MAX_EPOCHS}, got {raw!r}")
+        if "batch" in body:
+            self.lab.set_batch(body.get("batch"))
+        self.engine = self.lab.play(self.net, self.lr, int(epochs), fast=body.get("fast", True) is not False)
+        self.epochs += int(epochs)
+
+    def layer_activation(self, body: Mapping[str, Any]) -> None:
+        layer = self._layer_number(body, "layer", "layer")
+        try:
+            layers = layers_of(self.net)
+        except NotLayered as e:
+            raise PlayError(f"the layers cannot be changed: {e}") from None
+        if not 1 <= layer < len(layers):
+            raise PlayError(f"layer: from 1 (the first hidden layer) to {len(layers) - 1} (the outputs)")
+        name = body.get("activation")
+        if not isinstance(name, str) or name not in activation_names():
+            raise PlayError(f"activation: choose one of {', '.join(activation_names())}")
+        for n in layers[layer]:
+            self.net[n].activation = get_activation(name)
+        self.net._changed()
+        self.note = f"layer {layer} now uses {name}"
 
     def set_activation(self, body: Mapping[str, Any]) -> None:
         n = self._neuron(body.get("name"))
@@ -331,7 +420,12 @@ class Session:
         it is and its numbers, the outputs and the error, each as exact text and as shown."""
         loss = self._loss(backward=self.show_grads)
         g = self.show_grads
-        svg = inline_svg(draw_network(self.net, deltas=g, grads=g, title=self.start.title).svg())   # checked
+        svg = None
+        if self._picture:
+            drawing = draw_network(self.net, deltas=g, grads=g, title=self.start.title, sizes=self._layout_sizes())
+            svg = inline_svg(drawing.svg())   # checked
+            if self._sizes is not None:       # a number wider than any before: kept for the drawings after
+                self._sizes = (self._sizes[0], Sizes.widest([self._sizes[1], drawing.sizes]))
         items: Dict[str, Dict[str, Any]] = {}
         for n in self.net:
             role = "input" if n.is_input else "output" if n.name in self.targets else "hidden"
@@ -361,8 +455,12 @@ class Session:
             why_not = None
         except NotLayered as e:
             layers, why_not = None, str(e)
+        acts: List[Optional[str]] = []
+        for names in layers or []:
+            found = {self.net[n].activation.name if self.net[n].activation is not None else None for n in names}
+            acts.append(found.pop() if len(found) == 1 else None)
         return {
-            "layers": layers, "not_layered": why_not, "curve_mark": self.curve_mark,
+            "layers": layers, "not_layered": why_not, "curve_mark": self.curve_mark, "layer_activations": acts,
             "title": self.start.title,
             "svg": svg, "items": items,
             "inputs": [{"name": k, "value": _exact(v), "shown": fmt(v)} for k, v in self.inputs.items()],
@@ -373,7 +471,31 @@ class Session:
             "grads": g, "lr": _exact(self.lr), "lr_shown": fmt(self.lr), "epochs": self.epochs,
             "curve": self.curve, "fit": self.fit, "note": self.note,
             "activations": activation_names(),
+            "lab": self.lab.view(self.net) if self.lab.points else None, "engine": self.engine,
+            "lab_lr": "each step: every weight and bias moves by −η × the mean over the batch of its gradient",
         }
+
+    def _layout_sizes(self) -> Sizes:
+        """One Sizes per structure, wide enough for any number and for the deltas and gradients, so the
+        picture keeps every neuron and label where it is while numbers change (Backward, a step, training)."""
+        key = (tuple(self.net.neurons), tuple((s.src.name, s.dst.name) for s in self.net.synapses))
+        if self._sizes is None or self._sizes[0] != key:
+            wide = self.net.copy()
+            found = []
+            for v in (-0.88888888, -888.88888, -8.8888888e-05, -0.00088888, -8.8888888e+05):
+                try:
+                    for p in wide.parameters(include_fixed=True):
+                        p.value = v
+                    wide.zero_grad()
+                    outs = wide.forward({n.name: v for n in wide.inputs})
+                    squared_error(outs, {n.name: -v for n in wide.outputs}).backward()
+                    for p in wide.parameters(include_fixed=True):
+                        p.grad = v                  # the widest gradient text, whatever backward found
+                    found.append(draw_network(wide, deltas=True, grads=True, title=self.start.title).sizes)
+                except Exception:         # a number this network cannot draw: the others still hold
+                    continue
+            self._sizes = (key, Sizes.widest(found))
+        return Sizes.widest([self._sizes[1]])
 
 
 ACTIONS: Dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
@@ -388,6 +510,10 @@ ACTIONS: Dict[str, Callable[[Session, Mapping[str, Any]], None]] = {
     "remove-neuron": Session.remove_neuron,
     "add-layer": Session.add_layer,
     "remove-layer": Session.remove_layer,
+    "data": Session.pick_data,
+    "play": Session.play,
+    "sample": Session.pick_sample,
+    "layer-activation": Session.layer_activation,
 }
 
 
