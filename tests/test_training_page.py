@@ -74,9 +74,9 @@ def test_page_keeps_one_layout_for_every_frame(engine):
     from tinygraph.draw.page import same_layout_diagrams, shared_frames
     from tinygraph.draw.player import SharedFrame
     from tinygraph.draw.render import render_svgs
-    from tinygraph.draw.training_page import _Run, _draws
+    from tinygraph.draw.training_page import _draws
     net, h = moons_run()
-    draws = _draws(_Run(h))
+    draws = _draws(training_page(h).run)
     frames = shared_frames(draws)
     assert all(isinstance(f, SharedFrame) for f in frames) and len({id(f.layout) for f in frames}) == 1
     whole = render_svgs([d.source for d in same_layout_diagrams(draws)])   # each frame laid out alone
