@@ -272,8 +272,9 @@ def test_cli_interactive_with_piped_input_keeps_lines_apart():
 # -- tinygraph export ---------------------------------------------------------------------------
 
 def test_export_writes_torch_and_onnx_and_checks_them(tmp_path):
-    pytest.importorskip("torch")
-    pytest.importorskip("onnxruntime")
+    needs = 'export needs the torch extra (pip install "tinygraph[torch]": torch, onnx, onnxruntime)'
+    pytest.importorskip("torch", reason=needs)
+    pytest.importorskip("onnxruntime", reason=needs)
     from tinygraph.demos import worked_example
     net, _, _ = worked_example.build()
     net.save(str(tmp_path / "we.json"))

@@ -142,8 +142,9 @@ def test_page_is_self_contained(tmp_path):
     assert "step 1 of 37" in page
 
 
-def test_graph_frames_share_one_layout():
-    """The walk's frames of a computation graph: one picture in the page, each frame a choice of parts."""
+def test_graph_frames_share_one_layout(engine):
+    """The walk's frames of a computation graph: one picture in the page, each frame a choice of parts
+    (with either engine: graphviz-pure is what a plain pip install draws with)."""
     root, _ = tangled()
     steps = list(backprop_steps(root))
     page = html_page(steps)
@@ -197,12 +198,55 @@ def test_network_page_frames_keep_every_neuron_in_place(name, engine):
     assert len([k for k in places[0][1] if k[0].startswith("synapse-")]) == len(net.synapses)
 
 
-def test_graph_page_frames_keep_every_node_in_place():
+def test_graph_page_frames_keep_every_node_in_place(engine):
     from tinygraph.draw.page import _svgs
     root, _ = tangled()
     places = frame_places(_svgs(list(backprop_steps(root))))
     assert len(set(places)) == 1
     assert len([k for k in places[0][1] if k[0].startswith("node-")]) == len(list(nodes_below(root)))
+
+
+def test_network_graph_walk_page_keeps_the_neuron_boxes(engine):
+    """The backward walk through a network's loss graph: one layout for every frame, and the boxes
+    drawn round each neuron's nodes (Graphviz clusters) are in the page as in every frame drawn alone."""
+    net, E, _, _ = worked()
+    steps = list(backprop_steps(E))
+    alone = steps[3].diagram().svg().count('class="cluster"')
+    assert alone == len(net.neurons) - len(net.inputs)
+    page = html_page(steps)
+    assert page.count('<div class="frame"') == 1
+    assert page.count('class="cluster"') == alone
+
+
+def _fixed_cells(source):
+    """(HEIGHT, CELLPADDING, the cell's markup) of every cell of fixed height in a DOT text's labels."""
+    import re
+    out = []
+    for table in re.finditer(r"<TABLE([^>]*)>(.*?)</TABLE>", source, re.S):
+        pad = re.search(r'CELLPADDING="([0-9.]+)"', table.group(1))
+        for cell in re.finditer(r"<TD([^>]*)>(.*?)</TD>", table.group(2), re.S):
+            h = re.search(r'HEIGHT="([0-9.]+)"', cell.group(1))
+            if h:
+                out.append((float(h.group(1)), float(pad.group(1)) if pad else 2.0, cell.group(2)))
+    return out
+
+
+def test_fixed_height_cells_hold_only_text_of_a_known_size():
+    """A cell of fixed height keeps its frame's layout only if no engine measures what it holds as
+    taller: every text in it, a blank too, is set in an explicit size that fits (a line is 1.2 x
+    the size).  A blank in the default font (14 pt on an edge) is what made graphviz-pure's frames
+    of one graph part by a point."""
+    import re
+    net, E, inputs, targets = worked()
+    sources = [s.diagram().source for s in backprop_steps(E)]
+    sources += [s.diagram().source for s in network_steps(net, inputs, targets)]
+    cells = [c for src in sources for c in _fixed_cells(src)]
+    assert len(cells) > 100
+    for height, pad, markup in cells:
+        outside = re.sub(r"<FONT[^>]*>.*?</FONT>", "", markup, flags=re.S)
+        assert re.sub(r"<[^>]+>", "", outside) == "", f"text in the default font: {markup!r}"
+        for size in re.findall(r'<FONT[^>]*POINT-SIZE="([0-9.]+)"', markup):
+            assert 1.2 * float(size) + 2 * pad <= height, (height, pad, markup)
 
 
 def test_a_page_is_laid_out_in_a_few_graphviz_runs(monkeypatch):

@@ -67,8 +67,35 @@ def test_readme_has_python_examples():
     assert all(_claims(code) for _, code in BLOCKS)          # each example shows what it prints
 
 
+#: the optional extras an example may import, and how to install each
+EXTRAS = {"torch": 'pip install "tinygraph[torch]"', "onnx": 'pip install "tinygraph[torch]"',
+          "onnxruntime": 'pip install "tinygraph[torch]"', "numpy": 'pip install "tinygraph[fast]"',
+          "matplotlib": 'pip install "tinygraph[plots]"', "PIL": 'pip install "tinygraph[gif]"'}
+
+
+def _absent_extras(code):
+    """The optional extras the example imports that are not installed here."""
+    import importlib.util
+    wanted = re.findall(r"^\s*(?:import|from)\s+([A-Za-z_]\w*)", code, re.M)
+    return sorted({m for m in wanted if m in EXTRAS and importlib.util.find_spec(m) is None})
+
+
+def test_an_example_importing_an_absent_extra_is_found():
+    assert _absent_extras("import tinygraph_no_such_extra\nimport tinygraph as tg\n") == []
+    assert _absent_extras("import os\nfrom tinygraph import Node\n") == []
+    EXTRAS["tinygraph_no_such_extra"] = "pip install nothing"
+    try:
+        assert _absent_extras("import tinygraph_no_such_extra.sub\n") == ["tinygraph_no_such_extra"]
+    finally:
+        del EXTRAS["tinygraph_no_such_extra"]
+
+
 @pytest.mark.parametrize("heading, code", BLOCKS, ids=[h for h, _ in BLOCKS])
 def test_each_readme_example_runs_alone_and_prints_what_it_claims(heading, code, tmp_path):
+    absent = _absent_extras(code)
+    if absent:
+        pytest.skip(f"the example under {heading!r} needs {', '.join(absent)}: "
+                    f"{'; '.join(sorted({EXTRAS[m] for m in absent}))}")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
                          timeout=300)

@@ -47,7 +47,7 @@ def test_graphviz_pure_found_next_to_python_when_not_on_path(monkeypatch, tmp_pa
 
 def test_system_dot_preferred_when_on_path(monkeypatch):
     if SYSTEM_DOT is None:
-        pytest.skip("system Graphviz `dot` is not installed")
+        pytest.skip("system Graphviz `dot` is not installed (apt-get install graphviz)")
     monkeypatch.delenv(ENV_VAR, raising=False)
     assert find_engine() == render_mod.Engine(SYSTEM_DOT, "dot")
 
@@ -207,7 +207,7 @@ def test_pdf_with_graphviz_pure_is_refused_clearly(monkeypatch, tmp_path):
 
 def test_pdf_with_system_dot(monkeypatch, tmp_path):
     if SYSTEM_DOT is None:
-        pytest.skip("system Graphviz `dot` is not installed")
+        pytest.skip("system Graphviz `dot` is not installed (apt-get install graphviz)")
     monkeypatch.delenv(ENV_VAR, raising=False)
     assert tg.Diagram(SMALL).save(tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
 

@@ -24,15 +24,18 @@ from tinygraph.torch_bridge.names import parameter_names
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+NEEDS = 'the torch extra is not installed (pip install "tinygraph[torch]": torch, onnx, onnxruntime)'
+
+
 @pytest.fixture(scope="module")
 def torch():
-    return pytest.importorskip("torch")
+    return pytest.importorskip("torch", reason=NEEDS)
 
 
 @pytest.fixture(scope="module")
 def onnxruntime(torch):
-    pytest.importorskip("onnx")
-    return pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx", reason=NEEDS)
+    return pytest.importorskip("onnxruntime", reason=NEEDS)
 
 
 def state(net):
@@ -104,7 +107,7 @@ def test_without_onnx_or_onnxruntime_the_error_names_it(torch, monkeypatch, tmp_
     net = tg.MLP([2, 2, 1])
     path = tmp_path / "n.onnx"
     if missing == "onnxruntime":
-        pytest.importorskip("onnx")
+        pytest.importorskip("onnx", reason=NEEDS)
         to_onnx(net, path)
     monkeypatch.setitem(sys.modules, missing, None)
     with pytest.raises(MissingDependencyError, match=f"needs {missing}, which is not installed") as e:

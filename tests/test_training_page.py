@@ -67,6 +67,25 @@ def test_page_has_a_frame_per_snapshot_the_curve_and_the_plane():
     assert [p.value for p in net.parameters()] == list(h.snapshots[-1].values)   # drawing put the weights back
 
 
+def test_page_keeps_one_layout_for_every_frame(engine):
+    """Every epoch's network drawn in ONE layout (parts stored once, every neuron and weight box at
+    the same point), with either engine: graphviz-pure is what a plain pip install draws with."""
+    from test_page import frame_places
+    from tinygraph.draw.page import same_layout_diagrams, shared_frames
+    from tinygraph.draw.player import SharedFrame
+    from tinygraph.draw.render import render_svgs
+    from tinygraph.draw.training_page import _draws
+    net, h = moons_run()
+    draws = _draws(training_page(h).run)
+    frames = shared_frames(draws)
+    assert all(isinstance(f, SharedFrame) for f in frames) and len({id(f.layout) for f in frames}) == 1
+    whole = render_svgs([d.source for d in same_layout_diagrams(draws)])   # each frame laid out alone
+    places = frame_places(whole)
+    assert len(set(places)) == 1
+    assert len([k for k in places[0][1] if k[0].startswith("neuron-")]) == len(net.neurons)
+    assert training_page(h).html.count('<div class="frame"') == 1
+
+
 def test_page_of_one_input_draws_the_fitted_curve():
     net, h = sine_run()
     html = training_page(h).html

@@ -171,8 +171,8 @@ def _badge(step: Optional[int], room: str, fill: str) -> str:
     """The "walk N" cell: N is when the backward walk finished the node; empty (same size) before."""
     width = int(math.ceil(text_width(room, BADGE_SIZE, True) + 2 * CELL_PAD + 2))
     size = f'WIDTH="{width}" HEIGHT="{_height(BADGE_SIZE, CELL_PAD)}"'
-    if step is None:
-        return f'<TD {size} BGCOLOR="{fill}" COLOR="black"> </TD>'
+    if step is None:       # a blank in the badge's own font: no engine measures it taller than the badge
+        return f'<TD {size} BGCOLOR="{fill}" COLOR="black">{font(" ", BADGE_SIZE, bold=True)}</TD>'
     return (f'<TD {size} BGCOLOR="{BADGE_FILL}" COLOR="black">'
             f'{font(html(f"walk {step}"), BADGE_SIZE, "white", bold=True)}</TD>')
 
@@ -201,7 +201,9 @@ def _edge_label(role: Optional[str], flow: Optional[str], room: Optional[str], r
     if room is not None:
         width = int(math.ceil(text_width(room, FLOW_SIZE, True) + 2 * CELL_PAD + 2))
         bg = f' BGCOLOR="{HIGHLIGHT_FILL}"' if received and flow else ""
-        text = font(html(flow), FLOW_SIZE, FLOW_COLOUR, bold=received) if flow else " "
+        # the blank in the amount's own size: in the edge's default font (14 pt) graphviz-pure
+        # measures it taller than the cell, the label grows and the frames' layouts part by ~1 pt
+        text = font(html(flow), FLOW_SIZE, FLOW_COLOUR, bold=received) if flow else font(" ", FLOW_SIZE)
         rows.append(f'<TR><TD WIDTH="{width}" HEIGHT="{_height(FLOW_SIZE, 1)}"{bg}>{text}</TD></TR>')
     return f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>'
 

@@ -226,12 +226,14 @@ def _svgs(steps: Sequence[Drawable], progress: bool = False) -> List[str]:
 
 def _skeleton(d: Any) -> Any:
     """What must be equal for two drawings to share a layout: everything but the nodes' and edges'
-    own attributes (the graph's attributes, the defaults, which nodes and edges, the ranks)."""
+    own attributes (the graph's attributes, the defaults, which nodes and edges, the ranks, the
+    clusters with their boxes' labels)."""
     g = d.graph
     graph = tuple((k, v) for k, v in g.graph_attrs.items() if k != "label")   # the caption: a part (its box is sized)
     return (d.engine, g.name, graph, tuple(g.node_attrs.items()),
             tuple(g.edge_attrs.items()), tuple(g.nodes), tuple((e.tail, e.head) for e in g.edges),
-            tuple(tuple(r) for r in g.ranks))
+            tuple(tuple(r) for r in g.ranks),
+            tuple((key, tuple(keys), tuple(attrs.items())) for key, keys, attrs in g.clusters))
 
 
 class _Group:
@@ -295,6 +297,7 @@ class _Group:
             for e, looks in zip(base.edges, self.looks[n_nodes:]):
                 g.edges.append(Edge(e.tail, e.head, looks[j if j < len(looks) else 0]))
             g.ranks = [list(r) for r in base.ranks]
+            g.clusters = [(key, list(keys), dict(attrs)) for key, keys, attrs in base.clusters]
             out.append(g.source())
         return out
 
