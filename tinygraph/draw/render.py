@@ -117,6 +117,9 @@ def _run(eng: Engine, source: str, fmt: str, timeout: Optional[float]) -> bytes:
     if proc.returncode != 0 or not proc.stdout:
         err = proc.stderr.decode("utf-8", "replace").strip() or "(no message)"
         raise RenderError(f"{eng.kind} ({eng.path}) failed with exit code {proc.returncode}: {err}")
+    if fmt == "svg":            # a table cell's id as tinygraph gave it (see tinygraph.draw.big)
+        from .big import plain_cell_ids
+        return plain_cell_ids(proc.stdout)
     return proc.stdout
 
 
