@@ -353,10 +353,10 @@ def _matrices(g: Graph, cols: List[List[Neuron]], col_of: Dict[int, int], big: s
         else:
             named = a not in big          # a small column's rows say whose they are
             head = (["<TD></TD>"] if named else []) + [
-                f'<TD PORT="c{j}">{font(html(t.name), SMALL_SIZE)}</TD>' for j, t in enumerate(dsts)]
+                f'<TD PORT="c{j}">{font(html(t.name), STRIP_SIZE)}</TD>' for j, t in enumerate(dsts)]
             lines = ["".join(head)]
             for i, src in enumerate(srcs):
-                row = [f'<TD PORT="r{i}" ALIGN="RIGHT">{font(html(src.name), SMALL_SIZE)}</TD>'] if named else []
+                row = [f'<TD PORT="r{i}" ALIGN="RIGHT">{font(html(src.name), STRIP_SIZE)}</TD>'] if named else []
                 for j, t in enumerate(dsts):
                     port = "" if named or j else f"r{i}"
                     s = between.get((id(src), id(t)))
