@@ -387,7 +387,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
                  title: Optional[str] = None, legend: bool = True, rankdir: str = "LR",
                  allow_large: bool = False, edge_labels: Optional[bool] = None,
                  known_values: Optional[Collection[Neuron]] = None, sizes: Optional[Sizes] = None,
-                 check: Optional[Mapping[Any, float]] = None) -> Diagram:
+                 check: Optional[Mapping[Any, float]] = None, compact: bool = False) -> Diagram:
     """Draw ``net``: neurons as circles in columns, every synapse an edge labelled with its weight.
 
     Neurons show their name, their value once known (``values``), their bias
@@ -412,11 +412,18 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     under its ∂E/∂w or ∂E/∂θ as "nudge 0.08217" (or "nudge ?" while the
     gradient is not known), so backprop's number and the nudged one stand together.
     Networks of more than MAX_SYNAPSES synapses are refused unless ``allow_large=True``.
+
+    A layer of more than BIG_LAYER neurons is drawn so that it reads (:mod:`tinygraph.draw.big`): a
+    strip of small boxes (id ``neuron-NAME``), the synapses into or out of it a heat-map matrix whose
+    cells have the ids ``synapse-SRC-DST``, inputs named ``pixel_R_C`` a picture; the other neurons
+    are then rounded boxes with their name, value and θ (the rest in their tooltips), packed tight.
+    ``compact=True`` draws a small network that way too (a page that has little room for it).
     """
     if not isinstance(net, Network):
         hint = " (draw_graph draws the computation graph below a Node)" if hasattr(net, "parents") else ""
         raise WrongTypeError(f"draw_network draws a tinygraph Network, got {type(net).__name__}{hint}")
     values, deltas, grads = check_flag(values, "values"), check_flag(deltas, "deltas"), check_flag(grads, "grads")
+    compact = check_flag(compact, "compact")
     legend, allow_large = check_flag(legend, "legend"), check_flag(allow_large, "allow_large")
     edge_labels = check_flag(edge_labels, "edge_labels", none="automatic")
     rankdir = check_choice(rankdir, "rankdir", ("LR", "TB", "RL", "BT"))
@@ -524,7 +531,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         """What a circle writes: in a network with a big layer only the name, value and θ (the rest is
         in its tooltip), so that its columns of circles are about as tall as the strips beside them."""
         head, bias_rows, tail, keys = label_lines(n, reveal)
-        if not big:
+        if not boxes_only:
             return head, bias_rows, tail, keys
         head = [head[0]] + [ln for ln in head[1:] if ln.text.startswith("= ")]
         bias_rows = bias_rows[:1]
@@ -552,7 +559,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     # room between columns: for the label boxes, or for the fan of edges between tall columns
     tallest = max((len(c) for i, c in enumerate(cols) if i not in big), default=0)
     ranksep = 0.35 if labelled else min(3.0, 1.0 + 0.1 * max(0, tallest - 4))
-    nodesep = round(STRIP_SEP / 72.0, 3) if big else 0.3 if labelled else 0.5
+    boxes_only = bool(big) or compact
+    nodesep = round(STRIP_SEP / 72.0, 3) if big else 0.06 if compact else 0.3 if labelled else 0.5
     g = Graph("network",
               graph=dict(rankdir=rankdir, ranksep=round(ranksep, 2), nodesep=nodesep, newrank=True, fontname=FONT,
                          fontsize=LEGEND_SIZE, labelloc="b", labeljust="l", pad=0.2),
@@ -568,7 +576,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             box_parts[c] = _box_parts(col, values)
             d = _box_width(box_parts[c])
         else:
-            d = max((_box_size if big else _diameter)([ln for part in shown_lines(n, True)[:3] for ln in part])
+            d = max((_box_size if boxes_only else _diameter)([ln for part in shown_lines(n, True)[:3] for ln in part])
                     for n in col)
         for n in col:
             circles[n.name] = d
@@ -599,7 +607,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             attrs = {}
         attrs.update(id=neuron_id(n.name), label=Html(label),
                      width=max(circles[n.name], given.circles.get(n.name, 0.0)))
-        if big:         # a rounded box as tall as its lines: beside a strip, circles would tower over it
+        if boxes_only:  # a rounded box as tall as its lines: beside a strip, circles would tower over it
             lines = [ln for part in shown_lines(n, True)[:3] for ln in part]
             attrs.update(shape="box", style="rounded,filled",
                          height=round((sum(LINE * ln.size for ln in lines) + 8.0) / 72.0, 3))
@@ -646,7 +654,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             # whether shown or '?', so it keeps its size while a step-through reveals them.
             text = [Line(number(w), WEIGHT_SIZE, bold=True)]
             room = [text[0]]
-            if grads and not big:          # with a big layer: in the box's tooltip
+            if grads and not boxes_only:   # with a big layer: in the box's tooltip
                 gt = grad_text(s)
                 text.append(Line(f"∂E/∂w {gt}", GRAD_SIZE))
                 room += [text[1], Line(f"∂E/∂w {grad_text(s, reveal=True)}", GRAD_SIZE)]
@@ -666,7 +674,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
                          penwidth=1.5 if lit else 0.6, width=round(box_w / 72.0, 3), height=round(box_h / 72.0, 3),
                          margin=0, fontcolor=colour, fontsize=WEIGHT_SIZE,
                          label=Html("<BR/>".join(ln.markup for ln in text)),
-                         **({"class": HIGHLIGHT_CLASS} if lit else {}), **({"tooltip": tip_of_synapse(s)} if big else {}))
+                         **({"class": HIGHLIGHT_CLASS} if lit else {}), **({"tooltip": tip_of_synapse(s)} if boxes_only else {}))
             g.edge(src, box, id=f"{sid}-tail", arrowhead="none", **line)
             g.edge(box, dst, id=f"{sid}-head", arrowsize=_arrowsize(pen), **line)
         else:
