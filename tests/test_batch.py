@@ -270,7 +270,7 @@ def test_clear_errors():
     empty.input("x")
     with pytest.raises(tg.GraphError, match="no output neuron"):
         tg.compile_network(empty)
-    with pytest.raises(ValueError, match="lr must be > 0"):
+    with pytest.raises(ValueError, match=r"lr \(the learning rate\) must be > 0"):
         bn.train([[0, 0]], [1.0], lr=0.0)
     with pytest.raises(ValueError, match="epochs"):
         bn.train([[0, 0]], [1.0], epochs=-1)

@@ -334,12 +334,12 @@ def test_train_save_never_leaves_a_half_written_network(tmp_path, capsys, monkey
                  "--save", str(tmp_path / "no-such-folder" / "n.json")]) == 2
     assert "folder" in capsys.readouterr().err
 
-    import tinygraph.saving as saving
+    import tinygraph.network_file as network_file
 
     def broken(doc, f):
         f.write('{\n "format": ')
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(saving, "_write", broken)
+    monkeypatch.setattr(network_file, "_write", broken)
     assert main(["train", CIRCLE, "--target", "label", "--hidden", "2", "--epochs", "5", "--save", str(net)]) == 2
     assert "No space left" in capsys.readouterr().err
     assert net.read_text() == "the old file" and os.listdir(tmp_path) == ["net.json"]

@@ -219,7 +219,7 @@ def test_train_and_predict_take_a_name_and_say_which_data_they_read(tmp_path, mo
         "circle (the data set shipped with tinygraph; no file of that name here): 300 rows; inputs x1, x2")
     assert main(["predict", "c.json", "circle"]) == 0
     out, err = capsys.readouterr()
-    assert out.splitlines()[0] == "x1,x2,label,class" and len(out.splitlines()) == 301
+    assert out.splitlines()[0] == "x1,x2,label,label_predicted,class" and len(out.splitlines()) == 301
     assert "rows: circle (the data set shipped with tinygraph" in err
     assert main(["data", "circle", "--out", "circle.csv"]) == 0
     capsys.readouterr()

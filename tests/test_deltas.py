@@ -1,12 +1,13 @@
-"""The text's delta formulas agree with backward() on random sigmoid networks, and refuse what they do not cover."""
+"""The delta rule's formulas agree with backward() on random sigmoid networks, and refuse what they do not cover."""
 
 import random
 
 import pytest
 
 import tinygraph as tg
-from test_narrative import by_hand
 from tinygraph.demos import worked_example
+
+from helpers import by_hand
 
 
 def agree(a, b, tol=1e-12):

@@ -214,7 +214,7 @@ def test_xor_is_learned(tmp_path, capsys):
 # -- worked example ------------------------------------------------------------
 
 def test_worked_example_equals_by_hand(tmp_path, capsys):
-    from test_narrative import by_hand
+    from helpers import by_hand
     r = worked_example.run(tmp_path)
     text = capsys.readouterr().out
     O, E, d, gw = by_hand()
@@ -235,7 +235,7 @@ def test_worked_example_equals_by_hand(tmp_path, capsys):
         assert r["new"][name] == pytest.approx(mazur[label], abs=1e-8)
     assert r["E_after"] < r["E"]
     assert r["max_difference"] < 1e-15
-    assert "Largest difference between the text's formulas (tg.delta_rule) and backward():" in text
+    assert "Largest difference between the delta rule's formulas (tg.delta_rule) and backward():" in text
     assert "δ_k" in text or "δ_o1" in text
     assert "O_k (1 − O_k) (O_k − t_k)" in text
     # fixed decimals per kind of number: 0.593270 (not 0.59327) beside 0.596884

@@ -1,4 +1,4 @@
-"""Tests for tinygraph/formulas.py: each of the text's formulas, written and computed once."""
+"""Tests for tinygraph/formulas.py: each of the delta rule's formulas, written and computed once."""
 
 import math
 
@@ -28,7 +28,7 @@ def test_net_input_and_output():
 def test_the_slope_comes_from_the_activation_table():
     for x in (-3.0, -0.2, 0.0, 0.7, 5.0):
         s = sig(x)
-        assert formulas.slope("sigmoid", x) == pytest.approx(s * (1 - s), rel=1e-12)   # the text's O(1 - O)
+        assert formulas.slope("sigmoid", x) == pytest.approx(s * (1 - s), rel=1e-12)   # the delta rule's O(1 - O)
         assert formulas.slope("tanh", x) == pytest.approx(1 - math.tanh(x) ** 2, rel=1e-12)
         assert formulas.slope("linear", x) == 1.0
         assert formulas.activate("sigmoid", x) == pytest.approx(s, rel=1e-15)

@@ -1,4 +1,4 @@
-"""Tests for tinygraph/narrative.py: the text's steps on a Network, checked against the
+"""Tests for tinygraph/narrative.py: the recipe's steps on a Network, checked against the
 delta-rule formulas worked independently here, and what each step's formula reads."""
 
 import math
@@ -7,32 +7,11 @@ import re
 import pytest
 
 import tinygraph as tg
-from test_steps import worked
 from tinygraph.network import Bias, Neuron, Synapse
 from tinygraph.narrative import REPEAT_UNTIL, STAGES, network_steps
 from tinygraph.demos import step_networks, worked_example
 
-# The worked example's numbers, from the demo (defined there once); the formulas below are by hand.
-X = worked_example.INPUTS
-W = {(src, dst): w for src, dst, w, _ in worked_example.WEIGHTS}
-B = worked_example.BIASES
-T = worked_example.TARGETS
-
-
-def by_hand(W=W, B=B):
-    """The text's formulas, in plain floats: O, E, delta_k = O_k(1-O_k)(O_k-t_k),
-    delta_j = O_j(1-O_j) sum_k delta_k W_jk, dE/dW_jk = delta_k O_j (dE/dtheta_k = delta_k)."""
-    O = dict(X)
-    for j in ("h1", "h2", "o1", "o2"):
-        s = sum(w * O[src] for (src, dst), w in W.items() if dst == j) + B[j]
-        O[j] = 1.0 / (1.0 + math.exp(-s))
-    E = 0.5 * sum((O[k] - T[k]) ** 2 for k in T)
-    d = {k: O[k] * (1 - O[k]) * (O[k] - T[k]) for k in T}
-    for j in ("h1", "h2"):
-        d[j] = O[j] * (1 - O[j]) * sum(d[k] * W[(j, k)] for k in T)
-    gw = {key: d[key[1]] * O[key[0]] for key in W}
-    return O, E, d, gw
-
+from helpers import B, T, W, by_hand, worked
 
 def updated_by_hand(lr=0.5):
     """The weights and biases after one update w <- w - lr dE/dw, by hand."""
@@ -46,7 +25,7 @@ def test_network_steps_follow_the_text_and_match_the_delta_rule():
     O, E, d, gw = by_hand()
     assert [s.index for s in steps] == list(range(1, len(steps) + 1))
     assert all(s.total == len(steps) for s in steps)
-    assert [s.stage for s in steps] == sorted(s.stage for s in steps)      # the text's order 1..5
+    assert [s.stage for s in steps] == sorted(s.stage for s in steps)      # the recipe's order 1..5
     kinds = [s.kind for s in steps]
     assert kinds[:6] == ["input", "forward", "forward", "forward", "forward", "error"]
     assert kinds[6:8] == ["output delta"] * 2 and kinds[8:10] == ["hidden delta"] * 2
@@ -272,7 +251,7 @@ def wiring_reads(step):
 
 def named_reads(step):
     """What the step's formula names on its right-hand side (O_x, δ_x, net_x: neuron x; a weight's
-    or bias's name, dE/dw: that parameter), or None where the formula is the text's general one."""
+    or bias's name, dE/dw: that parameter), or None where the formula is the delta rule's general one."""
     if step.kind in ("error", "new forward", "new error", "repeat"):
         return None
     net = step.net
@@ -324,9 +303,9 @@ def test_a_hidden_delta_highlights_the_synapses_it_reads_not_those_into_the_neur
 
 
 def test_the_frame_highlights_the_step_highlight(monkeypatch):
-    import tinygraph.draw
+    import tinygraph.narrative
     seen = []
-    monkeypatch.setattr(tinygraph.draw, "draw_network", lambda net, **kw: seen.append((net, kw["highlight"])))
+    monkeypatch.setattr(tinygraph.narrative, "draw_network", lambda net, **kw: seen.append((net, kw["highlight"])))
     net, inputs, targets = worked_example.build()
     steps = network_steps(net, inputs, targets)
     for step in steps:
@@ -409,3 +388,12 @@ def test_check_frames_show_the_nudged_gradient_once_known(engine):
         tg.draw_network(net, grads=True, check={net["h1"]: 1.0})
     with pytest.raises(TypeError, match="check"):
         tg.draw_network(net, grads=True, check=[1.0])
+
+
+def test_a_network_step_takes_its_fields_by_name():
+    """Fourteen fields in a row are easy to pass in the wrong order: each is given by name."""
+    import inspect
+    from tinygraph.narrative import NetworkStep
+    params = list(inspect.signature(NetworkStep.__init__).parameters.values())
+    assert [p.name for p in params[:2]] == ["self", "run"]
+    assert len(params) > 10 and all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[2:])

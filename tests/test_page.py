@@ -6,8 +6,6 @@ from html.parser import HTMLParser
 import pytest
 
 import tinygraph as tg
-from test_draw import NAMES, SVG, box, groups, lit, neuron_circles, shown_as, texts
-from test_steps import tangled
 from tinygraph.draw.page import html_page, write_html
 from tinygraph.formatting import fmt
 from tinygraph.narrative import network_steps
@@ -15,6 +13,8 @@ from tinygraph.steps import backprop_steps
 from tinygraph.demos import worked_example
 from tinygraph.draw.dot import neuron_id
 from tinygraph.node import nodes_below
+
+from helpers import NAMES, SVG, box, groups, lit, neuron_circles, shown_as, tangled, texts
 
 
 def worked():
@@ -221,7 +221,7 @@ def test_a_page_is_laid_out_in_a_few_graphviz_runs(monkeypatch):
 
 
 def test_page_draws_every_name_exactly(engine):
-    """A step page of a network with awkward names (test_draw.NAMES): each drawn in the frames
+    """A step page of a network with awkward names (helpers.NAMES): each drawn in the frames
     exactly as given, the network's name in the title too."""
     net = tg.Network(NAMES[0][0])
     x = net.input(NAMES[1][0])

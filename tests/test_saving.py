@@ -8,6 +8,7 @@ import random
 import pytest
 
 import tinygraph as tg
+import tinygraph.network_file as network_file
 import tinygraph.saving as saving
 
 
@@ -152,7 +153,7 @@ def test_failed_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
     tg.MLP([2, 2, 1], seed=0).save(path)
     old = path.read_bytes()
     calls = []
-    real = saving._dumps
+    real = network_file._dumps
 
     def failing(x):
         calls.append(x)
@@ -160,7 +161,7 @@ def test_failed_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
             raise OSError(28, "No space left on device")
         return real(x)
 
-    monkeypatch.setattr(saving, "_dumps", failing)
+    monkeypatch.setattr(network_file, "_dumps", failing)
     with pytest.raises(tg.NetworkFileError, match="No space left on device.*unchanged"):
         tg.MLP([2, 2, 1], seed=99).save(path)
     assert len(calls) == 8                        # it really failed mid-way

@@ -11,20 +11,7 @@ from tinygraph.steps import backprop_steps
 from tinygraph.demos import worked_example
 from tinygraph.node import nodes_below
 
-
-def tangled():
-    """A graph with sharing (x used four times, y*y with the same parent twice) and several ops."""
-    x, y, z = tg.Node(0.7, name="x"), tg.Node(-1.3, name="y"), tg.Node(2.0, name="z")
-    a = x * y + x
-    b = (a * x).sigmoid() + y * y
-    c = (b / z - x).tanh() * 3.0 + (z ** 2.0).log() + (-a).exp()
-    return c, (x, y, z)
-
-
-def worked():
-    net, inputs, targets = worked_example.build()
-    out = net.forward(inputs)
-    return net, tg.squared_error(out, targets), inputs, targets
+from helpers import tangled, worked
 
 
 def backward_grads(root):
@@ -146,7 +133,7 @@ def test_step_lines_name_the_chain_rule_with_numbers():
     assert str(steps["E"]) == "dE/dE = 1   (the walk starts at E)"
     assert str(steps["net_o1"]) == "dE/dnet_o1 = dE/do1 · do1/dnet_o1 = 0.7414 · 0.1868 = 0.1385"
     h1 = str(steps["h1"])                                # two consumers: a sum of two products
-    assert h1.startswith("dE/dh1 = dE/dnet_o")             # the text's sum over k of delta_k W_jk
+    assert h1.startswith("dE/dh1 = dE/dnet_o")             # the delta rule's sum over k of delta_k W_jk
     assert "dE/dnet_o1 · dnet_o1/dh1" in h1 and "dE/dnet_o2 · dnet_o2/dh1" in h1
     assert re.search(r"= \(-0\.0381\) · 0\.5 \+ 0\.1385 · 0\.4 = \(-0\.01905\) \+ 0\.0554 = 0\.03635$", h1) \
         or re.search(r"= 0\.1385 · 0\.4 \+ \(-0\.0381\) · 0\.5 = 0\.0554 \+ \(-0\.01905\) = 0\.03635$", h1), h1

@@ -29,12 +29,15 @@ numpy is an optional extra: ``pip install "tinygraph[fast]"``.
 
 from __future__ import annotations
 
+import time
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import losses as _losses
 from .activations import LINEAR
-from .errors import DomainError, GraphError, NodeOverflowError
+from .checks import check_rate, check_value
+from .errors import BadValueError, DomainError, GraphError, MissingExtraError, NodeOverflowError, WrongTypeError
 from .network import Network, Synapse
+from .training import DivergenceError, History
 
 __all__ = ["compile_network", "BatchNetwork", "LOSSES"]
 
@@ -46,8 +49,8 @@ def _numpy():
     try:
         import numpy
     except ImportError:
-        raise ImportError('batch mode needs numpy, an optional extra: pip install "tinygraph[fast]" '
-                          '(or pip install numpy)') from None
+        raise MissingExtraError('batch mode needs numpy, an optional extra: pip install "tinygraph[fast]" '
+                                '(or pip install numpy)') from None
     return numpy
 
 
@@ -125,17 +128,18 @@ def _table(data: Any, what: str, kind: str, neurons: List[Any], net_name: str,
     try:
         A = np.asarray(data, dtype=float)
     except (TypeError, ValueError) as e:
-        raise TypeError(f"{what} must be numbers, one row per sample and one column per {kind} ({names}): {e}") from None
+        raise WrongTypeError(f"{what} must be numbers, one row per sample and one column per {kind} ({names}): "
+                             f"{e}") from None
     if A.ndim == 1 and k == 1:
         A = A.reshape(-1, 1)
     if A.ndim != 2 or A.shape[1] != k or (rows is not None and A.shape[0] != rows):
         shape = f"({rows}, {k})" if rows is not None else f"(samples, {k})"
         per_row = "one row per sample of X" if rows is not None else "one row per sample"
-        raise ValueError(f"{what} must have shape {shape}: {per_row} and one column per {kind} of "
-                         f"{net_name!r} ({names}), in that order; got shape {A.shape}")
+        raise BadValueError(f"{what} must have shape {shape}: {per_row} and one column per {kind} of "
+                            f"{net_name!r} ({names}), in that order; got shape {A.shape}")
     if not np.isfinite(A).all():
-        raise ValueError(f"{what} holds a nan or an infinity; every {'input' if kind == 'input' else 'target'} "
-                         "must be a finite number")
+        raise BadValueError(f"{what} holds a nan or an infinity; every {'input' if kind == 'input' else 'target'} "
+                            "must be a finite number")
     return A
 
 
@@ -155,8 +159,8 @@ class BatchNetwork:
 
     def __init__(self, net: Network) -> None:
         if not isinstance(net, Network):
-            raise TypeError(f"compile_network() needs a tinygraph Network (tg.Network or tg.MLP), "
-                            f"got {type(net).__name__}")
+            raise WrongTypeError(f"compile_network() needs a tinygraph Network (tg.Network or tg.MLP), "
+                                 f"got {type(net).__name__}")
         np = _numpy()
         self.net = net
         self.inputs = net.inputs
@@ -362,8 +366,8 @@ class BatchNetwork:
     @staticmethod
     def _loss(loss: str) -> "_losses.Loss":
         if not isinstance(loss, str):
-            raise TypeError(f"batch mode takes the error by name ({', '.join(LOSSES)}), got {type(loss).__name__}; "
-                            "a custom error function needs the node engine (tg.train)")
+            raise WrongTypeError(f"batch mode takes the error by name ({', '.join(LOSSES)}), got "
+                                 f"{type(loss).__name__}; a custom error function needs the node engine (tg.train)")
         return _losses.get_loss(loss)
 
     def _loss_and_grads(self, X, T, loss: "_losses.Loss", l2: float, from_logits: bool):
@@ -419,7 +423,7 @@ class BatchNetwork:
         T = self._y(Y, X.shape[0])
         found = self._loss(loss)
         found.check_targets(np, T, [n.name for n in self.outputs])
-        E, grads = self._loss_and_grads(X, T, found, _rate(l2, "l2", zero_ok=True), bool(from_logits))
+        E, grads = self._loss_and_grads(X, T, found, _at_least_zero(l2, "l2"), bool(from_logits))
         flat = []
         for slot in self._slots:
             dWs, db = grads[slot[1]]
@@ -470,18 +474,16 @@ class BatchNetwork:
         ``tinygraph.training.History`` like ``tg.train``: ``history[k]`` is the error after
         k epochs (``history[0]`` with the starting weights), ``.converged``, ``.final``.
         """
-        import time
-        from .training import DivergenceError, History
         if max_epochs is not None:
             if epochs != 1000 and epochs != max_epochs:
-                raise ValueError(f"give the epoch limit once: epochs={epochs!r} or max_epochs={max_epochs!r}")
+                raise BadValueError(f"give the epoch limit once: epochs={epochs!r} or max_epochs={max_epochs!r}")
             epochs = max_epochs
-        lr = _rate(lr, "lr")
-        l2 = _rate(l2, "l2", zero_ok=True)
+        lr = check_rate(lr)
+        l2 = _at_least_zero(l2, "l2")
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-            raise ValueError(f"epochs must be a whole number >= 0, got {epochs!r}")
+            raise BadValueError(f"epochs must be a whole number >= 0, got {epochs!r}")
         if until is not None:
-            until = _rate(until, "until", zero_ok=True)
+            until = _at_least_zero(until, "until")
         found = self._loss(loss)
         from_logits = bool(from_logits)
         self._sync()
@@ -517,12 +519,13 @@ class BatchNetwork:
                 f"{len(self.depths) - 1} depths, {kind}, {len(self.params)} parameters)")
 
 
-def _rate(x: Any, what: str, zero_ok: bool = False) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or x != x or x in (float("inf"), float("-inf")):
-        raise TypeError(f"{what} must be a finite number, got {x!r}")
-    x = float(x)
-    if x < 0.0 or (x == 0.0 and not zero_ok):
-        raise ValueError(f"{what} must be {'>= 0' if zero_ok else '> 0'}, got {x!r}")
+def _at_least_zero(x: Any, what: str) -> float:
+    """``x`` as a finite float >= 0 (l2, until), or a clear error naming it; lr is checked by check_rate."""
+    if isinstance(x, bool):
+        raise WrongTypeError(f"{what} must be a number, got {x!r}")
+    x = check_value(x, what)
+    if x < 0.0:
+        raise BadValueError(f"{what} must be >= 0, got {x!r}")
     return x
 
 

@@ -338,7 +338,7 @@ def data_command(name: Optional[str] = None, out: Optional[str] = None, force: b
     rows to predict.  An existing file is only replaced with ``force`` (or when it already holds
     exactly this data set)."""
     from .datasets import data_set, data_sets, load_csv_text
-    from .errors import _listed
+    from .errors import listed
     if name is None:
         if out is not None:
             raise user_facing(ValueError("--out writes one data set: name it, e.g. tinygraph data circle --out circle.csv"))
@@ -380,7 +380,7 @@ def data_command(name: Optional[str] = None, out: Optional[str] = None, force: b
         counts[label] = counts.get(label, 0) + 1
     inputs = [h for j, h in enumerate(header) if j != t]
     say(f"{info.name}: {info.summary}")
-    say(f"  {info.rows} rows; {info.inputs} inputs: {_listed(inputs, most=8)}")
+    say(f"  {info.rows} rows; {info.inputs} inputs: {listed(inputs, most=8)}")
     say(f"  target {info.target!r}: " + ", ".join(f"{k} ({v} rows)" for k, v in counts.items()))
     say(f"  source: {info.source}; licence {info.licence}")
     say("  the first rows:")

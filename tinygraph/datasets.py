@@ -24,7 +24,7 @@ import math
 import random
 from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
-from .errors import BadValueError, NameNotFoundError, _listed, did_you_mean
+from .errors import BadValueError, IncompleteInstallError, NameNotFoundError, listed, did_you_mean
 from .checks import check_value
 
 __all__ = ["make_moons", "make_circle", "make_spiral", "DataSetInfo", "DataSet", "data_sets", "data_set",
@@ -65,7 +65,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Tuple[List[Li
 
 def _count(n: object, what: str) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"{what}: n (the number of points) must be a whole number >= 2, got {n!r}")
+        raise BadValueError(f"{what}: n (the number of points) must be a whole number >= 2, got {n!r}")
     return n
 
 
@@ -183,7 +183,7 @@ def data_set(name: str) -> DataSetInfo:
     if key is None:
         known = [d.name for d in _INFO]
         raise NameNotFoundError(f"no data set named {name!r}.{did_you_mean(name, known)} The data sets are "
-                                f"{_listed(known)} (tinygraph data lists them).")
+                                f"{listed(known)} (tinygraph data lists them).")
     return _BY_NAME[key]
 
 
@@ -197,7 +197,7 @@ def load_csv_text(name: str) -> str:
     try:
         raw = place.read_bytes()
     except OSError:
-        raise FileNotFoundError(f"the data set {info.name!r} should be inside tinygraph ({place}) but is not: "
+        raise IncompleteInstallError(f"the data set {info.name!r} should be inside tinygraph ({place}) but is not: "
                                 "this install is incomplete; reinstall it with pip install --force-reinstall "
                                 "tinygraph (or pip install . in a checkout)") from None
     return gzip.decompress(raw).decode("utf-8")

@@ -1,4 +1,4 @@
-"""The text's backprop rules for sigmoid networks, written out as formulas (no graph, no backward()).
+"""The delta rule for sigmoid networks, worked out in plain floats (no graph, no backward()).
 
 For a layered network of sigmoid neurons and the squared error
 E = 1/2 sum_k (O_k - t_k)^2:
@@ -16,21 +16,23 @@ generic chain rule: they agree to rounding (the tests check 1e-12).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Sequence, Union
+from typing import Dict, Mapping, Optional, Sequence, Union
 
+from .checks import check_rate, named_values
 from .errors import GraphError
 from .formulas import (BiasGradient, HiddenDelta, NetInput, OutputDelta, SquaredError, Update, WeightGradient,
                        activate, slope)
+from .network import Network, Synapse
 
 __all__ = ["delta_rule", "DeltaRule"]
 
 
 @dataclass
 class DeltaRule:
-    """Everything the text's formulas give for one sample.
+    """Everything the delta rule's formulas give for one sample.
 
     ``values``: O for every neuron (inputs too); ``net_inputs``: sum_i W_ij O_i + theta_j;
-    ``deltas``: the text's delta for every non-input neuron; ``weight_grads``: dE/dW by
+    ``deltas``: the delta δ = dE/d(net input) for every non-input neuron; ``weight_grads``: dE/dW by
     synapse name; ``bias_grads``: dE/dtheta by neuron name; ``error``: E.
     """
 
@@ -40,15 +42,14 @@ class DeltaRule:
     weight_grads: Dict[str, float]
     bias_grads: Dict[str, float]
     error: float
-    network: Any = field(default=None, repr=False, compare=False)
+    network: Optional[Network] = field(default=None, repr=False, compare=False)
 
     def grad(self, src: str, dst: str) -> float:
         """dE/dW for the synapse src -> dst (= delta_dst * O_src)."""
         return self.weight_grads[self.network.synapse(src, dst).name]
 
     def update(self, lr: float) -> None:
-        """The text's step on the network: W <- W - lr dE/dW, theta <- theta - lr dE/dtheta (trainable ones)."""
-        from .checks import check_rate
+        """The recipe's update on the network: W <- W - lr dE/dW, theta <- theta - lr dE/dtheta (trainable ones)."""
         lr = check_rate(lr)
         for syn in self.network.synapses:
             if syn.trainable:
@@ -69,19 +70,19 @@ class DeltaRule:
         return "\n".join(lines)
 
 
-def _check_layered_sigmoid(net: Any) -> None:
-    """Refuse networks the text's formulas do not cover, naming what is in the way."""
+def _check_layered_sigmoid(net: Network) -> None:
+    """Refuse networks the delta rule's formulas do not cover, naming what is in the way."""
     other = [f"{n.name!r} ({n.activation.name})" for n in net.neurons.values()
              if not n.is_input and n.activation.name != "sigmoid"]
     if other:
-        raise GraphError(f"delta_rule uses the text's formulas for sigmoid neurons (slope O (1 - O)), but "
+        raise GraphError(f"delta_rule uses the delta rule's formulas for sigmoid neurons (slope O (1 - O)), but "
                          f"{', '.join(other)} {'is' if len(other) == 1 else 'are'} not sigmoid; "
                          "use loss.backward() for other activations")
     lonely = [n.name for n in net.neurons.values() if not n.is_input and not n.incoming]
     if lonely:
         raise GraphError(f"neuron {lonely[0]!r} has no incoming synapse, so it computes nothing; "
                          f"connect something into it with net.connect(src, {lonely[0]!r}, weight=...)")
-    seen: Dict[str, Any] = {}
+    seen: Dict[str, Synapse] = {}
     for s in net.synapses:
         if s.name in seen:
             raise GraphError(f"two synapses are named {s.name!r} ({seen[s.name].src.name} -> "
@@ -91,22 +92,20 @@ def _check_layered_sigmoid(net: Any) -> None:
     depth = {n: d for d, layer in enumerate(net.layers()) for n in layer}
     for s in net.synapses:
         if depth[s.dst] != depth[s.src] + 1:
-            raise GraphError(f"delta_rule follows the text's layer-by-layer formulas, but synapse {s.name} "
+            raise GraphError(f"delta_rule follows the delta rule's layer-by-layer formulas, but synapse {s.name} "
                              f"({s.src.name} in layer {depth[s.src]} -> {s.dst.name} in layer {depth[s.dst]}) "
                              "skips a layer; use loss.backward() for networks with skip connections")
 
 
-def delta_rule(net: Any, inputs: Union[Mapping[str, float], Sequence[float]],
+def delta_rule(net: Network, inputs: Union[Mapping[str, float], Sequence[float]],
                targets: Union[Mapping[str, float], Sequence[float], float]) -> DeltaRule:
-    """Compute O, every delta, dE/dW and dE/dtheta for one sample by the text's formulas.
+    """Compute O, every delta, dE/dW and dE/dtheta for one sample by the delta rule's formulas.
 
     ``net`` must be layered (every synapse goes from one layer to the next) with
     sigmoid neurons; the error is the squared error E = 1/2 sum_k (O_k - t_k)^2.
     ``inputs`` and ``targets`` are dicts by name (or lists in the order of
     ``net.inputs`` / ``net.outputs``).  Does not touch the network's nodes.
     """
-    from .checks import named_values
-
     _check_layered_sigmoid(net)
     outputs = net.outputs
     if not outputs:

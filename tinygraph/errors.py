@@ -23,6 +23,39 @@ class NotFiniteError(BadValueError):
     learning rate, often one set by hand).  The message names where the number was found."""
 
 
+class BadIndexError(TinygraphError, IndexError):
+    """An index that is not a whole number in range, e.g. neuron 5 of a 3-neuron Hopfield network."""
+
+
+class MissingExtraError(TinygraphError, ImportError):
+    """An optional extra (numpy for batch mode, ...) is not installed: the message gives the pip command."""
+
+
+class FileWriteError(TinygraphError, OSError):
+    """A file cannot be written where it was asked for; the message names the path and what to do.
+    The subclasses below are also the built-in OSError a caller may already catch."""
+
+
+class FolderGivenError(FileWriteError, IsADirectoryError):
+    """A folder was given where a file name belongs."""
+
+
+class NoSuchFolderError(FileWriteError, FileNotFoundError):
+    """The folder to write into does not exist."""
+
+
+class NotAFolderError(FileWriteError, NotADirectoryError):
+    """A file stands where a folder on the path should be."""
+
+
+class NotWritableError(FileWriteError, PermissionError):
+    """The folder or file is not writable for this user."""
+
+
+class IncompleteInstallError(TinygraphError, FileNotFoundError):
+    """A file that ships inside tinygraph (a data set, a page's script) is missing: reinstall it."""
+
+
 class DomainError(TinygraphError, ValueError):
     """An op was asked for a value outside its domain, e.g. log(-1)."""
 
@@ -73,7 +106,7 @@ def did_you_mean(name: object, names: Iterable[object], sentence: bool = True) -
     return f" Did you mean {match!r}?" if sentence else f" (did you mean {match!r}?)"
 
 
-def _listed(names: Sequence[object], most: int = 12) -> str:
+def listed(names: Sequence[object], most: int = 12) -> str:
     """Names for a message: plain (x1, x2) when each reads unambiguously so, else quoted; long lists cut."""
     def plain(n: object) -> bool:
         return (isinstance(n, str) and n.isprintable() and n.strip() == n and n != ""
@@ -136,4 +169,4 @@ def check_names(given: Iterable[object], expected: Sequence[str], what: str, whe
     for k in twice:
         parts.append(f"{k!r} given more than once")
     prefix = f"{where}: " if where else ""
-    raise NameNotFoundError(f"{prefix}{'; '.join(parts)}. The {what} are {_listed(expected)}.")
+    raise NameNotFoundError(f"{prefix}{'; '.join(parts)}. The {what} are {listed(expected)}.")

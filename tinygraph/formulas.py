@@ -1,4 +1,10 @@
-"""The text's formulas for one step of backprop, each stated once: how it is written and how it is computed.
+"""The delta rule's formulas for one step of backprop, each stated once: how it is written and how it is computed.
+
+The delta rule is backpropagation for layered sigmoid networks with the squared error, as Rumelhart,
+Hinton and Williams stated it ("Learning representations by back-propagating errors", Nature 1986;
+their "generalized delta rule"): the formulas below, with f'(net) written O (1 - O) for the sigmoid.
+tinygraph says "the delta rule" for exactly these formulas, and "the recipe" for the six steps that
+apply them (:data:`tinygraph.narrative.STAGES`).
 
 For a neuron k fed by neurons j through synapses with weights w_jk, and the error E
 over the output neurons k with targets t_k:
@@ -13,13 +19,13 @@ over the output neurons k with targets t_k:
     w        ← w - η dE/dw              Update
 
 f and its slope f' come from the activation table (:func:`tinygraph.get_activation`);
-for the sigmoid the text writes f'(net) as O (1 - O), which is what it equals.
+for the sigmoid the delta rule writes f'(net) as O (1 - O), which is what it equals.
 
 Each formula here is a small class made from names and numbers: ``value`` is
 what the numbers give, ``formula`` the formula in symbols with the names put in
 (``δ_o1 = O_o1(1 - O_o1) (O_o1 - t_o1)``), ``numbers`` the same with the
 numbers put in, and ``str()`` the whole line ``formula = numbers = value``.
-``GENERAL`` is the formula as the text states it.  :func:`tinygraph.delta_rule`
+``GENERAL`` is the formula as the delta rule states it.  :func:`tinygraph.delta_rule`
 computes with these classes; :func:`tinygraph.network_steps` and the worked example
 (:mod:`tinygraph.explanation`) write them out with the numbers the backward walk
 found, each made from a built Network's neuron, synapse or bias by the functions
@@ -28,10 +34,16 @@ at the end (:func:`net_input_of`, :func:`hidden_delta_of`, :func:`gradient_of`, 
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .activations import get_activation
+from .activations import Activation, get_activation
+from .errors import WrongTypeError
 from .formatting import fmt, operand, pair
+
+if TYPE_CHECKING:
+    from .network import Bias, Neuron, Synapse
+
+ActivationLike = Union[str, Activation]
 
 __all__ = ["Formula", "NetInput", "Output", "SquaredError", "OutputDelta", "HiddenDelta",
            "WeightGradient", "BiasGradient", "Update", "activate", "slope", "FORMULAS",
@@ -39,17 +51,17 @@ __all__ = ["Formula", "NetInput", "Output", "SquaredError", "OutputDelta", "Hidd
            "gradient_of"]
 
 
-def activate(activation: Any, net: float) -> float:
+def activate(activation: ActivationLike, net: float) -> float:
     """O = f(net): the activation (a name or an Activation) at the net input ``net``."""
     return get_activation(activation).f(net)
 
 
-def slope(activation: Any, net: float) -> float:
+def slope(activation: ActivationLike, net: float) -> float:
     """f'(net): the activation's slope at the net input ``net``, from the activation table."""
     return get_activation(activation).df(net)
 
 
-def _name_of(activation: Any) -> str:
+def _name_of(activation: ActivationLike) -> str:
     return get_activation(activation).name
 
 
@@ -60,7 +72,7 @@ def _minus(a: float, b: float) -> str:
 
 
 class Formula:
-    """One of the text's formulas with its names and numbers put in (see the module docstring)."""
+    """One of the delta rule's formulas with its names and numbers put in (see the module docstring)."""
 
     GENERAL = ""
     value: float
@@ -123,7 +135,7 @@ class Output(Formula):
 
     GENERAL = "O_k = f(net_k)"
 
-    def __init__(self, k: str, activation: Any, net: float) -> None:
+    def __init__(self, k: str, activation: ActivationLike, net: float) -> None:
         self.k, self.activation, self.net = k, _name_of(activation), net
         self.value = activate(activation, net)
 
@@ -155,9 +167,9 @@ class SquaredError(Formula):
 
 
 class _Delta(Formula):
-    """δ = f'(net) · (what comes back): the slope as the text writes it, times the factor from above."""
+    """δ = f'(net) · (what comes back): the slope as the delta rule writes it, times the factor from above."""
 
-    def __init__(self, j: str, activation: Any, o: float, slope: float, back: float) -> None:
+    def __init__(self, j: str, activation: ActivationLike, o: float, slope: float, back: float) -> None:
         self.j, self.activation, self.o, self.slope = j, _name_of(activation), o, slope
         self.value = slope * back
 
@@ -189,10 +201,10 @@ class OutputDelta(_Delta):
 
     GENERAL = "δ_k = f'(net_k) (O_k - t_k)"
 
-    def __init__(self, k: str, activation: Any, o: float, slope: float, t: Optional[float] = None,
+    def __init__(self, k: str, activation: ActivationLike, o: float, slope: float, t: Optional[float] = None,
                  dE_dO: Optional[float] = None) -> None:
         if (t is None) == (dE_dO is None):
-            raise TypeError("OutputDelta takes the target t (squared error) or dE_dO (another error), one of them")
+            raise WrongTypeError("OutputDelta takes the target t (squared error) or dE_dO (another error), one of them")
         self.t, self.dE_dO = t, dE_dO
         super().__init__(k, activation, o, slope, o - t if dE_dO is None else dE_dO)
 
@@ -209,7 +221,7 @@ class HiddenDelta(_Delta):
 
     GENERAL = "δ_j = f'(net_j) Σ_k δ_k w_jk"
 
-    def __init__(self, j: str, activation: Any, o: float, slope: float,
+    def __init__(self, j: str, activation: ActivationLike, o: float, slope: float,
                  back: Sequence[Tuple[str, float, str, float]]) -> None:
         self.back = list(back)
         total = 0.0
@@ -281,7 +293,7 @@ class Update(Formula):
         return pair(self.old, self.value)[1]
 
 
-#: the text's formulas in its order, as it states them
+#: the delta rule's formulas in the order of the recipe, as it states them
 FORMULAS = (NetInput, Output, SquaredError, OutputDelta, HiddenDelta, WeightGradient, BiasGradient, Update)
 
 
@@ -290,7 +302,7 @@ FORMULAS = (NetInput, Output, SquaredError, OutputDelta, HiddenDelta, WeightGrad
 # (tinygraph.explanation) both write these out; each is put together from a neuron,
 # synapse or bias here, once.
 
-def net_input_of(n: Any) -> NetInput:
+def net_input_of(n: Neuron) -> NetInput:
     """net_n of neuron ``n``: its synapses' weights, their sources' outputs and its bias
     (written O_n = ... for a linear neuron, whose net input is its output)."""
     bias = None if n.bias is None else (n.bias.name, n.bias.value)
@@ -298,17 +310,17 @@ def net_input_of(n: Any) -> NetInput:
                     lhs=f"O_{n.name}" if n.output is n.net_node else "")
 
 
-def output_of(n: Any) -> Optional[Output]:
+def output_of(n: Neuron) -> Optional[Output]:
     """O_n = f(net_n) of neuron ``n``, or None for a linear neuron (its net input is its output)."""
     return None if n.output is n.net_node else Output(n.name, n.activation, n.net_input)
 
 
-def squared_error_of(outputs: Sequence[Any], targets: Any) -> SquaredError:
+def squared_error_of(outputs: Sequence[Neuron], targets: Mapping[str, float]) -> SquaredError:
     """E = ½ Σ_k (O_k - t_k)² over the output neurons ``outputs``, ``targets`` by output name."""
     return SquaredError([(k.name, k.value, targets[k.name]) for k in outputs])
 
 
-def output_delta_of(n: Any, slope: float, t: Optional[float] = None) -> OutputDelta:
+def output_delta_of(n: Neuron, slope: float, t: Optional[float] = None) -> OutputDelta:
     """δ of output neuron ``n`` with f'(net_n) = ``slope``: by its target ``t`` (the squared error),
     or, with ``t`` None, by dE/dO_n, the gradient the backward walk left on its output."""
     if t is not None:
@@ -316,18 +328,18 @@ def output_delta_of(n: Any, slope: float, t: Optional[float] = None) -> OutputDe
     return OutputDelta(n.name, n.activation, n.value, slope, dE_dO=n.grad)
 
 
-def feeding(n: Any) -> list:
+def feeding(n: Neuron) -> List[Synapse]:
     """The synapses out of neuron ``n`` whose destination has a delta: the terms of its hidden delta."""
     return [s for s in n.outgoing if s.dst.delta is not None]
 
 
-def hidden_delta_of(n: Any, slope: float) -> HiddenDelta:
+def hidden_delta_of(n: Neuron, slope: float) -> HiddenDelta:
     """δ of hidden neuron ``n`` with f'(net_n) = ``slope``, from the deltas of the neurons it feeds."""
     return HiddenDelta(n.name, n.activation, n.value, slope,
                        [(s.dst.name, s.dst.delta, s.name, s.value) for s in feeding(n)])
 
 
-def gradient_of(p: Any) -> Formula:
+def gradient_of(p: Union[Synapse, Bias]) -> Formula:
     """dE/dw of a synapse (δ of its destination times its source's output), or dE/dθ of a bias."""
     if hasattr(p, "src"):
         return WeightGradient(p.name, p.dst.name, p.dst.delta or 0.0, p.src.name, p.src.value)

@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, List, Sequence
 
+from .errors import TinygraphError, WrongTypeError
 from .node import Node
 
 __all__ = ["gradcheck", "GradcheckResult", "GradcheckError", "central_difference"]
 
 
-class GradcheckError(AssertionError):
-    """backward() disagrees with central differences."""
+class GradcheckError(TinygraphError, AssertionError):
+    """backward() disagrees with central differences (an AssertionError too, for tests that expect one)."""
 
 
 @dataclass
@@ -86,12 +87,12 @@ def gradcheck(f: Callable[..., Node], inputs: Sequence[Node], h: float = 1e-6,
     inputs = list(inputs)
     for i, x in enumerate(inputs):
         if not isinstance(x, Node):
-            raise TypeError(f"gradcheck needs Nodes as inputs; input {i} is {type(x).__name__} {x!r}")
+            raise WrongTypeError(f"gradcheck needs Nodes as inputs; input {i} is {type(x).__name__} {x!r}")
     for x in inputs:
         x.grad = 0.0
     out = f(*inputs)
     if not isinstance(out, Node):
-        raise TypeError(f"gradcheck: f must return a Node, it returned {type(out).__name__}")
+        raise WrongTypeError(f"gradcheck: f must return a Node, it returned {type(out).__name__}")
     out.backward()
     analytic = [x.grad for x in inputs]
 

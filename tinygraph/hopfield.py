@@ -1,4 +1,4 @@
-"""The text's 'famous model': +-1 threshold neurons coupled by a matrix (a Hopfield network).
+"""The 'famous model' of +-1 threshold neurons coupled by a matrix (a Hopfield network).
 
 The state of the network is a vector s of n neuron states, each -1 or +1.
 One time step multiplies the state by the matrix of synaptic couplings W and
@@ -31,29 +31,30 @@ import random
 from typing import List, Optional, Sequence, Union
 
 from .activations import SIGN
+from .errors import BadIndexError, BadValueError, WrongTypeError
 
 __all__ = ["Hopfield", "hebbian_weights"]
 
 State = List[int]
 Matrix = List[List[float]]
 
-_STEP = SIGN.f       # the text's step, as tg.sign defines it: -1 below 0, +1 otherwise (sign(0) = +1)
+_STEP = SIGN.f       # the +-1 step f(x), as tg.sign defines it: -1 below 0, +1 otherwise (sign(0) = +1)
 
 
 def _check_state(state: object, n: Optional[int], what: str = "a state") -> State:
     """``state`` as a list of ints -1/+1, or a clear error saying what is wrong."""
     if isinstance(state, (str, bytes)) or not isinstance(state, Sequence):
-        raise TypeError(f"{what} must be a list of -1/+1 values, got {type(state).__name__} {state!r}")
+        raise WrongTypeError(f"{what} must be a list of -1/+1 values, got {type(state).__name__} {state!r}")
     out = []
     for i, v in enumerate(state):
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or v not in (-1, 1):
-            raise ValueError(f"{what} must hold only -1 and +1 (the neuron states), "
-                             f"but entry {i} is {v!r}")
+            raise BadValueError(f"{what} must hold only -1 and +1 (the neuron states), "
+                                f"but entry {i} is {v!r}")
         out.append(int(v))
     if n is not None and len(out) != n:
-        raise ValueError(f"{what} has {len(out)} entries but the network has {n} neurons")
+        raise BadValueError(f"{what} has {len(out)} entries but the network has {n} neurons")
     if not out:
-        raise ValueError(f"{what} is empty: a network needs at least one neuron")
+        raise BadValueError(f"{what} is empty: a network needs at least one neuron")
     return out
 
 
@@ -64,13 +65,13 @@ def hebbian_weights(patterns: Sequence[Sequence[int]]) -> Matrix:
     and weakens that of neurons that disagree ("fire together, wire together").
     """
     if isinstance(patterns, (str, bytes)) or not isinstance(patterns, Sequence) or not patterns:
-        raise ValueError("hebbian_weights needs a non-empty list of patterns, each a list of -1/+1 values")
+        raise BadValueError("hebbian_weights needs a non-empty list of patterns, each a list of -1/+1 values")
     pats = [_check_state(p, None, f"pattern {k}") for k, p in enumerate(patterns)]
     n = len(pats[0])
     for k, p in enumerate(pats):
         if len(p) != n:
-            raise ValueError(f"all patterns must have the same length: pattern 0 has {n} entries, "
-                             f"pattern {k} has {len(p)}")
+            raise BadValueError(f"all patterns must have the same length: pattern 0 has {n} entries, "
+                                f"pattern {k} has {len(p)}")
     W = [[0.0] * n for _ in range(n)]
     for p in pats:
         for i in range(n):
@@ -84,16 +85,16 @@ def hebbian_weights(patterns: Sequence[Sequence[int]]) -> Matrix:
 
 def _check_weights(W: object) -> Matrix:
     if isinstance(W, (str, bytes)) or not isinstance(W, Sequence) or not W:
-        raise ValueError("the couplings W must be a non-empty square list of lists of numbers")
+        raise BadValueError("the couplings W must be a non-empty square list of lists of numbers")
     n = len(W)
     out = []
     for i, row in enumerate(W):
         if isinstance(row, (str, bytes)) or not isinstance(row, Sequence) or len(row) != n:
-            raise ValueError(f"the couplings W must be square ({n} x {n}); row {i} is {row!r}")
+            raise BadValueError(f"the couplings W must be square ({n} x {n}); row {i} is {row!r}")
         r = []
         for j, w in enumerate(row):
             if isinstance(w, bool) or not isinstance(w, numbers.Real) or not math.isfinite(w):
-                raise ValueError(f"the coupling W[{i}][{j}] must be a finite number, got {w!r}")
+                raise BadValueError(f"the coupling W[{i}][{j}] must be a finite number, got {w!r}")
             r.append(float(w))
         out.append(r)
     return out
@@ -113,19 +114,19 @@ class Hopfield:
     def __init__(self, patterns: Optional[Sequence[Sequence[int]]] = None, *,
                  weights: Optional[Sequence[Sequence[float]]] = None) -> None:
         if (patterns is None) == (weights is None):
-            raise TypeError("give either the patterns to store, Hopfield(patterns), "
-                            "or the couplings, Hopfield(weights=W); not both, not neither")
+            raise WrongTypeError("give either the patterns to store, Hopfield(patterns), "
+                                 "or the couplings, Hopfield(weights=W); not both, not neither")
         if patterns is not None:
             if isinstance(patterns, (str, bytes)) or not isinstance(patterns, Sequence) or not patterns:
-                raise ValueError("Hopfield(patterns) needs a non-empty list of patterns, "
-                                 "each a list of -1/+1 values")
+                raise BadValueError("Hopfield(patterns) needs a non-empty list of patterns, "
+                                    "each a list of -1/+1 values")
             try:
                 self.patterns: List[State] = [_check_state(p, None, f"pattern {k}")
                                               for k, p in enumerate(patterns)]
             except ValueError as e:
                 if len(patterns) == len(patterns[0]) and any(0 == x for x in patterns[0]):
-                    raise ValueError(f"{e}. If this is a matrix of couplings, pass it as "
-                                     "Hopfield(weights=W)") from None
+                    raise BadValueError(f"{e}. If this is a matrix of couplings, pass it as "
+                                        "Hopfield(weights=W)") from None
                 raise
             self.weights: Matrix = hebbian_weights(self.patterns)
         else:
@@ -140,7 +141,7 @@ class Hopfield:
         return all(W[i][i] == 0.0 for i in range(self.n)) and all(
             W[i][j] == W[j][i] for i in range(self.n) for j in range(i))
 
-    # -- the text's picture: net input W s, then the step ------------------
+    # -- the model's picture: net input W s, then the step ------------------
 
     def field(self, state: Sequence[int]) -> List[float]:
         """The net input of every neuron: W s."""
@@ -194,9 +195,9 @@ class Hopfield:
         ``..., a, b, a``), or after ``max_steps`` steps.
         """
         if mode not in ("async", "sync"):
-            raise ValueError(f"mode must be 'async' or 'sync', got {mode!r}")
+            raise BadValueError(f"mode must be 'async' or 'sync', got {mode!r}")
         if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 0:
-            raise ValueError(f"max_steps must be a whole number >= 0, got {max_steps!r}")
+            raise BadValueError(f"max_steps must be a whole number >= 0, got {max_steps!r}")
         if isinstance(rng, int) and not isinstance(rng, bool):
             rng = random.Random(rng)
         traj = [_check_state(state, self.n)]
@@ -224,7 +225,7 @@ class Hopfield:
 
     def _check_index(self, i: object) -> None:
         if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < self.n:
-            raise IndexError(f"neuron index must be an int in 0..{self.n - 1}, got {i!r}")
+            raise BadIndexError(f"neuron index must be an int in 0..{self.n - 1}, got {i!r}")
 
     def _order(self, order: Optional[Sequence[int]], rng: Union[random.Random, int, None]) -> Sequence[int]:
         if order is not None:
@@ -236,7 +237,7 @@ class Hopfield:
         if isinstance(rng, int) and not isinstance(rng, bool):
             rng = random.Random(rng)
         if not isinstance(rng, random.Random):
-            raise TypeError(f"rng must be a random.Random or an int seed, got {type(rng).__name__}")
+            raise WrongTypeError(f"rng must be a random.Random or an int seed, got {type(rng).__name__}")
         idx = list(range(self.n))
         rng.shuffle(idx)
         return idx

@@ -7,7 +7,7 @@ and the targets (a dict by output name, a list in the same order, or one
 number), or a *batch*: a list of output dicts and a list of target dicts of
 the same length, one per forward pass.
 
-* :func:`squared_error` -- the text's E = 1/2 sum (O - t)^2, summed over a batch.
+* :func:`squared_error` -- the delta rule's E = 1/2 sum (O - t)^2, summed over a batch.
 * :func:`mse` -- the mean of (O - t)^2 over every output of every sample.
 * :func:`hinge` -- the max-margin error max(0, 1 - y s) for labels y = -1 or +1, averaged.
 * :func:`binary_cross_entropy` -- -(t ln p + (1 - t) ln(1 - p)), averaged; stable from logits.
@@ -157,10 +157,10 @@ def _squares(terms: List[Term], loss: str) -> List[Node]:
 
 
 def squared_error(outputs: Outputs, targets: Targets) -> Node:
-    """The text's error E = 1/2 sum_k (O_k - t_k)^2, summed over every sample of a batch.
+    """The delta rule's error E = 1/2 sum_k (O_k - t_k)^2, summed over every sample of a batch.
 
     Its gradient with respect to an output O_k is O_k - t_k, which is where the
-    text's output delta O_k (1 - O_k) (O_k - t_k) comes from.
+    delta rule's output delta O_k (1 - O_k) (O_k - t_k) comes from.
     """
     terms = _terms(outputs, targets, "squared_error")
     loss = _sum(_squares(terms, "squared_error")) * 0.5

@@ -1,10 +1,10 @@
-"""One training step of a Network told as the text tells it: its steps, with the formulas and the numbers.
+"""One training step of a Network told in the recipe's six steps, with the delta rule's formulas and the numbers.
 
 :func:`network_steps` runs the forward pass, the error and the real backward
-walk (:func:`tinygraph.backprop_steps`), then returns the steps in the text's
-order: 1 feed forward and the error, 2 the output deltas, 3 the hidden deltas,
-4 dE/dw and dE/dθ, 5 the update w ← w - η dE/dw, and 6 the loop closed: the
-forward pass again with the new weights, the new error, and how many times
+walk (:func:`tinygraph.backprop_steps`), then returns the steps in the order of
+the recipe (the delta rule applied step by step, :data:`STAGES`): 1 feed forward
+and the error, 2 the output deltas, 3 the hidden deltas, 4 dE/dw and dE/dθ, 5 the
+update w ← w - η dE/dw, and 6 the loop closed: the forward pass again with the new weights, the new error, and how many times
 ``train`` repeats 1 to 5 until the error is below a threshold.
 
 Every formula is written by :mod:`tinygraph.formulas` (their one home); every
@@ -16,14 +16,16 @@ the step's subject.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import formulas
-from .errors import user_facing
+from .errors import BadValueError, WrongTypeError, user_facing
 from .formatting import fmt, pair
+from .gradcheck import central_difference
 from .losses import squared_error
 from .network import Bias, Network, Neuron, Synapse
 from .checks import check_rate, check_value, named_values
+from .draw import Diagram, draw_network
 from .node import Node
 from .steps import Step, backprop_steps
 from .training import DivergenceError, History, train
@@ -32,6 +34,10 @@ __all__ = ["NetworkStep", "network_steps", "STAGES", "REPEAT_UNTIL", "REPEAT_MAX
            "CHECK_H"]
 
 
+#: a sample's inputs or targets: a dict by name, a list in the network's order, or one number for one name
+Sample = Union[Mapping[str, float], Sequence[float], float]
+
+#: the recipe: the delta rule (tinygraph.formulas) applied in six steps, one training step of backprop
 STAGES = {1: "feed forward", 2: "output deltas", 3: "hidden deltas", 4: "gradients", 5: "update", 6: "repeat"}
 #: the error threshold of the last step ("repeat until the error is below a threshold") unless given
 REPEAT_UNTIL = 0.001
@@ -47,15 +53,15 @@ CHECK_H = 1e-4
 CHECK_AGREES = 1e-5
 
 
-def _drawn(x: Any) -> bool:
+def _drawn(x: object) -> bool:
     """True for what a network drawing can highlight: a Neuron, a Synapse or a Bias."""
     return isinstance(x, (Neuron, Synapse, Bias))
 
 
 class NetworkStep:
-    """One step of the text's backprop recipe on a Network, with its formula and numbers.
+    """One step of the recipe (STAGES) on a Network, with its formula and numbers.
 
-    * ``index`` (1, 2, ...) of ``total``; ``stage`` the text's step (see STAGES) and ``stage_name``;
+    * ``index`` (1, 2, ...) of ``total``; ``stage`` the recipe's step (see STAGES) and ``stage_name``;
     * ``kind``: "input", "forward", "error", "output delta", "hidden delta", "weight gradient",
       "bias gradient", "update", then "new forward", "new error", "repeat";
     * ``subject``: the Neuron, Synapse, Bias or error Node it is about (None for the inputs,
@@ -74,13 +80,14 @@ class NetworkStep:
       ``train`` History (None elsewhere);
     * ``check``: with ``network_steps(..., check=True)``, on a weight or bias gradient step the
       same gradient found by nudging the parameter, (E(w+h) - E(w-h)) / 2h with h = ``CHECK_H``
-      (None elsewhere); the text and the frame show it beside the walk's number.
+      (None elsewhere); the step's line (``str(step)``) and its frame show it beside the walk's number.
     """
 
-    def __init__(self, run: "_Run", stage: int, kind: str, subject: Any, formula: str, numbers: str = "",
-                 number: Optional[float] = None, uses: Sequence[Any] = (), known: Sequence[Any] = (),
-                 walk_step: Optional[Step] = None, known_values: Optional[Sequence[Any]] = None,
-                 extra: str = "", shown: Optional[str] = None, net: Any = None) -> None:
+    def __init__(self, run: "_Run", *, stage: int, kind: str, subject: Optional[Node], formula: str,
+                 numbers: str = "", number: Optional[float] = None, uses: Sequence[Node] = (),
+                 known: Sequence[Node] = (), walk_step: Optional[Step] = None,
+                 known_values: Optional[Sequence[Neuron]] = None, extra: str = "", shown: Optional[str] = None,
+                 net: Optional[Network] = None) -> None:
         self._run = run
         self.index = len(run.steps) + 1          # this step is the run's next
         self._updated = len(run.updates)         # the updates made by this step (its own included)
@@ -101,7 +108,7 @@ class NetworkStep:
         self.check: Optional[float] = None
 
     @property
-    def highlight(self) -> List[Any]:
+    def highlight(self) -> List[Node]:
         """What the step's picture highlights: its subject (when drawn), then what its formula reads."""
         first = [self.subject] if _drawn(self.subject) else []
         return first + [x for x in self.uses if x is not self.subject]
@@ -140,10 +147,9 @@ class NetworkStep:
             line += f" = {self.shown or fmt(self.number)}"
         return line + self.extra
 
-    def diagram(self, **kw: Any):
+    def diagram(self, **kw: Any) -> Diagram:
         """The network as it is at this step: what the formula reads highlighted, and only the
         values, deltas and gradients known at this step shown (a :class:`tinygraph.Diagram`)."""
-        from .draw import draw_network
 
         def draw():
             extra = {"check": self._run.checks} if self._run.checks and self.net is self._run.net else {}
@@ -172,16 +178,16 @@ class _Run:
     """What the steps of one network_steps() call share: the network, the steps (each added as
     it is made), the updates (parameter, old, new) made so far, and the length of the walk."""
 
-    def __init__(self, net: Any, walk_total: int) -> None:
+    def __init__(self, net: Network, walk_total: int) -> None:
         self.net = net
         self.steps: List[NetworkStep] = []
-        self.updates: List[Tuple[Any, float, float]] = []
+        self.updates: List[Tuple[Node, float, float]] = []
         self.walk_total = walk_total
-        self.checks: Dict[Any, float] = {}       # parameter -> its gradient by nudging (check=True)
+        self.checks: Dict[Node, float] = {}       # parameter -> its gradient by nudging (check=True)
 
-    def add(self, *args: Any, **kw: Any) -> NetworkStep:
-        """Make the run's next step."""
-        step = NetworkStep(self, *args, **kw)
+    def add(self, **kw: Any) -> NetworkStep:
+        """Make the run's next step (NetworkStep's keywords)."""
+        step = NetworkStep(self, **kw)
         self.steps.append(step)
         return step
 
@@ -194,19 +200,19 @@ def _checked(lr: Any, until: Any) -> Tuple[float, float]:
     except (TypeError, ValueError) as e:
         raise user_facing(e) from None
     if until <= 0:
-        raise user_facing(ValueError(f"until (the error threshold of the last step) must be > 0, got {until!r}"))
+        raise user_facing(BadValueError(f"until (the error threshold of the last step) must be > 0, got {until!r}"))
     return lr, until
 
 
-def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
+def network_steps(net: Network, inputs: Sample, targets: Optional[Sample] = None, lr: float = 0.5,
                   error: Optional[Callable[[Dict[str, Node], Any], Node]] = None,
                   apply: bool = False, until: float = REPEAT_UNTIL, check: bool = False) -> List[NetworkStep]:
-    """One training step of ``net`` on one sample, told as the text tells it.
+    """One training step of ``net`` on one sample, told in the recipe's six steps.
 
     Runs ``net.forward(inputs)``, the error (squared error against ``targets``
     unless ``error(outputs, targets)`` gives another error Node), and the
     backward walk (via :func:`backprop_steps`), then returns the steps in the
-    text's order: 1 inputs, each neuron's net input and output, the error;
+    recipe's order: 1 inputs, each neuron's net input and output, the error;
     2 the delta of each output neuron; 3 the delta of each hidden neuron, layer
     by layer back; 4 dE/dw of each synapse and dE/dθ of each bias; 5 the
     update w ← w - lr dE/dw of each trainable parameter; 6 the forward pass
@@ -219,21 +225,21 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
 
     ``check=True`` puts beside each weight's and bias's gradient the same
     gradient found by nudging it: (E(w+h) - E(w-h)) / 2h, each E from a forward
-    pass of a copy of the network (``step.check``; in the text and the frames),
+    pass of a copy of the network (``step.check``; in each step's line and frame),
     so a learner sees backprop agree with the slope measured directly.
 
     The network's gradients are replaced by this sample's; its weights change
     only with ``apply=True`` (to the step's new weights, not the trained ones).
     """
     if check not in (True, False):
-        raise user_facing(TypeError(f"check must be True or False, got {check!r}"))
+        raise user_facing(WrongTypeError(f"check must be True or False, got {check!r}"))
     if not isinstance(net, Network):
-        raise user_facing(TypeError(f"network_steps() needs a tinygraph Network, got {type(net).__name__}; "
-                                    "for a single error Node use backprop_steps(loss)"))
+        raise user_facing(WrongTypeError(f"network_steps() needs a tinygraph Network, got {type(net).__name__}; "
+                                         "for a single error Node use backprop_steps(loss)"))
     lr, until = _checked(lr, until)
     if error is None and targets is None:
-        raise user_facing(TypeError("network_steps() needs targets (the wanted outputs) to measure the error, "
-                                    "e.g. {'o1': 0.01, 'o2': 0.99}"))
+        raise user_facing(WrongTypeError("network_steps() needs targets (the wanted outputs) to measure the error, "
+                                         "e.g. {'o1': 0.01, 'o2': 0.99}"))
     tmap: Dict[str, float] = {}
     if error is None:
         tmap = named_values(targets, [n.name for n in net.outputs], "outputs", "network_steps targets")
@@ -256,33 +262,34 @@ def network_steps(net: Any, inputs: Any, targets: Any = None, lr: float = 0.5,
     return story.run.steps
 
 
-def _error(outputs: Dict[str, Node], targets: Any, tmap: Dict[str, float], error: Optional[Callable]) -> Node:
+def _error(outputs: Dict[str, Node], targets: Optional[Sample], tmap: Dict[str, float], error: Optional[Callable]) -> Node:
     """The error Node: the squared error against ``tmap``, or ``error(outputs, targets)``."""
     if error is None:
         return squared_error(outputs, tmap)
     loss = error(outputs, targets)
     if not isinstance(loss, Node):
-        raise user_facing(TypeError(f"error(outputs, targets) must return a Node, got {type(loss).__name__}"))
+        raise user_facing(WrongTypeError(f"error(outputs, targets) must return a Node, got {type(loss).__name__}"))
     return loss
 
 
 class _Story:
-    """Builds the steps of one network_steps() call, stage by stage, in the text's order."""
+    """Builds the steps of one network_steps() call, stage by stage, in the recipe's order."""
 
-    def __init__(self, net: Any, inputs: Any, targets: Any, tmap: Dict[str, float], error: Optional[Callable],
+    def __init__(self, net: Network, inputs: Sample, targets: Optional[Sample], tmap: Dict[str, float], error: Optional[Callable],
                  lr: float, loss: Node, walk: List[Step]) -> None:
         self.net, self.inputs, self.targets, self.tmap, self.error = net, inputs, targets, tmap, error
         self.lr, self.loss = lr, loss
         self.walk_at: Dict[Node, Step] = {st.node: st for st in walk}
         self.run = _Run(net, len(walk))
-        self.known: List[Any] = []              # what the walk has computed, as the story reveals it
-        self.params: List[Any] = []             # the synapses and biases, in the order of stage 4
+        self.known: List[Node] = []              # what the walk has computed, as the story reveals it
+        self.params: List[Node] = []             # the synapses and biases, in the order of stage 4
 
     # 1. feed forward and the error
     def feed_forward(self) -> None:
         net, add = self.net, self.run.add
-        computed: List[Any] = list(net.inputs)   # the values the feed forward has reached so far
-        add(1, "input", None, "inputs: " + ", ".join(f"O_{n.name} = {fmt(n.value)}" for n in net.inputs),
+        computed: List[Neuron] = list(net.inputs)   # the values the feed forward has reached so far
+        add(stage=1, kind="input", subject=None,
+            formula="inputs: " + ", ".join(f"O_{n.name} = {fmt(n.value)}" for n in net.inputs),
             uses=net.inputs, known_values=computed)
         for n in net.order():
             if n.is_input:
@@ -290,12 +297,13 @@ class _Story:
             f, o = formulas.net_input_of(n), formulas.output_of(n)
             extra = "" if o is None else f";   {o.formula} = {o.numbers} = {fmt(n.value)}"
             computed.append(n)
-            add(1, "forward", n, f.formula, f.numbers, n.net_input, extra=extra, known_values=computed,
+            add(stage=1, kind="forward", subject=n, formula=f.formula, numbers=f.numbers, number=n.net_input,
+                extra=extra, known_values=computed,
                 uses=[x for s in n.incoming for x in (s, s.src)] + ([n.bias] if n.bias is not None else []))
         self._error_step(1, "error", self.loss, net.outputs)
 
-    def _error_step(self, stage: int, kind: str, loss: Node, outputs: List[Any], was: Optional[float] = None,
-                    net: Any = None) -> None:
+    def _error_step(self, stage: int, kind: str, loss: Node, outputs: List[Neuron], was: Optional[float] = None,
+                    net: Optional[Network] = None) -> None:
         """The error E, from the squared error's formula (or just E for another error)."""
         if self.error is None:
             f = formulas.squared_error_of(outputs, self.tmap)
@@ -306,8 +314,8 @@ class _Story:
         if was is not None:
             before, shown = pair(was, loss.value)
             extra = f"   (was {before})"
-        self.run.add(stage, kind, loss, formula, numbers, loss.value, uses=outputs, extra=extra, shown=shown,
-                     net=net)
+        self.run.add(stage=stage, kind=kind, subject=loss, formula=formula, numbers=numbers, number=loss.value,
+                     uses=outputs, extra=extra, shown=shown, net=net)
 
     # 2. output deltas, 3. hidden deltas (layer by layer back)
     def deltas(self) -> None:
@@ -320,7 +328,7 @@ class _Story:
                 if not n.is_input and n not in outputs:
                     self._delta(3, n)
 
-    def _slope(self, n: Any) -> float:
+    def _slope(self, n: Neuron) -> float:
         """f'(net_n): the local derivative the walk multiplied by (1 for a linear neuron)."""
         if n.output is n.net_node:
             return 1.0
@@ -329,12 +337,13 @@ class _Story:
                 return c.local
         raise AssertionError(f"the walk did not pass from {n.name}'s output to its net input")
 
-    def _delta(self, stage: int, n: Any) -> None:
+    def _delta(self, stage: int, n: Neuron) -> None:
         self.known.append(n)
         kind = "output delta" if stage == 2 else "hidden delta"
         walk_step = self.walk_at.get(n.net_node)
         if walk_step is None:                    # the error does not depend on n: the walk never reached it
-            self.run.add(stage, kind, n, f"δ_{n.name}", "", 0.0, uses=[n], known=self.known,
+            self.run.add(stage=stage, kind=kind, subject=n, formula=f"δ_{n.name}", number=0.0, uses=[n],
+                         known=self.known,
                          extra=f"   (the error does not depend on {n.name}: the walk never reaches it)")
             return
         if stage == 2:
@@ -343,8 +352,8 @@ class _Story:
         else:
             f = formulas.hidden_delta_of(n, self._slope(n))
             uses = [n] + [x for s in formulas.feeding(n) for x in (s.dst, s)]
-        self.run.add(stage, kind, n, f.formula, f.numbers, n.delta, uses=uses, known=self.known,
-                     walk_step=walk_step)
+        self.run.add(stage=stage, kind=kind, subject=n, formula=f.formula, numbers=f.numbers, number=n.delta,
+                     uses=uses, known=self.known, walk_step=walk_step)
 
     # 4. dE/dw and dE/dθ
     def gradients(self) -> None:
@@ -356,20 +365,19 @@ class _Story:
                 known.append(s)
                 self.params.append(s)
                 f = formulas.gradient_of(s)
-                self._checked(add(4, "weight gradient", s, f.formula, f.numbers, s.grad, uses=[n, s.src],
-                                  known=known, walk_step=self.walk_at.get(s)), "w")
+                self._checked(add(stage=4, kind="weight gradient", subject=s, formula=f.formula, numbers=f.numbers,
+                                  number=s.grad, uses=[n, s.src], known=known, walk_step=self.walk_at.get(s)), "w")
             if n.bias is not None:
                 b = n.bias
                 known.append(b)
                 self.params.append(b)
                 f = formulas.gradient_of(b)
-                self._checked(add(4, "bias gradient", b, f.formula, f.numbers, b.grad, uses=[n], known=known,
-                                  walk_step=self.walk_at.get(b)), "θ")
+                self._checked(add(stage=4, kind="bias gradient", subject=b, formula=f.formula, numbers=f.numbers,
+                                  number=b.grad, uses=[n], known=known, walk_step=self.walk_at.get(b)), "θ")
 
-    def nudged(self, start: Any) -> None:
+    def nudged(self, start: Network) -> None:
         """Each parameter's gradient by nudging it in a copy of the network (``start``, the
         weights before the update): (E(w+h) - E(w-h)) / 2h, into ``run.checks``."""
-        from .gradcheck import central_difference
         probe = start.copy()                    # nudged and run here: the network itself is not touched
 
         def error() -> float:
@@ -399,10 +407,11 @@ class _Story:
                 continue
             f = formulas.Update(p.name, p.value, p.grad, self.lr)
             self.run.updates.append((p, p.value, f.value))
-            self.run.add(5, "update", p, f.formula, f.numbers, f.value, uses=[p], known=self.known, shown=f.shown)
+            self.run.add(stage=5, kind="update", subject=p, formula=f.formula, numbers=f.numbers, number=f.value,
+                         uses=[p], known=self.known, shown=f.shown)
 
     # 6. the loop closed: forward again, the new error, and repeat until the error is small
-    def repeat(self, start: Any, until: float) -> None:
+    def repeat(self, start: Network, until: float) -> None:
         after = start.copy()                    # the network with this step's new weights
         new = {id(p): v for p, _, v in self.run.updates}
         for p, q in zip(self.net.parameters(include_fixed=True), after.parameters(include_fixed=True)):
@@ -410,8 +419,8 @@ class _Story:
         outputs = after.forward(self.inputs)
         old = {n.name: n.value for n in self.net.outputs}
         changes = ", ".join("O_{}: {} → {}".format(k, *pair(old[k], o.value)) for k, o in outputs.items())
-        self.run.add(6, "new forward", None, "forward pass with the new weights", extra=f": {changes}",
-                     uses=after.outputs, net=after)
+        self.run.add(stage=6, kind="new forward", subject=None, formula="forward pass with the new weights",
+                     extra=f": {changes}", uses=after.outputs, net=after)
         loss = _error(outputs, self.targets, self.tmap, self.error)
         self._error_step(6, "new error", loss, after.outputs, was=self.loss.value, net=after)
 
@@ -429,10 +438,10 @@ class _Story:
         else:
             extra = (f": after {history.epochs} epochs of train() E = {fmt(history.final)}, still not below "
                      f"{fmt(until)}")
-        step = self.run.add(6, "repeat", None, rule, extra=extra, net=start)
+        step = self.run.add(stage=6, kind="repeat", subject=None, formula=rule, extra=extra, net=start)
         step.history = history
 
-    def _train(self, net: Any, until: float) -> Tuple[Any, str]:
+    def _train(self, net: Network, until: float) -> Tuple[History, str]:
         """Train ``net`` on the one sample until the error is below ``until``: (History, why it failed or "")."""
         if self.error is None:
             data, loss = [(self.inputs, self.tmap)], "squared_error"

@@ -30,6 +30,7 @@ from .activations import Activation, get_activation
 from .errors import (BadValueError, GraphError, NameNotFoundError, NotFiniteError, WrongTypeError, check_names,
                      did_you_mean)
 from .checks import check_value, short_repr
+from .network_file import load_network, save_network
 from .node import Node, _weighted_sum, reached, zero_grads
 
 __all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
@@ -575,15 +576,13 @@ class Network:
         return new
 
     def save(self, path: str) -> None:
-        """Save structure, activations, weights and biases as JSON (exact round trip; see tinygraph.saving)."""
-        from .saving import save_network
+        """Save structure, activations, weights and biases as JSON (exact round trip; see tinygraph.network_file)."""
         save_network(self, path)
 
     @classmethod
     def load(cls, path: str) -> "Network":
         """Load a Network saved with ``net.save(path)``; a bad file raises NetworkFileError."""
-        from .saving import load_network
-        return load_network(path)
+        return load_network(path, cls)
 
     def __repr__(self) -> str:
         def count(k: int, noun: str) -> str:

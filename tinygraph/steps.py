@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
-from .errors import user_facing
+from .draw import Diagram, draw_graph
+from .errors import WrongTypeError, user_facing
 from .formatting import fmt, operand
 from .node import Node, nodes_below, walk
 
@@ -240,13 +241,12 @@ class Step:
         """One line per parent: what this node added into that parent's gradient."""
         return [f"adds to {_d(self.root_name)}/{_d(c.parent_name)}: {c}" for c in self.sent]
 
-    def diagram(self, **kw: Any):
+    def diagram(self, **kw: Any) -> Diagram:
         """The computation graph at this step (a :class:`tinygraph.Diagram`): this node and the edges
         it sends gradient along highlighted; only the gradients known so far shown; each finished
         node with its "walk N" badge; and on every edge a finished node has sent gradient back
         along, the amount ("← 3"), bold on yellow on the edges that brought this node its
         gradient (for a node used twice, both terms of the sum).  Frames of one walk keep one layout."""
-        from .draw import draw_graph
         known = self.known
         return draw_graph(self.root, **{"highlight": [self.node],
                                         "highlight_edges": [(self.node, p) for p in self.node.parents],
@@ -260,13 +260,13 @@ def _root_of(loss: object) -> Node:
     if isinstance(loss, Node):
         return loss._as_operand()            # a Neuron stands for its latest output
     if hasattr(loss, "neurons") and hasattr(loss, "forward"):
-        raise user_facing(TypeError(f"backprop_steps() needs the error (a Node), got the network {loss.name!r}; "
-                              "for a network use network_steps(net, inputs, targets)"))
+        raise user_facing(WrongTypeError(f"backprop_steps() needs the error (a Node), got the network {loss.name!r}; "
+                                   "for a network use network_steps(net, inputs, targets)"))
     hint = ""
     if isinstance(loss, Mapping):
         hint = " (a dict of outputs: make one error Node first, e.g. tg.squared_error(outputs, targets))"
-    raise user_facing(TypeError(f"backprop_steps() needs the error Node to walk back from, "
-                          f"got {type(loss).__name__}{hint}"))
+    raise user_facing(WrongTypeError(f"backprop_steps() needs the error Node to walk back from, "
+                               f"got {type(loss).__name__}{hint}"))
 
 
 def backprop_steps(loss: Node, zero_grad: bool = True) -> Iterator[Step]:

@@ -26,9 +26,10 @@ import re
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from .errors import BadValueError, TinygraphError
+from .scaling import Scaling
 
 __all__ = ["DataFileError", "Table", "Scaling", "read_table", "train_table", "predict_table", "TableFit",
-           "parse_number", "scaling_of"]
+           "parse_number", "scaling_of", "layered_network"]
 
 PathArg = Union[str, "os.PathLike[str]"]
 
@@ -259,73 +260,7 @@ def read_table(path: PathArg, target: str, classify: Optional[bool] = None) -> T
     return Table(name, inputs, rows, target, [float(v) for v in numbers], None)   # type: ignore[arg-type]
 
 
-class Scaling:
-    """Standardised inputs: each input x becomes (x - mean) / std, with the training rows' mean and std.
-
-    Kept with a network (``net.scaling``) and saved in its JSON, so new rows are
-    scaled the same way; ``target`` and ``labels`` say what the output means."""
-
-    def __init__(self, names: Sequence[str], means: Sequence[float], stds: Sequence[float],
-                 target: str = "", labels: Optional[Sequence[str]] = None) -> None:
-        self.names = list(names)
-        self.means = [float(m) for m in means]
-        self.stds = [float(s) for s in stds]
-        self.target = target
-        self.labels = None if labels is None else (str(labels[0]), str(labels[1]))
-        if not (len(self.names) == len(self.means) == len(self.stds)):
-            raise BadValueError("a Scaling needs one mean and one std per input")
-        if not all(math.isfinite(m) for m in self.means) or not all(math.isfinite(s) and s > 0 for s in self.stds):
-            raise BadValueError("a Scaling's means must be finite numbers and its stds finite numbers > 0")
-
-    @classmethod
-    def fit(cls, names: Sequence[str], rows: Sequence[Sequence[float]], target: str = "",
-            labels: Optional[Sequence[str]] = None) -> "Scaling":
-        """The scaling that gives ``rows`` mean 0 and standard deviation 1 in every column."""
-        n = len(rows)
-        means, stds = [], []
-        for j in range(len(names)):
-            col = [r[j] for r in rows]
-            m = math.fsum(col) / n
-            s = math.sqrt(math.fsum((v - m) ** 2 for v in col) / n)
-            means.append(m)
-            stds.append(s if s > 0 else 1.0)
-        return cls(names, means, stds, target, labels)
-
-    def apply(self, row: Sequence[float]) -> List[float]:
-        return [(v - m) / s for v, m, s in zip(row, self.means, self.stds)]
-
-    def undo(self, j: int, v: float) -> float:
-        """Input ``j``'s scaled value ``v`` back in the data's own units."""
-        return v * self.stds[j] + self.means[j]
-
-    def to_dict(self) -> Dict[str, Any]:
-        return {"inputs": {n: [m, s] for n, m, s in zip(self.names, self.means, self.stds)},
-                "target": self.target, "labels": None if self.labels is None else list(self.labels)}
-
-    @classmethod
-    def from_dict(cls, doc: Any) -> "Scaling":
-        """The Scaling ``to_dict`` described; ValueError if ``doc`` is not one."""
-        if not isinstance(doc, Mapping) or not isinstance(doc.get("inputs"), Mapping):
-            raise BadValueError("\"scaling\" should be an object with \"inputs\": {name: [mean, std]}")
-        names, means, stds = [], [], []
-        for k, v in doc["inputs"].items():
-            if (not isinstance(v, list) or len(v) != 2
-                    or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)):
-                raise BadValueError(f"\"scaling\" of input {k!r} should be [mean, std], got {v!r}")
-            names.append(str(k))
-            means.append(v[0])
-            stds.append(v[1])
-        labels = doc.get("labels")
-        if labels is not None and (not isinstance(labels, list) or len(labels) != 2):
-            raise BadValueError(f"\"scaling\" labels should be a list of two labels, got {labels!r}")
-        return cls(names, means, stds, str(doc.get("target", "")), labels)
-
-    def __repr__(self) -> str:
-        cols = ", ".join(f"{n}: mean {m:.4g}, std {s:.4g}" for n, m, s in zip(self.names, self.means, self.stds))
-        return f"Scaling({cols})"
-
-
-def _build(names: Sequence[str], hidden: Sequence[int], activation: str, output: str, out_act: str,
+def layered_network(names: Sequence[str], hidden: Sequence[int], activation: str, output: str, out_act: str,
            seed: Optional[int]) -> Any:
     """A layered network whose inputs carry the columns' names and whose output is the target's."""
     from .network import Network
@@ -467,7 +402,8 @@ def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "t
     scaling = Scaling.fit(table.inputs, [table.rows[i] for i in train_ix], table.target, table.labels)
     classifier = table.classifier
     loss = "binary_cross_entropy" if classifier else "mse"
-    net = _build(table.inputs, hidden, activation, table.target, "sigmoid" if classifier else "linear", seed)
+    net = layered_network(table.inputs, hidden, activation, table.target, "sigmoid" if classifier else "linear",
+                          seed)
     net.scaling = scaling
 
     def samples(ix: List[int]) -> Tuple[List[Dict[str, float]], List[Dict[str, float]]]:

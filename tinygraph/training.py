@@ -1,9 +1,9 @@
-"""Training: the SGD update and the text's loop "update the weights until the error is small".
+"""Training: the SGD update and the recipe's loop "update the weights until the error is small".
 
 ``SGD`` moves every trainable parameter against its gradient,
 w <- w - lr * dE/dw.  ``train`` runs the network on the data, measures the
 error, backpropagates and steps, epoch after epoch, until the error is below
-a threshold (the text's stopping rule) or the epoch limit is reached.
+a threshold (the recipe's stopping rule) or the epoch limit is reached.
 
 (This module is ``tinygraph.training``, not ``tinygraph.train``: a submodule
 named ``train`` would replace the function ``tinygraph.train`` once imported.)
@@ -15,13 +15,16 @@ import math
 import numbers
 import time
 import warnings
-from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from .checks import check_rate, check_value, named_values, not_finite_error, what_is_wrong
 from .console import Progress
 from .errors import BadValueError, TinygraphError, WrongTypeError
 from .losses import LOSSES, get_loss
 from .node import Node, _Stamp, gc_paused, mark_changed, zero_grads
+
+if TYPE_CHECKING:
+    from .network import Network
 
 # The old private names of tinygraph.checks.named_values and check_rate, for code written before they moved.
 
@@ -57,7 +60,7 @@ class SGD:
     -lr v, which speeds up progress along consistent directions.
     """
 
-    def __init__(self, params: Union[Iterable[Node], Any], lr: float = 0.1, momentum: float = 0.0) -> None:
+    def __init__(self, params: Union[Iterable[Node], Network], lr: float = 0.1, momentum: float = 0.0) -> None:
         if hasattr(params, "parameters") and callable(params.parameters):
             params = params.parameters()
         try:
@@ -166,11 +169,11 @@ class History(list):
         self.seconds = 0.0
         self.record: Optional[int] = None
         self.snapshots: List[Snapshot] = []
-        self.network: Any = None
+        self.network: Optional[Network] = None
         self.parameters: List[Node] = []
         self.data: Tuple[List[Dict[str, float]], List[Dict[str, float]]] = ([], [])
 
-    def _start_record(self, every: int, net: Any, params: List[Node], xs: List[Dict[str, float]],
+    def _start_record(self, every: int, net: Network, params: List[Node], xs: List[Dict[str, float]],
                       ts: List[Dict[str, float]]) -> None:
         self.record, self.network, self.parameters, self.data = every, net, list(params), (xs, ts)
 
@@ -213,11 +216,11 @@ def _resolve_loss(loss: Union[str, Callable[..., Node]]) -> Tuple[Callable[..., 
     return found.function, found.name
 
 
-def _check_data(net: Any, data: Any) -> Tuple[List[Dict[str, float]], List[Dict[str, float]]]:
+def _check_data(net: Network, data: Any) -> Tuple[List[Dict[str, float]], List[Dict[str, float]]]:
     """Every sample's inputs and targets as dicts of floats, or a clear error before any training."""
     try:
         if isinstance(data, (str, bytes, Mapping)):
-            raise TypeError
+            raise WrongTypeError
         data = list(data)
     except TypeError:
         raise WrongTypeError(f"data must be a list of (inputs, targets) pairs, got {type(data).__name__}") from None
@@ -235,13 +238,13 @@ def _check_data(net: Any, data: Any) -> Tuple[List[Dict[str, float]], List[Dict[
     return xs, ts
 
 
-def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[..., Node]] = "squared_error",
+def train(net: Network, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[..., Node]] = "squared_error",
           lr: float = 0.5, until: Optional[float] = None, max_epochs: int = 1000, batch: bool = True,
           momentum: float = 0.0, verbose: Optional[bool] = None, record: Optional[int] = None) -> History:
     """Train ``net`` on ``data`` (a list of (inputs, targets) pairs) by gradient descent.
 
     Each epoch measures the error over all the data; if it is below ``until``
-    (the text's stopping rule) training stops, else the weights and biases take
+    (the recipe's stopping rule) training stops, else the weights and biases take
     one step.  ``batch=True``: one step per epoch on the error summed over all
     samples (full batch).  ``batch=False``: one step per sample (online).
     ``loss`` is a name ("squared_error", "mse", "hinge", "binary_cross_entropy")
@@ -274,7 +277,7 @@ def train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[.
         raise BadValueError(f"network {net.name!r} has no trainable parameters: nothing to train")
     opt = SGD(net.parameters(), lr=lr, momentum=momentum)
     if record is not None and (isinstance(record, bool) or not isinstance(record, int) or record < 1):
-        raise ValueError(f"record must be a whole number >= 1 (keep every record-th epoch) or None, got {record!r}")
+        raise BadValueError(f"record must be a whole number >= 1 (keep every record-th epoch) or None, got {record!r}")
 
     history = History(until=until, loss=loss_name)
     if record is not None:

@@ -18,9 +18,10 @@ from __future__ import annotations
 import os
 from importlib import import_module
 from types import ModuleType
-from typing import Any, Callable, Dict, Tuple, Union
+from typing import Callable, Dict, Tuple, Union
 
-from ..errors import GraphError, TinygraphError, did_you_mean
+from ..errors import GraphError, NameNotFoundError, TinygraphError, did_you_mean
+from ..network import Network
 from .output import DemoError
 
 __all__ = ["MODULES", "DEMOS", "UnknownDemoError", "DemoError", "list_demos", "run_demo", "get_demo",
@@ -82,15 +83,13 @@ def run_demo(name: str, out: Union[str, os.PathLike, None] = None, fast: bool = 
     return 0
 
 
-def step_networks() -> Dict[str, Callable[[], Tuple[Any, Any, Any]]]:
+def step_networks() -> Dict[str, Callable[[], Tuple[Network, Dict[str, float], Dict[str, float]]]]:
     """The demos one can step through: name -> build() giving (net, inputs, targets)."""
     return {name: m.build for name, m in _modules().items() if callable(getattr(m, "build", None))}
 
 
-def build_for_steps(name: str) -> Tuple[str, Any, Any, Any, float]:
+def build_for_steps(name: str) -> Tuple[str, Network, Dict[str, float], Dict[str, float], float]:
     """The demo network ``name`` (any case, - or _) as (name, net, inputs, targets, its step η)."""
-    from ..errors import NameNotFoundError
-    from ..network import Network
     nets = step_networks()
     key = demo_key(name)
     if key not in nets:

@@ -1,4 +1,4 @@
-"""The text's 'famous model' as memory: store 5x5 letters in a Hopfield network, recall them from noise.
+"""The 'famous model' of ±1 threshold neurons (Hopfield's) as memory: store 5x5 letters in a Hopfield network, recall them from noise.
 
 Each pixel is a neuron with state +1 (ink) or -1 (paper).  The letters are
 stored by the Hebbian rule W = (1/n) sum_p p p^T (zero diagonal); a corrupted

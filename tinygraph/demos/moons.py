@@ -16,7 +16,11 @@ from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
 from .. import datasets
+from ..batch import compile_network
+from ..errors import BadValueError
+from ..losses import hinge, l2
 from ..network import MLP, Network
+from ..training import SGD
 from .output import out_paths, pyplot, report_files, save_figure
 
 NAME = "moons"
@@ -57,7 +61,6 @@ def _lr(k: int, steps: int) -> float:
 
 def train_nodes(net: Network, data: List[Point], steps: int, alpha: float = ALPHA) -> List[Tuple[float, float]]:
     """Full-batch SGD on the node engine; returns (loss, accuracy) before each step and after the last."""
-    from .. import SGD, hinge, l2
     opt = SGD(net.parameters(), lr=1.0)
     labels = [{"o1": lab} for _, _, lab in data]
     history = []
@@ -94,7 +97,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, engine: str = "a
     ``engine``: "batch" (numpy), "nodes" (the scalar engine) or "auto" (batch when numpy is installed).
     """
     if engine not in ("auto", "batch", "nodes"):
-        raise ValueError(f"engine must be 'auto', 'batch' or 'nodes', got {engine!r}")
+        raise BadValueError(f"engine must be 'auto', 'batch' or 'nodes', got {engine!r}")
     have_numpy = _numpy() is not None            # batch mode needs numpy and nothing else
     if engine == "auto":
         engine = "batch" if have_numpy else "nodes"
@@ -161,7 +164,6 @@ def _train_batch(net: Network, data: List[Point], steps: int, alpha: float = ALP
     The weights end up in ``net`` as with the node engine; the errors and accuracies match it.
     """
     np = _numpy()
-    from .. import compile_network
     bn = compile_network(net)
     X = np.array([[x, y] for x, y, _ in data], dtype=float)
     Y = np.array([[lab] for _, _, lab in data], dtype=float)

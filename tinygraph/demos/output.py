@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any, List, Optional, Sequence, Tuple, Union
 
 from ..console import can_print, plain
+from ..draw import draw_network
+from ..network import Network
 from ..errors import TinygraphError
 
 DEFAULT_OUT = "tinygraph-out"
@@ -75,19 +77,14 @@ def rel(path: Path) -> str:
         return str(full)
 
 
-def save_network(net: Any, path: Path, files: List[Path], **draw: Any) -> Optional[Path]:
+def save_network(net: Network, path: Path, files: List[Path], **draw: Any) -> Optional[Path]:
     """Draw ``net`` as it is now (``tg.draw_network(net, **draw)``) and save it to ``path``;
     append what was written to ``files``.
 
     When no Graphviz engine can render, the DOT text is saved beside it (.gv)
     and the reason is printed: the demo's numbers still stand.
     """
-    try:
-        from ..draw import draw_network
-        diagram = draw_network(net, **draw)
-    except ImportError as e:   # the drawing package is missing in this install
-        print(f"  (no diagram: {e})")
-        return None
+    diagram = draw_network(net, **draw)
     try:
         diagram.save(str(path))
     except (TinygraphError, OSError) as e:

@@ -3,7 +3,7 @@
 For bits b1, b2, b3 in {0, 1}: b1*b2*b3 = lim_{beta -> inf} s(beta (b1 + b2 + b3) - 2.5 beta)
 with the logistic sigmoid s.  The net input is beta (sum - 2.5): negative unless
 all three bits are 1.  With a 0/1 step activation ("heaviside": 0 below zero,
-1 otherwise) the same neuron is exact for every beta > 0.  The text's own step,
+1 otherwise) the same neuron is exact for every beta > 0.  The ±1 step of the 'famous model',
 "sign", gives -1/+1; heaviside is (sign + 1) / 2, registered here as its own
 activation so one neuron does it.
 """

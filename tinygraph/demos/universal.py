@@ -19,6 +19,7 @@ import math
 from pathlib import Path
 from typing import Callable, Dict, List, Tuple, Union
 
+from ..errors import BadValueError
 from ..network import Network
 from .output import out_paths, pyplot, report_files, save_figure, save_network, table
 
@@ -35,7 +36,7 @@ GRID_FAST = 201
 def build_network(width: int, f: Callable[[float], float] = math.sin, a: float = A, b: float = B) -> Network:
     """A 1-width-1 ReLU network whose output is the chord-by-chord interpolant of f on [a, b]."""
     if not isinstance(width, int) or width < 1:
-        raise ValueError(f"width must be a positive int, got {width!r}")
+        raise BadValueError(f"width must be a positive int, got {width!r}")
     h = (b - a) / width
     # (a (n - i) + b i) / n rather than a + i h: on a symmetric [a, b] the knots are then exact mirror images
     knots = _snap([(a * (width - i) + b * i) / width for i in range(width + 1)])

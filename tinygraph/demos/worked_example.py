@@ -1,10 +1,10 @@
-"""The text's backprop, worked by hand on a 2-2-2 sigmoid network (Mazur's classic numbers).
+"""Mazur's worked example: the delta rule by hand on a 2-2-2 sigmoid network.
 
 Inputs i1 = 0.05, i2 = 0.10; hidden h1, h2 and outputs o1, o2 are sigmoid
 neurons; weights (Mazur's w1..w8) 0.15, 0.20, 0.25, 0.30 into the hidden
 layer and 0.40, 0.45, 0.50, 0.55 into the outputs; biases 0.35 (hidden) and
 0.60 (outputs); targets 0.01 and 0.99.  The demo runs one forward pass, the
-error E = 1/2 sum_k (O_k - t_k)^2, every delta and gradient by the text's
+error E = 1/2 sum_k (O_k - t_k)^2, every delta and gradient by the delta rule's
 formulas next to what ``backward()`` computed, and one update w <- w - eta dE/dw.
 """
 
@@ -65,7 +65,7 @@ def _f(v: float) -> str:
 def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) -> dict:
     """Print the forward pass, every delta and gradient with its formula, and one update.
 
-    The column "by hand" is the text's formulas worked in plain floats (``tg.delta_rule``), the
+    The column "by hand" is the delta rule's formulas worked in plain floats (``tg.delta_rule``), the
     column "backward()" the engine's generic chain rule: they agree to rounding.
     """
     folder, main = out_paths(out, "worked-example.svg", others=("worked-example-after.svg",))
@@ -74,12 +74,12 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) 
     E = squared_error(net.forward(inputs), targets)
     net.zero_grad()
     E.backward()
-    rule = delta_rule(net, inputs, targets)           # the text's formulas, by hand
+    rule = delta_rule(net, inputs, targets)           # the delta rule's formulas, by hand
     save_network(net, main, files, title="worked example: forward values, deltas and gradients",
                  deltas=True, grads=True)
 
     O = {n.name: n.value for n in net}
-    print("Worked example: a 2-2-2 sigmoid network, one step of backprop by the text's formulas")
+    print("Worked example: a 2-2-2 sigmoid network, one step of backprop by the delta rule's formulas")
     print(f"  inputs {', '.join(f'{k} = {v:g}' for k, v in inputs.items())}; "
           f"targets {', '.join(f't_{k} = {v:g}' for k, v in targets.items())}; learning rate η = {lr:g}")
     print()
@@ -101,7 +101,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) 
     print(f"Error:  E = ½ Σ_k (O_k − t_k)² = ½ [{parts}] = {_f(E.value)}")
     print()
 
-    # Deltas by the text's formulas, next to the engine's.
+    # Deltas by the delta rule's formulas, next to the engine's.
     rows = []
     for k, t in targets.items():
         o = O[k]
@@ -138,7 +138,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, lr: float = LR) 
 
     worst = max([abs(grads_by_hand[p.name] - p.grad) for p in net.parameters()]
                 + [abs(d - net[n].delta) for n, d in rule.deltas.items()])
-    print(f"Largest difference between the text's formulas (tg.delta_rule) and backward(): {worst:.1e}")
+    print(f"Largest difference between the delta rule's formulas (tg.delta_rule) and backward(): {worst:.1e}")
 
     grads = {p.name: p.grad for p in net.parameters()}
     SGD(net.parameters(), lr=lr).step()        # w ← w − η ∂E/∂w on every trainable weight and bias

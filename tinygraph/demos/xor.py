@@ -1,7 +1,7 @@
-"""A 2-2-1 sigmoid network learns XOR by the text's algorithm.
+"""A 2-2-1 sigmoid network learns XOR by the delta rule and gradient descent.
 
 E = 1/2 sum over the four samples of (O - t)^2; every weight and bias moves by
--eta dE/dw (the gradients from backward(), i.e. the text's deltas); repeat
+-eta dE/dw (the gradients from backward(), i.e. the delta rule's deltas); repeat
 until E is below the threshold.  XOR is the classic function one neuron
 cannot compute (it is not linearly separable) but two hidden neurons can.
 """
@@ -13,6 +13,7 @@ from typing import Dict, List, Tuple, Union
 
 from ..losses import squared_error
 from ..network import MLP, Network
+from ..training import train
 from .output import out_paths, pyplot, report_files, save_figure, save_network, table
 
 NAME = "xor"
@@ -42,7 +43,7 @@ def outputs(net: Network) -> List[float]:
 
 
 def error(net: Network) -> float:
-    """E = 1/2 sum over the samples of (O - t)^2: the text's squared error over all four."""
+    """E = 1/2 sum over the samples of (O - t)^2: the squared error over all four samples."""
     return squared_error([net.forward(x) for x, _ in DATA], [t for _, t in DATA]).value
 
 
@@ -51,7 +52,6 @@ def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
 
     ``fast`` is accepted like every demo's, but this run is the same either way (it is already quick).
     """
-    from .. import train
     # the trained network is the main picture
     folder, main = out_paths(out, "xor-after.svg", others=("xor-before.svg", "xor-error.png"))
     files: List[Path] = []

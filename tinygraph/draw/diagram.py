@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Dict, Optional, Tuple, Union
 
-from ..errors import RenderError
+from ..errors import RenderError, WrongTypeError
 from .files import WholeFile, check_place
 from .render import DEFAULT_TIMEOUT, render
 
@@ -31,9 +31,9 @@ class Diagram:
     def __init__(self, source: Optional[str] = None, engine: Optional[str] = None,
                  timeout: Optional[float] = DEFAULT_TIMEOUT, *, graph: Any = None, sizes: Any = None) -> None:
         if source is None and graph is None:
-            raise TypeError("a Diagram needs its DOT text (source) or the Graph to write it from")
+            raise WrongTypeError("a Diagram needs its DOT text (source) or the Graph to write it from")
         if source is not None and not isinstance(source, str):
-            raise TypeError(f"a Diagram's source is DOT text (a str), got {type(source).__name__}")
+            raise WrongTypeError(f"a Diagram's source is DOT text (a str), got {type(source).__name__}")
         self._source = source
         self.engine = engine
         self.timeout = timeout

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from typing import Any, Optional, Sequence, Union
 
-from ..errors import user_facing
+from ..errors import (BadValueError, FileWriteError, FolderGivenError, NoSuchFolderError, NotAFolderError,
+                      NotWritableError, WrongTypeError, user_facing)
 
 __all__ = ["check_place", "WholeFile"]
 
@@ -30,17 +31,17 @@ def check_place(path: PathArg, what: str, suffixes: Optional[Sequence[str]] = No
     """
     spelled = spelled if spelled is not None else repr(example)
     if not isinstance(path, (str, os.PathLike)):
-        raise user_facing(TypeError(f"the file name for {what} must be a path, got {type(path).__name__} "
-                                    f"{path!r}: give a file name, e.g. {spelled}"))
+        raise user_facing(WrongTypeError(f"the file name for {what} must be a path, got {type(path).__name__} "
+                                         f"{path!r}: give a file name, e.g. {spelled}"))
     path = os.fspath(path)
     if not isinstance(path, str):
         path = os.fsdecode(path)
     if not path.strip():
-        raise user_facing(ValueError(f"no file name for {what} ({path!r}): give a file name, e.g. {spelled}"))
+        raise user_facing(BadValueError(f"no file name for {what} ({path!r}): give a file name, e.g. {spelled}"))
     path = os.path.expanduser(path)
     if os.path.isdir(path):
-        raise IsADirectoryError(f"cannot write {what} to {path!r}: it is a folder; give a file name such as "
-                                f"{os.path.join(path, example)!r}")
+        raise FolderGivenError(f"cannot write {what} to {path!r}: it is a folder; give a file name such as "
+                               f"{os.path.join(path, example)!r}")
     if suffixes is not None:
         suffix = os.path.splitext(os.path.basename(path))[1].lower()
         if suffix == ".":                               # "a.svg." ends in a dot: no suffix
@@ -49,21 +50,21 @@ def check_place(path: PathArg, what: str, suffixes: Optional[Sequence[str]] = No
             stem = os.path.splitext(path)[0] if suffix else path.rstrip(".")
             better = stem if os.path.splitext(stem)[1].lower() in suffixes else stem + suffixes[0]
             problem = f"its suffix {suffix!r} is not one of" if suffix else "it has no suffix, which picks the format:"
-            raise user_facing(ValueError(f"cannot write {what} to {path!r}: {problem} {', '.join(suffixes)}. "
-                                         f"Give a name such as {better!r}"))
+            raise user_facing(BadValueError(f"cannot write {what} to {path!r}: {problem} {', '.join(suffixes)}. "
+                                            f"Give a name such as {better!r}"))
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.exists(folder) and not os.path.isdir(folder):
-        raise NotADirectoryError(f"cannot write {path!r}: {folder!r} is a file, not a folder; "
-                                 f"give a file in an existing folder, e.g. {spelled}")
+        raise NotAFolderError(f"cannot write {path!r}: {folder!r} is a file, not a folder; "
+                              f"give a file in an existing folder, e.g. {spelled}")
     if not os.path.isdir(folder):
-        raise FileNotFoundError(f"cannot write {path!r}: the folder {folder!r} does not exist; "
+        raise NoSuchFolderError(f"cannot write {path!r}: the folder {folder!r} does not exist; "
                                 "create it first or give a file in an existing folder")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise PermissionError(f"cannot write {path!r}: the folder {folder!r} is not writable for you; "
-                              f"give a file in a folder you can write to, e.g. {spelled}")
+        raise NotWritableError(f"cannot write {path!r}: the folder {folder!r} is not writable for you; "
+                               f"give a file in a folder you can write to, e.g. {spelled}")
     if os.path.exists(path) and not os.access(path, os.W_OK):
-        raise PermissionError(f"cannot write {path!r}: the file exists and is not writable for you; "
-                              f"give another file name, e.g. {spelled}")
+        raise NotWritableError(f"cannot write {path!r}: the file exists and is not writable for you; "
+                               f"give another file name, e.g. {spelled}")
     return path
 
 
@@ -96,12 +97,12 @@ class WholeFile:
             self.tmp = tmp
             self.file = os.fdopen(fd, "wb")
             return
-        raise FileExistsError(f"cannot write {self.path!r}: could not make a temporary file in {folder!r}")
+        raise FileWriteError(f"cannot write {self.path!r}: could not make a temporary file in {folder!r}")
 
     def write(self, data: Union[bytes, str]) -> int:
         """Put ``data`` (str as UTF-8) at the path; returns the number of bytes written."""
         if self.tmp is None:
-            raise ValueError(f"{self.path!r} has been written or given up already")
+            raise BadValueError(f"{self.path!r} has been written or given up already")
         if isinstance(data, str):
             data = data.encode("utf-8")
         try:

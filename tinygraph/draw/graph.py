@@ -20,6 +20,7 @@ from typing import Any, Collection, Dict, Iterable, List, Optional, Sequence, Se
 
 from ..errors import GraphError, WrongTypeError
 from ..checks import short_repr
+from ..network import Bias, Network, Synapse
 from ..node import Node, nodes_below
 from .diagram import Diagram
 from .dot import (HIGHLIGHT, HIGHLIGHT_CLASS, HIGHLIGHT_FILL, Graph, Html, check_choice, check_count, check_flag,
@@ -208,7 +209,6 @@ def _edge_label(role: Optional[str], flow: Optional[str], room: Optional[str], r
 def _neurons(nodes: List[Node], uses: Dict[int, int]) -> List[List[Node]]:
     """Groups to draw together: each weighted_sum node with the activation made from it alone,
     and the parameters (synapses, bias) only it reads."""
-    from ..network import Bias, Synapse
     consumer: Dict[int, Node] = {}
     for n in nodes:
         for p in n.parents:
@@ -227,7 +227,6 @@ def _neurons(nodes: List[Node], uses: Dict[int, int]) -> List[List[Node]]:
 
 
 def _too_big(root: Node, nodes: List[Node], limit: int) -> GraphError:
-    from ..network import Synapse
     if any(isinstance(n, Synapse) for n in nodes):
         net = " draw the network instead with draw_network(net) (the same numbers, a circle per neuron);"
         part = " one neuron's part with draw_graph(net['NAME']),"
@@ -269,7 +268,6 @@ def draw_graph(root: Node, *, grads: bool = True, highlight: Iterable[Node] = ()
     .gv then: that needs no layout).
     """
     if not isinstance(root, Node):
-        from ..network import Network
         hint = " To draw a network, use draw_network(net)." if isinstance(root, Network) else ""
         raise WrongTypeError(f"draw_graph draws the graph below a Node (e.g. a loss), "
                              f"got {type(root).__name__}.{hint}")
@@ -312,7 +310,6 @@ def draw_graph(root: Node, *, grads: bool = True, highlight: Iterable[Node] = ()
     value = {id(n): drawn(n) for n in nodes}
     grad = {id(n): drawn(n, "grad") for n in nodes} if grads or walk is not None else {}
 
-    from ..network import Bias, Synapse
     num: Dict[int, int] = {id(n): i for i, n in enumerate(nodes)}
     uses: Dict[int, int] = {}
     for n in nodes:

@@ -25,11 +25,17 @@ import xml.etree.ElementTree as ET
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from ..console import Progress
-from ..errors import user_facing
+from ..errors import BadValueError, WrongTypeError, user_facing
+from ..formatting import fmt
 from ..narrative import NetworkStep
-from ..steps import Step
+from ..network import Bias, Neuron, Synapse
+from ..node import nodes_below
+from ..steps import Step, backprop_steps
+from .dot import Edge, Graph, neuron_id, synapse_id
 from .files import WholeFile, check_place
-from .player import QUIZ_TOLERANCE, SharedFrame, SharedLayout, inline_frame
+from .network import Sizes
+from .player import QUIZ_TOLERANCE, SharedFrame, SharedLayout, inline_frame, player_html
+from .render import find_engine, render_svgs
 
 __all__ = ["html_page", "same_layout_diagrams", "write_html", "page_place", "StepPlayer", "PAGE_SUFFIXES", "PROGRESS_AFTER",
            "QUIZ_TOLERANCE"]
@@ -48,7 +54,6 @@ _SVG = "{http://www.w3.org/2000/svg}"
 def _question(step: Drawable) -> Optional[Tuple[str, float, str]]:
     """(the line with its result left out, the result, the result as printed) for the quiz;
     None for a step that computes no number."""
-    from ..formatting import fmt
     if isinstance(step, NetworkStep):
         if step.number is None or step.kind in ("input", "new forward", "repeat"):
             return None
@@ -80,8 +85,6 @@ def _walk_lines(steps: Sequence[Drawable]) -> List[str]:
     """The whole backward walk of a network step-through, one line per walk step (empty for a
     walk's own steps, which the page shows anyway).  The walk is run once more from the error;
     every gradient is put back as it was."""
-    from ..node import nodes_below
-    from ..steps import backprop_steps
     first = next((s.walk_step for s in steps if isinstance(s, NetworkStep) and s.walk_step is not None), None)
     if first is None:
         return []
@@ -101,8 +104,6 @@ def _drawers(steps: Sequence[Drawable], quiz: bool) -> Tuple[List[Callable[..., 
     """What to draw: the drawing functions (``sizes=`` passed on), each step's frame among them,
     each step's quiz question frame (None: no question), and for a question that shows its step's
     frame with some parts as the frame before shows them (an update: the old weight), those parts' ids."""
-    from .dot import neuron_id, synapse_id
-    from ..network import Bias, Neuron, Synapse
     draws: List[Callable[..., Any]] = []
     frame: List[int] = []
     question: List[Optional[int]] = []
@@ -160,7 +161,6 @@ def same_layout_diagrams(draws: Sequence[Callable[..., Any]],
         if tell is not None:
             tell(len(out))
         return out
-    from .network import Sizes
     widest = Sizes.widest(d.sizes for d in first.values() if d.sizes is not None)
     while True:
         out = []
@@ -179,7 +179,6 @@ def same_layout_diagrams(draws: Sequence[Callable[..., Any]],
 def _render(sources: List[Tuple[str, Optional[str], Any]]) -> List[str]:
     """DOT texts (source, engine, timeout) as SVG, BATCH per Graphviz run, DRAW_WORKERS runs at a time."""
     from concurrent.futures import ThreadPoolExecutor
-    from .render import find_engine, render_svgs
     if not sources:
         return []
     engine = find_engine().path          # found once, here: the lookup is not thread-safe
@@ -267,7 +266,6 @@ class _Group:
 
     def sources(self) -> List[str]:
         """The variant drawings' DOT texts: the j-th has each part in its j-th look (its first if fewer)."""
-        from .dot import Edge, Graph
         base = self.diagram.graph
         n_nodes = len(base.nodes) + 1
         out = []
@@ -362,14 +360,14 @@ def shared_frames(draws: Sequence[Callable[..., Any]], progress: bool = False) -
 
 
 def _page(steps: Sequence[Drawable], title: Optional[str], progress: bool, quiz: bool) -> str:
-    from .player import player_html
     steps = list(steps)
     if not steps:
-        raise user_facing(ValueError("no steps to show: pass the list from backprop_steps(loss) or network_steps(...)"))
+        raise user_facing(BadValueError("no steps to show: pass the list from backprop_steps(loss) or "
+                                        "network_steps(...)"))
     if not all(isinstance(s, (Step, NetworkStep)) for s in steps):
         bad = next(s for s in steps if not isinstance(s, (Step, NetworkStep)))
-        raise user_facing(TypeError(f"a step page shows the steps of backprop_steps(loss) or network_steps(...), "
-                                    f"got {type(bad).__name__}"))
+        raise user_facing(WrongTypeError(f"a step page shows the steps of backprop_steps(loss) or network_steps(...), "
+                                         f"got {type(bad).__name__}"))
     if title is None:
         first = steps[0]
         title = (f"backprop through {first.net.name}, step by step" if isinstance(first, NetworkStep)

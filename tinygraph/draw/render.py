@@ -18,7 +18,7 @@ import sysconfig
 from dataclasses import dataclass
 from typing import List, Optional
 
-from ..errors import RenderError
+from ..errors import RenderError, WrongTypeError
 
 __all__ = ["Engine", "find_engine", "render", "render_svgs", "FORMATS", "ENV_VAR", "HOW_TO_GET"]
 
@@ -80,7 +80,7 @@ def find_engine(engine: Optional[str] = None) -> Engine:
     wanted = engine if engine is not None else os.environ.get(ENV_VAR) or None
     if wanted is not None:
         if not isinstance(wanted, str):
-            raise TypeError(f"engine must be a program name or path (a str), got {type(wanted).__name__}")
+            raise WrongTypeError(f"engine must be a program name or path (a str), got {type(wanted).__name__}")
         where = "the engine argument" if engine is not None else f"${ENV_VAR}"
         if wanted == PURE:
             for p in _pure_candidates():

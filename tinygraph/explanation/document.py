@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Dict, Hashable, Iterable, List, Optional, Type, Union
 from urllib.parse import quote
 
-from ..errors import BadValueError, RenderError, user_facing
+from ..errors import BadValueError, FolderGivenError, NoSuchFolderError, RenderError, user_facing
 from ..narrative import NetworkStep
 from . import html as html_format
 from .blocks import Block, Display, Figure, Heading, Para, Strong, keys_of
@@ -242,11 +242,11 @@ class Explanation:
         p = Path(os.path.expanduser(os.fspath(path)))
         fmt = format_of(p, format)
         if p.is_dir():
-            raise user_facing(IsADirectoryError(f"cannot write {str(p)!r}: it is a folder; give a file name "
+            raise user_facing(FolderGivenError(f"cannot write {str(p)!r}: it is a folder; give a file name "
                                                 f"such as {str(p / ('explanation.' + fmt))!r}"))
         folder = p.parent
         if not folder.is_dir():
-            raise user_facing(FileNotFoundError(f"cannot write {str(p)!r}: the folder {str(folder)!r} does not "
+            raise user_facing(NoSuchFolderError(f"cannot write {str(p)!r}: the folder {str(folder)!r} does not "
                                                 "exist; create it first"))
         stem = p.stem
         written: List[Path] = []

@@ -8,11 +8,18 @@ Each browser tab works on its own copy of the network; the object passed in is n
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
+import webbrowser
+from typing import Callable, Mapping, Optional, Sequence, Tuple
 
+from ..activations import get_activation
+from ..network import Network
+from ..scaling import Scaling
+from ..tables import layered_network, read_table
+from .errors import PlayError
 from .server import PlaygroundServer
-from .state import PlayError, Start
+from .state import Start
 
 __all__ = ["play", "PlaygroundServer", "PlayError", "start_for"]
 
@@ -22,7 +29,7 @@ def _in_notebook() -> bool:
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
-def play(net: Any, inputs: Optional[Mapping[str, float]] = None, targets: Optional[Mapping[str, float]] = None,
+def play(net: Network, inputs: Optional[Mapping[str, float]] = None, targets: Optional[Mapping[str, float]] = None,
          lr: float = 0.5, port: int = 0, open_browser: Optional[bool] = None,
          data: Optional[Sequence[Tuple[Mapping[str, float], Mapping[str, float]]]] = None,
          title: Optional[str] = None) -> PlaygroundServer:
@@ -37,7 +44,6 @@ def play(net: Any, inputs: Optional[Mapping[str, float]] = None, targets: Option
     if open_browser is None:
         open_browser = not _in_notebook()
     if open_browser:
-        import webbrowser
         try:
             webbrowser.open(server.url)
         except Exception:          # no browser here: the printed address still works
@@ -50,20 +56,17 @@ def start_for(source: str, target: Optional[str] = None, hidden: Optional[Sequen
     """What ``tinygraph play SOURCE`` plays with: a saved FILE.json, or DATA.csv with ``target`` (a layered
     network with ``hidden`` layer sizes, default [4], of ``activation`` neurons, default tanh); any other
     SOURCE is a name that ``named`` turns into a Start (the command line passes the demos' networks)."""
-    import os
     low = source.lower()
     if not low.endswith(".csv") and (hidden is not None or activation is not None):
         raise PlayError("--hidden and --activation go with a DATA.csv file (a demo or a saved network has its own)")
     if low.endswith(".csv"):
         if not target:
             raise PlayError(f"{source} is a data file: say which column to predict, e.g. --target label")
-        from ..tables import Scaling, _build, read_table
         table = read_table(source, target)
         scaling = Scaling.fit(table.inputs, table.rows, table.target, table.labels)
         out = "sigmoid" if table.classifier else "linear"
-        from ..activations import get_activation
         act = get_activation(activation or "tanh").name      # an unknown name: a message listing the known ones
-        net = _build(table.inputs, [4] if hidden is None else list(hidden), act, table.target, out, 0)
+        net = layered_network(table.inputs, [4] if hidden is None else list(hidden), act, table.target, out, 0)
         net.scaling = scaling
         data = [(dict(zip(table.inputs, scaling.apply(r))), {table.target: t}) for r, t in zip(table.rows, table.targets)]
         x, t = data[0]
@@ -71,7 +74,6 @@ def start_for(source: str, target: Optional[str] = None, hidden: Optional[Sequen
     if target is not None:
         raise PlayError("--target goes with a DATA.csv file")
     if low.endswith(".json") or os.path.isfile(source):
-        from ..network import Network
         net = Network.load(source)
         return Start(net, title=os.path.basename(source))
     if named is None:

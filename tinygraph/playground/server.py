@@ -32,7 +32,9 @@ from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import TinygraphError
-from .state import PlayError, Sessions, Start
+from .errors import PlayError
+from .page import page_html
+from .state import Sessions, Start
 
 __all__ = ["PlaygroundServer", "HOST", "MAX_BODY", "MAX_THREADS"]
 
@@ -164,7 +166,6 @@ class _Handler(BaseHTTPRequestHandler):
             query = parse_qs(url.query)
             app = self.server.app
             if url.path == "/":
-                from .page import page_html
                 nonce = secrets.token_urlsafe(16)
                 body = page_html(app.token, nonce, app.start.title).encode()
                 self._send(200, body, "text/html; charset=utf-8", _csp(f"'nonce-{nonce}'"))

@@ -10,14 +10,30 @@ The page's JavaScript only displays what :meth:`Session.view` returns.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from ..errors import TinygraphError
+from ..activations import activation_names, get_activation
+from ..draw import draw_network, neuron_id, synapse_id
+from ..draw.page import html_page
+from ..draw.svg import inline_svg
+from ..draw.training_page import RecordedRun, error_curve, fit_picture
+from ..errors import did_you_mean
+from ..explanation import explain
 from ..formatting import fmt
+from ..losses import squared_error
+from ..narrative import network_steps
+from ..network import Network, Neuron
+from ..node import Node
+from ..saving import network_from_dict, network_to_dict
+from ..training import SGD, train
+from .errors import PlayError
+from .structure import (NotLayered, layers_of, plan_add_layer, plan_add_neuron, plan_remove_layer, plan_remove_neuron,
+                        rebuild)
 
 __all__ = ["Session", "Sessions", "Start", "PlayError", "BIGGEST", "MAX_EPOCHS"]
 
@@ -31,19 +47,13 @@ MAX_WORK = 400_000
 NEW_WEIGHT_SEED = 0
 
 
-class PlayError(TinygraphError, ValueError):
-    """A request the playground refuses: the message says what was wrong and what to do."""
-
-
 class Start:
     """What every new session starts from: the network (as a dict), the sample, η and the data."""
 
-    def __init__(self, net: Any, inputs: Optional[Mapping[str, float]] = None,
+    def __init__(self, net: Network, inputs: Optional[Mapping[str, float]] = None,
                  targets: Optional[Mapping[str, float]] = None, lr: float = 0.5,
                  data: Optional[Sequence[Tuple[Mapping[str, float], Mapping[str, float]]]] = None,
                  title: Optional[str] = None) -> None:
-        from ..network import Network
-        from ..saving import network_to_dict
         if not isinstance(net, Network):
             raise PlayError(f"play takes a tinygraph Network, got {type(net).__name__}: build one with "
                             "tg.Network(...) or tg.MLP([2, 2, 1]), or load one with tg.Network.load('net.json')")
@@ -59,8 +69,7 @@ class Start:
         self.data = [(dict(x), dict(t)) for x, t in data] if data else None
         self.title = title or net.name
 
-    def network(self) -> Any:
-        from ..saving import network_from_dict
+    def network(self) -> Network:
         net = network_from_dict(self.doc)
         if self.scaling is not None:
             net.scaling = self.scaling
@@ -129,12 +138,10 @@ class Session:
 
     # -- changes, each all-or-nothing ------------------------------------------------------------
     def _backup(self) -> Tuple[Any, ...]:
-        from ..saving import network_to_dict
         return (network_to_dict(self.net), dict(self.inputs), dict(self.targets), self.lr, self.show_grads,
                 self.curve, self.fit, self.epochs, self.curve_mark, self.rng.getstate())
 
     def _restore(self, b: Tuple[Any, ...]) -> None:
-        from ..saving import network_from_dict
         scaling = getattr(self.net, "scaling", None)
         self.net = network_from_dict(b[0])
         if scaling is not None:
@@ -158,9 +165,8 @@ class Session:
             self._restore(backup)
             raise
 
-    def _neuron(self, name: Any) -> Any:
+    def _neuron(self, name: Any) -> Neuron:
         if not isinstance(name, str) or name not in self.net:
-            from ..errors import did_you_mean
             hint = did_you_mean(name, [n.name for n in self.net], sentence=True) if isinstance(name, str) else ""
             raise PlayError(f"there is no neuron named {str(name)[:60]!r} in {self.net.name}.{hint}")
         return self.net[name]
@@ -201,7 +207,6 @@ class Session:
         self.show_grads = bool(body.get("show", True))
 
     def sgd_step(self, body: Mapping[str, Any]) -> None:
-        from ..training import SGD
         before = self._loss(backward=True)
         SGD(self.net.parameters(), lr=self.lr).step()
         after = self._loss(backward=False).value
@@ -213,8 +218,6 @@ class Session:
         self.note = "back to the start: the network, the sample and η as they were"
 
     def train(self, body: Mapping[str, Any]) -> None:
-        from ..draw.training_page import RecordedRun, error_curve, fit_picture
-        from ..training import train
         raw = body.get("epochs")
         epochs = number(raw, "epochs")
         if epochs != int(epochs) or not 1 <= epochs <= MAX_EPOCHS:
@@ -244,7 +247,6 @@ class Session:
                      f"sample{'s' if len(data) != 1 else ''}: E from {fmt(history[0])} to {fmt(history.final)}")
 
     def set_activation(self, body: Mapping[str, Any]) -> None:
-        from ..activations import activation_names, get_activation
         n = self._neuron(body.get("name"))
         if n.is_input:
             raise PlayError(f"{n.name} is an input: it has no activation")
@@ -262,13 +264,11 @@ class Session:
         return int(x)
 
     def _reshape(self, layers: List[List[str]], new: Mapping[str, Any], note: str) -> None:
-        from .structure import rebuild
         self.net = rebuild(self.net, layers, dict(new), self.rng)
         self.fit = None                      # the learned function was the old network's
         self.note = note
 
     def add_neuron(self, body: Mapping[str, Any]) -> None:
-        from .structure import plan_add_neuron
         layer = self._layer_number(body, "layer", "layer")
         layers, new = plan_add_neuron(self.net, layer)
         name = next(iter(new))
@@ -276,7 +276,6 @@ class Session:
                                    f"±√(3/fan_in), its bias at 0")
 
     def remove_neuron(self, body: Mapping[str, Any]) -> None:
-        from .structure import plan_remove_neuron
         layer = self._layer_number(body, "layer", "layer")
         name = body.get("name")
         if name is not None and not isinstance(name, str):
@@ -285,7 +284,6 @@ class Session:
         self._reshape(layers, {}, f"removed {gone} and its synapses from layer {layer}")
 
     def add_layer(self, body: Mapping[str, Any]) -> None:
-        from .structure import plan_add_layer
         at = self._layer_number(body, "at", "where the new layer goes")
         size = self._layer_number(body, "size", "neurons in the new layer") if "size" in body else 2
         layers, new = plan_add_layer(self.net, at, size)
@@ -293,7 +291,6 @@ class Session:
                                    f"in ±√(3/fan_in), its biases at 0")
 
     def remove_layer(self, body: Mapping[str, Any]) -> None:
-        from .structure import plan_remove_layer
         layer = self._layer_number(body, "layer", "layer")
         layers = plan_remove_layer(self.net, layer)
         self._reshape(layers, {}, f"removed hidden layer {layer}; layer {layer - 1} now feeds the next "
@@ -305,23 +302,17 @@ class Session:
         return stem.strip("-")[:60] or "network"
 
     def network_json(self) -> str:
-        import json
-        from ..saving import network_to_dict
         return json.dumps(network_to_dict(self.net), indent=1, allow_nan=False) + "\n"
 
     def steps_page(self) -> str:
-        from ..draw.page import html_page
-        from ..narrative import network_steps
         steps = network_steps(self.net.copy(), dict(self.inputs), dict(self.targets), lr=self.lr)
         return html_page(steps, title=f"{self.start.title}: backprop step by step")
 
     def explanation_html(self) -> str:
-        from ..explanation import explain
         return explain(self.net.copy(), dict(self.inputs), dict(self.targets), lr=self.lr).html()
 
     # -- what the page shows ---------------------------------------------------------------------
-    def _loss(self, backward: bool) -> Any:
-        from ..losses import squared_error
+    def _loss(self, backward: bool) -> Node:
         self.net.zero_grad()
         outputs = self.net.forward(self.inputs)
         loss = squared_error(outputs, self.targets)
@@ -332,8 +323,6 @@ class Session:
     def view(self) -> Dict[str, Any]:
         """Everything the page shows, computed by the engine: the picture (SVG), per drawn part what
         it is and its numbers, the outputs and the error, each as exact text and as shown."""
-        from ..draw import draw_network, neuron_id, synapse_id
-        from ..draw.svg import inline_svg
         loss = self._loss(backward=self.show_grads)
         g = self.show_grads
         svg = inline_svg(draw_network(self.net, deltas=g, grads=g, title=self.start.title).svg())   # checked
@@ -361,8 +350,6 @@ class Session:
                 item["grad"] = fmt(s.grad)
             for suffix in ("", "-tail", "-head"):
                 items[sid + suffix] = item
-        from ..activations import activation_names
-        from .structure import NotLayered, layers_of
         try:
             layers: Optional[List[List[str]]] = layers_of(self.net)
             why_not = None

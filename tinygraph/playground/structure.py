@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from .state import PlayError
+from ..activations import Activation
+from ..network import Network, Synapse
+from .errors import PlayError
 
 __all__ = ["NotLayered", "layers_of", "rebuild", "fresh_name", "MAX_LAYER_SIZE", "MAX_HIDDEN_LAYERS"]
 
@@ -31,7 +33,7 @@ class NotLayered(PlayError):
     """The network is not built in fully connected layers, so its layers cannot be changed."""
 
 
-def layers_of(net: Any) -> List[List[str]]:
+def layers_of(net: Network) -> List[List[str]]:
     """The names of ``net``'s neurons layer by layer (inputs first, outputs last), or NotLayered saying
     which synapse (or missing synapse) breaks the layering."""
     layers = net.layers()
@@ -71,11 +73,11 @@ def fresh_name(taken: Sequence[str], layer: int, hidden_layers: int) -> str:
     return f"{stem}{k}"
 
 
-def rebuild(net: Any, layers: List[List[str]], new: Dict[str, str], rng: random.Random) -> Any:
+def rebuild(net: Network, layers: List[List[str]], new: Dict[str, Union[str, Activation]],
+            rng: random.Random) -> Network:
     """A new Network with these ``layers`` of names.  Neurons and synapses that ``net`` has keep their
     settings; a name in ``new`` is a new neuron with that activation (bias 0); each new synapse
     gets a weight uniform in ±sqrt(3 / fan_in) from ``rng``."""
-    from ..network import Network
     out = Network(net.name)
     for name in layers[0]:
         out.input(name)
@@ -102,7 +104,7 @@ def rebuild(net: Any, layers: List[List[str]], new: Dict[str, str], rng: random.
     return out
 
 
-def _synapse(net: Any, src: str, dst: str) -> Optional[Any]:
+def _synapse(net: Network, src: str, dst: str) -> Optional[Synapse]:
     if src not in net or dst not in net:
         return None
     for s in net[dst].incoming:
@@ -111,7 +113,7 @@ def _synapse(net: Any, src: str, dst: str) -> Optional[Any]:
     return None
 
 
-def hidden_activation(net: Any, layers: List[List[str]], near: int) -> Any:
+def hidden_activation(net: Network, layers: List[List[str]], near: int) -> Union[str, Activation]:
     """The activation of a new hidden neuron next to layer ``near``: that of the nearest hidden layer
     (its first neuron), or sigmoid (tg.MLP's default) when there is no hidden layer."""
     hidden = list(range(1, len(layers) - 1))
@@ -121,7 +123,7 @@ def hidden_activation(net: Any, layers: List[List[str]], near: int) -> Any:
     return net[layers[d][0]].activation
 
 
-def plan_add_neuron(net: Any, layer: int) -> Tuple[List[List[str]], Dict[str, Any]]:
+def plan_add_neuron(net: Network, layer: int) -> Tuple[List[List[str]], Dict[str, Union[str, Activation]]]:
     layers = layers_of(net)
     _hidden_index(layers, layer)
     if len(layers[layer]) >= MAX_LAYER_SIZE:
@@ -131,7 +133,7 @@ def plan_add_neuron(net: Any, layer: int) -> Tuple[List[List[str]], Dict[str, An
     return [l + [name] if d == layer else list(l) for d, l in enumerate(layers)], {name: act}
 
 
-def plan_remove_neuron(net: Any, layer: int, name: Optional[str]) -> Tuple[List[List[str]], str]:
+def plan_remove_neuron(net: Network, layer: int, name: Optional[str]) -> Tuple[List[List[str]], str]:
     layers = layers_of(net)
     _hidden_index(layers, layer)
     if name is None:
@@ -144,7 +146,8 @@ def plan_remove_neuron(net: Any, layer: int, name: Optional[str]) -> Tuple[List[
     return [[n for n in l if n != name] for l in layers], name
 
 
-def plan_add_layer(net: Any, at: int, size: int) -> Tuple[List[List[str]], Dict[str, Any]]:
+def plan_add_layer(net: Network, at: int,
+                   size: int) -> Tuple[List[List[str]], Dict[str, Union[str, Activation]]]:
     layers = layers_of(net)
     if not 1 <= at <= len(layers) - 1:
         raise NotLayered(f"a new hidden layer goes at a place from 1 (after the inputs) to {len(layers) - 1} "
@@ -161,7 +164,7 @@ def plan_add_layer(net: Any, at: int, size: int) -> Tuple[List[List[str]], Dict[
     return layers[:at] + [names] + layers[at:], {n: act for n in names}
 
 
-def plan_remove_layer(net: Any, layer: int) -> List[List[str]]:
+def plan_remove_layer(net: Network, layer: int) -> List[List[str]]:
     layers = layers_of(net)
     _hidden_index(layers, layer)
     return layers[:layer] + layers[layer + 1:]
