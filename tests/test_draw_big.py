@@ -16,6 +16,7 @@ from tinygraph.draw.dot import neuron_id, synapse_id
 from tinygraph.draw.render import find_engine
 
 from chromium import browser_test
+from helpers import NAMES, SVG, groups, shown_as, texts
 
 
 def layered(inputs, hidden, outputs, seed=0, name="big"):
@@ -172,6 +173,33 @@ def test_breast_cancer_like_picture_fits_a_screen(engine):
     m = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', d.svg(engine=engine))
     w, h = float(m.group(1)), float(m.group(2))
     assert h < 600 and w < 800, (w, h)
+
+
+@pytest.mark.parametrize("engine", engines())
+def test_awkward_names_in_a_strip_and_a_matrix_are_drawn_exactly(engine):
+    """Names with backslashes, markup, quotes, newlines and other scripts: a strip's box writes each
+    exactly, a matrix's cells keep their ids and their tooltips name both ends."""
+    import xml.etree.ElementTree as ET
+    net = tg.Network("names")
+    x = net.input("x")
+    o = net.neuron("out", activation="linear", bias=None)
+    for k, (name, _) in enumerate(NAMES):
+        h = net.neuron(name, bias=0.1 * k)
+        net.connect(x, h, weight=0.5)
+        net.connect(h, o, weight=-0.25)
+    assert len(NAMES) > BIG_LAYER
+    tg.squared_error(net.forward({"x": 1.0}), {"out": 0.5}).backward()
+    svg = tg.draw_network(net, deltas=True, grads=True, highlight=[net.synapses[6]]).svg(engine=engine)
+    g = groups(svg)
+    for name, text in NAMES:
+        box = [t.replace("\xa0", " ") for t in texts(g[neuron_id(name)])]
+        assert shown_as(box, text), (name, box)
+        assert synapse_id("x", name) in g and synapse_id(name, "out") in g
+    tips = [a.get("{http://www.w3.org/1999/xlink}title").replace("\xa0", " ")
+            for a in ET.fromstring(svg).iter(SVG + "a") if a.get("{http://www.w3.org/1999/xlink}title")]
+    for name, _ in NAMES:
+        if not any(c in name for c in "\n\t\r\x07"):
+            assert any(t.startswith(f"x → {name}: w = 0.5") for t in tips), name
 
 
 # -- in the pages ---------------------------------------------------------------------------

@@ -26,7 +26,6 @@ Small layers keep their circles and edges, so small networks are drawn exactly a
 
 from __future__ import annotations
 
-import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .colours import HIGHLIGHT, HIGHLIGHT_FILL, NEGATIVE, POSITIVE
@@ -39,8 +38,6 @@ BIG_LAYER = 12
 #: the prefix of a cell's ID in the DOT text; after rendering the cell's id is the rest
 CELL_MARK = "tgcell_"
 EMPTY_CELL = "#F2F2F2"                   # no synapse between this row and column
-_PIXEL = re.compile(r"pixel_(\d+)_(\d+)\Z")
-_CELL_ID = re.compile(rb'<g id="a_' + CELL_MARK.encode() + rb'([^"]*)"')
 
 
 def _mix(colour: str, t: float) -> str:
@@ -70,10 +67,10 @@ def pixel_grid(names: Sequence[str]) -> Optional[Tuple[int, int, Dict[str, Tuple
     grid of at least 3x3 (each once); None otherwise."""
     at: Dict[str, Tuple[int, int]] = {}
     for name in names:
-        m = _PIXEL.match(name)
-        if m is None:
+        parts = name.split("_")
+        if len(parts) != 3 or parts[0] != "pixel" or not all(p.isascii() and p.isdigit() for p in parts[1:]):
             return None
-        at[name] = (int(m.group(1)), int(m.group(2)))
+        at[name] = (int(parts[1]), int(parts[2]))
     if not at:
         return None
     rows = 1 + max(r for r, _ in at.values())
@@ -90,7 +87,7 @@ def cell(cid: Optional[str], colour: str, size: float, tip: str, lit: bool = Fal
     if port:
         attrs += f' PORT="{port}"'
     if cid is not None:
-        attrs += f' ID="{CELL_MARK}{cid}" HREF="#{cid}" TOOLTIP="{html(tip)}"'
+        attrs += f' ID="{CELL_MARK}{cid}" HREF="#{cid}" TOOLTIP="{tooltip(tip)}"'
     if lit:
         attrs += f' BGCOLOR="{HIGHLIGHT_FILL}" BORDER="{1 if size < 8 else 2}" COLOR="{HIGHLIGHT}"'
     else:
@@ -98,12 +95,16 @@ def cell(cid: Optional[str], colour: str, size: float, tip: str, lit: bool = Fal
     return f"<TD{attrs}></TD>"
 
 
+def tooltip(text: str) -> str:
+    """``text`` as the value of a cell's TOOLTIP: escaped as in a label, a line break as a space
+    (a <BR/> is not allowed inside an attribute)."""
+    return html(text).replace("<BR/>", " ")
+
+
 def plain_cell_ids(svg: bytes) -> bytes:
     """Rendered SVG with each marked cell's id as tinygraph gave it: Graphviz writes a cell's ID
     ``tgcell_synapse-x-h`` as ``a_tgcell_synapse-x-h``; the page and the tests find ``synapse-x-h``."""
-    if CELL_MARK.encode() not in svg:
-        return svg
-    return _CELL_ID.sub(rb'<g id="\1"', svg)
+    return svg.replace(b'<g id="a_' + CELL_MARK.encode(), b'<g id="')
 
 
 def rows_of(lines: List[str]) -> str:

@@ -387,7 +387,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
                  title: Optional[str] = None, legend: bool = True, rankdir: str = "LR",
                  allow_large: bool = False, edge_labels: Optional[bool] = None,
                  known_values: Optional[Collection[Neuron]] = None, sizes: Optional[Sizes] = None,
-                 check: Optional[Mapping[Any, float]] = None, compact: bool = False) -> Diagram:
+                 check: Optional[Mapping[Any, float]] = None, compact: bool = False,
+                 big_layers: bool = True) -> Diagram:
     """Draw ``net``: neurons as circles in columns, every synapse an edge labelled with its weight.
 
     Neurons show their name, their value once known (``values``), their bias
@@ -417,13 +418,14 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     strip of small boxes (id ``neuron-NAME``), the synapses into or out of it a heat-map matrix whose
     cells have the ids ``synapse-SRC-DST``, inputs named ``pixel_R_C`` a picture; the other neurons
     are then rounded boxes with their name, value and θ (the rest in their tooltips), packed tight.
-    ``compact=True`` draws a small network that way too (a page that has little room for it).
+    ``compact=True`` draws a small network that way too (a page that has little room for it);
+    ``big_layers=False`` draws every neuron a circle and every synapse an edge, however many.
     """
     if not isinstance(net, Network):
         hint = " (draw_graph draws the computation graph below a Node)" if hasattr(net, "parents") else ""
         raise WrongTypeError(f"draw_network draws a tinygraph Network, got {type(net).__name__}{hint}")
     values, deltas, grads = check_flag(values, "values"), check_flag(deltas, "deltas"), check_flag(grads, "grads")
-    compact = check_flag(compact, "compact")
+    compact, big_layers = check_flag(compact, "compact"), check_flag(big_layers, "big_layers")
     legend, allow_large = check_flag(legend, "legend"), check_flag(allow_large, "allow_large")
     edge_labels = check_flag(edge_labels, "edge_labels", none="automatic")
     rankdir = check_choice(rankdir, "rankdir", ("LR", "TB", "RL", "BT"))
@@ -546,7 +548,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     # big layers (module big): a column of more than BIG_LAYER neurons is a strip of boxes, the synapses
     # into or out of it matrices of cells; inputs named pixel_R_C, a picture
     col_of = {id(n): c for c, col in enumerate(cols) for n in col}
-    big = {c for c, col in enumerate(cols) if len(col) > BIG_LAYER}
+    big = {c for c, col in enumerate(cols) if len(col) > BIG_LAYER} if big_layers else set()
     image = pixel_grid([n.name for n in cols[0]]) if 0 in big and all(n.is_input for n in cols[0]) else None
 
     def in_matrix(s: Synapse) -> bool:
