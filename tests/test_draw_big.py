@@ -247,3 +247,35 @@ def test_training_page_of_thirty_inputs_fits_and_reads_in_chromium(browser, tmp_
     assert got["n"] >= 30 + 8                                          # the 30 names and the hidden neurons
     assert got["right"] <= 1366 and got["bottom"] <= 768                # fits, no scrolling
     assert got["smallest"] >= 9.0, got                                  # about a 10 px name, not the 5 px of before
+
+
+@browser_test
+def test_playground_cell_and_box_of_a_big_network_select_their_synapse_and_neuron(browser):
+    """The playground finds what was clicked by its id: a matrix cell is its synapse, a strip's box
+    its neuron; editing the cell's weight changes that synapse in the engine."""
+    import time
+    from tinygraph.playground import play
+    net = breast_cancer_like()
+    server = play(net, {f"measure_{i}": 0.1 * i for i in range(30)}, {"diagnosis": 1.0}, open_browser=False)
+    try:
+        browser.events.clear()
+        browser.call("Page.navigate", url=server.url)
+        browser.wait_event("Page.loadEventFired")
+        deadline = time.monotonic() + 20
+        while not browser.js("!!window.tgUpdates") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        sid = synapse_id("measure_4", "h3")
+        clicked = browser.js(f"""(() => {{
+          const g = document.getElementById({sid!r});
+          g.querySelector('path,polygon').dispatchEvent(new MouseEvent('click', {{bubbles: true}}));
+          return [!!document.getElementById('edit-weight'), document.getElementById('editor').textContent];
+        }})()""")
+        assert clicked[0] and "measure_4" in clicked[1] and "h3" in clicked[1], clicked
+        box = browser.js(f"""(() => {{
+          const g = document.getElementById({neuron_id('measure_9')!r});
+          g.querySelector('path,polygon,text').dispatchEvent(new MouseEvent('click', {{bubbles: true}}));
+          return document.getElementById('editor').textContent;
+        }})()""")
+        assert "measure_9" in box, box
+    finally:
+        server.stop()
