@@ -18,6 +18,7 @@ the same :class:`Sizes` (see :meth:`Sizes.widest`).
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any, Collection, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
@@ -187,11 +188,11 @@ _LEGEND_ENTRIES = (
     ("nudge", "nudge", None, "the same gradient by nudging: (E(w+h) − E(w−h)) / 2h"),
     ("unknown", "?", None, "not computed yet"),
     ("yellow", "yellow", None, "this step"),
-    ("tip", "hover", None, "a neuron's activation, δ and gradients, a weight: in its tooltip"),
-    ("strip", "scale", None, "a box's cell: the neuron's value, up to ±{max_v} (a big layer: a box per neuron)"),
-    ("matrix", "scale", None, "a matrix cell: the weight from its row's neuron to its column's, up to ±{max_w}"),
-    ("pictures", "scale", None, "a picture per neuron: the weight from each pixel into it, up to ±{max_w}"),
-    ("pixels", "scale", None, "the input picture: each pixel's value, up to ±{max_p}"),
+    ("tip", "hover", None, "activation, δ, gradients: in the tooltips"),
+    ("strip", "scale", None, "a box's cell: its value, up to ±{max_v}"),
+    ("matrix", "scale", None, "a cell: weight from row to column, up to ±{max_w}"),
+    ("pictures", "scale", None, "a neuron's picture: its weight per pixel, up to ±{max_w}"),
+    ("pixels", "scale", None, "the input: each pixel's value, up to {max_p}"),
 )
 STRIP_SIZE = 10                         # a big layer's box: its name (and value, smaller)
 STRIP_H = 12.0                          # its height (points) ...
@@ -352,9 +353,17 @@ def _matrices(g: Graph, cols: List[List[Neuron]], col_of: Dict[int, int], big: s
             keys.add("pictures")
         else:
             named = a not in big          # a small column's rows say whose they are
-            head = (["<TD></TD>"] if named else []) + [
-                f'<TD PORT="c{j}">{font(html(t.name), STRIP_SIZE)}</TD>' for j, t in enumerate(dsts)]
-            lines = ["".join(head)]
+            # column heads: the names, or what follows their shared prefix ("digit_0".."digit_9": 0..9 under
+            # one "digit_…"), so that the columns stay narrow
+            names = [t.name for t in dsts]
+            cut = os.path.commonprefix(names).rfind("_") + 1 if len(names) > 1 else 0
+            heads = [nm[cut:] for nm in names] if cut and all(len(nm) > cut for nm in names) else names
+            lines = []
+            if heads is not names:
+                lines.append(("<TD></TD>" if named else "") + f'<TD COLSPAN="{len(dsts)}" ALIGN="LEFT">'
+                             f'{font(html(names[0][:cut] + "…"), STRIP_SIZE)}</TD>')
+            lines.append(("<TD></TD>" if named else "") + "".join(
+                f'<TD PORT="c{j}">{font(html(h), STRIP_SIZE)}</TD>' for j, h in enumerate(heads)))
             for i, src in enumerate(srcs):
                 row = [f'<TD PORT="r{i}" ALIGN="RIGHT">{font(html(src.name), STRIP_SIZE)}</TD>'] if named else []
                 for j, t in enumerate(dsts):
