@@ -6,7 +6,7 @@ import pytest
 
 import tinygraph as tg
 from tinygraph import bench
-from tinygraph.node import Node, _weighted_sum, walk
+from tinygraph.node import Node, net_input, walk
 
 
 def test_bench_smoke_run(capsys):
@@ -69,8 +69,7 @@ def test_the_engine_makes_no_reference_cycles():
         next(steps)                  # a walk left early holds nothing either
         del x, y, outs, loss, steps
         net.zero_grad()
-        for n in net:                # the neurons hold their latest output nodes; let them go
-            n._out = n._net = None
+        net._latest = None           # the neurons show the latest pass's nodes; let them go
         assert _live_nodes() == before
         assert gc.collect() == 0
     finally:
@@ -82,7 +81,7 @@ def test_weighted_sum_is_one_node_with_the_operators_numbers():
     ws = [Node(0.5), Node(-1.25), Node(2.0)]
     xs = [Node(3.0), Node(0.75), Node(-0.5)]
     bias = Node(0.1)
-    fast = _weighted_sum(ws, xs, bias)
+    fast = net_input(ws, xs, bias)
     slow = ws[0] * xs[0] + ws[1] * xs[1] + ws[2] * xs[2] + bias
     assert fast.op == "weighted_sum"
     assert fast.parents == (ws[0], xs[0], ws[1], xs[1], ws[2], xs[2], bias)
@@ -96,7 +95,7 @@ def test_weighted_sum_is_one_node_with_the_operators_numbers():
     assert fast_grads == [n.grad for n in ws + xs + [bias]]
     big = [Node(1e300), Node(1e300)]
     with pytest.raises(tg.NodeOverflowError, match="weighted_sum"):
-        _weighted_sum(big, big)
+        net_input(big, big)
     with pytest.raises(ValueError, match="as many weights as inputs"):
         tg.weighted_sum(ws, xs[:2])
     assert tg.weighted_sum([2, 3], [Node(1.0), 4], 1).value == 15.0

@@ -782,3 +782,45 @@ def test_a_node_compares_with_infinity_but_not_with_nan():
     assert x < best                                  # the usual "best so far" loop works
     with pytest.raises(NotFiniteError, match="compared with nan"):
         x < float("nan")                             # would be False whatever x is
+
+
+# -- the engine is the ground floor ---------------------------------------------------------------
+
+def _imports_of(module: str) -> set:
+    """The tinygraph modules that tinygraph/<module>.py imports, at any level (functions too)."""
+    import ast
+    import pathlib
+    source = (pathlib.Path(tg.__file__).parent / f"{module}.py").read_text(encoding="utf-8")
+    found = set()
+    for n in ast.walk(ast.parse(source)):
+        if isinstance(n, ast.ImportFrom) and n.level == 1:
+            found |= {n.module} if n.module else {a.name for a in n.names}
+        elif isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "tinygraph":
+            parts = n.module.split(".")
+            found |= {parts[1]} if len(parts) > 1 else {a.name for a in n.names}
+        elif isinstance(n, ast.Import):
+            found |= {a.name.split(".")[1] for a in n.names if a.name.startswith("tinygraph.")}
+    assert "noqa: E402" not in source, f"{module}.py imports below its code"
+    return found
+
+
+def test_the_engine_imports_only_what_lies_below_it():
+    # errors <- checks <- diagnosis <- node <- activations: each imports only modules to its left
+    below = {"errors": set(), "checks": {"errors"}, "diagnosis": {"errors", "checks"},
+             "node": {"errors", "checks", "diagnosis"}, "activations": {"errors", "checks", "diagnosis", "node"}}
+    for module, allowed in below.items():
+        assert _imports_of(module) <= allowed, (module, _imports_of(module) - allowed)
+
+
+def test_diagnosis_is_not_called_while_ops_succeed(monkeypatch):
+    from tinygraph import diagnosis
+
+    def never(*args, **kwargs):
+        raise AssertionError("diagnosis called on a good op")
+    for name in diagnosis.__all__:
+        monkeypatch.setattr(diagnosis, name, never)
+    x, y = tg.Node(0.5, name="x"), tg.Node(2.0, name="y")
+    z = (x * y + 1.0 - x / y) ** 2.0 + (-x).exp() + abs(y).log() + (x ** y) + 2.0 / y
+    z = z.sigmoid() + z.relu() + z.tanh() + z.sign() + tg.weighted_sum([x, y], [y, x], x) + tg.activate(z, "ramp")
+    z.backward()
+    assert math.isfinite(z.value) and x.grad != 0.0

@@ -3,7 +3,9 @@
 Every activation is one :class:`Activation` in one table: its name and
 aliases, its value and slope for a scalar (what the engine's nodes use:
 ``Node.sigmoid``, ``tg.relu``, a neuron's activation), and, for the built-in
-ones, the same function over numpy arrays (what batch mode uses).
+ones, the same function over numpy arrays (what batch mode uses).  The
+built-ins' scalar value and slope are the engine's own ops
+(``tinygraph.node.sigmoid_and_slope``, ...), so each is written once.
 
 Built in: ``sigmoid``, ``relu`` (alias ``ramp``), ``tanh``, ``sign`` (alias
 ``step``: -1 below zero, +1 otherwise), ``linear`` (alias ``identity``).
@@ -16,15 +18,16 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
+from .checks import check_value
+from .diagnosis import label
 from .errors import BadValueError, DomainError, NodeOverflowError, WrongTypeError, did_you_mean
+from .node import Node, function, relu_and_slope, sigmoid_and_slope, sign_and_slope, tanh_and_slope
 
 __all__ = ["Activation", "register_activation", "get_activation", "activation_names", "activate",
            "SIGMOID", "RELU", "TANH", "SIGN", "LINEAR"]
 
 _INF = math.inf
 _NINF = -math.inf
-_exp = math.exp
-_tanh = math.tanh
 
 
 class Activation:
@@ -52,38 +55,31 @@ class Activation:
         self.aliases = aliases
         self.builtin = builtin
 
-    def __call__(self, x: Union["Node", float]) -> "Node":
+    def __call__(self, x: Union[Node, float]) -> Node:
         """Apply the activation to ``x`` (a Node or a number) and return the new Node."""
         if x.__class__ is not Node:
             if isinstance(x, Node):
                 x = x._as_operand()          # a Neuron stands for its latest output node
             else:
                 x = Node(check_value(x, f"the argument of {self.name}"))
-        if self.builtin:
-            return _activate(x, self)
-        return self._apply_checked(x)
+        return function(x, self.name, self.value_and_slope if self.builtin else self._checked(x))
 
-    def _apply_checked(self, x: "Node") -> "Node":
-        """A user's activation: its f and df may fail or overflow, so each is checked and named."""
-        v = x.value
-        try:
-            finite = _NINF < v < _INF
-        except (TypeError, ValueError):
-            finite = False
-        if not finite:
-            raise _refused(self.name, (x,))
-        try:
-            y = float(self.f(v))
-            d = float(self.df(v))
-        except (OverflowError, ValueError, ZeroDivisionError) as e:
-            raise DomainError(f"activation {self.name!r} failed at {x._label()}: {e}") from None
-        except TypeError as e:
-            raise WrongTypeError(f"activation {self.name!r}: its f and df must take a float and return a "
-                            f"number; at {x._label()} one of them failed: {e}") from None
-        if not (_NINF < y < _INF and _NINF < d < _INF):
-            raise NodeOverflowError(f"activation {self.name!r} gave a non-finite value or slope "
-                                    f"({y!r}, {d!r}) at {x._label()}")
-        return _op(self.name, y, x, d)
+    def _checked(self, x: Node) -> Callable[[float], Tuple[float, float]]:
+        """A user's f and df, each checked: either may fail or overflow, and the message names x."""
+        def value_and_slope(v: float) -> Tuple[float, float]:
+            try:
+                y = float(self.f(v))
+                d = float(self.df(v))
+            except (OverflowError, ValueError, ZeroDivisionError) as e:
+                raise DomainError(f"activation {self.name!r} failed at {label(x)}: {e}") from None
+            except TypeError as e:
+                raise WrongTypeError(f"activation {self.name!r}: its f and df must take a float and return a "
+                                     f"number; at {label(x)} one of them failed: {e}") from None
+            if not (_NINF < y < _INF and _NINF < d < _INF):
+                raise NodeOverflowError(f"activation {self.name!r} gave a non-finite value or slope "
+                                        f"({y!r}, {d!r}) at {label(x)}")
+            return y, d
+        return value_and_slope
 
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"
@@ -92,7 +88,7 @@ class Activation:
 class _Linear(Activation):
     __slots__ = ()
 
-    def __call__(self, x: Union["Node", float]) -> "Node":
+    def __call__(self, x: Union[Node, float]) -> Node:
         # The identity: the neuron's output is its net input itself (no extra node).
         if not isinstance(x, Node):
             x = Node(check_value(x, "the argument of linear"))
@@ -106,48 +102,22 @@ def _builtin(name: str, value_and_slope: Callable[[float], Tuple[float, float]],
                value_and_slope=value_and_slope, array=array, array_slope=array_slope, aliases=aliases)
 
 
-# -- the built-in activations: value and slope for a scalar, then the same over arrays ------------
-
-def _sigmoid(x: float) -> Tuple[float, float]:
-    """1 / (1 + e^-x), as e^x / (1 + e^x) below 0 so that e^-x never overflows; slope s (1 - s)."""
-    if x >= 0.0:
-        s = 1.0 / (1.0 + _exp(-x))
-    else:
-        z = _exp(x)
-        s = z / (1.0 + z)
-    return s, s * (1.0 - s)
-
+# -- the built-in activations: value and slope for a scalar (the engine's ops), the same over arrays ------
 
 def _sigmoid_array(np: Any, z: Any) -> Any:
-    e = np.exp(-np.abs(z))                      # the same two forms, chosen by the sign of z
+    e = np.exp(-np.abs(z))                      # the two forms of sigmoid_and_slope, chosen by the sign of z
     return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _relu(x: float) -> Tuple[float, float]:
-    """The ramp max(0, x); slope 1 above 0, and 0 at and below 0."""
-    return (x, 1.0) if x > 0.0 else (0.0, 0.0)
-
-
-def _tanh_(x: float) -> Tuple[float, float]:
-    """tanh x; slope 1 - tanh^2 x."""
-    t = _tanh(x)
-    return t, 1.0 - t * t
-
-
-def _sign(x: float) -> Tuple[float, float]:
-    """The text's step: -1 for x < 0, +1 otherwise (sign(0) = +1); slope 0."""
-    return (-1.0 if x < 0.0 else 1.0), 0.0
 
 
 def _identity(x: float) -> Tuple[float, float]:
     return x, 1.0
 
 
-SIGMOID = _builtin("sigmoid", _sigmoid, _sigmoid_array, lambda np, z, h: h * (1.0 - h))
-RELU = _builtin("relu", _relu, lambda np, z: np.where(z > 0.0, z, 0.0),
+SIGMOID = _builtin("sigmoid", sigmoid_and_slope, _sigmoid_array, lambda np, z, h: h * (1.0 - h))
+RELU = _builtin("relu", relu_and_slope, lambda np, z: np.where(z > 0.0, z, 0.0),
                 lambda np, z, h: (z > 0.0).astype(float), aliases=("ramp",))
-TANH = _builtin("tanh", _tanh_, lambda np, z: np.tanh(z), lambda np, z, h: 1.0 - h * h)
-SIGN = _builtin("sign", _sign, lambda np, z: np.where(z < 0.0, -1.0, 1.0),
+TANH = _builtin("tanh", tanh_and_slope, lambda np, z: np.tanh(z), lambda np, z, h: 1.0 - h * h)
+SIGN = _builtin("sign", sign_and_slope, lambda np, z: np.where(z < 0.0, -1.0, 1.0),
                 lambda np, z, h: np.zeros_like(z), aliases=("step",))
 LINEAR = _builtin("linear", _identity, lambda np, z: z, lambda np, z, h: np.ones_like(z),
                   aliases=("identity",), cls=_Linear)
@@ -202,12 +172,7 @@ def register_activation(name: str, f: Callable[[float], float], df: Callable[[fl
     return act
 
 
-def activate(x: Union["Node", float], name: Union[str, Activation]) -> "Node":
+def activate(x: Union[Node, float], name: Union[str, Activation]) -> Node:
     """Apply the named activation to ``x``: ``activate(x, "softplus")``."""
     return get_activation(name)(x)
 
-
-# The engine applies these definitions (tinygraph.node imports the table above), so its names come
-# last: whichever of the two modules is imported first, both are complete afterwards.
-from .checks import check_value  # noqa: E402
-from .node import Node, _activate, _op, _refused  # noqa: E402

@@ -14,12 +14,15 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from .errors import BadValueError, DomainError, NotFiniteError, TinygraphError, WrongTypeError, check_names
 
-__all__ = ["what_is_wrong", "not_finite_error", "check_value", "check_rate", "named_values", "short_repr"]
+__all__ = ["what_is_wrong", "not_finite_error", "check_value", "check_rate", "named_values", "short_repr",
+           "is_node"]
 
 
-def _node_class() -> type:
-    from .node import Node                       # here, not above: the engine imports this module
-    return Node
+def is_node(v: object) -> bool:
+    """True for a tinygraph Node (a Neuron, Synapse or Bias too).  This module sits below the engine,
+    which uses it, so it knows a node by what every node has (parents and backward), not by its class."""
+    t = type(v)
+    return hasattr(t, "parents") and hasattr(t, "backward")
 
 
 def what_is_wrong(v: object) -> Optional[str]:
@@ -44,12 +47,12 @@ def not_finite_error(subject: str, v: object, then: str = "") -> TinygraphError:
         return NotFiniteError(f"{subject} is {wrong}{then}")
     hint = ""
     if isinstance(v, str):
-        hint = f"; to use the text {v!r} as a number, convert it first, e.g. float({v!r})"
+        hint = f"; to use the string {v!r} as a number, convert it first, e.g. float({v!r})"
     elif isinstance(v, complex):
         hint = "; tinygraph works with real numbers only"
     elif isinstance(v, (list, tuple)):
         hint = "; a Node holds one number: make one Node per element"
-    elif isinstance(v, _node_class()):
+    elif is_node(v):
         hint = "; use it directly (so it takes part in the graph), or its .value"
     return WrongTypeError(f"{subject} is {wrong}{hint}{then}")
 
@@ -88,14 +91,14 @@ def named_values(given: Any, names: List[str], what: str, where: str) -> Dict[st
             raise BadValueError(f"{where}: {len(given)} values for the network's {len(names)} "
                              f"{what} ({', '.join(names)})")
         pairs = list(zip(names, given))
-    elif len(names) == 1 and not isinstance(given, (str, bytes)) and isinstance(given, (int, float, _node_class())):
+    elif len(names) == 1 and (isinstance(given, (int, float)) or is_node(given)):
         pairs = [(names[0], given)]
     else:
         raise WrongTypeError(f"{where}: {what} must be a dict by name ({', '.join(names)}) or a list of "
                         f"{len(names)} numbers; got {type(given).__name__} {given!r}")
     out = {}
     for k, v in pairs:
-        if isinstance(v, _node_class()):
+        if is_node(v):
             v = v.value
         out[k] = check_value(v, f"{where}: the {what[:-1]} {k!r}")
     return out

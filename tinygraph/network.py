@@ -1,13 +1,13 @@
 """Networks built node by node: Neuron, Synapse, Bias, Network, and MLP.
 
 A Synapse is a Node whose value is its weight, so after ``loss.backward()``
-``synapse.grad`` is dE/dw.  A Bias is a Node too (the text's theta: the weight
+``synapse.grad`` is dE/dw.  A Bias is a Node too (the delta rule's theta: the weight
 of an input fixed at 1).  A Neuron is a Node whose value, grad and delta show
 its state in the latest forward pass:
 
 * ``neuron.value`` -- its output O (None before the first forward pass),
 * ``neuron.grad``  -- dE/dO,
-* ``neuron.delta`` -- dE/d(net input), the text's delta.
+* ``neuron.delta`` -- dE/d(net input), the delta rule's delta.
 
 Each forward pass builds fresh nodes for the neurons' net inputs and outputs
 (named ``net_<neuron>`` and ``<neuron>``), while the synapses and biases are
@@ -31,7 +31,7 @@ from .errors import (BadValueError, GraphError, NameNotFoundError, NotFiniteErro
                      did_you_mean)
 from .checks import check_value, short_repr
 from .network_file import load_network, save_network
-from .node import Node, _weighted_sum, reached, zero_grads
+from .node import Node, net_input, reached, zero_grads
 
 __all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
 
@@ -80,27 +80,20 @@ class Bias(Node):
                 + ("" if self.trainable else ", trainable=False") + ")")
 
 
-def _delegate(method: str):
-    def op(self: "Neuron", *args):
-        return getattr(self.output, method)(*args)
-
-    op.__name__ = method
-    op.__doc__ = f"Applies {method} to the neuron's latest output node."
-    return op
-
-
 class Neuron(Node):
     """A neuron: bias + weighted sum of its inputs, passed through its activation.
 
-    ``value``, ``grad`` and ``delta`` show the latest forward pass (see the
-    module docstring).  Using a Neuron in arithmetic uses its latest output node.
+    A Neuron is a node whose value, grad and delta are those of its latest
+    forward pass (see the module docstring): read-only, since forward() and
+    backward() make them.  In arithmetic a Neuron stands for its latest
+    output node, so ``net["o1"] - 0.5`` builds on what the neuron computed.
     """
 
     __slots__ = ("network", "activation", "bias", "incoming", "outgoing", "is_input")
 
     def __init__(self, network: "Network", name: str, activation: Optional[Activation],
                  is_input: bool = False) -> None:
-        # Node.__init__ is not called: value and grad are properties of the latest pass.
+        # Node.__init__ is not called: value and grad are read from the latest pass, not stored.
         self.network = network
         self.name = name
         self.op = ""
@@ -122,33 +115,10 @@ class Neuron(Node):
         return None, None
 
     @property
-    def _out(self) -> Optional[Node]:
-        return self._state()[0]
-
-    @property
-    def _net(self) -> Optional[Node]:
-        return self._state()[1]
-
-    @_out.setter
-    def _out(self, node: None) -> None:
-        # internal: `neuron._out = None` lets go of the latest pass (of the whole network)
-        if node is not None:
-            raise AttributeError("a neuron's output node comes from net.forward(...)")
-        self.network._latest = None
-
-    _net = _net.setter(_out.fset)
-
-    @property
     def value(self) -> Optional[float]:  # type: ignore[override]
         """The neuron's output (state) in the latest forward pass, or None before one."""
         out = self._state()[0]
         return None if out is None else out.value
-
-    @value.setter
-    def value(self, v: object) -> None:
-        raise AttributeError(f"neuron {self.name!r}: a neuron's value comes from forward(); give inputs to "
-                             "net.forward({...}), or set weights via synapse.value (and biases via "
-                             "neuron.bias.value)")
 
     @property
     def grad(self) -> Optional[float]:  # type: ignore[override]
@@ -159,14 +129,9 @@ class Neuron(Node):
         out = self._state()[0]
         return None if out is None or not reached(out) else out.grad
 
-    @grad.setter
-    def grad(self, g: object) -> None:
-        raise AttributeError(f"neuron {self.name!r}: a neuron's grad comes from backward() on a loss built from "
-                             "net.forward(...); to clear the weights' grads use net.zero_grad()")
-
     @property
     def delta(self) -> Optional[float]:
-        """dE/d(net input): the text's delta (None for inputs, and until a backward pass reaches it)."""
+        """dE/d(net input): the delta rule's delta (None for inputs, and until a backward pass reaches it)."""
         net = self._state()[1]
         return None if net is None or not reached(net) else net.grad
 
@@ -200,11 +165,61 @@ class Neuron(Node):
             state += f", delta={self.delta!r}"
         return f"Neuron({self.name!r}, {kind}{state})"
 
-    for _m in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
-               "__truediv__", "__rtruediv__", "__pow__", "__rpow__", "__neg__",
-               "exp", "log", "sigmoid", "relu", "tanh", "sign"):
-        locals()[_m] = _delegate(_m)
-    del _m
+    # -- in arithmetic, the latest output node --------------------------------
+
+    def __add__(self, other: Union[Node, float]) -> Node:
+        return self.output + other
+
+    def __radd__(self, other: Union[Node, float]) -> Node:
+        return other + self.output
+
+    def __sub__(self, other: Union[Node, float]) -> Node:
+        return self.output - other
+
+    def __rsub__(self, other: Union[Node, float]) -> Node:
+        return other - self.output
+
+    def __mul__(self, other: Union[Node, float]) -> Node:
+        return self.output * other
+
+    def __rmul__(self, other: Union[Node, float]) -> Node:
+        return other * self.output
+
+    def __truediv__(self, other: Union[Node, float]) -> Node:
+        return self.output / other
+
+    def __rtruediv__(self, other: Union[Node, float]) -> Node:
+        return other / self.output
+
+    def __pow__(self, other: Union[Node, float]) -> Node:
+        return self.output ** other
+
+    def __rpow__(self, other: Union[Node, float]) -> Node:
+        return other ** self.output
+
+    def __neg__(self) -> Node:
+        return -self.output
+
+    def __abs__(self) -> Node:
+        return abs(self.output)
+
+    def exp(self) -> Node:
+        return self.output.exp()
+
+    def log(self) -> Node:
+        return self.output.log()
+
+    def sigmoid(self) -> Node:
+        return self.output.sigmoid()
+
+    def relu(self) -> Node:
+        return self.output.relu()
+
+    def tanh(self) -> Node:
+        return self.output.tanh()
+
+    def sign(self) -> Node:
+        return self.output.sign()
 
     def backward(self) -> None:
         """Backpropagate from this neuron's latest output."""
@@ -492,7 +507,7 @@ class Network:
                     raise GraphError(f"neuron {n.name!r} has no incoming synapse, so it computes nothing; "
                                      f"connect something into it with net.connect(src, {n.name!r}, weight=...)")
                 # net input: w1 x1 + w2 x2 + ... + theta, the synapse first so its slope reads dnet/dw = x
-                acc = _weighted_sum(incoming, [state[i] for i in srcs], n.bias)
+                acc = net_input(incoming, [state[i] for i in srcs], n.bias)
                 out = n.activation(acc)
                 if out is acc:                      # linear: the net input is the output
                     acc.name = name
@@ -590,8 +605,6 @@ class Network:
         return (f"Network({self.name!r}: {count(len(self.inputs), 'input')}, {len(self.hidden)} hidden, "
                 f"{count(len(self.outputs), 'output')}, {count(len(self.synapses), 'synapse')})")
 
-
-# The old private name of tinygraph.checks.short_repr, for code written before it moved.
 
 
 def MLP(sizes: Sequence[int], activation: Union[str, Activation] = "sigmoid",

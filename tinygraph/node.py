@@ -1,30 +1,30 @@
 """The engine: a scalar Node, its operators, and the backward walk.
 
 Every op computes its value *and* the local partial derivative of its value
-with respect to each parent, and stores both on the new node.  Backward is
-then one generic loop over the graph in reverse topological order::
+with respect to each parent (its local slope), and stores both on the new
+node.  Backward is then one generic loop over the graph in reverse
+topological order::
 
     parent.grad += node.grad * d(node)/d(parent)
 
 which is the chain rule, written once (see :func:`walk`).  There is no
 closure per node and no container per node: an arithmetic op or activation
-keeps its one or two parents and their local derivatives in the node's own
+keeps its one or two operands and their local slopes in the node's own
 slots, so the only objects it allocates are the node and its float value.
 That keeps a node small and keeps Python's cyclic garbage collector from
 dominating the run time.  The one many-parent node is a neuron's net input,
 :func:`weighted_sum` (w1 x1 + w2 x2 + ... + theta), which keeps its parents
-and local derivatives in two tuples: one node per neuron instead of two per
+and local slopes in two tuples: one node per neuron instead of two per
 synapse.
 
 A plain number used in an op (``x * 2.0``, ``x + 1``) is not made into a node:
-it is kept in the op's node as its constant (``node.const``), since nothing
-flows back into it.
+the op keeps it as its constant (``node.const``), since nothing flows back
+into it.
 
-Values are checked where they enter: a value that is not a finite number (a
-nan or an infinity set by hand, a string, None...) is refused by the next op
-that reads it, with an error that names the node and the value.  The check
-costs nothing extra: a nan or inf operand makes a nan or inf result, which
-the op's finiteness check catches anyway; only then is the cause looked for.
+An op whose value comes out as no finite float, or whose arithmetic raises
+(a ``.value`` set by hand to nan, "abc" or None; a real overflow), asks
+tinygraph.diagnosis what went wrong and raises its answer, which names the
+node and the value.  That code runs only on failure.
 """
 
 from __future__ import annotations
@@ -36,14 +36,11 @@ import numbers
 from collections import deque as _drain
 from itertools import chain as _chain
 from operator import mul as _mul
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence, Tuple, Union
+from typing import Callable, Iterable, Iterator, Optional, Sequence, Tuple, Union
 
-from .checks import check_value, not_finite_error, what_is_wrong
-from .errors import (BadValueError, DomainError, GraphError, NodeOverflowError, NodeZeroDivisionError, NotFiniteError, TinygraphError,
-                     WrongTypeError)
-
-if TYPE_CHECKING:
-    from .activations import Activation
+from . import diagnosis
+from .checks import check_value, what_is_wrong
+from .errors import BadValueError, DomainError, NotFiniteError, TinygraphError, WrongTypeError
 
 __all__ = ["Node", "walk", "nodes_below", "as_node", "weighted_sum", "gc_paused", "reached",
            "exp", "log", "sigmoid", "relu", "tanh", "sign"]
@@ -52,82 +49,10 @@ _INF = math.inf
 _NINF = -math.inf
 _exp = math.exp
 _log = math.log
+_tanh = math.tanh
 _new = object.__new__
 
 Number = Union[int, float]
-
-# The old private names of the value checks, now public in tinygraph.checks, for code written before they moved.
-
-
-def _operand(x: object, op: str) -> Union["Node", float]:
-    """An op's other operand as a Node (a Neuron stands for its latest output) or a float constant."""
-    if isinstance(x, Node):
-        return x._as_operand()
-    if what_is_wrong(x) is None:
-        return float(x)                                # int, bool, numpy number: the constant as a float
-    raise _refused(op, (x,))
-
-
-def _whose(n: "Node") -> str:
-    """How a message names a node's value: 'w1.value', or 'the value of the result of '*''."""
-    if n.name:
-        return f"{n.name}.value"
-    return f"the value of the result of '{n.op}'" if n.op else "the value of an unnamed Node"
-
-
-def _refused(op: str, operands: Sequence[object], error: Optional[BaseException] = None) -> Exception:
-    """Why ``op`` could not make a finite float, as the error to raise.
-
-    Only built on failure.  A nan, inf or non-number operand is named as the
-    cause (a value set by hand, not an overflow); else the op really
-    overflowed; an error the op raised on purpose is passed on unchanged.
-    """
-    for o in operands:
-        if isinstance(o, Node):
-            v = o.value
-            if what_is_wrong(v) is not None:
-                return not_finite_error(_whose(o), v, f". '{op}' cannot use it: was .value set by hand? "
-                                                 "A Node's value must be a finite number, e.g. node.value = 1.0")
-            if _lossy(v):
-                return WrongTypeError(f"{_whose(o)} is the {type(v).__name__} {v!r}, so '{op}' would compute in "
-                                      f"its precision: was .value set by hand? Give it a Python float, e.g. "
-                                      f"node.value = float(v)")
-        elif what_is_wrong(o) is not None:
-            return not_finite_error(f"the number in '{op}'", o, ". The numbers used with Nodes must be finite")
-    if error is not None and (isinstance(error, TinygraphError) or not isinstance(error, OverflowError)):
-        return error                              # raised on purpose, or not about the operands: unchanged
-    shown = ", ".join(_describe(o) for o in operands[:6]) + (", ..." if len(operands) > 6 else "")
-    return NodeOverflowError(
-        f"'{op}' of {shown} overflowed: the result is too large for a float. "
-        "Values this large usually mean the inputs or the learning rate are too big.")
-
-
-def _slope_overflow(op: str, *operands: object) -> NodeOverflowError:
-    shown = ", ".join(_describe(o) for o in operands[:6]) + (", ..." if len(operands) > 6 else "")
-    return NodeOverflowError(
-        f"the slope of '{op}' at {shown} is too large for a float (it would be inf), so no gradient "
-        "can flow through it; keep the inputs in a moderate range (dividing by or taking log of values "
-        "near 0, or powers of huge values, do this).")
-
-
-def _describe(x: object) -> str:
-    if isinstance(x, Node):
-        return x._label()
-    return repr(x)
-
-
-# Errors an op's arithmetic raises when an operand is not a finite number: "abc" * 2.0 (TypeError),
-# a Node compared with inf in the finiteness check (ValueError), an int too large for a float
-# (OverflowError), a Decimal's own InvalidOperation (an ArithmeticError).
-_BAD_OPERAND = (TypeError, ValueError, ArithmeticError)
-
-
-def _lossy(v: object) -> bool:
-    """True for a number an op cannot use as it is: a numpy array, or a float of less precision than
-    a Python float (numpy float32, float16), which would make the op compute in that precision."""
-    if isinstance(v, (float, numbers.Integral)):      # float, numpy float64, int, bool, numpy ints
-        return False
-    return not isinstance(v, numbers.Real) or type(v).__module__ == "numpy"
 
 
 # -- the one constructor of op nodes ------------------------------------------------------
@@ -136,21 +61,19 @@ def _op(op: str, value: float, a: "Node", da: float, b: Union["Node", float, Non
         db: Optional[float] = None) -> "Node":
     """The node that ``op`` makes: its value, its operands a and b, and d(value)/d(operand).
 
-    ``b`` is a second parent Node with its slope ``db``, or the op's plain-number
-    operand (its constant: ``x * 2.0`` keeps 2.0) with ``db`` None, since nothing
+    ``b`` is a second parent Node with its slope ``db``, or the op's number
+    operand (its constant: ``x * 2.0`` keeps 2.0) with no slope, since nothing
     flows back into a number.  A weighted sum passes the tuple of its parents as
-    ``a`` and the tuple of their local derivatives as ``da``.
+    ``a`` and the tuple of their local slopes as ``da``.
 
-    Checks the one thing every op needs: the value is a finite number (a nan
-    or inf operand makes a nan or inf value, so this also catches those).
-    Ops whose slope can be infinite at a finite value (/, **, log) check it
-    themselves.  Slots are set directly: ``Node.__init__`` would check again.
+    Checks the one thing every op needs: the value is a finite float (a nan or
+    inf operand makes a nan or inf value, so this catches those too, and real
+    overflow); if not, tinygraph.diagnosis says why.  Ops whose slope can be
+    infinite where their value is finite (/, **, log) check that themselves.
+    Slots are set directly: ``Node.__init__`` would check again.
     """
     if value.__class__ is not float or not _NINF < value < _INF:
-        operands = a if a.__class__ is tuple else (a,) if b is None else (a, b)
-        if what_is_wrong(value) is not None or any(isinstance(o, Node) and _lossy(o.value) for o in operands):
-            raise _refused(op, operands)
-        value = float(value)                      # an int or numpy number set by hand went through the op
+        value = diagnosis.result_as_float(op, value, a if a.__class__ is tuple else (a,) if b is None else (a, b))
     n = _new(Node)
     n.value = value
     n.grad = 0.0
@@ -164,29 +87,37 @@ def _op(op: str, value: float, a: "Node", da: float, b: Union["Node", float, Non
     return n
 
 
-def _checked_op(op: str, value: float, a: "Node", da: float, b: Union["Node", float, None] = None,
-                db: Optional[float] = None) -> "Node":
+def _op_slopes_checked(op: str, value: float, a: "Node", da: float, b: Union["Node", float, None] = None,
+                       db: Optional[float] = None) -> "Node":
     """_op for the ops whose slope can be infinite where their value is finite (/, **, log)."""
     if _NINF < value < _INF and not (_NINF < da < _INF and (db is None or _NINF < db < _INF)):
-        raise _slope_overflow(op, *((a,) if b is None else (a, b)))
+        raise diagnosis.slope_overflow(op, (a,) if b is None else (a, b))
     return _op(op, value, a, da, b, db)
 
 
-def _again(method, op: str, x: "Node", y: object, error: BaseException) -> "Node":
-    """After ``op`` failed: a numpy number set by hand as a value (a float32, say) is taken as the Python
-    float it stands for (in place) and the op done again; anything else is refused, naming the culprit.
+# What an op's arithmetic raises when an operand's value is not a finite float (set by hand): "abc" * 2.0
+# (TypeError), 10**400 + 1.0 (OverflowError), a Decimal (ArithmeticError); and what _op raises for it.
+_FAILED = (TypeError, ValueError, ArithmeticError)
 
-    Only on failure: the ops themselves compute with whatever the values are, for speed.
-    """
-    converted = False
-    for o in (x, y):
-        if isinstance(o, Node) and _lossy(o.value) and isinstance(o.value, numbers.Real) \
-                and what_is_wrong(o.value) is None:
-            o.value = float(o.value)
-            converted = True
-    if converted:
-        return method(x) if y is None else method(x, y)
-    raise _refused(op, (x,) if y is None else (x, y), error) from None
+
+def _failed(op: str, method: Callable[..., "Node"], x: "Node", y: Union["Node", float], error: BaseException) -> "Node":
+    """``op`` of x and y failed.  A numpy float32 set by hand as a value is taken as the Python float it
+    stands for (in place) and the op done again; anything else is refused, naming the culprit."""
+    if diagnosis.lossy_as_floats(o for o in (x, y) if isinstance(o, Node)):
+        return method(x, y)
+    raise diagnosis.refused(op, (x, y), error) from None
+
+
+def _operand(x: object, op: str) -> Union["Node", float]:
+    """An op's other operand as a Node (a Neuron stands for its latest output) or a float constant."""
+    if isinstance(x, Node):
+        return x._as_operand()
+    if what_is_wrong(x) is None:
+        return float(x)                                # int, bool, numpy number: the constant as a float
+    raise diagnosis.refused(op, (x,))
+
+
+Operand = Union["Node", Number]
 
 
 class Node:
@@ -202,14 +133,19 @@ class Node:
     ``f"{x:.3f}"`` formats the value.
     """
 
-    # _a, _b: the operands; _da, _db: d(value)/d(_a) and d(value)/d(_b).  _a is a parent
-    # Node (None for a leaf).  _b is a second parent Node, or the op's plain-number
-    # operand (x * 2.0 keeps 2.0: its constant, `const`), which gets no gradient, so
-    # its _db is None; _db is None exactly when there is no second parent.
-    # A weighted_sum node keeps a tuple of parents in _a and a tuple of their
-    # local derivatives in _da (_b, _db None).
+    # _a, _b: the op's operands; _da, _db: d(value)/d(_a) and d(value)/d(_b).
+    #   _a is a parent Node (None for a leaf).
+    #   _b is the second operand: a parent Node with its slope in _db, or a float, the op's
+    #   constant (x * 2.0 keeps 2.0), which has no slope: _db is None.  So the constant is
+    #   the operand itself, and its type says which it is.  A slot of its own would be
+    #   plainer, but it makes a node object 8 bytes larger (112 -> 120 with the garbage
+    #   collector's header), which Python's allocator rounds up to its next 16-byte size
+    #   class: measured against this form in three interleaved rounds, building and
+    #   walking back a 300,000-step x*a + c chain took 9-39% longer.
+    #   A weighted_sum node keeps a tuple of parents in _a and a tuple of their
+    #   local slopes in _da (_b, _db None).
     # _mark, _uses: the backward walk's bookkeeping (see `walk`); _mark is None
-    # until a walk reaches the node.
+    #   until a walk reaches the node.
     __slots__ = ("value", "grad", "name", "op", "_a", "_b", "_da", "_db", "_mark", "_uses")
 
     # numpy: `array * node` calls Node.__rmul__ (which refuses the array) instead of making an array of Nodes.
@@ -247,8 +183,9 @@ class Node:
 
     @property
     def const(self) -> Optional[float]:
-        """The plain-number operand folded into this op (``x + 1.0`` has const 1.0), else None."""
-        return None if self._a is None or self._db is not None else self._b
+        """The number folded into this op as its constant (``x + 1.0`` has const 1.0), else None."""
+        b = self._b
+        return b if b.__class__ is float else None
 
     @property
     def is_leaf(self) -> bool:
@@ -263,21 +200,16 @@ class Node:
         # Not a conversion on purpose: math.tanh(x) or float(x) would take the number out of the graph,
         # so no gradient would flow back into x.  Raising here makes them fail loudly instead.
         raise WrongTypeError(f"{self._label()} is a Node, not a plain number: math functions and float() would "
-                        "cut it out of the graph, so no gradient flows back. Use tinygraph's ops "
-                        "(tg.tanh(x), tg.exp(x), x.sigmoid(), ...) to stay in the graph, or x.value for the number")
+                             "cut it out of the graph, so no gradient flows back. Use tinygraph's ops "
+                             "(tg.tanh(x), tg.exp(x), x.sigmoid(), ...) to stay in the graph, "
+                             "or x.value for the number")
 
     def __format__(self, spec: str) -> str:
         """Format the value, so f"{node:.3f}" works like f"{node.value:.3f}"."""
         return format(self.value, spec) if spec else str(self)
 
     def _label(self) -> str:
-        v = self.value
-        shown = f"{v:.6g}" if isinstance(v, float) else repr(v)
-        if self.name:
-            return f"{self.name} ({shown})"
-        if self.op:
-            return f"the result of '{self.op}' ({shown})"
-        return f"Node({shown})"
+        return diagnosis.label(self)
 
     def __repr__(self) -> str:
         parts = [repr(self.value)]
@@ -288,158 +220,152 @@ class Node:
         parts.append(f"grad={self.grad!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
-    # -- arithmetic: each op states its value and its local derivatives ----------
+    # -- arithmetic: each op states its value and its local slopes ----------
     #
-    # _op(op, value, x, d/dx, y, d/dy): `other` (y) is a Node, or a plain number
-    # that becomes the op's constant (then _op gets no d/dy: nothing flows back
-    # into a number).  A bad operand (nan, inf, "abc", None) fails the value
-    # check in _op, or raises inside the arithmetic; either way _refused names it.
+    # _op(op, value, x, d/dx, y, d/dy).  The other operand y is a Node, or a number:
+    # then it is the op's constant, and _op gets no d/dy (nothing flows back into a
+    # number).  A value that is not a finite float (set by hand) makes the arithmetic
+    # or _op raise, and _failed says why.  (A `try` costs nothing until something
+    # raises; checking each operand's type before computing instead measured 5-18%
+    # slower on chains of + and *.)
 
-    def __add__(self, other: Union["Node", Number]) -> "Node":
+    def __add__(self, other: Operand) -> "Node":
         """x + y: d/dx = 1, d/dy = 1."""
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "+")
         try:
-            if y.__class__ is float:
+            if y.__class__ is float:                           # x + c
                 return _op("+", self.value + y, self, 1.0, y)
             return _op("+", self.value + y.value, self, 1.0, y, 1.0)
-        except _BAD_OPERAND as e:
-            return _again(Node.__add__, "+", self, y, e)
+        except _FAILED as e:
+            return _failed("+", Node.__add__, self, y, e)
 
     __radd__ = __add__
 
-    def __sub__(self, other: Union["Node", Number]) -> "Node":
+    def __sub__(self, other: Operand) -> "Node":
         """x - y: d/dx = 1, d/dy = -1."""
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "-")
         try:
-            if y.__class__ is float:
+            if y.__class__ is float:                           # x - c
                 return _op("-", self.value - y, self, 1.0, y)
             return _op("-", self.value - y.value, self, 1.0, y, -1.0)
-        except _BAD_OPERAND as e:
-            return _again(Node.__sub__, "-", self, y, e)
+        except _FAILED as e:
+            return _failed("-", Node.__sub__, self, y, e)
 
     def __rsub__(self, other: Number) -> "Node":
         # c - x: the constant is on the left, so it becomes a leaf to keep the order visible.
         return Node(check_value(other, "a number minus a Node")) - self
 
-    def __mul__(self, other: Union["Node", Number]) -> "Node":
+    def __mul__(self, other: Operand) -> "Node":
         """x * y: d/dx = y, d/dy = x."""
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "*")
         try:
-            if y.__class__ is float:
-                return _op("*", self.value * y, self, y, y)        # x * c: d/dx = c
+            if y.__class__ is float:                           # x * c: d/dx = c
+                return _op("*", self.value * y, self, y, y)
             return _op("*", self.value * y.value, self, y.value, y, self.value)
-        except _BAD_OPERAND as e:
-            return _again(Node.__mul__, "*", self, y, e)
+        except _FAILED as e:
+            return _failed("*", Node.__mul__, self, y, e)
 
     __rmul__ = __mul__
 
-    def __truediv__(self, other: Union["Node", Number]) -> "Node":
+    def __truediv__(self, other: Operand) -> "Node":
         """x / y: d/dx = 1/y, d/dy = -x/y^2."""
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "/")
         try:
             b = y if y.__class__ is float else y.value
             if not b or not _NINF < b < _INF:              # by 0; by nan or inf (x / inf would be a finite 0)
-                raise _bad_divisor(self, y)
+                raise diagnosis.division_refused(self, y)
             v = self.value / b
-            if y.__class__ is float:
-                return _checked_op("/", v, self, 1.0 / b, b)
-            return _checked_op("/", v, self, 1.0 / b, y, -v / b)
-        except _BAD_OPERAND as e:
-            return _again(Node.__truediv__, "/", self, y, e)
+            if y.__class__ is float:                           # x / c
+                return _op_slopes_checked("/", v, self, 1.0 / b, y)
+            return _op_slopes_checked("/", v, self, 1.0 / b, y, -v / b)
+        except _FAILED as e:
+            return _failed("/", Node.__truediv__, self, y, e)
 
     def __rtruediv__(self, other: Number) -> "Node":
         return Node(check_value(other, "a number divided by a Node")) / self
 
-    def __pow__(self, other: Union["Node", Number]) -> "Node":
-        """x ** y: d/dx = y x^(y-1), d/dy = x^y ln x (0 at x = 0)."""
+    def __pow__(self, other: Operand) -> "Node":
+        """x ** y: d/dx = y x^(y-1), d/dy = x^y ln x (for x > 0; 0 at x = 0)."""
         y = other if other.__class__ is Node or other.__class__ is float else _operand(other, "**")
         try:
             a, b = self.value, (y if y.__class__ is float else y.value)
-            _check_power(self, y, a, b)                    # a real number with a finite slope?
-            if y.__class__ is float:                       # x ** c: d/dx = c x^(c-1), and x ** 0 is flat
-                return _checked_op("**", _pow(a, b, self, y), self, b * _pow(a, b - 1.0, self, y) if b else 0.0, b)
-            v = _pow(a, b, self, y)
-            return _checked_op("**", v, self, b * _pow(a, b - 1.0, self, y), y, v * _log(a) if a > 0.0 else 0.0)
-        except _BAD_OPERAND as e:
-            return _again(Node.__pow__, "**", self, y, e)
+            constant = y.__class__ is float
+            if constant and b == 0.0 and _NINF < a < _INF:     # x ** 0 = 1 for every x: flat
+                return _op("**", 1.0, self, 0.0, y)
+            if not (_NINF < a < _INF and _NINF < b < _INF) or (a == 0.0 and b < 1.0) \
+                    or (a < 0.0 and not (constant and b.is_integer())):
+                raise diagnosis.power_refused(self, y)         # not a real number, or its slope is infinite
+            v = a ** b
+            if constant:                                       # x ** c
+                return _op_slopes_checked("**", v, self, b * a ** (b - 1.0), y)
+            return _op_slopes_checked("**", v, self, b * a ** (b - 1.0), y, v * _log(a) if a > 0.0 else 0.0)
+        except _FAILED as e:
+            return _failed("**", Node.__pow__, self, y, e)
 
     def __rpow__(self, other: Number) -> "Node":
         return Node(check_value(other, "the base of a power")) ** self
 
     def __neg__(self) -> "Node":
         """-x: d/dx = -1."""
-        try:
-            return _op("neg", -self.value, self, -1.0)
-        except _BAD_OPERAND as e:
-            return _again(Node.__neg__, "neg", self, None, e)
+        a = self.value if self.value.__class__ is float else diagnosis.number_as_float("neg", self)
+        return _op("neg", -a, self, -1.0)
 
     def __pos__(self) -> "Node":
         return self
 
     def __abs__(self) -> "Node":
-        """|x|; its slope is -1 below 0, +1 above, and taken as 0 at 0."""
-        x = self.value
-        try:
-            return _op("abs", abs(x), self, -1.0 if x < 0.0 else (1.0 if x > 0.0 else 0.0))
-        except _BAD_OPERAND as e:
-            return _again(Node.__abs__, "abs", self, None, e)
+        """|x|: d/dx = -1 below 0, +1 above, and taken as 0 at 0."""
+        a = self.value if self.value.__class__ is float else diagnosis.number_as_float("abs", self)
+        return _op("abs", abs(a), self, -1.0 if a < 0.0 else (1.0 if a > 0.0 else 0.0))
 
     # Comparisons compare values (``while E > 0.01``) and give a plain bool; they
     # are not part of the graph.  ``==`` is left as identity, so nodes stay
     # usable as dict keys and in lists.
-    def __lt__(self, other: Union["Node", Number]) -> bool:
+    def __lt__(self, other: Operand) -> bool:
         return self.value < _compared(other)
 
-    def __le__(self, other: Union["Node", Number]) -> bool:
+    def __le__(self, other: Operand) -> bool:
         return self.value <= _compared(other)
 
-    def __gt__(self, other: Union["Node", Number]) -> bool:
+    def __gt__(self, other: Operand) -> bool:
         return self.value > _compared(other)
 
-    def __ge__(self, other: Union["Node", Number]) -> bool:
+    def __ge__(self, other: Operand) -> bool:
         return self.value >= _compared(other)
 
-    # -- functions --------------------------------------------------------
+    # -- functions of one node: value and slope at x --------------------------
 
     def exp(self) -> "Node":
-        """e ** x; its slope is e ** x itself.  Raises NodeOverflowError above x = 709.78."""
-        x = self.value if self.value.__class__ is float else _float_of(self, "exp")
-        try:
-            if _NINF < x:                                  # exp(-inf) would be a finite 0
-                v = _exp(x)
-                return _op("exp", v, self, v)
-            raise _refused("exp", (self,))
-        except _BAD_OPERAND as e:
-            raise _refused("exp", (self,), e) from None
+        """e ** x; its slope is e ** x itself.  Too large for a float above x = 709.78."""
+        return function(self, "exp", exp_and_slope)
 
     def log(self) -> "Node":
         """Natural logarithm: d/dx = 1/x; the value must be positive."""
-        x = self.value if self.value.__class__ is float else _float_of(self, "log")
-        try:
-            if x <= 0.0:
-                raise DomainError(f"'log' needs a positive value, got {self._label()}")
-            return _checked_op("log", _log(x), self, 1.0 / x)
-        except _BAD_OPERAND as e:
-            raise _refused("log", (self,), e) from None
+        x = self.value
+        if x.__class__ is not float or not _NINF < x < _INF:
+            x = diagnosis.number_as_float("log", self)
+        if x <= 0.0:
+            raise DomainError(f"'log' needs a positive value, got {self._label()}")
+        return _op_slopes_checked("log", _log(x), self, 1.0 / x)
 
-    # The activations: each is defined once, in tinygraph.activations (value and slope for
-    # scalars, the array form for batch mode); these methods apply that one definition.
+    # The activations (tinygraph.activations names them, adds their array forms, and lets a user add more).
 
     def sigmoid(self) -> "Node":
         """The logistic function 1 / (1 + e^-x), computed without overflow for any finite x."""
-        return _activate(self, _SIGMOID)
+        return function(self, "sigmoid", sigmoid_and_slope)
 
     def relu(self) -> "Node":
         """The ramp max(0, x); its slope at 0 is taken as 0."""
-        return _activate(self, _RELU)
+        return function(self, "relu", relu_and_slope)
 
     def tanh(self) -> "Node":
         """Hyperbolic tangent."""
-        return _activate(self, _TANH)
+        return function(self, "tanh", tanh_and_slope)
 
     def sign(self) -> "Node":
-        """The text's step: -1 for x < 0, +1 otherwise (so sign(0) = +1); its slope is 0."""
-        return _activate(self, _SIGN)
+        """The step of +-1 threshold units (Hopfield's): -1 for x < 0, +1 otherwise (so sign(0) = +1);
+        its slope is 0."""
+        return function(self, "sign", sign_and_slope)
 
     # -- backward --------------------------------------------------------
 
@@ -462,28 +388,60 @@ class Node:
         zero_grads(nodes_below(self), "zero_grad() set the gradients back to 0")
 
 
-def _activate(x: Node, act: "Activation") -> Node:
-    """The node of a built-in activation (from its one definition in tinygraph.activations) applied to ``x``."""
+# -- functions of one node --------------------------------------------------------------------
+
+def function(x: Node, op: str, value_and_slope: Callable[[float], Tuple[float, float]]) -> Node:
+    """The node ``op`` of x, where ``value_and_slope(v)`` gives the function's value and slope at v.
+
+    Refuses a value of x that is not a finite float before computing (relu(nan)
+    would be 0, tanh(inf) 1: finite-looking numbers from no number).
+    """
     v = x.value
-    if v.__class__ is not float or not _NINF < v < _INF:   # relu(nan) would be 0, tanh(inf) 1: refuse them
-        v = _float_of(x, act.name)
-    y, d = act.value_and_slope(v)
-    return _op(act.name, y, x, d)
+    if v.__class__ is not float or not _NINF < v < _INF:
+        v = diagnosis.number_as_float(op, x)               # 3 or a numpy number set by hand: as a float
+    try:
+        y, d = value_and_slope(v)
+    except OverflowError as e:                             # e ** 710
+        raise diagnosis.refused(op, (x,), e) from None
+    return _op(op, y, x, d)
 
 
-def _float_of(x: Node, op: str) -> float:
-    """``x.value`` as a finite float for ``op`` (an int or a numpy number set by hand), or the error naming x."""
-    v = x.value
-    if what_is_wrong(v) is not None or not isinstance(v, numbers.Real):
-        raise _refused(op, (x,))
-    return float(v)
+def exp_and_slope(x: float) -> Tuple[float, float]:
+    """e ** x, and its slope: e ** x again."""
+    v = _exp(x)
+    return v, v
+
+
+def sigmoid_and_slope(x: float) -> Tuple[float, float]:
+    """1 / (1 + e^-x), as e^x / (1 + e^x) below 0 so that e^-x never overflows; slope s (1 - s)."""
+    if x >= 0.0:
+        s = 1.0 / (1.0 + _exp(-x))
+    else:
+        z = _exp(x)
+        s = z / (1.0 + z)
+    return s, s * (1.0 - s)
+
+
+def relu_and_slope(x: float) -> Tuple[float, float]:
+    """The ramp max(0, x); slope 1 above 0, and 0 at and below 0."""
+    return (x, 1.0) if x > 0.0 else (0.0, 0.0)
+
+
+def tanh_and_slope(x: float) -> Tuple[float, float]:
+    """tanh x; slope 1 - tanh^2 x."""
+    t = _tanh(x)
+    return t, 1.0 - t * t
+
+
+def sign_and_slope(x: float) -> Tuple[float, float]:
+    """The step: -1 for x < 0, +1 otherwise (sign(0) = +1); slope 0."""
+    return (-1.0 if x < 0.0 else 1.0), 0.0
 
 
 def _compared(x: object) -> float:
     """The number a Node is compared with (another Node's value, or a plain number; inf is fine, nan not)."""
     if isinstance(x, Node):
-        x = x._as_operand()
-        return x.value
+        return x._as_operand().value
     if isinstance(x, numbers.Real):
         if what_is_wrong(x) != "nan":
             return x                                 # a real number, infinite or not, compares fine
@@ -508,52 +466,6 @@ def nodes_below(root: Node) -> Iterator[Node]:
                 stack.append(p)
 
 
-def _pow(a: float, b: float, x: object, y: object) -> float:
-    try:
-        v = a ** b
-    except OverflowError:
-        raise _refused("**", (x, y)) from None
-    except ZeroDivisionError:
-        raise NodeZeroDivisionError(f"'**' raises zero ({_describe(x)}) to a negative power") from None
-    if v.__class__ is not float or not _NINF < v < _INF:
-        if isinstance(v, complex):
-            raise DomainError(f"'**' of {_describe(x)} and {_describe(y)} is not a real number")
-        if isinstance(v, float) and _NINF < v < _INF:
-            return float(v)                                # a numpy float64 set by hand
-        raise _refused("**", (x, y))
-    return v
-
-
-def _bad_divisor(x: "Node", y: Union["Node", float]) -> Exception:
-    """Division by zero, or by a value that is not a finite number."""
-    b = y if y.__class__ is float else y.value
-    if what_is_wrong(b) is not None:
-        return _refused("/", (x, y))
-    if isinstance(y, Node):
-        return NodeZeroDivisionError(f"'/' divides {x._label()} by {y._label()}, which is zero")
-    return NodeZeroDivisionError(f"'/' divides {x._label()} by the number 0")
-
-
-def _check_power(x: "Node", y: Union["Node", float], a: float, b: float) -> None:
-    """Refuse x ** y where it is not a real number, or where a slope would be infinite."""
-    if not (_NINF < a < _INF and _NINF < b < _INF) or _lossy(a) or _lossy(b):   # inf ** -1 would be a finite 0
-        raise _refused("**", (x, y))
-    if y.__class__ is float:
-        if b == 0.0:
-            return                                         # x ** 0 = 1 for every x
-        if a < 0.0 and not b.is_integer():
-            raise DomainError(f"'**' of a negative base to a fractional power: "
-                              f"{x._label()} ** {b!r} is not a real number")
-    elif a < 0.0:
-        raise DomainError(f"'**' with a Node exponent needs a base >= 0 "
-                          f"(ln of the base is its slope); got {x._label()} ** {y._label()}")
-    if a == 0.0 and b < 1.0:                               # 0 ** b: its value or its slope is infinite
-        if b < 0.0:
-            raise NodeZeroDivisionError(f"'**' raises {x._label()}, which is zero, to the negative power {b!r}")
-        raise DomainError(f"'**': the slope of x ** {b!r} is infinite at x = 0 ({x._label()}); "
-                          "shift the input away from 0")
-
-
 # -- the backward walk ----------------------------------------------------------------------
 
 class _WalkMark:
@@ -564,8 +476,9 @@ class _WalkMark:
     cause = "another backward pass ran over the same nodes"
 
 
-class _Stamp:
-    """Left on a node by an operation that changed its gradient (or weight) outside a walk: says which."""
+class Stamp:
+    """Left on a node by an operation that changed its gradient (or weight) outside a walk: says which,
+    so that a walk paused over the node is refused on resume with that cause."""
 
     __slots__ = ("cause",)
 
@@ -573,18 +486,18 @@ class _Stamp:
         self.cause = cause
 
 
-def zero_grads(nodes: Iterable[Node], cause: Union[str, _Stamp] = "zero_grad() set the gradients back to 0") -> None:
+def zero_grads(nodes: Iterable[Node], cause: Union[str, Stamp] = "zero_grad() set the gradients back to 0") -> None:
     """Set each node's grad to 0.0, and stamp it so that a walk paused over it is refused on resume."""
-    stamp = cause if cause.__class__ is _Stamp else _Stamp(cause)
+    stamp = cause if cause.__class__ is Stamp else Stamp(cause)
     for n in nodes:
         n.grad = 0.0
         if n._mark is not None:
             n._mark = stamp
 
 
-def mark_changed(nodes: Iterable[Node], cause: Union[str, _Stamp]) -> None:
+def mark_changed(nodes: Iterable[Node], cause: Union[str, Stamp]) -> None:
     """Stamp nodes that ``cause`` changed, so that a walk paused over them is refused on resume."""
-    stamp = cause if cause.__class__ is _Stamp else _Stamp(cause)
+    stamp = cause if cause.__class__ is Stamp else Stamp(cause)
     for n in nodes:
         if n._mark is not None:
             n._mark = stamp
@@ -651,7 +564,7 @@ def walk(root: Node) -> Iterator[Node]:
             a._mark = mark
             a._uses = 1
             push(a)
-        if n._db is not None:
+        if n._db is not None:                        # b has a slope: it is a parent, not the constant
             b = n._b
             if b._mark is mark:
                 b._uses += 1
@@ -674,7 +587,7 @@ def walk(root: Node) -> Iterator[Node]:
                     raise _interrupted(root, n)
                 g = n.grad
                 if g.__class__ is not float or not _NINF < g < _INF:
-                    n.grad = _leaf_grad(root, n)     # a float, or the error saying why not
+                    n.grad = diagnosis.leaf_grad(root, n, nodes_below(root))   # a float, or the error
             elif a.__class__ is tuple:               # a weighted sum: many parents
                 g = n.grad
                 for p, d in zip(a, n._da):
@@ -695,7 +608,7 @@ def walk(root: Node) -> Iterator[Node]:
                 if not left:
                     push(a)
                 db = n._db
-                if db is not None:                   # b is a parent, not a plain number
+                if db is not None:                   # b is a parent, not the constant
                     b = n._b
                     if b._mark is not mark:
                         raise _interrupted(root, b)
@@ -705,82 +618,25 @@ def walk(root: Node) -> Iterator[Node]:
                     if not left:
                         push(b)
             yield n
-    except _BAD_OPERAND as e:                        # a grad set by hand to "abc", None, ... (see below)
+    except (TypeError, ValueError, ArithmeticError) as e:   # a grad set by hand to "abc", None, ...
         if isinstance(e, TinygraphError):
             raise
-        raise _bad_grad_below(root, e) from None
+        raise diagnosis.bad_grad_below(root, nodes_below(root), e) from None
 
 
-def _leaf_grad(root: Node, leaf: Node) -> float:
-    """A leaf's complete gradient that is not a float: an int or numpy number (set by hand before the
-    walk) is taken as a float; anything else is refused, naming the leaf."""
-    g = leaf.grad
-    if what_is_wrong(g) is None and isinstance(g, numbers.Real):
-        return float(g)
-    if isinstance(g, numbers.Real):
-        raise _leaf_grad_error(root, leaf)
-    raise _bad_grad(root, leaf)
-
-
-def _leaf_grad_error(root: Node, leaf: Node) -> TinygraphError:
-    """A leaf's gradient came out nan or infinite: was it so before the walk (set by hand), or did it overflow?
-
-    Only built on failure: the contributions its consumers sent are added up
-    again; if they are finite, the leaf's grad was not a finite number to
-    begin with.
-    """
-    sent = 0.0
-    for n in nodes_below(root):
-        for p, d in zip(n.parents, n.local_grads):
-            if p is leaf:
-                sent += n.grad * d
-    if (_NINF < sent < _INF) or root is leaf:
-        return _bad_grad(root, leaf, before=True)
-    return _gradient_overflow(root, leaf)
-
-
-def _bad_grad_below(root: Node, error: BaseException) -> Exception:
-    """The leaf below ``root`` whose grad is not a number (so the walk could not add to it), named."""
-    for n in nodes_below(root):
-        if n.is_leaf and what_is_wrong(n.grad) is not None:
-            return _bad_grad(root, n)
-    return error
-
-
-def _bad_grad(root: Node, leaf: Node, before: bool = False) -> TinygraphError:
-    """A leaf's grad that was not a finite number before the walk: set by hand, so say so."""
-    g = leaf.grad
-    who = f"{leaf.name}.grad" if leaf.name else f"the grad of {leaf._label()}"
-    state = f"was {what_is_wrong(g)} before this backward pass" if before else f"is {what_is_wrong(g)}"
-    cls = NotFiniteError if isinstance(g, numbers.Real) else WrongTypeError
-    return cls(f"backward from {root._label()}: {who} {state}, so gradients cannot add up into it. "
-               "Was .grad set by hand? Set it back with zero_grad() (or node.grad = 0.0), then run backward again")
-
-
-def _gradient_overflow(root: Node, leaf: Node) -> NodeOverflowError:
-    return NodeOverflowError(
-        f"the gradient of {root._label()} with respect to {leaf._label()} is {leaf.grad!r}: too large "
-        "for a float, although every value is finite. Some local derivatives along the way are huge "
-        "(e.g. 1/x for a tiny x, or a very large weight); rescale the inputs or weights.")
-
-
-def _interrupted(root: Node, at: Node) -> GraphError:
-    cause = getattr(at._mark, "cause", "something changed its nodes")
-    return GraphError(f"the backward walk from {root._label()} was interrupted: while it was paused, {cause} "
-                      f"(at {at._label()}), so the gradients it was adding up are no longer valid; start it "
-                      "again (e.g. tg.backprop_steps(loss) anew) once that is done")
+def _interrupted(root: Node, at: Node) -> Exception:
+    return diagnosis.interrupted(root, at, getattr(at._mark, "cause", "something changed its nodes"))
 
 
 # -- a neuron's net input -----------------------------------------------------------------------
 
-def weighted_sum(weights: Sequence[Union[Node, Number]], inputs: Sequence[Union[Node, Number]],
-                 bias: Union[Node, Number, None] = None) -> Node:
+def weighted_sum(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Optional[Operand] = None) -> Node:
     """One node for w1*x1 + w2*x2 + ... + bias: a neuron's net input.
 
-    Its parents are w1, x1, w2, x2, ..., bias, and its local derivatives say
-    d(net)/dw_i = x_i, d(net)/dx_i = w_i, d(net)/dbias = 1 -- the text's
+    Its parents are w1, x1, w2, x2, ..., bias, and its local slopes say
+    d(net)/dw_i = x_i, d(net)/dx_i = w_i, d(net)/dbias = 1 -- the delta rule's
     dnet/dW_jk = O_j.  One node instead of a '*' and a '+' per synapse keeps a
-    network's graph small and its step-through in the text's terms.
+    network's graph small and its step-through in the delta rule's terms.
     Numbers are made into leaf Nodes.
     """
     weights = [as_node(w)._as_operand() for w in weights]
@@ -789,11 +645,11 @@ def weighted_sum(weights: Sequence[Union[Node, Number]], inputs: Sequence[Union[
         raise BadValueError(f"weighted_sum needs as many weights as inputs, got {len(weights)} and {len(inputs)}")
     if not weights:
         raise BadValueError("weighted_sum needs at least one weight and input")
-    return _weighted_sum(weights, inputs, None if bias is None else as_node(bias)._as_operand())
+    return net_input(weights, inputs, None if bias is None else as_node(bias)._as_operand())
 
 
-def _weighted_sum(weights: Sequence[Node], inputs: Sequence[Node], bias: Optional[Node] = None) -> Node:
-    """weighted_sum without the checks: Network.forward's hot path."""
+def net_input(weights: Sequence[Node], inputs: Sequence[Node], bias: Optional[Node] = None) -> Node:
+    """weighted_sum of Nodes, without converting or checking them: Network.forward's hot path."""
     ws = [w.value for w in weights]
     xs = [x.value for x in inputs]
     try:
@@ -806,15 +662,11 @@ def _weighted_sum(weights: Sequence[Node], inputs: Sequence[Node], bias: Optiona
             parents = (*_chain.from_iterable(zip(weights, inputs)), bias)
             local = (*_chain.from_iterable(zip(xs, ws)), 1.0)      # ..., d/dbias = 1
         return _op("weighted_sum", total, parents, local)  # a tuple of parents: a many-parent node
-    except _BAD_OPERAND as e:
+    except _FAILED as e:
         every = (*_chain.from_iterable(zip(weights, inputs)), *(() if bias is None else (bias,)))
-        lossy = [n for n in every if _lossy(n.value) and isinstance(n.value, numbers.Real)
-                 and what_is_wrong(n.value) is None]
-        if not lossy:
-            raise _refused("weighted_sum", every, e) from None
-    for n in lossy:                                        # numpy numbers set by hand: as Python floats
-        n.value = float(n.value)
-    return _weighted_sum(weights, inputs, bias)
+        if diagnosis.lossy_as_floats(every):               # numpy float32s set by hand: as Python floats
+            return net_input(weights, inputs, bias)
+        raise diagnosis.refused("weighted_sum", every, e) from None
 
 
 # -- odds and ends ------------------------------------------------------------------------------
@@ -849,7 +701,7 @@ def reached(node: Node) -> bool:
     return node._mark is not None or node.grad != 0.0
 
 
-def as_node(x: Union[Node, Number], name: Optional[str] = None) -> Node:
+def as_node(x: Operand, name: Optional[str] = None) -> Node:
     """Return ``x`` if it is a Node, else a new leaf Node holding it."""
     if isinstance(x, Node):
         return x
@@ -857,7 +709,7 @@ def as_node(x: Union[Node, Number], name: Optional[str] = None) -> Node:
 
 
 def _function(method_name: str, doc: str):
-    def f(x: Union[Node, Number]) -> Node:
+    def f(x: Operand) -> Node:
         if not isinstance(x, Node):
             x = Node(check_value(x, f"the argument of {method_name}()"))
         return getattr(x, method_name)()  # a Neuron answers with its latest output
@@ -873,8 +725,3 @@ sigmoid = _function("sigmoid", "The logistic function 1 / (1 + e^-x), as a Node.
 relu = _function("relu", "The ramp max(0, x), as a Node.")
 tanh = _function("tanh", "Hyperbolic tangent, as a Node.")
 sign = _function("sign", "The step: -1 for x < 0, +1 otherwise, as a Node.")
-
-
-# The built-in activations' one definition (tinygraph.activations imports this module, so this
-# import comes last: whichever of the two modules is imported first, both are complete after).
-from .activations import RELU as _RELU, SIGMOID as _SIGMOID, SIGN as _SIGN, TANH as _TANH  # noqa: E402

@@ -21,12 +21,10 @@ from .checks import check_rate, check_value, named_values, not_finite_error, wha
 from .console import Progress
 from .errors import BadValueError, TinygraphError, WrongTypeError
 from .losses import LOSSES, get_loss
-from .node import Node, _Stamp, gc_paused, mark_changed, zero_grads
+from .node import Node, Stamp, gc_paused, mark_changed, zero_grads
 
 if TYPE_CHECKING:
     from .network import Network
-
-# The old private names of tinygraph.checks.named_values and check_rate, for code written before they moved.
 
 __all__ = ["SGD", "train", "History", "Snapshot", "DivergenceError", "TrainingWarning"]
 
@@ -48,8 +46,8 @@ class TrainingWarning(UserWarning):
 
 
 # What a step-through paused over these parameters says when it is resumed (see tinygraph.node.walk).
-_ZEROED = _Stamp("the optimizer's zero_grad() set the weights' gradients back to 0")
-_STEPPED = _Stamp("an optimizer step changed the weights")
+_ZEROED = Stamp("the optimizer's zero_grad() set the weights' gradients back to 0")
+_STEPPED = Stamp("an optimizer step changed the weights")
 
 
 class SGD:
