@@ -26,6 +26,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -729,3 +730,103 @@ def test_every_site_with_every_fixed_value_of_every_kind():
     problems = [f"{name} with v = {v!r}: {p}" for name, kind in PAIRS for v in FIXED.get(kind, [])
                 for p in [violation(name, v)] if p]
     assert not problems, "\n".join(problems[:20]) + f"\n({len(problems)} in all)"
+
+
+# -- issue 21: one network trained from two threads ---------------------------------------------------
+
+def test_a_second_training_of_one_network_at_once_is_refused_naming_the_other_thread():
+    """Deterministic: thread A's loss waits inside its first epoch while the main thread tries to train."""
+    import threading
+
+    import tinygraph as tg
+    from tinygraph.losses import squared_error
+
+    net = tg.MLP([2, 2, 1], activation="sigmoid", seed=0)
+    data = [({"x1": a, "x2": b}, {"o1": float(a ^ b)}) for a in (0, 1) for b in (0, 1)]
+    inside, go = threading.Event(), threading.Event()
+
+    def waiting_loss(outputs, targets):
+        inside.set()
+        assert go.wait(30)
+        return sum((squared_error(o, t) for o, t in zip(outputs, targets)), tg.Node(0.0))
+
+    done = {}
+    a = threading.Thread(target=lambda: done.setdefault("a", tg.train(net, data, loss=waiting_loss, lr=0.5,
+                                                                           max_epochs=3)), name="trainer-A")
+    a.start()
+    try:
+        assert inside.wait(30)
+        before = [p.value for p in net.parameters()]
+        with pytest.raises(tg.GraphError) as e:
+            tg.train(net, data, lr=0.5, max_epochs=3)
+        assert "trainer-A" in str(e.value) and "net.copy()" in str(e.value)
+        assert [p.value for p in net.parameters()] == before          # the refused one changed nothing
+    finally:
+        go.set()
+        a.join(30)
+    assert done["a"].epochs == 3
+    tg.train(net, data, lr=0.5, max_epochs=1)                         # once A is done, training works again
+
+
+def test_a_training_that_fails_lets_the_network_train_again():
+    import tinygraph as tg
+    net = tg.MLP([2, 1], seed=0)
+    with pytest.raises(tg.TinygraphError):
+        tg.train(net, [({"x1": 0.0, "x2": 1.0}, {"o1": math.nan})])
+    assert tg.train(net, [({"x1": 0.0, "x2": 1.0}, {"o1": 1.0})], max_epochs=2).epochs == 2
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a disk that is always full)")
+def test_a_safe_write_on_a_full_disk_names_the_file_and_leaves_the_old_one(tmp_path):
+    from tinygraph.draw.files import WholeFile
+    target = tmp_path / "page.html"
+    target.write_text("the old page")
+    f = WholeFile(target)
+    f.file.close()
+    f.file = open("/dev/full", "wb", buffering=0)           # every write: ENOSPC, as on a full disk
+    with pytest.raises(OSError) as e:
+        f.write(b"x" * 100)
+    assert str(target) in str(e.value) and "disk is full" in str(e.value) and ".tmp" not in str(e.value)
+    assert e.value.errno == 28
+    assert target.read_text() == "the old page" and [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+# -- issue 21: names that differ only by Unicode normalisation; a Node in an `if` ------------------------
+
+NFC_E, NFD_E = "\u00e9", "e\u0301"          # é as one code point, and as e with a combining accent
+
+
+def test_a_name_that_only_looks_like_an_existing_one_is_refused_with_its_code_points():
+    net = tg.Network("n")
+    net.input(NFC_E)
+    with pytest.raises(tg.GraphError) as e:
+        net.input(NFD_E)
+    assert "U+00E9" in str(e.value) and "U+0065 U+0301" in str(e.value)
+
+
+def test_a_look_alike_input_name_is_told_apart_in_the_message():
+    net = tg.Network("n")
+    o = net.neuron("o", activation="linear")
+    net.connect(net.input(NFC_E), o)
+    with pytest.raises(tg.TinygraphError) as e:
+        net.forward({NFD_E: 1.0})
+    msg = str(e.value)
+    assert "U+00E9" in msg and "U+0065 U+0301" in msg and "looks like" in msg
+    assert net.forward({NFC_E: 1.0})["o"].value == o.value
+
+
+def test_check_names_lists_look_alike_names_with_their_code_points():
+    from tinygraph.errors import check_names
+    with pytest.raises(tg.TinygraphError) as e:
+        check_names([NFD_E], [NFC_E, NFD_E], "inputs")
+    assert str(e.value).count("U+") == 3 + 1            # missing é (U+00E9); the list: both, one in two points
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0, -2.5])
+def test_a_node_in_an_if_is_refused_saying_to_compare_its_value(value):
+    loss = tg.Node(value, name="loss")
+    for use in (bool, lambda n: not n, lambda n: 1 if n else 0, lambda n: n and True):
+        with pytest.raises(TypeError) as e:
+            use(loss)
+        assert isinstance(e.value, tg.TinygraphError) and ".value" in str(e.value) and "loss" in str(e.value)
+    assert loss is not None and (loss.value < 0.01) == (value < 0.01)

@@ -236,7 +236,7 @@ def wiring_reads(step):
     net, s = step.net, step.subject
     return {
         "input": lambda: list(net.inputs),
-        "forward": lambda: [x for syn in s.incoming for x in (syn, syn.src)] + ([s.bias] if s.bias else []),
+        "forward": lambda: [x for syn in s.incoming for x in (syn, syn.src)] + ([s.bias] if s.bias is not None else []),
         "error": lambda: list(net.outputs),
         "output delta": lambda: [s],
         "hidden delta": lambda: [s] + [x for syn in s.outgoing for x in (syn, syn.dst)],

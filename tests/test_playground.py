@@ -499,3 +499,94 @@ def test_a_duplicated_tab_gets_its_own_session(browser, worked):
     # a reload keeps the tab's own session: nobody else holds it
     goto(browser, server.url)
     assert browser.js("window.tgSession") == mine
+
+
+# -- issue 21: a server that slow clients cannot stall, a bound on work, a nesting bomb -----------------
+
+def _slow_client(port, stop, interval=2.0):
+    """A client that sends a request one header line every ``interval`` seconds, never finishing."""
+    import socket
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    try:
+        s.sendall(b"GET /?token=x HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % port)
+        k = 0
+        while not stop.wait(interval):
+            s.sendall(b"X-Slow-%d: still here\r\n" % k)
+            k += 1
+    except OSError:
+        pass                                  # the server gave up on it: as it should
+    finally:
+        s.close()
+
+
+def test_32_slow_clients_do_not_stall_a_normal_request(worked):
+    server = worked[0]
+    stop = threading.Event()
+    clients = [threading.Thread(target=_slow_client, args=(server.port, stop), daemon=True) for _ in range(32)]
+    for c in clients:
+        c.start()
+    try:
+        time.sleep(1.0)                        # every slow client is connected and trickling
+        start = time.monotonic()
+        status, view, _ = post(server, "state")
+        took = time.monotonic() - start
+        assert status == 200 and "outputs" in view
+        assert took < 2.0, f"a normal request took {took:.1f} s behind 32 slow clients"
+    finally:
+        stop.set()
+        for c in clients:
+            c.join(10)
+
+
+def test_a_request_that_trickles_in_is_cut_off_at_the_deadline_for_the_whole_request(worked, monkeypatch):
+    import socket
+    from tinygraph.playground import server as module
+    monkeypatch.setattr(module, "REQUEST_SECONDS", 1.5)
+    server = worked[0]
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    start = time.monotonic()
+    s.sendall(b"GET / HTTP/1.1\r\n")
+    closed = None
+    for k in range(20):                        # a line every 0.4 s: each read is quick, the whole is not
+        time.sleep(0.4)
+        try:
+            s.sendall(b"X-Slow: %d\r\n" % k)
+        except OSError:
+            closed = time.monotonic() - start
+            break
+        s.setblocking(False)
+        try:
+            if s.recv(1) == b"":
+                closed = time.monotonic() - start
+                break
+        except BlockingIOError:
+            pass
+        finally:
+            s.setblocking(True)
+    s.close()
+    assert closed is not None and closed < 4.0, "the server kept a trickling request past its deadline"
+
+
+def test_a_json_nesting_bomb_gets_a_clear_400(worked):
+    server = worked[0]
+    for bomb in (b"[" * 30000 + b"]" * 30000, b'{"a":' * 10000 + b"1" + b"}" * 10000):
+        assert len(bomb) < 64 * 1024
+        status, answer, _ = request(server, "POST", "/api/state", raw=bomb)
+        assert status == 400, answer
+        assert "nested" in answer["error"] and "Recursion" not in answer["error"]
+    status, answer, _ = request(server, "POST", "/api/state", raw=b'{"session": "' + b"[" * 500 + b'"}')
+    assert status == 400 and "nested" not in answer["error"]      # brackets inside a string are text
+
+
+def test_training_on_big_data_is_refused_at_once_with_what_to_do(tmp_path):
+    rows = ["x,y,label"] + [f"{i % 97 / 97:.3f},{i % 89 / 89:.3f},{i % 2}" for i in range(2000)]
+    (tmp_path / "big.csv").write_text("\n".join(rows) + "\n")
+    from tinygraph.playground import PlaygroundServer
+    server = PlaygroundServer(start_for(str(tmp_path / "big.csv"), "label", hidden=[4]))
+    try:
+        start = time.monotonic()
+        status, answer, _ = post(server, "train", epochs=100)
+        assert status == 400 and "at most" in answer["error"] and "epochs" in answer["error"], answer
+        assert time.monotonic() - start < 5.0
+    finally:
+        server.stop()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from typing import Any, Dict, List, Mapping, Optional
 
 from .errors import BadValueError, DomainError, NotFiniteError, TinygraphError, WrongTypeError, check_names
@@ -108,3 +109,69 @@ def short_repr(x: object, most: int = 60) -> str:
     """repr(x), cut to ``most`` characters: a message names a bad value without pasting a whole data set."""
     r = repr(x)
     return r if len(r) <= most else r[:most - 5] + " ...>"
+
+
+# -- values typed as text (command-line options, CSV cells): checked once, here ---------------------
+
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+def decimal_text(text: str, what: str) -> float:
+    """``text`` as a finite float, when it is a plain decimal (``0.5``, ``-3``, ``1e-3``); else a
+    BadValueError naming ``what``.  Stricter than float(): ``nan``, ``inf``, ``1_0`` and digits
+    of other scripts (``١``) are refused, since a learner who typed them meant something else."""
+    t = text.strip()
+    if not _DECIMAL.fullmatch(t):
+        if t.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise NotFiniteError(f"{what} must be a finite number, got {text!r}")
+        raise BadValueError(f"{what} must be a number written with the digits 0-9 (like 0.5 or 1e-3), "
+                            f"got {text!r}")
+    v = float(t)
+    if not -math.inf < v < math.inf:
+        raise NotFiniteError(f"{what} must be a finite number, got {text!r} (too large for a float)")
+    return v
+
+
+def whole_text(text: str, what: str) -> int:
+    """``text`` as an int, when it is a plain whole number (``500``, ``-2``); else a BadValueError."""
+    t = text.strip()
+    if not _WHOLE.fullmatch(t):
+        raise BadValueError(f"{what} must be a whole number written with the digits 0-9 (like 500), got {text!r}")
+    return int(t)
+
+
+def check_count(n: Any, what: str, least: int = 1, most: Optional[int] = None, why: str = "") -> int:
+    """``n`` as an int with least <= n <= most, or a clear error naming ``what``; ``why`` ends the
+    message of a number that is too large (what the limit protects)."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise WrongTypeError(f"{what} must be a whole number, got {type(n).__name__} {n!r}")
+    n = int(n)
+    if n < least:
+        raise BadValueError(f"{what} must be at least {least}, got {n}")
+    if most is not None and n > most:
+        raise BadValueError(f"{what} must be at most {most}, got {n}{why}")
+    return n
+
+
+def check_fraction(f: Any, what: str) -> float:
+    """``f`` as a float with 0 <= f < 1 (a part of the rows), or a clear error naming ``what``."""
+    v = check_value(f, what)
+    if not 0.0 <= v < 1.0:
+        raise BadValueError(f"{what} must be at least 0 and below 1 (a part of the rows, e.g. 0.2), got {f!r}")
+    return v
+
+
+def check_threshold(t: Any, what: str) -> float:
+    """``t`` as a float > 0 (an error threshold: an error is never below 0, so a threshold <= 0 would
+    never be reached), or a clear error naming ``what``."""
+    v = check_value(t, what)
+    if v <= 0.0:
+        raise DomainError(f"{what} must be > 0, got {t!r}: an error is never below 0, so training "
+                          f"would never stop there (e.g. 0.01)")
+    return v
+
+
+def check_port(port: Any, what: str = "the port") -> int:
+    """``port`` as an int in 0..65535 (0: any free port), or a clear error naming ``what``."""
+    return check_count(port, what, least=0, most=65535, why=" (ports are 0 to 65535; 0 takes a free one)")

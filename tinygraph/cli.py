@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
-from typing import Any, List, Optional, Sequence
+from typing import Any, Callable, List, NoReturn, Optional, Sequence
 
 from . import __version__
 from .console import is_tty, printable_streams, say
 from .demos import DEFAULT_STEP_LR, DEMOS, build_for_steps, demo_key, list_demos, run_demo
+from .draw.files import write_whole
 from .draw.page import page_place, write_html
-from .errors import TinygraphError, user_facing
+from .checks import check_count, check_fraction, check_port, check_rate, check_threshold, decimal_text, whole_text
+from .errors import BadValueError, RenderError, TinygraphError, user_facing
 from .formatting import fmt
 from .formulas import Update
 from .narrative import REPEAT_UNTIL, NetworkStep, network_steps
@@ -90,7 +93,7 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
     """
     printable_streams()
     if quiz and html is None:
-        raise user_facing(ValueError("--quiz makes the step page a quiz, so it needs a page to write: "
+        raise user_facing(BadValueError("--quiz makes the step page a quiz, so it needs a page to write: "
                                      "add --html FILE.html, e.g. tinygraph step worked-example --html quiz.html --quiz"))
     key, net, inputs, targets, demo_lr = build_for_steps(name)
     own_lr = lr is None
@@ -103,7 +106,7 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
         suffix = os.path.splitext(html)[1].lower()
         if suffix not in PAGE_SUFFIXES:
             better = os.path.splitext(html)[0] + ".html"
-            raise user_facing(ValueError(f"the step player is an HTML page, so {html!r} would hold HTML under "
+            raise user_facing(BadValueError(f"the step player is an HTML page, so {html!r} would hold HTML under "
                                          f"another name: give a file ending in .html, e.g. --html {better}"))
         synapses = len(net.synapses)
         if synapses > BIG_NET:
@@ -134,10 +137,10 @@ def _sample(values: Optional[Sequence[str]], option: str) -> Any:
         return None
     tokens = [t for v in values for t in v.replace(",", " ").split()]
     if not tokens:
-        raise user_facing(ValueError(f"{option} needs values, e.g. {option} x1=0.05 x2=0.1 (or 0.05 0.1)"))
+        raise user_facing(BadValueError(f"{option} needs values, e.g. {option} x1=0.05 x2=0.1 (or 0.05 0.1)"))
     named = ["=" in t for t in tokens]
     if any(named) and not all(named):
-        raise user_facing(ValueError(f"{option}: give every value with its name (NAME=VALUE) or none of them, "
+        raise user_facing(BadValueError(f"{option}: give every value with its name (NAME=VALUE) or none of them, "
                                      f"not a mix: {' '.join(tokens)}"))
 
     def number(text: str, name: str = "") -> float:
@@ -145,14 +148,14 @@ def _sample(values: Optional[Sequence[str]], option: str) -> Any:
             return float(text)
         except ValueError:
             where = f" for {name!r}" if name else ""
-            raise user_facing(ValueError(f"{option}: {text!r}{where} is not a number")) from None
+            raise user_facing(BadValueError(f"{option}: {text!r}{where} is not a number")) from None
 
     if all(named):
         out = {}
         for t in tokens:
             name, _, value = t.partition("=")
             if not name:
-                raise user_facing(ValueError(f"{option}: {t!r} has no name before '='"))
+                raise user_facing(BadValueError(f"{option}: {t!r} has no name before '='"))
             out[name] = number(value, name)
         return out
     return [number(t) for t in tokens]
@@ -181,7 +184,7 @@ def explain_command(network: str, inputs: Optional[Sequence[str]] = None, target
             missing = " and ".join(o for o, v in (("--inputs", x), ("--targets", t)) if v is None)
             ins = " ".join(f"{n.name}=..." for n in net.inputs)
             outs = " ".join(f"{n.name}=..." for n in net.outputs)
-            raise user_facing(ValueError(f"{network} is a saved network, so explain needs the sample: give "
+            raise user_facing(BadValueError(f"{network} is a saved network, so explain needs the sample: give "
                                          f"{missing}, e.g. --inputs {ins} --targets {outs}"))
         own_lr = DEFAULT_STEP_LR
     else:
@@ -200,7 +203,7 @@ def explain_command(network: str, inputs: Optional[Sequence[str]] = None, target
         if format is None:
             format = format_of(out)           # from the suffix, or an error that asks for one
         elif given is not None and given != format:
-            raise user_facing(ValueError(f"--out {out} is a .{given} file but --format is {format}: "
+            raise user_facing(BadValueError(f"--out {out} is a .{given} file but --format is {format}: "
                                          "drop one of them or make them agree"))
     doc = explain(net, x, t, lr=own_lr if lr is None else lr, error=error, until=until, exercise=exercise,
                   data_units=True)                  # a saved network's sample is in its data's own units
@@ -249,12 +252,138 @@ def _hidden(text: str) -> List[int]:
     if text.strip() in ("", "0"):
         return []
     try:
-        sizes = [int(t) for t in text.split(",")]
-    except ValueError:
+        sizes = [whole_text(t, "--hidden") for t in text.split(",")]
+    except BadValueError:
         raise argparse.ArgumentTypeError(f"--hidden takes layer sizes like 8 or 8,8, got {text!r}") from None
     if any(k < 1 for k in sizes):
         raise argparse.ArgumentTypeError(f"--hidden: every layer needs at least one neuron, got {text!r}")
+    if any(k > MOST_NEURONS for k in sizes):
+        raise argparse.ArgumentTypeError(f"--hidden: at most {MOST_NEURONS} neurons a layer, got {text!r} (every "
+                                         "neuron is a node of its own here: more would take hours an epoch)")
     return sizes
+
+
+# -- one checked way into every command ------------------------------------------------------------
+# Every option value is checked by its argparse ``type`` (built on tinygraph.checks), so a bad one is
+# refused before any work starts, as one line on stderr with exit status 2; output places are tried
+# (a file made and removed beside them) at the same time, so a slow training never ends in a refusal.
+
+MOST_EPOCHS = 1_000_000      # more is surely a typo: at a millisecond an epoch, eleven days
+MOST_NEURONS = 4096          # per hidden layer: a scalar engine with more takes hours an epoch
+
+
+def _typed(check: Callable[[str], Any], name: str) -> Callable[[str], Any]:
+    """An argparse ``type`` from ``check(text)``: what it refuses becomes argparse's one-line error."""
+    def parse(text: str) -> Any:
+        try:
+            return check(text)
+        except (TinygraphError, ValueError, TypeError, OSError) as e:
+            raise argparse.ArgumentTypeError(_one_line(e)) from None
+    parse.__name__ = name
+    return parse
+
+
+def _rate(text: str) -> float:
+    return check_rate(decimal_text(text, "η (the learning rate)"), "η")
+
+
+def _threshold(text: str) -> float:
+    return check_threshold(decimal_text(text, "the error threshold"), "the error threshold")
+
+
+def _epochs(text: str) -> int:
+    return check_count(whole_text(text, "the number of epochs"), "the number of epochs", least=1, most=MOST_EPOCHS,
+                       why=" (a typo? training that long would take days; Ctrl-C stops a long run anyway)")
+
+
+def _fraction(text: str) -> float:
+    return check_fraction(decimal_text(text, "the test fraction"), "the test fraction")
+
+
+def _record(text: str) -> int:
+    return check_count(whole_text(text, "--record"), "--record (a frame every K epochs)", least=1)
+
+
+def _seed(text: str) -> int:
+    return whole_text(text, "the seed")
+
+
+def _port(text: str) -> int:
+    return check_port(whole_text(text, "the port"))
+
+
+def _activation(text: str) -> str:
+    from .activations import get_activation
+    get_activation(text)
+    return text
+
+
+def _error_name(text: str) -> str:
+    from .losses import get_loss
+    get_loss(text)
+    return text
+
+
+def _column(text: str) -> str:
+    if not text.strip():
+        raise BadValueError(f"the target column has no name ({text!r}): give the header of the column to predict")
+    return text
+
+
+def _place(what: str, option: str, example: str, suffixes: Optional[Sequence[str]] = None,
+           stdout: bool = False) -> Callable[[str], str]:
+    """The type of an option naming a file to write: ``check_place`` (which tries its folder too).
+    ``stdout``: "-" means standard output."""
+    def place(text: str) -> str:
+        if stdout and text == "-":
+            return text
+        from .draw.files import check_place
+        return check_place(text, what, suffixes=suffixes, example=example, spelled=f"{option} {example}")
+    return place
+
+
+def _save_place(text: str) -> str:
+    """--save NET.json: a network file's rules (saving.check_save_path), and a folder that takes files."""
+    from .draw.files import try_folder
+    from .saving import check_save_path
+    path = os.path.expanduser(text)
+    check_save_path(path)
+    try_folder(path, "--save net.json")
+    return text
+
+
+def _data_name(text: str) -> str:
+    from .datasets import data_set
+    return data_set(text).name
+
+
+def _data_out(text: str) -> str:
+    """data --out FILE.csv|DIR|-: standard output, a folder that takes files, or a CSV file to write."""
+    from .draw.files import check_place, try_folder
+    path = os.path.expanduser(text)
+    if text == "-":
+        return text
+    if os.path.isdir(path):
+        try_folder(os.path.join(path, "data.csv"), "--out circle.csv")
+        return text
+    check_place(path, "the data set", suffixes=(".csv",), example="circle.csv", spelled="--out circle.csv")
+    return text
+
+
+def _demo_out(text: str) -> str:
+    """demo --out FILE.svg|DIR: the folder it goes to (made if missing, as the demo does) must take files."""
+    from .demos.output import DIAGRAM_SUFFIXES
+    from .draw.files import try_folder
+    path = os.path.expanduser(text)
+    if not path.strip():
+        raise BadValueError("--out has no name: give a folder (e.g. --out pictures) or a picture file (--out m.svg)")
+    picture = not os.path.isdir(path) and os.path.splitext(path)[1].lower() in DIAGRAM_SUFFIXES
+    up = os.path.abspath(os.path.dirname(os.path.abspath(path)) if picture else path)
+    while not os.path.exists(up):
+        up = os.path.dirname(up)
+    if os.path.isdir(up):               # else a file stands where a folder belongs: the demo says so
+        try_folder(os.path.join(up, "picture.svg"), "--out pictures")
+    return text
 
 
 def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activation: str = "tanh",
@@ -305,12 +434,24 @@ def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activati
     return 0
 
 
+def _check_scaling(net: Any, network: str) -> None:
+    """A saved scaling must name exactly the network's inputs (else predict would scale the wrong columns)."""
+    from .errors import NetworkFileError
+    scaling = getattr(net, "scaling", None)
+    names = [n.name for n in net.inputs]
+    if scaling is not None and sorted(scaling.names) != sorted(names):
+        raise NetworkFileError(f"{network}: its input scaling is for {', '.join(map(repr, scaling.names))} but the "
+                               f"network's inputs are {', '.join(map(repr, names))}: the file was changed by hand "
+                               "or comes from another network; save the network again with tinygraph train --save")
+
+
 def predict_command(network: str, rows: str) -> int:
     """``tinygraph predict net.json rows.csv``: the outputs of a saved network for each row, as CSV."""
     import csv
     from .saving import load_network
     from .tables import predict_table
     net = load_network(network)
+    _check_scaling(net, network)
     head, out = predict_table(net, rows)
     if data_source(rows) != rows:
         print(f"rows: {data_source(rows)}", file=sys.stderr)
@@ -341,7 +482,7 @@ def data_command(name: Optional[str] = None, out: Optional[str] = None, force: b
     from .errors import listed
     if name is None:
         if out is not None:
-            raise user_facing(ValueError("--out writes one data set: name it, e.g. tinygraph data circle --out circle.csv"))
+            raise user_facing(BadValueError("--out writes one data set: name it, e.g. tinygraph data circle --out circle.csv"))
         say("The data sets that come with tinygraph: name one wherever a CSV file goes, e.g. "
             "tinygraph train circle --target label (a file of that name, if there is one, wins).\n")
         for d in data_sets():
@@ -362,12 +503,11 @@ def data_command(name: Optional[str] = None, out: Optional[str] = None, force: b
             with open(path, "rb") as f:
                 same = f.read() == text.encode("utf-8")
             if not same:
-                raise user_facing(ValueError(f"{path} already exists and holds something else: give another "
+                raise user_facing(BadValueError(f"{path} already exists and holds something else: give another "
                                              f"--out, or add --force to replace it with the data set {info.name!r}"))
             say(f"{path} already holds the data set {info.name!r} ({info.rows} rows): left it as it is")
             return 0
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        write_whole(path, text, spelled=f"--out {info.name}.csv")
         say(f"wrote {path} ({info.rows} rows; columns: {info.inputs} inputs and the target {info.target!r}); "
             f"train on it with: tinygraph train {path} --target {info.target}")
         return 0
@@ -391,8 +531,15 @@ def data_command(name: Optional[str] = None, out: Optional[str] = None, force: b
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its error as one line: what is wrong, and where the help is."""
+
+    def error(self, message: str) -> "NoReturn":
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} -h')\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="tinygraph",
         description="tinygraph: build neural networks node by node, draw them, "
                     "and step through backpropagation.")
@@ -401,7 +548,7 @@ def _parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="run a demo (see 'tinygraph demos')")
     d.add_argument("name", nargs="?", default=None, help="which demo, e.g. multiplier (see 'tinygraph demos')")
-    d.add_argument("--out", default=None, metavar="FILE|DIR", help=_OUT_HELP)
+    d.add_argument("--out", default=None, type=_typed(_demo_out, "place"), metavar="FILE|DIR", help=_OUT_HELP)
     d.add_argument("--fast", action="store_true", help="a quick, smaller run (used by the tests)")
 
     sub.add_parser("demos", help="list the demos")
@@ -410,10 +557,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("name", nargs="?", default="worked-example", help="which network (default: worked-example)")
     s.add_argument("--interactive", "-i", action="store_true", help="advance on Enter, b goes back, q quits")
     s.add_argument("--html", metavar="FILE.html", default=None,
+                   type=_typed(_place("the page", "--html", "steps.html"), "place"),
                    help="also write a self-contained HTML step player page (open it in a browser)")
-    s.add_argument("--lr", type=float, default=None,
+    s.add_argument("--lr", type=_typed(_rate, "rate"), default=None,
                    help="learning rate for the update step (default 0.5, smaller for networks that need it)")
-    s.add_argument("--until", type=float, default=None, metavar="E",
+    s.add_argument("--until", type=_typed(_threshold, "threshold"), default=None, metavar="E",
                    help=f"the error threshold of the last step, 'repeat until E < E' (default {REPEAT_UNTIL:g})")
     s.add_argument("--quiz", action="store_true",
                    help="with --html: the page asks you for each number before it shows it, and keeps a score")
@@ -422,8 +570,10 @@ def _parser() -> argparse.ArgumentParser:
                                    "ONNX model (needs the torch extra: pip install \"tinygraph[torch]\").")
     x.add_argument("network", metavar="NET.json", help="a network saved with net.save(...)")
     x.add_argument("--torch", metavar="FILE.pt", default=None,
+                   type=_typed(_place("the torch module", "--torch", "net.pt"), "place"),
                    help="write the torch module (load it with torch.load(FILE, weights_only=False))")
-    x.add_argument("--onnx", metavar="FILE.onnx", default=None, help="write an ONNX model")
+    x.add_argument("--onnx", metavar="FILE.onnx", default=None, help="write an ONNX model",
+                   type=_typed(_place("the ONNX model", "--onnx", "net.onnx"), "place"))
     x.add_argument("--check", action="store_true",
                    help="read the files back and compare them with the network on random samples "
                         "(outputs, error and gradients; ONNX outputs through onnxruntime)")
@@ -436,11 +586,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="the sample's inputs (NAME=VALUE ..., or VALUE ... in the network's order); "
                         "default: the demo's")
     e.add_argument("--targets", nargs="+", metavar="NAME=VALUE", help="the sample's targets, like --inputs")
-    e.add_argument("--lr", type=float, default=None, help="the learning rate η of the update (default: the "
+    e.add_argument("--lr", type=_typed(_rate, "rate"), default=None, help="the learning rate η of the update (default: the "
                                                           "demo's, else 0.5)")
-    e.add_argument("--error", default=None, metavar="NAME",
+    e.add_argument("--error", default=None, metavar="NAME", type=_typed(_error_name, "error"),
                    help="the error: squared_error (the text's, default), mse, bce or hinge")
-    e.add_argument("--until", type=float, default=None, metavar="T",
+    e.add_argument("--until", type=_typed(_threshold, "threshold"), default=None, metavar="T",
                    help=f"the error threshold of the closing 'repeat until E < T' (default {REPEAT_UNTIL:g})")
     e.add_argument("--format", choices=["md", "html", "tex"], default=None,
                    help="md (Markdown with LaTeX math, pictures as SVG files beside it), html (one "
@@ -449,6 +599,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="leave the deltas, gradients and new weights blank (numbered) and write the answer "
                         "key beside it as FILE-key")
     e.add_argument("--out", metavar="FILE", default=None,
+                   type=_typed(_place("the explanation", "--out", "explained.md", stdout=True), "place"),
                    help="where to write it (default tinygraph-out/NAME-explained.md); - prints it "
                         "(an exercise's answer key is then not written)")
     t = sub.add_parser("train", help="train a network on your own data (a CSV file with a header row)",
@@ -458,29 +609,35 @@ def _parser() -> argparse.ArgumentParser:
                                    "saved with the network.")
     t.add_argument("data", metavar="DATA.csv", help="the data: a header row, then one row per sample; or the name "
                                                     "of a data set that comes with tinygraph (tinygraph data lists them)")
-    t.add_argument("--target", required=True, metavar="COLUMN", help="the column to predict")
+    t.add_argument("--target", required=True, metavar="COLUMN", type=_typed(_column, "column"),
+                   help="the column to predict")
     t.add_argument("--hidden", type=_hidden, default=[8], metavar="8,8", help="hidden layer sizes (default 8)")
-    t.add_argument("--activation", default="tanh", help="the hidden neurons' activation (default tanh)")
-    t.add_argument("--lr", type=float, default=0.5, help="learning rate (default 0.5)")
-    t.add_argument("--until", type=float, default=None, metavar="E", help="stop once the error is below E")
-    t.add_argument("--epochs", type=int, default=500, metavar="N", help="at most N epochs (default 500)")
-    t.add_argument("--test-fraction", type=float, default=0.2, metavar="F",
+    t.add_argument("--activation", default="tanh", type=_typed(_activation, "activation"), help="the hidden neurons' activation (default tanh)")
+    t.add_argument("--lr", type=_typed(_rate, "rate"), default=0.5, help="learning rate (default 0.5)")
+    t.add_argument("--until", type=_typed(_threshold, "threshold"), default=None, metavar="E",
+                   help="stop once the error is below E")
+    t.add_argument("--epochs", type=_typed(_epochs, "epochs"), default=500, metavar="N", help="at most N epochs (default 500)")
+    t.add_argument("--test-fraction", type=_typed(_fraction, "fraction"), default=0.2, metavar="F",
                    help="the part of the rows held out to test on (default 0.2)")
-    t.add_argument("--seed", type=int, default=0, help="seed of the split and the starting weights (default 0)")
+    t.add_argument("--seed", type=_typed(_seed, "seed"), default=0, help="seed of the split and the starting weights (default 0)")
     t.add_argument("--classify", action="store_true", default=None,
                    help="insist on a classifier (two labels), e.g. for a 0/1 column that is not all 0 and 1")
-    t.add_argument("--save", metavar="NET.json", default=None, help="save the trained network (and its scaling)")
-    t.add_argument("--html", metavar="FILE.html", default=None, help="write the training page")
+    t.add_argument("--save", metavar="NET.json", default=None, type=_typed(_save_place, "place"), help="save the trained network (and its scaling)")
+    t.add_argument("--html", metavar="FILE.html", default=None, help="write the training page",
+                   type=_typed(_place("the page", "--html", "run.html", PAGE_SUFFIXES), "place"))
     t.add_argument("--gif", metavar="FILE.gif", default=None,
+                   type=_typed(_place("the animation", "--gif", "run.gif", (".gif",)), "place"),
                    help="write the training as an animated GIF (needs Pillow: pip install \"tinygraph[gif]\")")
-    t.add_argument("--record", type=int, default=None, metavar="K",
+    t.add_argument("--record", type=_typed(_record, "record"), default=None, metavar="K",
                    help="with --html/--gif: a frame every K epochs (default: about 40 frames)")
     dt = sub.add_parser("data", help="the data sets that come with tinygraph: list them, or write one out as CSV",
                         description="List the data sets that come with tinygraph (circle, spiral, digits, "
                                     "breast-cancer, iris, wine), describe one, or write one out as a CSV file. "
                                     "Any command that reads a CSV file also takes their names.")
-    dt.add_argument("name", nargs="?", default=None, help="which data set (none: list them)")
-    dt.add_argument("--out", metavar="FILE.csv", default=None, help="write it to this CSV file (- prints it)")
+    dt.add_argument("name", nargs="?", default=None, type=_typed(_data_name, "data set"),
+                    help="which data set (none: list them)")
+    dt.add_argument("--out", metavar="FILE.csv", default=None, type=_typed(_data_out, "place"),
+                    help="write it to this CSV file (a folder: NAME.csv in it; - prints it)")
     dt.add_argument("--force", action="store_true", help="with --out: replace a file that holds something else")
     pr = sub.add_parser("predict", help="a saved network's outputs for the rows of a CSV file")
     pr.add_argument("network", metavar="NET.json", help="a network saved by 'tinygraph train --save'")
@@ -491,11 +648,12 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("source", nargs="?", default="worked-example", metavar="NAME|FILE.json|DATA.csv",
                     help="a demo network (default worked-example), a saved network, or a CSV file (or a data "
                          "set's name, see tinygraph data) with --target")
-    pl.add_argument("--target", default=None, metavar="COLUMN", help="with DATA.csv: the column to predict")
+    pl.add_argument("--target", default=None, metavar="COLUMN", type=_typed(_column, "column"),
+                    help="with DATA.csv: the column to predict")
     pl.add_argument("--hidden", type=_hidden, default=None, metavar="8,8",
                     help="with DATA.csv: hidden layer sizes (default 4)")
-    pl.add_argument("--activation", default=None, help="with DATA.csv: the hidden neurons' activation (default tanh)")
-    pl.add_argument("--port", type=int, default=0, help="the port on 127.0.0.1 (default: a free one)")
+    pl.add_argument("--activation", default=None, type=_typed(_activation, "activation"), help="with DATA.csv: the hidden neurons' activation (default tanh)")
+    pl.add_argument("--port", type=_typed(_port, "port"), default=0, help="the port on 127.0.0.1 (default: a free one)")
     pl.add_argument("--no-browser", action="store_true", help="only print the address, do not open a browser")
     return p
 
@@ -550,9 +708,45 @@ def play_command(source: str, target: Optional[str] = None, port: int = 0, brows
     return 0
 
 
+#: errors that are not the learner's input: the command could not finish (exit status 1)
+_NOT_THE_INPUT = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EIO, errno.ENOMEM)
+
+
+def _exit_status(e: BaseException) -> Optional[int]:
+    """The exit status for an error that ends a command: 2 when the learner's input (an option, a
+    file, the data) must change; 1 when the command could not finish for another reason (a full disk,
+    no memory, Graphviz failing); None for anything else, a bug, which keeps its traceback."""
+    if isinstance(e, MemoryError) or isinstance(e, RenderError):
+        return 1
+    if isinstance(e, OSError):
+        return 1 if e.errno in _NOT_THE_INPUT else 2
+    if isinstance(e, (TinygraphError, KeyError)) or getattr(e, "user_facing", False):
+        return 2
+    return None
+
+
+def _one_line(e: BaseException) -> str:
+    """An error's message as one line (a KeyError's without its quotes)."""
+    if isinstance(e, MemoryError):
+        return "not enough memory for this: try a smaller network or less data"
+    msg = str(e.args[0]) if isinstance(e, KeyError) and not isinstance(e, TinygraphError) and e.args else str(e)
+    return " ".join(line.strip() for line in msg.splitlines() if line.strip()) or type(e).__name__
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    """Run the command line; returns the exit code.
+
+    Every option value is checked as it is parsed (a bad one: one line on stderr, exit status 2,
+    before any work).  An error that ends a command is one line too: exit status 2 when the input
+    must change, 1 when the command could not finish for another reason (a full disk, Graphviz
+    failing); an error that is a bug in tinygraph keeps its traceback.
+    """
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as e:             # a refused option, already said on stderr (--help, --version: exit 0)
+        if not e.code:
+            raise
+        return e.code if isinstance(e.code, int) else 2
     printable_streams()          # an ASCII console prints delta, sqrt, # instead of '?' or failing
     try:
         if args.command == "demos":
@@ -598,12 +792,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         # The reader went away (e.g. `tinygraph step | head`): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (ValueError, KeyError, TypeError, OSError, RuntimeError, ImportError) as e:
-        if isinstance(e, (TinygraphError, KeyError, OSError)) or getattr(e, "user_facing", False):
-            msg = e.args[0] if isinstance(e, KeyError) and e.args else e
-            print(f"tinygraph: error: {msg}", file=sys.stderr)
-            return 2
-        raise
+    except (Exception, MemoryError) as e:
+        code = _exit_status(e)
+        if code is None:
+            raise                       # a bug in tinygraph: its traceback is what a report needs
+        print(f"tinygraph: error: {_one_line(e)}", file=sys.stderr)
+        return code
     print(f"tinygraph {__version__}: a scalar computation-graph engine for learning neural networks.\n"
           "\n"
           "  tinygraph demos                 list the demos\n"

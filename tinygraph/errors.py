@@ -1,7 +1,8 @@
 """The errors tinygraph raises, each a subclass of the built-in one a user would expect."""
 
 import difflib
-from typing import Callable, Iterable, Optional, Sequence
+import unicodedata
+from typing import Callable, Iterable, Optional, Sequence, Set
 
 
 class TinygraphError(Exception):
@@ -106,13 +107,32 @@ def did_you_mean(name: object, names: Iterable[object], sentence: bool = True) -
     return f" Did you mean {match!r}?" if sentence else f" (did you mean {match!r}?)"
 
 
-def listed(names: Sequence[object], most: int = 12) -> str:
-    """Names for a message: plain (x1, x2) when each reads unambiguously so, else quoted; long lists cut."""
+def alike(names: Iterable[object]) -> Set[str]:
+    """The names among ``names`` that look like another one: the same text once Unicode-normalised (NFC),
+    but other code points (an é typed as one code point, or as e and an accent).  Names are kept as
+    typed, never normalised on the quiet, so a message must be able to tell these apart."""
+    groups: dict = {}
+    for n in names:
+        if isinstance(n, str):
+            groups.setdefault(unicodedata.normalize("NFC", n), set()).add(n)
+    return {n for group in groups.values() if len(group) > 1 for n in group}
+
+
+def spelled(name: object, look_alike: Set[str] = frozenset()) -> str:
+    """repr(name), with its code points when it is one of ``look_alike`` ('é' (U+0065 U+0301))."""
+    if isinstance(name, str) and name in look_alike:
+        return f"{name!r} ({' '.join(f'U+{ord(c):04X}' for c in name)})"
+    return repr(name)
+
+
+def listed(names: Sequence[object], most: int = 12, look_alike: Set[str] = frozenset()) -> str:
+    """Names for a message: plain (x1, x2) when each reads unambiguously so, else quoted (with the code
+    points of names that look alike); long lists cut."""
     def plain(n: object) -> bool:
         return (isinstance(n, str) and n.isprintable() and n.strip() == n and n != ""
-                and not any(c in n for c in ",'\""))
+                and not any(c in n for c in ",'\"") and n not in look_alike)
     quote = not all(plain(n) for n in names)
-    shown = [repr(n) if quote else str(n) for n in names[:most]]
+    shown = [spelled(n, look_alike) if quote else str(n) for n in names[:most]]
     if len(names) > most:
         shown.append(f"... ({len(names)} in all)")
     return ", ".join(shown) or "(none)"
@@ -156,17 +176,30 @@ def check_names(given: Iterable[object], expected: Sequence[str], what: str, whe
     missing = [k for k in expected if k not in seen]
     if not missing and not unknown and not twice:
         return
+    look_alike = alike(list(expected) + [k for k in given if isinstance(k, str)])
+
+    def shown(k: object) -> str:
+        return spelled(k, look_alike)
+
+    def twin(k: object) -> str:
+        """For an unknown name that looks like an expected one: say so, with both sets of code points."""
+        if not isinstance(k, str) or k not in look_alike:
+            return ""
+        same = [e for e in expected if e != k and unicodedata.normalize("NFC", e) == unicodedata.normalize("NFC", k)]
+        return (f" (it looks like {shown(same[0])} but is written with other code points: type it again, or "
+                f"pass unicodedata.normalize('NFC', name))") if same else ""
+
     most = 5                                    # a few hints are useful; hundreds are noise (and slow)
     parts = []
     if missing:
-        parts.append("missing " + ", ".join(map(repr, missing[:most]))
+        parts.append("missing " + ", ".join(map(shown, missing[:most]))
                      + (f" and {len(missing) - most} more" if len(missing) > most else ""))
     for k in unknown[:most]:
         extra = note(k) if note is not None else ""
-        parts.append(f"unknown {k!r}" + (extra or did_you_mean(k, expected, sentence=False)))
+        parts.append(f"unknown {shown(k)}" + (twin(k) or extra or did_you_mean(k, expected, sentence=False)))
     if len(unknown) > most:
         parts.append(f"{len(unknown) - most} more unknown")
     for k in twice:
-        parts.append(f"{k!r} given more than once")
+        parts.append(f"{shown(k)} given more than once")
     prefix = f"{where}: " if where else ""
-    raise NameNotFoundError(f"{prefix}{'; '.join(parts)}. The {what} are {listed(expected)}.")
+    raise NameNotFoundError(f"{prefix}{'; '.join(parts)}. The {what} are {listed(expected, look_alike=look_alike)}.")

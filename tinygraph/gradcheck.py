@@ -79,7 +79,7 @@ def gradcheck(f: Callable[..., Node], inputs: Sequence[Node], h: float = 1e-6,
     """Check ``f``'s gradients at ``inputs`` by central differences.
 
     ``f(*inputs)`` must build and return a scalar Node from the input Nodes.
-    The error for input i is |analytic - numeric| / max(1, |analytic|, |numeric|)
+    The error for input i is ``|analytic - numeric| / max(1, |analytic|, |numeric|)``
     beyond ``atol``; gradcheck raises GradcheckError naming the worst input when
     it exceeds ``rtol`` (or returns the result with ``raise_on_error=False``).
     The inputs' values are restored afterwards; their grads hold the analytic gradient.

@@ -27,7 +27,7 @@ import random
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .activations import Activation, get_activation
-from .errors import (BadValueError, GraphError, NameNotFoundError, NotFiniteError, WrongTypeError, check_names,
+from .errors import (BadValueError, GraphError, NameNotFoundError, NotFiniteError, WrongTypeError, alike, check_names, spelled,
                      did_you_mean)
 from .checks import check_value, short_repr
 from .network_file import load_network, save_network
@@ -279,6 +279,12 @@ class Network:
                                 "to show in pictures and to use in forward({...}), e.g. 'h1'")
         if name in self.neurons:
             raise GraphError(f"network {self.name!r} already has a neuron named {name!r}; names must be unique")
+        same = set() if name.isascii() else alike([n for n in self.neurons if not n.isascii()] + [name])
+        if name in same:
+            other = next(n for n in self.neurons if n in same)
+            raise GraphError(f"network {self.name!r} already has a neuron {spelled(other, same)} that looks "
+                             f"the same as {spelled(name, same)}: names that differ only in their Unicode code "
+                             "points could not be told apart in pictures and messages; give another name")
         return name
 
     def input(self, name: str) -> Neuron:

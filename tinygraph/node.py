@@ -204,6 +204,12 @@ class Node:
                              "(tg.tanh(x), tg.exp(x), x.sigmoid(), ...) to stay in the graph, "
                              "or x.value for the number")
 
+    def __bool__(self) -> bool:
+        # A Node in an `if` (or `and`, `or`, `while`, `not`) is refused: `if loss:` would be true for every
+        # Node, even one whose value is 0.0, and look like a test of the number.
+        raise WrongTypeError(f"{self._label()} is a Node: an `if` (or and/or/not) cannot tell what to test. "
+                             "Compare its number, e.g. `if loss.value < 0.01:`, or test `node is not None`")
+
     def __format__(self, spec: str) -> str:
         """Format the value, so f"{node:.3f}" works like f"{node.value:.3f}"."""
         return format(self.value, spec) if spec else str(self)

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import math
 import numbers
+import threading
 import time
 import warnings
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+from contextlib import contextmanager
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence,
+                    Tuple, Union)
 
 from .checks import check_rate, check_value, named_values, not_finite_error, what_is_wrong
 from .console import Progress
-from .errors import BadValueError, TinygraphError, WrongTypeError
+from .errors import BadValueError, GraphError, TinygraphError, WrongTypeError
 from .losses import LOSSES, get_loss
 from .node import Node, Stamp, gc_paused, mark_changed, zero_grads
 
@@ -260,6 +263,39 @@ def train(net: Network, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callab
     ``history.snapshots``, for ``tg.training_page(history)``; the training
     itself is the same (the same final weights, to the bit).
     """
+    with _training_alone(net):
+        return _train(net, data, loss, lr, until, max_epochs, batch, momentum, verbose, record)
+
+
+#: id(network) -> the name of the thread training it now (see _training_alone)
+_TRAINING: Dict[int, str] = {}
+_TRAINING_LOCK = threading.Lock()
+
+
+@contextmanager
+def _training_alone(net: Any) -> Iterator[None]:
+    """Train ``net`` in one thread at a time: a second train() of the same network while the first
+    runs is refused at once (two loops stepping one set of weights would interleave their updates)."""
+    me = threading.current_thread().name
+    with _TRAINING_LOCK:
+        other = _TRAINING.get(id(net))
+        if other is not None:
+            name = getattr(net, "name", type(net).__name__)
+            raise GraphError(f"network {name!r} is being trained already, by the thread {other!r}: two "
+                             f"trainings of one network at once would mix their weight updates. Wait for "
+                             f"it to finish, or give each thread its own copy (net.copy())")
+        _TRAINING[id(net)] = me
+    try:
+        yield
+    finally:
+        with _TRAINING_LOCK:
+            del _TRAINING[id(net)]
+
+
+def _train(net: Any, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callable[..., Node]], lr: float,
+           until: Optional[float], max_epochs: int, batch: bool, momentum: float, verbose: Optional[bool],
+           record: Optional[int]) -> History:
+    """train()'s loop, with the network to itself."""
     loss_fn, loss_name = _resolve_loss(loss)
     lr = check_rate(lr)
     if until is not None:
@@ -331,7 +367,7 @@ def train(net: Network, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callab
         if not history.converged and history.epochs and history.final > 1.1 * history[0] + 1e-12:
             warnings.warn(f"training did not converge and the error rose from {history[0]:.4g} to "
                           f"{history.final:.4g} over {history.epochs} epochs: the learning rate {lr!r} may be "
-                          f"too large; try a smaller one, e.g. lr={lr / 10:g}", TrainingWarning, stacklevel=2)
+                          f"too large; try a smaller one, e.g. lr={lr / 10:g}", TrainingWarning, stacklevel=3)
     return history
 
 

@@ -8,13 +8,14 @@ it, so a failed save leaves an existing file as it was and no half-written one.
 
 from __future__ import annotations
 
+import errno
 import os
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Callable, Optional, Sequence, Union
 
 from ..errors import (BadValueError, FileWriteError, FolderGivenError, NoSuchFolderError, NotAFolderError,
                       NotWritableError, WrongTypeError, user_facing)
 
-__all__ = ["check_place", "WholeFile"]
+__all__ = ["check_place", "try_folder", "WholeFile", "write_whole", "why_not_written"]
 
 PathArg = Union[str, "os.PathLike[str]"]
 
@@ -65,7 +66,42 @@ def check_place(path: PathArg, what: str, suffixes: Optional[Sequence[str]] = No
     if os.path.exists(path) and not os.access(path, os.W_OK):
         raise NotWritableError(f"cannot write {path!r}: the file exists and is not writable for you; "
                                f"give another file name, e.g. {spelled}")
+    try_folder(path, spelled)
     return path
+
+
+def why_not_written(e: OSError) -> str:
+    """What an OSError from writing a file means for the learner, in words (never a temporary name)."""
+    if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return f"the disk is full ({e.strerror}); free some space or write to another disk"
+    if e.errno == errno.EROFS:
+        return f"its folder is on a read-only file system ({e.strerror}); give a file in a folder you can write to"
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return f"you may not write there ({e.strerror}); give a file in a folder you can write to"
+    return f"{e.strerror or e}; give a file in a folder you can write to"
+
+
+def _same_kind(e: OSError, message: str) -> OSError:
+    """An OSError of ``e``'s kind and errno whose text is just ``message`` (no "[Errno 28]", no file name)."""
+    err = type(e)(message)
+    err.errno = e.errno
+    return err
+
+
+def try_folder(path: PathArg, spelled: str = "'picture.svg'") -> None:
+    """Make and remove a new file beside ``path``: the one sure test that the folder takes files
+    (os.access says yes for root in a read-only place, and knows nothing of a read-only file system)."""
+    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+    probe = os.path.join(folder, f".tinygraph-probe-{os.urandom(4).hex()}.tmp")
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as e:
+        raise _same_kind(e, f"cannot write {os.fspath(path)!r}: no new file can be made in the folder "
+                            f"{folder!r}: {why_not_written(e)}, e.g. {spelled}") from None
+    os.close(fd)
+    os.remove(probe)
 
 
 class WholeFile:
@@ -91,9 +127,8 @@ class WholeFile:
             except FileExistsError:
                 continue
             except OSError as e:
-                raise type(e)(f"cannot write {self.path!r}: no new file can be made in the folder {folder!r} "
-                              f"({e.strerror or e}); give a file in a folder you can write to, "
-                              f"e.g. {spelled}") from None
+                raise _same_kind(e, f"cannot write {self.path!r}: no new file can be made in the folder "
+                                    f"{folder!r}: {why_not_written(e)}, e.g. {spelled}") from None
             self.tmp = tmp
             self.file = os.fdopen(fd, "wb")
             return
@@ -111,11 +146,29 @@ class WholeFile:
             os.replace(self.tmp, self.path)
             self.tmp = None
         except OSError as e:
-            raise type(e)(f"cannot write {self.path!r}: {e.strerror or e}; nothing was changed there. "
-                          f"Give a file in a folder you can write to, e.g. {self.spelled}") from None
+            raise self._failed(e) from None
         finally:
             self.discard()
         return len(data)
+
+    def write_with(self, write: Callable[[str], Any]) -> None:
+        """Let ``write(name)`` make the file (for writers that want a file name, e.g. torch.save), then
+        put it at the path.  An OSError names the path asked for, never the temporary file."""
+        if self.tmp is None:
+            raise BadValueError(f"{self.path!r} has been written or given up already")
+        self.file.close()
+        try:
+            write(self.tmp)
+            os.replace(self.tmp, self.path)
+            self.tmp = None
+        except OSError as e:
+            raise self._failed(e) from None
+        finally:
+            self.discard()
+
+    def _failed(self, e: OSError) -> OSError:
+        """The error for a write that failed: the path asked for, why, and that nothing changed there."""
+        return _same_kind(e, f"cannot write {self.path!r}: {why_not_written(e)}; nothing was changed there")
 
     def discard(self) -> None:
         """Give up: remove the temporary file (an existing file at the path is untouched)."""
@@ -130,4 +183,14 @@ class WholeFile:
 
     def __exit__(self, *exc: Any) -> None:
         self.discard()
+
+
+def write_whole(path: PathArg, data: Union[bytes, str, Callable[[str], Any]], spelled: str = "'picture.svg'") -> int:
+    """Write ``data`` (bytes, str as UTF-8, or a function that writes a file given its name) to ``path``,
+    whole or not at all; returns the bytes written.  The one safe write: its errors name ``path``."""
+    with WholeFile(path, spelled) as f:
+        if callable(data):
+            f.write_with(data)
+            return os.path.getsize(f.path)
+        return f.write(data)
 

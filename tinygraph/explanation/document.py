@@ -60,14 +60,9 @@ def _safe_stem(stem: str) -> str:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Write ``data`` to ``path`` whole or not at all (an error names ``path``, never a temporary file)."""
+    from ..draw.files import write_whole
+    write_whole(path, data, spelled="--out explained.md")
 
 
 class Explanation:

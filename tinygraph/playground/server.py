@@ -14,7 +14,13 @@ computes one view in milliseconds).  Safety, as a local server should have it:
   MAX_BODY bytes; a bad one gets a clear message and changes nothing;
 - every response is ``Cache-Control: no-store`` with a strict
   Content-Security-Policy (the page's one script runs by its nonce), no referrer;
-- at most MAX_THREADS requests are served at once; the rest wait their turn.
+- a request must arrive whole (headers and body) within REQUEST_SECONDS of its first byte being
+  awaited, however slowly it trickles in: the deadline is for the whole request, not for each read;
+- a connection reads its request in a thread of its own (at most MAX_CONNECTIONS at once; more are
+  closed at once), and only a request that has arrived whole takes one of the MAX_THREADS places
+  where work is done: clients that send slowly cannot hold up the requests that have arrived;
+- a request's work is bounded (state.MAX_WORK for training), so each answers in a few seconds;
+- a JSON body nested deeper than MAX_DEPTH is refused before it is parsed.
 """
 
 from __future__ import annotations
@@ -22,9 +28,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import io
 import json
 import secrets
+import socket
 import threading
+import time
 from html.parser import HTMLParser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,11 +45,18 @@ from .errors import PlayError
 from .page import page_html
 from .state import Sessions, Start
 
-__all__ = ["PlaygroundServer", "HOST", "MAX_BODY", "MAX_THREADS"]
+__all__ = ["PlaygroundServer", "HOST", "MAX_BODY", "MAX_THREADS", "MAX_CONNECTIONS", "REQUEST_SECONDS", "MAX_DEPTH"]
 
 HOST = "127.0.0.1"
 MAX_BODY = 64 * 1024
+#: requests worked on at once (the others that have arrived wait for a place)
 MAX_THREADS = 16
+#: connections open at once (each reading its request); one more is closed at once
+MAX_CONNECTIONS = 128
+#: a request (its headers and body) must arrive whole within this many seconds
+REQUEST_SECONDS = 10.0
+#: a JSON body nested deeper than this is refused (the page's own requests are 3 deep)
+MAX_DEPTH = 32
 TOKEN_HEADER = "X-Tinygraph-Token"
 #: the notebook that shows the playground inline is served from the same machine
 FRAME_ANCESTORS = "'self' http://localhost:* http://127.0.0.1:* https://localhost:* https://127.0.0.1:*"
@@ -90,22 +106,51 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, address: Tuple[str, int], handler: type, app: "PlaygroundServer") -> None:
         self.app = app
-        self.slots = threading.BoundedSemaphore(MAX_THREADS)
+        self.slots = threading.BoundedSemaphore(MAX_THREADS)          # work on requests that have arrived
+        self.connections = threading.BoundedSemaphore(MAX_CONNECTIONS)  # connections reading their request
         super().__init__(address, handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        self.slots.acquire()             # bounded: wait for a free thread rather than start one more
+        if not self.connections.acquire(blocking=False):   # full: close this one now, never wait in accept
+            self.shutdown_request(request)
+            return
         try:
             super().process_request(request, client_address)
         except BaseException:
-            self.slots.release()
+            self.connections.release()
             raise
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self.slots.release()
+            self.connections.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away or ran out of time is no news; anything else is printed as usual."""
+        import sys
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The socket's bytes, each read given only the time left until ``deadline`` (time.monotonic()):
+    a client that sends one byte every few seconds still runs out of time for its whole request."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        super().__init__()
+        self.sock = sock
+        self.deadline = time.monotonic() + REQUEST_SECONDS
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive whole in time")
+        self.sock.settimeout(left)
+        return self.sock.recv_into(buffer)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -117,6 +162,22 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:     # quiet: the terminal shows the address only
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()                      # the plain reader: replaced by one that keeps the deadline
+        self.reader = _DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self.reader)
+
+    def handle_one_request(self) -> None:
+        """One request: it must arrive whole within REQUEST_SECONDS; then it waits for a place to be worked on."""
+        self.reader.deadline = time.monotonic() + REQUEST_SECONDS
+        super().handle_one_request()
+
+    def _working(self) -> "threading.BoundedSemaphore":
+        """The place this request is worked in (the request has arrived whole); answers get the usual timeout."""
+        self.connection.settimeout(self.timeout)
+        return self.server.slots
 
     # -- answers ---------------------------------------------------------------------------------
     def _send(self, status: int, body: bytes, kind: str, csp: Optional[str] = None,
@@ -159,6 +220,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- GET: the page, the step player, downloads -------------------------------------------------
     def do_GET(self) -> None:
+        with self._working():
+            self._get()
+
+    def _get(self) -> None:
         try:
             if not self._allowed():
                 return
@@ -214,7 +279,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                          f"the request is too large ({n} bytes; at most {MAX_BODY})")
             return
-        raw = self.rfile.read(n)
+        try:
+            raw = self.rfile.read(n)
+        except TimeoutError:
+            self.close_connection = True
+            self._refuse(HTTPStatus.REQUEST_TIMEOUT, f"the request did not arrive whole within {REQUEST_SECONDS:g} s")
+            return
+        if len(raw) < n:
+            self.close_connection = True
+            return                                  # the client went away mid-body: nobody to answer
+        with self._working():
+            self._posted(raw)
+
+    def _posted(self, raw: bytes) -> None:
+        """A POST that has arrived whole: check it, then apply it."""
+        app = self.server.app
         if not self._allowed():
             return
         origin = self.headers.get("Origin")
@@ -229,8 +308,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.NOT_FOUND, f"nothing to change at {path[:80]}")
             return
         try:
-            body = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self._refuse(HTTPStatus.BAD_REQUEST, "the request is not valid JSON (it is not UTF-8 text)")
+            return
+        depth = _depth(text)
+        if depth > MAX_DEPTH:
+            self._refuse(HTTPStatus.BAD_REQUEST, f"the request is nested {depth} levels deep; a change is at most "
+                                                 f"{MAX_DEPTH} deep")
+            return
+        try:
+            body = json.loads(text)
+        except (ValueError, RecursionError):
             self._refuse(HTTPStatus.BAD_REQUEST, "the request is not valid JSON")
             return
         if not isinstance(body, dict):
@@ -245,6 +334,29 @@ class _Handler(BaseHTTPRequestHandler):
             return
         view["fresh"] = fresh
         self._json(200, view)
+
+
+def _depth(text: str) -> int:
+    """How deeply the arrays and objects of a JSON text nest (brackets inside strings do not count),
+    found without parsing it: a deep one would exhaust Python's recursion in json.loads."""
+    depth = most = 0
+    inside = escaped = False
+    for c in text:
+        if inside:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                inside = False
+        elif c == '"':
+            inside = True
+        elif c in "[{":
+            depth += 1
+            most = max(most, depth)
+        elif c in "]}":
+            depth -= 1
+    return most
 
 
 class PlaygroundServer:

@@ -41,8 +41,9 @@ __all__ = ["Session", "Sessions", "Start", "PlayError", "BIGGEST", "MAX_EPOCHS"]
 BIGGEST = 1e6
 #: one "train" asks for at most this many epochs, so one request cannot hold the server for long
 MAX_EPOCHS = 5000
-#: training on data: at most this many (epochs x samples) per request
-MAX_WORK = 400_000
+#: training: at most this much work per request, counted as samples x (epochs + 2) x (parameters + neurons)
+#: (the + 2: the error measured before and after, and the pictures); about 3 s on a slow, busy machine
+MAX_WORK = 600_000
 #: each session draws the weights of new synapses (a structure change) from random.Random(NEW_WEIGHT_SEED)
 NEW_WEIGHT_SEED = 0
 
@@ -224,8 +225,13 @@ class Session:
             raise PlayError(f"epochs: a whole number from 1 to {MAX_EPOCHS}, got {raw!r}")
         epochs = int(epochs)
         data = self.start.data or [(dict(self.inputs), dict(self.targets))]
-        if epochs * len(data) > MAX_WORK:
-            most = max(1, MAX_WORK // len(data))
+        size = len(self.net.parameters()) + len(self.net.neurons)
+        if len(data) * (epochs + 2) * size > MAX_WORK:
+            most = MAX_WORK // (len(data) * size) - 2
+            if most < 1:
+                raise PlayError(f"{len(data)} samples are too many to train on here with a network of this size "
+                                f"(each request must answer in a few seconds): train with 'tinygraph train' "
+                                f"instead, or play with fewer rows")
             raise PlayError(f"{epochs} epochs over {len(data)} samples would hold the server too long; "
                             f"train at most {most} epochs at a time")
         record = max(1, epochs // 40)

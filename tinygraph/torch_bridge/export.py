@@ -13,12 +13,12 @@ import inspect
 import json
 import os
 import random
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, List, Optional, Sequence, Union
 
-from ..errors import BadValueError, TinygraphError, WrongTypeError
+from ..draw.files import write_whole
+from ..errors import BadValueError, FileWriteError, TinygraphError, WrongTypeError
 from ..network import Network
 from ..tables import scaling_of
 from .compare import TOLERANCE, TorchComparison, compare_with_torch
@@ -49,28 +49,14 @@ def _target(path: Any, what: str) -> str:
     return path
 
 
-class ExportWriteError(TinygraphError, OSError):
-    """A file of ``export`` / ``to_onnx`` could not be written (a read-only folder, a full disk): which, and why."""
+#: a file of ``export`` / ``to_onnx`` that could not be written (a read-only folder, a full disk): the one
+#: safe write's error (tinygraph.draw.files.write_whole), which names the file asked for and why
+ExportWriteError = FileWriteError
 
 
 def _write(path: str, write: Callable[[str], None]) -> None:
-    """Call ``write(tmp)`` then move tmp over ``path``: a failure never leaves half a file in its place.
-
-    An error of the disk names ``path`` (never the temporary file) and what went wrong.
-    """
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
-                                   prefix="." + os.path.basename(path) + ".", suffix=".tmp")
-        os.close(fd)
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException as e:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-        if isinstance(e, OSError) and not isinstance(e, TinygraphError):
-            raise ExportWriteError(f"cannot write {path}: {e.strerror or e}") from None
-        raise
+    """Call ``write(tmp)`` then move tmp over ``path``: a failure never leaves half a file in its place."""
+    write_whole(path, write, spelled=os.path.basename(path))
 
 
 def _names(module: Any) -> dict:
