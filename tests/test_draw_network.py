@@ -223,7 +223,7 @@ def test_huge_network_is_refused_unless_allowed(tmp_path, monkeypatch):
     with pytest.raises(tg.GraphError, match="allow_large=True"):
         tg.draw_network(net)
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "no-engine-here"))
-    d = tg.draw_network(net, allow_large=True)
+    d = tg.draw_network(net, allow_large=True, big_layers=False)     # every synapse an edge
     assert d.save(tmp_path / "net.gv").read_text(encoding="utf-8") == d.source
     assert sum(1 for e in d.graph.edges if e.attrs.get("id", "").startswith("synapse-")) == 5580
 
@@ -271,7 +271,7 @@ def nasty_net():
 def test_network_draws_every_name_exactly(engine):
     net = nasty_net()
     for name, text in NAMES:
-        d = tg.draw_network(net, title=name, deltas=True, grads=True)
+        d = tg.draw_network(net, title=name, deltas=True, grads=True, big_layers=False)
         svg = d.svg()
         words = drawn_texts(svg)
         assert shown_as(words, text), (name, words)
@@ -279,7 +279,7 @@ def test_network_draws_every_name_exactly(engine):
         assert shown_as([t.replace("\xa0", " ") for t in texts(g[neuron_id(name)])], text)
         assert texts(g[neuron_id(name)])[-1].startswith("δ")        # the label's other lines intact
     # the tooltips of a big net, where weights are not written on the edges, name both ends exactly
-    svg = tg.draw_network(net, edge_labels=False).svg()
+    svg = tg.draw_network(net, edge_labels=False, big_layers=False).svg()
     tips = [a.get("{http://www.w3.org/1999/xlink}title").replace("\xa0", " ") for a in ET.fromstring(svg).iter(SVG + "a")]
     for name, _ in NAMES:
         if "\n" not in name and "\t" not in name and "\r" not in name and "\x07" not in name:
@@ -288,14 +288,14 @@ def test_network_draws_every_name_exactly(engine):
 
 def test_every_neuron_and_synapse_has_its_id(engine):
     net = nasty_net()
-    g = groups(tg.draw_network(net, highlight=[net[NAMES[3][0]], net.synapses[4]]).svg())
+    g = groups(tg.draw_network(net, highlight=[net[NAMES[3][0]], net.synapses[4]], big_layers=False).svg())
     for name in net.neurons:
         assert neuron_id(name) in g and classes(g[neuron_id(name)]) >= {"node"}
     for s in net.synapses:
         assert {sid(s), sid(s) + "-tail", sid(s) + "-head"} <= set(g)
     s = net.synapses[4]
     assert lit(g) == {neuron_id(NAMES[3][0]), sid(s), sid(s) + "-tail", sid(s) + "-head"}
-    big = groups(tg.draw_network(net, edge_labels=False, highlight=[s]).svg())
+    big = groups(tg.draw_network(net, edge_labels=False, highlight=[s], big_layers=False).svg())
     assert all(sid(t) in big for t in net.synapses) and lit(big) == {sid(s)}
 
 
@@ -485,11 +485,12 @@ def test_known_values_blank_the_values_not_yet_computed(engine):
 
 
 def test_big_nets_drop_edge_labels_unless_asked(engine):
+    """Every synapse an edge (big_layers=False; test_draw_big.py has the strips and matrices)."""
     from tinygraph.draw.network import EDGE_LABEL_LIMIT
     big = tg.MLP([2, 16, 16, 1], activation="relu", output_activation="linear")
     assert len(big.synapses) == 304 > EDGE_LABEL_LIMIT
     big.forward([0.5, -0.3])
-    d = tg.draw_network(big)
+    d = tg.draw_network(big, big_layers=False)
     assert not [a for a in d.graph.nodes.values() if a["id"].startswith("synapse-")]   # no weight boxes
     s0 = big.synapses[0]
     edge = d.graph.find(sid(s0))
@@ -500,10 +501,10 @@ def test_big_nets_drop_edge_labels_unless_asked(engine):
     tips = [a.get("{http://www.w3.org/1999/xlink}title") for a in g[sid(s0)].iter(SVG + "a")]
     assert tips == [edge.attrs["tooltip"]]
     assert "not written on the 304 edges" in " ".join(texts(g["a_legend"]))
-    labelled = tg.draw_network(big, edge_labels=True)
+    labelled = tg.draw_network(big, big_layers=False, edge_labels=True)
     assert labelled.graph.find(sid(s0))["shape"] == "box"
-    assert "gradient of the error E" not in legend_texts(tg.draw_network(big, grads=True))   # no ∂E/∂w drawn
-    assert "gradient of the error E" in legend_texts(tg.draw_network(big, grads=True, edge_labels=True))
+    assert "gradient of the error E" not in legend_texts(tg.draw_network(big, big_layers=False, grads=True))   # no ∂E/∂w drawn
+    assert "gradient of the error E" in legend_texts(tg.draw_network(big, big_layers=False, grads=True, edge_labels=True))
     # the limit itself: 40 synapses are labelled, 41 are not
     for extra in (False, True):
         net = tg.Network("fan")
@@ -516,10 +517,10 @@ def test_big_nets_drop_edge_labels_unless_asked(engine):
         if extra:
             net.connect(x, o, weight=1.0)
         assert len(net.synapses) == 40 + extra
-        boxed = isinstance(tg.draw_network(net).graph.find(synapse_id("x", "h0")), dict)
+        boxed = isinstance(tg.draw_network(net, big_layers=False).graph.find(synapse_id("x", "h0")), dict)
         assert boxed == (not extra)
     with pytest.raises(TypeError, match="edge_labels"):
-        tg.draw_network(big, edge_labels="yes")
+        tg.draw_network(big, big_layers=False, edge_labels="yes")
 
 
 def test_edge_labels_sit_on_a_background_no_line_crosses(engine):

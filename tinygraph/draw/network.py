@@ -18,6 +18,7 @@ the same :class:`Sizes` (see :meth:`Sizes.widest`).
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any, Collection, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
@@ -25,6 +26,7 @@ from ..errors import GraphError, WrongTypeError
 from ..checks import short_repr
 from ..network import Bias, Network, Neuron, Synapse
 from ..node import reached
+from .big import BIG_LAYER, EMPTY_CELL, cell, heat, pixel_grid, rows_of, scale_markup
 from .diagram import Diagram
 from .dot import (HIGHLIGHT, HIGHLIGHT_CLASS, HIGHLIGHT_FILL, NEGATIVE, POSITIVE, ZERO, Graph, Html, check_choice,
                   check_flag, check_text, drawn, drawn_value, font, html, neuron_id, number, synapse_id, text_width)
@@ -159,6 +161,11 @@ def _diameter(lines: List[Line]) -> float:
     return max(MIN_WIDTH, round((2.0 * r + 4.0) / 72.0 + 0.005, 2))
 
 
+def _box_size(lines: List[Line]) -> float:
+    """Width in inches of a rounded box that holds ``lines`` (a small layer's neuron beside a big layer)."""
+    return round((max(ln.width for ln in lines) + 14.0) / 72.0 + 0.005, 2)
+
+
 def _arrowsize(penwidth: float) -> float:
     """Graphviz strokes the arrowhead with the edge's penwidth, which fattens it: shrink the
     head as the line grows, so thick and thin edges end in heads of about the same size."""
@@ -181,19 +188,36 @@ _LEGEND_ENTRIES = (
     ("nudge", "nudge", None, "the same gradient by nudging: (E(w+h) − E(w−h)) / 2h"),
     ("unknown", "?", None, "not computed yet"),
     ("yellow", "yellow", None, "this step"),
+    ("tip", "hover", None, "activation, δ, gradients: in the tooltips"),
+    ("strip", "scale", None, "a box's cell: its value, up to ±{max_v}"),
+    ("matrix", "scale", None, "a cell: weight from row to column, up to ±{max_w}"),
+    ("pictures", "scale", None, "a neuron's picture: its weight per pixel, up to ±{max_w}"),
+    ("pixels", "scale", None, "the input: each pixel's value, up to {max_p}"),
 )
+STRIP_SIZE = 10                         # a big layer's box: its name (and value, smaller)
+STRIP_H = 12.0                          # its height (points) ...
+STRIP_SEP = 2.0                         # ... and the gap between two boxes
+MATRIX_CELL = 12                        # a matrix cell (points); a row is MATRIX_CELL + STRIP_SEP tall, as a box
+PIXEL_CELL, PICTURE_CELL = 13, 5        # a pixel of the input picture, of a picture of weights
+LINK = "#AAAAAA"                        # the thin lines into and out of a matrix
 
 
-def _legend(keys: Collection[str], max_w: float, edges: int) -> Tuple[str, float]:
+_SCALES = ("strip", "matrix", "pictures", "pixels")
+
+
+def _legend(keys: Collection[str], max_w: float, edges: int, max_v: float = 0.0,
+            max_p: float = 0.0) -> Tuple[str, float]:
     """The legend listing ``keys`` as an HTML table (two columns of entries once there are more
     than three), and its width in points; each column as wide as its widest text needs."""
-    entries = [(sym, colour, meaning.format(max_w=number(max_w), edges=edges), key)
+    entries = [(sym, colour, meaning.format(max_w=number(max_w), edges=edges, max_v=number(max_v),
+                                            max_p=number(max_p)), key)
                for key, sym, colour, meaning in _LEGEND_ENTRIES if key in keys]
     ncol = 1 if len(entries) <= 3 else 2
     nrow = -(-len(entries) // ncol)
     columns = [entries[c * nrow:(c + 1) * nrow] for c in range(ncol)]
     cell = 2 * CELL_PAD + 2            # padding and a point of slack on each side
-    widths = [(max(text_width(s, LEGEND_SIZE, bold=c is not None) for s, c, _, _ in col) + cell,
+    widths = [(max(56.0 if k in _SCALES else text_width(s, LEGEND_SIZE, bold=c is not None)
+                   for s, c, _, k in col) + cell,
                max(text_width(m, LEGEND_SIZE) for _, _, m, _ in col) + cell) for col in columns]
     gap = 8.0                          # between the two columns of entries
     rows = []
@@ -204,7 +228,8 @@ def _legend(keys: Collection[str], max_w: float, edges: int) -> Tuple[str, float
             if r < len(col):
                 sym, colour, meaning, key = col[r]
                 bg = f' BGCOLOR="{HIGHLIGHT_FILL}"' if key == "yellow" else ""
-                cells.append(f'<TD ALIGN="LEFT" WIDTH="{w_sym}"{bg}>{font(html(sym), colour=colour, bold=bool(colour))}'
+                shown_sym = scale_markup() if key in _SCALES else font(html(sym), colour=colour, bold=bool(colour))
+                cells.append(f'<TD ALIGN="LEFT" WIDTH="{w_sym}"{bg}>{shown_sym}'
                              f'</TD><TD ALIGN="LEFT" WIDTH="{w_mean}">{html(meaning)}</TD>')
             else:
                 cells.append(f'<TD WIDTH="{w_sym}"></TD><TD WIDTH="{w_mean}"></TD>')
@@ -217,12 +242,162 @@ def _legend(keys: Collection[str], max_w: float, edges: int) -> Tuple[str, float
     return table, width
 
 
+def _box_parts(col: List[Neuron], values: bool) -> Tuple[float, float]:
+    """The widths in points of the name and of the value written in a big layer's boxes (the widest
+    of the column's, so that every box lays its name and value out alike)."""
+    names = max(text_width(n.name, STRIP_SIZE) for n in col)
+    shown = [number(n.value) for n in col if values and n.value is not None]
+    return math.ceil(names), math.ceil(max((text_width(v, SMALL_SIZE) for v in shown), default=0.0))
+
+
+def _box_width(parts: Tuple[float, float]) -> float:
+    """Width in inches of a big layer's box: a margin, the value cell, the name, the value, a margin."""
+    names, shown = parts
+    w = 3.0 + names + 4.0 + ((9.0 + 3.0 + 6.0 + shown) if shown else 0.0)
+    return round(w / 72.0 + 0.005, 2)
+
+
+def _strip_box(g: Graph, n: Neuron, k: str, values: bool, kv: Optional[set], top: float, lit: bool,
+               tip: str, width: float, parts: Tuple[float, float]) -> set:
+    """Add ``n`` as a box of a big layer's strip (node ``k``, id neuron-NAME): a cell coloured by its
+    value, its name, its value; its other numbers in the tooltip.  Returns the legend keys shown."""
+    keys = set()
+    cells = ['<TD WIDTH="3"></TD>']
+    value_cell = ""
+    if values and n.value is not None:
+        known_v = kv is None or id(n) in kv
+        v = drawn_value(n.value, f"{n.name}.value", "A neuron's value comes from forward()")
+        cells.append(f'<TD WIDTH="9" HEIGHT="9" FIXEDSIZE="TRUE" BORDER="1" COLOR="#999999" '
+                     f'BGCOLOR="{heat(v, top) if known_v else "#FFFFFF"}"></TD><TD WIDTH="3"></TD>')
+        value_cell = (f'<TD WIDTH="6"></TD><TD ALIGN="RIGHT" WIDTH="{parts[1]}">'
+                      f'{font(html(number(v) if known_v else "?"), SMALL_SIZE, "#444444")}</TD>')
+        keys.add("strip")
+        if not known_v:
+            keys.add("unknown")
+    cells.append(f'<TD ALIGN="LEFT" WIDTH="{parts[0]}">{font(html(n.name), STRIP_SIZE)}</TD>{value_cell}')
+    fill = INPUT_FILL if n.is_input else OUTPUT_FILL if not n.outgoing else HIDDEN_FILL
+    attrs: Dict[str, Any] = dict(id=neuron_id(n.name), shape="box", width=width, height=round(STRIP_H / 72.0, 3),
+                                 margin=0, penwidth=0.6, color="#BBBBBB", fillcolor=fill, tooltip=tip,
+                                 label=Html('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+                                            f'<TR>{"".join(cells)}</TR></TABLE>'))
+    if lit:
+        attrs.update({"class": HIGHLIGHT_CLASS, "fillcolor": HIGHLIGHT_FILL, "color": HIGHLIGHT, "penwidth": 2.0})
+    g.node(k, **attrs)
+    return keys
+
+
+def _picture_node(g: Graph, col: List[Neuron], image: Tuple[int, int, Dict[str, Tuple[int, int]]],
+                  values: bool, kv: Optional[set], hl: set) -> set:
+    """Add the inputs named pixel_R_C as one picture (node ``img``), a cell per pixel (id
+    neuron-pixel_R_C) coloured by its value.  Returns the legend keys shown."""
+    nrow, ncol, at = image
+    grid: List[List[str]] = [[""] * ncol for _ in range(nrow)]
+    show = values and all(n.value is not None for n in col)
+    top = max((abs(drawn(n)) for n in col), default=0.0) if show else 0.0
+    lit = False
+    for n in col:
+        r, c = at[n.name]
+        known_v = show and (kv is None or id(n) in kv)
+        v = drawn(n) if known_v else None
+        lit |= id(n) in hl
+        grid[r][c] = cell(neuron_id(n.name), heat(v, top) if v is not None else "#FFFFFF", PIXEL_CELL,
+                          n.name + (f" = {number(v)}" if v is not None else ""), id(n) in hl)
+    caption = f"inputs: {nrow}×{ncol} pixels"
+    label = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+             f'<TR><TD><TABLE BORDER="1" COLOR="#999999" BGCOLOR="#DDDDDD" CELLBORDER="0" CELLSPACING="1" '
+             f'CELLPADDING="0">{rows_of(["".join(row) for row in grid])}</TABLE></TD></TR>'
+             f'<TR><TD>{font(html(caption), SMALL_SIZE)}</TD></TR></TABLE>')
+    g.node("img", id="pixels", shape="plain", fixedsize=False, style="solid", label=Html(label), **({"class": HIGHLIGHT_CLASS} if lit else {}))
+    return {"pixels"} if show else set()
+
+
+def _matrices(g: Graph, cols: List[List[Neuron]], col_of: Dict[int, int], big: set,
+              image: Optional[Tuple[int, int, Dict[str, Tuple[int, int]]]], key: Dict[int, str],
+              synapses: List[Synapse], weight: Dict[int, float], max_w: float, hl: set, tip: Any) -> set:
+    """Add the synapses between two columns of which one is big as one node per pair of columns: a
+    matrix (a row per source neuron, a column per target, a cell per synapse with its id
+    synapse-SRC-DST), or from a picture of pixels a picture of the weights per target neuron.
+    Thin lines lead from each source into its row, and one arrow on to the target column (whose
+    neurons the column heads name, in the column's order).  Returns the legend keys shown."""
+    groups: Dict[Tuple[int, int], Dict[Tuple[int, int], Synapse]] = {}
+    for s in synapses:
+        a, b = col_of[id(s.src)], col_of[id(s.dst)]
+        if a in big or b in big:
+            groups.setdefault((a, b), {})[(id(s.src), id(s.dst))] = s
+    keys = set()
+    link: Dict[str, Any] = dict(color=LINK, penwidth=0.6)
+    for m, ((a, b), between) in enumerate(groups.items()):
+        srcs = [n for n in cols[a] if any(i == id(n) for i, _ in between)]
+        dsts = [n for n in cols[b] if any(j == id(n) for _, j in between)]
+        mk, mid = f"m{m}", f"weights-{a}-{b}"
+        lit = False
+        if image is not None and a == 0:
+            nrow, ncol, at = image
+            per_row = max(1, math.ceil(math.sqrt(len(dsts))))
+            pictures = []
+            for j, t in enumerate(dsts):
+                grid = [['<TD WIDTH="{0}" HEIGHT="{0}" BGCOLOR="{1}"></TD>'.format(PICTURE_CELL, EMPTY_CELL)] * ncol
+                        for _ in range(nrow)]
+                for src in srcs:
+                    s = between.get((id(src), id(t)))
+                    if s is not None:
+                        r, c = at[src.name]
+                        lit |= id(s) in hl
+                        grid[r][c] = cell(synapse_id(src.name, t.name), heat(weight[id(s)], max_w), PICTURE_CELL,
+                                          tip(s), id(s) in hl)
+                pictures.append(f'<TD PORT="c{j}"><TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="0" '
+                                f'CELLPADDING="0">{rows_of(["".join(row) for row in grid])}'
+                                f'<TR><TD COLSPAN="{ncol}">{font(html(t.name), SMALL_SIZE)}</TD></TR></TABLE></TD>')
+            lines = ["".join(pictures[i:i + per_row]) for i in range(0, len(pictures), per_row)]
+            label = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0">{rows_of(lines)}</TABLE>'
+            keys.add("pictures")
+        else:
+            named = a not in big          # a small column's rows say whose they are
+            # column heads: the names, or what follows their shared prefix ("digit_0".."digit_9": 0..9 under
+            # one "digit_…"), so that the columns stay narrow
+            names = [t.name for t in dsts]
+            cut = os.path.commonprefix(names).rfind("_") + 1 if len(names) > 1 else 0
+            heads = [nm[cut:] for nm in names] if cut and all(len(nm) > cut for nm in names) else names
+            lines = []
+            if heads is not names:
+                lines.append(("<TD></TD>" if named else "") + f'<TD COLSPAN="{len(dsts)}" ALIGN="LEFT">'
+                             f'{font(html(names[0][:cut] + "…"), STRIP_SIZE)}</TD>')
+            lines.append(("<TD></TD>" if named else "") + "".join(
+                f'<TD PORT="c{j}">{font(html(h), STRIP_SIZE)}</TD>' for j, h in enumerate(heads)))
+            for i, src in enumerate(srcs):
+                row = [f'<TD PORT="r{i}" ALIGN="RIGHT">{font(html(src.name), STRIP_SIZE)}</TD>'] if named else []
+                for j, t in enumerate(dsts):
+                    port = "" if named or j else f"r{i}"
+                    s = between.get((id(src), id(t)))
+                    if s is None:
+                        row.append(cell(None, EMPTY_CELL, MATRIX_CELL, "", port=port))
+                    else:
+                        lit |= id(s) in hl
+                        row.append(cell(synapse_id(src.name, t.name), heat(weight[id(s)], max_w), MATRIX_CELL,
+                                        tip(s), id(s) in hl, port))
+                lines.append("".join(row))
+            label = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="{int(STRIP_SEP)}" CELLPADDING="0">'
+                     f"{rows_of(lines)}</TABLE>")
+            keys.add("matrix")
+        g.node(mk, id=mid, shape="plain", fixedsize=False, style="solid", label=Html(label), **({"class": HIGHLIGHT_CLASS} if lit else {}))
+        if image is not None and a == 0:
+            g.edge("img", mk, id=f"{mid}-in", arrowhead="none", **link)
+        else:
+            for i, src in enumerate(srcs):
+                g.edge(key[id(src)], mk, id=f"{mid}-in-{i}", headport=f"r{i}:w", arrowhead="none", weight=4, **link)
+        # one arrow on to the target column, level with the matrix: the column heads name the targets
+        # (a line from each head looped over the matrix and pulled the column up)
+        g.edge(mk, key[id(dsts[len(dsts) // 2])], id=f"{mid}-out", arrowsize=0.7, weight=8, **link)
+    return keys
+
+
 def draw_network(net: Network, *, values: bool = True, deltas: bool = False, grads: bool = False,
                  highlight: Iterable[Any] = (), known: Optional[Collection[Any]] = None,
                  title: Optional[str] = None, legend: bool = True, rankdir: str = "LR",
                  allow_large: bool = False, edge_labels: Optional[bool] = None,
                  known_values: Optional[Collection[Neuron]] = None, sizes: Optional[Sizes] = None,
-                 check: Optional[Mapping[Any, float]] = None, labels_at: str = "middle") -> Diagram:
+                 check: Optional[Mapping[Any, float]] = None, labels_at: str = "middle", compact: bool = False,
+                 big_layers: bool = True) -> Diagram:
     """Draw ``net``: neurons as circles in columns, every synapse an edge labelled with its weight.
 
     Neurons show their name, their value once known (``values``), their bias
@@ -251,11 +426,19 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     synapse leads into, the boxes of one neuron side by side, so that where
     many edges cross each label sits on a short arrow into its own neuron).
     Networks of more than MAX_SYNAPSES synapses are refused unless ``allow_large=True``.
+
+    A layer of more than BIG_LAYER neurons is drawn so that it reads (:mod:`tinygraph.draw.big`): a
+    strip of small boxes (id ``neuron-NAME``), the synapses into or out of it a heat-map matrix whose
+    cells have the ids ``synapse-SRC-DST``, inputs named ``pixel_R_C`` a picture; the other neurons
+    are then rounded boxes with their name, value and θ (the rest in their tooltips), packed tight.
+    ``compact=True`` draws a small network that way too (a page that has little room for it);
+    ``big_layers=False`` draws every neuron a circle and every synapse an edge, however many.
     """
     if not isinstance(net, Network):
         hint = " (draw_graph draws the computation graph below a Node)" if hasattr(net, "parents") else ""
         raise WrongTypeError(f"draw_network draws a tinygraph Network, got {type(net).__name__}{hint}")
     values, deltas, grads = check_flag(values, "values"), check_flag(deltas, "deltas"), check_flag(grads, "grads")
+    compact, big_layers = check_flag(compact, "compact"), check_flag(big_layers, "big_layers")
     legend, allow_large = check_flag(legend, "legend"), check_flag(allow_large, "allow_large")
     edge_labels = check_flag(edge_labels, "edge_labels", none="automatic")
     rankdir = check_choice(rankdir, "rankdir", ("LR", "TB", "RL", "BT"))
@@ -345,17 +528,57 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
                 keys.add("unknown")
         return head, bias_rows, tail, keys
 
+    def tip_of(n: Neuron) -> str:
+        """A big layer's neuron's numbers as its tooltip: what a circle would write in it."""
+        head, bias_rows, tail, _ = label_lines(n, False)
+        return ", ".join([" ".join(ln.text for ln in head)] + [ln.text for ln in bias_rows + tail])
+
+    def tip_of_synapse(s: Synapse) -> str:
+        """A synapse's weight (and gradient) as the tooltip of its edge or matrix cell."""
+        tip = f"{s.src.name} → {s.dst.name}: w = {number(weight[id(s)])}"
+        if grads:
+            tip += f", ∂E/∂w = {grad_text(s)}"
+            nt = nudge_text(s)
+            if nt is not None:
+                tip += f" ({nt})"
+        return tip
+
+    def shown_lines(n: Neuron, reveal: bool) -> Tuple[List[Line], List[Line], List[Line], set]:
+        """What a circle writes: in a network with a big layer only the name, value and θ (the rest is
+        in its tooltip), so that its columns of circles are about as tall as the strips beside them."""
+        head, bias_rows, tail, keys = label_lines(n, reveal)
+        if not boxes_only:
+            return head, bias_rows, tail, keys
+        head = [head[0]] + [ln for ln in head[1:] if ln.text.startswith("= ")]
+        bias_rows = bias_rows[:1]
+        keys = ({"value"} if len(head) > 1 else set()) | ({"bias"} if bias_rows else set()) | {"tip"}
+        if any(ln.text.endswith("?") for ln in head):
+            keys.add("unknown")
+        return head, bias_rows, [], keys
+
     cols = _columns(net)
     order = [n for col in cols for n in col]
     key = {id(n): f"n{i}" for i, n in enumerate(order)}
-    labelled = len(synapses) <= EDGE_LABEL_LIMIT if edge_labels is None else edge_labels
+    # big layers (module big): a column of more than BIG_LAYER neurons is a strip of boxes, the synapses
+    # into or out of it matrices of cells; inputs named pixel_R_C, a picture
+    col_of = {id(n): c for c, col in enumerate(cols) for n in col}
+    big = {c for c, col in enumerate(cols) if len(col) > BIG_LAYER} if big_layers else set()
+    image = pixel_grid([n.name for n in cols[0]]) if 0 in big and all(n.is_input for n in cols[0]) else None
+
+    def in_matrix(s: Synapse) -> bool:
+        return col_of[id(s.src)] in big or col_of[id(s.dst)] in big
+
+    edge_synapses = [s for s in synapses if not in_matrix(s)] if big else synapses
+    labelled = len(edge_synapses) <= EDGE_LABEL_LIMIT if edge_labels is None else edge_labels
     max_w = max((abs(w) for w in weight.values()), default=0.0)
     shown = set()                                  # what the picture shows, for the legend
     # room between columns: for the label boxes, or for the fan of edges between tall columns
-    tallest = max((len(c) for c in cols), default=0)
+    tallest = max((len(c) for i, c in enumerate(cols) if i not in big), default=0)
     ranksep = 0.35 if labelled else min(3.0, 1.0 + 0.1 * max(0, tallest - 4))
+    boxes_only = bool(big) or compact
+    nodesep = round(STRIP_SEP / 72.0, 3) if big else 0.06 if compact else 0.3 if labelled else 0.5
     g = Graph("network",
-              graph=dict(rankdir=rankdir, ranksep=round(ranksep, 2), nodesep=0.3 if labelled else 0.5, newrank=True, fontname=FONT,
+              graph=dict(rankdir=rankdir, ranksep=round(ranksep, 2), nodesep=nodesep, newrank=True, fontname=FONT,
                          fontsize=LEGEND_SIZE, labelloc="b", labeljust="l", pad=0.2),
               node=dict(shape="circle", style="filled", fontname=FONT, fontsize=TEXT_SIZE, penwidth=1.2,
                         fixedsize=True),
@@ -363,13 +586,28 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
 
     # circles: each column's as wide as its widest label needs with every number written
     circles: Dict[str, float] = {}
-    for col in cols:
-        d = max(_diameter([ln for part in label_lines(n, True)[:3] for ln in part]) for n in col)
+    box_parts: Dict[int, Tuple[float, float]] = {}
+    for c, col in enumerate(cols):
+        if c in big:            # a strip's boxes: as wide as the widest name and value
+            box_parts[c] = _box_parts(col, values)
+            d = _box_width(box_parts[c])
+        else:
+            d = max((_box_size if boxes_only else _diameter)([ln for part in shown_lines(n, True)[:3] for ln in part])
+                    for n in col)
         for n in col:
             circles[n.name] = d
+    max_v = {c: max((abs(drawn_value(n.value, f"{n.name}.value", "A neuron's value comes from forward()"))
+                     for n in col if n.value is not None), default=0.0)
+             for c, col in enumerate(cols) if c in big}
 
     for n in order:
-        head, bias_rows, tail, keys = label_lines(n, False)
+        if col_of[id(n)] in big:
+            if not (image is not None and col_of[id(n)] == 0):
+                shown |= _strip_box(g, n, key[id(n)], values, kv, max_v[col_of[id(n)]], id(n) in hl
+                                    or (n.bias is not None and id(n.bias) in hl), tip_of(n),
+                                    max(circles[n.name], given.circles.get(n.name, 0.0)), box_parts[col_of[id(n)]])
+            continue
+        head, bias_rows, tail, keys = shown_lines(n, False)
         shown |= keys
         fill = INPUT_FILL if n.is_input else OUTPUT_FILL if not n.outgoing else HIDDEN_FILL
         if n.bias is not None and id(n.bias) in hl and id(n) not in hl:
@@ -385,6 +623,10 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             attrs = {}
         attrs.update(id=neuron_id(n.name), label=Html(label),
                      width=max(circles[n.name], given.circles.get(n.name, 0.0)))
+        if boxes_only:  # a rounded box as tall as its lines: beside a strip, circles would tower over it
+            lines = [ln for part in shown_lines(n, True)[:3] for ln in part]
+            attrs.update(shape="box", style="rounded,filled",
+                         height=round((sum(LINE * ln.size for ln in lines) + 8.0) / 72.0, 3))
         if id(n) in hl:
             attrs.update({"class": HIGHLIGHT_CLASS, "fillcolor": HIGHLIGHT_FILL, "color": HIGHLIGHT,
                           "penwidth": 3.5})
@@ -392,16 +634,24 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             attrs["fillcolor"] = fill
         g.node(key[id(n)], **attrs)
 
+    if image is not None:
+        shown |= _picture_node(g, cols[0], image, values, kv, hl)
+        for n in cols[0]:
+            key[id(n)] = "img"
     # keep each column in build order, top to bottom
-    for col in cols:
-        g.same_rank(key[id(n)] for n in col)
-    for col in cols:
-        for a, b in zip(col, col[1:]):
-            g.edge(key[id(a)], key[id(b)], style="invis")
+    for c, col in enumerate(cols):
+        if not (image is not None and c == 0):
+            g.same_rank(key[id(n)] for n in col)
+    for c, col in enumerate(cols):
+        if not (image is not None and c == 0):
+            for a, b in zip(col, col[1:]):
+                g.edge(key[id(a)], key[id(b)], style="invis")
 
     boxes: Dict[str, Tuple[float, float]] = {}       # edge label boxes, by synapse id
     max_extra = 3.2 if labelled else 2.2          # a crowd of thick edges would hide one another
     for i, s in enumerate(synapses):
+        if big and in_matrix(s):
+            continue
         w = weight[id(s)]
         sign, colour = _sign(w)
         shown.add(sign)
@@ -420,7 +670,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             # whether shown or '?', so it keeps its size while a step-through reveals them.
             text = [Line(number(w), WEIGHT_SIZE, bold=True)]
             room = [text[0]]
-            if grads:
+            if grads and not boxes_only:   # with a big layer: in the box's tooltip
                 gt = grad_text(s)
                 text.append(Line(f"∂E/∂w {gt}", GRAD_SIZE))
                 room += [text[1], Line(f"∂E/∂w {grad_text(s, reveal=True)}", GRAD_SIZE)]
@@ -440,18 +690,12 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
                          penwidth=1.5 if lit else 0.6, width=round(box_w / 72.0, 3), height=round(box_h / 72.0, 3),
                          margin=0, fontcolor=colour, fontsize=WEIGHT_SIZE,
                          label=Html("<BR/>".join(ln.markup for ln in text)),
-                         **({"class": HIGHLIGHT_CLASS} if lit else {}))
+                         **({"class": HIGHLIGHT_CLASS} if lit else {}), **({"tooltip": tip_of_synapse(s)} if boxes_only else {}))
             at_head = labels_at == "head"
             g.edge(src, box, id=f"{sid}-tail", arrowhead="none", **({"minlen": 2} if at_head else {}), **line)
             g.edge(box, dst, id=f"{sid}-head", arrowsize=_arrowsize(pen), **line)
         else:
-            tip = f"{s.src.name} → {s.dst.name}: w = {number(w)}"
-            if grads:
-                tip += f", ∂E/∂w = {grad_text(s)}"
-                nt = nudge_text(s)
-                if nt is not None:
-                    tip += f" ({nt})"
-            g.edge(src, dst, id=sid, tooltip=tip, arrowsize=_arrowsize(pen), **line)
+            g.edge(src, dst, id=sid, tooltip=tip_of_synapse(s), arrowsize=_arrowsize(pen), **line)
 
     if labelled and labels_at == "head":
         # the boxes in front of each column, in the column's order (then the sources' order)
@@ -459,6 +703,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         column = {id(n): c for c, col in enumerate(cols) for n in col}
         fronts: Dict[int, List[Tuple[int, int, str]]] = {}
         for i, s in enumerate(synapses):
+            if big and in_matrix(s):
+                continue
             if column[id(s.dst)] == column[id(s.src)] + 1:     # a skip connection's box stays free
                 fronts.setdefault(column[id(s.dst)], []).append((place[id(s.dst)], place[id(s.src)], f"w{i}"))
         for front in fronts.values():
@@ -466,14 +712,19 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             g.same_rank(k for _, _, k in front)
             for (_, _, a), (_, _, b) in zip(front, front[1:]):
                 g.edge(a, b, style="invis")
-    if synapses:
+    if big:
+        shown |= _matrices(g, cols, col_of, big, image, key, synapses, weight, max_w, hl, tip_of_synapse)
+    if edge_synapses:
         shown.add("width")
         if not labelled:
             shown.add("w")
     if hl:
         shown.add("yellow")
     keys = (shown | given.legend) if legend and order else set()
-    legend_html, legend_w = _legend(keys, max_w, len(synapses)) if keys else ("", 0.0)
+    max_p = max_v.get(0, 0.0) if image is not None else 0.0
+    top_v = max((v for c, v in max_v.items() if not (image is not None and c == 0)), default=0.0)
+    legend_html, legend_w = (_legend(keys, max_w, len(edge_synapses), top_v, max_p) if keys
+                             else ("", 0.0))
     title_w = text_width(title, TITLE_SIZE, bold=True) + 8 if title else 0.0
     caption_w = max(legend_w, title_w)
     if title or legend_html:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import List, Optional
 
 from ..errors import RenderError, WrongTypeError
+from .big import plain_cell_ids
 
 __all__ = ["Engine", "find_engine", "render", "render_svgs", "FORMATS", "ENV_VAR", "HOW_TO_GET"]
 
@@ -117,6 +118,8 @@ def _run(eng: Engine, source: str, fmt: str, timeout: Optional[float]) -> bytes:
     if proc.returncode != 0 or not proc.stdout:
         err = proc.stderr.decode("utf-8", "replace").strip() or "(no message)"
         raise RenderError(f"{eng.kind} ({eng.path}) failed with exit code {proc.returncode}: {err}")
+    if fmt == "svg":            # a table cell's id as tinygraph gave it (see tinygraph.draw.big)
+        return plain_cell_ids(proc.stdout)
     return proc.stdout
 
 

@@ -381,7 +381,7 @@ def _draws(run: RecordedRun) -> List[Any]:
             saved = [p.value for p in run.params]
             run.set(run.snaps[k].values)
             try:
-                return draw_network(run.net, values=False, title=_caption(run, k), sizes=sizes)
+                return draw_network(run.net, values=False, title=_caption(run, k), sizes=sizes, compact=True)
             finally:
                 run.set(saved)
         return draw
