@@ -81,9 +81,15 @@ def why_not_written(e: OSError) -> str:
     return f"{e.strerror or e}; give a file in a folder you can write to"
 
 
+#: the FileWriteError for each kind of OSError (each is that kind too, so ``except PermissionError`` works)
+_KINDS = ((PermissionError, NotWritableError), (IsADirectoryError, FolderGivenError),
+          (FileNotFoundError, NoSuchFolderError), (NotADirectoryError, NotAFolderError))
+
+
 def _same_kind(e: OSError, message: str) -> OSError:
-    """An OSError of ``e``'s kind and errno whose text is just ``message`` (no "[Errno 28]", no file name)."""
-    err = type(e)(message)
+    """A FileWriteError of ``e``'s kind and errno whose text is just ``message`` (no "[Errno 28]", no file
+    name): still the built-in kind (a PermissionError stays one), and a TinygraphError."""
+    err = next((ours for kind, ours in _KINDS if isinstance(e, kind)), FileWriteError)(message)
     err.errno = e.errno
     return err
 
