@@ -182,3 +182,19 @@ def neuron_circles(g):
             ts = [row[:4] for row in text_rows(el)]
             out[ts[0][0]] = (float(c.get("cx")), float(c.get("cy")), float(c.get("rx")), ts)
     return out
+
+
+def frame_places(svgs):
+    """For each SVG frame: its size and the place of every neuron, weight box and graph node box
+    (each shape's box in page coordinates: the graph's translate added)."""
+    out = []
+    for svg in svgs:
+        root = ET.fromstring(svg)
+        tx, ty = map(float, root.find(SVG + "g").get("transform").split("translate(")[1].rstrip(")").split())
+        shapes = []
+        for k, el in sorted(groups(svg).items()):
+            if k.startswith(("neuron-", "synapse-", "node-", "op-")) and not k.endswith(("-tail", "-head")):
+                x0, y0, x1, y1 = box(el)
+                shapes.append((k, round(tx + x0, 2), round(ty + y0, 2), round(x1 - x0, 2), round(y1 - y0, 2)))
+        out.append(((root.get("width"), root.get("height"), root.get("viewBox")), tuple(shapes)))
+    return out

@@ -14,7 +14,7 @@ from tinygraph.demos import worked_example
 from tinygraph.draw.dot import neuron_id
 from tinygraph.node import nodes_below
 
-from helpers import NAMES, SVG, box, groups, lit, neuron_circles, shown_as, tangled, texts
+from helpers import NAMES, SVG, box, frame_places, groups, lit, neuron_circles, shown_as, tangled, texts
 
 
 def worked():
@@ -166,22 +166,6 @@ def test_page_with_the_bundled_graphviz_pure_engine(tmp_path, monkeypatch):
     size = write_html(tmp_path / "pure.html", steps)
     page = (tmp_path / "pure.html").read_text(encoding="utf-8")
     assert size > 10_000 and page.count('class="frame') >= 1 and "<use " in page
-
-
-def frame_places(svgs):
-    """For each SVG frame: its size and the place of every neuron, weight box and graph node box
-    (each shape's box in page coordinates: the graph's translate added)."""
-    out = []
-    for svg in svgs:
-        root = ET.fromstring(svg)
-        tx, ty = map(float, root.find(SVG + "g").get("transform").split("translate(")[1].rstrip(")").split())
-        shapes = []
-        for k, el in sorted(groups(svg).items()):
-            if k.startswith(("neuron-", "synapse-", "node-", "op-")) and not k.endswith(("-tail", "-head")):
-                x0, y0, x1, y1 = box(el)
-                shapes.append((k, round(tx + x0, 2), round(ty + y0, 2), round(x1 - x0, 2), round(y1 - y0, 2)))
-        out.append(((root.get("width"), root.get("height"), root.get("viewBox")), tuple(shapes)))
-    return out
 
 
 @pytest.mark.parametrize("name", ["worked-example", "three-bits", "multiplier"])
@@ -375,8 +359,16 @@ def test_every_frame_highlights_exactly_what_its_formula_reads(name):
     _, net, inputs, targets, lr = build_for_steps(name)
     steps = network_steps(net, inputs, targets, lr=lr)
     for step, svg in zip(steps, _svgs(steps)):            # all frames of a network in a few batched runs
-        marked = lit(groups(svg))
+        g = groups(svg)
+        marked = lit(g)
         want = expected_lit(step)
+        # a big layer's weights are one heat-map node ("weights-A-B") whose cells are the synapses
+        # (id synapse-SRC-DST inside it): the node is lit exactly when it holds a synapse to light
+        for k in [k for k in g if k.startswith("weights-")]:
+            cells = {c.get("id") for c in g[k].iter(SVG + "g") if (c.get("id") or "").startswith("synapse-")}
+            assert (k in marked) == bool(cells & want), (step.index, k, sorted(cells & want))
+            marked.discard(k)
+            marked |= cells & want
         base = {k[:-5] if k.endswith(("-tail", "-head")) else k for k in marked}
         assert base == want, (step.index, step.kind, str(step), sorted(base ^ want))
         for k in marked:                                  # a lit line belongs to a lit synapse, both halves

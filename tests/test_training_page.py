@@ -70,7 +70,7 @@ def test_page_has_a_frame_per_snapshot_the_curve_and_the_plane():
 def test_page_keeps_one_layout_for_every_frame(engine):
     """Every epoch's network drawn in ONE layout (parts stored once, every neuron and weight box at
     the same point), with either engine: graphviz-pure is what a plain pip install draws with."""
-    from test_page import frame_places
+    from helpers import frame_places
     from tinygraph.draw.page import same_layout_diagrams, shared_frames
     from tinygraph.draw.player import SharedFrame
     from tinygraph.draw.render import render_svgs

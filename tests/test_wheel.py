@@ -73,8 +73,10 @@ def test_the_wheel_holds_every_asset_and_writes_every_page(tmp_path):
     # .pth file is not a site folder, so an editable tinygraph's import hook there is not run
     others = [p for p in sys.path if p.rstrip("/").endswith(("site-packages", "dist-packages")) and Path(p).is_dir()]
     Path(purelib, "outer.pth").write_text("\n".join(others) + "\n")
+    # --ignore-installed: the test run's own tinygraph (seen through outer.pth) must neither stop this
+    # install ("already satisfied") nor be uninstalled by it
     _run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index",
-          str(wheel)], tmp_path)
+          "--ignore-installed", str(wheel)], tmp_path)
 
     work = tmp_path / "elsewhere"
     work.mkdir()

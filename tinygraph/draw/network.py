@@ -205,11 +205,20 @@ LINK = "#AAAAAA"                        # the thin lines into and out of a matri
 _SCALES = ("strip", "matrix", "pictures", "pixels")
 
 
+def _steady(v: float) -> str:
+    """The legend's largest weight in four significant digits, trailing zeros kept (0.4900, not 0.49):
+    the legend keeps its width from frame to frame, so a page's frames keep one layout."""
+    if v == 0 or not math.isfinite(v):
+        return number(v)
+    text = f"{v:#.4g}"
+    return text[:-1] if text.endswith(".") else text
+
+
 def _legend(keys: Collection[str], max_w: float, edges: int, max_v: float = 0.0,
             max_p: float = 0.0) -> Tuple[str, float]:
     """The legend listing ``keys`` as an HTML table (two columns of entries once there are more
     than three), and its width in points; each column as wide as its widest text needs."""
-    entries = [(sym, colour, meaning.format(max_w=number(max_w), edges=edges, max_v=number(max_v),
+    entries = [(sym, colour, meaning.format(max_w=_steady(max_w), edges=edges, max_v=number(max_v),
                                             max_p=number(max_p)), key)
                for key, sym, colour, meaning in _LEGEND_ENTRIES if key in keys]
     ncol = 1 if len(entries) <= 3 else 2
@@ -725,7 +734,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     top_v = max((v for c, v in max_v.items() if not (image is not None and c == 0)), default=0.0)
     legend_html, legend_w = (_legend(keys, max_w, len(edge_synapses), top_v, max_p) if keys
                              else ("", 0.0))
-    title_w = text_width(title, TITLE_SIZE, bold=True) + 8 if title else 0.0
+    title_w = text_width(title, TITLE_SIZE, bold=True) * 1.1 + 8 if title else 0.0   # bold DejaVu Sans runs wide
     caption_w = max(legend_w, title_w)
     if title or legend_html:
         # one caption under the picture, read like a figure's: the title, then the legend.  (A title
