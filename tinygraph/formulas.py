@@ -34,6 +34,7 @@ at the end (:func:`net_input_of`, :func:`hidden_delta_of`, :func:`gradient_of`, 
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .activations import Activation, get_activation
@@ -47,6 +48,7 @@ ActivationLike = Union[str, Activation]
 
 __all__ = ["Formula", "NetInput", "Output", "SquaredError", "OutputDelta", "HiddenDelta",
            "WeightGradient", "BiasGradient", "Update", "activate", "slope", "FORMULAS",
+           "CrossEntropy", "SoftmaxDelta", "SOFTMAX_FORMULAS",
            "net_input_of", "output_of", "squared_error_of", "output_delta_of", "hidden_delta_of", "feeding",
            "gradient_of"]
 
@@ -295,6 +297,59 @@ class Update(Formula):
 
 #: the delta rule's formulas in the order of the recipe, as it states them
 FORMULAS = (NetInput, Output, SquaredError, OutputDelta, HiddenDelta, WeightGradient, BiasGradient, Update)
+
+
+# -- many classes: a softmax output layer with the cross-entropy -----------------------------
+
+class CrossEntropy(Formula):
+    """E = -Σ_k t_k ln O_k for a softmax output layer.  ``outputs``: one (name, net_k, O_k, t_k) per output.
+
+    ln O_k is computed from the net inputs, ln O_k = net_k - ln Σ_j e^(net_j) (log-sum-exp), so a
+    probability that rounds to 0 still gives a finite error.
+    """
+
+    GENERAL = "E = -Σ_k t_k ln O_k"
+
+    def __init__(self, outputs: Sequence[Tuple[str, float, float, float]]) -> None:
+        self.outputs = list(outputs)
+        nets = [z for _, z, _, _ in self.outputs]
+        m = max(nets)
+        lse = m + math.log(sum(math.exp(z - m) for z in nets))
+        self.value = sum(t * (lse - z) for _, z, _, t in self.outputs if t)
+
+    @property
+    def formula(self) -> str:
+        return "E = " + " ".join(f"- t_{k}·ln O_{k}" for k, _, _, t in self.outputs if t).lstrip()
+
+    @property
+    def numbers(self) -> str:
+        return " ".join(f"- {fmt(t)}·ln {fmt(o)}" for _, _, o, t in self.outputs if t)
+
+
+class SoftmaxDelta(Formula):
+    """δ_k = O_k - t_k for an output neuron k of a softmax layer with the cross-entropy.
+
+    The softmax's slopes dO_i/dnet_k = O_i (1[i=k] - O_k) and the error's dE/dO_i = -t_i / O_i give
+    δ_k = Σ_i (-t_i / O_i) O_i (1[i=k] - O_k) = O_k Σ_i t_i - t_k = O_k - t_k (the targets add up to 1).
+    """
+
+    GENERAL = "δ_k = O_k - t_k"
+
+    def __init__(self, k: str, o: float, t: float) -> None:
+        self.j, self.o, self.t = k, o, t
+        self.value = o - t
+
+    @property
+    def formula(self) -> str:
+        return f"δ_{self.j} = O_{self.j} - t_{self.j}   (softmax with cross-entropy)"
+
+    @property
+    def numbers(self) -> str:
+        return _minus(self.o, self.t)
+
+
+#: the formulas that change for a softmax output layer with the cross-entropy (the others stay)
+SOFTMAX_FORMULAS = (CrossEntropy, SoftmaxDelta)
 
 
 # -- the formulas of a built Network, with the numbers it holds now -------------------------
