@@ -271,3 +271,16 @@ def test_delta_rule_states_O_minus_t_for_a_softmax_layer_and_agrees_with_backwar
         assert rule.weight_grads[s.name] == pytest.approx(s.grad, abs=1e-12)
     from tinygraph.formulas import SoftmaxDelta
     assert str(SoftmaxDelta("o1", 0.25, 1.0)).startswith("δ_o1 = O_o1 - t_o1")
+
+
+def test_network_steps_tell_a_softmax_layer_with_the_cross_entropy():
+    net = tg.MLP([2, 2, 3], output_activation="softmax", seed=1)
+    steps = tg.network_steps(net, [0.5, 0.2], {"o1": 0.0, "o2": 1.0, "o3": 0.0}, check=True)
+    text = "\n".join(map(str, steps))
+    assert "O_o1 = e^net_o1 / (e^net_o1 + e^net_o2 + e^net_o3)" in text
+    assert "E = - t_o2·ln O_o2" in text
+    deltas = [s for s in steps if s.kind == "output delta"]
+    assert [s.formula for s in deltas][0].startswith("δ_o1 = O_o1 - t_o1")
+    for s, n in zip(deltas, net.outputs):
+        assert s.number == pytest.approx(n.value - (n.name == "o2"), abs=1e-15)
+    assert "as the walk found" in text and "not the walk's" not in text

@@ -48,8 +48,8 @@ ActivationLike = Union[str, Activation]
 
 __all__ = ["Formula", "NetInput", "Output", "SquaredError", "OutputDelta", "HiddenDelta",
            "WeightGradient", "BiasGradient", "Update", "activate", "slope", "FORMULAS",
-           "CrossEntropy", "SoftmaxDelta", "SOFTMAX_FORMULAS",
-           "net_input_of", "output_of", "squared_error_of", "output_delta_of", "hidden_delta_of", "feeding",
+           "CrossEntropy", "SoftmaxDelta", "SoftmaxOutput", "SOFTMAX_FORMULAS",
+           "net_input_of", "output_of", "squared_error_of", "cross_entropy_of", "output_delta_of", "hidden_delta_of", "feeding",
            "gradient_of"]
 
 
@@ -348,8 +348,30 @@ class SoftmaxDelta(Formula):
         return _minus(self.o, self.t)
 
 
+class SoftmaxOutput(Formula):
+    """O_k = e^net_k / Σ_j e^net_j for neuron k of a softmax layer.  ``layer``: (name, net_j) for every neuron j
+    of the layer, k among them.  Computed with the log-sum-exp shift, as tinygraph.node.softmax."""
+
+    GENERAL = "O_k = e^net_k / Σ_j e^net_j"
+
+    def __init__(self, k: str, layer: Sequence[Tuple[str, float]]) -> None:
+        self.k, self.layer = k, list(layer)
+        m = max(z for _, z in self.layer)
+        es = {j: math.exp(z - m) for j, z in self.layer}
+        self.value = es[k] / sum(es.values())
+
+    @property
+    def formula(self) -> str:
+        return f"O_{self.k} = e^net_{self.k} / (" + " + ".join(f"e^net_{j}" for j, _ in self.layer) + ")"
+
+    @property
+    def numbers(self) -> str:
+        net = dict(self.layer)[self.k]
+        return f"e^{operand(net)} / (" + " + ".join(f"e^{operand(z)}" for _, z in self.layer) + ")"
+
+
 #: the formulas that change for a softmax output layer with the cross-entropy (the others stay)
-SOFTMAX_FORMULAS = (CrossEntropy, SoftmaxDelta)
+SOFTMAX_FORMULAS = (SoftmaxOutput, CrossEntropy, SoftmaxDelta)
 
 
 # -- the formulas of a built Network, with the numbers it holds now -------------------------
@@ -365,9 +387,17 @@ def net_input_of(n: Neuron) -> NetInput:
                     lhs=f"O_{n.name}" if n.output is n.net_node else "")
 
 
-def output_of(n: Neuron) -> Optional[Output]:
-    """O_n = f(net_n) of neuron ``n``, or None for a linear neuron (its net input is its output)."""
+def output_of(n: Neuron) -> Optional[Formula]:
+    """O_n = f(net_n) of neuron ``n``, or None for a linear neuron (its net input is its output);
+    O_n = e^net_n / Σ_j e^net_j for a neuron of a softmax layer."""
+    if n.activation.name == "softmax" and n.activation is get_activation("softmax"):
+        return SoftmaxOutput(n.name, [(j.name, j.net_input) for j in n.network.softmax_layer()])
     return None if n.output is n.net_node else Output(n.name, n.activation, n.net_input)
+
+
+def cross_entropy_of(outputs: Sequence[Neuron], targets: Mapping[str, float]) -> CrossEntropy:
+    """E = -Σ_k t_k ln O_k of the softmax ``outputs`` against ``targets`` (by name)."""
+    return CrossEntropy([(n.name, n.net_input, n.value, targets[n.name]) for n in outputs])
 
 
 def squared_error_of(outputs: Sequence[Neuron], targets: Mapping[str, float]) -> SquaredError:
