@@ -284,3 +284,13 @@ def test_network_steps_tell_a_softmax_layer_with_the_cross_entropy():
     for s, n in zip(deltas, net.outputs):
         assert s.number == pytest.approx(n.value - (n.name == "o2"), abs=1e-15)
     assert "as the walk found" in text and "not the walk's" not in text
+
+
+def test_draw_network_shows_softmax_outputs_as_probabilities():
+    net = tg.MLP([2, 3, 3], activation="tanh", output_activation="softmax", seed=1)
+    out = net.forward([0.5, 0.2])
+    dot = str(tg.draw_network(net))
+    for name in ("o1", "o2", "o3"):
+        assert f"p = {out[name].value:.4g}" in dot
+    assert "probability of the class" in dot
+    assert "p = " not in str(tg.draw_network(tg.MLP([2, 2, 1], seed=0)))
