@@ -252,3 +252,72 @@ def test_every_float_as_python_or_a_spreadsheet_writes_it_reads_back(x):
     from tinygraph.tables import parse_number
     for text in (repr(x), f"{x:.17g}", f"{x:.6f}", f"{x:E}"):
         assert parse_number(text) == float(text)
+
+
+# -- a regression in the data's own units: the target standardised for training, undone on output ------
+
+def _prices(tmp_path, n=120, seed=4):
+    """A target in the tens of thousands (as prices or salaries are): 20000 + 9000 x1 - 4000 x2 + noise."""
+    import random
+    rng = random.Random(seed)
+    lines = ["x1,x2,price"]
+    for _ in range(n):
+        x1, x2 = rng.uniform(0, 10), rng.uniform(-5, 5)
+        lines.append(f"{x1:.4f},{x2:.4f},{20000 + 9000 * x1 - 4000 * x2 + rng.gauss(0, 3000):.2f}")
+    return write(tmp_path, "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("engine", ["node", "batch"])
+def test_a_regression_of_large_numbers_trains_at_the_defaults(tmp_path, engine):
+    if engine == "batch":
+        pytest.importorskip("numpy")
+    t = read_table(_prices(tmp_path), "price")
+    fit = train_table(t, epochs=150 if engine == "node" else 500, engine=engine)
+    s = fit.net.scaling
+    assert s.scales_target and s.target_std > 1000
+    # errors in the data's units (squared), and far below predicting the mean
+    assert fit.baseline_error > 1e8 and fit.test_error < 0.2 * fit.baseline_error
+    # the network itself learns numbers near 0 ...
+    x = dict(zip(t.inputs, s.apply(t.rows[0])))
+    assert abs(fit.net.forward(x)["price"].value) < 5
+    # ... and predict gives them back in the data's units, also after a save
+    fit.net.save(tmp_path / "net.json")
+    net = tg.Network.load(tmp_path / "net.json")
+    assert net.scaling.target_std == s.target_std and net.scaling.target_mean == s.target_mean
+    head, rows = predict_table(net, tmp_path / "data.csv")
+    got = [float(r[head.index("price_predicted")]) for r in rows]
+    assert all(abs(g - y) < 15000 for g, y in zip(got, t.targets))
+
+
+def test_the_baseline_is_the_error_of_predicting_the_training_mean(tmp_path):
+    t = read_table(_prices(tmp_path, n=50), "price")
+    fit = train_table(t, hidden=[2], epochs=5, engine="node", test_fraction=0.2, seed=0)
+    import random
+    order = list(range(50))
+    random.Random(0).shuffle(order)
+    test, train = order[:10], order[10:]
+    mean = sum(t.targets[i] for i in train) / len(train)
+    want = sum((t.targets[i] - mean) ** 2 for i in test) / len(test)
+    assert fit.baseline_error == pytest.approx(want, rel=1e-9)
+    assert fit.net.scaling.target_mean == pytest.approx(mean, rel=1e-12)
+
+
+def test_a_target_scaling_round_trips_and_is_checked():
+    s = Scaling(["a"], [1.0], [2.0], "y", target_mean=100.0, target_std=20.0)
+    assert s.unscale(s.scale_target(137.0)) == pytest.approx(137.0)
+    back = Scaling.from_dict(s.to_dict())
+    assert (back.target_mean, back.target_std) == (100.0, 20.0)
+    assert not Scaling.from_dict(Scaling(["a"], [1.0], [2.0]).to_dict()).scales_target
+    with pytest.raises(tg.BadValueError, match="target"):
+        Scaling(["a"], [1.0], [2.0], target_mean=1.0)
+    with pytest.raises(tg.BadValueError, match="target"):
+        Scaling(["a"], [1.0], [2.0], target_mean=1.0, target_std=0.0)
+    with pytest.raises(tg.BadValueError, match="target_scale"):
+        Scaling.from_dict({"inputs": {"a": [0, 1]}, "target_scale": [1.0]})
+
+
+def test_a_diverging_run_is_one_line_that_says_what_to_change(tmp_path, capsys):
+    from tinygraph.cli import main
+    assert main(["train", str(_prices(tmp_path)), "--target", "price", "--lr", "80", "--epochs", "300"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "diverged" in err and "--lr 8" in err and "Traceback" not in err

@@ -410,14 +410,25 @@ def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activati
     print(f"{data_source(data)}: {len(table.rows)} rows; inputs {', '.join(table.inputs)}; target {target!r}: {kind}")
     if record is None and (html or gif):
         record = max(1, epochs // 40)
-    fit = train_table(table, hidden=hidden, activation=activation, lr=lr, until=until, epochs=epochs,
-                      test_fraction=test_fraction, seed=seed, record=record)
+    from .training import DivergenceError
+    try:
+        fit = train_table(table, hidden=hidden, activation=activation, lr=lr, until=until, epochs=epochs,
+                          test_fraction=test_fraction, seed=seed, record=record)
+    except DivergenceError as e:
+        smaller = f"{lr / 10:g}"
+        raise DivergenceError(f"training diverged with --lr {lr:g} (the error grew too large for a float): "
+                              f"give a smaller learning rate, e.g. --lr {smaller}") from e
     h = fit.history
     sizes = "-".join(str(k) for k in [len(table.inputs)] + list(hidden) + [1])
     print(f"trained a {sizes} network ({activation}) for {h.epochs} epochs with the {fit.engine} engine in "
           f"{h.seconds:.2f} s{' (converged)' if h.converged else ''}")
-    print(f"  {h.loss}: train {fit.train_error:.6g}" + (f", test {fit.test_error:.6g}" if fit.test_error is not None
-                                                        else "") + f"  ({fit.n_train} train rows, {fit.n_test} test rows)")
+    units = "" if table.classifier else f" (in {target}'s units, squared)"
+    print(f"  {h.loss}{units}: train {fit.train_error:.6g}" + (f", test {fit.test_error:.6g}" if fit.test_error
+                                                              is not None else "")
+          + f"  ({fit.n_train} train rows, {fit.n_test} test rows)")
+    if fit.baseline_error is not None and fit.test_error is not None:
+        print(f"  predicting the mean of the training targets for every test row: {h.loss} {fit.baseline_error:.6g}"
+              f" ({'the network does better' if fit.test_error < fit.baseline_error else 'the network does no better'})")
     if fit.train_accuracy is not None:
         print(f"  accuracy: train {fit.train_accuracy:.1%}" + (f", test {fit.test_accuracy:.1%}"
                                                               if fit.test_accuracy is not None else ""))

@@ -8,7 +8,9 @@ would make training silently wrong is refused with a message that names the
 row and column (:class:`DataFileError`).
 
 ``Scaling`` standardises the inputs (x - mean) / std with the training rows'
-mean and standard deviation; ``train_table`` builds a layered network with
+mean and standard deviation (and a regression's target too, so targets of any
+size train at the default learning rate; outputs and errors are reported in the
+data's own units); ``train_table`` builds a layered network with
 the columns' names, trains it (numpy batch mode for big data when numpy is
 installed, else the node engine: the same numbers) and keeps the scaling on
 the network (``net.scaling``), which ``net.save`` writes beside the weights,
@@ -287,7 +289,8 @@ def layered_network(names: Sequence[str], hidden: Sequence[int], activation: str
 
 class TableFit(NamedTuple):
     """What ``train_table`` made: the trained network (with ``.scaling``), the History, the errors on
-    the training and test rows, the accuracies (classifier; else None) and which engine ran."""
+    the training and test rows (a regression's in the data's own units), the accuracies (classifier;
+    else None) and which engine ran."""
 
     net: Any
     history: Any
@@ -298,6 +301,9 @@ class TableFit(NamedTuple):
     engine: str
     n_train: int
     n_test: int
+    #: a regression's test error when every test row is predicted the mean of the training targets
+    #: (the error to beat; None for a classifier or without test rows)
+    baseline_error: Optional[float] = None
 
 
 def _engine(engine: str, n: int, params: int) -> str:
@@ -311,6 +317,11 @@ def _engine(engine: str, n: int, params: int) -> str:
         return "node"
     del numpy                                   # only asked whether batch mode could run
     return "batch" if n * params > BATCH_ABOVE else "node"
+
+
+def _quiet_numpy() -> Any:
+    import numpy
+    return numpy.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
 def _train_batch(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]], loss: str, lr: float,
@@ -344,7 +355,8 @@ def _train_batch(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]
 
     first = state() if record is not None else None
     while True:
-        h = bn.train(X, Y, loss=loss, lr=lr, epochs=min(chunk, epochs - done), until=until)
+        with _quiet_numpy():            # a diverging run is one DivergenceError, not numpy's warnings too
+            h = bn.train(X, Y, loss=loss, lr=lr, epochs=min(chunk, epochs - done), until=until)
         if first is not None:               # epoch 0: its error is the first chunk's first
             history._keep(0, h[0], *first)
             first = None
@@ -368,6 +380,13 @@ def _train_batch(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]
 def _error(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]], loss: str) -> float:
     from .losses import get_loss
     return get_loss(loss).function([net.forward(x) for x in xs], ts).value
+
+
+def _error_of(outputs: List[Dict[str, float]], ts: List[Dict[str, float]], loss: str) -> float:
+    """The error of fixed ``outputs`` (plain numbers) against ``ts``."""
+    from .losses import get_loss
+    from .node import Node
+    return get_loss(loss).function([{k: Node(v) for k, v in o.items()} for o in outputs], ts).value
 
 
 def _accuracy(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]]) -> Optional[float]:
@@ -401,6 +420,9 @@ def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "t
     test_ix, train_ix = order[:n_test], order[n_test:]
     scaling = Scaling.fit(table.inputs, [table.rows[i] for i in train_ix], table.target, table.labels)
     classifier = table.classifier
+    if not classifier:                  # the target standardised too: any units train at the default lr
+        mean, std = _mean_std([table.targets[i] for i in train_ix])
+        scaling.target_mean, scaling.target_std = mean, std
     loss = "binary_cross_entropy" if classifier else "mse"
     net = layered_network(table.inputs, hidden, activation, table.target, "sigmoid" if classifier else "linear",
                           seed)
@@ -408,7 +430,7 @@ def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "t
 
     def samples(ix: List[int]) -> Tuple[List[Dict[str, float]], List[Dict[str, float]]]:
         xs = [dict(zip(table.inputs, scaling.apply(table.rows[i]))) for i in ix]
-        ts = [{table.target: table.targets[i]} for i in ix]
+        ts = [{table.target: scaling.scale_target(table.targets[i])} for i in ix]
         return xs, ts
 
     xs, ts = samples(train_ix)
@@ -419,9 +441,20 @@ def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "t
     else:
         history = train(net, list(zip(xs, ts)), loss=loss, lr=lr, until=until, max_epochs=epochs,
                         record=record, verbose=verbose)
-    return TableFit(net, history, history.final, _error(net, xt, tt, loss) if xt else None,
+    units = 1.0 if classifier else scaling.target_std ** 2      # an mse in the data's units (mse scales by std^2)
+    baseline = None
+    if not classifier and xt:           # the mean of the training targets, as the network would see it: 0
+        baseline = _error_of([{table.target: 0.0}] * len(tt), tt, loss) * units
+    return TableFit(net, history, history.final * units, _error(net, xt, tt, loss) * units if xt else None,
                     _accuracy(net, xs, ts) if classifier else None,
-                    _accuracy(net, xt, tt) if classifier and xt else None, used, len(xs), len(xt))
+                    _accuracy(net, xt, tt) if classifier and xt else None, used, len(xs), len(xt), baseline)
+
+
+def _mean_std(values: Sequence[float]) -> Tuple[float, float]:
+    """The mean and (population) standard deviation of ``values``; a std of 0 counts as 1."""
+    m = math.fsum(values) / len(values)
+    s = math.sqrt(math.fsum((v - m) ** 2 for v in values) / len(values))
+    return m, (s if s > 0 else 1.0)
 
 
 def scaling_of(net: Any) -> Optional[Tuple[List[float], List[float]]]:
@@ -455,7 +488,8 @@ def predict_table(net: Any, path: PathArg) -> Tuple[List[str], List[List[str]]]:
 
     The file has the network's inputs as columns, by name, read as ``read_table``
     reads a file for training (the delimiter detected, plain decimal numbers).
-    The network's ``scaling`` is applied first; a classifier's output is given as
+    The network's ``scaling`` is applied first; a regression's output is given in
+    the data's own units (its target scaling undone); a classifier's output is given as
     the probability and the label (column ``class``).  The result has the input
     columns, then the file's own columns named like an output or the target (the
     learner's true values, kept as they are), then the predictions: named after
@@ -496,7 +530,8 @@ def predict_table(net: Any, path: PathArg) -> Tuple[List[str], List[List[str]]]:
             scaled = [(v - m) / s for v, m, s in zip(values, *means_stds)]
         outs = net.forward(dict(zip(ins, scaled)))
         line_out = ([row[j].strip() for j in where] + [row[j].strip() for j in kept]
-                    + [f"{outs[o].value:.6g}" for o in out_names])
+                    + [f"{scaling.unscale(outs[o].value) if scaling is not None else outs[o].value:.6g}"
+                       for o in out_names])
         if labels is not None:
             line_out.append(labels[1] if outs[out_names[0]].value >= 0.5 else labels[0])
         result.append(line_out)
