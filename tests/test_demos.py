@@ -33,7 +33,7 @@ def test_list_names_every_demo_with_one_line():
     text = list_demos()
     for name in DEMOS:
         assert sum(line.strip().startswith(name + " ") for line in text.splitlines()) == 1
-    assert len(DEMOS) == 7
+    assert len(DEMOS) == 8
 
 
 def test_unknown_demo_is_a_clear_error_listing_the_names(tmp_path):
@@ -422,3 +422,21 @@ def test_every_symbol_the_demos_and_steps_print_has_an_ascii_spelling():
         assert "?" not in plain(ch) and plain(ch).isascii(), ch
     assert plain("s(1−s)(1−2s), ln(2 + √3), rate η = ½ Σ ∂E/∂θ ≈ 2·3 → █") == \
         "s(1-s)(1-2s), ln(2 + sqrt(3)), rate eta = 1/2 sum dE/dtheta ~= 2*3 -> #"
+
+
+# -- the article's tasks on real data ---------------------------------------------------------------
+
+def test_tumours_beats_guessing_on_held_out_tumours_and_ranks_every_measurement(tmp_path, capsys):
+    from tinygraph.demos import tumours
+    r = tumours.run(tmp_path, fast=True)
+    out = capsys.readouterr().out
+    assert r["test_accuracy"] > 0.9 and f"{r['test_accuracy']:.1%} on the 114 held out" in out
+    assert "always saying 'benign' would get 62.7%" in out
+    assert len(r["ranked"]) == 30 and len(set(r["ranked"])) == 30
+    lean = r["leaning"]
+    assert [lean[c] for c in r["ranked"]] == sorted(lean.values(), reverse=True)
+    svg = (tmp_path / "tumour-inputs.svg").read_text()
+    assert written(r) == {"tumour-inputs.svg"}
+    for name in r["ranked"]:
+        assert f">{name.replace('_', ' ')}<" in svg
+    assert svg.count("<rect") == 31                   # the background and a bar per measurement
