@@ -55,6 +55,8 @@ def data(net, n, seed, kind="real"):
         Y = rng.choice([-1.0, 1.0], size=(n, k))
     elif kind == "prob":
         Y = rng.uniform(0.0, 1.0, size=(n, k))
+    elif kind == "onehot":
+        Y = np.eye(k)[rng.integers(0, k, size=n)]
     else:
         Y = rng.normal(size=(n, k))
     return X, Y
@@ -127,7 +129,8 @@ def test_each_loss_equals_the_node_engine(loss, kind, out_act, from_logits, l2):
 @pytest.mark.parametrize("name", loss_names())
 def test_every_loss_name_and_alias_works_in_both_modes_alike(name):
     kind, out_act = {"hinge": ("labels", "linear"), "binary_cross_entropy": ("prob", "sigmoid"),
-                     "bce": ("prob", "sigmoid")}.get(name, ("real", "tanh"))
+                     "bce": ("prob", "sigmoid"), "cross_entropy": ("onehot", "softmax"),
+                     "ce": ("onehot", "softmax")}.get(name, ("real", "tanh"))
     net = tg.MLP([2, 3, 2], activation="tanh", output_activation=out_act, seed=2)
     X, Y = data(net, 6, seed=4, kind=kind)
     check(net, X, Y, name)

@@ -16,7 +16,7 @@ from .activations import Activation, activate, activation_names, get_activation,
 from .errors import (BadValueError, DomainError, GraphError, NetworkFileError, NodeOverflowError,
                      NodeZeroDivisionError, NotFiniteError, RenderError, TinygraphError, WrongTypeError)
 from .gradcheck import GradcheckError, GradcheckResult, gradcheck
-from .node import Node, as_node, exp, log, relu, sigmoid, sign, tanh, walk, weighted_sum
+from .node import Node, as_node, exp, log, relu, sigmoid, sign, softmax, tanh, walk, weighted_sum
 
 __version__ = "0.1.0"
 
@@ -24,6 +24,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "Neuron": "network", "Synapse": "network", "Bias": "network", "Network": "network", "MLP": "network",
     "squared_error": "losses", "mse": "losses", "hinge": "losses", "binary_cross_entropy": "losses",
+    "cross_entropy": "losses",
     "l2": "losses",
     "SGD": "training", "train": "training",  # module not named train: it would shadow tg.train
     "NameNotFoundError": "errors", "DivergenceError": "training",
@@ -45,7 +46,7 @@ _LAZY = {
 }
 
 __all__ = [
-    "Node", "walk", "as_node", "weighted_sum", "exp", "log", "sigmoid", "relu", "tanh", "sign",
+    "Node", "walk", "as_node", "weighted_sum", "softmax", "exp", "log", "sigmoid", "relu", "tanh", "sign",
     "Activation", "activate", "activation_names", "get_activation", "register_activation",
     "gradcheck", "GradcheckResult", "GradcheckError",
     "TinygraphError", "DomainError", "NodeZeroDivisionError", "NodeOverflowError", "GraphError",

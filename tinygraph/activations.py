@@ -24,7 +24,7 @@ from .errors import BadValueError, DomainError, NodeOverflowError, WrongTypeErro
 from .node import Node, function, relu_and_slope, sigmoid_and_slope, sign_and_slope, tanh_and_slope
 
 __all__ = ["Activation", "register_activation", "get_activation", "activation_names", "activate",
-           "SIGMOID", "RELU", "TANH", "SIGN", "LINEAR"]
+           "SIGMOID", "RELU", "TANH", "SIGN", "LINEAR", "SOFTMAX"]
 
 _INF = math.inf
 _NINF = -math.inf
@@ -122,7 +122,42 @@ SIGN = _builtin("sign", sign_and_slope, lambda np, z: np.where(z < 0.0, -1.0, 1.
 LINEAR = _builtin("linear", _identity, lambda np, z: z, lambda np, z, h: np.ones_like(z),
                   aliases=("identity",), cls=_Linear)
 
-_REGISTRY: Dict[str, Activation] = {a.name: a for a in (SIGMOID, RELU, TANH, SIGN, LINEAR)}
+
+
+class _Softmax(Activation):
+    """The activation of a whole output layer, not of one neuron: O_k = e^(net_k) / sum_j e^(net_j).
+
+    A network gives every output neuron built with activation "softmax" one softmax
+    over their net inputs together (tinygraph.node.softmax); on one number alone it
+    would always be 1.0, so calling it on one node is refused.  ``array(np, Z)`` is
+    the softmax of each row of Z (batch mode), with the same log-sum-exp shift.
+    """
+
+    __slots__ = ()
+
+    def __call__(self, x: Union[Node, float]) -> Node:
+        raise BadValueError("softmax is an activation of a whole layer (O_k = e^net_k / sum_j e^net_j), not of one "
+                            "number (that would always be 1.0): use tg.softmax([net1, net2, ...]), or build the "
+                            "output neurons with activation='softmax' and the network applies one softmax to them")
+
+
+def _softmax_one(x: float) -> Tuple[float, float]:
+    return 1.0, 0.0                              # a softmax over one number: 1, flat (never used by a layer)
+
+
+def _softmax_rows(np: Any, z: Any) -> Any:
+    e = np.exp(z - z.max(axis=1, keepdims=True))     # the log-sum-exp shift, as tinygraph.node.softmax
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _softmax_rows_slope(np: Any, z: Any, h: Any) -> Any:
+    raise BadValueError("the softmax's slope is not one number per neuron (dO_k/dnet_j = O_k (1[k=j] - O_j)); "
+                        "batch mode applies it to the whole layer")
+
+
+SOFTMAX = _builtin("softmax", _softmax_one, _softmax_rows, _softmax_rows_slope, cls=_Softmax)
+
+_REGISTRY: Dict[str, Activation] = {a.name: a for a in (SIGMOID, RELU, TANH, SIGN, LINEAR, SOFTMAX)}
 _ALIASES = {alias: a.name for a in _REGISTRY.values() for alias in a.aliases}
 
 

@@ -33,7 +33,7 @@ import time
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import losses as _losses
-from .activations import LINEAR
+from .activations import LINEAR, SOFTMAX
 from .checks import check_rate, check_value
 from .errors import BadValueError, DomainError, GraphError, MissingExtraError, NodeOverflowError, WrongTypeError
 from .network import Network, Synapse
@@ -67,6 +67,7 @@ class _Act:
         self.cols = cols                       # None: every column of the depth
         self.act = act
         self.linear = act is LINEAR
+        self.softmax = act is SOFTMAX           # f is over the whole row of its columns; df is not per number
         self.names = names
 
     def f(self, np, z):
@@ -217,6 +218,13 @@ class BatchNetwork:
             else:
                 dep.acts = [_Act(act, np.array(cols), [names[c] for c in cols])
                             for act, cols in groups.items()]
+        soft = net.softmax_layer()
+        if len({where[n][0] for n in soft}) > 1:
+            raise GraphError(f"the softmax outputs of {net.name!r} ({', '.join(n.name for n in soft)}) are at "
+                             "different depths: batch mode computes a layer at a time, so connect them so that "
+                             "they form one layer (the same longest path from the inputs)")
+        #: True when the outputs are one softmax layer: cross_entropy then works on its net inputs (logits)
+        self._softmax_outputs = bool(soft)
         self._out_where = [where[n] for n in self.outputs]
         last = len(layers) - 1
         #: True when the outputs are exactly the last depth, in order (no gathering needed)
@@ -321,8 +329,11 @@ class BatchNetwork:
                                     "too large for a float); the inputs or the weights are too large")
         return Zs, Hs, O
 
-    def _backward(self, Zs, Hs, dO) -> List[Tuple[List[Any], Any]]:
-        """Gradients of every weight block and bias vector, given dE/d(outputs) over the batch."""
+    def _backward(self, Zs, Hs, dO, logits: bool = False) -> List[Tuple[List[Any], Any]]:
+        """Gradients of every weight block and bias vector, given dE/d(outputs) over the batch.
+
+        ``logits``: dO is already dE/d(net inputs) of the softmax output layer (cross_entropy's O - T).
+        """
         np = _numpy()
         dH: List[Any] = [None] * len(self.depths)
         if self._outputs_last:
@@ -341,11 +352,14 @@ class BatchNetwork:
             Z, H = Zs[d], Hs[d]
             if len(dep.acts) == 1:
                 a = dep.acts[0]
-                dZ = G if a.linear else G * a.df(np, Z, H)
+                dZ = G if a.linear or (a.softmax and logits) else \
+                    _softmax_back(np, G, H) if a.softmax else G * a.df(np, Z, H)
             else:
                 dZ = np.empty_like(G)
                 for a in dep.acts:
-                    dZ[:, a.cols] = G[:, a.cols] * a.df(np, Z[:, a.cols], H[:, a.cols])
+                    c = a.cols
+                    dZ[:, c] = G[:, c] if a.softmax and logits else _softmax_back(np, G[:, c], H[:, c]) \
+                        if a.softmax else G[:, c] * a.df(np, Z[:, c], H[:, c])
             db = dZ.sum(axis=0)
             if dep.bias_mask is not None:
                 db *= dep.bias_mask
@@ -372,8 +386,14 @@ class BatchNetwork:
 
     def _loss_and_grads(self, X, T, loss: "_losses.Loss", l2: float, from_logits: bool):
         Zs, Hs, O = self._forward(X)
-        E, dO = loss.arrays(_numpy(), O, T, from_logits)
-        grads = self._backward(Zs, Hs, dO)
+        if self._softmax_outputs and loss.name == "cross_entropy":
+            # from the softmax layer's net inputs: ln O by log-sum-exp, and dE/dnet = (O - T) / n
+            Z = Zs[-1] if self._outputs_last else _numpy().column_stack([Zs[d][:, c] for d, c in self._out_where])
+            E, dZ = loss.arrays(_numpy(), Z, T, True)
+            grads = self._backward(Zs, Hs, dZ, logits=True)
+        else:
+            E, dO = loss.arrays(_numpy(), O, T, from_logits)
+            grads = self._backward(Zs, Hs, dO)
         if l2:
             E += l2 * self._l2()
             for d, dep in enumerate(self.depths[1:], start=1):
@@ -414,7 +434,8 @@ class BatchNetwork:
             opt.zero_grad(); bn.loss_and_grads(X, Y, loss="mse"); opt.step()
 
         ``loss``: "squared_error" (1/2 sum), "mse", "hinge" (labels -1/+1), "binary_cross_entropy"
-        (``from_logits=True`` for raw scores); ``l2`` adds l2 * sum of squared trainable parameters.
+        (``from_logits=True`` for raw scores), "cross_entropy" (with a softmax output layer: computed from
+        its net inputs); ``l2`` adds l2 * sum of squared trainable parameters.
         The definitions are tinygraph.losses', summed over the same batch.
         """
         np = _numpy()
@@ -517,6 +538,11 @@ class BatchNetwork:
         kind = "layered" if self.layered else "DAG"
         return (f"BatchNetwork({self.net.name!r}: {len(self.inputs)} inputs, {len(self.outputs)} outputs, "
                 f"{len(self.depths) - 1} depths, {kind}, {len(self.params)} parameters)")
+
+
+def _softmax_back(np, G, H):
+    """dE/dnet of a softmax layer from dE/dO: sum_k G_k O_k (1[k=j] - O_j) = O_j (G_j - sum_k G_k O_k)."""
+    return H * (G - (G * H).sum(axis=1, keepdims=True))
 
 
 def _at_least_zero(x: Any, what: str) -> float:

@@ -11,24 +11,27 @@ the same length, one per forward pass.
 * :func:`mse` -- the mean of (O - t)^2 over every output of every sample.
 * :func:`hinge` -- the max-margin error max(0, 1 - y s) for labels y = -1 or +1, averaged.
 * :func:`binary_cross_entropy` -- -(t ln p + (1 - t) ln(1 - p)), averaged; stable from logits.
+* :func:`cross_entropy` -- -sum_k t_k ln O_k for many classes (a softmax layer), averaged over samples.
 * :func:`l2` -- sum of squared parameters, a weight penalty.
 
 Each error is defined once, for both modes: :data:`LOSSES` holds, per name,
 the function above (built from Nodes, for the engine) and the same error over
 numpy arrays with its gradient (for batch mode, ``tinygraph.batch``), with the
 same names and aliases (``sse`` for squared_error, ``bce`` for
-binary_cross_entropy) in both.  :func:`get_loss` looks one up.
+binary_cross_entropy, ``ce`` for cross_entropy) in both.  :func:`get_loss` looks one up.
 """
 
 from __future__ import annotations
 
+import math
+import sys
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Sequence, Tuple, Union
 
 from .errors import BadValueError, DomainError, NodeOverflowError, WrongTypeError, check_names, did_you_mean
 from .checks import check_value
-from .node import Node
+from .node import Node, op_node, softmax_index
 
-__all__ = ["squared_error", "mse", "hinge", "binary_cross_entropy", "l2", "Loss", "LOSSES", "get_loss",
+__all__ = ["squared_error", "mse", "hinge", "binary_cross_entropy", "cross_entropy", "l2", "Loss", "LOSSES", "get_loss",
            "loss_names"]
 
 Target = Union[float, Node]
@@ -248,6 +251,137 @@ def binary_cross_entropy(outputs: Outputs, targets: Targets, from_logits: bool =
     return loss
 
 
+def _one_hot(outputs: Any, target: str, where: str) -> Dict[str, float]:
+    """A class name as targets: 1 for the output of that name, 0 for the others."""
+    if isinstance(outputs, Mapping):
+        names = list(outputs)
+    elif isinstance(outputs, (list, tuple)) and all(isinstance(o, Node) and o.name for o in outputs):
+        names = [o.name for o in outputs]
+    else:
+        raise WrongTypeError(f"cross_entropy{where}: a class name ({target!r}) as the target needs outputs with "
+                             "names: pass the dict that net.forward() returns, or the targets as a list")
+    if target not in names:
+        raise BadValueError(f"cross_entropy{where}: the target {target!r} is not an output's name."
+                            + did_you_mean(target, names) + f" Outputs: {', '.join(map(str, names))}")
+    return {k: 1.0 if k == target else 0.0 for k in names}
+
+
+# Below this, 1/O is no longer a normal float (and -t/O would lose digits or be infinite): the error's
+# gradient then skips the softmax nodes and goes straight to the net inputs (see cross_entropy).
+_SMALLEST = sys.float_info.min
+
+
+def _cross_entropy_sample(outputs: Any, targets: Any, where: str) -> Tuple[float, List[Node], List[float]]:
+    """One sample's -sum_k t_k ln O_k, and the parents and local slopes of its node."""
+    if isinstance(targets, str):
+        targets = _one_hot(outputs, targets, where)
+    terms = _sample_terms(outputs, targets, "cross_entropy", where)
+    total_t = 0.0
+    for label, o, t in terms:
+        if isinstance(t, Node):
+            raise WrongTypeError(f"cross_entropy: the target for {label} must be a number (a probability), "
+                                 f"not a Node")
+        if not 0.0 <= t <= 1.0:
+            raise BadValueError(f"cross_entropy: the target for {label} must be a probability in [0, 1] "
+                                f"(1 for the right class, 0 for the others), got {t!r}")
+        total_t += t
+    if abs(total_t - 1.0) > 1e-9:
+        raise BadValueError(f"cross_entropy{where}: the targets add up to {total_t!r}, not 1: give 1 for the "
+                            "right class and 0 for the others (or the class's name as the target)")
+    error = 0.0
+    parents: List[Node] = []
+    slopes: List[float] = []
+    # softmax outputs: ln O_k = net_k - ln sum_j e^(net_j), from the net inputs (log-sum-exp), never ln 0
+    groups: Dict[int, Tuple[Tuple[Node, ...], float, List[float]]] = {}
+    for label, o, t in terms:
+        k = softmax_index(o)
+        if k is None:
+            continue
+        nets = o.parents
+        if id(nets) not in groups:
+            zs = [n.value for n in nets]
+            m = max(zs)
+            lse = m + math.log(sum(math.exp(z - m) for z in zs))
+            groups[id(nets)] = (nets, lse, [0.0] * len(nets))
+    direct = any(softmax_index(o) is not None and t > 0.0 and o.value < _SMALLEST for _, o, t in terms)
+    for label, o, t in terms:
+        k = softmax_index(o)
+        if k is not None:
+            nets, lse, own = groups[id(o.parents)]
+            if t:
+                error += t * (lse - nets[k].value)             # -t ln O_k
+            if direct:
+                own[k] += t
+            else:
+                parents.append(o)
+                slopes.append(-t / o.value)                    # dE/dO_k = -t_k / O_k
+            continue
+        p = o.value
+        if not 0.0 <= p <= 1.0:
+            raise BadValueError(f"cross_entropy: the output {label} is {p!r}, not a probability in [0, 1]: "
+                                "build the output layer with activation='softmax'")
+        if t:
+            # ln 0 is -infinity: an output below 1e-12 counts as 1e-12 (the term is capped at about 27.6
+            # and its slope is 0 there), as binary_cross_entropy does
+            error -= t * math.log(max(p, _EPS))
+            parents.append(o)
+            slopes.append(-t / p if p >= _EPS else 0.0)
+    if direct:
+        # an output with a target is too small for -t/O (e.g. net inputs of +-1000): the slopes of the error
+        # straight onto the net inputs, dE/dnet_j = O_j sum_k t_k - t_j (= O_j - t_j), with no 1/O in them
+        for nets, lse, own in groups.values():
+            group_t = sum(own)
+            for n, t_j in zip(nets, own):
+                parents.append(n)
+                slopes.append(math.exp(n.value - lse) * group_t - t_j)     # O_j sum t - t_j
+    return error, parents, slopes
+
+
+def cross_entropy(outputs: Outputs, targets: Targets) -> Node:
+    """The cross-entropy E = -sum_k t_k ln O_k of many-class outputs, averaged over the samples of a batch.
+
+    The targets of a sample are one-hot (1 for the right class, 0 for the
+    others) by output name or as a list, or simply the name of the right class:
+    ``cross_entropy(net.forward(x), "o2")``.  Soft targets (probabilities that
+    add up to 1) work too.
+
+    With softmax outputs (a layer built with activation "softmax", or
+    ``tg.softmax``), ln O_k is computed from the net inputs by log-sum-exp,
+    ln O_k = net_k - ln sum_j e^(net_j), so the error is finite even where O_k
+    rounds to 0 (net inputs of +-1000).  Its node's parents are the outputs
+    O_k with slopes dE/dO_k = -t_k / O_k, and the softmax nodes carry the
+    gradient on to the net inputs, where it comes out as the by-hand result
+    delta_k = dE/dnet_k = O_k - t_k.  Only when an output with a target is too
+    small for 1/O_k (below about 2e-308) does the error's node take the net
+    inputs as parents instead, with those slopes O_k - t_k directly.
+
+    Outputs that are not softmax nodes must be probabilities in [0, 1]; an
+    output below 1e-12 counts as 1e-12 (ln 0 would be -infinity), as in
+    binary_cross_entropy.
+    """
+    if _is_batch(outputs):
+        if not isinstance(targets, (list, tuple)):
+            raise WrongTypeError(f"cross_entropy: the outputs are a batch of {len(outputs)} samples, so the "
+                                 f"targets must be a list of {len(outputs)} (one per sample); got {_kind(targets)}")
+        if len(targets) != len(outputs):
+            raise BadValueError(f"cross_entropy: {len(outputs)} samples of outputs but {len(targets)} of targets")
+        samples = [(o, t, f" in sample {i}") for i, (o, t) in enumerate(zip(outputs, targets))]
+    else:
+        samples = [(outputs, targets, "")]
+    error = 0.0
+    parents: List[Node] = []
+    slopes: List[float] = []
+    share = 1.0 / len(samples)
+    for o, t, where in samples:
+        e, ps, ds = _cross_entropy_sample(o, t, where)
+        error += e
+        parents.extend(ps)
+        slopes.extend(d * share for d in ds)
+    loss = op_node("cross_entropy", error * share, parents, slopes)
+    loss.name = "CE"
+    return loss
+
+
 def l2(params: Union[Iterable[Node], Any]) -> Node:
     """The weight penalty sum_p p^2 over the given parameters (a Network means its trainable ones).
 
@@ -317,6 +451,41 @@ def _bce_arrays(np: Any, O: Any, T: Any, from_logits: bool) -> Tuple[float, Any]
     return float(terms.sum()) / m, -g * (dP - dQ)
 
 
+def _cross_entropy_arrays(np: Any, O: Any, T: Any, from_logits: bool) -> Tuple[float, Any]:
+    """-sum_k t_k ln O_k, averaged over the rows (samples).  ``from_logits``: O holds the net inputs Z of a
+    softmax layer, and the gradient is dE/dZ = (softmax(Z) - T) / n, the by-hand result, with ln O_k from
+    log-sum-exp as in cross_entropy; else O holds probabilities (a term below 1e-12 clamped as there)."""
+    n = float(O.shape[0])
+    if from_logits:
+        m = O.max(axis=1, keepdims=True)
+        E = np.exp(O - m)
+        s = E.sum(axis=1, keepdims=True)
+        lse = m + np.log(s)
+        P = E / s
+        terms = np.where(T != 0.0, T * (lse - O), 0.0)
+        return float(terms.sum()) / n, (1.0 / n) * (P * T.sum(axis=1, keepdims=True) - T)
+    if ((O < 0.0) | (O > 1.0)).any():
+        raise DomainError("cross_entropy: an output is not a probability in [0, 1]; build the output layer with "
+                          "activation='softmax'")
+    Pc = np.maximum(O, _EPS)
+    terms = np.where(T != 0.0, -T * np.log(Pc), 0.0)
+    with np.errstate(divide="ignore"):
+        dO = np.where((T != 0.0) & (O >= _EPS), -T / Pc, 0.0)
+    return float(terms.sum()) / n, (1.0 / n) * dO
+
+
+def _cross_entropy_targets(np: Any, T: Any, names: Sequence[str]) -> None:
+    if ((T < 0.0) | (T > 1.0)).any():
+        raise BadValueError("cross_entropy: every target must be a probability in [0, 1] (1 for the right class, "
+                            "0 for the others)")
+    sums = T.sum(axis=1)
+    bad = np.abs(sums - 1.0) > 1e-9
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise BadValueError(f"cross_entropy: the targets of sample {i} add up to {float(sums[i])!r}, not 1: give 1 "
+                            "for the right class and 0 for the others")
+
+
 def _hinge_labels(np: Any, T: Any, names: Sequence[str]) -> None:
     bad = (T != 1.0) & (T != -1.0)
     if bad.any():
@@ -358,6 +527,7 @@ LOSSES: Dict[str, Loss] = {loss.name: loss for loss in (
     Loss("mse", mse, _mse_arrays),
     Loss("hinge", hinge, _hinge_arrays, _hinge_labels),
     Loss("binary_cross_entropy", binary_cross_entropy, _bce_arrays, _bce_targets, aliases=("bce",)),
+    Loss("cross_entropy", cross_entropy, _cross_entropy_arrays, _cross_entropy_targets, aliases=("ce",)),
 )}
 _ALIASES = {alias: loss.name for loss in LOSSES.values() for alias in loss.aliases}
 
@@ -368,7 +538,7 @@ def loss_names() -> List[str]:
 
 
 def get_loss(name: str) -> Loss:
-    """The error called ``name`` (or an alias: "sse", "bce"), or a clear error with the closest name."""
+    """The error called ``name`` (or an alias: "sse", "bce", "ce"), or a clear error with the closest name."""
     if not isinstance(name, str):
         raise WrongTypeError(f"an error is given by name ({', '.join(LOSSES)}), got {type(name).__name__} {name!r}")
     key = name.strip().lower()

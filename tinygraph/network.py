@@ -26,12 +26,12 @@ import numbers
 import random
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .activations import Activation, get_activation
+from .activations import SOFTMAX, Activation, get_activation
 from .errors import (BadValueError, GraphError, NameNotFoundError, NotFiniteError, WrongTypeError, alike, check_names, spelled,
                      did_you_mean)
 from .checks import check_value, short_repr
 from .network_file import load_network, save_network
-from .node import Node, net_input, reached, zero_grads
+from .node import Node, net_input, reached, softmax, zero_grads
 
 __all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
 
@@ -407,6 +407,32 @@ class Network:
         """Neurons that are neither inputs nor outputs, in build order."""
         return [n for n in self.neurons.values() if not n.is_input and n.outgoing]
 
+    def softmax_layer(self) -> List[Neuron]:
+        """The output neurons built with activation "softmax", in build order ([] if none).
+
+        The network applies one softmax to their net inputs together, so their outputs are
+        probabilities that add up to 1.  It must be the whole output layer: every output
+        softmax, at least two of them, and none feeding another neuron; else GraphError says why.
+        """
+        soft = [n for n in self.neurons.values() if n.activation is SOFTMAX]
+        if not soft:
+            return soft
+        fed = [n.name for n in soft if n.outgoing]
+        if fed:
+            raise GraphError(f"neuron {fed[0]!r} has activation 'softmax' but feeds other neurons: a softmax is an "
+                             "output layer (the class probabilities); give hidden neurons another activation")
+        others = [n.name for n in self.outputs if n.activation is not SOFTMAX]
+        if others:
+            raise GraphError(f"only some outputs of {self.name!r} have activation 'softmax' "
+                             f"({', '.join(n.name for n in soft)}; not {', '.join(others)}): the softmax spreads "
+                             "probability over the whole output layer, so give every output activation "
+                             "'softmax', or none")
+        if len(soft) < 2:
+            raise GraphError(f"{soft[0].name!r} is the only softmax output of {self.name!r}: a softmax over one "
+                             "neuron is always 1.0. Give each class its own softmax output (two or more), or use "
+                             "one sigmoid output for two classes")
+        return soft
+
     def parameters(self, include_fixed: bool = False) -> List[Node]:
         """Synapses and biases in build order; fixed ones only with ``include_fixed=True``."""
         if include_fixed:
@@ -457,13 +483,18 @@ class Network:
         ins = [n for n in order if n.is_input]
         pos = {n: i for i, n in enumerate(ins)}
         steps = []
+        soft = self.softmax_layer()                 # computed last, together: nothing is fed by them
         for n in order:
-            if not n.is_input:
+            if not n.is_input and n not in soft:
                 pos[n] = len(pos)
                 steps.append((n, n.incoming, [pos[syn.src] for syn in n.incoming], "net_" + n.name, n.name))
+        last = []
+        for n in soft:
+            pos[n] = len(pos)
+            last.append((n, n.incoming, [pos[syn.src] for syn in n.incoming], "net_" + n.name, n.name))
         outs = [(n.name, pos[n]) for n in self.neurons.values() if not n.is_input and not n.outgoing]
         names = tuple(n.name for n in ins)
-        plan = (ins, names, frozenset(names), steps, outs, pos)
+        plan = (ins, names, frozenset(names), steps, outs, pos, last)
         self._plan = plan
         return plan
 
@@ -484,7 +515,7 @@ class Network:
         plan = self._plan
         if plan is None:
             plan = self._make_plan()
-        ins, names, name_set, steps, outs, pos = plan
+        ins, names, name_set, steps, outs, pos, last = plan
         if isinstance(inputs, Mapping):
             if inputs.keys() != name_set:
                 check_names(inputs, names, "inputs", f"forward() of {self.name!r}", note=self._not_an_input)
@@ -522,6 +553,19 @@ class Network:
                     out.name = name
                 keep_net(acc)
                 keep(out)
+            if last:                                # a softmax output layer: one softmax over its net inputs
+                layer = []
+                for n, incoming, srcs, net_name, name in last:
+                    if not incoming:
+                        raise GraphError(f"neuron {n.name!r} has no incoming synapse, so it computes nothing; "
+                                         f"connect something into it with net.connect(src, {n.name!r}, weight=...)")
+                    acc = net_input(incoming, [state[i] for i in srcs], n.bias)
+                    acc.name = net_name
+                    keep_net(acc)
+                    layer.append(acc)
+                for out, (n, _, _, _, name) in zip(softmax(layer), last):
+                    out.name = name
+                    keep(out)
         except (TypeError, ValueError, ArithmeticError):
             # a weight, bias or input Node whose .value was set by hand to something that is not a
             # finite float makes the pass fail somewhere inside: name that value instead
@@ -621,7 +665,8 @@ def MLP(sizes: Sequence[int], activation: Union[str, Activation] = "sigmoid",
     Inputs are named x1.., hidden neurons h1.. (h<layer>_<i> with several hidden
     layers), outputs o1..  Weights start uniform in +-sqrt(3 / fan_in) (unit
     variance of the net input for unit inputs) from ``seed``; biases start at 0.
-    ``output_activation`` defaults to ``activation``.
+    ``output_activation`` defaults to ``activation``; "softmax" makes the outputs one
+    softmax layer (class probabilities, for ``loss="cross_entropy"``).
     """
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
         raise WrongTypeError(f"MLP takes a list of layer sizes, e.g. MLP([2, 2, 1]) for 2 inputs, 2 hidden "

@@ -42,8 +42,8 @@ from . import diagnosis
 from .checks import check_value, what_is_wrong
 from .errors import BadValueError, DomainError, NotFiniteError, TinygraphError, WrongTypeError
 
-__all__ = ["Node", "walk", "nodes_below", "as_node", "weighted_sum", "gc_paused", "reached",
-           "exp", "log", "sigmoid", "relu", "tanh", "sign"]
+__all__ = ["Node", "walk", "nodes_below", "as_node", "weighted_sum", "softmax", "softmax_index", "op_node", "gc_paused",
+           "reached", "exp", "log", "sigmoid", "relu", "tanh", "sign"]
 
 _INF = math.inf
 _NINF = -math.inf
@@ -143,7 +143,8 @@ class Node:
     #   class: measured against this form in three interleaved rounds, building and
     #   walking back a 300,000-step x*a + c chain took 9-39% longer.
     #   A weighted_sum node keeps a tuple of parents in _a and a tuple of their
-    #   local slopes in _da (_b, _db None).
+    #   local slopes in _da (_b, _db None).  A softmax node does too, and keeps in _b
+    #   its own position k in that tuple (an int, not a float: so no constant; see softmax_index).
     # _mark, _uses: the backward walk's bookkeeping (see `walk`); _mark is None
     #   until a walk reaches the node.
     __slots__ = ("value", "grad", "name", "op", "_a", "_b", "_da", "_db", "_mark", "_uses")
@@ -673,6 +674,65 @@ def net_input(weights: Sequence[Node], inputs: Sequence[Node], bias: Optional[No
         if diagnosis.lossy_as_floats(every):               # numpy float32s set by hand: as Python floats
             return net_input(weights, inputs, bias)
         raise diagnosis.refused("weighted_sum", every, e) from None
+
+
+# -- a layer's softmax --------------------------------------------------------------------------
+
+def softmax(nodes: Sequence[Operand]) -> "list[Node]":
+    """One node per input: O_k = e^(net_k) / sum_j e^(net_j), the probabilities of a many-class output layer.
+
+    Each output node's parents are all the given nodes (a layer's net inputs),
+    with the local slopes dO_k/dnet_j = O_k (1[k = j] - O_j), so the backward
+    walk runs through it like through any many-parent node.  Computed with the
+    log-sum-exp shift: e^(net_k - m) / sum_j e^(net_j - m) with m = max_j net_j,
+    which is the same number but never overflows (net inputs of +-1000 give
+    finite probabilities; one far below the others is exactly 0.0).
+    Numbers are made into leaf Nodes.
+    """
+    if isinstance(nodes, Node) or isinstance(nodes, (str, bytes)) or not hasattr(nodes, "__iter__"):
+        raise WrongTypeError(f"softmax takes a list of nodes (a layer's net inputs), e.g. tg.softmax([a, b, c]); "
+                             f"got {type(nodes).__name__}")
+    nets = tuple(as_node(x)._as_operand() for x in nodes)
+    if len(nets) < 2:
+        raise BadValueError(f"softmax needs at least two nodes (one per class), got {len(nets)}: a softmax over "
+                            "one number is always 1.0; for two classes with one output use sigmoid")
+    zs = []
+    for x in nets:
+        v = x.value
+        if v.__class__ is not float or not _NINF < v < _INF:
+            v = diagnosis.number_as_float("softmax", x)
+        zs.append(v)
+    m = max(zs)
+    es = [_exp(z - m) for z in zs]                 # each in [0, 1]: the largest is e^0 = 1
+    total = sum(es)                                # in [1, len]: never 0, never overflows
+    outs = [e / total for e in es]
+    result = []
+    for k, o in enumerate(outs):
+        slopes = tuple(o * (1.0 - o) if j == k else -o * p for j, p in enumerate(outs))
+        result.append(_op("softmax", o, nets, slopes, k))
+    return result
+
+
+def softmax_index(node: Node) -> Optional[int]:
+    """For a node made by :func:`softmax`: its position k among its parents (its own net input); else None."""
+    return node._b if node.op == "softmax" and node._b.__class__ is int else None
+
+
+def op_node(op: str, value: float, parents: Sequence[Node], local_grads: Sequence[float]) -> Node:
+    """A node computed from many parents at once, given its value and d(value)/d(parent) for each parent.
+
+    For an op that works out its own value and slopes in one go (an error such as
+    cross-entropy); the backward walk treats it like a weighted sum.  The slopes
+    must be finite: an infinite one would make every gradient below it nan.
+    """
+    parents = tuple(parents)
+    local = tuple(float(d) for d in local_grads)
+    if not parents or len(parents) != len(local) or not all(isinstance(p, Node) for p in parents):
+        raise BadValueError(f"{op}: a node needs at least one parent Node and one local slope per parent "
+                            f"(got {len(parents)} parents and {len(local)} slopes)")
+    if not all(_NINF < d < _INF for d in local):
+        raise diagnosis.slope_overflow(op, parents)
+    return _op(op, float(value), parents, local)
 
 
 # -- odds and ends ------------------------------------------------------------------------------

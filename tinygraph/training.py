@@ -22,7 +22,7 @@ from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List
 
 from .checks import check_rate, check_value, named_values, not_finite_error, what_is_wrong
 from .console import Progress
-from .errors import BadValueError, GraphError, TinygraphError, WrongTypeError
+from .errors import BadValueError, GraphError, TinygraphError, WrongTypeError, did_you_mean
 from .losses import LOSSES, get_loss
 from .node import Node, Stamp, gc_paused, mark_changed, zero_grads
 
@@ -235,7 +235,13 @@ def _check_data(net: Network, data: Any) -> Tuple[List[Dict[str, float]], List[D
             raise WrongTypeError(f"data[{i}] must be a pair (inputs, targets), e.g. "
                             f"({{'x1': 0, 'x2': 1}}, {{'o1': 1}}); got {pair!r}")
         xs.append(named_values(pair[0], in_names, "inputs", f"data[{i}]"))
-        ts.append(named_values(pair[1], out_names, "outputs", f"data[{i}] targets"))
+        target = pair[1]
+        if isinstance(target, str):                # a class name: 1 for that output, 0 for the others
+            if target not in out_names:
+                raise BadValueError(f"data[{i}] targets: {target!r} is not the name of an output."
+                                    + did_you_mean(target, out_names) + f" Outputs: {', '.join(out_names)}")
+            target = {k: 1.0 if k == target else 0.0 for k in out_names}
+        ts.append(named_values(target, out_names, "outputs", f"data[{i}] targets"))
     return xs, ts
 
 
@@ -248,8 +254,10 @@ def train(net: Network, data: Sequence[Tuple[Any, Any]], loss: Union[str, Callab
     (the recipe's stopping rule) training stops, else the weights and biases take
     one step.  ``batch=True``: one step per epoch on the error summed over all
     samples (full batch).  ``batch=False``: one step per sample (online).
-    ``loss`` is a name ("squared_error", "mse", "hinge", "binary_cross_entropy")
-    or a function(outputs, targets) taking lists (one dict per sample).
+    ``loss`` is a name ("squared_error", "mse", "hinge", "binary_cross_entropy",
+    "cross_entropy" for a softmax output layer) or a function(outputs, targets)
+    taking lists (one dict per sample).  A sample's targets may be the name of an
+    output (a class): 1 for it and 0 for the others.
 
     Returns a History: ``history[k]`` is the error after k epochs, with
     ``.epochs``, ``.final`` and ``.converged``.  Progress is shown on stderr for
