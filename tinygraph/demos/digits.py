@@ -35,8 +35,8 @@ NAME = "digits"
 SUMMARY = "a 64-16-10 softmax network reads handwritten digits (1,797 real 8x8 images)"
 
 SIDE, HIDDEN, CLASSES = 8, 16, 10
-BATCH, LR = 32, 0.1
-EPOCHS_BATCH, EPOCHS_NODE, EPOCHS_FAST = 30, 3, 2
+BATCH, LR = 32, 0.3
+EPOCHS_BATCH, EPOCHS_NODE, EPOCHS_FAST = 30, 12, 4
 TEST_FRACTION, SEED = 0.2, 0
 OUTPUTS = [f"digit_{k}" for k in range(CLASSES)]
 

@@ -33,6 +33,11 @@ def _text(root: ET.Element, x: float, y: float, s: str, size: float = 12, anchor
     t.text = s
 
 
+def _title_width(title: str) -> float:
+    """Room for a bold 14-unit title (bold is wider than text_width's estimate)."""
+    return text_width(title, 14) * 1.12 + 24
+
+
 def grey(v: float) -> str:
     """A grey for ``v`` in [0, 1]: 0 white, 1 black (ink on paper, as the digits are written)."""
     k = int(round(255 * (1.0 - min(1.0, max(0.0, v)))))
@@ -54,7 +59,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], title: str, note: 
     size = 12
     left = 12 + max(text_width(lab, size) for lab in labels)
     span, top = 420.0, 44.0 + (16 if note else 0)
-    width = max(left + span + 70, text_width(title, 14) + 24, text_width(note, 11) + 24)
+    width = max(left + span + 70, _title_width(title), text_width(note, 11) + 24)
     height = top + bar * len(labels) + 16
     root = _svg(width, height)
     _text(root, 12, 22, title, 14, weight="bold")
@@ -83,7 +88,7 @@ def image_grid(images: Sequence[Sequence[float]], captions: Sequence[Sequence[st
     cell_h = side * pixel + 14 * lines + 12
     top = 44.0 + (16 if note else 0)
     rows = (len(images) + columns - 1) // columns
-    width = max(12 + cell_w * min(columns, len(images)), text_width(title, 14) + 24, text_width(note, 11) + 24)
+    width = max(12 + cell_w * min(columns, len(images)), _title_width(title), text_width(note, 11) + 24)
     root = _svg(width, top + rows * cell_h + 4)
     _text(root, 12, 22, title, 14, weight="bold")
     if note:
@@ -112,7 +117,7 @@ def confusion_matrix(labels: Sequence[str], counts: Sequence[Sequence[int]], tit
     cell, size = 34.0, 11
     lab_w = max(text_width(s, size) for s in labels) + 10
     left, top = 30 + lab_w, 64.0 + lab_w * 0.0
-    width = max(left + cell * n + 20, text_width(title, 14) + 24)
+    width = max(left + cell * n + 20, _title_width(title))
     root = _svg(width, top + cell * n + 40)
     _text(root, 12, 22, title, 14, weight="bold")
     _text(root, left + cell * n / 2, 44, "predicted", 11, anchor="middle", fill=PALE)
