@@ -192,3 +192,105 @@ def test_batch_mode_gives_the_node_engines_numbers():
     net.zero_grad()
     tg.mse([net.forward(list(x)) for x in X], [list(y) for y in Y]).backward()
     assert np.abs(np.array([p.grad for p in net.parameters()]) - g_m).max() < 1e-12
+
+
+def random_softmax_net(seed, sizes):
+    rng = random.Random(seed)
+    net = tg.MLP(sizes, activation=rng.choice(["tanh", "sigmoid", "relu"]), output_activation="softmax", seed=seed)
+    for p in net.parameters():
+        p.value = rng.uniform(-2.0, 2.0)
+    return net, rng
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_gradients_agree_with_torch_cross_entropy_and_nll_loss(seed):
+    torch = pytest.importorskip("torch")
+    from tinygraph.torch_bridge.convert import locate
+    net, rng = random_softmax_net(seed, [3, 5, 4] if seed % 2 else [2, 4, 3, 5])
+    k = len(net.outputs)
+    X = [[rng.uniform(-2, 2) for _ in net.inputs] for _ in range(7)]
+    classes = [rng.randrange(k) for _ in X]
+    net.zero_grad()
+    E = tg.cross_entropy([net.forward(x) for x in X], [net.outputs[c].name for c in classes])
+    E.backward()
+    module = tg.to_torch(net, dtype=torch.float64)
+    assert isinstance(module[-1], torch.nn.Softmax) and module[-1].dim == 1
+    logits = module[:-1]
+    x, c = torch.tensor(X, dtype=torch.float64), torch.tensor(classes)
+    for error in (torch.nn.CrossEntropyLoss()(logits(x), c),
+                  torch.nn.NLLLoss()(torch.nn.LogSoftmax(dim=1)(logits(x)), c)):
+        assert abs(error.item() - E.value) < 1e-12
+        logits.zero_grad()
+        error.backward()
+        for p, label, tensor, index in locate(net, module):
+            assert abs(tensor.grad[index].item() - p.grad) < 1e-12, label
+
+
+def test_compare_with_torch_and_from_torch_read_softmax_layers():
+    torch = pytest.importorskip("torch")
+    net, rng = random_softmax_net(7, [3, 4, 3])
+    X = [[rng.uniform(-2, 2) for _ in range(3)] for _ in range(5)]
+    T = [[1.0 if j == i % 3 else 0.0 for j in range(3)] for i in range(5)]
+    report = tg.compare_with_torch(net, X, T, error="cross_entropy")
+    assert report.ok and report.gradients
+    odd = tg.Network("odd")                         # not layered: the module of one parameter per synapse
+    odd.input("x")
+    odd.input("y")
+    for k in ("a", "b", "c"):
+        odd.neuron(k, activation="softmax")
+    for i, (s, d) in enumerate([("x", "a"), ("y", "b"), ("x", "c"), ("y", "c")]):
+        odd.connect(s, d, weight=0.5 * i - 0.7)
+    assert tg.compare_with_torch(odd, [[0.3, -1.0], [1.0, 2.0]], [[1, 0, 0], [0, 0, 1]],
+                                 error="ce").ok
+    for last in (torch.nn.Softmax(dim=1), torch.nn.LogSoftmax(dim=1)):
+        seq = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 3), last).double()
+        back = tg.from_torch(seq)
+        assert [n.activation.name for n in back.outputs] == ["softmax"] * 3
+        assert tg.compare_with_torch(back, X, T, error="cross_entropy", module=seq).ok
+    with pytest.raises(tg.TorchBridgeError, match="last layer"):
+        tg.from_torch(torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Softmax(dim=1), torch.nn.Linear(4, 2)))
+    with pytest.raises(tg.TorchBridgeError, match="dim=1"):
+        tg.from_torch(torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Softmax(dim=0)))
+
+
+def test_delta_rule_states_O_minus_t_for_a_softmax_layer_and_agrees_with_backward():
+    net = tg.MLP([2, 3, 3], activation="sigmoid", output_activation="softmax", seed=5)
+    x, t = [0.4, -1.1], {"o1": 0.0, "o2": 0.0, "o3": 1.0}
+    rule = tg.delta_rule(net, x, t)
+    out = net.forward(x)
+    net.zero_grad()
+    E = tg.cross_entropy(out, t)
+    E.backward()
+    assert rule.error == pytest.approx(E.value, abs=1e-12)
+    for n in net.outputs:
+        assert rule.deltas[n.name] == out[n.name].value - t[n.name]
+        assert rule.deltas[n.name] == pytest.approx(n.delta, abs=1e-12)
+    for n in net.hidden:
+        assert rule.deltas[n.name] == pytest.approx(n.delta, abs=1e-12)
+    for s in net.synapses:
+        assert rule.weight_grads[s.name] == pytest.approx(s.grad, abs=1e-12)
+    from tinygraph.formulas import SoftmaxDelta
+    assert str(SoftmaxDelta("o1", 0.25, 1.0)).startswith("δ_o1 = O_o1 - t_o1")
+
+
+def test_network_steps_tell_a_softmax_layer_with_the_cross_entropy():
+    net = tg.MLP([2, 2, 3], output_activation="softmax", seed=1)
+    steps = tg.network_steps(net, [0.5, 0.2], {"o1": 0.0, "o2": 1.0, "o3": 0.0}, check=True)
+    text = "\n".join(map(str, steps))
+    assert "O_o1 = e^net_o1 / (e^net_o1 + e^net_o2 + e^net_o3)" in text
+    assert "E = - t_o2·ln O_o2" in text
+    deltas = [s for s in steps if s.kind == "output delta"]
+    assert [s.formula for s in deltas][0].startswith("δ_o1 = O_o1 - t_o1")
+    for s, n in zip(deltas, net.outputs):
+        assert s.number == pytest.approx(n.value - (n.name == "o2"), abs=1e-15)
+    assert "as the walk found" in text and "not the walk's" not in text
+
+
+def test_draw_network_shows_softmax_outputs_as_probabilities():
+    net = tg.MLP([2, 3, 3], activation="tanh", output_activation="softmax", seed=1)
+    out = net.forward([0.5, 0.2])
+    dot = str(tg.draw_network(net))
+    for name in ("o1", "o2", "o3"):
+        assert f"p = {out[name].value:.4g}" in dot
+    assert "probability of the class" in dot
+    assert "p = " not in str(tg.draw_network(tg.MLP([2, 2, 1], seed=0)))

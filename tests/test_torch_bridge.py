@@ -443,7 +443,7 @@ def test_a_changed_sequential_from_to_torch_comes_back_as_it_now_is(torch):
     (lambda nn: nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Tanh()),
      ["module 2 (Tanh)", "module 1, Sigmoid", "one activation"]),
     (lambda nn: nn.Sequential(nn.Linear(2, 3), nn.Linear(4, 1)), ["module 1 (Linear(4, 1))", "module 0 gives 3"]),
-    (lambda nn: nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=1)), ["module 1 (Softmax)", "whole layer"]),
+    (lambda nn: nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=1), nn.Linear(3, 1)), ["module 1 (Softmax)", "last layer"]),
     (lambda nn: nn.Sequential(nn.Sequential(nn.Linear(2, 2), nn.ELU())), ["module 0.1 (ELU)"]),
     (lambda nn: nn.Conv1d(1, 1, 1), ["nn.Sequential", "Conv1d"]),
 ])

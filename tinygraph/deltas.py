@@ -7,6 +7,10 @@ E = 1/2 sum_k (O_k - t_k)^2:
     delta_j = O_j (1 - O_j) sum_k delta_k W_jk       for a hidden neuron j (k: the neurons j feeds)
     dE/dW_jk = delta_k O_j,   dE/dtheta_k = delta_k  (the bias is the weight of an input fixed at 1)
 
+With a softmax output layer (every output neuron's activation "softmax") the
+error is the cross-entropy E = -sum_k t_k ln O_k, and the output deltas are the
+by-hand result delta_k = O_k - t_k; the hidden layers are as above.
+
 ``delta_rule`` computes every one of these from plain floats, layer by layer
 from the outputs back, with the formulas of :mod:`tinygraph.formulas` (their
 one home), so it can be set beside what ``loss.backward()`` finds by the
@@ -15,13 +19,15 @@ generic chain rule: they agree to rounding (the tests check 1e-12).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Dict, Mapping, Optional, Sequence, Union
 
+from .activations import SOFTMAX as soft_act
 from .checks import check_rate, named_values
-from .errors import GraphError
-from .formulas import (BiasGradient, HiddenDelta, NetInput, OutputDelta, SquaredError, Update, WeightGradient,
-                       activate, slope)
+from .errors import BadValueError, GraphError
+from .formulas import (BiasGradient, CrossEntropy, HiddenDelta, NetInput, OutputDelta, SoftmaxDelta, SquaredError,
+                       Update, WeightGradient, activate, slope)
 from .network import Network, Synapse
 
 __all__ = ["delta_rule", "DeltaRule"]
@@ -72,8 +78,9 @@ class DeltaRule:
 
 def _check_layered_sigmoid(net: Network) -> None:
     """Refuse networks the delta rule's formulas do not cover, naming what is in the way."""
+    soft = set(net.softmax_layer())               # a softmax output layer (GraphError if not a whole layer)
     other = [f"{n.name!r} ({n.activation.name})" for n in net.neurons.values()
-             if not n.is_input and n.activation.name != "sigmoid"]
+             if not n.is_input and n.activation.name != "sigmoid" and n not in soft]
     if other:
         raise GraphError(f"delta_rule uses the delta rule's formulas for sigmoid neurons (slope O (1 - O)), but "
                          f"{', '.join(other)} {'is' if len(other) == 1 else 'are'} not sigmoid; "
@@ -102,11 +109,13 @@ def delta_rule(net: Network, inputs: Union[Mapping[str, float], Sequence[float]]
     """Compute O, every delta, dE/dW and dE/dtheta for one sample by the delta rule's formulas.
 
     ``net`` must be layered (every synapse goes from one layer to the next) with
-    sigmoid neurons; the error is the squared error E = 1/2 sum_k (O_k - t_k)^2.
+    sigmoid neurons; the error is the squared error E = 1/2 sum_k (O_k - t_k)^2 -- or, for a softmax
+    output layer, the cross-entropy E = -sum_k t_k ln O_k with delta_k = O_k - t_k.
     ``inputs`` and ``targets`` are dicts by name (or lists in the order of
     ``net.inputs`` / ``net.outputs``).  Does not touch the network's nodes.
     """
     _check_layered_sigmoid(net)
+    soft = net.softmax_layer()
     outputs = net.outputs
     if not outputs:
         raise GraphError(f"network {net.name!r} has no output neuron yet")
@@ -124,14 +133,28 @@ def delta_rule(net: Network, inputs: Union[Mapping[str, float], Sequence[float]]
         bias = None if n.bias is None else (n.bias.name, n.bias.value)
         net_in[n.name] = NetInput(n.name, [(s.name, s.value, s.src.name, O[s.src.name]) for s in n.incoming],
                                   bias).value
-        O[n.name] = activate(n.activation, net_in[n.name])
-
-    error = SquaredError([(k.name, O[k.name], t[k.name]) for k in outputs]).value
+        if n.activation is not soft_act:
+            O[n.name] = activate(n.activation, net_in[n.name])
+    if soft:                                                 # O_k = e^net_k / sum_j e^net_j, the layer at once
+        m = max(net_in[k.name] for k in soft)
+        e = {k.name: math.exp(net_in[k.name] - m) for k in soft}
+        total = sum(e.values())
+        O.update((k, v / total) for k, v in e.items())
+        check_targets = sum(t.values())
+        if any(not 0.0 <= v <= 1.0 for v in t.values()) or abs(check_targets - 1.0) > 1e-9:
+            raise BadValueError(f"delta_rule targets for a softmax layer must be probabilities that add up to 1 "
+                                f"(1 for the right class, 0 for the others); got {t}")
+        error = CrossEntropy([(k.name, net_in[k.name], O[k.name], t[k.name]) for k in outputs]).value
+    else:
+        error = SquaredError([(k.name, O[k.name], t[k.name]) for k in outputs]).value
 
     # Backward, from the outputs to the first hidden layer.
     delta: Dict[str, float] = {}
     for n in reversed(order):
         if n.is_input:
+            continue
+        if n.activation is soft_act:                         # softmax with cross-entropy: O_k - t_k
+            delta[n.name] = SoftmaxDelta(n.name, O[n.name], t[n.name]).value
             continue
         o, f1 = O[n.name], slope(n.activation, net_in[n.name])
         if not n.outgoing:                                   # output neuron k

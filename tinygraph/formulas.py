@@ -34,6 +34,7 @@ at the end (:func:`net_input_of`, :func:`hidden_delta_of`, :func:`gradient_of`, 
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .activations import Activation, get_activation
@@ -47,7 +48,8 @@ ActivationLike = Union[str, Activation]
 
 __all__ = ["Formula", "NetInput", "Output", "SquaredError", "OutputDelta", "HiddenDelta",
            "WeightGradient", "BiasGradient", "Update", "activate", "slope", "FORMULAS",
-           "net_input_of", "output_of", "squared_error_of", "output_delta_of", "hidden_delta_of", "feeding",
+           "CrossEntropy", "SoftmaxDelta", "SoftmaxOutput", "SOFTMAX_FORMULAS",
+           "net_input_of", "output_of", "squared_error_of", "cross_entropy_of", "output_delta_of", "hidden_delta_of", "feeding",
            "gradient_of"]
 
 
@@ -297,6 +299,81 @@ class Update(Formula):
 FORMULAS = (NetInput, Output, SquaredError, OutputDelta, HiddenDelta, WeightGradient, BiasGradient, Update)
 
 
+# -- many classes: a softmax output layer with the cross-entropy -----------------------------
+
+class CrossEntropy(Formula):
+    """E = -Σ_k t_k ln O_k for a softmax output layer.  ``outputs``: one (name, net_k, O_k, t_k) per output.
+
+    ln O_k is computed from the net inputs, ln O_k = net_k - ln Σ_j e^(net_j) (log-sum-exp), so a
+    probability that rounds to 0 still gives a finite error.
+    """
+
+    GENERAL = "E = -Σ_k t_k ln O_k"
+
+    def __init__(self, outputs: Sequence[Tuple[str, float, float, float]]) -> None:
+        self.outputs = list(outputs)
+        nets = [z for _, z, _, _ in self.outputs]
+        m = max(nets)
+        lse = m + math.log(sum(math.exp(z - m) for z in nets))
+        self.value = sum(t * (lse - z) for _, z, _, t in self.outputs if t)
+
+    @property
+    def formula(self) -> str:
+        return "E = " + " ".join(f"- t_{k}·ln O_{k}" for k, _, _, t in self.outputs if t).lstrip()
+
+    @property
+    def numbers(self) -> str:
+        return " ".join(f"- {fmt(t)}·ln {fmt(o)}" for _, _, o, t in self.outputs if t)
+
+
+class SoftmaxDelta(Formula):
+    """δ_k = O_k - t_k for an output neuron k of a softmax layer with the cross-entropy.
+
+    The softmax's slopes dO_i/dnet_k = O_i (1[i=k] - O_k) and the error's dE/dO_i = -t_i / O_i give
+    δ_k = Σ_i (-t_i / O_i) O_i (1[i=k] - O_k) = O_k Σ_i t_i - t_k = O_k - t_k (the targets add up to 1).
+    """
+
+    GENERAL = "δ_k = O_k - t_k"
+
+    def __init__(self, k: str, o: float, t: float) -> None:
+        self.j, self.o, self.t = k, o, t
+        self.value = o - t
+
+    @property
+    def formula(self) -> str:
+        return f"δ_{self.j} = O_{self.j} - t_{self.j}   (softmax with cross-entropy)"
+
+    @property
+    def numbers(self) -> str:
+        return _minus(self.o, self.t)
+
+
+class SoftmaxOutput(Formula):
+    """O_k = e^net_k / Σ_j e^net_j for neuron k of a softmax layer.  ``layer``: (name, net_j) for every neuron j
+    of the layer, k among them.  Computed with the log-sum-exp shift, as tinygraph.node.softmax."""
+
+    GENERAL = "O_k = e^net_k / Σ_j e^net_j"
+
+    def __init__(self, k: str, layer: Sequence[Tuple[str, float]]) -> None:
+        self.k, self.layer = k, list(layer)
+        m = max(z for _, z in self.layer)
+        es = {j: math.exp(z - m) for j, z in self.layer}
+        self.value = es[k] / sum(es.values())
+
+    @property
+    def formula(self) -> str:
+        return f"O_{self.k} = e^net_{self.k} / (" + " + ".join(f"e^net_{j}" for j, _ in self.layer) + ")"
+
+    @property
+    def numbers(self) -> str:
+        net = dict(self.layer)[self.k]
+        return f"e^{operand(net)} / (" + " + ".join(f"e^{operand(z)}" for _, z in self.layer) + ")"
+
+
+#: the formulas that change for a softmax output layer with the cross-entropy (the others stay)
+SOFTMAX_FORMULAS = (SoftmaxOutput, CrossEntropy, SoftmaxDelta)
+
+
 # -- the formulas of a built Network, with the numbers it holds now -------------------------
 # The step-through's narrative (tinygraph.narrative) and the worked-example document
 # (tinygraph.explanation) both write these out; each is put together from a neuron,
@@ -310,9 +387,17 @@ def net_input_of(n: Neuron) -> NetInput:
                     lhs=f"O_{n.name}" if n.output is n.net_node else "")
 
 
-def output_of(n: Neuron) -> Optional[Output]:
-    """O_n = f(net_n) of neuron ``n``, or None for a linear neuron (its net input is its output)."""
+def output_of(n: Neuron) -> Optional[Formula]:
+    """O_n = f(net_n) of neuron ``n``, or None for a linear neuron (its net input is its output);
+    O_n = e^net_n / Σ_j e^net_j for a neuron of a softmax layer."""
+    if n.activation.name == "softmax" and n.activation is get_activation("softmax"):
+        return SoftmaxOutput(n.name, [(j.name, j.net_input) for j in n.network.softmax_layer()])
     return None if n.output is n.net_node else Output(n.name, n.activation, n.net_input)
+
+
+def cross_entropy_of(outputs: Sequence[Neuron], targets: Mapping[str, float]) -> CrossEntropy:
+    """E = -Σ_k t_k ln O_k of the softmax ``outputs`` against ``targets`` (by name)."""
+    return CrossEntropy([(n.name, n.net_input, n.value, targets[n.name]) for n in outputs])
 
 
 def squared_error_of(outputs: Sequence[Neuron], targets: Mapping[str, float]) -> SquaredError:

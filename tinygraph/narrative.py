@@ -22,11 +22,11 @@ from . import formulas
 from .errors import BadValueError, WrongTypeError, user_facing
 from .formatting import fmt, pair
 from .gradcheck import central_difference
-from .losses import squared_error
+from .losses import cross_entropy, squared_error
 from .network import Bias, Network, Neuron, Synapse
 from .checks import check_rate, check_value, named_values
 from .draw import Diagram, draw_network
-from .node import Node
+from .node import Node, softmax_index
 from .steps import Step, backprop_steps
 from .training import DivergenceError, History, train
 
@@ -264,12 +264,17 @@ def network_steps(net: Network, inputs: Sample, targets: Optional[Sample] = None
 
 def _error(outputs: Dict[str, Node], targets: Optional[Sample], tmap: Dict[str, float], error: Optional[Callable]) -> Node:
     """The error Node: the squared error against ``tmap``, or ``error(outputs, targets)``."""
-    if error is None:
-        return squared_error(outputs, tmap)
+    if error is None:                            # a softmax layer's error is the cross-entropy
+        return cross_entropy(outputs, tmap) if _softmax(outputs) else squared_error(outputs, tmap)
     loss = error(outputs, targets)
     if not isinstance(loss, Node):
         raise user_facing(WrongTypeError(f"error(outputs, targets) must return a Node, got {type(loss).__name__}"))
     return loss
+
+
+def _softmax(outputs: Dict[str, Node]) -> bool:
+    """Whether ``outputs`` (a forward pass's) are a softmax layer's."""
+    return any(softmax_index(o) is not None for o in outputs.values())
 
 
 class _Story:
@@ -281,6 +286,7 @@ class _Story:
         self.lr, self.loss = lr, loss
         self.walk_at: Dict[Node, Step] = {st.node: st for st in walk}
         self.run = _Run(net, len(walk))
+        self.soft = set(net.softmax_layer())     # a softmax output layer's neurons
         self.known: List[Node] = []              # what the walk has computed, as the story reveals it
         self.params: List[Node] = []             # the synapses and biases, in the order of stage 4
 
@@ -306,7 +312,8 @@ class _Story:
                     net: Optional[Network] = None) -> None:
         """The error E, from the squared error's formula (or just E for another error)."""
         if self.error is None:
-            f = formulas.squared_error_of(outputs, self.tmap)
+            f = (formulas.cross_entropy_of(outputs, self.tmap) if outputs[0].network.softmax_layer()
+                 else formulas.squared_error_of(outputs, self.tmap))
             formula, numbers = f.formula, f.numbers
         else:
             formula, numbers = "E", ""
@@ -345,6 +352,15 @@ class _Story:
             self.run.add(stage=stage, kind=kind, subject=n, formula=f"δ_{n.name}", number=0.0, uses=[n],
                          known=self.known,
                          extra=f"   (the error does not depend on {n.name}: the walk never reaches it)")
+            return
+        if stage == 2 and n in self.soft:
+            if self.error is None:               # softmax with cross-entropy: the by-hand result
+                f = formulas.SoftmaxDelta(n.name, n.value, self.tmap[n.name])
+                formula, numbers = f.formula, f.numbers
+            else:                                # another error: each output's dE/dO through the softmax
+                formula, numbers = f"δ_{n.name} = Σ_i dE/dO_i · O_i (1[i = {n.name}] - O_{n.name})", ""
+            self.run.add(stage=stage, kind=kind, subject=n, formula=formula, numbers=numbers, number=n.delta,
+                         uses=[n], known=self.known, walk_step=walk_step)
             return
         if stage == 2:
             f = formulas.output_delta_of(n, self._slope(n), self.tmap[n.name] if self.error is None else None)
@@ -444,7 +460,7 @@ class _Story:
     def _train(self, net: Network, until: float) -> Tuple[History, str]:
         """Train ``net`` on the one sample until the error is below ``until``: (History, why it failed or "")."""
         if self.error is None:
-            data, loss = [(self.inputs, self.tmap)], "squared_error"
+            data, loss = [(self.inputs, self.tmap)], "cross_entropy" if self.soft else "squared_error"
         else:
             error, targets = self.error, self.targets
             data = [(self.inputs, {n.name: 0.0 for n in net.outputs})]

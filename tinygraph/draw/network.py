@@ -174,6 +174,7 @@ _LEGEND_ENTRIES = (
     ("width", "width", None, "grows with |w| (max {max_w})"),
     ("w", "w", None, "not written on the {edges} edges (too many to read); edge_labels=True writes them"),
     ("value", "= v", None, "the neuron's value (output)"),
+    ("prob", "p =", None, "probability of the class (softmax: they add up to 1)"),
     ("bias", "θ", None, "bias: weight of an input fixed at 1"),
     ("delta", "δ", None, "∂E/∂net (net = weighted sum + θ)"),
     ("dw", "∂E/∂w", None, "gradient of the error E"),
@@ -310,8 +311,12 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
         if values and value is not None:
             val = reveal or kv is None or id(n) in kv
             shown = drawn_value(value, f"{n.name}.value", "A neuron's value comes from forward()")
-            head.append(Line(f"= {number(shown)}" if val else "= ?"))
-            keys.add("value")
+            if n.activation is not None and n.activation.name == "softmax":   # a class's probability
+                head.append(Line(f"p = {number(shown)}" if val else "p = ?"))
+                keys.add("prob")
+            else:
+                head.append(Line(f"= {number(shown)}" if val else "= ?"))
+                keys.add("value")
             if not val:
                 keys.add("unknown")
         bias_rows: List[Line] = []

@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional
 from .. import losses
 from ..errors import BadValueError, WrongTypeError, did_you_mean
 from ..network import Network
-from .convert import locate, split_scaling, term_sizes, to_torch
+from .convert import ends_in_log_softmax, locate, split_scaling, term_sizes, to_torch
 from .optional import TorchBridgeError, require
 
 __all__ = ["compare_with_torch", "TorchComparison", "Row", "term_sizes", "ERRORS", "TOLERANCE"]
@@ -28,18 +28,24 @@ def _torch_errors(torch: Any) -> Dict[str, Callable]:
     def bce(y, t):
         eps = 1e-12                         # tinygraph.losses keeps p and 1 - p at least this far from 0
         return -(t * torch.log(torch.clamp(y, min=eps)) + (1 - t) * torch.log(torch.clamp(1 - y, min=eps))).mean()
+    def ce(y, t):
+        # -sum_k t_k ln O_k, averaged over samples; clamped at the smallest normal float only so that a class
+        # with t_k = 0 whose O_k is 0.0 adds 0 (not 0 * -inf) and no nan to the gradient
+        return -(t * torch.log(torch.clamp(y, min=torch.finfo(y.dtype).tiny))).sum(dim=1).mean()
     return {
         "squared_error": lambda y, t: 0.5 * ((y - t) ** 2).sum(),
         "mse": lambda y, t: ((y - t) ** 2).mean(),
         "hinge": lambda y, t: torch.relu(1 - y * t).mean(),
         "binary_cross_entropy": bce,
+        "cross_entropy": ce,
     }
 
 
 #: error name -> tinygraph's loss
 ERRORS: Dict[str, Callable] = {"squared_error": losses.squared_error, "mse": losses.mse,
-                               "hinge": losses.hinge, "binary_cross_entropy": losses.binary_cross_entropy}
-_ALIASES = {"bce": "binary_cross_entropy", "sse": "squared_error"}
+                               "hinge": losses.hinge, "binary_cross_entropy": losses.binary_cross_entropy,
+                               "cross_entropy": losses.cross_entropy}
+_ALIASES = {"bce": "binary_cross_entropy", "sse": "squared_error", "ce": "cross_entropy"}
 
 
 class Row(NamedTuple):
@@ -163,8 +169,8 @@ def compare_with_torch(net: Network, inputs: Any, targets: Any, error: str = "sq
 
     ``inputs`` is one sample (a dict by input name, or a list in the order of
     ``net.inputs``) or a list of samples; ``targets`` the same for the outputs.
-    ``error``: squared_error (the delta rule's E = 1/2 sum (O - t)^2), mse, hinge or
-    binary_cross_entropy.  ``module``: the torch module to compare with
+    ``error``: squared_error (the delta rule's E = 1/2 sum (O - t)^2), mse, hinge,
+    binary_cross_entropy, or cross_entropy (a softmax output layer; one-hot targets).  ``module``: the torch module to compare with
     (default ``to_torch(net, dtype)``), e.g. the very module ``from_torch`` read
     ``net`` from; it runs as a copy converted to ``dtype``, so the module itself
     is not changed, and neither is ``net`` (the work is done on a copy).  A
@@ -199,6 +205,8 @@ def compare_with_torch(net: Network, inputs: Any, targets: Any, error: str = "sq
     module.zero_grad(set_to_none=True)
     x = torch.tensor([_row(net, s) for s in samples], dtype=dtype)
     y = module(x)
+    if ends_in_log_softmax(module):       # ln O_k (e.g. the module from_torch read): compare O_k
+        y = y.exp()
     if tuple(y.shape) != (len(samples), len(net.outputs)):
         raise TorchBridgeError(f"the module gave outputs of shape {tuple(y.shape)}, but network {net.name!r} "
                                f"has {len(net.outputs)} outputs for {len(samples)} samples")

@@ -27,20 +27,18 @@ from ..saving import network_from_dict, network_to_dict
 from ..tables import Scaling, scaling_of
 from .optional import TorchBridgeError, require
 
-__all__ = ["to_torch", "from_torch", "dense_layers", "locate", "split_scaling", "term_sizes", "BUILTIN"]
+__all__ = ["to_torch", "from_torch", "dense_layers", "locate", "split_scaling", "term_sizes", "BUILTIN",
+           "ends_in_log_softmax"]
 
 #: the activations torch has (tinygraph name -> what torch calls it), "linear" being no layer at all
 BUILTIN = {"sigmoid": "nn.Sigmoid", "relu": "nn.ReLU", "tanh": "nn.Tanh", "sign": "the step (torch.where)",
-           "linear": "nn.Identity"}
+           "linear": "nn.Identity", "softmax": "nn.Softmax(dim=1)"}
 #: torch layer class name -> tinygraph activation, for from_torch
-_FROM_LAYER = {"Sigmoid": "sigmoid", "ReLU": "relu", "Tanh": "tanh", "Identity": "linear", "Sign": "sign"}
+_FROM_LAYER = {"Sigmoid": "sigmoid", "ReLU": "relu", "Tanh": "tanh", "Identity": "linear", "Sign": "sign",
+               "Softmax": "softmax", "LogSoftmax": "softmax"}
 #: what from_torch says about some layers it cannot map
 _WHY = {
     "Dropout": "dropout only acts while training; build the Sequential without it for tinygraph",
-    "Softmax": "softmax mixes the outputs of a whole layer, but a tinygraph neuron's activation sees "
-               "only its own net input",
-    "LogSoftmax": "log-softmax mixes the outputs of a whole layer, but a tinygraph neuron's activation "
-                  "sees only its own net input",
     "BatchNorm1d": "batch normalisation uses statistics of the batch; tinygraph neurons see one sample",
     "Flatten": "tinygraph networks take a flat list of inputs: give the Sequential flat inputs",
     "Standardise": "an input scaling can only be the first layer of the module",
@@ -282,7 +280,10 @@ def from_torch(module: Any, name: Optional[str] = None) -> Network:
 
     The activations it knows: nn.Sigmoid, nn.Tanh, nn.ReLU, nn.Identity (and the
     layers ``to_torch`` makes); a Linear with no activation after it gives linear
-    neurons.  Every position of the Sequential counts, so one activation object
+    neurons.  An nn.Softmax(dim=1) or nn.LogSoftmax(dim=1) as the last layer gives a
+    softmax output layer: the network's outputs are the class probabilities O_k
+    (for nn.LogSoftmax, e^ of what the module gives; its NLLLoss is the network's
+    cross_entropy).  Every position of the Sequential counts, so one activation object
     used after every layer is read at each place; one Linear used in two places
     (shared weights) is refused, since each tinygraph synapse has its own weight.
     Neurons are named as ``tinygraph.MLP`` names them (inputs x1.., hidden
@@ -340,6 +341,7 @@ def _prove(net: Network, module: Any, scaled: bool) -> None:
                                    f"{len(net.inputs)} inputs ({type(e).__name__}: {e}), so it is not a "
                                    "Sequential of the layers it lists") from None
     tolerance = PROOF_TOLERANCE if dtype == torch.float64 else 1e-5
+    log_softmax = ends_in_log_softmax(module)
     for row, sample, out in zip(raw, samples, got):
         try:
             want = mine.forward(sample)
@@ -347,6 +349,8 @@ def _prove(net: Network, module: Any, scaled: bool) -> None:
             continue                       # there, nothing to compare
         sizes = term_sizes(mine, sample)
         values = out if isinstance(out, list) else [out]
+        if log_softmax:                    # the module gives ln O_k, the network O_k
+            values = [math.exp(v) for v in values]
         for n, v in zip(net.outputs, values):
             a = want[n.name].value
             if not abs(a - v) <= tolerance * max(1.0, abs(a), abs(v), sizes[n.name]):
@@ -419,7 +423,8 @@ def _convert(module: Any, name: Optional[str]) -> Network:
             why = _WHY.get(kind, f"tinygraph has no layer or activation like {kind}")
             raise TorchBridgeError(
                 f"module {where} ({kind}) cannot be mapped to tinygraph: {why}. from_torch knows nn.Linear, "
-                "nn.Sigmoid, nn.Tanh, nn.ReLU and nn.Identity (and nested nn.Sequential)")
+                "nn.Sigmoid, nn.Tanh, nn.ReLU, nn.Identity, and nn.Softmax or nn.LogSoftmax last (and nested "
+                "nn.Sequential)")
         if not layers:
             raise TorchBridgeError(
                 f"module {where} ({kind}) comes before any nn.Linear: a tinygraph neuron applies its activation "
@@ -430,6 +435,8 @@ def _convert(module: Any, name: Optional[str]) -> Network:
             raise TorchBridgeError(
                 f"module {where} ({kind}) follows another activation (module {last_act[0]}, {last_act[1]}): "
                 "a tinygraph neuron has one activation, so put a Linear layer between them")
+        if act == "softmax":
+            _check_softmax(where, layer, layers[-1][0], items[-1][1] is layer)
         layers[-1][2] = act
         last_act = (where, kind)
 
@@ -442,6 +449,27 @@ def _convert(module: Any, name: Optional[str]) -> Network:
             if e["kind"] == "neuron":
                 e["activation"] = acts[e["name"]]
     return _rebuild(_with_weights(saved, layers), name)
+
+
+def _check_softmax(where: str, layer: Any, linear: Any, last: bool) -> None:
+    """A Softmax or LogSoftmax layer tinygraph can read: the last layer, over the classes (dim 1), of 2+ outputs."""
+    kind = type(layer).__name__
+    if not last:
+        raise TorchBridgeError(f"module {where} ({kind}) is not the last layer: tinygraph has softmax only as an "
+                               "output layer (the class probabilities), so it must come last")
+    if layer.dim not in (1, -1, None):
+        raise TorchBridgeError(f"module {where} ({kind}(dim={layer.dim})) runs over dimension {layer.dim}: tinygraph's "
+                               "softmax runs over the classes of each sample, dim=1 of a (batch, classes) tensor")
+    if linear.out_features < 2:
+        raise TorchBridgeError(f"module {where} ({kind}) follows a Linear layer with one output: a softmax over one "
+                               "number is always 1.0 (its log 0.0); use two or more outputs")
+
+
+def ends_in_log_softmax(module: Any) -> bool:
+    """Whether ``module``'s last layer is nn.LogSoftmax: it gives ln O_k where the network gives O_k."""
+    torch = _torch()
+    items = _flat(module) if isinstance(module, torch.nn.Sequential) else []
+    return bool(items) and type(items[-1][1]).__name__ == "LogSoftmax"
 
 
 def _fits(saved: Mapping[str, Any], layers: List[List[Any]]) -> bool:

@@ -76,7 +76,8 @@ class Standardise(nn.Module):
 FUNCTIONS: Dict[str, Optional[Callable[[torch.Tensor], torch.Tensor]]] = {
     "sigmoid": torch.sigmoid, "relu": torch.relu, "tanh": torch.tanh, "sign": sign, "linear": None}
 #: tinygraph activation name -> the layer nn.Sequential uses for it
-LAYERS: Dict[str, type] = {"sigmoid": nn.Sigmoid, "relu": nn.ReLU, "tanh": nn.Tanh, "sign": Sign}
+LAYERS: Dict[str, Callable[[], nn.Module]] = {"sigmoid": nn.Sigmoid, "relu": nn.ReLU, "tanh": nn.Tanh, "sign": Sign,
+                                              "softmax": lambda: nn.Softmax(dim=1)}
 
 
 class NetworkModule(nn.Module):
@@ -144,6 +145,7 @@ class NetworkModule(nn.Module):
                 f"network {self.tinygraph_network['name']!r} takes a tensor of shape (batch, {len(self.inputs)}) "
                 f"whose columns are its inputs {', '.join(self.inputs)}; got shape {tuple(x.shape)}")
         value = {name: x[:, i] for i, name in enumerate(self.inputs)}
+        soft = []                                        # a softmax output layer: applied to its net inputs together
         for name, activation, incoming, bias in self.plan:
             total = None
             for src, w in incoming:                      # w1*x1 + w2*x2 + ..., left to right
@@ -151,8 +153,15 @@ class NetworkModule(nn.Module):
                 total = term if total is None else total + term
             if bias is not None:
                 total = total + getattr(self, bias)
+            if activation == "softmax":
+                soft.append(name)
+                value[name] = total
+                continue
             fn = self._custom[activation] if activation in self._custom else FUNCTIONS[activation]
             value[name] = total if fn is None else fn(total)
+        if soft:
+            probabilities = torch.softmax(torch.stack([value[name] for name in soft], dim=1), dim=1)
+            value.update((name, probabilities[:, k]) for k, name in enumerate(soft))
         out = torch.stack([value[name] for name in self.outputs], dim=1)
         return out[0] if one else out
 
