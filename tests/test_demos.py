@@ -472,3 +472,12 @@ def test_digits_on_the_node_engine_is_the_same_training(tmp_path, capsys, monkey
     assert a["confusion"] == b["confusion"]
     for p, q in zip(a["net"].parameters(), b["net"].parameters()):
         assert p.value == pytest.approx(q.value, abs=1e-9)
+
+
+@pytest.mark.parametrize("name", ["tumours", "digits"])
+def test_the_svg_demos_refuse_another_picture_format_before_writing(tmp_path, capsys, name):
+    from tinygraph.cli import main
+    assert main(["demo", name, "--fast", "--out", str(tmp_path / "pics" / "main.png")]) == 2
+    err = capsys.readouterr().err
+    assert "draws SVG pictures" in err and "main.svg" in err
+    assert not (tmp_path / "pics").exists()

@@ -28,8 +28,8 @@ from typing import Any, List, Sequence, Tuple, Union
 
 from .. import datasets
 from ..tables import layered_network
-from .output import out_paths, report_files
-from .pictures import ORANGE, confusion_matrix, image_grid, save_svg
+from .output import report_files
+from .pictures import ORANGE, confusion_matrix, image_grid, save_svg, svg_paths
 
 NAME = "digits"
 SUMMARY = "a 64-16-10 softmax network reads handwritten digits (1,797 real 8x8 images)"
@@ -133,7 +133,7 @@ def run(out: Union[str, Path, None] = None, fast: bool = False, engine: str = "a
     if engine == "auto":
         engine = "batch" if _numpy() is not None else "nodes"
     others = ["digits-hidden.svg", "digits-confusion.svg", "digits-wrong.svg"]
-    folder, main = out_paths(out, "digits-samples.svg", others)
+    folder, main = svg_paths(out, "digits-samples.svg", others)
     files: List[Path] = []
     pixels, images, digits = load()
     train, test = split(len(images))

@@ -1,20 +1,20 @@
 """The demos' pictures of data and weights, drawn as SVG (ElementTree, never pasted strings):
 a labelled bar chart, a grid of small grey-scale images with captions, a confusion matrix.
 
-Plain SVG needs nothing installed; ``to_png`` also writes a PNG when a renderer is there.
+Plain SVG needs nothing installed (no Graphviz, no matplotlib), so these pictures are SVG files only.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple, Union
 
 from ..draw.plot import FONT, svg_text, text_width
+from .output import DEFAULT_OUT, DIAGRAM_SUFFIXES, DemoError, out_paths
 
-__all__ = ["bar_chart", "image_grid", "confusion_matrix", "save_svg", "diverging", "grey"]
+__all__ = ["bar_chart", "image_grid", "confusion_matrix", "save_svg", "svg_paths", "diverging", "grey"]
 
 BLUE, ORANGE, INK, PALE = "#0072B2", "#D55E00", "#222222", "#888888"
 
@@ -145,37 +145,21 @@ def confusion_matrix(labels: Sequence[str], counts: Sequence[Sequence[int]], tit
     return root
 
 
-def save_svg(root: ET.Element, path: Path, files: List[Path], png: bool = False) -> Path:
-    """Write ``root`` to ``path`` (an .svg; a .png is rendered from it), appending what was written to ``files``.
-
-    ``png``: also write a PNG beside the SVG when ImageMagick or rsvg-convert is installed (else only the SVG)."""
-    svg_path = path.with_suffix(".svg")
-    svg_path.write_text(svg_text(root), encoding="utf-8")
-    if path.suffix.lower() == ".png" or png:
-        done = to_png(svg_path, path.with_suffix(".png"))
-        if done is not None:
-            files.append(done)
-            if path.suffix.lower() == ".png":
-                svg_path.unlink()
-                return done
-    files.append(svg_path)
-    return svg_path
+def svg_paths(out: Union[str, os.PathLike, None], main: str, others: Sequence[str] = ()) -> Tuple[Path, Path]:
+    """(folder, main picture) as ``out_paths`` gives them, for a demo whose pictures are SVG files:
+    a main picture named with another suffix (.png, .pdf, ...) is refused with what to give instead."""
+    given = Path(DEFAULT_OUT if out is None else out).expanduser()
+    if not given.is_dir() and given.suffix.lower() in DIAGRAM_SUFFIXES and given.suffix.lower() != ".svg":
+        raise DemoError(f"this demo draws SVG pictures: give --out a file ending in .svg (e.g. "
+                        f"{given.with_suffix('.svg').name}) or a folder, not {given.name!r}")
+    return out_paths(out, main, others)
 
 
-def to_png(svg: Path, png: Path) -> Optional[Path]:
-    """``svg`` rendered to ``png`` by rsvg-convert or ImageMagick, if one is installed; else None."""
-    for tool, args in (("rsvg-convert", ["-o", str(png), str(svg)]), ("magick", [str(svg), str(png)]),
-                       ("convert", [str(svg), str(png)])):
-        exe = shutil.which(tool)
-        if exe is None:
-            continue
-        try:
-            subprocess.run([exe] + args, check=True, capture_output=True, timeout=60)
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if png.is_file() and png.stat().st_size > 0:
-            return png
-    return None
+def save_svg(root: ET.Element, path: Path, files: List[Path]) -> Path:
+    """Write ``root`` as SVG to ``path``, appending it to ``files``."""
+    path.write_text(svg_text(root), encoding="utf-8")
+    files.append(path)
+    return path
 
 
 def pairs(xs: Sequence[float]) -> List[Tuple[int, float]]:

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Dict, List, Union
 
 from ..tables import read_table, train_table
-from .output import out_paths, report_files, table
-from .pictures import BLUE, ORANGE, bar_chart, pairs, save_svg
+from .output import report_files, table
+from .pictures import BLUE, ORANGE, bar_chart, pairs, save_svg, svg_paths
 
 NAME = "tumours"
 SUMMARY = "a 30-8-1 network tells malignant from benign tumours (569 real samples) and shows what it looks at"
@@ -43,7 +43,7 @@ def leaning(net) -> Dict[str, float]:
 
 def run(out: Union[str, Path, None] = None, fast: bool = False) -> dict:
     """Train on 80% of the tumours, print the held-out accuracy, draw which inputs the network leans on."""
-    folder, main = out_paths(out, "tumour-inputs.svg")
+    folder, main = svg_paths(out, "tumour-inputs.svg")
     files: List[Path] = []
     data = read_table("breast-cancer", "diagnosis")
     epochs = EPOCHS_FAST if fast else EPOCHS
