@@ -294,3 +294,9 @@ def test_draw_network_shows_softmax_outputs_as_probabilities():
         assert f"p = {out[name].value:.4g}" in dot
     assert "probability of the class" in dot
     assert "p = " not in str(tg.draw_network(tg.MLP([2, 2, 1], seed=0)))
+
+
+def test_explain_refuses_a_softmax_layer_clearly_for_now():
+    net = tg.MLP([2, 2, 3], output_activation="softmax", seed=1)
+    with pytest.raises(GraphError, match="network_steps"):
+        tg.explain(net, [0.5, 0.2], "o2")
