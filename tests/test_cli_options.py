@@ -254,10 +254,14 @@ def test_writing_into_a_read_only_folder_names_the_file_asked_for(tmp_path, argv
     assert argv[-1] in r.stderr and ".tmp" not in r.stderr and "probe" not in r.stderr, r.stderr
 
 
-def test_train_on_targets_around_a_billion_is_one_line(tmp_path, capsys):
+def test_train_on_targets_around_a_billion_trains_and_a_too_large_lr_is_one_line(tmp_path, capsys):
     rows = ["x,y"] + [f"{i / 40:.3f},{1e9 * (1 + i / 40):.1f}" for i in range(40)]
     (tmp_path / "big.csv").write_text("\n".join(rows) + "\n")
+    # the target is standardised for training: the default learning rate works at any scale
     status = main(["train", str(tmp_path / "big.csv"), "--target", "y", "--hidden", "2", "--epochs", "2000"])
+    out, err = capsys.readouterr()
+    assert status == 0 and not err and "the network does better" in out, err
+    status = main(["train", str(tmp_path / "big.csv"), "--target", "y", "--hidden", "2", "--lr", "500"])
     err = capsys.readouterr().err
     assert status == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
 

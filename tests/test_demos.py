@@ -33,7 +33,7 @@ def test_list_names_every_demo_with_one_line():
     text = list_demos()
     for name in DEMOS:
         assert sum(line.strip().startswith(name + " ") for line in text.splitlines()) == 1
-    assert len(DEMOS) == 7
+    assert len(DEMOS) == 9
 
 
 def test_unknown_demo_is_a_clear_error_listing_the_names(tmp_path):
@@ -422,3 +422,62 @@ def test_every_symbol_the_demos_and_steps_print_has_an_ascii_spelling():
         assert "?" not in plain(ch) and plain(ch).isascii(), ch
     assert plain("s(1−s)(1−2s), ln(2 + √3), rate η = ½ Σ ∂E/∂θ ≈ 2·3 → █") == \
         "s(1-s)(1-2s), ln(2 + sqrt(3)), rate eta = 1/2 sum dE/dtheta ~= 2*3 -> #"
+
+
+# -- the article's tasks on real data ---------------------------------------------------------------
+
+def test_tumours_beats_guessing_on_held_out_tumours_and_ranks_every_measurement(tmp_path, capsys):
+    from tinygraph.demos import tumours
+    r = tumours.run(tmp_path, fast=True)
+    out = capsys.readouterr().out
+    assert r["test_accuracy"] > 0.9 and f"{r['test_accuracy']:.1%} on the 114 held out" in out
+    assert "always saying 'benign' would get 62.7%" in out
+    assert len(r["ranked"]) == 30 and len(set(r["ranked"])) == 30
+    lean = r["leaning"]
+    assert [lean[c] for c in r["ranked"]] == sorted(lean.values(), reverse=True)
+    svg = (tmp_path / "tumour-inputs.svg").read_text()
+    assert written(r) == {"tumour-inputs.svg"}
+    for name in r["ranked"]:
+        assert f">{name.replace('_', ' ')}<" in svg
+    assert svg.count("<rect") == 31                   # the background and a bar per measurement
+
+
+def test_digits_learns_and_draws_what_it_sees(tmp_path, capsys):
+    pytest.importorskip("numpy")
+    from tinygraph.demos import digits
+    r = digits.run(tmp_path, fast=True)
+    out = capsys.readouterr().out
+    assert r["engine"] == "batch" and r["n_test"] == 359 and r["test_accuracy"] > 0.7
+    assert f"{r['test_accuracy']:.1%} on the 359 held out" in out
+    assert sum(map(sum, r["confusion"])) == 359
+    assert r["wrong"] == 359 - sum(r["confusion"][k][k] for k in range(10))
+    assert r["errors"][-1] < r["errors"][0]
+    assert written(r) == {"digits-samples.svg", "digits-hidden.svg", "digits-confusion.svg", "digits-wrong.svg"}
+    hidden = (tmp_path / "digits-hidden.svg").read_text()
+    assert hidden.count("<rect") == 1 + 16 * (64 + 1)        # background; per neuron 64 pixels and a frame
+    wrong = (tmp_path / "digits-wrong.svg").read_text()
+    assert f"({r['wrong']} of 359" in wrong and wrong.count(">true ") == min(32, r["wrong"])
+    net = r["net"]
+    assert [len(layer) for layer in net.layers()] == [64, 16, 10]
+    assert {n.activation.name for n in net.outputs} == {"softmax"}
+
+
+def test_digits_on_the_node_engine_is_the_same_training(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("numpy")
+    from tinygraph.demos import digits
+    monkeypatch.setattr(digits, "EPOCHS_FAST", 1)
+    a = digits.run(tmp_path / "a", fast=True, engine="batch")
+    b = digits.run(tmp_path / "b", fast=True, engine="nodes")
+    assert "the node engine" in capsys.readouterr().out
+    assert a["confusion"] == b["confusion"]
+    for p, q in zip(a["net"].parameters(), b["net"].parameters()):
+        assert p.value == pytest.approx(q.value, abs=1e-9)
+
+
+@pytest.mark.parametrize("name", ["tumours", "digits"])
+def test_the_svg_demos_refuse_another_picture_format_before_writing(tmp_path, capsys, name):
+    from tinygraph.cli import main
+    assert main(["demo", name, "--fast", "--out", str(tmp_path / "pics" / "main.png")]) == 2
+    err = capsys.readouterr().err
+    assert "draws SVG pictures" in err and "main.svg" in err
+    assert not (tmp_path / "pics").exists()

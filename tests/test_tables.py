@@ -44,7 +44,7 @@ def test_reads_a_two_label_target_as_a_classifier(tmp_path):
     ("x1,x2,y\n1,7,0\n3,7,1\n", "y", ["'x2'", "every row", "drop that column"]),
     ("x1,x2,y\n1,nan,0\n3,2,1\n", "y", ["row 1", "'x2'", "nan", "finite"]),
     ("x1,x2,y\n1,inf,0\n3,2,1\n", "y", ["'x2'", "inf", "finite"]),
-    ("x1,y\n1,a\n2,b\n3,c\n", "y", ["3 different values", "'a', 'b', 'c'", "two"]),
+    ("x1,y\n1,a\n2,a\n3,a\n", "y", ["1 different value", "'a'", "2 to 50 classes"]),
     ("x1,y\n1,0\n", "y", ["1 data row", "at least two"]),
     ("x1,x1,y\n1,2,0\n2,3,1\n", "y", ["two columns are named 'x1'"]),
 ])
@@ -57,8 +57,9 @@ def test_bad_data_is_refused_with_what_and_where(tmp_path, text, target, words):
 
 
 def test_three_numbers_as_a_classifier_and_files_that_are_not_text(tmp_path):
-    with pytest.raises(DataFileError, match="3 different values"):
-        read_table(write(tmp_path, "x,y\n1,0\n2,1\n3,2\n"), "y", classify=True)
+    many = "x,y\n" + "".join(f"{i},{i}\n" for i in range(60))
+    with pytest.raises(DataFileError, match="60 different values.*regression on the numbers"):
+        read_table(write(tmp_path, many), "y", classify=True)
     with pytest.raises(DataFileError, match="not a text file"):
         read_table(write(tmp_path, b"\x89PNG\r\n\x1a\n\0\0\0IHDR", "pic.csv", binary=True), "y")
     with pytest.raises(DataFileError, match="not a UTF-8 text file"):
@@ -252,3 +253,150 @@ def test_every_float_as_python_or_a_spreadsheet_writes_it_reads_back(x):
     from tinygraph.tables import parse_number
     for text in (repr(x), f"{x:.17g}", f"{x:.6f}", f"{x:E}"):
         assert parse_number(text) == float(text)
+
+
+# -- a regression in the data's own units: the target standardised for training, undone on output ------
+
+def _prices(tmp_path, n=120, seed=4):
+    """A target in the tens of thousands (as prices or salaries are): 20000 + 9000 x1 - 4000 x2 + noise."""
+    import random
+    rng = random.Random(seed)
+    lines = ["x1,x2,price"]
+    for _ in range(n):
+        x1, x2 = rng.uniform(0, 10), rng.uniform(-5, 5)
+        lines.append(f"{x1:.4f},{x2:.4f},{20000 + 9000 * x1 - 4000 * x2 + rng.gauss(0, 3000):.2f}")
+    return write(tmp_path, "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("engine", ["node", "batch"])
+def test_a_regression_of_large_numbers_trains_at_the_defaults(tmp_path, engine):
+    if engine == "batch":
+        pytest.importorskip("numpy")
+    t = read_table(_prices(tmp_path), "price")
+    fit = train_table(t, epochs=150 if engine == "node" else 500, engine=engine)
+    s = fit.net.scaling
+    assert s.scales_target and s.target_std > 1000
+    # errors in the data's units (squared), and far below predicting the mean
+    assert fit.baseline_error > 1e8 and fit.test_error < 0.2 * fit.baseline_error
+    # the network itself learns numbers near 0 ...
+    x = dict(zip(t.inputs, s.apply(t.rows[0])))
+    assert abs(fit.net.forward(x)["price"].value) < 5
+    # ... and predict gives them back in the data's units, also after a save
+    fit.net.save(tmp_path / "net.json")
+    net = tg.Network.load(tmp_path / "net.json")
+    assert net.scaling.target_std == s.target_std and net.scaling.target_mean == s.target_mean
+    head, rows = predict_table(net, tmp_path / "data.csv")
+    got = [float(r[head.index("price_predicted")]) for r in rows]
+    assert all(abs(g - y) < 15000 for g, y in zip(got, t.targets))
+
+
+def test_the_baseline_is_the_error_of_predicting_the_training_mean(tmp_path):
+    t = read_table(_prices(tmp_path, n=50), "price")
+    fit = train_table(t, hidden=[2], epochs=5, engine="node", test_fraction=0.2, seed=0)
+    import random
+    order = list(range(50))
+    random.Random(0).shuffle(order)
+    test, train = order[:10], order[10:]
+    mean = sum(t.targets[i] for i in train) / len(train)
+    want = sum((t.targets[i] - mean) ** 2 for i in test) / len(test)
+    assert fit.baseline_error == pytest.approx(want, rel=1e-9)
+    assert fit.net.scaling.target_mean == pytest.approx(mean, rel=1e-12)
+
+
+def test_a_target_scaling_round_trips_and_is_checked():
+    s = Scaling(["a"], [1.0], [2.0], "y", target_mean=100.0, target_std=20.0)
+    assert s.unscale(s.scale_target(137.0)) == pytest.approx(137.0)
+    back = Scaling.from_dict(s.to_dict())
+    assert (back.target_mean, back.target_std) == (100.0, 20.0)
+    assert not Scaling.from_dict(Scaling(["a"], [1.0], [2.0]).to_dict()).scales_target
+    with pytest.raises(tg.BadValueError, match="target"):
+        Scaling(["a"], [1.0], [2.0], target_mean=1.0)
+    with pytest.raises(tg.BadValueError, match="target"):
+        Scaling(["a"], [1.0], [2.0], target_mean=1.0, target_std=0.0)
+    with pytest.raises(tg.BadValueError, match="target_scale"):
+        Scaling.from_dict({"inputs": {"a": [0, 1]}, "target_scale": [1.0]})
+
+
+def test_a_diverging_run_is_one_line_that_says_what_to_change(tmp_path, capsys):
+    from tinygraph.cli import main
+    assert main(["train", str(_prices(tmp_path)), "--target", "price", "--lr", "80", "--epochs", "300"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "diverged" in err and "--lr 8" in err and "Traceback" not in err
+
+
+# -- many classes: labels or a few whole numbers, softmax outputs, a confusion matrix ------------------
+
+def test_three_labels_or_a_few_whole_numbers_are_classes(tmp_path):
+    t = read_table(write(tmp_path, "x,y\n1,b\n2,c\n3,a\n4,b\n"), "y")
+    assert t.labels == ("a", "b", "c") and t.classes == 3 and t.targets == [1.0, 2.0, 0.0, 1.0] and not t.codes
+    codes = "x,y\n" + "".join(f"{i},{(i * 7) % 3 + 1}\n" for i in range(9))
+    c = read_table(write(tmp_path, codes), "y")
+    assert c.labels == ("1", "2", "3") and c.codes and c.targets[:3] == [0.0, 1.0, 2.0]
+    r = read_table(write(tmp_path, codes), "y", classify=False)          # --regression
+    assert not r.classifier and r.targets[:3] == [1.0, 2.0, 3.0]
+    few = read_table(write(tmp_path, "x,y\n1,5\n2,7\n3,2\n"), "y")   # every number once: amounts
+    assert not few.classifier
+    same = read_table(write(tmp_path, "x,y\n1,1\n2,1.0\n3,2\n4,2\n5,3\n6,3\n7,3\n8,1\n9,2\n"), "y")
+    assert same.labels == ("1", "2", "3") and same.targets[:2] == [0.0, 0.0]
+    two = read_table(write(tmp_path, "x,y\n" + "".join(f"{i},{2 + 2 * (i % 2)}\n" for i in range(8))), "y")
+    assert two.labels == ("2", "4") and two.classes == 2 and two.targets[:2] == [0.0, 1.0]
+
+
+def test_iris_and_wine_train_as_softmax_classifiers_near_the_baselines():
+    for name, target, least in (("iris", "species", 0.95), ("wine", "class", 0.94)):
+        t = read_table(name, target)
+        fit = train_table(t)
+        assert [n.activation.name for n in fit.net.outputs] == ["softmax"] * 3, name
+        assert fit.history.loss == "cross_entropy"
+        assert fit.test_accuracy >= least, (name, fit.test_accuracy)
+        assert sum(map(sum, fit.confusion)) == fit.n_test
+        right = sum(fit.confusion[k][k] for k in range(3))
+        assert fit.test_accuracy == right / fit.n_test
+        per = fit.class_accuracy()
+        assert all(a == fit.confusion[k][k] / sum(fit.confusion[k]) for k, a in enumerate(per))
+
+
+@pytest.mark.parametrize("engine", ["node", "batch"])
+def test_both_engines_train_the_same_softmax_classifier(tmp_path, engine):
+    if engine == "batch":
+        pytest.importorskip("numpy")
+    t = read_table("iris", "species")
+    a = train_table(t, hidden=[3], epochs=40, engine="node")
+    b = train_table(t, hidden=[3], epochs=40, engine=engine)
+    for p, q in zip(a.net.parameters(), b.net.parameters()):
+        assert p.value == pytest.approx(q.value, abs=1e-9)
+    assert a.confusion == b.confusion
+
+
+def test_predict_writes_each_class_probability_and_the_label_beside_the_input(tmp_path):
+    fit = train_table(read_table("iris", "species"), epochs=200)
+    fit.net.save(tmp_path / "iris.json")
+    net = tg.Network.load(tmp_path / "iris.json")
+    rows = ("sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,class,species_setosa\n"
+            "5.1,3.5,1.4,0.2,mine,x\n6.7,3.0,5.2,2.3,mine,y\n")
+    head, out = predict_table(net, write(tmp_path, rows, "new.csv"))
+    probs = ["species_setosa_predicted", "species_versicolor", "species_virginica"]
+    # the file's own columns named like a prediction are kept as they are; the predictions get new names
+    assert head == ["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm",
+                    "class", "species_setosa"] + probs + ["class_predicted"]
+    for r in out:
+        p = [float(r[head.index(c)]) for c in probs]
+        assert sum(p) == pytest.approx(1.0, abs=1e-5) and r[4] == "mine" and r[5] in "xy"
+    assert [r[-1] for r in out] == ["setosa", "virginica"]
+
+
+def test_the_terminal_says_codes_are_classes_and_shows_the_confusion_matrix(capsys):
+    from tinygraph.cli import main
+    assert main(["train", "wine", "--target", "class", "--epochs", "100"]) == 0
+    out = capsys.readouterr().out
+    assert "classifier of 3 classes" in out and "add --regression to predict the numbers instead" in out
+    assert "13-8-3 network" in out and "accuracy: train" in out
+    lines = out.splitlines()
+    k = next(i for i, ln in enumerate(lines) if "rows: the true class" in ln)
+    assert lines[k + 1].split() == ["0", "1", "2", "right"]
+    counts = [[int(c) for c in lines[k + 2 + i].split()[1:4]] for i in range(3)]
+    assert sum(map(sum, counts)) == 36
+    assert main(["train", "wine", "--target", "class", "--regression", "--epochs", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "regression" in out and "predicting the mean" in out and "right" not in out
+    assert main(["train", "wine", "--target", "class", "--regression", "--classify"]) == 2

@@ -465,22 +465,41 @@ def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activati
         from .draw.training_page import need_pillow
         need_pillow()
     table = read_table(data, target, classify=classify)
-    kind = (f"classifier ({table.labels[0]!r} -> 0, {table.labels[1]!r} -> 1)" if table.classifier
-            else "regression")
+    if table.classes > 2:
+        kind = f"classifier of {table.classes} classes ({', '.join(map(repr, table.labels or ()))}), softmax outputs"
+    elif table.classifier:
+        kind = f"classifier ({table.labels[0]!r} -> 0, {table.labels[1]!r} -> 1)"     # type: ignore[index]
+    else:
+        kind = "regression"
     print(f"{data_source(data)}: {len(table.rows)} rows; inputs {', '.join(table.inputs)}; target {target!r}: {kind}")
+    if table.codes:
+        print(f"  ({target!r} holds {table.classes} different whole numbers, read as class labels; "
+              "add --regression to predict the numbers instead)")
     if record is None and (html or gif):
         record = max(1, epochs // 40)
-    fit = train_table(table, hidden=hidden, activation=activation, lr=lr, until=until, epochs=epochs,
-                      test_fraction=test_fraction, seed=seed, record=record)
+    from .training import DivergenceError
+    try:
+        fit = train_table(table, hidden=hidden, activation=activation, lr=lr, until=until, epochs=epochs,
+                          test_fraction=test_fraction, seed=seed, record=record)
+    except DivergenceError as e:
+        smaller = f"{lr / 10:g}"
+        raise DivergenceError(f"training diverged with --lr {lr:g} (the error grew too large for a float): "
+                              f"give a smaller learning rate, e.g. --lr {smaller}") from e
     h = fit.history
-    sizes = "-".join(str(k) for k in [len(table.inputs)] + list(hidden) + [1])
+    sizes = "-".join(str(k) for k in [len(table.inputs)] + list(hidden) + [len(fit.net.outputs)])
     print(f"trained a {sizes} network ({activation}) for {h.epochs} epochs with the {fit.engine} engine in "
           f"{h.seconds:.2f} s{' (converged)' if h.converged else ''}")
-    print(f"  {h.loss}: train {fit.train_error:.6g}" + (f", test {fit.test_error:.6g}" if fit.test_error is not None
-                                                        else "") + f"  ({fit.n_train} train rows, {fit.n_test} test rows)")
+    units = "" if table.classifier else f" (in {target}'s units, squared)"
+    print(f"  {h.loss}{units}: train {fit.train_error:.6g}" + (f", test {fit.test_error:.6g}" if fit.test_error
+                                                              is not None else "")
+          + f"  ({fit.n_train} train rows, {fit.n_test} test rows)")
+    if fit.baseline_error is not None and fit.test_error is not None:
+        print(f"  predicting the mean of the training targets for every test row: {h.loss} {fit.baseline_error:.6g}"
+              f" ({'the network does better' if fit.test_error < fit.baseline_error else 'the network does no better'})")
     if fit.train_accuracy is not None:
         print(f"  accuracy: train {fit.train_accuracy:.1%}" + (f", test {fit.test_accuracy:.1%}"
                                                               if fit.test_accuracy is not None else ""))
+        print(confusion_text(table.labels, fit, target))
     if save is not None:
         save_network(fit.net, os.path.expanduser(save))
         print(f"saved the network (with its input scaling) to {save}; predict with: tinygraph predict {save} ROWS.csv")
@@ -492,6 +511,21 @@ def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activati
                 size = page.save(path)
                 print(f"wrote {path} ({size / 1024:.0f} KB, {len(h.snapshots)} frames)")
     return 0
+
+
+def confusion_text(labels: Sequence[str], fit: Any, target: str) -> str:
+    """The accuracy per class and the confusion matrix (rows: the true class, columns: the predicted one)."""
+    rows = "test" if fit.n_test else "training"
+    counts = fit.confusion
+    per = fit.class_accuracy()
+    width = max(len(str(max(map(max, counts)))), max(len(label) for label in labels), 3)
+    lines = [f"  per class on the {rows} rows (rows: the true {target}, columns: the predicted one):"]
+    left = max(len(label) for label in labels)
+    lines.append("    " + " " * left + "  " + " ".join(label.rjust(width) for label in labels) + "   right")
+    for label, row, acc in zip(labels, counts, per):
+        lines.append("    " + label.rjust(left) + "  " + " ".join(str(c).rjust(width) for c in row)
+                     + ("   " + (f"{acc:.0%}" if acc is not None else "-")).rjust(8))
+    return "\n".join(lines)
 
 
 def _check_scaling(net: Any, network: str) -> None:
@@ -668,8 +702,9 @@ def _parser() -> argparse.ArgumentParser:
                         "(an exercise's answer key is then not written)")
     t = sub.add_parser("train", help="train a network on your own data (a CSV file with a header row)",
                        description="Train a layered network on a CSV file: the header names the columns, every "
-                                   "column but the target is an input. A target of 0/1 (or two labels) trains a "
-                                   "classifier, numbers a regression. Inputs are standardised; the scaling is "
+                                   "column but the target is an input. A target of labels, 0/1 or a few whole "
+                                   "numbers trains a classifier (softmax outputs for three or more classes), other "
+                                   "numbers a regression. Inputs are standardised; the scaling is "
                                    "saved with the network.")
     t.add_argument("data", metavar="DATA.csv", help="the data: a header row, then one row per sample; or the name "
                                                     "of a data set that comes with tinygraph (tinygraph data lists them)")
@@ -684,8 +719,12 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--test-fraction", type=_typed(_fraction, "fraction"), default=0.2, metavar="F",
                    help="the part of the rows held out to test on (default 0.2)")
     t.add_argument("--seed", type=_typed(_seed, "seed"), default=0, help="seed of the split and the starting weights (default 0)")
-    t.add_argument("--classify", action="store_true", default=None,
-                   help="insist on a classifier (two labels), e.g. for a 0/1 column that is not all 0 and 1")
+    kind = t.add_mutually_exclusive_group()
+    kind.add_argument("--classify", action="store_true", default=None,
+                      help="insist on a classifier, e.g. for a column of many whole numbers that are class codes")
+    kind.add_argument("--regression", dest="classify", action="store_false", default=None,
+                      help="insist on a regression, e.g. for a column of a few whole numbers (read as classes "
+                           "otherwise) that are amounts")
     t.add_argument("--save", metavar="NET.json", default=None, type=_typed(_save_place, "place"), help="save the trained network (and its scaling)")
     t.add_argument("--html", metavar="FILE.html", default=None, help="write the training page",
                    type=_typed(_place("the page", "--html", "run.html", PAGE_SUFFIXES), "place"))

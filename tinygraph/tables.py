@@ -8,7 +8,9 @@ would make training silently wrong is refused with a message that names the
 row and column (:class:`DataFileError`).
 
 ``Scaling`` standardises the inputs (x - mean) / std with the training rows'
-mean and standard deviation; ``train_table`` builds a layered network with
+mean and standard deviation (and a regression's target too, so targets of any
+size train at the default learning rate; outputs and errors are reported in the
+data's own units); ``train_table`` builds a layered network with
 the columns' names, trains it (numpy batch mode for big data when numpy is
 installed, else the node engine: the same numbers) and keeps the scaling on
 the network (``net.scaling``), which ``net.save`` writes beside the weights,
@@ -45,21 +47,36 @@ def _listed(names: Sequence[str]) -> str:
     return ", ".join(repr(n) for n in names)
 
 
+#: a target of whole numbers with at most this many different values (each seen three times on
+#: average) is read as class codes (a classifier), unless a regression is asked for
+MAX_CLASS_CODES = 10
+#: a classifier tells at most this many classes apart (more: surely not labels, e.g. an id column)
+MAX_CLASSES = 50
+
+
 class Table(NamedTuple):
     """A CSV file read for training: the input columns' names and rows (floats), the target column's
-    name and values (floats; for a classifier 0.0/1.0), and for a classifier its two ``labels``
-    (the label of class 0 and of class 1, as the file writes them; None for a regression)."""
+    name and values (floats: for a classifier the class's number 0, 1, 2, ...), and for a classifier
+    its ``labels`` (the label of class 0, 1, ..., as the file writes them; None for a regression).
+    ``codes``: True when a target of a few whole numbers was read as class codes (say so: a
+    regression on them is asked for with ``classify=False``)."""
 
     path: str
     inputs: List[str]
     rows: List[List[float]]
     target: str
     targets: List[float]
-    labels: Optional[Tuple[str, str]]
+    labels: Optional[Tuple[str, ...]]
+    codes: bool = False
 
     @property
     def classifier(self) -> bool:
         return self.labels is not None
+
+    @property
+    def classes(self) -> int:
+        """How many classes a classifier tells apart (0 for a regression)."""
+        return 0 if self.labels is None else len(self.labels)
 
 
 #: a number as a CSV cell may write it: a plain decimal, an optional sign, ASCII digits, a point, an exponent
@@ -180,13 +197,15 @@ def _cell(name: str, k: int, line: int, column: str, cell: str) -> float:
 def read_table(path: PathArg, target: str, classify: Optional[bool] = None) -> Table:
     """Read the CSV file ``path`` for training to predict the column ``target``.
 
-    ``classify``: None decides from the target (0/1 numbers or two labels: a
-    classifier; other numbers: a regression); True insists on a classifier
-    (two classes); False on a regression.  Raises :class:`DataFileError` for
-    an empty file, no header, a missing target column (the message lists the
-    columns), a ragged row, a cell that is not a number, nan or inf, a column
-    with one value in every row, a classifier target with other than two
-    labels, and a file that is not text.
+    ``classify``: None decides from the target: labels (text), 0/1, or a few
+    different whole numbers (at most ``MAX_CLASS_CODES``, each seen three times
+    on average: class codes, ``Table.codes``) make a classifier of two or more
+    classes; other numbers a regression.  True insists on a classifier, False on
+    a regression.  Raises :class:`DataFileError` for an empty file, no header, a
+    missing target column (the message lists the columns), a ragged row, a cell
+    that is not a number, nan or inf, a column with one value in every row, a
+    classifier target with one label or more than ``MAX_CLASSES``, and a file
+    that is not text.
     """
     name, text = _read_text(path)
     if not text.strip():
@@ -230,52 +249,73 @@ def read_table(path: PathArg, target: str, classify: Optional[bool] = None) -> T
                                 "a finite number or a label")
         if c == "":
             raise DataFileError(f"{name!r}, row {k}: the target column {target!r} is empty")
-    distinct = sorted(set(raw_targets), key=lambda c: (parse_number(c) is None, parse_number(c) or 0.0, c))
+    numbers = [parse_number(c) for c in raw_targets]
+    numeric = all(v is not None for v in numbers)
+    for k, (v, c) in enumerate(zip(numbers, raw_targets), 1):
+        if numeric and not math.isfinite(v):       # type: ignore[arg-type]
+            raise DataFileError(f"{name!r}, row {k}, target column {target!r} is {c}: every target must be "
+                                "a finite number or a label")
+        if c == "":
+            raise DataFileError(f"{name!r}, row {k}: the target column {target!r} is empty")
+    codes = False
     if numeric:
-        zero_one = set(numbers) <= {0.0, 1.0}
-        wants_class = zero_one if classify is None else classify
+        values = [float(v) for v in numbers]      # type: ignore[arg-type]
+        different = sorted(set(values))
+        whole = all(v == int(v) for v in different)
+        zero_one = set(values) <= {0.0, 1.0}
+        codes = (not zero_one and whole and 2 <= len(different) <= MAX_CLASS_CODES
+                 and len(values) >= 3 * len(different))
+        wants_class = (zero_one or codes) if classify is None else classify
+        codes = codes and classify is None
+        # one label per number (1 and 1.0 are one class), written as the file does the first time
+        label_of = {v: c for v, c in reversed(list(zip(values, raw_targets)))}
+        if whole:
+            label_of = {v: str(int(v)) for v in different}
+        distinct = [label_of[v] for v in different]
+        keys = values
     else:
         wants_class = True if classify is None else classify
         if classify is False:
             bad = next(c for c in raw_targets if parse_number(c) is None)
             raise DataFileError(f"{name!r}: the target column {target!r} holds {bad!r}, not a number, so it "
                                 "cannot be a regression target")
+        different = sorted(set(raw_targets))
+        distinct = list(different)
+        keys = raw_targets                        # type: ignore[assignment]
     if wants_class:
-        if len(distinct) != 2:
+        if not 2 <= len(distinct) <= MAX_CLASSES:
             shown = _listed(distinct[:8]) + (", ..." if len(distinct) > 8 else "")
             raise DataFileError(f"{name!r}: the target column {target!r} has {len(distinct)} different "
-                                f"value{'s' if len(distinct) != 1 else ''} ({shown}); a classifier here "
-                                "tells two classes apart: give a target with exactly two labels (e.g. 0/1)"
-                                + ("" if not numeric else ", or train a regression on the numbers"))
-        if numeric and set(numbers) == {0.0, 1.0}:
-            labels = ("0", "1")
-            targets = [float(v) for v in numbers]        # type: ignore[arg-type]
-        else:
-            labels = (distinct[0], distinct[1])
-            targets = [0.0 if c == labels[0] else 1.0 for c in raw_targets]
-        return Table(name, inputs, rows, target, targets, labels)
+                                f"value{'s' if len(distinct) != 1 else ''} ({shown}); a classifier tells "
+                                f"2 to {MAX_CLASSES} classes apart: give a target column of labels"
+                                + ("" if not numeric or len(distinct) < 2 else ", or train a regression on the numbers"))
+        number = {key: j for j, key in enumerate(different)}
+        targets = [float(number[key]) for key in keys]
+        return Table(name, inputs, rows, target, targets, tuple(distinct), codes)
     if len(set(numbers)) == 1:
         raise DataFileError(f"{name!r}: the target column {target!r} is {numbers[0]:g} in every row: "
                             "there is nothing to learn")
     return Table(name, inputs, rows, target, [float(v) for v in numbers], None)   # type: ignore[arg-type]
 
 
-def layered_network(names: Sequence[str], hidden: Sequence[int], activation: str, output: str, out_act: str,
-           seed: Optional[int]) -> Any:
-    """A layered network whose inputs carry the columns' names and whose output is the target's."""
+def layered_network(names: Sequence[str], hidden: Sequence[int], activation: str, output: Union[str, Sequence[str]],
+                    out_act: str, seed: Optional[int], title: Optional[str] = None) -> Any:
+    """A layered network whose inputs carry the columns' names and whose output is the target's
+    (``output`` a list of names: one output neuron each, e.g. a softmax over the classes)."""
     from .network import Network
-    taken = set(names) | {output}
+    outs = [output] if isinstance(output, str) else list(output)
+    taken = set(names) | set(outs)
     prefix = "h"
     while any(f"{prefix}{i}" in taken or f"{prefix}1_{i}" in taken for i in range(1, 1 + max(hidden or [1]))):
         prefix = "_" + prefix
     rng = random.Random(seed)
-    net = Network(output if output else "net")
+    net = Network(title or (outs[0] if outs[0] else "net"))
     layer = [net.input(n) for n in names]
-    for l, size in enumerate(list(hidden) + [1]):
+    for l, size in enumerate(list(hidden) + [len(outs)]):
         last = l == len(hidden)
         now = []
         for i in range(size):
-            nm = output if last else (f"{prefix}{i + 1}" if len(hidden) == 1 else f"{prefix}{l + 1}_{i + 1}")
+            nm = outs[i] if last else (f"{prefix}{i + 1}" if len(hidden) == 1 else f"{prefix}{l + 1}_{i + 1}")
             n = net.neuron(nm, activation=out_act if last else activation, bias=0.0)
             bound = math.sqrt(3.0 / len(layer))
             for src in layer:
@@ -285,9 +325,24 @@ def layered_network(names: Sequence[str], hidden: Sequence[int], activation: str
     return net
 
 
+def output_names(table: Table) -> List[str]:
+    """The output neurons' names: the target's for a regression or two classes; for three or more
+    classes one per class, ``target_label`` (e.g. species_setosa), made unique against the inputs."""
+    if table.classes <= 2:
+        return [table.target]
+    taken = set(table.inputs)
+    names: List[str] = []
+    for label in table.labels or ():
+        nm = _free(f"{table.target}_{label}", taken)
+        taken.add(nm)
+        names.append(nm)
+    return names
+
+
 class TableFit(NamedTuple):
     """What ``train_table`` made: the trained network (with ``.scaling``), the History, the errors on
-    the training and test rows, the accuracies (classifier; else None) and which engine ran."""
+    the training and test rows (a regression's in the data's own units), the accuracies (classifier;
+    else None) and which engine ran."""
 
     net: Any
     history: Any
@@ -298,6 +353,18 @@ class TableFit(NamedTuple):
     engine: str
     n_train: int
     n_test: int
+    #: a regression's test error when every test row is predicted the mean of the training targets
+    #: (the error to beat; None for a classifier or without test rows)
+    baseline_error: Optional[float] = None
+    #: a classifier's confusion matrix on the test rows (the training rows when none are held out):
+    #: confusion[true class][predicted class] counts rows; None for a regression
+    confusion: Optional[List[List[int]]] = None
+
+    def class_accuracy(self) -> Optional[List[Optional[float]]]:
+        """Per class: the part of its rows (in ``confusion``) predicted right; None for a class with no rows."""
+        if self.confusion is None:
+            return None
+        return [row[k] / sum(row) if sum(row) else None for k, row in enumerate(self.confusion)]
 
 
 def _engine(engine: str, n: int, params: int) -> str:
@@ -311,6 +378,11 @@ def _engine(engine: str, n: int, params: int) -> str:
         return "node"
     del numpy                                   # only asked whether batch mode could run
     return "batch" if n * params > BATCH_ABOVE else "node"
+
+
+def _quiet_numpy() -> Any:
+    import numpy
+    return numpy.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
 def _train_batch(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]], loss: str, lr: float,
@@ -344,7 +416,8 @@ def _train_batch(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]
 
     first = state() if record is not None else None
     while True:
-        h = bn.train(X, Y, loss=loss, lr=lr, epochs=min(chunk, epochs - done), until=until)
+        with _quiet_numpy():            # a diverging run is one DivergenceError, not numpy's warnings too
+            h = bn.train(X, Y, loss=loss, lr=lr, epochs=min(chunk, epochs - done), until=until)
         if first is not None:               # epoch 0: its error is the first chunk's first
             history._keep(0, h[0], *first)
             first = None
@@ -370,12 +443,33 @@ def _error(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]], los
     return get_loss(loss).function([net.forward(x) for x in xs], ts).value
 
 
-def _accuracy(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]]) -> Optional[float]:
-    if not xs:
-        return None
-    out = net.outputs[0].name
-    right = sum((net.forward(x)[out].value >= 0.5) == (t[out] >= 0.5) for x, t in zip(xs, ts))
-    return right / len(xs)
+def _error_of(outputs: List[Dict[str, float]], ts: List[Dict[str, float]], loss: str) -> float:
+    """The error of fixed ``outputs`` (plain numbers) against ``ts``."""
+    from .losses import get_loss
+    from .node import Node
+    return get_loss(loss).function([{k: Node(v) for k, v in o.items()} for o in outputs], ts).value
+
+
+def predicted_class(outs: Mapping[str, Any], names: Sequence[str]) -> int:
+    """The class a classifier's outputs say: one sigmoid output: 1 when O >= 0.5; many: the most probable."""
+    values = [outs[n].value if hasattr(outs[n], "value") else outs[n] for n in names]
+    if len(values) == 1:
+        return int(values[0] >= 0.5)
+    return max(range(len(values)), key=lambda k: values[k])
+
+
+def _confusion(net: Any, xs: List[Dict[str, float]], truth: List[int], classes: int) -> List[List[int]]:
+    """counts[true class][predicted class] over the rows ``xs``."""
+    names = [n.name for n in net.outputs]
+    counts = [[0] * classes for _ in range(classes)]
+    for x, t in zip(xs, truth):
+        counts[t][predicted_class(net.forward(x), names)] += 1
+    return counts
+
+
+def _accuracy_of(counts: List[List[int]]) -> Optional[float]:
+    total = sum(map(sum, counts))
+    return sum(counts[k][k] for k in range(len(counts))) / total if total else None
 
 
 def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "tanh", lr: float = 0.5,
@@ -384,8 +478,10 @@ def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "t
                 verbose: Optional[bool] = None) -> TableFit:
     """Train a layered network on ``table``: a held-out test part, standardised inputs, full batch.
 
-    A classifier has a sigmoid output trained on the binary cross-entropy; a
-    regression a linear output on the mean squared error.  ``engine``: "auto"
+    A classifier of two classes has a sigmoid output trained on the binary
+    cross-entropy; of three or more, a softmax output per class (named by
+    ``output_names``) trained on the cross-entropy; a regression a linear
+    output on the mean squared error of its standardised target.  ``engine``: "auto"
     (numpy batch mode for big data when numpy is installed), "batch" or
     "node".  ``record``: keep every record-th epoch for a training page.  The History's
     ``held_out`` is the test part (inputs, targets), which the training page draws beside the curve.
@@ -402,14 +498,22 @@ def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "t
     test_ix, train_ix = order[:n_test], order[n_test:]
     scaling = Scaling.fit(table.inputs, [table.rows[i] for i in train_ix], table.target, table.labels)
     classifier = table.classifier
-    loss = "binary_cross_entropy" if classifier else "mse"
-    net = layered_network(table.inputs, hidden, activation, table.target, "sigmoid" if classifier else "linear",
-                          seed)
+    if not classifier:                  # the target standardised too: any units train at the default lr
+        mean, std = _mean_std([table.targets[i] for i in train_ix])
+        scaling.target_mean, scaling.target_std = mean, std
+    many = table.classes > 2
+    outs = output_names(table)
+    loss = "cross_entropy" if many else "binary_cross_entropy" if classifier else "mse"
+    net = layered_network(table.inputs, hidden, activation, outs,
+                          "softmax" if many else "sigmoid" if classifier else "linear", seed, title=table.target)
     net.scaling = scaling
 
     def samples(ix: List[int]) -> Tuple[List[Dict[str, float]], List[Dict[str, float]]]:
         xs = [dict(zip(table.inputs, scaling.apply(table.rows[i]))) for i in ix]
-        ts = [{table.target: table.targets[i]} for i in ix]
+        if many:                        # one-hot: 1 for the row's class, 0 for the others
+            ts = [{o: float(k == table.targets[i]) for k, o in enumerate(outs)} for i in ix]
+        else:
+            ts = [{table.target: scaling.scale_target(table.targets[i])} for i in ix]
         return xs, ts
 
     xs, ts = samples(train_ix)
@@ -421,9 +525,28 @@ def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "t
         history = train(net, list(zip(xs, ts)), loss=loss, lr=lr, until=until, max_epochs=epochs,
                         record=record, verbose=verbose)
     history.held_out = (xt, tt)          # the held-out rows, for the training page (training_page(history))
-    return TableFit(net, history, history.final, _error(net, xt, tt, loss) if xt else None,
-                    _accuracy(net, xs, ts) if classifier else None,
-                    _accuracy(net, xt, tt) if classifier and xt else None, used, len(xs), len(xt))
+    units = 1.0 if classifier else scaling.target_std ** 2      # an mse in the data's units (mse scales by std^2)
+    baseline = None
+    if not classifier and xt:           # the mean of the training targets, as the network would see it: 0
+        baseline = _error_of([{table.target: 0.0}] * len(tt), tt, loss) * units
+    train_accuracy = test_accuracy = confusion = None
+    if classifier:
+        truth = [int(table.targets[i]) for i in train_ix]
+        counts = _confusion(net, xs, truth, table.classes)
+        train_accuracy = _accuracy_of(counts)
+        confusion = counts
+        if xt:
+            confusion = _confusion(net, xt, [int(table.targets[i]) for i in test_ix], table.classes)
+            test_accuracy = _accuracy_of(confusion)
+    return TableFit(net, history, history.final * units, _error(net, xt, tt, loss) * units if xt else None,
+                    train_accuracy, test_accuracy, used, len(xs), len(xt), baseline, confusion)
+
+
+def _mean_std(values: Sequence[float]) -> Tuple[float, float]:
+    """The mean and (population) standard deviation of ``values``; a std of 0 counts as 1."""
+    m = math.fsum(values) / len(values)
+    s = math.sqrt(math.fsum((v - m) ** 2 for v in values) / len(values))
+    return m, (s if s > 0 else 1.0)
 
 
 def scaling_of(net: Any) -> Optional[Tuple[List[float], List[float]]]:
@@ -457,8 +580,10 @@ def predict_table(net: Any, path: PathArg) -> Tuple[List[str], List[List[str]]]:
 
     The file has the network's inputs as columns, by name, read as ``read_table``
     reads a file for training (the delimiter detected, plain decimal numbers).
-    The network's ``scaling`` is applied first; a classifier's output is given as
-    the probability and the label (column ``class``).  The result has the input
+    The network's ``scaling`` is applied first; a regression's output is given in
+    the data's own units (its target scaling undone); a classifier's output is given as
+    the probability of each class (one column per output: the probability of the
+    second label for two classes) and the label it predicts (column ``class``).  The result has the input
     columns, then the file's own columns named like an output or the target (the
     learner's true values, kept as they are), then the predictions: named after
     the outputs, or ``<name>_predicted`` when the file has a column of that name.
@@ -498,8 +623,9 @@ def predict_table(net: Any, path: PathArg) -> Tuple[List[str], List[List[str]]]:
             scaled = [(v - m) / s for v, m, s in zip(values, *means_stds)]
         outs = net.forward(dict(zip(ins, scaled)))
         line_out = ([row[j].strip() for j in where] + [row[j].strip() for j in kept]
-                    + [f"{outs[o].value:.6g}" for o in out_names])
+                    + [f"{scaling.unscale(outs[o].value) if scaling is not None else outs[o].value:.6g}"
+                       for o in out_names])
         if labels is not None:
-            line_out.append(labels[1] if outs[out_names[0]].value >= 0.5 else labels[0])
+            line_out.append(labels[predicted_class(outs, out_names)])
         result.append(line_out)
     return head, result

@@ -28,7 +28,7 @@ __all__ = ["MODULES", "DEMOS", "UnknownDemoError", "DemoError", "list_demos", "r
            "demo_key", "step_networks", "build_for_steps", "DEFAULT_STEP_LR"]
 
 #: the demo modules, in the order they are listed
-MODULES = ("multiplier", "three_bits", "xor", "worked_example", "moons", "universal", "hopfield")
+MODULES = ("multiplier", "three_bits", "xor", "worked_example", "moons", "universal", "hopfield", "tumours", "digits")
 #: the learning rate of a demo's step-through unless its module sets STEP_LR
 DEFAULT_STEP_LR = 0.5
 
