@@ -595,7 +595,17 @@ def _wide_rows(n=60, seed=3):
     return [f"f{k + 1}" for k in range(30)] + ["diagnosis"], rows
 
 
-@pytest.mark.parametrize("which", ["circle", "wide"])
+def _price_rows(n=60, seed=5):
+    """A regression with targets in the thousands: the network learns the standardised target."""
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(n):
+        a, b = rng.uniform(0, 10), rng.uniform(-5, 5)
+        rows.append([a, b, 2000.0 * a - 300.0 * b + 15000.0 + rng.gauss(0, 50)])
+    return ["rooms", "distance", "price"], rows
+
+
+@pytest.mark.parametrize("which", ["circle", "wide", "regression"])
 def test_exported_files_take_raw_rows_and_give_predicts_numbers(onnxruntime, tmp_path, which):
     from tinygraph.tables import predict_table
     torch = sys.modules["torch"]
@@ -604,8 +614,10 @@ def test_exported_files_take_raw_rows_and_give_predicts_numbers(onnxruntime, tmp
             lines = f.read().split()
         columns = lines[0].split(",")
         table = [[float(v) for v in line.split(",")] for line in lines[1:121]]
-    else:
+    elif which == "wide":
         columns, table = _wide_rows()
+    else:
+        columns, table = _price_rows()
     net, data = _table_network(tmp_path, columns, table)
     assert net.scaling is not None
     head, predicted = predict_table(net, data)                 # the raw rows, standardised by predict
@@ -620,12 +632,17 @@ def test_exported_files_take_raw_rows_and_give_predicts_numbers(onnxruntime, tmp
     module = torch.load(tmp_path / "net.pt", weights_only=False)
     with torch.no_grad():
         got_torch = module(torch.tensor(raw, dtype=torch.float64))[:, 0].tolist()
-    exact = [net.forward(dict(zip(net.scaling.names, net.scaling.apply(r))))[columns[-1]].value for r in raw]
-    assert max(abs(a - b) for a, b in zip(exact, got_onnx)) <= 1e-12
-    assert max(abs(a - b) for a, b in zip(exact, got_torch)) <= 1e-12
-    assert max(abs(a - b) for a, b in zip(want, got_onnx)) <= 5e-6      # predict writes 6 digits
+    # a regression's output in the data's own units, as predict gives it (the identity for a classifier)
+    exact = [net.scaling.unscale(net.forward(dict(zip(net.scaling.names, net.scaling.apply(r))))[columns[-1]].value)
+             for r in raw]
+    assert net.scaling.scales_target == (which == "regression")
+    size = net.scaling.target_std if net.scaling.scales_target else 1.0
+    assert max(abs(a - b) for a, b in zip(exact, got_onnx)) <= 1e-12 * max(1.0, size)
+    assert max(abs(a - b) for a, b in zip(exact, got_torch)) <= 1e-12 * max(1.0, size)
+    assert max(abs(a - b) / max(1.0, abs(a)) for a, b in zip(want, got_onnx)) <= 5e-6   # predict writes 6 digits
     back = tg.from_torch(module)                               # the scaling comes back from the file
     assert (back.scaling.means, back.scaling.stds) == (net.scaling.means, net.scaling.stds)
+    assert (back.scaling.target_mean, back.scaling.target_std) == (net.scaling.target_mean, net.scaling.target_std)
     assert back.scaling.labels == net.scaling.labels and state(back) == state(net)
 
 

@@ -146,6 +146,9 @@ def build(net: Network, inputs: Sample, targets: object, lr: float = 0.5, error:
     raw = None
     if net.scaling is not None:          # trained on a table: the document shows the data's own units too
         raw, inputs = _units(net, inputs, data_units)
+        if data_units and net.scaling.scales_target and targets is not None and error is None:
+            given_t = named_values(targets, [n.name for n in net.outputs], "outputs", "explain targets")
+            targets = {k: net.scaling.scale_target(v) for k, v in given_t.items()}   # as the network learned them
     update = check_update(update)
     steps = network_steps(net, inputs, targets, lr=lr, error=err.fn, until=until, update=update)
     builder = _Builder(net, inputs, targets, steps, err, float(lr), float(until), drawing)
@@ -307,6 +310,12 @@ class _Builder:
             parts += [Named(n.name), f" = ({_plain(self.raw[n.name], 6)} - {_paren(m)}) / {_plain(sd, 6)} = "
                       f"{_plain(n.value, 6)}"]
         parts.append(". Every number below is computed from the standardised inputs.")
+        sc = self.net.scaling
+        if sc.scales_target:             # a regression: the target was standardised too
+            parts.append(f" The network also learned its target standardised, (t - {_paren(sc.target_mean)}) / "
+                         f"{_plain(sc.target_std, 6)}: its outputs and targets below are in those units, and an "
+                         f"output O means O · {_plain(sc.target_std, 6)} + {_paren(sc.target_mean)} in the data's "
+                         "own units (as tinygraph predict gives it).")
         self.para(*parts)
 
     # 2. forward

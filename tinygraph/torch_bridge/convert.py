@@ -27,7 +27,7 @@ from ..saving import network_from_dict, network_to_dict
 from ..tables import Scaling, scaling_of
 from .optional import TorchBridgeError, require
 
-__all__ = ["to_torch", "from_torch", "dense_layers", "locate", "split_scaling", "term_sizes", "BUILTIN",
+__all__ = ["to_torch", "from_torch", "dense_layers", "locate", "split_scaling", "output_scaling", "term_sizes", "BUILTIN",
            "ends_in_log_softmax"]
 
 #: the activations torch has (tinygraph name -> what torch calls it), "linear" being no layer at all
@@ -138,6 +138,9 @@ def to_torch(net: Network, dtype: Any = None, layers: Optional[bool] = None,
         means, stds = kept
         parts = [M.Standardise(means, stds, net.scaling.to_dict(), dtype=torch.float64 if dtype is None else dtype)]
         parts += list(body) if isinstance(body, torch.nn.Sequential) else [body]
+        if net.scaling.target_std is not None:      # a regression's target: back in the data's own units
+            parts.append(M.Unstandardise(net.scaling.target_mean, net.scaling.target_std,
+                                         dtype=torch.float64 if dtype is None else dtype))
         seq = torch.nn.Sequential(*parts)
         seq.tinygraph_network = body.tinygraph_network
         return seq
@@ -262,6 +265,8 @@ def split_scaling(module: Any) -> Tuple[Any, Any]:
     if not isinstance(module, torch.nn.Sequential) or len(module) == 0 or not isinstance(module[0], M.Standardise):
         return None, module
     rest = list(module)[1:]
+    if rest and isinstance(rest[-1], M.Unstandardise):     # a regression's target scaling: see output_scaling
+        rest = rest[:-1]
     if len(rest) == 1 and isinstance(rest[0], M.NetworkModule):
         return module[0], rest[0]
     body = torch.nn.Sequential(*rest)
@@ -269,6 +274,17 @@ def split_scaling(module: Any) -> Tuple[Any, Any]:
     if saved is not None:
         body.tinygraph_network = saved
     return module[0], body
+
+
+def output_scaling(module: Any) -> Optional[Tuple[float, float]]:
+    """(mean, std) of the last Unstandardise layer of a module from ``to_torch(net, scaling=True)`` for a
+    regression trained on a table (its output in the data's own units), or None."""
+    torch = _torch()
+    from . import modules as M
+    if isinstance(module, torch.nn.Sequential) and len(module) > 1 and isinstance(module[0], M.Standardise) \
+            and isinstance(module[-1], M.Unstandardise):
+        return float(module[-1].mean), float(module[-1].std)
+    return None
 
 
 #: how far (scaled as in compare_with_torch) from_torch lets its network differ from the module, in float64
@@ -309,9 +325,10 @@ def from_torch(module: Any, name: Optional[str] = None) -> Network:
         if len(means) != len(net.inputs) or len(stds) != len(net.inputs):
             raise TorchBridgeError(f"module 0 (Standardise) scales {len(means)} inputs, but the layers after it "
                                    f"take {len(net.inputs)}: the module does not fit together")
+        target = output_scaling(module)
         try:
             net.scaling = Scaling([n.name for n in net.inputs], means, stds, str(doc.get("target", "")),
-                                  doc.get("labels"))
+                                  doc.get("labels"), *(target or (None, None)))
         except ValueError as e:
             raise TorchBridgeError(f"module 0 (Standardise): {e}") from None
     _prove(net, module, standardise is not None)
@@ -353,6 +370,8 @@ def _prove(net: Network, module: Any, scaled: bool) -> None:
             values = [math.exp(v) for v in values]
         for n, v in zip(net.outputs, values):
             a = want[n.name].value
+            if scaled:                     # a regression's module ends in the data's own units
+                a = net.scaling.unscale(a)
             if not abs(a - v) <= tolerance * max(1.0, abs(a), abs(v), sizes[n.name]):
                 shown = ", ".join(f"{x:.4g}" for x in row)
                 raise TorchBridgeError(

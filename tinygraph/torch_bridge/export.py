@@ -169,12 +169,18 @@ def _raw_rows(net: Network, inputs: List[dict], scaled: Optional[tuple]) -> tupl
     return rows, [dict(zip(names, [(v - m) / sd for v, m, sd in zip(r, means, stds)])) for r in rows]
 
 
-def _difference(net: Network, samples: List[dict], got: List[List[float]]) -> tuple:
-    """(largest output difference over the size of the sums behind it, largest difference, that size)."""
+def _difference(net: Network, samples: List[dict], got: List[List[float]], units: bool = False) -> tuple:
+    """(largest output difference over the size of the sums behind it, largest difference, that size).
+    ``units``: ``got`` is in the data's own units (a regression's output scaling undone, as predict does)."""
     diffs = []                      # (difference, size of the terms behind it)
+    scaling = net.scaling if units and net.scaling is not None else None
     for sample, row in zip(samples, got):
         want = net.forward(sample)
         sizes = term_sizes(net, sample)
+        if scaling is not None and scaling.scales_target:
+            diffs += [(abs(scaling.unscale(want[n.name].value) - v) / scaling.target_std,
+                       sizes[n.name]) for n, v in zip(net.outputs, row)]
+            continue
         diffs += [(abs(want[n.name].value - v), sizes[n.name]) for n, v in zip(net.outputs, row)]
     largest, size = max(diffs)
     return max(d / max(1.0, sz) for d, sz in diffs), largest, size
@@ -217,6 +223,9 @@ def export(net: Union[Network, PathLike], torch_path: Optional[PathLike] = None,
     if scaled is not None:
         columns += (" in the data's own units; the first layer standardises them, (x - mean) / std, with the "
                     "training rows' means and stds, as tinygraph predict does")
+        if net.scaling.scales_target:
+            columns += ("; the last layer gives the output in the data's own units too (y * std + mean, the "
+                        "training targets' mean and std), as predict does")
     if torch_path is not None:
         _write(torch_path, lambda tmp: torch.save(module, tmp))
         plain = isinstance(module, torch.nn.Sequential) and all(
@@ -241,7 +250,7 @@ def export(net: Union[Network, PathLike], torch_path: Optional[PathLike] = None,
             if scaled is not None:
                 with torch.no_grad():
                     got = loaded(torch.tensor(rows, dtype=torch.float64)).tolist()
-                worst, largest, _ = _difference(net, forwarded, got)
+                worst, largest, _ = _difference(net, forwarded, got, units=True)
                 report.raw_difference = max(report.raw_difference or 0.0, worst)
                 report.lines.append(f"  on the same samples in the data's own units: largest difference from "
                                     f"predict's outputs {largest:.3g}; agree within {report.tolerance:g}: "
@@ -254,7 +263,7 @@ def export(net: Union[Network, PathLike], torch_path: Optional[PathLike] = None,
                             f"{', '.join(n.name for n in net.outputs)})")
         if check:
             got = run_onnx(onnx_path, rows)
-            report.onnx_difference, largest, size = _difference(net, forwarded, got)
+            report.onnx_difference, largest, size = _difference(net, forwarded, got, units=scaled is not None)
             agree = "yes" if report.onnx_difference <= report.tolerance else "NO"
             units = " in the data's own units" if scaled is not None else ""
             report.lines.append(f"check of {onnx_path} with onnxruntime on {samples} random samples{units}: "

@@ -15,7 +15,7 @@ from torch import nn
 from .names import parameter_names
 from .optional import TorchBridgeError
 
-__all__ = ["sign", "Sign", "NamedActivation", "Standardise", "FUNCTIONS", "LAYERS", "NetworkModule", "Key"]
+__all__ = ["sign", "Sign", "NamedActivation", "Standardise", "Unstandardise", "FUNCTIONS", "LAYERS", "NetworkModule", "Key"]
 
 #: where a parameter sits in a network: ("w", src, dst) for a synapse, ("b", neuron) for a bias
 Key = Tuple[str, ...]
@@ -70,6 +70,19 @@ class Standardise(nn.Module):
 
     def extra_repr(self) -> str:
         return "inputs=" + ", ".join(self.scaling.get("inputs", {}))
+
+
+class Unstandardise(nn.Module):
+    """A regression's target scaling as the last layer: the output y becomes y * std + mean, in the
+    data's own units, as ``predict`` gives it (the network learned the standardised target)."""
+
+    def __init__(self, mean: float, std: float, dtype: torch.dtype = torch.float64) -> None:
+        super().__init__()
+        self.register_buffer("mean", torch.tensor(mean, dtype=dtype))
+        self.register_buffer("std", torch.tensor(std, dtype=dtype))
+
+    def forward(self, y: torch.Tensor) -> torch.Tensor:
+        return y * self.std + self.mean
 
 
 #: tinygraph activation name -> torch function ("linear" is the identity: no function)
