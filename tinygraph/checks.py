@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .errors import BadValueError, DomainError, NotFiniteError, TinygraphError, WrongTypeError, check_names
 
@@ -175,3 +175,27 @@ def check_threshold(t: Any, what: str) -> float:
 def check_port(port: Any, what: str = "the port") -> int:
     """``port`` as an int in 0..65535 (0: any free port), or a clear error naming ``what``."""
     return check_count(port, what, least=0, most=65535, why=" (ports are 0 to 65535; 0 takes a free one)")
+
+
+def json_nesting(text: str) -> Tuple[int, int, bool]:
+    """(the nesting depth at the end, the deepest nesting, whether it ends inside a string) of a JSON
+    text, found without parsing it (brackets inside strings do not count): a truncated file ends open,
+    and a deeply nested one would exhaust Python's recursion in json.loads."""
+    depth = most = 0
+    inside = escaped = False
+    for c in text:
+        if inside:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                inside = False
+        elif c == '"':
+            inside = True
+        elif c in "[{":
+            depth += 1
+            most = max(most, depth)
+        elif c in "]}":
+            depth -= 1
+    return depth, most, inside

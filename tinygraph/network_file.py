@@ -28,6 +28,7 @@ import tempfile
 from typing import IO, TYPE_CHECKING, Any, Dict, List, Optional, Type, TypeVar, Union
 
 from .activations import Activation, get_activation
+from .checks import json_nesting
 from .errors import NetworkFileError, TinygraphError, WrongTypeError
 from .scaling import Scaling
 
@@ -409,21 +410,7 @@ def network_from_dict(doc: Any, network_class: Type[N], path: str = "<dict>") ->
 
 def _unclosed(text: str) -> bool:
     """True if the JSON text stops inside a string or with brackets still open: a truncated JSON file."""
-    depth, in_string, escape = 0, False, False
-    for ch in text:
-        if in_string:
-            if escape:
-                escape = False
-            elif ch == "\\":
-                escape = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
+    depth, _, in_string = json_nesting(text)
     return in_string or depth > 0
 
 

@@ -40,6 +40,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
+from ..checks import json_nesting
 from ..errors import TinygraphError
 from .errors import PlayError
 from .page import page_html
@@ -337,26 +338,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _depth(text: str) -> int:
-    """How deeply the arrays and objects of a JSON text nest (brackets inside strings do not count),
-    found without parsing it: a deep one would exhaust Python's recursion in json.loads."""
-    depth = most = 0
-    inside = escaped = False
-    for c in text:
-        if inside:
-            if escaped:
-                escaped = False
-            elif c == "\\":
-                escaped = True
-            elif c == '"':
-                inside = False
-        elif c == '"':
-            inside = True
-        elif c in "[{":
-            depth += 1
-            most = max(most, depth)
-        elif c in "]}":
-            depth -= 1
-    return most
+    """How deeply the arrays and objects of a JSON text nest, found without parsing it (checks.json_nesting)."""
+    return json_nesting(text)[1]
 
 
 class PlaygroundServer:
