@@ -8,7 +8,7 @@ import pytest
 
 import tinygraph as tg
 
-np = pytest.importorskip("numpy")
+np = pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
 
 from tinygraph import batch  # noqa: E402
 from tinygraph.losses import LOSSES, get_loss, loss_names  # noqa: E402

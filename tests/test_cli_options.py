@@ -150,7 +150,7 @@ class _NoServer:
 def test_a_bad_value_is_one_line_and_exit_status_2(command, option, kind, name, places, capsys, monkeypatch):
     corpus = _corpus(places, kind)
     if command == "export":
-        pytest.importorskip("torch")
+        pytest.importorskip("torch", reason="needs torch: pip install \"tinygraph[torch]\"")
     monkeypatch.setattr(tinygraph.playground, "PlaygroundServer", _NoServer)
     monkeypatch.chdir(places)
     parser, action = _options(cli._parser())[(command, option)]
@@ -167,7 +167,7 @@ def test_every_base_command_line_works(places, capsys, monkeypatch):
     monkeypatch.chdir(places)
     for command in ("demo", "step", "explain", "predict"):
         assert main(_base(command, places)) == 0, capsys.readouterr().err
-    pytest.importorskip("PIL")
+    pytest.importorskip("PIL", reason="needs PIL: pip install \"tinygraph[gif]\"")
     assert main(_base("train", places)) == 0, capsys.readouterr().err
 
 
@@ -240,7 +240,7 @@ def test_explain_on_a_full_disk_names_the_file_and_says_the_disk_is_full(tmp_pat
                                   ["export", "{net}", "--onnx", "{ro}/x.onnx"]])
 def test_writing_into_a_read_only_folder_names_the_file_asked_for(tmp_path, argv):
     if argv[0] == "export":
-        pytest.importorskip("torch")
+        pytest.importorskip("torch", reason="needs torch: pip install \"tinygraph[torch]\"")
         pytest.importorskip("onnx")
     assert main(["train", CIRCLE, "--target", "label", "--hidden", "2", "--epochs", "2",
                  "--save", str(tmp_path / "n.json")]) == 0

@@ -117,7 +117,7 @@ def test_the_library_never_imports_scikit_learn():
 
 
 def test_make_data_writes_the_same_bytes(tmp_path, monkeypatch):
-    pytest.importorskip("sklearn")
+    pytest.importorskip("sklearn", reason="needs sklearn: pip install scikit-learn (only to re-make the shipped data sets)")
     import importlib.util
     spec = importlib.util.spec_from_file_location("make_data", ROOT / "demos" / "make_data.py")
     make_data = importlib.util.module_from_spec(spec)

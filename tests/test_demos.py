@@ -266,7 +266,7 @@ def test_moons_learns_on_the_node_engine_and_batch_mode_agrees(tmp_path, capsys)
     assert "Accuracy on the 40 training points" in text and "the node engine" in text
     if r["files"]:
         assert written(r) == {"moons.png"}
-    pytest.importorskip("numpy")
+    pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     b = moons.run(tmp_path / "batch", fast=True)          # auto: batch mode when numpy is there
     assert b["engine"] == "batch" and "batch mode (numpy)" in capsys.readouterr().out
     assert len(b["history"]) == len(r["history"])
@@ -276,7 +276,7 @@ def test_moons_learns_on_the_node_engine_and_batch_mode_agrees(tmp_path, capsys)
 
 
 def test_moons_full_run_in_batch_mode(tmp_path, capsys):
-    pytest.importorskip("numpy")
+    pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     r = moons.run(tmp_path, fast=False, engine="batch")
     assert r["n"] == 100 and r["steps"] == 100
     assert r["accuracy"] >= 0.97 and r["test_accuracy"] >= 0.95
@@ -443,7 +443,7 @@ def test_tumours_beats_guessing_on_held_out_tumours_and_ranks_every_measurement(
 
 
 def test_digits_learns_and_draws_what_it_sees(tmp_path, capsys):
-    pytest.importorskip("numpy")
+    pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     from tinygraph.demos import digits
     r = digits.run(tmp_path, fast=True)
     out = capsys.readouterr().out
@@ -463,7 +463,7 @@ def test_digits_learns_and_draws_what_it_sees(tmp_path, capsys):
 
 
 def test_digits_on_the_node_engine_is_the_same_training(tmp_path, capsys, monkeypatch):
-    pytest.importorskip("numpy")
+    pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     from tinygraph.demos import digits
     monkeypatch.setattr(digits, "EPOCHS_FAST", 1)
     a = digits.run(tmp_path / "a", fast=True, engine="batch")

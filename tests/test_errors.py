@@ -119,7 +119,7 @@ def test_nan_and_inf_are_value_errors(bad):
 
 
 def test_numpy_nan_and_arrays():
-    np = pytest.importorskip("numpy")
+    np = pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     with pytest.raises(ValueError, match="finite"):
         tg.Node(np.float32("nan"))
     with pytest.raises(TypeError, match="ndarray"):

@@ -355,7 +355,7 @@ def test_forward_names_any_weight_set_by_hand_to_a_bad_value(bad, error, words):
 
 
 def test_forward_names_an_array_set_by_hand_as_an_input_nodes_value():
-    np = pytest.importorskip("numpy")
+    np = pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     x = tg.Node(1.0, name="x_in")
     x.value = np.array([1.0, 2.0])
     with pytest.raises(tg.TinygraphError, match=r"x_in\.value is the ndarray array\(\[1\., 2\.\]\)"):

@@ -418,7 +418,7 @@ def test_wide_sum_of_100_000_nodes():
 # -- values that are accepted ----------------------------------------------------------
 
 def test_ints_bools_and_numpy_values_are_stored_as_float():
-    np = pytest.importorskip("numpy")
+    np = pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     for v, expect in [(3, 3.0), (True, 1.0), (False, 0.0), (np.float32(1.5), 1.5), (np.float64(-2.25), -2.25),
                       (np.int64(7), 7.0), (np.int32(-1), -1.0), (10 ** 20, 1e20)]:
         n = tg.Node(v)
@@ -619,7 +619,7 @@ def test_no_op_turns_a_nan_or_inf_into_a_finite_looking_number():
 
 
 def test_values_that_are_fine_numbers_are_still_accepted_when_set_by_hand():
-    np = pytest.importorskip("numpy")
+    np = pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     x = tg.Node(1.0, name="x")
     for value in (3, True, np.float64(0.25), np.int64(2), Fraction(1, 4)):
         x.value = value
@@ -630,7 +630,7 @@ def test_values_that_are_fine_numbers_are_still_accepted_when_set_by_hand():
 
 
 def test_a_numpy_array_value_is_refused_and_a_float32_taken_as_a_float():
-    np = pytest.importorskip("numpy")
+    np = pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     x = tg.Node(1.0, name="x")
     for value in (np.array(5.0), np.array([1.0, 2.0])):
         x.value = value

@@ -80,7 +80,7 @@ def test_play_moons_trains_on_the_whole_data_set_and_measures_both_errors():
 
 
 def test_the_batch_engine_and_the_node_engine_train_to_the_same_numbers():
-    pytest.importorskip("numpy")
+    pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     fast, slow = mlp_session(), mlp_session()
     vf = fast.apply("play", {"epochs": 2, "picture": False})
     vs = slow.apply("play", {"epochs": 2, "picture": False, "fast": False})
@@ -92,7 +92,7 @@ def test_the_batch_engine_and_the_node_engine_train_to_the_same_numbers():
 @pytest.mark.parametrize("fast", [True, False])
 def test_one_step_moves_each_parameter_by_minus_lr_times_the_mean_gradient(fast):
     if fast:
-        pytest.importorskip("numpy")
+        pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     s = mlp_session((2, 3, 1), lr=0.3)
     s.apply("data", {"name": "circle", "n": 40, "batch": 1000})        # one batch: the whole training set
     train = s.lab.samples(s.net, True)

@@ -171,7 +171,7 @@ def test_train_with_cross_entropy_learns_three_classes():
 
 
 def test_batch_mode_gives_the_node_engines_numbers():
-    np = pytest.importorskip("numpy")
+    np = pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     net = tg.MLP([3, 5, 4], activation="tanh", output_activation="softmax", seed=3)
     rng = np.random.default_rng(0)
     X = rng.uniform(-2, 2, size=(9, 3))
@@ -204,7 +204,7 @@ def random_softmax_net(seed, sizes):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_gradients_agree_with_torch_cross_entropy_and_nll_loss(seed):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch: pip install \"tinygraph[torch]\"")
     from tinygraph.torch_bridge.convert import locate
     net, rng = random_softmax_net(seed, [3, 5, 4] if seed % 2 else [2, 4, 3, 5])
     k = len(net.outputs)
@@ -227,7 +227,7 @@ def test_gradients_agree_with_torch_cross_entropy_and_nll_loss(seed):
 
 
 def test_compare_with_torch_and_from_torch_read_softmax_layers():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs torch: pip install \"tinygraph[torch]\"")
     net, rng = random_softmax_net(7, [3, 4, 3])
     X = [[rng.uniform(-2, 2) for _ in range(3)] for _ in range(5)]
     T = [[1.0 if j == i % 3 else 0.0 for j in range(3)] for i in range(5)]

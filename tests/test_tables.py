@@ -80,7 +80,7 @@ def test_scaling_standardises_and_round_trips():
 
 
 def test_batch_and_node_engines_give_the_same_weights(tmp_path):
-    pytest.importorskip("numpy")
+    pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     t = read_table(os.path.join(DEMOS, "circle.csv"), "label")
     small = t._replace(rows=t.rows[:40], targets=t.targets[:40])
     a = train_table(small, hidden=[4], epochs=60, seed=2, engine="node", record=7)
@@ -271,7 +271,7 @@ def _prices(tmp_path, n=120, seed=4):
 @pytest.mark.parametrize("engine", ["node", "batch"])
 def test_a_regression_of_large_numbers_trains_at_the_defaults(tmp_path, engine):
     if engine == "batch":
-        pytest.importorskip("numpy")
+        pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     t = read_table(_prices(tmp_path), "price")
     fit = train_table(t, epochs=150 if engine == "node" else 500, engine=engine)
     s = fit.net.scaling
@@ -359,7 +359,7 @@ def test_iris_and_wine_train_as_softmax_classifiers_near_the_baselines():
 @pytest.mark.parametrize("engine", ["node", "batch"])
 def test_both_engines_train_the_same_softmax_classifier(tmp_path, engine):
     if engine == "batch":
-        pytest.importorskip("numpy")
+        pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     t = read_table("iris", "species")
     a = train_table(t, hidden=[3], epochs=40, engine="node")
     b = train_table(t, hidden=[3], epochs=40, engine=engine)

@@ -209,7 +209,7 @@ def test_page_of_three_inputs_has_the_curve_but_no_function_picture():
 
 
 def test_batch_trained_table_records_the_converged_epoch():
-    pytest.importorskip("numpy")
+    pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
     from tinygraph.tables import read_table, train_table
     t = read_table(os.path.join(os.path.dirname(__file__), "..", "demos", "circle.csv"), "label")
     fit = train_table(t, hidden=[4], epochs=400, until=0.3, engine="batch", record=25)

@@ -268,7 +268,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(HTTPStatus.INTERNAL_SERVER_ERROR, f"the playground could not do that: {type(e).__name__}: {e}")
 
     def _post(self) -> None:
-        app = self.server.app
         length = self.headers.get("Content-Length")
         if length is None or not length.isdigit():
             self.close_connection = True

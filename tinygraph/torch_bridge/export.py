@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, List, Optional, Sequence, Union
 
 from ..draw.files import write_whole
-from ..errors import BadValueError, FileWriteError, TinygraphError, WrongTypeError
+from ..errors import BadValueError, FileWriteError, WrongTypeError
 from ..network import Network
 from ..tables import scaling_of
 from .compare import TOLERANCE, TorchComparison, compare_with_torch
