@@ -57,7 +57,8 @@ def engines():
             find_engine(name)
             out.append(name)
         except Exception:
-            out.append(pytest.param(name, marks=pytest.mark.skip(reason=f"{name} is not installed")))
+            how = "apt-get install graphviz" if name == "dot" else "pip install graphviz-pure"
+            out.append(pytest.param(name, marks=pytest.mark.skip(reason=f"{name} is not installed ({how})")))
     return out
 
 
