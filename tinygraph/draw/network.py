@@ -437,7 +437,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     many edges cross each label sits on a short arrow into its own neuron).
     Networks of more than MAX_SYNAPSES synapses are refused unless ``allow_large=True``.
 
-    A layer of more than BIG_LAYER neurons is drawn so that it reads (:mod:`tinygraph.draw.big`): a
+    A layer of more than BIG_LAYER neurons is drawn so that it reads (``tinygraph.draw.big``): a
     strip of small boxes (id ``neuron-NAME``), the synapses into or out of it a heat-map matrix whose
     cells have the ids ``synapse-SRC-DST``, inputs named ``pixel_R_C`` a picture; the other neurons
     are then rounded boxes with their name, value and θ (the rest in their tooltips), packed tight.
