@@ -249,14 +249,6 @@ def read_table(path: PathArg, target: str, classify: Optional[bool] = None) -> T
                                 "a finite number or a label")
         if c == "":
             raise DataFileError(f"{name!r}, row {k}: the target column {target!r} is empty")
-    numbers = [parse_number(c) for c in raw_targets]
-    numeric = all(v is not None for v in numbers)
-    for k, (v, c) in enumerate(zip(numbers, raw_targets), 1):
-        if numeric and not math.isfinite(v):       # type: ignore[arg-type]
-            raise DataFileError(f"{name!r}, row {k}, target column {target!r} is {c}: every target must be "
-                                "a finite number or a label")
-        if c == "":
-            raise DataFileError(f"{name!r}, row {k}: the target column {target!r} is empty")
     codes = False
     if numeric:
         values = [float(v) for v in numbers]      # type: ignore[arg-type]
