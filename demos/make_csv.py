@@ -2,7 +2,7 @@
 
     python demos/make_csv.py            # writes both beside this script (fixed seeds: the same files)
 
-The package computes both (tinygraph.datasets.load_csv_text, from make_circle and make_spiral), so
+The package computes both (tinygraph.data.datasets.load_csv_text, from make_circle and make_spiral), so
 `tinygraph train circle --target label` needs no file; `tinygraph data circle --out circle.csv`
 writes the same file anywhere.
 circle.csv: 300 points, a disc (label 1) inside a ring (label 0).
@@ -15,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from tinygraph.datasets import load_csv_text  # noqa: E402
+from tinygraph.data.datasets import load_csv_text  # noqa: E402
 
 
 def main():

@@ -12,7 +12,7 @@ Rows are in scikit-learn's order; column names are scikit-learn's feature names 
 underscores ("mean radius" -> mean_radius, "sepal length (cm)" -> sepal_length_cm) so they work as
 neuron names and in --inputs NAME=VALUE.  Every number is written so that it reads back exactly.
 The sources and licences are in the README ("Data sets").  circle and spiral are not files: the
-package computes them (tinygraph.datasets, see make_csv.py).
+package computes them (tinygraph.data.datasets, see make_csv.py).
 """
 
 import csv

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import tinygraph as tg
-from tinygraph.narrative import network_steps
+from tinygraph.stepping.narrative import network_steps
 from tinygraph.draw.render import ENV_VAR, find_engine
 
 settings.register_profile("ci", deadline=None, max_examples=100, print_blob=True,

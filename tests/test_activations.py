@@ -1,4 +1,4 @@
-"""Named activations (tinygraph/activations.py): built-ins by name, user-registered ones, errors."""
+"""Named activations (tinygraph/engine/activations.py): built-ins by name, user-registered ones, errors."""
 
 import math
 
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import tinygraph as tg
 from tinygraph.errors import NotFiniteError, WrongTypeError
-from tinygraph import activations
+from tinygraph.engine import activations
 
 
 @pytest.fixture

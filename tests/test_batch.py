@@ -1,4 +1,4 @@
-"""Batch mode (tinygraph.batch): the same gradients as the node engine, over a whole batch."""
+"""Batch mode (tinygraph.learning.batch): the same gradients as the node engine, over a whole batch."""
 
 import math
 import random
@@ -10,8 +10,8 @@ import tinygraph as tg
 
 np = pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
 
-from tinygraph import batch  # noqa: E402
-from tinygraph.losses import LOSSES, get_loss, loss_names  # noqa: E402
+from tinygraph.learning import batch  # noqa: E402
+from tinygraph.learning.losses import LOSSES, get_loss, loss_names  # noqa: E402
 
 
 def node_engine(net, X, Y, loss, l2=0.0, from_logits=False):
@@ -140,7 +140,7 @@ def test_every_loss_name_and_alias_works_in_both_modes_alike(name):
 
 
 def test_batch_mode_applies_each_activations_own_array_form():
-    from tinygraph import activations
+    from tinygraph.engine import activations
     z = np.linspace(-3, 3, 13)
     for name in ("sigmoid", "relu", "tanh", "sign", "linear"):
         act = activations.get_activation(name)
@@ -222,7 +222,7 @@ def test_train_reduces_the_error_and_leaves_the_weights_in_the_network():
 
 
 def test_moons_training_in_batch_mode():
-    from tinygraph.datasets import make_moons
+    from tinygraph.data.datasets import make_moons
     X, Y = make_moons(100, seed=0)
     net = tg.MLP([2, 16, 16, 1], activation="relu", output_activation="linear", seed=0)
     history = tg.compile_network(net).train(X, Y, loss="hinge", lr=0.1, epochs=300, l2=1e-4)
@@ -289,7 +289,7 @@ def test_clear_errors():
 
 
 def test_divergence_keeps_the_networks_weights():
-    from tinygraph.training import DivergenceError
+    from tinygraph.learning.training import DivergenceError
     net = tg.MLP([1, 4, 1], activation="linear", seed=0)
     before = [p.value for p in net.parameters()]
     bn = tg.compile_network(net)

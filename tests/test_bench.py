@@ -6,7 +6,7 @@ import pytest
 
 import tinygraph as tg
 from tinygraph import bench
-from tinygraph.node import Node, net_input, walk
+from tinygraph.engine.node import Node, net_input, walk
 
 
 def test_bench_smoke_run(capsys):

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tinygraph.cli import main
-from tinygraph.narrative import network_steps
+from tinygraph.stepping.narrative import network_steps
 
 
 def tinygraph(*args, cwd, env=None):
@@ -226,7 +226,7 @@ def test_cli_step_html_not_writable_says_so(tmp_path, capsys):
 
 def test_cli_step_html_shows_progress_and_warns_on_big_nets(tmp_path, capsys, monkeypatch):
     import tinygraph.cli as cli
-    import tinygraph.draw.page as page
+    import tinygraph.stepping.page as page
     monkeypatch.setattr(page, "PROGRESS_AFTER", 0.0)     # the real threshold is a second of drawing
     monkeypatch.setattr(cli, "BIG_NET", 5)                 # the real one is 60 synapses
     assert main(["step", "worked-example", "--html", str(tmp_path / "s.html")]) == 0
@@ -335,7 +335,7 @@ def test_train_save_never_leaves_a_half_written_network(tmp_path, capsys, monkey
                  "--save", str(tmp_path / "no-such-folder" / "n.json")]) == 2
     assert "folder" in capsys.readouterr().err
 
-    import tinygraph.network_file as network_file
+    import tinygraph.networks.network_file as network_file
 
     def broken(doc, f):
         f.write('{\n "format": ')

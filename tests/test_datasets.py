@@ -1,10 +1,11 @@
-"""Small data sets made on the spot (tinygraph/datasets.py): the one two-moons generator."""
+"""Small data sets made on the spot (tinygraph/data/datasets.py): the one two-moons generator."""
 
 import math
 
 import pytest
 
-from tinygraph import bench, datasets
+from tinygraph import bench
+from tinygraph.data import datasets
 from tinygraph.demos import moons
 
 
@@ -51,7 +52,7 @@ from pathlib import Path  # noqa: E402
 
 from tinygraph.cli import main, play_start  # noqa: E402
 from tinygraph.errors import NameNotFoundError  # noqa: E402
-from tinygraph.tables import DataFileError, read_table  # noqa: E402
+from tinygraph.data.tables import DataFileError, read_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tinygraph" / "data"
@@ -242,7 +243,7 @@ def test_a_missing_data_file_says_the_install_is_incomplete(monkeypatch, capsys)
     real = importlib.resources.files
 
     def without_data(package):
-        return real(package).joinpath("no-such-folder") if package == "tinygraph" else real(package)
+        return real(package).joinpath("no-such-folder") if package == "tinygraph.data" else real(package)
     monkeypatch.setattr(importlib.resources, "files", without_data)
     with pytest.raises(FileNotFoundError, match="the data set 'iris' should be inside tinygraph.*reinstall"):
         datasets.load_csv_text("iris")

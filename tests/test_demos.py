@@ -260,7 +260,7 @@ def test_moons_learns_on_the_node_engine_and_batch_mode_agrees(tmp_path, capsys)
     text = capsys.readouterr().out
     assert r["engine"] == "nodes"
     assert r["accuracy_before"] < 0.7
-    assert r["accuracy"] >= 0.85                    # 20 steps on 40 points (tinygraph.datasets.make_moons)
+    assert r["accuracy"] >= 0.85                    # 20 steps on 40 points (tinygraph.data.datasets.make_moons)
     assert r["test_accuracy"] >= 0.85
     assert r["history"][-1][0] < r["history"][0][0] / 4
     assert "Accuracy on the 40 training points" in text and "the node engine" in text
@@ -408,13 +408,13 @@ def test_each_demo_writes_where_it_says(tmp_path, capsys, monkeypatch, name, out
 
 def test_every_symbol_the_demos_and_steps_print_has_an_ascii_spelling():
     import tinygraph.cli
-    import tinygraph.formulas
-    import tinygraph.narrative
-    import tinygraph.steps
+    import tinygraph.stepping.formulas
+    import tinygraph.stepping.narrative
+    import tinygraph.stepping.steps
     from tinygraph.console import plain
     root = Path(tinygraph.demos.__file__).parent
     sources = [p.read_text(encoding="utf-8") for p in root.glob("*.py")]
-    for module in (tinygraph.steps, tinygraph.narrative, tinygraph.formulas, tinygraph.cli):
+    for module in (tinygraph.stepping.steps, tinygraph.stepping.narrative, tinygraph.stepping.formulas, tinygraph.cli):
         sources.append(Path(module.__file__).read_text(encoding="utf-8"))
     symbols = {ch for text in sources for ch in text if ord(ch) > 127}
     assert symbols                                  # the demos do print δ, λ, ...

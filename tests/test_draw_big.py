@@ -206,7 +206,7 @@ def test_awkward_names_in_a_strip_and_a_matrix_are_drawn_exactly(engine):
 # -- in the pages ---------------------------------------------------------------------------
 
 def test_step_player_of_a_big_network_highlights_a_matrix_cell(tmp_path):
-    from tinygraph.draw.page import html_page
+    from tinygraph.stepping.page import html_page
     net = layered([f"m{i}" for i in range(14)], 2, ["o"], seed=3)
     steps = list(tg.network_steps(net, {f"m{i}": 0.1 * i for i in range(14)}, {"o": 1.0}))
     page = html_page(steps[:3] + [s for s in steps if getattr(s, "subject", None) is net.synapses[0]][:1])

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import tinygraph as tg
-from tinygraph import formulas
+from tinygraph.stepping import formulas
 from tinygraph.demos import worked_example
 from tinygraph.explanation import CATEGORIES, explain
 from tinygraph.explanation.curve import MAX_POINTS, Curve

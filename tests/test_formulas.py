@@ -1,11 +1,11 @@
-"""Tests for tinygraph/formulas.py: each of the delta rule's formulas, written and computed once."""
+"""Tests for tinygraph/stepping/formulas.py: each of the delta rule's formulas, written and computed once."""
 
 import math
 
 import pytest
 
-from tinygraph import formulas
-from tinygraph.formulas import (BiasGradient, HiddenDelta, NetInput, Output, OutputDelta, SquaredError, Update,
+from tinygraph.stepping import formulas
+from tinygraph.stepping.formulas import (BiasGradient, HiddenDelta, NetInput, Output, OutputDelta, SquaredError, Update,
                                 WeightGradient)
 
 

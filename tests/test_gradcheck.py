@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygraph as tg
-from tinygraph import activations
+from tinygraph.engine import activations
 
 
 # -- gradcheck --------------------------------------------------------------------------
@@ -279,7 +279,7 @@ def test_message_shows_the_raw_difference_not_only_the_error_beyond_atol():
 
 
 def test_central_difference_nudges_and_restores():
-    from tinygraph.gradcheck import central_difference
+    from tinygraph.engine.gradcheck import central_difference
     x = tg.Node(1.5, name="x")
     calls = []
 

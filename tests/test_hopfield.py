@@ -1,4 +1,4 @@
-"""The 'famous model': +-1 neurons, s <- sign(W s), Hebbian storage (tinygraph/hopfield.py)."""
+"""The 'famous model': +-1 neurons, s <- sign(W s), Hebbian storage (tinygraph/networks/hopfield.py)."""
 
 import random
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import tinygraph as tg
-from tinygraph.hopfield import Hopfield, hebbian_weights
+from tinygraph.networks.hopfield import Hopfield, hebbian_weights
 
 
 def random_pattern(n, rng):

@@ -55,7 +55,7 @@ def _target(path: Path, node: ast.ImportFrom) -> str:
 
 
 def _known(name: str) -> str:
-    """The deepest tinygraph module that ``name`` lies in ('' if none): tinygraph.node.Node -> tinygraph.node."""
+    """The deepest tinygraph module that ``name`` lies in ('' if none): tinygraph.engine.node.Node -> tinygraph.engine.node."""
     while name and name not in MODULES:
         name = name.rpartition(".")[0]
     return name
@@ -151,14 +151,14 @@ def _circles(graph: Dict[str, Set[str]], group: Set[str], most: int = 20) -> Lis
 
 
 def test_the_reader_sees_imports_inside_functions_and_skips_type_checking():
-    fake = PACKAGE / "fake_module_for_the_reader.py"      # only parsed, never written
+    fake = PACKAGE / "stepping" / "fake_module_for_the_reader.py"      # only parsed, never written
     code = ("from typing import TYPE_CHECKING\n"
-            "from . import losses as _losses\n"
-            "from .node import _Stamp\n"
-            "if TYPE_CHECKING:\n    from .network import Network\n"
-            "def f():\n    from .draw.dot import number\n    import tinygraph.batch\n")
-    assert sorted(imports(fake, code)) == [("tinygraph.batch", 8, ""), ("tinygraph.draw.dot", 7, "number"),
-                                           ("tinygraph.losses", 2, ""), ("tinygraph.node", 3, "_Stamp")]
+            "from ..learning import losses as _losses\n"
+            "from ..engine.node import _Stamp\n"
+            "if TYPE_CHECKING:\n    from ..networks.network import Network\n"
+            "def f():\n    from ..draw.dot import number\n    import tinygraph.learning.batch\n")
+    assert sorted(imports(fake, code)) == [("tinygraph.draw.dot", 7, "number"), ("tinygraph.engine.node", 3, "_Stamp"),
+                                           ("tinygraph.learning.batch", 8, ""), ("tinygraph.learning.losses", 2, "")]
 
 
 def test_the_cycle_finder_finds_a_circle_and_only_circles():
@@ -170,7 +170,7 @@ def test_the_cycle_finder_finds_a_circle_and_only_circles():
 def test_the_package_imports_form_no_circle():
     """Imports point one way: a drawing of them has floors, the engine (node.py) at the bottom."""
     graph = import_graph()
-    assert len(graph) > 40 and "tinygraph.node" in graph["tinygraph.network"]
+    assert len(graph) > 40 and "tinygraph.engine.node" in graph["tinygraph.networks.network"]
     found = cycles(graph)
     assert not found, "import circles:\n" + "\n".join(" -> ".join(c) for c in found)
 
@@ -178,14 +178,14 @@ def test_the_package_imports_form_no_circle():
 def test_the_engine_imports_nothing_above_it():
     """node.py (and whatever it stands on) knows no network, loss, training, picture or page."""
     graph = import_graph()
-    below, todo = set(), ["tinygraph.node"]
+    below, todo = set(), ["tinygraph.engine.node"]
     while todo:
         for w in graph[todo.pop()]:
             if w not in below:
                 below.add(w)
                 todo.append(w)
-    upstairs = ("network", "saving", "losses", "training", "batch", "tables", "steps", "narrative", "deltas",
-                "formulas", "hopfield", "draw", "explanation", "playground", "torch_bridge", "demos", "cli")
+    upstairs = ("networks", "learning", "stepping", "data", "draw", "explanation", "playground", "torch_bridge",
+                "demos", "cli")
     above = sorted(m for m in below if m.split(".")[1] in upstairs)
     assert not above, f"the engine imports {above}"
 

@@ -47,7 +47,7 @@ def test_the_imports_reader_sees_relative_imports():
     assert "tinygraph.errors" in in_init and "tinygraph.demos.output" in in_init
     imported = set(_imports(PACKAGE / "cli.py"))
     assert any(_uses("tinygraph.demos", n) for n in imported)
-    assert any(_uses("tinygraph.narrative", n) for n in imported)
+    assert any(_uses("tinygraph.stepping.narrative", n) for n in imported)
 
 
 def test_no_library_module_imports_the_command_line_or_the_demos():

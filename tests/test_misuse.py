@@ -492,7 +492,7 @@ def _load_json(v):
 
 
 def _good_doc():
-    from tinygraph.saving import network_to_dict
+    from tinygraph.networks.saving import network_to_dict
     return network_to_dict(tg.MLP([2, 2, 1], seed=1))
 
 
@@ -739,7 +739,7 @@ def test_a_second_training_of_one_network_at_once_is_refused_naming_the_other_th
     import threading
 
     import tinygraph as tg
-    from tinygraph.losses import squared_error
+    from tinygraph.learning.losses import squared_error
 
     net = tg.MLP([2, 2, 1], activation="sigmoid", seed=0)
     data = [({"x1": a, "x2": b}, {"o1": float(a ^ b)}) for a in (0, 1) for b in (0, 1)]

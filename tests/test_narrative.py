@@ -1,4 +1,4 @@
-"""Tests for tinygraph/narrative.py: the recipe's steps on a Network, checked against the
+"""Tests for tinygraph/stepping/narrative.py: the recipe's steps on a Network, checked against the
 delta-rule formulas worked independently here, and what each step's formula reads."""
 
 import math
@@ -7,8 +7,8 @@ import re
 import pytest
 
 import tinygraph as tg
-from tinygraph.network import Bias, Neuron, Synapse
-from tinygraph.narrative import REPEAT_UNTIL, STAGES, network_steps
+from tinygraph.networks.network import Bias, Neuron, Synapse
+from tinygraph.stepping.narrative import REPEAT_UNTIL, STAGES, network_steps
 from tinygraph.demos import step_networks, worked_example
 
 from helpers import B, T, W, by_hand, worked
@@ -303,9 +303,9 @@ def test_a_hidden_delta_highlights_the_synapses_it_reads_not_those_into_the_neur
 
 
 def test_the_frame_highlights_the_step_highlight(monkeypatch):
-    import tinygraph.narrative
+    import tinygraph.stepping.narrative
     seen = []
-    monkeypatch.setattr(tinygraph.narrative, "draw_network", lambda net, **kw: seen.append((net, kw["highlight"])))
+    monkeypatch.setattr(tinygraph.stepping.narrative, "draw_network", lambda net, **kw: seen.append((net, kw["highlight"])))
     net, inputs, targets = worked_example.build()
     steps = network_steps(net, inputs, targets)
     for step in steps:
@@ -330,7 +330,7 @@ def test_an_error_that_ignores_an_output_says_so_instead_of_failing():
 # -- a numerical check beside each gradient ------------------------------------------------------
 
 def test_check_puts_the_nudged_gradient_beside_each_walk_gradient():
-    from tinygraph.narrative import CHECK_H
+    from tinygraph.stepping.narrative import CHECK_H
     net, inputs, targets = worked_example.build()
     before = [(p.name, p.value) for p in net.parameters(include_fixed=True)]
     steps = network_steps(net, inputs, targets, check=True)
@@ -393,7 +393,7 @@ def test_check_frames_show_the_nudged_gradient_once_known(engine):
 def test_a_network_step_takes_its_fields_by_name():
     """Fourteen fields in a row are easy to pass in the wrong order: each is given by name."""
     import inspect
-    from tinygraph.narrative import NetworkStep
+    from tinygraph.stepping.narrative import NetworkStep
     params = list(inspect.signature(NetworkStep.__init__).parameters.values())
     assert [p.name for p in params[:2]] == ["self", "run"]
     assert len(params) > 10 and all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[2:])

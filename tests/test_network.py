@@ -6,6 +6,7 @@ import random
 import pytest
 
 import tinygraph as tg
+from tinygraph.engine.node import nodes_below
 
 # Matt Mazur's "A Step by Step Backpropagation Example": inputs, weights w1..w8, biases, targets.
 I1, I2 = 0.05, 0.10
@@ -385,7 +386,7 @@ def test_a_neuron_in_any_op_stands_for_its_latest_output_node():
               lambda n: n.relu(), lambda n: n.tanh(), lambda n: n.sign(), lambda n: tg.tanh(n),
               lambda n: tg.weighted_sum([w], [n]), lambda n: n * h):
         y = f(o)
-        assert o not in tg.node.nodes_below(y) and out in tg.node.nodes_below(y)
+        assert o not in nodes_below(y) and out in nodes_below(y)
         assert y.value == f(out).value
 
 

@@ -1,4 +1,4 @@
-"""The engine (tinygraph/node.py): every op's value and derivatives, graph structure, backward.
+"""The engine (tinygraph/engine/node.py): every op's value and derivatives, graph structure, backward.
 
 Each op is checked twice on hypothesis-generated inputs: against central
 differences (tg.gradcheck, 1e-6 relative) and against its derivative written
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import tinygraph as tg
 from tinygraph.errors import NotFiniteError, WrongTypeError
-from tinygraph.node import walk
+from tinygraph.engine.node import walk
 
 
 def real(lo, hi):
@@ -787,33 +787,32 @@ def test_a_node_compares_with_infinity_but_not_with_nan():
 # -- the engine is the ground floor ---------------------------------------------------------------
 
 def _imports_of(module: str) -> set:
-    """The tinygraph modules that tinygraph/<module>.py imports, at any level (functions too)."""
+    """The tinygraph modules (by last name) that tinygraph/<module>.py imports, at any level (functions too)."""
     import ast
     import pathlib
     source = (pathlib.Path(tg.__file__).parent / f"{module}.py").read_text(encoding="utf-8")
     found = set()
     for n in ast.walk(ast.parse(source)):
-        if isinstance(n, ast.ImportFrom) and n.level == 1:
-            found |= {n.module} if n.module else {a.name for a in n.names}
-        elif isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "tinygraph":
-            parts = n.module.split(".")
-            found |= {parts[1]} if len(parts) > 1 else {a.name for a in n.names}
+        if isinstance(n, ast.ImportFrom) and (n.level or (n.module or "").split(".")[0] == "tinygraph"):
+            found |= {n.module.split(".")[-1]} if n.module and n.module != "tinygraph" else {a.name for a in n.names}
         elif isinstance(n, ast.Import):
-            found |= {a.name.split(".")[1] for a in n.names if a.name.startswith("tinygraph.")}
+            found |= {a.name.split(".")[-1] for a in n.names if a.name.startswith("tinygraph.")}
     assert "noqa: E402" not in source, f"{module}.py imports below its code"
     return found
 
 
 def test_the_engine_imports_only_what_lies_below_it():
     # errors <- checks <- diagnosis <- node <- activations: each imports only modules to its left
-    below = {"errors": set(), "checks": {"errors"}, "diagnosis": {"errors", "checks"},
-             "node": {"errors", "checks", "diagnosis"}, "activations": {"errors", "checks", "diagnosis", "node"}}
+    below = {"errors": set(), "engine/checks": {"errors"}, "engine/diagnosis": {"errors", "checks"},
+             "engine/node": {"errors", "checks", "diagnosis"},
+             "engine/activations": {"errors", "checks", "diagnosis", "node"}}
     for module, allowed in below.items():
         assert _imports_of(module) <= allowed, (module, _imports_of(module) - allowed)
+    assert _imports_of("engine/node") >= {"errors", "checks", "diagnosis"}     # the reader reads
 
 
 def test_diagnosis_is_not_called_while_ops_succeed(monkeypatch):
-    from tinygraph import diagnosis
+    from tinygraph.engine import diagnosis
 
     def never(*args, **kwargs):
         raise AssertionError("diagnosis called on a good op")

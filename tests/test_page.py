@@ -1,4 +1,4 @@
-"""Tests for tinygraph/draw/page.py: step frames and the step-player page."""
+"""Tests for tinygraph/stepping/page.py: step frames and the step-player page."""
 
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -6,13 +6,13 @@ from html.parser import HTMLParser
 import pytest
 
 import tinygraph as tg
-from tinygraph.draw.page import html_page, write_html
+from tinygraph.stepping.page import html_page, write_html
 from tinygraph.formatting import fmt
-from tinygraph.narrative import network_steps
-from tinygraph.steps import backprop_steps
+from tinygraph.stepping.narrative import network_steps
+from tinygraph.stepping.steps import backprop_steps
 from tinygraph.demos import worked_example
 from tinygraph.draw.dot import neuron_id
-from tinygraph.node import nodes_below
+from tinygraph.engine.node import nodes_below
 
 from helpers import NAMES, SVG, box, frame_places, groups, lit, neuron_circles, shown_as, tangled, texts
 
@@ -174,7 +174,7 @@ def test_network_page_frames_keep_every_neuron_in_place(name, engine):
     the drawing, new weights after an update) must not move the neurons: one size, one place
     per neuron and per weight box in every frame, and every frame the same size."""
     from tinygraph.demos import build_for_steps
-    from tinygraph.draw.page import _svgs
+    from tinygraph.stepping.page import _svgs
     _, net, inputs, targets, lr = build_for_steps(name)
     places = frame_places(_svgs(network_steps(net, inputs, targets, lr=lr)))
     assert len({p for p in places}) == 1, {p for p in places}
@@ -183,7 +183,7 @@ def test_network_page_frames_keep_every_neuron_in_place(name, engine):
 
 
 def test_graph_page_frames_keep_every_node_in_place(engine):
-    from tinygraph.draw.page import _svgs
+    from tinygraph.stepping.page import _svgs
     root, _ = tangled()
     places = frame_places(_svgs(list(backprop_steps(root))))
     assert len(set(places)) == 1
@@ -236,7 +236,7 @@ def test_fixed_height_cells_hold_only_text_of_a_known_size():
 def test_a_page_is_laid_out_in_a_few_graphviz_runs(monkeypatch):
     """Every distinct frame is laid out once, many frames to one run of the engine."""
     import tinygraph.draw.render as render
-    from tinygraph.draw.page import _svgs
+    from tinygraph.stepping.page import _svgs
     runs = []
     real = render._run
     monkeypatch.setattr(render, "_run", lambda eng, src, fmt, t: runs.append(src.count("digraph ")) or
@@ -303,7 +303,7 @@ def test_update_frames_show_the_new_weights_made_so_far(apply):
     ("steps.svg", ValueError, "suffix '.svg' is not one of .html"),
 ])
 def test_write_html_to_a_bad_place_says_what_is_wrong_before_drawing(tmp_path, monkeypatch, name, error, says):
-    import tinygraph.draw.page as page
+    import tinygraph.stepping.page as page
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pics").mkdir()
     (tmp_path / "file.txt").write_text("mine")
@@ -316,7 +316,7 @@ def test_write_html_to_a_bad_place_says_what_is_wrong_before_drawing(tmp_path, m
 
 
 def test_a_failed_write_html_leaves_the_old_page(tmp_path, monkeypatch):
-    import tinygraph.draw.page as page
+    import tinygraph.stepping.page as page
     old = tmp_path / "steps.html"
     old.write_text("my page")
 
@@ -334,7 +334,7 @@ def expected_lit(step):
     """The SVG ids a network step's frame must highlight: each Neuron, Synapse and Bias of
     step.highlight (a highlighted bias is drawn, and marked, inside its neuron)."""
     from tinygraph.draw.dot import synapse_id
-    from tinygraph.network import Bias, Neuron, Synapse
+    from tinygraph.networks.network import Bias, Neuron, Synapse
     out = set()
     for x in step.highlight:
         if isinstance(x, Neuron):
@@ -355,7 +355,7 @@ def test_every_frame_highlights_exactly_what_its_formula_reads(name):
     exactly the neurons, synapses and biases of step.highlight (the subject and what its formula
     reads); a synapse drawn as a weight box is lit on its box and on both halves of its line."""
     from tinygraph.demos import build_for_steps
-    from tinygraph.draw.page import _svgs
+    from tinygraph.stepping.page import _svgs
     _, net, inputs, targets, lr = build_for_steps(name)
     steps = network_steps(net, inputs, targets, lr=lr)
     for step, svg in zip(steps, _svgs(steps)):            # all frames of a network in a few batched runs

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from tinygraph.draw.page import write_html
-from tinygraph.narrative import network_steps
+from tinygraph.stepping.page import write_html
+from tinygraph.stepping.narrative import network_steps
 from tinygraph.demos import worked_example
 
 from chromium import browser_test
@@ -234,7 +234,7 @@ def test_each_frame_as_the_page_shows_it_is_the_frame_drawn_alone(browser, tmp_p
     """One layout, many frames: every step of the worked example, as the page puts it together from
     shared parts, shows the same texts in the same places and the same highlighted ids as that
     step's frame drawn alone by Graphviz."""
-    from tinygraph.draw.page import _svgs
+    from tinygraph.stepping.page import _svgs
     net, inputs, targets = worked_example.build()
     steps = network_steps(net, inputs, targets)
     page = tmp_path / "steps.html"

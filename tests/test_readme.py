@@ -238,7 +238,7 @@ def installed(tmp_path_factory):
     where = subprocess.run([str(python), "-c", "import tinygraph; print(tinygraph.__file__)"], cwd=base,
                            capture_output=True, text=True, env=_shell_env(bin_dir))
     assert Path(where.stdout.strip()).resolve().is_relative_to(env_dir.resolve()), where   # not the checkout
-    shipped = subprocess.run([str(python), "-c", "from tinygraph import datasets as d; "
+    shipped = subprocess.run([str(python), "-c", "from tinygraph.data import datasets as d; "
                               "print(*[len(d.load(i.name).rows) for i in d.data_sets()])"],
                              cwd=base, capture_output=True, text=True, env=_shell_env(bin_dir))
     assert shipped.stdout.split() == ["300", "400", "1797", "569", "150", "178"], shipped   # the package data

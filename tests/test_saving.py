@@ -8,8 +8,8 @@ import random
 import pytest
 
 import tinygraph as tg
-import tinygraph.network_file as network_file
-import tinygraph.saving as saving
+import tinygraph.networks.network_file as network_file
+import tinygraph.networks.saving as saving
 
 
 def state(net):
@@ -82,7 +82,7 @@ def test_custom_activation_saved_by_name(tmp_path):
 
 
 def test_unregistered_activation_object_is_refused_at_save(tmp_path):
-    from tinygraph.activations import Activation
+    from tinygraph.engine.activations import Activation
     net = tg.Network("odd")
     net.input("x")
     net.neuron("y", activation=Activation("private_act", lambda x: x, lambda x: 1.0), bias=0.0)
@@ -314,7 +314,7 @@ def test_saving_through_a_link_updates_the_linked_file_and_keeps_the_link(saved)
 
 
 def test_a_network_that_cannot_be_saved_leaves_the_old_file(saved):
-    from tinygraph.activations import Activation
+    from tinygraph.engine.activations import Activation
     net = tg.Network("odd")
     net.input("x")
     net.neuron("y", activation=Activation("private_act", lambda x: x, lambda x: 1.0), bias=0.0)
@@ -344,7 +344,7 @@ def test_a_nul_character_in_a_name_is_refused(tmp_path):
 
 
 def scaled_net():
-    from tinygraph.tables import Scaling
+    from tinygraph.data.tables import Scaling
     net = tg.MLP([2, 1], seed=0)
     net.scaling = Scaling(["x2", "x1"], [1.0, -2.0], [0.5, 4.0], "o1", ("no", "yes"))
     return net

@@ -269,7 +269,7 @@ def test_delta_rule_states_O_minus_t_for_a_softmax_layer_and_agrees_with_backwar
         assert rule.deltas[n.name] == pytest.approx(n.delta, abs=1e-12)
     for s in net.synapses:
         assert rule.weight_grads[s.name] == pytest.approx(s.grad, abs=1e-12)
-    from tinygraph.formulas import SoftmaxDelta
+    from tinygraph.stepping.formulas import SoftmaxDelta
     assert str(SoftmaxDelta("o1", 0.25, 1.0)).startswith("δ_o1 = O_o1 - t_o1")
 
 

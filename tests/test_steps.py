@@ -1,4 +1,4 @@
-"""Tests for tinygraph/steps.py: backprop_steps, the real backward walk told node by node."""
+"""Tests for tinygraph/stepping/steps.py: backprop_steps, the real backward walk told node by node."""
 
 import re
 
@@ -7,9 +7,9 @@ from hypothesis import given, strategies as st
 
 import tinygraph as tg
 from tinygraph.formatting import fmt
-from tinygraph.steps import backprop_steps
+from tinygraph.stepping.steps import backprop_steps
 from tinygraph.demos import worked_example
-from tinygraph.node import nodes_below
+from tinygraph.engine.node import nodes_below
 
 from helpers import tangled, worked
 

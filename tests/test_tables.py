@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygraph as tg
-from tinygraph.tables import DataFileError, Scaling, predict_table, read_table, train_table
+from tinygraph.data.tables import DataFileError, Scaling, predict_table, read_table, train_table
 
 DEMOS = os.path.join(os.path.dirname(__file__), "..", "demos")
 
@@ -250,7 +250,7 @@ def test_a_decimal_comma_gets_a_hint(tmp_path):
 @settings(max_examples=200)
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_every_float_as_python_or_a_spreadsheet_writes_it_reads_back(x):
-    from tinygraph.tables import parse_number
+    from tinygraph.data.tables import parse_number
     for text in (repr(x), f"{x:.17g}", f"{x:.6f}", f"{x:E}"):
         assert parse_number(text) == float(text)
 

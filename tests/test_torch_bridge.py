@@ -575,7 +575,7 @@ def test_export_refuses_bad_paths(torch, tmp_path):
 
 def _table_network(tmp_path, columns, rows, epochs=30):
     """A network trained on a CSV (as `tinygraph train --save` does), saved and loaded back."""
-    from tinygraph.tables import read_table, train_table
+    from tinygraph.data.tables import read_table, train_table
     lines = [",".join(columns)] + [",".join(repr(v) for v in r) for r in rows]
     data = tmp_path / "data.csv"
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -607,7 +607,7 @@ def _price_rows(n=60, seed=5):
 
 @pytest.mark.parametrize("which", ["circle", "wide", "regression"])
 def test_exported_files_take_raw_rows_and_give_predicts_numbers(onnxruntime, tmp_path, which):
-    from tinygraph.tables import predict_table
+    from tinygraph.data.tables import predict_table
     torch = sys.modules["torch"]
     if which == "circle":
         with open(os.path.join(ROOT, "demos", "circle.csv")) as f:

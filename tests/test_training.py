@@ -9,7 +9,7 @@ import pytest
 
 import tinygraph as tg
 from tinygraph.errors import NotFiniteError, WrongTypeError
-import tinygraph.training as training
+import tinygraph.learning.training as training
 
 XOR = [({"x1": 0, "x2": 0}, {"o1": 0}), ({"x1": 0, "x2": 1}, {"o1": 1}),
        ({"x1": 1, "x2": 0}, {"o1": 1}), ({"x1": 1, "x2": 1}, {"o1": 0})]
@@ -245,8 +245,8 @@ def test_verbose_true_prints_even_off_a_terminal(capsys):
 
 
 def test_tg_train_stays_the_function_after_importing_the_module():
-    code = ("import tinygraph as tg; tg.SGD; from tinygraph.training import History; "
-            "import tinygraph.training; assert callable(tg.train) and tg.train.__name__ == 'train', tg.train")
+    code = ("import tinygraph as tg; tg.SGD; from tinygraph.learning.training import History; "
+            "import tinygraph.learning.training; assert callable(tg.train) and tg.train.__name__ == 'train', tg.train")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

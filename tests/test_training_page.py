@@ -7,7 +7,7 @@ import os
 import pytest
 
 import tinygraph as tg
-from tinygraph.datasets import make_moons
+from tinygraph.data.datasets import make_moons
 from tinygraph.draw.training_page import MissingPillowError, training_page
 
 from chromium import browser_test
@@ -71,7 +71,7 @@ def test_page_keeps_one_layout_for_every_frame(engine):
     """Every epoch's network drawn in ONE layout (parts stored once, every neuron and weight box at
     the same point), with either engine: graphviz-pure is what a plain pip install draws with."""
     from helpers import frame_places
-    from tinygraph.draw.page import same_layout_diagrams, shared_frames
+    from tinygraph.stepping.page import same_layout_diagrams, shared_frames
     from tinygraph.draw.player import SharedFrame
     from tinygraph.draw.render import render_svgs
     from tinygraph.draw.training_page import _draws
@@ -210,7 +210,7 @@ def test_page_of_three_inputs_has_the_curve_but_no_function_picture():
 
 def test_batch_trained_table_records_the_converged_epoch():
     pytest.importorskip("numpy", reason="needs numpy: pip install \"tinygraph[fast]\"")
-    from tinygraph.tables import read_table, train_table
+    from tinygraph.data.tables import read_table, train_table
     t = read_table(os.path.join(os.path.dirname(__file__), "..", "demos", "circle.csv"), "label")
     fit = train_table(t, hidden=[4], epochs=400, until=0.3, engine="batch", record=25)
     h = fit.history
@@ -223,7 +223,7 @@ def test_batch_trained_table_records_the_converged_epoch():
 
 def test_table_page_shows_the_held_out_error_and_accuracy_the_command_line_prints():
     from tinygraph.draw.training_page import RecordedRun, _steps
-    from tinygraph.tables import read_table, train_table
+    from tinygraph.data.tables import read_table, train_table
     t = read_table(os.path.join(os.path.dirname(__file__), "..", "demos", "circle.csv"), "label")
     fit = train_table(t, hidden=[4], epochs=60, engine="node", record=20)
     xt, tt = fit.history.held_out

@@ -41,9 +41,9 @@ import time
 import tracemalloc
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from .datasets import make_moons
-from .network import MLP, Network
-from .node import Node, gc_paused
+from .data.datasets import make_moons
+from .networks.network import MLP, Network
+from .engine.node import Node, gc_paused
 
 __all__ = ["make_moons", "main"]
 
@@ -53,7 +53,7 @@ LR = 0.05             # a constant step size, so every implementation takes the 
 Matrix = List[List[float]]
 
 
-# -- shared starting weights (the data: tinygraph.datasets.make_moons) --------------
+# -- shared starting weights (the data: tinygraph.data.datasets.make_moons) --------------
 
 def _layer_weights(net: Network) -> List[Tuple[Matrix, List[float]]]:
     """Per layer of a layered net: (W[j][i], b[j]) with W[j][i] the weight from input i to neuron j."""
@@ -293,7 +293,7 @@ class BatchModeStep:
 
     def __init__(self, net: Network, X: Sequence[Sequence[float]], Y: Sequence[float]) -> None:
         import numpy as np
-        from .batch import compile_network
+        from .learning.batch import compile_network
         self.bn = compile_network(net)
         self.X, self.Y = np.array(X, dtype=float), np.array(Y, dtype=float)[:, None]
 
@@ -580,9 +580,9 @@ def bench_pages(repeat: int, out=print) -> Dict[str, float]:
     """Wall-clock time and size of step-player pages (Graphviz runs in its own process, so the
     process's CPU time would miss it): a 2-2-2 sigmoid network (the worked example's shape, 37 steps)
     and the moons demo's 2-16-16-1 ReLU network (about 745 steps)."""
-    from .datasets import make_moons
-    from .draw.page import html_page
-    from .narrative import network_steps
+    from .data.datasets import make_moons
+    from .stepping.page import html_page
+    from .stepping.narrative import network_steps
     X, Y = make_moons(1)
     cases = [("2-2-2 sigmoid", MLP([2, 2, 2], activation="sigmoid", seed=0), [0.05, 0.1], [0.01, 0.99]),
              ("2-16-16-1 ReLU", MLP([2, 16, 16, 1], activation="relu", output_activation="linear", seed=0),

@@ -12,12 +12,12 @@ from . import __version__
 from .console import is_tty, printable_streams, say
 from .demos import DEFAULT_STEP_LR, DEMOS, build_for_steps, demo_key, list_demos, run_demo
 from .draw.files import write_whole
-from .draw.page import page_place, write_html
-from .checks import check_count, check_fraction, check_port, check_rate, check_threshold, decimal_text, whole_text
+from .stepping.page import page_place, write_html
+from .engine.checks import check_count, check_fraction, check_port, check_rate, check_threshold, decimal_text, whole_text
 from .errors import BadValueError, RenderError, TinygraphError, user_facing
 from .formatting import fmt
-from .formulas import Update
-from .narrative import REPEAT_UNTIL, NetworkStep, network_steps
+from .stepping.formulas import Update
+from .stepping.narrative import REPEAT_UNTIL, NetworkStep, network_steps
 
 
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -234,7 +234,7 @@ def explain_command(network: str, inputs: Optional[Sequence[str]] = None, target
     """
     from .explanation import explain
     from .explanation.document import FORMATS, format_of
-    from .network import Network
+    from .networks.network import Network
 
     x, t = _sample(inputs, "--inputs"), _sample(targets, "--targets")
     if network.lower().endswith(".json") or os.path.isfile(network):
@@ -324,7 +324,7 @@ def _hidden(text: str) -> List[int]:
 
 
 # -- one checked way into every command ------------------------------------------------------------
-# Every option value is checked by its argparse ``type`` (built on tinygraph.checks), so a bad one is
+# Every option value is checked by its argparse ``type`` (built on tinygraph.engine.checks), so a bad one is
 # refused before any work starts, as one line on stderr with exit status 2; output places are tried
 # (a file made and removed beside them) at the same time, so a slow training never ends in a refusal.
 
@@ -373,13 +373,13 @@ def _port(text: str) -> int:
 
 
 def _activation(text: str) -> str:
-    from .activations import get_activation
+    from .engine.activations import get_activation
     get_activation(text)
     return text
 
 
 def _error_name(text: str) -> str:
-    from .losses import get_loss
+    from .learning.losses import get_loss
     get_loss(text)
     return text
 
@@ -405,7 +405,7 @@ def _place(what: str, option: str, example: str, suffixes: Optional[Sequence[str
 def _save_place(text: str) -> str:
     """--save NET.json: a network file's rules (saving.check_save_path), and a folder that takes files."""
     from .draw.files import try_folder
-    from .saving import check_save_path
+    from .networks.saving import check_save_path
     path = os.path.expanduser(text)
     check_save_path(path)
     try_folder(path, "--save net.json")
@@ -413,7 +413,7 @@ def _save_place(text: str) -> str:
 
 
 def _data_name(text: str) -> str:
-    from .datasets import data_set
+    from .data.datasets import data_set
     return data_set(text).name
 
 
@@ -452,9 +452,9 @@ def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activati
                   classify: Optional[bool] = None, record: Optional[int] = None) -> int:
     """``tinygraph train DATA.csv --target COLUMN``: read, train, report; optionally save, page, GIF."""
     from .draw.files import check_place
-    from .draw.page import PAGE_SUFFIXES
-    from .saving import check_save_path, save_network
-    from .tables import read_table, train_table
+    from .stepping.page import PAGE_SUFFIXES
+    from .networks.saving import check_save_path, save_network
+    from .data.tables import read_table, train_table
     # every place is checked before the (slow) training, so a typo costs nothing
     if save is not None:
         check_save_path(os.path.expanduser(save))
@@ -477,7 +477,7 @@ def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activati
               "add --regression to predict the numbers instead)")
     if record is None and (html or gif):
         record = max(1, epochs // 40)
-    from .training import DivergenceError
+    from .learning.training import DivergenceError
     try:
         fit = train_table(table, hidden=hidden, activation=activation, lr=lr, until=until, epochs=epochs,
                           test_fraction=test_fraction, seed=seed, record=record)
@@ -542,8 +542,8 @@ def _check_scaling(net: Any, network: str) -> None:
 def predict_command(network: str, rows: str) -> int:
     """``tinygraph predict net.json rows.csv``: the outputs of a saved network for each row, as CSV."""
     import csv
-    from .saving import load_network
-    from .tables import predict_table
+    from .networks.saving import load_network
+    from .data.tables import predict_table
     net = load_network(network)
     _check_scaling(net, network)
     head, out = predict_table(net, rows)
@@ -558,7 +558,7 @@ def predict_command(network: str, rows: str) -> int:
 def data_source(source: str) -> str:
     """How the output names the data ``source`` that train/predict/play read: a shipped data set's name
     says that it is the shipped one, and a real file that shares a data set's name says it won."""
-    from .datasets import shipped_name
+    from .data.datasets import shipped_name
     name = shipped_name(source)
     if name is None:
         return source
@@ -572,7 +572,7 @@ def data_command(name: Optional[str] = None, out: Optional[str] = None, force: b
     one, or write one out as a CSV file (``--out -`` prints it) so a learner can look at it and make
     rows to predict.  An existing file is only replaced with ``force`` (or when it already holds
     exactly this data set)."""
-    from .datasets import data_set, data_sets, load_csv_text
+    from .data.datasets import data_set, data_sets, load_csv_text
     from .errors import listed
     if name is None:
         if out is not None:
@@ -764,7 +764,7 @@ def _parser() -> argparse.ArgumentParser:
 def _play_data(source: str, target: Optional[str]) -> str:
     """``tinygraph play NAME --target COLUMN`` with a shipped data set's name: what the playground reads
     (it takes data by a name ending in .csv, which the tables then find among the shipped sets)."""
-    from .datasets import load_csv_text, shipped_name
+    from .data.datasets import load_csv_text, shipped_name
     name = shipped_name(source)
     if target is None or name is None or os.path.isfile(source) or source.lower().endswith(".csv"):
         if name is not None and target is not None:

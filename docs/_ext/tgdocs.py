@@ -69,7 +69,7 @@ def demo(name: str) -> Any:
 
     import tinygraph as tg
     from tinygraph.demos import build_for_steps, run_demo, step_networks
-    from tinygraph.draw.page import StepPlayer
+    from tinygraph.stepping.page import StepPlayer
     folder = Path("tinygraph-out") / name        # in the notebook's own temporary folder
     folder.mkdir(parents=True, exist_ok=True)
     run_demo(name, out=folder)
@@ -166,7 +166,7 @@ def setup(app: Any) -> dict:
         os.environ[PAGES_ENV] = str(folder)
 
     def public_name(app: Any, env: Any, node: Any, contnode: Any) -> Any:
-        """A reference to tinygraph.node.Node (where a name is defined) finds tinygraph.Node."""
+        """A reference to tinygraph.engine.node.Node (where a name is defined) finds tinygraph.Node."""
         import tinygraph
         target = node.get("reftarget", "")
         if node.get("refdomain") != "py" or not target.startswith("tinygraph."):

@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Callable, Dict, Tuple, Union
 
 from ..errors import GraphError, NameNotFoundError, TinygraphError, did_you_mean
-from ..network import Network
+from ..networks.network import Network
 from .output import DemoError
 
 __all__ = ["MODULES", "DEMOS", "UnknownDemoError", "DemoError", "list_demos", "run_demo", "get_demo",

@@ -26,8 +26,8 @@ import random
 from pathlib import Path
 from typing import Any, List, Sequence, Tuple, Union
 
-from .. import datasets
-from ..tables import layered_network
+from ..data import datasets
+from ..data.tables import layered_network
 from .output import report_files
 from .pictures import ORANGE, confusion_matrix, image_grid, save_svg, svg_paths
 
@@ -77,7 +77,7 @@ def _batches(train: List[int], epoch: int) -> List[List[int]]:
 def train_batch(net: Any, images: List[List[float]], digits: List[int], train: List[int], epochs: int) -> List[float]:
     """Mini-batch gradient descent in numpy batch mode; returns the cross-entropy over the training
     images after each epoch.  The weights end up in ``net``."""
-    from ..batch import compile_network
+    from ..learning.batch import compile_network
     np = _numpy()
     bn = compile_network(net)
     X = np.array(images, dtype=float)
@@ -96,8 +96,8 @@ def train_nodes(net: Any, images: List[List[float]], digits: List[int], train: L
                 pixels: Sequence[str]) -> List[float]:
     """The same training on the node engine (every number a Node); returns the mean cross-entropy of
     the mini-batches of each epoch (as they were before their step)."""
-    from ..losses import cross_entropy
-    from ..training import SGD
+    from ..learning.losses import cross_entropy
+    from ..learning.training import SGD
     opt = SGD(net.parameters(), lr=LR)
     errors = []
     for epoch in range(epochs):
@@ -117,7 +117,7 @@ def probabilities(net: Any, pixels: Sequence[str], images: List[List[float]]) ->
     """Each image's 10 class probabilities (batch mode when numpy is there, else the node engine)."""
     np = _numpy()
     if np is not None:
-        from ..batch import compile_network
+        from ..learning.batch import compile_network
         return compile_network(net).forward(np.array(images, dtype=float)).tolist()
     return [[o.value for o in (lambda out: [out[k] for k in OUTPUTS])(net.forward(dict(zip(pixels, img))))]
             for img in images]

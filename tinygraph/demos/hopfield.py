@@ -13,7 +13,7 @@ import random
 from pathlib import Path
 from typing import Dict, List, Union
 
-from ..hopfield import Hopfield
+from ..networks.hopfield import Hopfield
 from .output import can_print, out_paths, pyplot, report_files, save_figure
 
 NAME = "hopfield"

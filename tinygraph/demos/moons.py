@@ -1,6 +1,6 @@
 """A 2-16-16-1 ReLU network learns two interleaving half-moons (max-margin loss + L2, SGD).
 
-The data are generated on the spot (``tinygraph.datasets.make_moons``, no
+The data are generated on the spot (``tinygraph.data.datasets.make_moons``, no
 download): the upper moon (cos t, sin t) has label +1, the lower moon
 (1 - cos t, 1/2 - sin t) label -1, t evenly spaced over [0, pi], plus Gaussian
 noise.  The error is the hinge (max-margin) loss
@@ -15,12 +15,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
-from .. import datasets
-from ..batch import compile_network
+from ..data import datasets
+from ..learning.batch import compile_network
 from ..errors import BadValueError
-from ..losses import hinge, l2
-from ..network import MLP, Network
-from ..training import SGD
+from ..learning.losses import hinge, l2
+from ..networks.network import MLP, Network
+from ..learning.training import SGD
 from .output import out_paths, pyplot, report_files, save_figure
 
 NAME = "moons"
@@ -38,7 +38,7 @@ Point = Tuple[float, float, float]      # x1, x2, label (+1 or -1)
 def make_moons(n: int = N, noise: float = NOISE, seed: int = DATA_SEED) -> List[Point]:
     """n points on two interleaving half-circles, (x1, x2, label): +1 on the upper moon, -1 on the lower.
 
-    The points of ``tinygraph.datasets.make_moons`` (the one generator), as triples.
+    The points of ``tinygraph.data.datasets.make_moons`` (the one generator), as triples.
     """
     X, Y = datasets.make_moons(n, noise, seed)
     return [(x1, x2, y) for (x1, x2), y in zip(X, Y)]

@@ -16,9 +16,9 @@ import math
 from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
-from ..activations import SIGMOID
-from ..network import Network
-from ..node import Node
+from ..engine.activations import SIGMOID
+from ..networks.network import Network
+from ..engine.node import Node
 from .output import out_paths, report_files, save_network, table
 
 NAME = "multiplier"

@@ -9,7 +9,7 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 
 from ..console import can_print, plain
 from ..draw import draw_network
-from ..network import Network
+from ..networks.network import Network
 from ..errors import TinygraphError
 
 DEFAULT_OUT = "tinygraph-out"

@@ -14,8 +14,8 @@ import itertools
 from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
-from ..activations import activation_names, get_activation, register_activation
-from ..network import Network
+from ..engine.activations import activation_names, get_activation, register_activation
+from ..networks.network import Network
 from .output import out_paths, report_files, save_network, table
 
 NAME = "three-bits"

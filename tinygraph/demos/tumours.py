@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Union
 
-from ..tables import read_table, train_table
+from ..data.tables import read_table, train_table
 from .output import report_files, table
 from .pictures import BLUE, ORANGE, bar_chart, pairs, save_svg, svg_paths
 

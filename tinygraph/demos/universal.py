@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Tuple, Union
 
 from ..errors import BadValueError
-from ..network import Network
+from ..networks.network import Network
 from .output import out_paths, pyplot, report_files, save_figure, save_network, table
 
 NAME = "universal"

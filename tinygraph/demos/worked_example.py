@@ -13,10 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
-from ..deltas import delta_rule
-from ..losses import squared_error
-from ..network import Network
-from ..training import SGD
+from ..stepping.deltas import delta_rule
+from ..learning.losses import squared_error
+from ..networks.network import Network
+from ..learning.training import SGD
 from .output import out_paths, report_files, save_network, table
 
 NAME = "worked-example"

@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Tuple, Union
 
-from ..losses import squared_error
-from ..network import MLP, Network
-from ..training import train
+from ..learning.losses import squared_error
+from ..networks.network import MLP, Network
+from ..learning.training import train
 from .output import out_paths, pyplot, report_files, save_figure, save_network, table
 
 NAME = "xor"

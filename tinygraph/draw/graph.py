@@ -19,9 +19,9 @@ from itertools import islice
 from typing import Any, Collection, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from ..errors import GraphError, WrongTypeError
-from ..checks import short_repr
-from ..network import Bias, Network, Synapse
-from ..node import Node, nodes_below
+from ..engine.checks import short_repr
+from ..networks.network import Bias, Network, Synapse
+from ..engine.node import Node, nodes_below
 from .diagram import Diagram
 from .dot import (HIGHLIGHT, HIGHLIGHT_CLASS, HIGHLIGHT_FILL, Graph, Html, check_choice, check_count, check_flag,
                   check_text, drawn, font, html, number, text_width)

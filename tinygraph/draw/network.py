@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any, Collection, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
 from ..errors import GraphError, WrongTypeError
-from ..checks import short_repr
-from ..network import Bias, Network, Neuron, Synapse
-from ..node import reached
+from ..engine.checks import short_repr
+from ..networks.network import Bias, Network, Neuron, Synapse
+from ..engine.node import reached
 from .big import BIG_LAYER, EMPTY_CELL, cell, heat, pixel_grid, rows_of, scale_markup
 from .diagram import Diagram
 from .dot import (HIGHLIGHT, HIGHLIGHT_CLASS, HIGHLIGHT_FILL, NEGATIVE, POSITIVE, ZERO, Graph, Html, check_choice,

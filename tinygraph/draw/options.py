@@ -12,9 +12,9 @@ import math
 import numbers
 from typing import Any, Optional, Sequence
 
-from ..checks import not_finite_error, short_repr, what_is_wrong
+from ..engine.checks import not_finite_error, short_repr, what_is_wrong
 from ..errors import BadValueError, WrongTypeError, did_you_mean
-from ..node import Node
+from ..engine.node import Node
 
 __all__ = ["check_flag", "check_choice", "check_text", "check_count", "drawn", "drawn_value"]
 

@@ -4,7 +4,7 @@
 network: no external scripts, fonts or style sheets.
 
 The picture: frames that share one layout (:class:`SharedFrame`, made by
-:mod:`tinygraph.draw.page`) are shown in one ``<svg>`` skeleton whose
+:mod:`tinygraph.stepping.page`) are shown in one ``<svg>`` skeleton whose
 slots are ``<use>`` references to parts (a neuron, a synapse's box or line,
 the legend) stored once each in a hidden ``<defs>``; the page's data says,
 per slot, at which frames it shows another part, and the script swaps the

@@ -132,7 +132,7 @@ class RecordedRun:
         """Each snapshot's error (the run's own loss) and accuracy on the held-out rows."""
         if not self.held_xs or self.held_errors:
             return
-        from ..losses import get_loss
+        from ..learning.losses import get_loss
         try:
             loss = get_loss(self.history.loss) if self.history.loss else None
         except (TinygraphError, ValueError, KeyError):
@@ -164,7 +164,7 @@ class RecordedRun:
         try:
             batch = None
             try:
-                from ..batch import compile_network
+                from ..learning.batch import compile_network
                 batch = compile_network(self.net)
             except (ImportError, TinygraphError, ValueError, TypeError):
                 batch = None
@@ -430,7 +430,7 @@ class TrainingPage:
     def html(self) -> str:
         """The self-contained page (drawn the first time it is asked for)."""
         if self._html is None:
-            from .page import shared_frames
+            from ..stepping.page import shared_frames
             from .player import player_html
             self._evaluate()       # before _steps: the accuracies of runs too big to keep outputs
             frames = shared_frames(_draws(self.run), self.progress)
@@ -446,7 +446,7 @@ class TrainingPage:
 
     def save(self, path: Union[str, "os.PathLike[str]"]) -> int:
         """Write the page (.html) or the animation (.gif) to ``path``, whole or not at all; its size in bytes."""
-        from .page import PAGE_SUFFIXES
+        from ..stepping.page import PAGE_SUFFIXES
         spelled = "'run.html' or 'run.gif'"
         path = check_place(path, "the training page", suffixes=PAGE_SUFFIXES + GIF_SUFFIXES,
                            example="run.html", spelled=spelled)
@@ -482,7 +482,7 @@ def _gif(run: RecordedRun, frame_ms: int) -> bytes:
     import io
     need_pillow()                                            # a clear error if Pillow is missing
     from PIL import Image, ImageDraw
-    from .page import same_layout_diagrams
+    from ..stepping.page import same_layout_diagrams
     diagrams = same_layout_diagrams(_draws(run))         # one Sizes for all: the same layout in every frame
     nets = [Image.open(io.BytesIO(d.png())).convert("RGB") for d in diagrams]
     H = 520

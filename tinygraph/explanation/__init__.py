@@ -10,7 +10,7 @@ Every equation is written in symbols and then with the network's numbers,
 which are the backward walk's own (:func:`tinygraph.network_steps`).
 
 Modules: ``notation`` (the math tree, LaTeX and MathML, names as text, numbers),
-``equations`` (tinygraph.formulas written as math), ``content`` (what the
+``equations`` (tinygraph.stepping.formulas written as math), ``content`` (what the
 document says), ``blocks`` (its pieces), ``writer`` (one walk over the blocks, and the
 interface a format implements), ``markdown``, ``html``, ``latex`` (the formats; the style
 sheet and the LaTeX preamble are in ``assets/``), ``curve`` (the error curve),
@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Iterable, Optional, Union
 
 from ..errors import BadValueError, GraphError, user_facing
-from ..network import Network
+from ..networks.network import Network
 from .content import CATEGORIES, DEFAULT_BLANKS, ErrorChoice, Sample, build
 from .document import FORMATS, Explanation
 from .notation import DECIMALS

@@ -3,7 +3,7 @@ is derived, each formula in symbols and then with the network's numbers, all tak
 
 :func:`build` runs :func:`tinygraph.network_steps` (the forward pass, the error, the
 walk, the update, the forward pass again and ``train`` until the error is small),
-writes each of its steps with the formulas of :mod:`tinygraph.formulas` (through
+writes each of its steps with the formulas of :mod:`tinygraph.stepping.formulas` (through
 :mod:`.equations`), and checks every delta and gradient twice: against its own
 formula worked from the numbers shown, and, for layered sigmoid networks and the
 squared error, against :func:`tinygraph.delta_rule` (the delta rule worked in
@@ -15,17 +15,17 @@ from __future__ import annotations
 import copy
 from typing import Callable, Dict, Hashable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .. import formulas as F
-from .. import losses
-from ..activations import get_activation
-from ..checks import named_values
-from ..deltas import delta_rule
+from ..stepping import formulas as F
+from ..learning import losses
+from ..engine.activations import get_activation
+from ..engine.checks import named_values
+from ..stepping.deltas import delta_rule
 from ..draw import draw_network
 from ..errors import BadValueError, GraphError, TinygraphError, WrongTypeError, did_you_mean, user_facing
-from ..narrative import REPEAT_UNTIL, NetworkStep, check_update, network_steps
-from ..network import Bias, Network, Neuron
-from ..node import Node
-from ..tables import scaling_of
+from ..stepping.narrative import REPEAT_UNTIL, NetworkStep, check_update, network_steps
+from ..networks.network import Bias, Network, Neuron
+from ..engine.node import Node
+from ..data.tables import scaling_of
 from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong
 from .curve import Curve
 from .equations import (ACTIVATIONS, ERRORS, ETA, GENERAL, ActivationForm, ErrorForm, Equation, Symbols, Written, W, activation_form, dE, delta,
@@ -160,7 +160,7 @@ def build(net: Network, inputs: Sample, targets: object, lr: float = 0.5, error:
 def _units(net: Network, inputs: Sample, data_units: bool) -> Tuple[Dict[str, float], Dict[str, float]]:
     """(the sample in the data's own units, the same standardised with the network's input scaling), by name;
     ``inputs`` are in the first units when ``data_units``, else in the second."""
-    from ..checks import named_values
+    from ..engine.checks import named_values
     means, stds = scaling_of(net)
     given = named_values(inputs, [n.name for n in net.inputs], "inputs", "explain inputs")
     if data_units:

@@ -16,7 +16,7 @@ from typing import Callable, Dict, Hashable, Iterable, List, Optional, Type, Uni
 from urllib.parse import quote
 
 from ..errors import BadValueError, FolderGivenError, NoSuchFolderError, RenderError, user_facing
-from ..narrative import NetworkStep
+from ..stepping.narrative import NetworkStep
 from . import html as html_format
 from .blocks import Block, Display, Figure, Heading, Para, Strong, keys_of
 from .content import CATEGORIES, DEFAULT_BLANKS, Built

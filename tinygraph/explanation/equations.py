@@ -1,6 +1,6 @@
-"""The delta rule's formulas (:mod:`tinygraph.formulas`, their one home) written as math.
+"""The delta rule's formulas (:mod:`tinygraph.stepping.formulas`, their one home) written as math.
 
-Each class of :data:`tinygraph.formulas.FORMULAS` has here its general form
+Each class of :data:`tinygraph.stepping.formulas.FORMULAS` has here its general form
 (:data:`GENERAL`) and a writer that reads an instance's structure
 (its names, terms and numbers) and gives the formula in symbols with this
 network's names put in, and again with its numbers (:func:`written`).  The
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Callable, Dict, Hashable, List, Optional, Sequence, Tuple, Union
 
-from .. import formulas as F
-from ..activations import Activation, get_activation
+from ..stepping import formulas as F
+from ..engine.activations import Activation, get_activation
 from ..errors import WrongTypeError
-from ..network import Bias, Network, Neuron, Synapse
+from ..networks.network import Bias, Network, Neuron, Synapse
 from .notation import (COMMA, DOT, EQ, GETS, HALF, MINUS, PARTIAL, PLUS, Frac, Id, M, Name, Num, Op, Paren,
                        Row, Sub, Sum, Sup, Words, joined, number_pair)
 
@@ -182,7 +182,7 @@ def activation_form(activation: Union[str, Activation]) -> ActivationForm:
 
 # -- general forms ------------------------------------------------------------------------------
 
-#: each formula of tinygraph.formulas in its general form: rows of (left side, relation, right side)
+#: each formula of tinygraph.stepping.formulas in its general form: rows of (left side, relation, right side)
 GENERAL: Dict[type, List[Tuple[M, M, M]]] = {
     F.NetInput: [(net(J), EQ, Row(Sum(I, Row(W(I, J), O(I))), PLUS, theta(J)))],
     F.Output: [(O(J), EQ, Row(Id("f"), Paren(net(J))))],
@@ -218,7 +218,7 @@ def _delta_parts(f: F._Delta, sym: Symbols, back_sym: M, back_num: M, n: Neuron)
 
 
 def written(f: F.Formula, sym: Symbols, subject: Union[Neuron, Parameter, None], key: Hashable, value: Optional[float] = None) -> Written:
-    """``f`` (an instance of a class of tinygraph.formulas) written with ``sym``'s symbols.
+    """``f`` (an instance of a class of tinygraph.stepping.formulas) written with ``sym``'s symbols.
 
     ``subject`` is what it is about (the Neuron, Synapse or Bias; None for the error), ``key``
     the key of its result, ``value`` the number to show as its result (the walk's; default

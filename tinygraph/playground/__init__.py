@@ -13,10 +13,10 @@ import sys
 import webbrowser
 from typing import Callable, Mapping, Optional, Sequence, Tuple
 
-from ..activations import get_activation
-from ..network import Network
-from ..scaling import Scaling
-from ..tables import layered_network, read_table
+from ..engine.activations import get_activation
+from ..networks.network import Network
+from ..networks.scaling import Scaling
+from ..data.tables import layered_network, read_table
 from .errors import PlayError
 from .server import PlaygroundServer
 from .state import Start

@@ -5,7 +5,7 @@ Nothing here speaks HTTP: :class:`Lab` is driven by :class:`~tinygraph.playgroun
 (the local server calls it, and an in-browser page could call the same methods through Pyodide).
 
 Every number is the engine's.  With numpy present the steps run in batch mode
-(:func:`tinygraph.batch.compile_network`, the same Network's weights as arrays, the same numbers to
+(:func:`tinygraph.learning.batch.compile_network`, the same Network's weights as arrays, the same numbers to
 about 1e-12); without it the node engine does each step.  One step on a batch of B samples moves
 every weight and bias by -η times the *mean* over the batch of ∂E/∂w, with E = ½ Σ (O − t)² per
 sample, so the batch size does not change the step's scale.  Both error curves are the mean E per
@@ -17,11 +17,11 @@ from __future__ import annotations
 import random
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from ..datasets import make_circle, make_moons, make_spiral
+from ..data.datasets import make_circle, make_moons, make_spiral
 from ..formatting import fmt
-from ..losses import squared_error
-from ..network import Network
-from ..training import SGD
+from ..learning.losses import squared_error
+from ..networks.network import Network
+from ..learning.training import SGD
 from .errors import PlayError
 from .numbers import number
 
@@ -98,7 +98,7 @@ class Lab:
             return bn
         try:
             import numpy  # noqa: F401
-            from ..batch import compile_network
+            from ..learning.batch import compile_network
             bn = compile_network(net)
         except Exception:                   # no numpy, or a network batch mode refuses: the node engine
             bn = None

@@ -40,7 +40,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
-from ..checks import json_nesting
+from ..engine.checks import json_nesting
 from ..errors import TinygraphError
 from .errors import PlayError
 from .page import page_html

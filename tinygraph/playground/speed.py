@@ -14,7 +14,7 @@ import json
 import time
 from typing import Dict, List, Optional, Sequence
 
-from ..network import MLP
+from ..networks.network import MLP
 from .server import PlaygroundServer
 from .state import Start
 

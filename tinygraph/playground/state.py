@@ -16,21 +16,21 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from ..activations import activation_names, get_activation
+from ..engine.activations import activation_names, get_activation
 from ..draw import draw_network, neuron_id, synapse_id
 from ..draw.network import Sizes
-from ..draw.page import html_page
+from ..stepping.page import html_page
 from ..draw.svg import inline_svg
 from ..draw.training_page import RecordedRun, error_curve, fit_picture
 from ..errors import did_you_mean
 from ..explanation import explain
 from ..formatting import fmt
-from ..losses import squared_error
-from ..narrative import network_steps
-from ..network import Network, Neuron
-from ..node import Node
-from ..saving import network_from_dict, network_to_dict
-from ..training import SGD, train
+from ..learning.losses import squared_error
+from ..stepping.narrative import network_steps
+from ..networks.network import Network, Neuron
+from ..engine.node import Node
+from ..networks.saving import network_from_dict, network_to_dict
+from ..learning.training import SGD, train
 from .errors import PlayError
 from .lab import GENERATED, Lab
 from .numbers import BIGGEST, number
@@ -283,7 +283,7 @@ class Session:
                 hidden = [len(l) for l in layers_of(self.net)[1:-1]]
             except NotLayered:
                 hidden = []
-            from ..tables import layered_network
+            from ..data.tables import layered_network
             self.net = layered_network(["x1", "x2"], hidden or [4], "tanh", "y", "sigmoid", NEW_WEIGHT_SEED)
             self.note = (f"a network 2-{'-'.join(map(str, hidden or [4]))}-1 (tanh, sigmoid output) "
                          "to fit the data's two inputs x1, x2 and one output y; ")

@@ -4,7 +4,7 @@ A network is *layered* when it is built like ``tg.MLP``: the inputs form the fir
 layer, the outputs the last, and every other neuron takes a synapse from every
 neuron of the layer before it and from no other.  :func:`layers_of` finds the
 layers or says which synapse breaks the layering.  Each change makes a new
-:class:`~tinygraph.network.Network` with the engine: what stays keeps its
+:class:`~tinygraph.networks.network.Network` with the engine: what stays keeps its
 weights, biases, names and activations; each new synapse gets a weight drawn
 uniform in ±sqrt(3 / fan_in) from the generator given (as ``tg.MLP`` does), drawn
 layer by layer, for each receiving neuron in order, for each sending neuron in order;
@@ -17,8 +17,8 @@ import math
 import random
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from ..activations import Activation
-from ..network import Network, Synapse
+from ..engine.activations import Activation
+from ..networks.network import Network, Synapse
 from .errors import PlayError
 
 __all__ = ["NotLayered", "layers_of", "rebuild", "fresh_name", "MAX_LAYER_SIZE", "MAX_HIDDEN_LAYERS"]

@@ -11,9 +11,9 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional
 
-from .. import losses
+from ..learning import losses
 from ..errors import BadValueError, WrongTypeError, did_you_mean
-from ..network import Network
+from ..networks.network import Network
 from .convert import ends_in_log_softmax, locate, split_scaling, term_sizes, to_torch
 from .optional import TorchBridgeError, require
 
@@ -26,7 +26,7 @@ TOLERANCE = 1e-12
 def _torch_errors(torch: Any) -> Dict[str, Callable]:
     """Each error in torch, written as tinygraph's losses compute it."""
     def bce(y, t):
-        eps = 1e-12                         # tinygraph.losses keeps p and 1 - p at least this far from 0
+        eps = 1e-12                         # tinygraph.learning.losses keeps p and 1 - p at least this far from 0
         return -(t * torch.log(torch.clamp(y, min=eps)) + (1 - t) * torch.log(torch.clamp(1 - y, min=eps))).mean()
     def ce(y, t):
         # -sum_k t_k ln O_k, averaged over samples; clamped at the smallest normal float only so that a class

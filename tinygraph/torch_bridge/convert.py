@@ -9,7 +9,7 @@ and src in their layers, as ``net.layers()`` lists them).  Any other wiring
 becomes a :class:`~tinygraph.torch_bridge.modules.NetworkModule` with one
 parameter per synapse and bias, named after them.
 
-Both carry ``tinygraph_network``: the network's saved form (``tinygraph.saving``),
+Both carry ``tinygraph_network``: the network's saved form (``tinygraph.networks.saving``),
 so ``from_torch`` gives back the same names and build order.
 """
 
@@ -20,11 +20,11 @@ import math
 import random
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
-from ..activations import get_activation
+from ..engine.activations import get_activation
 from ..errors import DomainError, GraphError, NetworkFileError, WrongTypeError
-from ..network import MLP, Network, Neuron, Synapse
-from ..saving import network_from_dict, network_to_dict
-from ..tables import Scaling, scaling_of
+from ..networks.network import MLP, Network, Neuron, Synapse
+from ..networks.saving import network_from_dict, network_to_dict
+from ..data.tables import Scaling, scaling_of
 from .optional import TorchBridgeError, require
 
 __all__ = ["to_torch", "from_torch", "dense_layers", "locate", "split_scaling", "output_scaling", "term_sizes", "BUILTIN",
@@ -122,7 +122,7 @@ def to_torch(net: Network, dtype: Any = None, layers: Optional[bool] = None,
     * ``activations``: torch functions for your own activations, by name, e.g.
       ``{"softplus": torch.nn.functional.softplus}``.
     * ``scaling``: for a network trained on a table (``net.scaling``, see
-      tinygraph.tables), True puts its input scaling first -- an
+      tinygraph.data.tables), True puts its input scaling first -- an
       ``nn.Sequential(Standardise, ...)`` -- so that the module takes the data's
       own units, as ``tinygraph predict`` does (what ``export`` writes).  The
       default, False, computes what ``net.forward`` computes: standardised inputs.

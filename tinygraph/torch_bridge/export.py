@@ -19,8 +19,8 @@ from typing import Any, Callable, List, Optional, Sequence, Union
 
 from ..draw.files import write_whole
 from ..errors import BadValueError, FileWriteError, WrongTypeError
-from ..network import Network
-from ..tables import scaling_of
+from ..networks.network import Network
+from ..data.tables import scaling_of
 from .compare import TOLERANCE, TorchComparison, compare_with_torch
 from .convert import split_scaling, term_sizes, to_torch
 from .optional import TorchBridgeError, require
@@ -85,7 +85,7 @@ def to_onnx(net: Any, path: PathLike, dtype: Any = None, scaling: bool = True) -
     ``scaling``: a network trained on a table (``net.scaling``) gives a model that
     takes the data's own units and standardises them first (x - mean) / std, as
     ``tinygraph predict`` does; the means and stds are in the metadata too
-    (tinygraph.scaling).  False leaves that step out: the model then takes
+    (tinygraph.networks.scaling).  False leaves that step out: the model then takes
     standardised inputs, as ``net.forward`` does.
     """
     torch = require("torch", "ONNX export")

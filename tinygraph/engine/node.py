@@ -23,7 +23,7 @@ into it.
 
 An op whose value comes out as no finite float, or whose arithmetic raises
 (a ``.value`` set by hand to nan, "abc" or None; a real overflow), asks
-tinygraph.diagnosis what went wrong and raises its answer, which names the
+tinygraph.engine.diagnosis what went wrong and raises its answer, which names the
 node and the value.  That code runs only on failure.
 """
 
@@ -40,7 +40,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence, Tuple, Unio
 
 from . import diagnosis
 from .checks import check_value, what_is_wrong
-from .errors import BadValueError, DomainError, NotFiniteError, TinygraphError, WrongTypeError
+from ..errors import BadValueError, DomainError, NotFiniteError, TinygraphError, WrongTypeError
 
 __all__ = ["Node", "walk", "nodes_below", "as_node", "weighted_sum", "softmax", "softmax_index", "op_node", "gc_paused",
            "reached", "exp", "log", "sigmoid", "relu", "tanh", "sign"]
@@ -68,7 +68,7 @@ def _op(op: str, value: float, a: "Node", da: float, b: Union["Node", float, Non
 
     Checks the one thing every op needs: the value is a finite float (a nan or
     inf operand makes a nan or inf value, so this catches those too, and real
-    overflow); if not, tinygraph.diagnosis says why.  Ops whose slope can be
+    overflow); if not, tinygraph.engine.diagnosis says why.  Ops whose slope can be
     infinite where their value is finite (/, **, log) check that themselves.
     Slots are set directly: ``Node.__init__`` would check again.
     """
@@ -355,7 +355,7 @@ class Node:
             raise DomainError(f"'log' needs a positive value, got {self._label()}")
         return _op_slopes_checked("log", _log(x), self, 1.0 / x)
 
-    # The activations (tinygraph.activations names them, adds their array forms, and lets a user add more).
+    # The activations (tinygraph.engine.activations names them, adds their array forms, and lets a user add more).
 
     def sigmoid(self) -> "Node":
         """The logistic function 1 / (1 + e^-x), computed without overflow for any finite x."""

@@ -7,7 +7,7 @@ and the error, 2 the output deltas, 3 the hidden deltas, 4 dE/dw and dE/dθ, 5 t
 update w ← w - η dE/dw, and 6 the loop closed: the forward pass again with the new weights, the new error, and how many times
 ``train`` repeats 1 to 5 until the error is below a threshold.
 
-Every formula is written by :mod:`tinygraph.formulas` (their one home); every
+Every formula is written by :mod:`tinygraph.stepping.formulas` (their one home); every
 delta and gradient shown is the number the walk computed.  Each step knows
 what its formula reads (``step.uses``): the drawing highlights exactly that and
 the step's subject.
@@ -19,16 +19,16 @@ import warnings
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import formulas
-from .errors import BadValueError, WrongTypeError, user_facing
-from .formatting import fmt, pair
-from .gradcheck import central_difference
-from .losses import cross_entropy, squared_error
-from .network import Bias, Network, Neuron, Synapse
-from .checks import check_rate, check_value, named_values
-from .draw import Diagram, draw_network
-from .node import Node, softmax_index
+from ..errors import BadValueError, WrongTypeError, user_facing
+from ..formatting import fmt, pair
+from ..engine.gradcheck import central_difference
+from ..learning.losses import cross_entropy, squared_error
+from ..networks.network import Bias, Network, Neuron, Synapse
+from ..engine.checks import check_rate, check_value, named_values
+from ..draw import Diagram, draw_network
+from ..engine.node import Node, softmax_index
 from .steps import Step, backprop_steps
-from .training import DivergenceError, History, train
+from ..learning.training import DivergenceError, History, train
 
 __all__ = ["NetworkStep", "network_steps", "STAGES", "REPEAT_UNTIL", "REPEAT_MAX_EPOCHS", "REPEAT_WORK",
            "CHECK_H", "UPDATES"]
@@ -37,7 +37,7 @@ __all__ = ["NetworkStep", "network_steps", "STAGES", "REPEAT_UNTIL", "REPEAT_MAX
 #: a sample's inputs or targets: a dict by name, a list in the network's order, or one number for one name
 Sample = Union[Mapping[str, float], Sequence[float], float]
 
-#: the recipe: the delta rule (tinygraph.formulas) applied in six steps, one training step of backprop
+#: the recipe: the delta rule (tinygraph.stepping.formulas) applied in six steps, one training step of backprop
 STAGES = {1: "feed forward", 2: "output deltas", 3: "hidden deltas", 4: "gradients", 5: "update", 6: "repeat"}
 #: the error threshold of the last step ("repeat until the error is below a threshold") unless given
 REPEAT_UNTIL = 0.001

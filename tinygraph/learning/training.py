@@ -5,7 +5,7 @@ w <- w - lr * dE/dw.  ``train`` runs the network on the data, measures the
 error, backpropagates and steps, epoch after epoch, until the error is below
 a threshold (the recipe's stopping rule) or the epoch limit is reached.
 
-(This module is ``tinygraph.training``, not ``tinygraph.train``: a submodule
+(This module is ``tinygraph.learning.training``, not ``tinygraph.train``: a submodule
 named ``train`` would replace the function ``tinygraph.train`` once imported.)
 """
 
@@ -20,14 +20,14 @@ from contextlib import contextmanager
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence,
                     Tuple, Union)
 
-from .checks import check_rate, check_value, named_values, not_finite_error, what_is_wrong
-from .console import Progress
-from .errors import BadValueError, GraphError, TinygraphError, WrongTypeError, did_you_mean
+from ..engine.checks import check_rate, check_value, named_values, not_finite_error, what_is_wrong
+from ..console import Progress
+from ..errors import BadValueError, GraphError, TinygraphError, WrongTypeError, did_you_mean
 from .losses import LOSSES, get_loss
-from .node import Node, Stamp, gc_paused, mark_changed, zero_grads
+from ..engine.node import Node, Stamp, gc_paused, mark_changed, zero_grads
 
 if TYPE_CHECKING:
-    from .network import Network
+    from ..networks.network import Network
 
 __all__ = ["SGD", "train", "History", "Snapshot", "DivergenceError", "TrainingWarning"]
 
@@ -48,7 +48,7 @@ class TrainingWarning(UserWarning):
     """Training ended in a suspicious state, e.g. the error rose instead of falling."""
 
 
-# What a step-through paused over these parameters says when it is resumed (see tinygraph.node.walk).
+# What a step-through paused over these parameters says when it is resumed (see tinygraph.engine.node.walk).
 _ZEROED = Stamp("the optimizer's zero_grad() set the weights' gradients back to 0")
 _STEPPED = Stamp("an optimizer step changed the weights")
 

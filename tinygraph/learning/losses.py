@@ -16,7 +16,7 @@ the same length, one per forward pass.
 
 Each error is defined once, for both modes: :data:`LOSSES` holds, per name,
 the function above (built from Nodes, for the engine) and the same error over
-numpy arrays with its gradient (for batch mode, ``tinygraph.batch``), with the
+numpy arrays with its gradient (for batch mode, ``tinygraph.learning.batch``), with the
 same names and aliases (``sse`` for squared_error, ``bce`` for
 binary_cross_entropy, ``ce`` for cross_entropy) in both.  :func:`get_loss` looks one up.
 """
@@ -27,9 +27,9 @@ import math
 import sys
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Sequence, Tuple, Union
 
-from .errors import BadValueError, DomainError, NodeOverflowError, WrongTypeError, check_names, did_you_mean
-from .checks import check_value
-from .node import Node, op_node, softmax_index
+from ..errors import BadValueError, DomainError, NodeOverflowError, WrongTypeError, check_names, did_you_mean
+from ..engine.checks import check_value
+from ..engine.node import Node, op_node, softmax_index
 
 __all__ = ["squared_error", "mse", "hinge", "binary_cross_entropy", "cross_entropy", "l2", "Loss", "LOSSES", "get_loss",
            "loss_names"]

@@ -1,7 +1,7 @@
 """The backward walk told node by node: each node's gradient as the chain rule computes it.
 
 :func:`backprop_steps` drives the engine's own backward walk
-(:func:`tinygraph.node.walk`, the code ``Node.backward`` runs) one node at a
+(:func:`tinygraph.engine.node.walk`, the code ``Node.backward`` runs) one node at a
 time and yields a :class:`Step` per node: its now-complete gradient as the sum
 of what its consumers sent it (:class:`Contribution` s), and what it sends on
 to its parents.  Unnamed nodes get readable stand-in names (``w5·h1``).
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
-from .draw import Diagram, draw_graph
-from .errors import WrongTypeError, user_facing
-from .formatting import fmt, operand
-from .node import Node, nodes_below, walk
+from ..draw import Diagram, draw_graph
+from ..errors import WrongTypeError, user_facing
+from ..formatting import fmt, operand
+from ..engine.node import Node, nodes_below, walk
 
 __all__ = ["Step", "Contribution", "backprop_steps"]
 
@@ -272,7 +272,7 @@ def _root_of(loss: object) -> Node:
 def backprop_steps(loss: Node, zero_grad: bool = True) -> Iterator[Step]:
     """Run the real backward walk from ``loss`` one node at a time, yielding a :class:`Step` each.
 
-    This drives :func:`tinygraph.node.walk`, the same generator ``loss.backward()``
+    This drives :func:`tinygraph.engine.node.walk`, the same generator ``loss.backward()``
     exhausts, so after the last step every ``grad`` is exactly what
     ``backward()`` gives.  With ``zero_grad=True`` (the default) every gradient
     below ``loss`` is set to 0 first, so the numbers shown are those of one

@@ -27,15 +27,15 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 from ..console import Progress
 from ..errors import BadValueError, WrongTypeError, user_facing
 from ..formatting import fmt
-from ..narrative import NetworkStep
-from ..network import Bias, Neuron, Synapse
-from ..node import nodes_below
-from ..steps import Step, backprop_steps
-from .dot import Edge, Graph, neuron_id, synapse_id
-from .files import WholeFile, check_place
-from .network import Sizes
-from .player import QUIZ_TOLERANCE, SharedFrame, SharedLayout, inline_frame, player_html
-from .render import find_engine, render_svgs
+from .narrative import NetworkStep
+from ..networks.network import Bias, Neuron, Synapse
+from ..engine.node import nodes_below
+from .steps import Step, backprop_steps
+from ..draw.dot import Edge, Graph, neuron_id, synapse_id
+from ..draw.files import WholeFile, check_place
+from ..draw.network import Sizes
+from ..draw.player import QUIZ_TOLERANCE, SharedFrame, SharedLayout, inline_frame, player_html
+from ..draw.render import find_engine, render_svgs
 
 __all__ = ["html_page", "same_layout_diagrams", "write_html", "page_place", "StepPlayer", "PAGE_SUFFIXES", "PROGRESS_AFTER",
            "QUIZ_TOLERANCE"]

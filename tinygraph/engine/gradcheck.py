@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, List, Sequence
 
-from .errors import TinygraphError, WrongTypeError
+from ..errors import TinygraphError, WrongTypeError
 from .node import Node
 
 __all__ = ["gradcheck", "GradcheckResult", "GradcheckError", "central_difference"]

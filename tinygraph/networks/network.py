@@ -26,12 +26,12 @@ import numbers
 import random
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .activations import SOFTMAX, Activation, get_activation
-from .errors import (BadValueError, GraphError, NameNotFoundError, NotFiniteError, WrongTypeError, alike, check_names, spelled,
+from ..engine.activations import SOFTMAX, Activation, get_activation
+from ..errors import (BadValueError, GraphError, NameNotFoundError, NotFiniteError, WrongTypeError, alike, check_names, spelled,
                      did_you_mean)
-from .checks import check_value, short_repr
+from ..engine.checks import check_value, short_repr
 from .network_file import load_network, save_network
-from .node import Node, net_input, reached, softmax, zero_grads
+from ..engine.node import Node, net_input, reached, softmax, zero_grads
 
 __all__ = ["Neuron", "Synapse", "Bias", "Network", "MLP"]
 
@@ -259,7 +259,7 @@ class Network:
         self._plan: Optional[tuple] = None      # forward()'s plan, see _make_plan
         self._latest: Optional[tuple] = None    # the latest finished pass, read by the neurons (Neuron._state)
         self.rng = random.Random(seed)
-        # how the inputs of a network trained on a table are standardised (tinygraph.tables.Scaling), else
+        # how the inputs of a network trained on a table are standardised (tinygraph.data.tables.Scaling), else
         # None: kept by copy() and save(), applied by predict, export and explain to the data's own units
         self.scaling: Optional[Any] = None
 
@@ -641,7 +641,7 @@ class Network:
         return new
 
     def save(self, path: str) -> None:
-        """Save structure, activations, weights and biases as JSON (exact round trip; see tinygraph.network_file)."""
+        """Save structure, activations, weights and biases as JSON (exact round trip; see tinygraph.networks.network_file)."""
         save_network(self, path)
 
     @classmethod

@@ -15,7 +15,7 @@ malformed, newer-version or non-network file raises NetworkFileError naming
 the file and the problem.
 
 Reading builds the network with the class it is given (``Network.load`` passes
-itself), so this module stands below ``network.py``; ``tinygraph.saving`` offers
+itself), so this module stands below ``network.py``; ``tinygraph.networks.saving`` offers
 the same functions with tinygraph's Network filled in.
 """
 
@@ -27,9 +27,9 @@ import os
 import tempfile
 from typing import IO, TYPE_CHECKING, Any, Dict, List, Optional, Type, TypeVar, Union
 
-from .activations import Activation, get_activation
-from .checks import json_nesting
-from .errors import NetworkFileError, TinygraphError, WrongTypeError
+from ..engine.activations import Activation, get_activation
+from ..engine.checks import json_nesting
+from ..errors import NetworkFileError, TinygraphError, WrongTypeError
 from .scaling import Scaling
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def network_to_dict(net: Network) -> Dict[str, Any]:
                  "trainable": s.trainable, "param": order[id(s)]} for s in net.synapses]
     doc = {"format": FORMAT, "version": VERSION, "name": net.name, "neurons": neurons, "synapses": synapses}
     scaling = getattr(net, "scaling", None)
-    if scaling is not None:              # how a table's inputs were standardised (tinygraph.scaling.Scaling)
+    if scaling is not None:              # how a table's inputs were standardised (tinygraph.networks.scaling.Scaling)
         doc["scaling"] = scaling.to_dict()
     return doc
 

@@ -33,15 +33,15 @@ import time
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import losses as _losses
-from .activations import LINEAR, SOFTMAX
-from .checks import check_rate, check_value
-from .errors import BadValueError, DomainError, GraphError, MissingExtraError, NodeOverflowError, WrongTypeError
-from .network import Network, Synapse
+from ..engine.activations import LINEAR, SOFTMAX
+from ..engine.checks import check_rate, check_value
+from ..errors import BadValueError, DomainError, GraphError, MissingExtraError, NodeOverflowError, WrongTypeError
+from ..networks.network import Network, Synapse
 from .training import DivergenceError, History
 
 __all__ = ["compile_network", "BatchNetwork", "LOSSES"]
 
-#: the errors batch mode knows: the same registry, names and aliases as the node engine's (tinygraph.losses)
+#: the errors batch mode knows: the same registry, names and aliases as the node engine's (tinygraph.learning.losses)
 LOSSES = tuple(_losses.LOSSES)
 
 
@@ -59,7 +59,7 @@ def _numpy():
 class _Act:
     """One activation applied to some columns of a depth's net inputs: f(Z) and f'(Z) from Z and H.
 
-    The formulas are the activation's own array form (tinygraph.activations); an activation
+    The formulas are the activation's own array form (tinygraph.engine.activations); an activation
     without one (a user's) is applied one number at a time, checked as the engine checks it.
     """
 
@@ -406,7 +406,7 @@ class BatchNetwork:
         return E, grads
 
     def _l2(self) -> float:
-        """sum of p^2 over the trainable parameters (tinygraph.losses.l2 over net.parameters())."""
+        """sum of p^2 over the trainable parameters (tinygraph.learning.losses.l2 over net.parameters())."""
         total = 0.0
         for dep in self.depths[1:]:
             for _, W, _, trainable in dep.sources:
@@ -436,7 +436,7 @@ class BatchNetwork:
         ``loss``: "squared_error" (1/2 sum), "mse", "hinge" (labels -1/+1), "binary_cross_entropy"
         (``from_logits=True`` for raw scores), "cross_entropy" (with a softmax output layer: computed from
         its net inputs); ``l2`` adds l2 * sum of squared trainable parameters.
-        The definitions are tinygraph.losses', summed over the same batch.
+        The definitions are tinygraph.learning.losses', summed over the same batch.
         """
         np = _numpy()
         self._sync()
@@ -492,7 +492,7 @@ class BatchNetwork:
         ``max_epochs`` is the same limit under ``tg.train``'s name (give one or the other).
 
         Starts from the Network's weights and leaves the trained ones in it.  Returns a
-        ``tinygraph.training.History`` like ``tg.train``: ``history[k]`` is the error after
+        ``tinygraph.learning.training.History`` like ``tg.train``: ``history[k]`` is the error after
         k epochs (``history[0]`` with the starting weights), ``.converged``, ``.final``.
         """
         if max_epochs is not None:

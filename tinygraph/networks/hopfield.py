@@ -30,8 +30,8 @@ import numbers
 import random
 from typing import List, Optional, Sequence, Union
 
-from .activations import SIGN
-from .errors import BadIndexError, BadValueError, WrongTypeError
+from ..engine.activations import SIGN
+from ..errors import BadIndexError, BadValueError, WrongTypeError
 
 __all__ = ["Hopfield", "hebbian_weights"]
 

@@ -13,7 +13,7 @@ import numbers
 import re
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from .errors import BadValueError, DomainError, NotFiniteError, TinygraphError, WrongTypeError, check_names
+from ..errors import BadValueError, DomainError, NotFiniteError, TinygraphError, WrongTypeError, check_names
 
 __all__ = ["what_is_wrong", "not_finite_error", "check_value", "check_rate", "named_values", "short_repr",
            "is_node"]

@@ -1,6 +1,6 @@
 """How a table's inputs (and a regression's target) were standardised: each x becomes (x - mean) / std.
 
-A network trained on a CSV table (``tinygraph.tables.train_table``) keeps its
+A network trained on a CSV table (``tinygraph.data.tables.train_table``) keeps its
 ``Scaling`` as ``net.scaling``; the network file stores it beside the weights,
 so new rows are scaled the same way before they reach the inputs.  A regression
 also standardises its target (``target_mean``, ``target_std``): the network learns
@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from .errors import BadValueError
+from ..errors import BadValueError
 
 __all__ = ["Scaling"]
 

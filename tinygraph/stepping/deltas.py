@@ -12,7 +12,7 @@ error is the cross-entropy E = -sum_k t_k ln O_k, and the output deltas are the
 by-hand result delta_k = O_k - t_k; the hidden layers are as above.
 
 ``delta_rule`` computes every one of these from plain floats, layer by layer
-from the outputs back, with the formulas of :mod:`tinygraph.formulas` (their
+from the outputs back, with the formulas of :mod:`tinygraph.stepping.formulas` (their
 one home), so it can be set beside what ``loss.backward()`` finds by the
 generic chain rule: they agree to rounding (the tests check 1e-12).
 """
@@ -23,12 +23,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Dict, Mapping, Optional, Sequence, Union
 
-from .activations import SOFTMAX as soft_act
-from .checks import check_rate, named_values
-from .errors import BadValueError, GraphError
+from ..engine.activations import SOFTMAX as soft_act
+from ..engine.checks import check_rate, named_values
+from ..errors import BadValueError, GraphError
 from .formulas import (BiasGradient, CrossEntropy, HiddenDelta, NetInput, OutputDelta, SoftmaxDelta, SquaredError,
                        Update, WeightGradient, activate, slope)
-from .network import Network, Synapse
+from ..networks.network import Network, Synapse
 
 __all__ = ["delta_rule", "DeltaRule"]
 

@@ -5,7 +5,7 @@ aliases, its value and slope for a scalar (what the engine's nodes use:
 ``Node.sigmoid``, ``tg.relu``, a neuron's activation), and, for the built-in
 ones, the same function over numpy arrays (what batch mode uses).  The
 built-ins' scalar value and slope are the engine's own ops
-(``tinygraph.node.sigmoid_and_slope``, ...), so each is written once.
+(``tinygraph.engine.node.sigmoid_and_slope``, ...), so each is written once.
 
 Built in: ``sigmoid``, ``relu`` (alias ``ramp``), ``tanh``, ``sign`` (alias
 ``step``: -1 below zero, +1 otherwise), ``linear`` (alias ``identity``).
@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from .checks import check_value
 from .diagnosis import label
-from .errors import BadValueError, DomainError, NodeOverflowError, WrongTypeError, did_you_mean
+from ..errors import BadValueError, DomainError, NodeOverflowError, WrongTypeError, did_you_mean
 from .node import Node, function, relu_and_slope, sigmoid_and_slope, sign_and_slope, tanh_and_slope
 
 __all__ = ["Activation", "register_activation", "get_activation", "activation_names", "activate",
@@ -128,7 +128,7 @@ class _Softmax(Activation):
     """The activation of a whole output layer, not of one neuron: O_k = e^(net_k) / sum_j e^(net_j).
 
     A network gives every output neuron built with activation "softmax" one softmax
-    over their net inputs together (tinygraph.node.softmax); on one number alone it
+    over their net inputs together (tinygraph.engine.node.softmax); on one number alone it
     would always be 1.0, so calling it on one node is refused.  ``array(np, Z)`` is
     the softmax of each row of Z (batch mode), with the same log-sum-exp shift.
     """
@@ -146,7 +146,7 @@ def _softmax_one(x: float) -> Tuple[float, float]:
 
 
 def _softmax_rows(np: Any, z: Any) -> Any:
-    e = np.exp(z - z.max(axis=1, keepdims=True))     # the log-sum-exp shift, as tinygraph.node.softmax
+    e = np.exp(z - z.max(axis=1, keepdims=True))     # the log-sum-exp shift, as tinygraph.engine.node.softmax
     return e / e.sum(axis=1, keepdims=True)
 
 

@@ -1,6 +1,6 @@
 """Why an op or a backward walk failed, said in words: the engine's code that runs only on failure.
 
-The engine (tinygraph.node) computes with floats and checks one thing per
+The engine (tinygraph.engine.node) computes with floats and checks one thing per
 op: is the result a finite float?  When it is not, or when an operand is not
 a float at all, it asks this module what went wrong and raises the answer.
 So every message about a failing op lives here, and the ops themselves read
@@ -12,7 +12,7 @@ numpy array), then a real overflow (the numbers were fine, the result is too
 large for a float), then an error an op raised on purpose (passed on as is).
 
 This module sits below the engine: it knows a node by what every node has
-(``checks.is_node``), never by importing tinygraph.node.
+(``checks.is_node``), never by importing tinygraph.engine.node.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numbers
 from typing import Iterable, Optional, Sequence
 
 from .checks import is_node, not_finite_error, what_is_wrong
-from .errors import (DomainError, GraphError, NodeOverflowError, NodeZeroDivisionError, NotFiniteError,
+from ..errors import (DomainError, GraphError, NodeOverflowError, NodeZeroDivisionError, NotFiniteError,
                      TinygraphError, WrongTypeError)
 
 __all__ = ["label", "refused", "slope_overflow", "result_as_float", "number_as_float", "lossy_as_floats",

@@ -7,7 +7,7 @@ demo, the benchmark and the tests use, so they all see the same points.
 The named data sets (``data_sets()``) are CSV tables with a header row and a
 target column, the same everywhere: ``load_csv_text(name)`` is the file's
 text (what ``tinygraph data NAME --out FILE.csv`` writes), ``load(name)`` its
-columns as numbers, and the command line and ``tinygraph.tables.read_table``
+columns as numbers, and the command line and ``tinygraph.data.tables.read_table``
 accept a name wherever they take a CSV file (a real file of that name wins).
 ``circle`` and ``spiral`` are computed by ``make_circle``/``make_spiral``
 with fixed seeds; the other four are gzip CSV files in ``tinygraph/data``,
@@ -24,8 +24,8 @@ import math
 import random
 from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
-from .errors import BadValueError, IncompleteInstallError, NameNotFoundError, listed, did_you_mean
-from .checks import check_value
+from ..errors import BadValueError, IncompleteInstallError, NameNotFoundError, listed, did_you_mean
+from ..engine.checks import check_value
 
 __all__ = ["make_moons", "make_circle", "make_spiral", "DataSetInfo", "DataSet", "data_sets", "data_set",
            "shipped_name", "load_csv_text", "load"]
@@ -193,7 +193,7 @@ def load_csv_text(name: str) -> str:
     if info.name in _COMPUTED:
         return _COMPUTED[info.name]()
     from importlib.resources import files
-    place = files(__package__).joinpath("data", f"{info.name}.csv.gz")
+    place = files(__package__).joinpath(f"{info.name}.csv.gz")
     try:
         raw = place.read_bytes()
     except OSError:

@@ -1,6 +1,6 @@
 """Save and load a Network as JSON: structure, activations, weights and biases.
 
-The same functions as :mod:`tinygraph.network_file` (which holds the format and
+The same functions as :mod:`tinygraph.networks.network_file` (which holds the format and
 its checks), with tinygraph's Network as the class a file is read into:
 ``load_network("xor.json")`` is ``Network.load("xor.json")`` and
 ``save_network(net, "xor.json")`` is ``net.save("xor.json")``.  The format

@@ -4,7 +4,7 @@ The delta rule is backpropagation for layered sigmoid networks with the squared 
 Hinton and Williams stated it ("Learning representations by back-propagating errors", Nature 1986;
 their "generalized delta rule"): the formulas below, with f'(net) written O (1 - O) for the sigmoid.
 tinygraph says "the delta rule" for exactly these formulas, and "the recipe" for the six steps that
-apply them (:data:`tinygraph.narrative.STAGES`).
+apply them (:data:`tinygraph.stepping.narrative.STAGES`).
 
 For a neuron k fed by neurons j through synapses with weights w_jk, and the error E
 over the output neurons k with targets t_k:
@@ -37,12 +37,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .activations import Activation, get_activation
-from .errors import WrongTypeError
-from .formatting import fmt, operand, pair
+from ..engine.activations import Activation, get_activation
+from ..errors import WrongTypeError
+from ..formatting import fmt, operand, pair
 
 if TYPE_CHECKING:
-    from .network import Bias, Neuron, Synapse
+    from ..networks.network import Bias, Neuron, Synapse
 
 ActivationLike = Union[str, Activation]
 
@@ -350,7 +350,7 @@ class SoftmaxDelta(Formula):
 
 class SoftmaxOutput(Formula):
     """O_k = e^net_k / Σ_j e^net_j for neuron k of a softmax layer.  ``layer``: (name, net_j) for every neuron j
-    of the layer, k among them.  Computed with the log-sum-exp shift, as tinygraph.node.softmax."""
+    of the layer, k among them.  Computed with the log-sum-exp shift, as tinygraph.engine.node.softmax."""
 
     GENERAL = "O_k = e^net_k / Σ_j e^net_j"
 
@@ -375,7 +375,7 @@ SOFTMAX_FORMULAS = (SoftmaxOutput, CrossEntropy, SoftmaxDelta)
 
 
 # -- the formulas of a built Network, with the numbers it holds now -------------------------
-# The step-through's narrative (tinygraph.narrative) and the worked-example document
+# The step-through's narrative (tinygraph.stepping.narrative) and the worked-example document
 # (tinygraph.explanation) both write these out; each is put together from a neuron,
 # synapse or bias here, once.
 

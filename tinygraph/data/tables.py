@@ -27,8 +27,8 @@ import random
 import re
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
-from .errors import BadValueError, TinygraphError
-from .scaling import Scaling
+from ..errors import BadValueError, TinygraphError
+from ..networks.scaling import Scaling
 
 __all__ = ["DataFileError", "Table", "Scaling", "read_table", "train_table", "predict_table", "TableFit",
            "parse_number", "scaling_of", "layered_network"]
@@ -114,7 +114,7 @@ def _not_a_number(cell: str) -> str:
 def _no_file(name: str) -> str:
     """The end of the message for a data file that is not there: the shipped data set it may mean."""
     from .datasets import data_sets, shipped_name
-    from .errors import did_you_mean
+    from ..errors import did_you_mean
     base = os.path.basename(name)
     shipped = shipped_name(base)
     if shipped is not None:
@@ -128,7 +128,7 @@ def _no_file(name: str) -> str:
 
 def _read_text(path: PathArg) -> Tuple[str, str]:
     """(the name as given, the text) of a CSV file, or of the shipped data set of that name when there
-    is no such file (a real file wins: see tinygraph.datasets)."""
+    is no such file (a real file wins: see tinygraph.data.datasets)."""
     name = os.fspath(path)
     if not os.path.isfile(name):
         from .datasets import load_csv_text, shipped_name
@@ -294,7 +294,7 @@ def layered_network(names: Sequence[str], hidden: Sequence[int], activation: str
                     out_act: str, seed: Optional[int], title: Optional[str] = None) -> Any:
     """A layered network whose inputs carry the columns' names and whose output is the target's
     (``output`` a list of names: one output neuron each, e.g. a softmax over the classes)."""
-    from .network import Network
+    from ..networks.network import Network
     outs = [output] if isinstance(output, str) else list(output)
     taken = set(names) | set(outs)
     prefix = "h"
@@ -382,9 +382,9 @@ def _train_batch(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]
     """Full-batch training in numpy, in chunks of ``record`` epochs so the snapshots can be kept;
     the same History (and the same numbers, to rounding) as ``tg.train``."""
     import time
-    from .batch import compile_network
-    from .console import Progress
-    from .training import RECORD_OUTPUTS_UP_TO, History
+    from ..learning.batch import compile_network
+    from ..console import Progress
+    from ..learning.training import RECORD_OUTPUTS_UP_TO, History
     bn = compile_network(net)
     ins = [n.name for n in net.inputs]
     outs = [n.name for n in net.outputs]
@@ -431,14 +431,14 @@ def _train_batch(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]
 
 
 def _error(net: Any, xs: List[Dict[str, float]], ts: List[Dict[str, float]], loss: str) -> float:
-    from .losses import get_loss
+    from ..learning.losses import get_loss
     return get_loss(loss).function([net.forward(x) for x in xs], ts).value
 
 
 def _error_of(outputs: List[Dict[str, float]], ts: List[Dict[str, float]], loss: str) -> float:
     """The error of fixed ``outputs`` (plain numbers) against ``ts``."""
-    from .losses import get_loss
-    from .node import Node
+    from ..learning.losses import get_loss
+    from ..engine.node import Node
     return get_loss(loss).function([{k: Node(v) for k, v in o.items()} for o in outputs], ts).value
 
 
@@ -478,7 +478,7 @@ def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "t
     "node".  ``record``: keep every record-th epoch for a training page.  The History's
     ``held_out`` is the test part (inputs, targets), which the training page draws beside the curve.
     """
-    from .training import train
+    from ..learning.training import train
     if not 0.0 <= test_fraction < 1.0:
         raise BadValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
     n = len(table.rows)
