@@ -45,6 +45,12 @@ def test_every_public_name_is_in_the_reference():
     assert not missing, f"public names missing from docs/reference/api.rst: {missing}"
 
 
+def test_the_data_sets_are_in_the_reference():
+    from tinygraph import datasets
+    missing = [name for name in datasets.__all__ if name not in documented_names()]
+    assert not missing, f"tinygraph.datasets names missing from docs/reference/api.rst: {missing}"
+
+
 def test_the_name_check_sees_a_missing_name(tmp_path):
     text = (DOCS / "reference" / "api.rst").read_text(encoding="utf-8")
     (tmp_path / "api.rst").write_text(text.replace(".. autofunction:: draw_graph\n", ""), encoding="utf-8")
@@ -83,6 +89,46 @@ def test_the_tutorials_are_numbered_notebooks_in_the_toctree():
     assert ":glob:" in (DOCS / "tutorials" / "index.md").read_text(encoding="utf-8")
 
 
+def next_links(folder=DOCS / "tutorials"):
+    """{tutorial file: the tutorial its closing "Next:" line links to (None: no such line)}."""
+    links = {}
+    for path in sorted(folder.glob("[0-9]*.md")):
+        m = re.search(r"^Next: \{doc\}`([^`]+)`", path.read_text(encoding="utf-8"), re.M)
+        links[path.stem] = m.group(1) if m else None
+    return links
+
+
+def test_each_tutorial_leads_to_the_next():
+    links = next_links()
+    order = list(links)
+    for here, after in zip(order, order[1:]):
+        assert links[here] == after, f"{here}.md: its Next: line should point at {after}, not {links[here]}"
+    assert links[order[-1]] is None, f"{order[-1]}.md is the last tutorial: it has no Next"
+
+
+def test_the_next_check_sees_a_skipped_tutorial(tmp_path):
+    for name, after in (("05-data", "07-few"), ("06-digits", "07-few"), ("07-few", None)):
+        (tmp_path / f"{name}.md").write_text(f"# x\n\nNext: {{doc}}`{after}`.\n" if after else "# x\n",
+                                             encoding="utf-8")
+    links = next_links(tmp_path)
+    assert links == {"05-data": "07-few", "06-digits": "07-few", "07-few": None}
+    with pytest.raises(AssertionError):
+        order = list(links)
+        for here, after in zip(order, order[1:]):
+            assert links[here] == after
+
+
+def test_the_readme_links_to_files_that_exist():
+    """The README's relative links (into docs/, read on the repository page) name real files."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = [t for t in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text) if "://" not in t]
+    assert any(t.startswith("docs/tutorials/") for t in links), "the README links to no tutorial"
+    missing = [t for t in links if not (ROOT / t).is_file()]
+    assert not missing, f"the README links to files that do not exist: {missing}"
+    tutorials = {p.relative_to(ROOT).as_posix() for p in (DOCS / "tutorials").glob("[0-9]*.md")}
+    assert tutorials <= set(links), f"tutorials the README does not link to: {sorted(tutorials - set(links))}"
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The site built as the README says (warnings are errors, nitpicky), into a temporary folder."""
@@ -109,6 +155,10 @@ def test_the_site_builds_with_every_tutorial_executed(site):
     # a number computed during the build: Mazur's error, by tinygraph
     assert "0.298371108760003" in (site / "tutorials" / "02-network-by-hand.html").read_text(encoding="utf-8")
     assert "<math" in (site / "tutorials" / "01-one-neuron.html").read_text(encoding="utf-8")
+    digits = (site / "tutorials" / "06-digits.html").read_text(encoding="utf-8")
+    assert "held-out images: " in digits and "1210 weights and biases" in digits
+    for page in ("guide/index.html", "guide/nodes-and-networks.html", "guide/data.html"):
+        assert page in pages, page
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ As a Sphinx extension (``extensions = [..., "tgdocs"]``):
   build's output, where the executed notebooks put the pages they make.
 
 In a notebook (the kernel finds this module through PYTHONPATH, set in conf.py):
-``embed("steps.html")`` copies a page a cell wrote into that folder and shows it in an iframe.
+``embed("steps.html")`` copies a page a cell wrote into that folder and shows it in an iframe;
+``sh("tinygraph data")`` runs a command line and shows what it prints.
 """
 
 from __future__ import annotations
@@ -59,6 +60,23 @@ def image(path: str, up: str = "", alt: str = "", name: str = "") -> str:
     from html import escape
     name = publish(path, name)
     return f'<img src="{up}_pages/{name}" alt="{escape(alt or Path(path).stem)}" loading="lazy">'
+
+
+def sh(command: str) -> None:
+    """Run the command line ``tinygraph ...`` as a learner types it, in the notebook's folder, and
+    print what it prints; a command that fails fails the build (so the docs' commands stay true)."""
+    import shlex
+    import subprocess
+    import sys
+    argv = shlex.split(command, comments=True)
+    if not argv or argv[0] != "tinygraph":
+        raise ValueError(f"tgdocs.sh runs tinygraph's own commands only, not {command!r}")
+    print("$", command)
+    run = subprocess.run([sys.executable, "-m", "tinygraph"] + argv[1:], capture_output=True,
+                         text=True, timeout=600)
+    print((run.stdout + run.stderr).rstrip())
+    if run.returncode:
+        raise RuntimeError(f"{command!r} failed (exit code {run.returncode})")
 
 
 def demo(name: str) -> Any:
