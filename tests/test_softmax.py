@@ -296,7 +296,8 @@ def test_draw_network_shows_softmax_outputs_as_probabilities():
     assert "p = " not in str(tg.draw_network(tg.MLP([2, 2, 1], seed=0)))
 
 
-def test_explain_refuses_a_softmax_layer_clearly_for_now():
+def test_explain_writes_out_a_softmax_layer_with_its_by_hand_deltas():
     net = tg.MLP([2, 2, 3], output_activation="softmax", seed=1)
-    with pytest.raises(GraphError, match="network_steps"):
-        tg.explain(net, [0.5, 0.2], "o2")
+    doc = tg.explain(net, [0.5, 0.2], "o2", pictures=False)
+    for n in net.outputs:
+        assert doc.values[("delta", n.name)] == pytest.approx(n.value - (n.name == "o2"), abs=1e-15)

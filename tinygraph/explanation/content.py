@@ -392,22 +392,19 @@ class _Builder:
         """The softmax layer's outputs from its net inputs: Σ_j e^net_j once, then each O_k."""
         fs = [F.output_of(n) for n in soft]
         ws = softmax_sum_written(fs[0], sym, soft)
-        rows = equation(ws).rows
-        answers = [(sym.sum_key(), ws.lhs, ws.value.value)]
+        m = softmax_shift(fs[0])
+        note = "" if m == 0.0 else (f"(m = {_plain(m)}, the largest net input, taken from every power: the "
+                                    "same fractions, but no power overflows a float)")
         self.out.values[sym.sum_key()] = ws.value.value
-        for n, f in zip(soft, fs):
+        self.display(equation(ws, note=note), (sym.sum_key(), ws.lhs, ws.value.value))
+        self.check("the sum of the softmax outputs", sum(n.value for n in soft), 1.0)
+        for i, (n, f) in enumerate(zip(soft, fs)):
             self.check(f"O_{n.name}", n.value, f.value)
             key = sym.out_key(n)
             self.out.values[key] = n.value
             wo = written(f, sym, n, key, n.value)
-            rows += equation(wo).rows
-            answers.append((key, wo.lhs, n.value))
-        self.check("the sum of the softmax outputs", sum(n.value for n in soft), 1.0)
-        m = softmax_shift(fs[0])
-        note = "(the probabilities add up to 1)" if m == 0.0 else (
-            f"(m = {_plain(m)}, the largest net input, taken from every power: the same fractions, but no "
-            "power overflows a float; the probabilities add up to 1)")
-        self.display(Equation(rows, note=note), *answers)
+            last = i == len(soft) - 1
+            self.display(equation(wo, note="(the probabilities add up to 1)" if last else ""), (key, wo.lhs, n.value))
 
     def forward_section(self) -> None:
         self.blocks.append(Heading(2, "2. The forward pass"))

@@ -88,7 +88,7 @@ def _ln(x: M) -> M:
 
 def indicator(a: Index, b: Index) -> M:
     """1[a = b]: 1 when a and b are the same neuron, else 0."""
-    return Row(Id(r"\mathbf{1}", "\U0001d7cf"), Op("[", "["), _ix(a), EQ, _ix(b), Op("]", "]"))
+    return Row(Id(r"\mathbf{1}", "1", mml='<mn style="font-weight: bold">1</mn>'), Op("[", "["), _ix(a), EQ, _ix(b), Op("]", "]"))
 
 
 def exp_of(x: M) -> M:
@@ -427,6 +427,9 @@ class Equation:
 
 #: about how many characters fit on one line of an equation
 LINE_WIDTH = 64
+#: a hidden delta's numbers longer than this are broken over lines (a 2-2-2 network's fit on one, 70;
+#: a line of 104 overflows the LaTeX page by 80pt)
+PRODUCT_WIDTH = 88
 
 
 def equation(w: Written, note: str = "", one_line: Optional[bool] = None) -> Equation:
@@ -440,7 +443,7 @@ def equation(w: Written, note: str = "", one_line: Optional[bool] = None) -> Equ
     note = " ".join(x for x in (w.note, note) if x)
     if one_line:
         return Equation([(w.lhs, w.rel, Row(symbols, EQ, numbers, EQ, w.value))], note)
-    if w.product is not None and numbers.width() > LINE_WIDTH:
+    if w.product is not None and numbers.width() > PRODUCT_WIDTH:
         return Equation(_product_rows(w), note)
     rows: List[Row_] = [(w.lhs, w.rel, symbols)]
     chunks: List[List[M]] = [[]]
