@@ -173,7 +173,8 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
         return f"{k} {what}" + ("s" if k != 1 and what != "hidden" else "")
 
     say(f"Backprop through {net.name} ({count(len(net.inputs), 'input')}, {count(len(net.hidden), 'hidden')}, "
-        f"{count(len(net.outputs), 'output')}), one sample, squared error, learning rate η = {fmt(lr)}.")
+        f"{count(len(net.outputs), 'output')}), one sample, "
+        f"{'cross-entropy of the softmax outputs' if net.softmax_layer() else 'squared error'}, learning rate η = {fmt(lr)}.")
     if why:
         say(why)
     if quiz and html is None:
