@@ -240,6 +240,28 @@ def test_table_page_shows_the_held_out_error_and_accuracy_the_command_line_print
     assert 'id="heldline"' in html and "held-out rows" in html
 
 
+def test_a_softmax_page_shows_the_accuracies_and_classes_the_command_line_prints():
+    from tinygraph.draw.training_page import RecordedRun, _steps
+    from tinygraph.tables import read_table, train_table
+    t = read_table("iris", "species")
+    for engine in ("node", "batch"):                 # outputs recorded (node) or not (batch: counted after)
+        if engine == "batch":
+            pytest.importorskip("numpy")
+        fit = train_table(t, hidden=[4], epochs=40, engine=engine, record=20)
+        run = RecordedRun(fit.history)
+        run.evaluate()
+        assert math.isclose(run.held_right[-1], fit.test_accuracy, rel_tol=1e-12)
+        assert math.isclose(run.accuracy(len(run.snaps) - 1), fit.train_accuracy, rel_tol=1e-12)
+        last = _steps(run)[-1]["detail"]
+        assert f"training accuracy {fit.train_accuracy:.1%} (the class of the largest probability counts)" in last
+        assert f"held-out accuracy {fit.test_accuracy:.1%}" in last
+        by_class = last.split("held-out rows by class, right of all: ")[1]
+        parts = [p.rsplit(" ", 1) for p in by_class.split(", ")]
+        assert [name for name, _ in parts] == ["setosa", "versicolor", "virginica"]
+        assert [f for _, f in parts] == [f"{row[k]}/{sum(row)}" for k, row in enumerate(fit.confusion)]
+        assert sum(row[k] for k, row in enumerate(fit.confusion)) == round(fit.test_accuracy * fit.n_test)
+
+
 def test_held_out_rows_given_by_hand_and_refused_when_malformed():
     net, h = moons_run(epochs=20)
     X, Y = make_moons(30, noise=0.15, seed=7)

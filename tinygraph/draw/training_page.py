@@ -105,6 +105,8 @@ class RecordedRun:
         act = getattr(self.net.outputs[0].activation, "name", "")
         targets = [t.get(self.out, 0.0) for t in self.ts]
         self.classifier = act == "sigmoid" and bool(targets) and set(targets) <= {0.0, 1.0}
+        #: a softmax output layer's outputs (its classes), else []: an output of the largest probability is the class
+        self.classes = [n.name for n in self.net.softmax_layer()]
         self.scaling = getattr(self.net, "scaling", None)
         self.lo, self.hi = (min(targets), max(targets)) if targets else (0.0, 1.0)
         if self.hi <= self.lo:
@@ -144,7 +146,10 @@ class RecordedRun:
                 outs = [self.net.forward(x) for x in self.held_xs]
                 err = loss.function(outs, self.held_ts).value if loss is not None else None
                 self.held_errors.append(err if err is not None and math.isfinite(err) else None)
-                if self.classifier:
+                if self.classes:
+                    self.held_right.append(sum(self._guess(o) == self._guess(t)
+                                               for o, t in zip(outs, self.held_ts)) / len(outs))
+                elif self.classifier:
                     right = sum((o[self.out].value >= 0.5) == (t[self.out] >= 0.5)
                                 for o, t in zip(outs, self.held_ts))
                     self.held_right.append(right / len(outs))
@@ -153,9 +158,31 @@ class RecordedRun:
         finally:
             self.set(saved)
 
+    def _guess(self, outputs: Mapping[str, Any]) -> str:
+        """The class a softmax layer's outputs (Nodes or numbers by name) or one-hot targets pick: the largest."""
+        return max(self.classes, key=lambda c: getattr(outputs[c], "value", outputs[c]))
+
+    def per_class(self) -> List[Tuple[str, int, int]]:
+        """The last snapshot's held-out rows by class: (the class's label, how many it got right, how many);
+        [] unless a softmax layer and held-out rows."""
+        if not (self.classes and self.held_xs):
+            return []
+        labels = list(getattr(self.scaling, "labels", None) or ())
+        names = labels if len(labels) == len(self.classes) else self.classes
+        saved = [p.value for p in self.params]
+        try:
+            self.set(self.snaps[-1].values)
+            pairs = [(self._guess(t), self._guess(self.net.forward(x))) for x, t in zip(self.held_xs, self.held_ts)]
+        finally:
+            self.set(saved)
+        return [(name, sum(1 for t, o in pairs if t == c and o == c), sum(1 for t, _ in pairs if t == c))
+                for name, c in zip(names, self.classes)]
+
     def evaluate(self) -> None:
         """Each snapshot's function learned, over the data's range (the weights are put back after)."""
         self.evaluate_held_out()
+        if self.classes:
+            self._count_classes()
         small = len(self.ins) in (1, 2) and bool(self.xs)
         count = self.classifier and any(s.outputs is None for s in self.snaps) and bool(self.xs)
         if not (small or count):
@@ -207,6 +234,32 @@ class RecordedRun:
         finally:
             self.set(saved)
 
+    def _count_classes(self) -> None:
+        """A softmax layer's training accuracy in each snapshot whose outputs were not recorded."""
+        missing = [k for k, s in enumerate(self.snaps) if s.outputs is None]
+        if not (missing and self.xs):
+            return
+        want = [self._guess(t) for t in self.ts]
+        saved = [p.value for p in self.params]
+        try:
+            batch = None
+            try:
+                from ..batch import compile_network
+                batch = compile_network(self.net)
+            except (ImportError, TinygraphError, ValueError, TypeError):
+                batch = None
+            X = [[x[k] for k in self.ins] for x in self.xs]
+            order = [n.name for n in self.net.outputs]
+            for k in missing:
+                self.set(self.snaps[k].values)
+                if batch is not None:
+                    got = [self._guess(dict(zip(order, map(float, row)))) for row in batch.forward(X)]
+                else:
+                    got = [self._guess(self.net.forward(x)) for x in self.xs]
+                self.right[k] = sum(g == w for g, w in zip(got, want)) / len(want)
+        finally:
+            self.set(saved)
+
     def label(self, j: int) -> str:
         return self.ins[j]
 
@@ -219,6 +272,8 @@ class RecordedRun:
 
     def accuracy(self, k: int) -> Optional[float]:
         outs = self.snaps[k].outputs
+        if self.classes and outs is not None:
+            return sum(self._guess(o) == self._guess(t) for o, t in zip(outs, self.ts)) / len(outs)
         if not self.classifier or outs is None:
             return self.right.get(k)
         right = sum((o[self.out] >= 0.5) == (t[self.out] >= 0.5) for o, t in zip(outs, self.ts))
@@ -390,6 +445,7 @@ def _draws(run: RecordedRun) -> List[Any]:
 
 def _steps(run: RecordedRun) -> List[Dict[str, str]]:
     out = []
+    by_class = run.per_class()
     n = len(run.history) - 1
     for k, s in enumerate(run.snaps):
         acc = run.accuracy(k)
@@ -400,10 +456,15 @@ def _steps(run: RecordedRun) -> List[Dict[str, str]]:
         if held is not None:
             detail.append(f"held-out {run.history.loss or 'error'} {held:.4g} (training {s.error:.4g})")
         if acc is not None:
-            detail.append(f"training accuracy {acc:.1%} (an output of 0.5 or more counts as class 1)")
+            detail.append(f"training accuracy {acc:.1%} " + ("(the class of the largest probability counts)"
+                                                               if run.classes else
+                                                               "(an output of 0.5 or more counts as class 1)"))
         held_acc = run.held_right[k] if k < len(run.held_right) else None
         if held_acc is not None:
             detail.append(f"held-out accuracy {held_acc:.1%}")
+        if k == len(run.snaps) - 1 and by_class:
+            detail.append("held-out rows by class, right of all: "
+                          + ", ".join(f"{name} {right}/{n}" for name, right, n in by_class))
         out.append({"text": _caption(run, k), "stage": "", "detail": "\n".join(detail)})
     return out
 
