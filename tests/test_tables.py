@@ -1,5 +1,6 @@
 """A learner's CSV: read with clear errors, standardised, trained on (both engines), saved and predicted."""
 
+import math
 import os
 
 import pytest
@@ -41,7 +42,8 @@ def test_reads_a_two_label_target_as_a_classifier(tmp_path):
     ("a,b,c\n1,2,0\n2,3,1\n", "label", ["no column 'label'", "'a', 'b', 'c'"]),
     ("x1,x2,y\n1,2,0\n3,4\n", "y", ["row 2", "line 3", "2 cells", "header has 3"]),
     ("x1,x2,y\n1,2,0\n3,four,1\n", "y", ["row 2", "'x2'", "'four' is not a number"]),
-    ("x1,x2,y\n1,7,0\n3,7,1\n", "y", ["'x2'", "every row", "drop that column"]),
+    ("x1,x2,y\n1,7,0\n1,7,1\n", "y", ["every input column holds one value in every row", "add an input"]),
+    ("x1,y\n4,0\n4,1\n", "y", ["the column 'x1' is 4 in every row", "nothing tells the samples apart"]),
     ("x1,x2,y\n1,nan,0\n3,2,1\n", "y", ["row 1", "'x2'", "nan", "finite"]),
     ("x1,x2,y\n1,inf,0\n3,2,1\n", "y", ["'x2'", "inf", "finite"]),
     ("x1,y\n1,a\n2,a\n3,a\n", "y", ["1 different value", "'a'", "2 to 50 classes"]),
@@ -54,6 +56,32 @@ def test_bad_data_is_refused_with_what_and_where(tmp_path, text, target, words):
     assert isinstance(e.value, ValueError)
     for w in words:
         assert w in str(e.value), (w, str(e.value))
+
+
+def test_a_column_that_never_changes_is_kept_with_weight_0_and_changes_nothing(tmp_path):
+    rows = "".join(f"{x},5,{(x * 3) % 7},{int(x % 4 < 2)}\n" for x in range(40))
+    table = read_table(write(tmp_path, "a,still,b,y\n" + rows), "y")
+    assert table.inputs == ["a", "still", "b"] and table.constant == ("still",)
+    fit = train_table(table, hidden=[3], epochs=30, engine="node")
+    net = fit.net
+    assert [s.value for s in net["still"].outgoing] == [0.0, 0.0, 0.0]      # it never learned: it cannot help
+    assert net.scaling.stds[1] == 1.0 and net.scaling.means[1] == 5.0      # standardised to 0, no divide by 0
+    header, rows = predict_table(net, write(tmp_path, "a,still,b\n3,5,2\n3,99,2\n", name="new.csv"))
+    assert header[:3] == ["a", "still", "b"] and [r[1] for r in rows] == ["5", "99"]
+    assert rows[0][3:] == rows[1][3:] and all(math.isfinite(float(v)) for v in rows[0][3:4])  # 99 changes nothing
+    net.save(str(tmp_path / "net.json"))
+    again = tg.Network.load(str(tmp_path / "net.json"))
+    assert predict_table(again, write(tmp_path, "a,still,b\n3,5,2\n", name="one.csv"))[1][0] == rows[0]
+
+
+def test_digits_train_on_the_command_line_with_their_blank_corner_pixels(tmp_path, capsys):
+    from tinygraph.cli import main
+    assert main(["train", "digits", "--target", "digit", "--epochs", "30", "--save", str(tmp_path / "d.json")]) == 0
+    out = capsys.readouterr().out
+    assert "3 columns never change (pixel_0_0, pixel_4_0, pixel_4_7), so they cannot help" in out
+    assert "accuracy: train" in out and "saved the network" in out
+    net = tg.Network.load(str(tmp_path / "d.json"))
+    assert len(net.inputs) == 64 and all(s.value == 0.0 for s in net["pixel_0_0"].outgoing)
 
 
 def test_three_numbers_as_a_classifier_and_files_that_are_not_text(tmp_path):

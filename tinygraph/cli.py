@@ -488,6 +488,12 @@ def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activati
     if table.codes:
         print(f"  ({target!r} holds {table.classes} different whole numbers, read as class labels; "
               "add --regression to predict the numbers instead)")
+    if table.constant:
+        c = list(table.constant)
+        shown = ", ".join(c if len(c) <= 8 else c[:6] + ["...", c[-1]])
+        print(f"  {len(c)} column{'s' if len(c) > 1 else ''} never change{'' if len(c) > 1 else 's'} ({shown}), so "
+              f"{'they' if len(c) > 1 else 'it'} cannot help: kept as input{'s' if len(c) > 1 else ''} of weight 0 "
+              "(standardised to 0), so that the inputs stay whole")
     if record is None and (html or gif):
         record = max(1, epochs // 40)
     from .training import DivergenceError
