@@ -166,6 +166,25 @@ def test_the_scaling_is_kept_by_copy_deepcopy_and_a_save(tmp_path):
     assert tg.Network("plain").scaling is None and tg.MLP([2, 1]).copy().scaling is None
 
 
+def test_explain_of_a_regression_gives_its_output_and_error_in_the_datas_units(tmp_path):
+    from tinygraph.explanation import explain
+    text = "size,price\n" + "".join(f"{30 + 4 * i},{1000 * (30 + 4 * i) + (7919 * i) % 9000}\n" for i in range(30))
+    net = train_table(read_table(write(tmp_path, text), "price"), hidden=[3], epochs=20, engine="node").net
+    doc = explain(net, {"size": 100}, {"price": 120000}, data_units=True, pictures=False)
+    sc = net.scaling
+    o = net["price"].value                               # the forward pass of the sample (standardised)
+    head, rows = predict_table(net, write(tmp_path, "size\n100\n", "one.csv"))
+    assert doc.values[("units", "price")] == pytest.approx(float(rows[0][head.index("price")]), rel=1e-5)
+    assert doc.values[("units", "price")] == sc.unscale(o)
+    assert doc.values[("errorunits",)] == pytest.approx(0.5 * (sc.unscale(o) - 120000) ** 2, rel=1e-9)
+    page = doc.html()
+    assert "In price&#x27;s own units" in page or "In price's own units" in page
+    ex = doc.as_exercise(["forward", "error"])             # the numbers in the data's units are blanks too
+    assert ("units", "price") in ex.blanks and ("errorunits",) in ex.blanks
+    assert ex.answers[ex.blanks[("errorunits",)]] == doc.values[("errorunits",)]
+    assert "Answer key" in ex.answer_key.markdown()
+
+
 def test_explain_standardises_a_sample_in_the_datas_units_and_says_so(tmp_path):
     net = _trained(tmp_path)
     s = net.scaling

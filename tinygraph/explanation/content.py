@@ -32,7 +32,7 @@ from .equations import (ACTIVATIONS, ERRORS, ETA, GENERAL, SOFTMAX_DERIVATION, A
                         Symbols, Written, W, activation_form, dE, delta, equation, fprime, indicator,
                         net as net_sym, O, softmax_shift, softmax_slope, softmax_sum_written, target, theta,
                         written, J, K)
-from .notation import EQ, MINUS, Frac, Id, M, Name, Num, Paren, Row, Words, joined, number_pair, number_text
+from .notation import DOT, EQ, MINUS, PLUS, Frac, Id, M, Name, Num, Paren, Row, Sup, Words, joined, number_pair, number_text
 
 E = Id("E")
 
@@ -46,8 +46,8 @@ ErrorChoice = Union[None, str, Callable[..., Node]]
 
 #: what an exercise can leave blank: category -> the kinds of quantity in it
 CATEGORIES: Dict[str, Tuple[str, ...]] = {
-    "forward": ("net", "out", "expsum"),
-    "error": ("error", "dEdO"),
+    "forward": ("net", "out", "expsum", "units"),
+    "error": ("error", "dEdO", "errorunits"),
     "deltas": ("delta",),
     "gradients": ("grad",),
     "new weights": ("new",),
@@ -464,9 +464,42 @@ class _Builder:
                       Strong(form.name), " given to explain(), and its slope for each output comes from the "
                       "backward walk:")
         self.display(self.error_equation(step, self.sym, self.net.outputs, ("error",)), (("error",), E, step.number))
+        sc = self.net.scaling
+        if sc is not None and sc.scales_target:
+            self.data_units_section(step.number)
         if form.slope is not None:
             self.para("Its slope for each output k, where backpropagation starts:")
             self.blocks.append(Display(Equation([(dE(O(K)), EQ, form.slope)])))
+
+    def data_units_section(self, error: float) -> None:
+        """A regression that learned its target standardised: its output, and the squared error, in the data's units."""
+        sc = self.net.scaling
+        std, mean = sc.target_std, sc.target_mean
+        name = sc.target or "the target"
+        rows = []
+        answers = []
+        for n in self.net.outputs:
+            key = ("units", n.name)
+            value = sc.unscale(n.value)
+            self.out.values[key] = value
+            o = Num(n.value, self.sym.out_key(n))
+            rows.append((Row(O(n.name), DOT, Num(std), PLUS, Num(mean)), EQ,
+                         Row(o, DOT, Num(std), PLUS, Num(mean), EQ, Num(value, key, paren=False))))
+            answers.append((key, rows[-1][0], value))
+        if self.err.squared or self.err.form.name == "mse":
+            value = error * std * std
+            self.out.values[("errorunits",)] = value
+            rows.append((Row(E, DOT, Sup(Num(std), Num(2.0))), EQ,
+                         Row(Num(error, ("error",)), DOT, Sup(Num(std), Num(2.0)), EQ,
+                             Num(value, ("errorunits",), paren=False))))
+            answers.append((("errorunits",), rows[-1][0], value))
+        squared = ("errorunits",) in self.out.values
+        self.para(f"The network learned {name} standardised, so the numbers above are in standard deviations of "
+                  f"{name} from its mean. In {name}'s own units (as tinygraph predict and tinygraph train give "
+                  "them), the output is turned back by the target scaling"
+                  + (", and the error, a square, by the standard deviation squared:" if squared else ":"))
+        self.display(Equation(rows, note="(tinygraph train's mse is the mean of (O - t) squared, 2E, over the rows)"
+                              if squared else ""), *answers)
 
     # 4. and 5. deltas
     def delta_sections(self) -> None:
