@@ -257,6 +257,26 @@ def test_a_softmax_layer_of_many_classes_writes_long_sums_over_lines():
     assert "{O}_{k}(\\mathbf{1}[k=j]-{O}_{j})" in doc.latex()      # the softmax's slopes, with 1[k = j]
 
 
+def test_a_softmax_layer_with_net_inputs_near_1000_is_written_finite():
+    net = tg.MLP([2, 3], output_activation="softmax", seed=0)
+    for s in net.synapses:
+        s.value *= 800
+    doc = explain(net, [1.0, 1.0], "o2", pictures=False)
+    out = net.forward([1.0, 1.0])
+    z = [n.net_input for n in net.outputs]
+    m = max(z)
+    assert m > 700 and out["o2"].value == 0.0                     # e^net overflows; O_o2 rounds to 0
+    assert all(math.isfinite(v) for v in doc.values.values())
+    assert doc.values[("error",)] == pytest.approx(m - z[1], rel=1e-12)      # -ln O_o2 = m - net_o2 + ln(1 + ...)
+    def shown(x):
+        sign, digits, _ = number_text(x)
+        return ("−" if sign else "") + digits
+    soft = equation_of(doc, "∑_{j}e^{net_{j}−m}=")
+    assert f"(m = {number_text(m)[1]}, the largest net input" in soft and soft.endswith("no power overflows a float)")
+    e = equation_of(doc, "E=−t_{o2}")
+    assert "ln(0)" not in e and f"=−1·({shown(z[1])}−{shown(m)})={shown(doc.values[('error',)])}" in e
+
+
 def test_softmax_explain_refuses_what_it_cannot_write_clearly():
     net, x, right = softmax_network()
     with pytest.raises(tg.errors.BadValueError, match="cross-entropy.*not 'mse'"):

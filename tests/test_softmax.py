@@ -65,6 +65,15 @@ def test_net_inputs_of_plus_minus_1000_give_a_finite_error_and_gradients():
     assert [n.grad for n in nets] == [1.0, -1.0, 0.0]
 
 
+def test_an_output_that_underflows_to_0_with_target_0_gives_a_finite_error_and_gradients():
+    nets = [tg.Node(0.0), tg.Node(800.0), tg.Node(-800.0)]      # O = (e^-800, 1, 0): the last is exactly 0.0
+    outs = tg.softmax(nets)
+    assert outs[2].value == 0.0
+    E = tg.cross_entropy(outs, [0.0, 1.0, 0.0])
+    E.backward()
+    assert E.value == 0.0 and [n.grad for n in nets] == [0.0, 0.0, 0.0]
+
+
 def test_a_class_name_is_a_one_hot_target_and_the_output_deltas_are_O_minus_t():
     net = tg.MLP([3, 4, 3], activation="tanh", output_activation="softmax", seed=0)
     out = net.forward([1.0, 2.0, 3.0])

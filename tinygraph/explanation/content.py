@@ -30,7 +30,7 @@ from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong
 from .curve import Curve
 from .equations import (ACTIVATIONS, ERRORS, ETA, GENERAL, SOFTMAX_DERIVATION, ActivationForm, ErrorForm, Equation,
                         Symbols, Written, W, activation_form, dE, delta, equation, fprime, indicator,
-                        net as net_sym, O, softmax_shift, softmax_slope, softmax_sum_written, target, theta,
+                        TINY, net as net_sym, O, softmax_shift, softmax_slope, softmax_sum_written, target, theta,
                         written, J, K)
 from .notation import DOT, EQ, MINUS, PLUS, Frac, Id, M, Name, Num, Paren, Row, Sup, Words, joined, number_pair, number_text
 
@@ -430,7 +430,11 @@ class _Builder:
             f = F.cross_entropy_of(outputs, self.tmap)
             self.check("E", step.number, f.value)
             zero = any(not self.tmap[k.name] for k in outputs)
-            return equation(written(f, sym, None, key, step.number), note="(a term whose target is 0 is 0)" if zero else "")
+            tiny = any(self.tmap[k.name] and k.value < TINY for k in outputs)
+            note = " ".join(x for x in ("(a term whose target is 0 is 0)" if zero else "",
+                                        "(ln O_k = net_k - ln of the sum of e^net_j, worked without rounding O_k "
+                                        "to 0)" if tiny else "") if x)
+            return equation(written(f, sym, None, key, step.number), note=note)
         if self.err.squared:
             f = F.squared_error_of(outputs, self.tmap)
             self.check("E", step.number, f.value)

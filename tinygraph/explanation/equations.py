@@ -342,9 +342,18 @@ def written(f: F.Formula, sym: Symbols, subject: Union[Neuron, Parameter, None],
                        Num(v, key, paren=False))
     if isinstance(f, F.CrossEntropy):
         outs = {k.name: k for k in net_.outputs}
-        counted = [(k, o, t) for k, _, o, t in f.outputs if t]
-        symbols = [Row(target(k), _ln(O(k))) for k, _, _ in counted]
-        numbers = [Row(Num(t, ("t", k)), DOT, _ln(Num(o, sym.out_key(outs[k]), paren=False))) for k, o, t in counted]
+        counted = [(k, z, o, t) for k, z, o, t in f.outputs if t]
+        symbols = [Row(target(k), _ln(O(k))) for k, _, _, _ in counted]
+        m = max(z for _, z, _, _ in f.outputs)
+        lse = m + math.log(sum(math.exp(z - m) for _, z, _, _ in f.outputs))
+
+        def log_of(k: str, z: float, o: float) -> M:
+            if o >= TINY:
+                return _ln(Num(o, sym.out_key(outs[k]), paren=False))
+            # O_k rounds to 0 in a float: ln O_k = net_k - ln Σ_j e^net_j, the sum by log-sum-exp
+            return Paren(Num(z, sym.net_key(outs[k]), paren=False), MINUS, Num(lse))
+
+        numbers = [Row(Num(t, ("t", k)), DOT, log_of(k, z, o)) for k, z, o, t in counted]
         if len(counted) == 1:
             return Written(E, [Row(MINUS, symbols[0])], [Row(MINUS, numbers[0])], Num(v, key, paren=False))
         return Written(E, [Row(MINUS, Paren(*joined(symbols)))], [Row(MINUS, Paren(*joined(numbers)))],
@@ -373,6 +382,10 @@ CDOTS = Id(r"\cdots", "\u22ef", mml="<mo>\u22ef</mo>")
 def _elided(terms: List[M]) -> List[M]:
     """A long sum's terms in symbols: the first two, ⋯, the last (its numbers are written in full)."""
     return terms if len(terms) <= ELIDE_AFTER else terms[:2] + [CDOTS] + terms[-1:]
+
+
+#: a probability below this is written by its logarithm, ln O_k = net_k - ln Σ_j e^net_j (it shows as 0)
+TINY = 1e-300
 
 
 def softmax_shift(f: F.SoftmaxOutput) -> float:
