@@ -32,14 +32,21 @@ def skip_network():
     return net, {"x1": 1.0, "x2": 0.5}, {"o": 0.9}
 
 
+def softmax_network():
+    """A 2-3-3 network of sigmoid hidden neurons and a softmax output layer; the right class is o2."""
+    return tg.MLP([2, 3, 3], activation="sigmoid", output_activation="softmax", seed=0), [0.5, 0.2], "o2"
+
+
 def cases():
-    """(label, net, inputs, targets, lr): Mazur's worked example, the multiplier, a tanh MLP, a skip net."""
+    """(label, net, inputs, targets, lr): Mazur's worked example, the multiplier, a tanh MLP, a skip net,
+    a softmax output layer."""
     _, net, x, t, lr = build_for_steps("multiplier")
     mlp = tg.MLP([2, 3, 1], activation="tanh", seed=1)
     return [("worked-example",) + worked_example.build() + (0.5,),
             ("multiplier", net, x, t, lr),
             ("tanh-mlp", mlp, [0.5, -0.3], [0.2], 0.5),
-            ("skip",) + skip_network() + (0.5,)]
+            ("skip",) + skip_network() + (0.5,),
+            ("softmax",) + softmax_network() + (0.5,)]
 
 
 def case(label):

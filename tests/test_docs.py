@@ -48,7 +48,7 @@ def test_every_public_name_is_in_the_reference():
 def test_the_data_sets_are_in_the_reference():
     from tinygraph import datasets
     missing = [name for name in datasets.__all__ if name not in documented_names()]
-    assert not missing, f"tinygraph.datasets names missing from docs/reference/api.rst: {missing}"
+    assert not missing, f"tinygraph.data.datasets names missing from docs/reference/api.rst: {missing}"
 
 
 def test_the_name_check_sees_a_missing_name(tmp_path):

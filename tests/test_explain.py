@@ -4,6 +4,7 @@ its answer key, the error curve, and the `tinygraph explain` command.  What is s
 parsed HTML (each equation as one line of its MathML, see explanation_cases.linear); how each format
 writes it is tested in test_explanation_formats.py, and that the LaTeX compiles in test_latex.py."""
 
+import math
 import os
 import re
 import subprocess
@@ -21,7 +22,8 @@ from tinygraph.explanation.curve import MAX_POINTS, Curve
 from tinygraph.explanation.equations import GENERAL, Symbols, written
 from tinygraph.explanation.notation import Num, Style, number_text
 
-from explanation_cases import case, html_lines, read_html, read_latex, read_markdown, skip_network, tokens
+from explanation_cases import (case, html_lines, read_html, read_latex, read_markdown, skip_network, softmax_network,
+                               tokens)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -119,7 +121,7 @@ def test_the_document_follows_the_order_of_the_delta_rule(worked):
 
 
 def test_every_formula_of_the_delta_rule_has_a_written_form():
-    assert set(GENERAL) == set(formulas.FORMULAS)
+    assert set(GENERAL) == set(formulas.FORMULAS) | set(formulas.SOFTMAX_FORMULAS)
     net, inputs, targets = worked_example.build()
     net.forward(inputs)
     h1, o1 = net["h1"], net["o1"]
@@ -183,6 +185,128 @@ def test_other_activations_write_their_own_slope():
     assert "the step (s): f′(net_{j})=0: the step is flat" in slopes
     assert "the activation softsign_explained (c): f′(net_{j})=softsign_explained′(net_{j})" in slopes
     assert "linear: f′ = 1" in equation_of(doc, "δ_{o}=")
+
+
+# -- a softmax output layer with the cross-entropy ---------------------------------------------
+
+
+def test_a_softmax_layer_is_written_out_and_every_number_is_the_engines():
+    net, x, right = softmax_network()
+    before = [p.value for p in net.parameters()]
+    doc = explain(net, x, right)
+    assert [p.value for p in net.parameters()] == before
+    # the same step by the engine alone: forward, cross_entropy, backward()
+    check = net.copy()
+    check.zero_grad()
+    out = check.forward(x)
+    E = tg.cross_entropy(out, right)
+    E.backward()
+    o2, z2 = check["o2"].value, check["o2"].net_input
+    t = {n.name: float(n.name == right) for n in check.outputs}
+    v = doc.values
+    assert v[("error",)] == E.value
+    assert v[("expsum",)] == pytest.approx(sum(math.exp(n.net_input) for n in check.outputs), rel=1e-15)
+    for n in check.outputs:
+        assert v[("out", n.name)] == n.value
+        assert v[("delta", n.name)] == pytest.approx(n.value - t[n.name], abs=1e-15) == n.delta
+    for n in check.hidden:
+        assert v[("delta", n.name)] == n.delta
+    index = Symbols(net).index
+    for p, q in zip(net.parameters(), check.parameters()):
+        assert v[("grad", index[id(p)])] == q.grad
+        assert v[("new", index[id(p)])] == p.value - 0.5 * q.grad
+    # the error after the step is the engine's too
+    for p, q in zip(net.parameters(), check.parameters()):
+        q.value = p.value - 0.5 * q.grad
+    assert v[("error2",)] == tg.cross_entropy(check.forward(x), right).value
+
+    eqs = lines(doc, "equation")
+    assert "O_{k}=[e^{net_{k}}/∑_{j}e^{net_{j}}]" in eqs
+    assert "E=−∑_{k}t_{k}ln(O_{k})" in eqs
+    assert equation_of(doc, "E=−t_{o2}").startswith(f"E=−t_{{o2}}ln(O_{{o2}})=−1·ln({o2:.9g})=")
+    soft = equation_of(doc, "∑_{j}e^{net_{j}}=")
+    assert soft.startswith("∑_{j}e^{net_{j}}=e^{net_{o1}}+e^{net_{o2}}+e^{net_{o3}} ; =e^{")
+    total = f"{v[('expsum',)]:.9f}"
+    assert soft.endswith("=" + total)
+    assert equation_of(doc, "O_{o2}=") == f"O_{{o2}}=[e^{{net_{{o2}}}}/∑_{{j}}e^{{net_{{j}}}}]=[e^{{{z2:.9g}}}/{total}]={o2:.9g}"
+    assert equation_of(doc, "O_{o3}=").endswith("  (the probabilities add up to 1)")
+    # why δ_k = O_k - t_k: the chain rule through every O_i, the softmax's slopes, the error's -t_i / O_i
+    why = equation_of(doc, "δ_{k}=")
+    assert why.startswith("δ_{k}=[∂E/∂net_{k}]=∑_{i}[∂E/∂O_{i}][∂O_{i}/∂net_{k}] ; =∑_{i}(−[t_{i}/O_{i}])O_{i}(")
+    assert why.endswith("=O_{k}−t_{k}  (the targets add up to 1)")
+    assert equation_of(doc, "δ_{o2}=").startswith(f"δ_{{o2}}=O_{{o2}}−t_{{o2}}={o2:.9g}−1=−")
+    assert equation_of(doc, "δ_{o1}=").startswith("δ_{o1}=O_{o1}−t_{o1}=")
+    assert equation_of(doc, "δ_{h1}=").startswith("δ_{h1}=O_{h1}(1−O_{h1})(δ_{o1}W_{h1,o1}+δ_{o2}W_{h1,o2}+δ_{o3}W_{h1,o3})")
+    paras = lines(doc, "para")
+    assert any("o1, o2, o3: the softmax" in p for p in paras)
+    assert any("(1 for the right class, 0 for the others)" in p for p in paras)
+    assert "(tinygraph.delta_rule), gives the same error, deltas and gradients" in paras[-1]
+    assert "4. The output deltas" in lines(doc, "heading")
+
+
+def test_a_softmax_layer_of_many_classes_writes_long_sums_over_lines():
+    net = tg.MLP([3, 4, 6], activation="tanh", output_activation="softmax", seed=3)
+    doc = explain(net, [0.5, -0.2, 0.1], [0, 0, 0, 1, 0, 0], pictures=False)
+    soft = equation_of(doc, "∑_{j}e^{net_{j}}=")
+    assert soft.startswith("∑_{j}e^{net_{j}}=e^{net_{o1}}+e^{net_{o2}}+⋯+e^{net_{o6}} ; =e^{")   # symbols elided
+    assert soft.count("e^{") == 1 + 3 + 6                       # in symbols elided, every number written out
+    hidden = equation_of(doc, "δ_{h1}=")
+    assert hidden.startswith("δ_{h1}=(1−O_{h1}^{2})(δ_{o1}W_{h1,o1}+δ_{o2}W_{h1,o2}+⋯+δ_{o6}W_{h1,o6}) ; =")
+    assert hidden.count(" ; ") >= 3                           # the bracketed sum broken over lines
+    assert "E=−t_{o4}ln(O_{o4})" in equation_of(doc, "E=−t")
+    assert "{O}_{k}(\\mathbf{1}[k=j]-{O}_{j})" in doc.latex()      # the softmax's slopes, with 1[k = j]
+
+
+def test_a_softmax_layer_with_net_inputs_near_1000_is_written_finite():
+    net = tg.MLP([2, 3], output_activation="softmax", seed=0)
+    for s in net.synapses:
+        s.value *= 800
+    doc = explain(net, [1.0, 1.0], "o2", pictures=False)
+    out = net.forward([1.0, 1.0])
+    z = [n.net_input for n in net.outputs]
+    m = max(z)
+    assert m > 700 and out["o2"].value == 0.0                     # e^net overflows; O_o2 rounds to 0
+    assert all(math.isfinite(v) for v in doc.values.values())
+    assert doc.values[("error",)] == pytest.approx(m - z[1], rel=1e-12)      # -ln O_o2 = m - net_o2 + ln(1 + ...)
+    def shown(x):
+        sign, digits, _ = number_text(x)
+        return ("−" if sign else "") + digits
+    soft = equation_of(doc, "∑_{j}e^{net_{j}−m}=")
+    assert f"(m = {number_text(m)[1]}, the largest net input" in soft and soft.endswith("no power overflows a float)")
+    e = equation_of(doc, "E=−t_{o2}")
+    assert "ln(0)" not in e and f"=−1·({shown(z[1])}−{shown(m)})={shown(doc.values[('error',)])}" in e
+
+
+def test_softmax_explain_refuses_what_it_cannot_write_clearly():
+    net, x, right = softmax_network()
+    with pytest.raises(tg.errors.BadValueError, match="cross-entropy.*not 'mse'"):
+        explain(net, x, right, error="mse")
+    with pytest.raises(tg.errors.BadValueError, match="'o9' is not a class.*o1, o2, o3"):
+        explain(net, x, "o9")
+    with pytest.raises(tg.errors.BadValueError, match="softmax output layer, and this network has none"):
+        explain(skip_network()[0], {"x1": 1.0, "x2": 0.5}, {"o": 0.9}, error="cross_entropy")
+    doc = explain(net, x, {"o1": 0.0, "o2": 1.0, "o3": 0.0}, error="cross_entropy")   # its own error, named
+    assert doc.values[("delta", "o2")] == net["o2"].delta
+
+
+def test_cli_explains_a_saved_softmax_network_with_a_class_label(tmp_path):
+    table = tmp_path / "flowers.csv"
+    table.write_text("a,b,kind\n" + "".join(f"{i % 5},{(i * 7) % 3},{['x', 'y', 'z'][i % 3]}\n" for i in range(30)),
+                     encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-m", "tinygraph", "train", "flowers.csv", "--target", "kind", "--epochs",
+                        "5", "--save", "net.json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("net.json", "--inputs", "a=1", "b=2", "--targets", "y", "--out", "f.html", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    page = (tmp_path / "f.html").read_text(encoding="utf-8")
+    net = tg.Network.load(str(tmp_path / "net.json"))
+    names = [n.name for n in net.outputs]
+    eqs = [text for kind, text in html_lines(page) if kind == "equation"]
+    assert any(e.startswith(f"E=−t_{{{names[1]}}}ln(O_{{{names[1]}}})") for e in eqs)      # y is the second class
+    assert any(e.startswith(f"δ_{{{names[0]}}}=O_{{{names[0]}}}−t_{{{names[0]}}}") for e in eqs)
+    r = run_cli("net.json", "--inputs", "a=1", "b=2", "--targets", "w", "--out", "f.html", cwd=tmp_path)
+    assert r.returncode == 2 and "'w' is not a class" in r.stderr and "x, y, z" in r.stderr
 
 
 @pytest.mark.parametrize("error", ["mse", "bce", "hinge", "function"])
@@ -260,7 +384,7 @@ def _number(filler):
     return float(s)
 
 
-@pytest.mark.parametrize("label", ["worked-example", "skip"])
+@pytest.mark.parametrize("label", ["worked-example", "skip", "softmax"])
 def test_exercise_blanks_are_exactly_where_the_key_has_answers(label):
     _, net, x, t, lr = case(label)
     full = explain(net, x, t, lr=lr)

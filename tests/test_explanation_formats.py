@@ -55,7 +55,7 @@ def _shape(read):
     return [item[:2] for item in read]
 
 
-@pytest.mark.parametrize("label", ["worked-example", "multiplier", "tanh-mlp", "skip"])
+@pytest.mark.parametrize("label", ["worked-example", "multiplier", "tanh-mlp", "skip", "softmax"])
 def test_every_format_shows_the_same_blocks_and_numbers(label):
     _, net, x, t, lr = case(label)
     doc = explain(net, x, t, lr=lr)

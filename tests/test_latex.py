@@ -1,4 +1,4 @@
-"""The explanation's LaTeX compiles: the worked example, the multiplier and a tanh network, each written by
+"""The explanation's LaTeX compiles: the worked example, the multiplier, a tanh network and a softmax one, each written by
 `tinygraph explain ... --format tex`, go through pdflatex; the PDF holds the document's numbers and no
 unresolved ``??``, its first page renders with the network's picture on it, and the error curve is
 drawn with TikZ where TikZ is installed (else a boxed note names the package to install)."""
@@ -36,6 +36,15 @@ def _tanh_network(folder):
     return ["tanh.json", "--inputs", "0.5", "-0.3", "--targets", "0.2"]
 
 
+def _softmax_network(folder=None):
+    """An iris-sized 4-5-3 network with a softmax output layer, and its sample (the right class: o3)."""
+    net = tg.MLP([4, 5, 3], activation="tanh", output_activation="softmax", seed=2)
+    x = [0.6, -1.2, 0.3, 0.9]
+    if folder is not None:
+        net.save(str(folder / "softmax.json"))
+    return net, x, "o3"
+
+
 def _written(x):
     """A number as the document writes it (its digits, without the sign: pdftotext gives a − for -)."""
     sign, digits, exp = number_text(x)
@@ -49,6 +58,8 @@ def _expected(label):
         lr = worked_example.LR
     elif label == "multiplier":
         _, net, x, t, lr = build_for_steps("multiplier")
+    elif label == "softmax":
+        (net, x, t), lr = _softmax_network(), 0.5
     else:
         net, x, t, lr = tg.MLP([2, 3, 1], activation="tanh", seed=1), [0.5, -0.3], [0.2], 0.5
     doc = explain(net, x, t, lr=lr, pictures=False)
@@ -57,7 +68,13 @@ def _expected(label):
 
 
 def _tex(label, folder):
-    args = _tanh_network(folder) if label == "tanh" else [label]
+    if label == "tanh":
+        args = _tanh_network(folder)
+    elif label == "softmax":
+        _, x, right = _softmax_network(folder)
+        args = ["softmax.json", "--inputs", *map(str, x), "--targets", right]
+    else:
+        args = [label]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     r = subprocess.run([sys.executable, "-m", "tinygraph", "explain", *args, "--format", "tex", "--out", "doc.tex"],
                        cwd=folder, env=env, capture_output=True, text=True, timeout=300)
@@ -83,7 +100,7 @@ def _dark_share(pgm: bytes) -> float:
     return sum(1 for p in pixels if p < 128) / (w * h)
 
 
-@pytest.mark.parametrize("label", ["worked-example", "multiplier", "tanh"])
+@pytest.mark.parametrize("label", ["worked-example", "multiplier", "tanh", "softmax"])
 def test_explain_tex_compiles_with_pdflatex(label, tmp_path):
     tex = _tex(label, tmp_path)
     r = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", tex.name],
@@ -100,6 +117,8 @@ def test_explain_tex_compiles_with_pdflatex(label, tmp_path):
     for heading in ("The forward pass", "The output deltas", "The gradients", "The update",
                     "Repeat until the error is small", "How these numbers were checked"):
         assert heading in text
+    if label == "softmax":
+        assert "the probabilities add up to 1" in text and "the targets add up to 1" in text
     for n in numbers + (MAZUR if label == "worked-example" else []):
         assert n in text, n
     assert "??" not in text and "not found" not in text       # no unresolved reference, every picture in

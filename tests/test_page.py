@@ -374,3 +374,16 @@ def test_every_frame_highlights_exactly_what_its_formula_reads(name):
         for k in marked:                                  # a lit line belongs to a lit synapse, both halves
             if k.endswith(("-tail", "-head")):
                 assert {k[:-5] + "-tail", k[:-5] + "-head"} <= marked, (step.index, k)
+
+
+def test_a_quiz_on_a_softmax_layers_last_net_input_hides_the_probabilities_it_gives():
+    from tinygraph.stepping.page import _drawers
+    net = tg.MLP([2, 2, 3], output_activation="softmax", seed=1)
+    steps = tg.network_steps(net, [0.5, 0.2], {"o1": 0.0, "o2": 1.0, "o3": 0.0})
+    draws, frame, question, _ = _drawers(steps, quiz=True)
+    k = next(i for i, s in enumerate(steps) if s.kind == "forward" and s.subject is net["o3"])
+    asked = draws[question[k]].__self__                  # the question's frame: net_o3 not known yet
+    assert {n.name for n in asked.known_values} == {"x1", "x2", "h1", "h2"}
+    assert {n.name for n in draws[frame[k]].__self__.known_values} >= {"o1", "o2", "o3"}   # the answer's frame
+    h2 = next(i for i, s in enumerate(steps) if s.kind == "forward" and s.subject is net["h2"])
+    assert {n.name for n in draws[question[h2]].__self__.known_values} == {"x1", "x2", "h1"}

@@ -8,6 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 import tinygraph as tg
 from tinygraph.errors import BadValueError, GraphError, TinygraphError
+from tinygraph.formatting import fmt
 
 
 def central_difference(f, xs, i, h=1e-6):
@@ -62,6 +63,15 @@ def test_net_inputs_of_plus_minus_1000_give_a_finite_error_and_gradients():
     assert E.value == 2000.0
     E.backward()
     assert [n.grad for n in nets] == [1.0, -1.0, 0.0]
+
+
+def test_an_output_that_underflows_to_0_with_target_0_gives_a_finite_error_and_gradients():
+    nets = [tg.Node(0.0), tg.Node(800.0), tg.Node(-800.0)]      # O = (e^-800, 1, 0): the last is exactly 0.0
+    outs = tg.softmax(nets)
+    assert outs[2].value == 0.0
+    E = tg.cross_entropy(outs, [0.0, 1.0, 0.0])
+    E.backward()
+    assert E.value == 0.0 and [n.grad for n in nets] == [0.0, 0.0, 0.0]
 
 
 def test_a_class_name_is_a_one_hot_target_and_the_output_deltas_are_O_minus_t():
@@ -277,13 +287,30 @@ def test_network_steps_tell_a_softmax_layer_with_the_cross_entropy():
     net = tg.MLP([2, 2, 3], output_activation="softmax", seed=1)
     steps = tg.network_steps(net, [0.5, 0.2], {"o1": 0.0, "o2": 1.0, "o3": 0.0}, check=True)
     text = "\n".join(map(str, steps))
-    assert "O_o1 = e^net_o1 / (e^net_o1 + e^net_o2 + e^net_o3)" in text
+    assert "softmax O_k = e^net_k / Σ_j e^net_j: Σ_j e^net_j = e^" in text
     assert "E = - t_o2·ln O_o2" in text
     deltas = [s for s in steps if s.kind == "output delta"]
     assert [s.formula for s in deltas][0].startswith("δ_o1 = O_o1 - t_o1")
     for s, n in zip(deltas, net.outputs):
         assert s.number == pytest.approx(n.value - (n.name == "o2"), abs=1e-15)
     assert "as the walk found" in text and "not the walk's" not in text
+
+
+def test_network_steps_give_the_softmax_once_its_layers_net_inputs_are_known():
+    net = tg.MLP([2, 2, 3], output_activation="softmax", seed=1)
+    steps = tg.network_steps(net, [0.5, 0.2], {"o1": 0.0, "o2": 1.0, "o3": 0.0})
+    forward = {s.subject.name: s for s in steps if s.kind == "forward"}
+    o1, o2, o3 = net.outputs
+    for name in ("o1", "o2"):                    # net_o3 is not known yet: no probability, none drawn
+        assert "once the softmax layer's net inputs are all known" in str(forward[name])
+        assert "e^" not in str(forward[name])
+        assert not {"o1", "o2", "o3"} & {n.name for n in forward[name].known_values}
+    last = str(forward["o3"])
+    total = sum(math.exp(n.net_input) for n in net.outputs)
+    assert f"Σ_j e^net_j = e^{fmt(o1.net_input)} + e^{fmt(o2.net_input)} + e^{fmt(o3.net_input)} = {fmt(total)}" in last
+    for n in net.outputs:
+        assert f"O_{n.name} = e^{fmt(n.net_input)} / {fmt(total)} = {fmt(n.value)}" in last
+    assert {"o1", "o2", "o3"} <= {x.name for x in forward["o3"].highlight}      # its formula reads them all
 
 
 def test_draw_network_shows_softmax_outputs_as_probabilities():
@@ -296,7 +323,8 @@ def test_draw_network_shows_softmax_outputs_as_probabilities():
     assert "p = " not in str(tg.draw_network(tg.MLP([2, 2, 1], seed=0)))
 
 
-def test_explain_refuses_a_softmax_layer_clearly_for_now():
+def test_explain_writes_out_a_softmax_layer_with_its_by_hand_deltas():
     net = tg.MLP([2, 2, 3], output_activation="softmax", seed=1)
-    with pytest.raises(GraphError, match="network_steps"):
-        tg.explain(net, [0.5, 0.2], "o2")
+    doc = tg.explain(net, [0.5, 0.2], "o2", pictures=False)
+    for n in net.outputs:
+        assert doc.values[("delta", n.name)] == pytest.approx(n.value - (n.name == "o2"), abs=1e-15)

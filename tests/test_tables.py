@@ -1,5 +1,6 @@
 """A learner's CSV: read with clear errors, standardised, trained on (both engines), saved and predicted."""
 
+import math
 import os
 
 import pytest
@@ -41,7 +42,8 @@ def test_reads_a_two_label_target_as_a_classifier(tmp_path):
     ("a,b,c\n1,2,0\n2,3,1\n", "label", ["no column 'label'", "'a', 'b', 'c'"]),
     ("x1,x2,y\n1,2,0\n3,4\n", "y", ["row 2", "line 3", "2 cells", "header has 3"]),
     ("x1,x2,y\n1,2,0\n3,four,1\n", "y", ["row 2", "'x2'", "'four' is not a number"]),
-    ("x1,x2,y\n1,7,0\n3,7,1\n", "y", ["'x2'", "every row", "drop that column"]),
+    ("x1,x2,y\n1,7,0\n1,7,1\n", "y", ["every input column holds one value in every row", "add an input"]),
+    ("x1,y\n4,0\n4,1\n", "y", ["the column 'x1' is 4 in every row", "nothing tells the samples apart"]),
     ("x1,x2,y\n1,nan,0\n3,2,1\n", "y", ["row 1", "'x2'", "nan", "finite"]),
     ("x1,x2,y\n1,inf,0\n3,2,1\n", "y", ["'x2'", "inf", "finite"]),
     ("x1,y\n1,a\n2,a\n3,a\n", "y", ["1 different value", "'a'", "2 to 50 classes"]),
@@ -54,6 +56,32 @@ def test_bad_data_is_refused_with_what_and_where(tmp_path, text, target, words):
     assert isinstance(e.value, ValueError)
     for w in words:
         assert w in str(e.value), (w, str(e.value))
+
+
+def test_a_column_that_never_changes_is_kept_with_weight_0_and_changes_nothing(tmp_path):
+    rows = "".join(f"{x},5,{(x * 3) % 7},{int(x % 4 < 2)}\n" for x in range(40))
+    table = read_table(write(tmp_path, "a,still,b,y\n" + rows), "y")
+    assert table.inputs == ["a", "still", "b"] and table.constant == ("still",)
+    fit = train_table(table, hidden=[3], epochs=30, engine="node")
+    net = fit.net
+    assert [s.value for s in net["still"].outgoing] == [0.0, 0.0, 0.0]      # it never learned: it cannot help
+    assert net.scaling.stds[1] == 1.0 and net.scaling.means[1] == 5.0      # standardised to 0, no divide by 0
+    header, rows = predict_table(net, write(tmp_path, "a,still,b\n3,5,2\n3,99,2\n", name="new.csv"))
+    assert header[:3] == ["a", "still", "b"] and [r[1] for r in rows] == ["5", "99"]
+    assert rows[0][3:] == rows[1][3:] and all(math.isfinite(float(v)) for v in rows[0][3:4])  # 99 changes nothing
+    net.save(str(tmp_path / "net.json"))
+    again = tg.Network.load(str(tmp_path / "net.json"))
+    assert predict_table(again, write(tmp_path, "a,still,b\n3,5,2\n", name="one.csv"))[1][0] == rows[0]
+
+
+def test_digits_train_on_the_command_line_with_their_blank_corner_pixels(tmp_path, capsys):
+    from tinygraph.cli import main
+    assert main(["train", "digits", "--target", "digit", "--epochs", "30", "--save", str(tmp_path / "d.json")]) == 0
+    out = capsys.readouterr().out
+    assert "3 columns never change (pixel_0_0, pixel_4_0, pixel_4_7), so they cannot help" in out
+    assert "accuracy: train" in out and "saved the network" in out
+    net = tg.Network.load(str(tmp_path / "d.json"))
+    assert len(net.inputs) == 64 and all(s.value == 0.0 for s in net["pixel_0_0"].outgoing)
 
 
 def test_three_numbers_as_a_classifier_and_files_that_are_not_text(tmp_path):
@@ -136,6 +164,25 @@ def test_the_scaling_is_kept_by_copy_deepcopy_and_a_save(tmp_path):
         head, rows = predict_table(tg.Network.load(tmp_path / "twin.json"), write(tmp_path, "x1,x2\n0.5,3\n", "r.csv"))
         assert head == ["x1", "x2", "label", "class"] and rows[0][3] in ("a", "b")
     assert tg.Network("plain").scaling is None and tg.MLP([2, 1]).copy().scaling is None
+
+
+def test_explain_of_a_regression_gives_its_output_and_error_in_the_datas_units(tmp_path):
+    from tinygraph.explanation import explain
+    text = "size,price\n" + "".join(f"{30 + 4 * i},{1000 * (30 + 4 * i) + (7919 * i) % 9000}\n" for i in range(30))
+    net = train_table(read_table(write(tmp_path, text), "price"), hidden=[3], epochs=20, engine="node").net
+    doc = explain(net, {"size": 100}, {"price": 120000}, data_units=True, pictures=False)
+    sc = net.scaling
+    o = net["price"].value                               # the forward pass of the sample (standardised)
+    head, rows = predict_table(net, write(tmp_path, "size\n100\n", "one.csv"))
+    assert doc.values[("units", "price")] == pytest.approx(float(rows[0][head.index("price")]), rel=1e-5)
+    assert doc.values[("units", "price")] == sc.unscale(o)
+    assert doc.values[("errorunits",)] == pytest.approx(0.5 * (sc.unscale(o) - 120000) ** 2, rel=1e-9)
+    page = doc.html()
+    assert "In price&#x27;s own units" in page or "In price's own units" in page
+    ex = doc.as_exercise(["forward", "error"])             # the numbers in the data's units are blanks too
+    assert ("units", "price") in ex.blanks and ("errorunits",) in ex.blanks
+    assert ex.answers[ex.blanks[("errorunits",)]] == doc.values[("errorunits",)]
+    assert "Answer key" in ex.answer_key.markdown()
 
 
 def test_explain_standardises_a_sample_in_the_datas_units_and_says_so(tmp_path):

@@ -240,6 +240,55 @@ def test_table_page_shows_the_held_out_error_and_accuracy_the_command_line_print
     assert 'id="heldline"' in html and "held-out rows" in html
 
 
+def test_a_softmax_page_shows_the_accuracies_and_classes_the_command_line_prints():
+    from tinygraph.draw.training_page import RecordedRun, _steps
+    from tinygraph.data.tables import read_table, train_table
+    t = read_table("iris", "species")
+    for engine in ("node", "batch"):                 # outputs recorded (node) or not (batch: counted after)
+        if engine == "batch":
+            pytest.importorskip("numpy")
+        fit = train_table(t, hidden=[4], epochs=40, engine=engine, record=20)
+        run = RecordedRun(fit.history)
+        run.evaluate()
+        assert math.isclose(run.held_right[-1], fit.test_accuracy, rel_tol=1e-12)
+        assert math.isclose(run.accuracy(len(run.snaps) - 1), fit.train_accuracy, rel_tol=1e-12)
+        last = _steps(run)[-1]["detail"]
+        assert f"training accuracy {fit.train_accuracy:.1%} (the class of the largest probability counts)" in last
+        assert f"held-out accuracy {fit.test_accuracy:.1%}" in last
+        by_class = last.split("held-out rows by class, right of all: ")[1]
+        parts = [p.rsplit(" ", 1) for p in by_class.split(", ")]
+        assert [name for name, _ in parts] == ["setosa", "versicolor", "virginica"]
+        assert [f for _, f in parts] == [f"{row[k]}/{sum(row)}" for k, row in enumerate(fit.confusion)]
+        assert sum(row[k] for k, row in enumerate(fit.confusion)) == round(fit.test_accuracy * fit.n_test)
+
+
+def test_a_table_regression_page_shows_errors_and_outputs_in_the_datas_units(tmp_path):
+    from tinygraph.draw.training_page import RecordedRun, _caption, _steps, error_curve, fit_picture
+    from tinygraph.data.tables import read_table, train_table
+    path = tmp_path / "prices.csv"
+    path.write_text("size,price\n" + "".join(f"{30 + 4 * i},{1000 * (30 + 4 * i) + (7919 * i) % 9000}\n"
+                                               for i in range(40)), encoding="utf-8")
+    fit = train_table(read_table(str(path), "price"), hidden=[4], epochs=60, engine="node", record=20)
+    run = RecordedRun(fit.history)
+    run.evaluate()
+    last = len(run.snaps) - 1
+    # the numbers the terminal prints (tinygraph train: "mse (in price's units, squared): train ..., test ...")
+    assert _caption(run, last) == f"epoch 60: mse {fit.train_error:.4g} (in price's units, squared)"
+    assert f"held-out mse {fit.test_error:.4g} (training {fit.train_error:.4g})" in _steps(run)[-1]["detail"]
+    svg, marks = error_curve(run)
+    assert "The errors are" not in svg                         # said beside it, in the side panel's key
+    # the function learned: the line and the dots in prices, not in standard deviations
+    _, kind, curves = fit_picture(run)
+    assert kind == "curve"
+    ys = [y for f in run.fits for _, y in f]
+    assert min(ys) > 10_000 and max(ys) < 250_000
+    assert run.lo >= 30_000 and run.hi <= 200_000
+    colours = {run.point_colour(t["price"]) for t in run.ts}
+    assert len(colours) == 2                                   # cheap and dear both, split at the middle
+    html = training_page(fit.history).html
+    assert "The errors are in price&#x27;s units, squared." in html or "The errors are in price's units, squared." in html
+
+
 def test_held_out_rows_given_by_hand_and_refused_when_malformed():
     net, h = moons_run(epochs=20)
     X, Y = make_moons(30, noise=0.15, seed=7)

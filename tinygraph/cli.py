@@ -173,7 +173,8 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
         return f"{k} {what}" + ("s" if k != 1 and what != "hidden" else "")
 
     say(f"Backprop through {net.name} ({count(len(net.inputs), 'input')}, {count(len(net.hidden), 'hidden')}, "
-        f"{count(len(net.outputs), 'output')}), one sample, squared error, learning rate η = {fmt(lr)}.")
+        f"{count(len(net.outputs), 'output')}), one sample, "
+        f"{'cross-entropy of the softmax outputs' if net.softmax_layer() else 'squared error'}, learning rate η = {fmt(lr)}.")
     if why:
         say(why)
     if quiz and html is None:
@@ -218,6 +219,18 @@ def _sample(values: Optional[Sequence[str]], option: str) -> Any:
     return [number(t) for t in tokens]
 
 
+def _class_or_sample(values: Optional[Sequence[str]]) -> Any:
+    """--targets as given: one word that is not a number is the right class of a softmax layer (an
+    output's name or a class label, e.g. --targets setosa); else as :func:`_sample` reads it."""
+    tokens = [] if values is None else [t for v in values for t in v.replace(",", " ").split()]
+    if len(tokens) == 1 and "=" not in tokens[0]:
+        try:
+            float(tokens[0])
+        except ValueError:
+            return tokens[0]
+    return _sample(values, "--targets")
+
+
 def explain_command(network: str, inputs: Optional[Sequence[str]] = None, targets: Optional[Sequence[str]] = None,
                     lr: Optional[float] = None, error: Optional[str] = None, until: Optional[float] = None,
                     format: Optional[str] = None, exercise: bool = False, out: Optional[str] = None,
@@ -236,7 +249,7 @@ def explain_command(network: str, inputs: Optional[Sequence[str]] = None, target
     from .explanation.document import FORMATS, format_of
     from .networks.network import Network
 
-    x, t = _sample(inputs, "--inputs"), _sample(targets, "--targets")
+    x, t = _sample(inputs, "--inputs"), _class_or_sample(targets)
     if network.lower().endswith(".json") or os.path.isfile(network):
         net = Network.load(network)
         key = os.path.splitext(os.path.basename(network))[0]
@@ -475,6 +488,12 @@ def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activati
     if table.codes:
         print(f"  ({target!r} holds {table.classes} different whole numbers, read as class labels; "
               "add --regression to predict the numbers instead)")
+    if table.constant:
+        c = list(table.constant)
+        shown = ", ".join(c if len(c) <= 8 else c[:6] + ["...", c[-1]])
+        print(f"  {len(c)} column{'s' if len(c) > 1 else ''} never change{'' if len(c) > 1 else 's'} ({shown}), so "
+              f"{'they' if len(c) > 1 else 'it'} cannot help: kept as input{'s' if len(c) > 1 else ''} of weight 0 "
+              "(standardised to 0), so that the inputs stay whole")
     if record is None and (html or gif):
         record = max(1, epochs // 40)
     from .learning.training import DivergenceError
@@ -680,7 +699,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--inputs", nargs="+", metavar="NAME=VALUE",
                    help="the sample's inputs (NAME=VALUE ..., or VALUE ... in the network's order); "
                         "default: the demo's")
-    e.add_argument("--targets", nargs="+", metavar="NAME=VALUE", help="the sample's targets, like --inputs")
+    e.add_argument("--targets", nargs="+", metavar="NAME=VALUE",
+                   help="the sample's targets, like --inputs; for a softmax output layer the right class will do "
+                        "(an output's name or, for a network trained on a table, its label: --targets setosa)")
     e.add_argument("--lr", type=_typed(_rate, "rate"), default=None, help="the learning rate η of the update (default: the "
                                                           "demo's, else 0.5)")
     e.add_argument("--error", default=None, metavar="NAME", type=_typed(_error_name, "error"),

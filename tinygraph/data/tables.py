@@ -59,7 +59,8 @@ class Table(NamedTuple):
     name and values (floats: for a classifier the class's number 0, 1, 2, ...), and for a classifier
     its ``labels`` (the label of class 0, 1, ..., as the file writes them; None for a regression).
     ``codes``: True when a target of a few whole numbers was read as class codes (say so: a
-    regression on them is asked for with ``classify=False``)."""
+    regression on them is asked for with ``classify=False``).  ``constant``: the input columns that
+    hold one value in every row (kept, so that e.g. an image's pixels stay whole; they cannot help)."""
 
     path: str
     inputs: List[str]
@@ -68,6 +69,7 @@ class Table(NamedTuple):
     targets: List[float]
     labels: Optional[Tuple[str, ...]]
     codes: bool = False
+    constant: Tuple[str, ...] = ()
 
     @property
     def classifier(self) -> bool:
@@ -203,7 +205,8 @@ def read_table(path: PathArg, target: str, classify: Optional[bool] = None) -> T
     classes; other numbers a regression.  True insists on a classifier, False on
     a regression.  Raises :class:`DataFileError` for an empty file, no header, a
     missing target column (the message lists the columns), a ragged row, a cell
-    that is not a number, nan or inf, a column with one value in every row, a
+    that is not a number, nan or inf, input columns that all hold one value in every
+    row (one such column among others is kept, and listed in ``Table.constant``), a
     classifier target with one label or more than ``MAX_CLASSES``, and a file
     that is not text.
     """
@@ -235,12 +238,11 @@ def read_table(path: PathArg, target: str, classify: Optional[bool] = None) -> T
     if len(rows) < 2:
         raise DataFileError(f"{name!r} has {len(rows)} data row{'s' if len(rows) != 1 else ''} under its "
                             "header: training needs at least two samples")
-    for j, col in enumerate(inputs):
-        first = rows[0][j]
-        if all(r[j] == first for r in rows):
-            raise DataFileError(f"{name!r}: the column {col!r} is {first:g} in every row, so it tells the "
-                                "samples apart in nothing (and standardising it would divide by 0): "
-                                "drop that column")
+    constant = tuple(col for j, col in enumerate(inputs) if all(r[j] == rows[0][j] for r in rows))
+    if len(constant) == len(inputs):
+        one = f"the column {inputs[0]!r} is {rows[0][0]:g}" if len(inputs) == 1 else "every input column holds one value"
+        raise DataFileError(f"{name!r}: {one} in every row, so nothing tells the samples apart: "
+                            "add an input column whose values differ from row to row")
     numbers = [parse_number(c) for c in raw_targets]
     numeric = all(v is not None for v in numbers)
     for k, (v, c) in enumerate(zip(numbers, raw_targets), 1):
@@ -283,11 +285,12 @@ def read_table(path: PathArg, target: str, classify: Optional[bool] = None) -> T
                                 + ("" if not numeric or len(distinct) < 2 else ", or train a regression on the numbers"))
         number = {key: j for j, key in enumerate(different)}
         targets = [float(number[key]) for key in keys]
-        return Table(name, inputs, rows, target, targets, tuple(distinct), codes)
+        return Table(name, inputs, rows, target, targets, tuple(distinct), codes, constant)
     if len(set(numbers)) == 1:
         raise DataFileError(f"{name!r}: the target column {target!r} is {numbers[0]:g} in every row: "
                             "there is nothing to learn")
-    return Table(name, inputs, rows, target, [float(v) for v in numbers], None)   # type: ignore[arg-type]
+    return Table(name, inputs, rows, target, [float(v) for v in numbers], None,    # type: ignore[arg-type]
+                 constant=constant)
 
 
 def layered_network(names: Sequence[str], hidden: Sequence[int], activation: str, output: Union[str, Sequence[str]],
@@ -499,6 +502,11 @@ def train_table(table: Table, hidden: Sequence[int] = (8,), activation: str = "t
     net = layered_network(table.inputs, hidden, activation, outs,
                           "softmax" if many else "sigmoid" if classifier else "linear", seed, title=table.target)
     net.scaling = scaling
+    for j, col in enumerate(table.inputs):      # a column with one value in the training rows cannot help: its
+        first = table.rows[train_ix[0]][j]      # input is 0 there, its weights never learn; start them at 0 so
+        if all(table.rows[i][j] == first for i in train_ix):   # that another value in a new row changes nothing
+            for syn in net[col].outgoing:
+                syn.value = 0.0
 
     def samples(ix: List[int]) -> Tuple[List[Dict[str, float]], List[Dict[str, float]]]:
         xs = [dict(zip(table.inputs, scaling.apply(table.rows[i]))) for i in ix]

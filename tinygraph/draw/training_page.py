@@ -23,7 +23,7 @@ import os
 import struct
 import xml.etree.ElementTree as ET
 import zlib
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..errors import BadValueError, TinygraphError, user_facing
 from .dot import NEGATIVE, POSITIVE
@@ -83,6 +83,19 @@ def _held_out(held: Any) -> Tuple[List[Dict[str, float]], List[Dict[str, float]]
 
 # -- what a snapshot shows --------------------------------------------------------------------
 
+def _error_units(scaling: Any, loss: Optional[str]) -> Tuple[float, str]:
+    """(what an error of the standardised target is multiplied by to be in the data's units, those units in
+    words); (1, "") without a target scaling, (1, "of the standardised target") for an error that does not convert."""
+    if scaling is None:
+        return 1.0, ""
+    std, name = scaling.target_std, scaling.target or "the target"
+    if loss in ("mse", "squared_error"):
+        return std * std, f"in {name}'s units, squared"
+    if loss in ("mae",):
+        return std, f"in {name}'s units"
+    return 1.0, "of the standardised target"
+
+
 class RecordedRun:
     """The recorded run as the page needs it: the snapshots, the network and its data, what the output
     means, and per snapshot the function learned (curve points or the plane's grid of outputs)."""
@@ -105,7 +118,15 @@ class RecordedRun:
         act = getattr(self.net.outputs[0].activation, "name", "")
         targets = [t.get(self.out, 0.0) for t in self.ts]
         self.classifier = act == "sigmoid" and bool(targets) and set(targets) <= {0.0, 1.0}
+        #: a softmax output layer's outputs (its classes), else []: an output of the largest probability is the class
+        self.classes = [n.name for n in self.net.softmax_layer()]
         self.scaling = getattr(self.net, "scaling", None)
+        # a regression trained on a standardised target (tinygraph train): its outputs and errors are shown in
+        # the data's own units, as the terminal prints them
+        scaled = self.scaling is not None and getattr(self.scaling, "scales_target", False) and not self.classifier
+        self.unscale: Callable[[float], float] = self.scaling.unscale if scaled else (lambda v: v)
+        self.error_factor, self.error_units = _error_units(self.scaling if scaled else None, history.loss)
+        targets = [self.unscale(t) for t in targets]
         self.lo, self.hi = (min(targets), max(targets)) if targets else (0.0, 1.0)
         if self.hi <= self.lo:
             self.lo, self.hi = self.lo - 1.0, self.hi + 1.0
@@ -144,7 +165,10 @@ class RecordedRun:
                 outs = [self.net.forward(x) for x in self.held_xs]
                 err = loss.function(outs, self.held_ts).value if loss is not None else None
                 self.held_errors.append(err if err is not None and math.isfinite(err) else None)
-                if self.classifier:
+                if self.classes:
+                    self.held_right.append(sum(self._guess(o) == self._guess(t)
+                                               for o, t in zip(outs, self.held_ts)) / len(outs))
+                elif self.classifier:
                     right = sum((o[self.out].value >= 0.5) == (t[self.out] >= 0.5)
                                 for o, t in zip(outs, self.held_ts))
                     self.held_right.append(right / len(outs))
@@ -153,9 +177,31 @@ class RecordedRun:
         finally:
             self.set(saved)
 
+    def _guess(self, outputs: Mapping[str, Any]) -> str:
+        """The class a softmax layer's outputs (Nodes or numbers by name) or one-hot targets pick: the largest."""
+        return max(self.classes, key=lambda c: getattr(outputs[c], "value", outputs[c]))
+
+    def per_class(self) -> List[Tuple[str, int, int]]:
+        """The last snapshot's held-out rows by class: (the class's label, how many it got right, how many);
+        [] unless a softmax layer and held-out rows."""
+        if not (self.classes and self.held_xs):
+            return []
+        labels = list(getattr(self.scaling, "labels", None) or ())
+        names = labels if len(labels) == len(self.classes) else self.classes
+        saved = [p.value for p in self.params]
+        try:
+            self.set(self.snaps[-1].values)
+            pairs = [(self._guess(t), self._guess(self.net.forward(x))) for x, t in zip(self.held_xs, self.held_ts)]
+        finally:
+            self.set(saved)
+        return [(name, sum(1 for t, o in pairs if t == c and o == c), sum(1 for t, _ in pairs if t == c))
+                for name, c in zip(names, self.classes)]
+
     def evaluate(self) -> None:
         """Each snapshot's function learned, over the data's range (the weights are put back after)."""
         self.evaluate_held_out()
+        if self.classes:
+            self._count_classes()
         small = len(self.ins) in (1, 2) and bool(self.xs)
         count = self.classifier and any(s.outputs is None for s in self.snaps) and bool(self.xs)
         if not (small or count):
@@ -198,7 +244,7 @@ class RecordedRun:
                     outs = [float(o[0]) for o in batch.forward(rows)]
                 else:
                     outs = [self.net.forward(dict(zip(self.ins, r)))[self.out].value for r in rows]
-                outs = [o if math.isfinite(o) else 0.0 for o in outs]
+                outs = [self.unscale(o) if math.isfinite(o) else 0.0 for o in outs]
                 if len(self.ins) == 1:
                     self.fits.append(list(zip([r[0] for r in rows], outs)))
                 else:
@@ -206,6 +252,36 @@ class RecordedRun:
                     self.fits.append([outs[r * g:(r + 1) * g] for r in range(g)])
         finally:
             self.set(saved)
+
+    def _count_classes(self) -> None:
+        """A softmax layer's training accuracy in each snapshot whose outputs were not recorded."""
+        missing = [k for k, s in enumerate(self.snaps) if s.outputs is None]
+        if not (missing and self.xs):
+            return
+        want = [self._guess(t) for t in self.ts]
+        saved = [p.value for p in self.params]
+        try:
+            batch = None
+            try:
+                from ..learning.batch import compile_network
+                batch = compile_network(self.net)
+            except (ImportError, TinygraphError, ValueError, TypeError):
+                batch = None
+            X = [[x[k] for k in self.ins] for x in self.xs]
+            order = [n.name for n in self.net.outputs]
+            for k in missing:
+                self.set(self.snaps[k].values)
+                if batch is not None:
+                    got = [self._guess(dict(zip(order, map(float, row)))) for row in batch.forward(X)]
+                else:
+                    got = [self._guess(self.net.forward(x)) for x in self.xs]
+                self.right[k] = sum(g == w for g, w in zip(got, want)) / len(want)
+        finally:
+            self.set(saved)
+
+    def shown_error(self, e: float) -> float:
+        """An error of the run as the page shows it: in the data's units when the target was standardised."""
+        return e * self.error_factor
 
     def label(self, j: int) -> str:
         return self.ins[j]
@@ -219,6 +295,8 @@ class RecordedRun:
 
     def accuracy(self, k: int) -> Optional[float]:
         outs = self.snaps[k].outputs
+        if self.classes and outs is not None:
+            return sum(self._guess(o) == self._guess(t) for o, t in zip(outs, self.ts)) / len(outs)
         if not self.classifier or outs is None:
             return self.right.get(k)
         right = sum((o[self.out] >= 0.5) == (t[self.out] >= 0.5) for o, t in zip(outs, self.ts))
@@ -247,10 +325,11 @@ class RecordedRun:
         return out
 
     def point_colour(self, t: float) -> str:
-        """A data point's colour at full strength: its class, or (regression) above or below the middle."""
+        """A data point's colour at full strength: its class, or (regression) above or below the middle.
+        ``t``: its target as the network learned it (standardised, for a table's regression)."""
         if self.classifier:
             return POSITIVE if t >= 0.5 else NEGATIVE
-        return POSITIVE if (t - self.lo) / (self.hi - self.lo) >= 0.5 else NEGATIVE
+        return POSITIVE if (self.unscale(t) - self.lo) / (self.hi - self.lo) >= 0.5 else NEGATIVE
 
 
 def _png(pixels: List[List[Tuple[int, int, int]]]) -> bytes:
@@ -270,10 +349,12 @@ def _png(pixels: List[List[Tuple[int, int, int]]]) -> bytes:
 def error_curve(run: RecordedRun) -> Tuple[str, List[List[float]]]:
     """The error curve as SVG, and where the marker goes at each snapshot ([x, y] in its units)."""
     name = run.history.loss or "error"
-    held = [(s.epoch, e) for s, e in zip(run.snaps, run.held_errors) if e is not None]
+    held = [(s.epoch, run.shown_error(e)) for s, e in zip(run.snaps, run.held_errors) if e is not None]
+    errors = [run.shown_error(e) for e in run.history]
+    until = None if run.history.until is None else run.shown_error(run.history.until)
     # the held-out errors on the same axes: the curve is made of both, then the training one drawn
-    both = ErrorCurve(list(run.history) + [e for _, e in held], run.history.until, most=MAX_CURVE)
-    curve = ErrorCurve(list(run.history), run.history.until, most=MAX_CURVE)
+    both = ErrorCurve(errors + [e for _, e in held], until, most=MAX_CURVE)
+    curve = ErrorCurve(errors, until, most=MAX_CURVE)
     curve.yaxis, curve.log = both.yaxis, both.log
     root, plot = curve.svg(PLOT_W, PLOT_H, ylabel=name, standalone=False,
                            attrs={"id": "curve", "class": "plot", "role": "img",
@@ -284,7 +365,7 @@ def error_curve(run: RecordedRun) -> Tuple[str, List[List[float]]]:
         for e, v in held:
             ET.SubElement(root, "circle", {"class": "held", "cx": _num(plot.x(e)), "cy": _num(plot.y(v)),
                                            "r": "2.2", "fill": HELD_COLOUR})
-    marks = [[round(plot.x(s.epoch), 1), round(plot.y(s.error), 1)] for s in run.snaps]
+    marks = [[round(plot.x(s.epoch), 1), round(plot.y(run.shown_error(s.error)), 1)] for s in run.snaps]
     x, y = marks[0]
     ET.SubElement(root, "line", {"id": "mark", "x1": f"{x}", "x2": f"{x}", "y1": _num(plot.top),
                                  "y2": _num(plot.bottom), "stroke": "#E69F00", "stroke-width": "1.5"})
@@ -300,7 +381,7 @@ def fit_picture(run: RecordedRun) -> Tuple[str, str, List[str]]:
         return "", "", []
     if len(run.ins) == 1:
         a, z = run.boxes[0]
-        ys = [y for f in run.fits for _, y in f] + [t_[run.out] for t_ in run.ts]
+        ys = [y for f in run.fits for _, y in f] + [run.unscale(t_[run.out]) for t_ in run.ts]
         lo, hi = (0.0, 1.0) if run.classifier else (min(ys), max(ys))
         span = hi - lo or 1.0
         lo, hi = (lo, hi) if run.classifier else (lo - 0.05 * span, hi + 0.05 * span)
@@ -313,7 +394,7 @@ def fit_picture(run: RecordedRun) -> Tuple[str, str, List[str]]:
                                      "height": _num(plot.bottom - plot.top)})
         for x, t_ in zip(run.xs, run.ts):
             ET.SubElement(root, "circle", {
-                "cx": _num(plot.x(run.shown(0, x[run.ins[0]]))), "cy": _num(plot.y(t_[run.out])), "r": "2.6",
+                "cx": _num(plot.x(run.shown(0, x[run.ins[0]]))), "cy": _num(plot.y(run.unscale(t_[run.out]))), "r": "2.6",
                 "fill": run.point_colour(t_[run.out]) if run.classifier else "#0072B2", "fill-opacity": "0.7"})
         curves = [plot.polyline([(run.shown(0, x), y) for x, y in f]) for f in run.fits]
         ET.SubElement(root, "polyline", {"id": "fitline", "clip-path": "url(#fitclip)", "points": curves[0],
@@ -347,11 +428,14 @@ def _side(run: RecordedRun) -> Tuple[str, str]:
     curve, marks = error_curve(run)
     fit, kind, fits = fit_picture(run)
     parts = [f"<style>{asset(__package__, 'training.css')}</style>", "<h2>Error per epoch</h2>", curve]
+    units = f" The errors are {html.escape(run.error_units)}." if run.error_units else ""
     if any(e is not None for e in run.held_errors):
         n = len(run.held_xs)
         parts.append(f'<p class="key">solid blue: the error on the {len(run.xs)} training rows; dashed purple: '
                      f'on the {n} held-out rows the network never trains on (it rising while the training '
-                     'error falls is overfitting)</p>')
+                     f'error falls is overfitting).{units}</p>')
+    elif units:
+        parts.append(f'<p class="key">{units.strip()}</p>')
     if kind == "curve":
         what = "probability of class 1" if run.classifier else "output"
         parts += ["<h2>The function learned</h2>", fit,
@@ -370,7 +454,8 @@ def _side(run: RecordedRun) -> Tuple[str, str]:
 
 def _caption(run: RecordedRun, k: int) -> str:
     s = run.snaps[k]
-    return f"epoch {s.epoch}: {run.history.loss or 'error'} {s.error:.4g}"
+    units = f" ({run.error_units})" if run.error_units else ""
+    return f"epoch {s.epoch}: {run.history.loss or 'error'} {run.shown_error(s.error):.4g}{units}"
 
 
 def _draws(run: RecordedRun) -> List[Any]:
@@ -390,6 +475,7 @@ def _draws(run: RecordedRun) -> List[Any]:
 
 def _steps(run: RecordedRun) -> List[Dict[str, str]]:
     out = []
+    by_class = run.per_class()
     n = len(run.history) - 1
     for k, s in enumerate(run.snaps):
         acc = run.accuracy(k)
@@ -398,12 +484,18 @@ def _steps(run: RecordedRun) -> List[Dict[str, str]]:
                      and run.history.converged else "")]
         held = run.held_errors[k] if k < len(run.held_errors) else None
         if held is not None:
-            detail.append(f"held-out {run.history.loss or 'error'} {held:.4g} (training {s.error:.4g})")
+            detail.append(f"held-out {run.history.loss or 'error'} {run.shown_error(held):.4g} "
+                          f"(training {run.shown_error(s.error):.4g})")
         if acc is not None:
-            detail.append(f"training accuracy {acc:.1%} (an output of 0.5 or more counts as class 1)")
+            detail.append(f"training accuracy {acc:.1%} " + ("(the class of the largest probability counts)"
+                                                               if run.classes else
+                                                               "(an output of 0.5 or more counts as class 1)"))
         held_acc = run.held_right[k] if k < len(run.held_right) else None
         if held_acc is not None:
             detail.append(f"held-out accuracy {held_acc:.1%}")
+        if k == len(run.snaps) - 1 and by_class:
+            detail.append("held-out rows by class, right of all: "
+                          + ", ".join(f"{name} {right}/{n}" for name, right, n in by_class))
         out.append({"text": _caption(run, k), "stage": "", "detail": "\n".join(detail)})
     return out
 
@@ -491,7 +583,8 @@ def _gif(run: RecordedRun, frame_ms: int) -> bytes:
             for im in nets]
     nw = max(im.width for im in nets)
     side_w, W = 380, max(im.width for im in nets) + 380 + 10
-    curve = ErrorCurve(list(run.history), run.history.until, most=MAX_CURVE)
+    curve = ErrorCurve([run.shown_error(e) for e in run.history],
+                       None if run.history.until is None else run.shown_error(run.history.until), most=MAX_CURVE)
     frames = []
     for k, snap in enumerate(run.snaps):
         im = Image.new("RGB", (W, H + 30), "white")
@@ -505,7 +598,8 @@ def _gif(run: RecordedRun, frame_ms: int) -> bytes:
         d.line(pts, fill=(51, 51, 51), width=2)
         mx = cx(snap.epoch)
         d.line([(mx, 20), (mx, 180)], fill=(230, 159, 0), width=2)
-        d.ellipse([mx - 4, cy(snap.error) - 4, mx + 4, cy(snap.error) + 4], fill=(230, 159, 0), outline=(51, 51, 51))
+        e = run.shown_error(snap.error)
+        d.ellipse([mx - 4, cy(e) - 4, mx + 4, cy(e) + 4], fill=(230, 159, 0), outline=(51, 51, 51))
         d.text((x0 + 40, 4), f"{run.history.loss or 'error'}{' (log)' if curve.log else ''} per epoch", fill=(0, 0, 0))
         d.text((x0 + 2, 20), tick_label(curve.yaxis.hi), fill=(68, 68, 68))
         d.text((x0 + 2, 172), tick_label(curve.yaxis.lo), fill=(68, 68, 68))
@@ -525,11 +619,11 @@ def _gif(run: RecordedRun, frame_ms: int) -> bytes:
             d.text((l, b + 4), f"{run.ins[0]} across, {run.ins[1]} up", fill=(0, 0, 0))
         elif run.fits:
             a, z = run.boxes[0]
-            ys = [y for f in run.fits for _, y in f] + [t_[run.out] for t_ in run.ts]
+            ys = [y for f in run.fits for _, y in f] + [run.unscale(t_[run.out]) for t_ in run.ts]
             ylo, yhi = (0.0, 1.0) if run.classifier else (min(ys), max(ys))
             sx, sy = Axis(a, z).onto(l, r), Axis(ylo, yhi).onto(b, t)
             for x, t_ in zip(run.xs, run.ts):
-                px, py = sx(x[run.ins[0]]), sy(t_[run.out])
+                px, py = sx(x[run.ins[0]]), sy(run.unscale(t_[run.out]))
                 d.ellipse([px - 2.5, py - 2.5, px + 2.5, py + 2.5], fill=_BLUE)
             d.line([(sx(x), sy(y)) for x, y in run.fits[k]], fill=(51, 51, 51), width=2)
             d.text((l, b + 4), f"{run.out} against {run.ins[0]}", fill=(0, 0, 0))

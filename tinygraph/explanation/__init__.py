@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional, Union
 
-from ..errors import BadValueError, GraphError, user_facing
+from ..errors import BadValueError, user_facing
 from ..networks.network import Network
 from .content import CATEGORIES, DEFAULT_BLANKS, ErrorChoice, Sample, build
 from .document import FORMATS, Explanation
@@ -40,7 +40,10 @@ def explain(net: Network, inputs: Sample, targets: object = None, lr: float = 0.
     ``net.inputs`` / ``net.outputs``.  ``lr``: the learning rate η of the update.
     ``error``: None for the squared error E = ½ Σ_k (O_k - t_k)², or "mse", "bce"
     (binary cross-entropy), "hinge", or a function ``error(outputs, targets)``
-    returning a Node (its slope then comes from the walk alone).  ``until``: the
+    returning a Node (its slope then comes from the walk alone).  A network with a softmax output
+    layer is written out with the cross-entropy E = -Σ_k t_k ln O_k and its output deltas
+    δ_k = O_k - t_k (and why); its ``targets`` may be the name of the right class (an output's name).
+    ``until``: the
     error threshold of the closing "repeat until" (default that of
     network_steps).  ``exercise``: True (or a list of categories, see
     :data:`CATEGORIES`) for the exercise version with numbered blanks.
@@ -61,10 +64,6 @@ def explain(net: Network, inputs: Sample, targets: object = None, lr: float = 0.
     """
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 1 <= decimals <= 15:
         raise user_facing(BadValueError(f"decimals must be a whole number from 1 to 15, got {decimals!r}"))
-    if isinstance(net, Network) and net.softmax_layer():
-        raise user_facing(GraphError(f"explain does not write out a softmax output layer yet (network {net.name!r}); "
-                                     "tg.network_steps(net, inputs, targets) tells the same step with its formulas "
-                                     "(O_k = e^net_k / Σ_j e^net_j, E = -Σ_k t_k ln O_k, δ_k = O_k - t_k)"))
     doc = Explanation(build(net, inputs, targets, lr=lr, error=error, until=until, drawing=pictures,
                             data_units=data_units, update=update), decimals=decimals)
     if exercise:

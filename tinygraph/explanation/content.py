@@ -28,9 +28,11 @@ from ..engine.node import Node
 from ..data.tables import scaling_of
 from .blocks import Block, Display, Figure, Heading, Named, Para, Part, Strong
 from .curve import Curve
-from .equations import (ACTIVATIONS, ERRORS, ETA, GENERAL, ActivationForm, ErrorForm, Equation, Symbols, Written, W, activation_form, dE, delta,
-                        equation, fprime, net as net_sym, O, target, theta, written, J, K)
-from .notation import EQ, Frac, Id, M, Name, Num, Paren, Row, Words, joined, number_pair, number_text
+from .equations import (ACTIVATIONS, ERRORS, ETA, GENERAL, SOFTMAX_DERIVATION, ActivationForm, ErrorForm, Equation,
+                        Symbols, Written, W, activation_form, dE, delta, equation, fprime, indicator,
+                        TINY, net as net_sym, O, softmax_shift, softmax_slope, softmax_sum_written, target, theta,
+                        written, J, K)
+from .notation import DOT, EQ, MINUS, PLUS, Frac, Id, M, Name, Num, Paren, Row, Sup, Words, joined, number_pair, number_text
 
 E = Id("E")
 
@@ -44,8 +46,8 @@ ErrorChoice = Union[None, str, Callable[..., Node]]
 
 #: what an exercise can leave blank: category -> the kinds of quantity in it
 CATEGORIES: Dict[str, Tuple[str, ...]] = {
-    "forward": ("net", "out"),
-    "error": ("error", "dEdO"),
+    "forward": ("net", "out", "expsum", "units"),
+    "error": ("error", "dEdO", "errorunits"),
     "deltas": ("delta",),
     "gradients": ("grad",),
     "new weights": ("new",),
@@ -65,12 +67,28 @@ def _agree(a: float, b: float) -> bool:
 
 
 class _Error:
-    """The error the explanation uses: its written form and the function network_steps calls."""
+    """The error the explanation uses: its written form and the function network_steps calls.
+    ``softmax``: the network has a softmax output layer, whose error is the cross-entropy."""
 
-    def __init__(self, error: ErrorChoice) -> None:
+    def __init__(self, error: ErrorChoice, softmax: bool = False) -> None:
         fns = {"mse": losses.mse, "binary_cross_entropy": losses.binary_cross_entropy,
                "bce": losses.binary_cross_entropy, "hinge": losses.hinge}
         self.fn: Optional[Callable[..., Node]] = None
+        self.softmax = softmax
+        key = error.strip().lower().replace("-", "_") if isinstance(error, str) else None
+        if softmax:
+            if error is not None and key not in ("cross_entropy", "ce"):
+                raise user_facing(BadValueError(
+                    f"explain: a softmax output layer is written out with its own error, the cross-entropy "
+                    f"E = -Σ_k t_k ln O_k (whose output deltas are O_k - t_k), not {error!r}: leave error out "
+                    "(or give error='cross_entropy')"))
+            self.form, self.squared, self.named = ERRORS["cross_entropy"], False, True
+            return
+        if key in ("cross_entropy", "ce"):
+            raise user_facing(BadValueError(
+                "explain: the cross-entropy E = -Σ_k t_k ln O_k is the error of a softmax output layer, and this "
+                "network has none: build it with output_activation='softmax' (one output per class), or choose "
+                "squared_error, mse, bce or hinge"))
         if error is None or (isinstance(error, str) and error.strip().lower() in ("squared_error", "sse")):
             self.form, self.squared = ERRORS["squared_error"], True
         elif isinstance(error, str):
@@ -141,7 +159,10 @@ def build(net: Network, inputs: Sample, targets: object, lr: float = 0.5, error:
     ``targets``: a Sample, or whatever a user's error function takes."""
     if not isinstance(net, Network):
         raise user_facing(WrongTypeError(f"explain() needs a tinygraph Network, got {type(net).__name__}"))
-    err = _Error(error)
+    soft = net.softmax_layer()
+    err = _Error(error, softmax=bool(soft))
+    if soft:
+        targets = _one_hot(net, targets)
     until = REPEAT_UNTIL if until is None else until
     raw = None
     if net.scaling is not None:          # trained on a table: the document shows the data's own units too
@@ -155,6 +176,24 @@ def build(net: Network, inputs: Sample, targets: object, lr: float = 0.5, error:
     builder.update = update
     builder.raw, builder.data_units = raw, data_units
     return builder.run()
+
+
+def _one_hot(net: Network, targets: object) -> object:
+    """A softmax layer's targets: the right class (an output's name, or for a network trained on a table
+    the class's label) as one-hot targets by name; anything else as given (network_steps checks it)."""
+    if isinstance(targets, str):
+        names = [n.name for n in net.outputs]
+        labels = list(getattr(net.scaling, "labels", None) or ())     # a table's classes, one per output
+        right = targets
+        if targets not in names and len(labels) == len(names) and targets in labels:
+            right = names[labels.index(targets)]
+        if right not in names:
+            known = names + [x for x in labels if x not in names] if len(labels) == len(names) else names
+            raise user_facing(BadValueError(
+                f"explain: the target {targets!r} is not a class of {net.name!r}: name one of "
+                f"{', '.join(known)}, or give a target per output.{did_you_mean(targets, known)}"))
+        return {name: 1.0 if name == right else 0.0 for name in names}
+    return targets
 
 
 def _units(net: Network, inputs: Sample, data_units: bool) -> Tuple[Dict[str, float], Dict[str, float]]:
@@ -182,6 +221,7 @@ class _Builder:
         after_step = next(s for s in steps if s.kind == "new forward")
         self.after = after_step.net
         self.sym2 = Symbols(self.after, second=True)
+        self.soft = net.softmax_layer()          # a softmax output layer's neurons ([] if none)
         self.tmap = self._targets()
         self.blocks = self.out.blocks
 
@@ -281,7 +321,9 @@ class _Builder:
                   " its bias (the weight of an extra input fixed at 1), ", Row(*_wij()),
                   " the weight of the synapse from neuron i to neuron j (tinygraph names it w_i_j"
                   + ("" if default else "; a synapse with a name of its own is written by that name")
-                  + "), ", target(K), " the target of output k, and ", Row(delta(J), EQ, dE(net_sym(J))),
+                  + "), ", target(K), " the target of output k"
+                  + (" (1 for the right class, 0 for the others)" if self.soft else "") + ", and ",
+                  Row(delta(J), EQ, dE(net_sym(J))),
                   " the delta of neuron j.")
         by_act: Dict[str, List[Neuron]] = {}
         for n in net.order():
@@ -321,31 +363,61 @@ class _Builder:
     # 2. forward
     def forward_pass(self, sym: Symbols, net: Network) -> None:
         """Each neuron's net input and output, in an order where its sources come first."""
+        soft = net.softmax_layer()
+        in_layer = {id(n) for n in soft}
         for n in net.order():
             if n.is_input:
                 continue
             f, o = F.net_input_of(n), F.output_of(n)
             linear = o is None
+            if id(n) in in_layer:                # its output is the whole layer's: written after the layer
+                o, linear = None, False
             self.check(f"net_{n.name}", n.net_input, f.value)
             key = sym.out_key(n) if linear else sym.net_key(n)
             w = written(f, sym, n, key, n.net_input)
             self.out.values[key] = n.net_input
             rows = equation(w).rows
             answers = [(key, w.lhs, n.net_input)]
-            if not linear:
+            if o is not None:
                 self.check(f"O_{n.name}", n.value, o.value)
                 wo = written(o, sym, n, sym.out_key(n), n.value)
                 self.out.values[sym.out_key(n)] = n.value
                 rows += equation(wo).rows
                 answers.append((sym.out_key(n), wo.lhs, n.value))
             self.display(Equation(rows), *answers)
+        if soft:
+            self.softmax_outputs(sym, soft)
+
+    def softmax_outputs(self, sym: Symbols, soft: Sequence[Neuron]) -> None:
+        """The softmax layer's outputs from its net inputs: Σ_j e^net_j once, then each O_k."""
+        fs = [F.output_of(n) for n in soft]
+        ws = softmax_sum_written(fs[0], sym, soft)
+        m = softmax_shift(fs[0])
+        note = "" if m == 0.0 else (f"(m = {_plain(m)}, the largest net input, taken from every power: the "
+                                    "same fractions, but no power overflows a float)")
+        self.out.values[sym.sum_key()] = ws.value.value
+        self.display(equation(ws, note=note), (sym.sum_key(), ws.lhs, ws.value.value))
+        self.check("the sum of the softmax outputs", sum(n.value for n in soft), 1.0)
+        for i, (n, f) in enumerate(zip(soft, fs)):
+            self.check(f"O_{n.name}", n.value, f.value)
+            key = sym.out_key(n)
+            self.out.values[key] = n.value
+            wo = written(f, sym, n, key, n.value)
+            last = i == len(soft) - 1
+            self.display(equation(wo, note="(the probabilities add up to 1)" if last else ""), (key, wo.lhs, n.value))
 
     def forward_section(self) -> None:
         self.blocks.append(Heading(2, "2. The forward pass"))
         self.para("Each neuron j adds up the outputs of the neurons that feed it, each times the weight of its "
                   "synapse, adds its bias, and passes the sum through its activation f:")
         self.general(F.NetInput, F.Output)
-        self.para("Neuron by neuron, each after the neurons that feed it:")
+        if self.soft:
+            self.para("The output layer is a softmax: it takes the net inputs of all its neurons together and "
+                      "turns them into probabilities, one per class, that add up to 1 (the bigger a net input, "
+                      "the bigger its share):")
+            self.general(F.SoftmaxOutput)
+        self.para("Neuron by neuron, each after the neurons that feed it"
+                  + (", and the softmax once its layer's net inputs are known:" if self.soft else ":"))
         self.forward_pass(self.sym, self.net)
 
     # 3. the error
@@ -354,6 +426,15 @@ class _Builder:
         a user's error function by its value alone."""
         form = self.err.form
         value = Num(step.number, key, paren=False)
+        if self.err.softmax:
+            f = F.cross_entropy_of(outputs, self.tmap)
+            self.check("E", step.number, f.value)
+            zero = any(not self.tmap[k.name] for k in outputs)
+            tiny = any(self.tmap[k.name] and k.value < TINY for k in outputs)
+            note = " ".join(x for x in ("(a term whose target is 0 is 0)" if zero else "",
+                                        "(ln O_k = net_k - ln of the sum of e^net_j, worked without rounding O_k "
+                                        "to 0)" if tiny else "") if x)
+            return equation(written(f, sym, None, key, step.number), note=note)
         if self.err.squared:
             f = F.squared_error_of(outputs, self.tmap)
             self.check("E", step.number, f.value)
@@ -371,7 +452,12 @@ class _Builder:
         step = self.of("error")[0]
         form = self.err.form
         self.out.values[("error",)] = step.number
-        if self.err.squared:
+        if self.err.softmax:
+            self.para("The error measures how far the outputs are from their targets. For a softmax layer it is "
+                      "the cross-entropy: with one-hot targets, minus the logarithm of the probability the "
+                      "network gives the right class (0 when that probability is 1, large when it is near 0):")
+            self.general(F.CrossEntropy)
+        elif self.err.squared:
             self.para("The error measures how far the outputs are from their targets. The squared error, "
                       "with this sample's numbers:")
         elif self.err.named:
@@ -382,21 +468,60 @@ class _Builder:
                       Strong(form.name), " given to explain(), and its slope for each output comes from the "
                       "backward walk:")
         self.display(self.error_equation(step, self.sym, self.net.outputs, ("error",)), (("error",), E, step.number))
+        sc = self.net.scaling
+        if sc is not None and sc.scales_target:
+            self.data_units_section(step.number)
         if form.slope is not None:
             self.para("Its slope for each output k, where backpropagation starts:")
             self.blocks.append(Display(Equation([(dE(O(K)), EQ, form.slope)])))
 
+    def data_units_section(self, error: float) -> None:
+        """A regression that learned its target standardised: its output, and the squared error, in the data's units."""
+        sc = self.net.scaling
+        std, mean = sc.target_std, sc.target_mean
+        name = sc.target or "the target"
+        rows = []
+        answers = []
+        for n in self.net.outputs:
+            key = ("units", n.name)
+            value = sc.unscale(n.value)
+            self.out.values[key] = value
+            o = Num(n.value, self.sym.out_key(n))
+            rows.append((Row(O(n.name), DOT, Num(std), PLUS, Num(mean)), EQ,
+                         Row(o, DOT, Num(std), PLUS, Num(mean), EQ, Num(value, key, paren=False))))
+            answers.append((key, rows[-1][0], value))
+        if self.err.squared or self.err.form.name == "mse":
+            value = error * std * std
+            self.out.values[("errorunits",)] = value
+            rows.append((Row(E, DOT, Sup(Num(std), Num(2.0))), EQ,
+                         Row(Num(error, ("error",)), DOT, Sup(Num(std), Num(2.0)), EQ,
+                             Num(value, ("errorunits",), paren=False))))
+            answers.append((("errorunits",), rows[-1][0], value))
+        squared = ("errorunits",) in self.out.values
+        self.para(f"The network learned {name} standardised, so the numbers above are in standard deviations of "
+                  f"{name} from its mean. In {name}'s own units (as tinygraph predict and tinygraph train give "
+                  "them), the output is turned back by the target scaling"
+                  + (", and the error, a square, by the standard deviation squared:" if squared else ":"))
+        self.display(Equation(rows, note="(tinygraph train's mse is the mean of (O - t) squared, 2E, over the rows)"
+                              if squared else ""), *answers)
+
     # 4. and 5. deltas
     def delta_sections(self) -> None:
         self.blocks.append(Heading(2, "4. The output deltas"))
-        self.para("The delta of an output neuron k is the slope of the error with respect to its net input; by "
-                  "the chain rule it is the activation's slope times the error's:")
-        if self.err.squared:
+        if self.soft:
+            self.softmax_delta_words()
+        else:
+            self.para("The delta of an output neuron k is the slope of the error with respect to its net input; "
+                      "by the chain rule it is the activation's slope times the error's:")
+        if self.soft:
+            pass                                 # its general form ends the derivation above
+        elif self.err.squared:
             self.general(F.OutputDelta)
         else:
             self.blocks.append(Display(Equation([(delta(K), EQ, Row(dE(net_sym(K)), EQ, _fprime(K),
                                                                         dE(O(K)))) ])))
-        self._slope_words([s.subject for s in self.of("output delta")])
+        if not self.soft:
+            self._slope_words([s.subject for s in self.of("output delta")])
         for st in self.of("output delta"):
             self.delta(st)
         self.blocks.append(Heading(2, "5. The hidden deltas"))
@@ -412,6 +537,19 @@ class _Builder:
         self._slope_words([s.subject for s in hidden])
         for st in hidden:
             self.delta(st)
+
+    def softmax_delta_words(self) -> None:
+        """Why a softmax layer's output delta is O_k - t_k: the chain rule through every output."""
+        i = Id("i")
+        self.para("The delta of an output neuron k is the slope of the error with respect to its net input. In "
+                  "a softmax layer ", net_sym(K), " moves every output ", O(i), " (they share one denominator), so "
+                  "the chain rule adds up a path through each: the error's slope ", Row(dE(O(i)), EQ, Row(MINUS, Frac(target(i), O(i)))),
+                  " times the softmax's slope ", softmax_slope(i, K), ", where ", indicator(i, K),
+                  " is 1 when i = k and 0 otherwise. The targets add up to 1, so it all comes to a short result:")
+        self.blocks.append(Display(Equation(SOFTMAX_DERIVATION, note="(the targets add up to 1)")))
+        self.para("So the delta of each output is how far its probability is from its target, with no slope "
+                  "factor in front: the softmax's slopes and the logarithm in the error cancel. The backward walk "
+                  "finds the same numbers the long way, through each ", O(i), ":")
 
     def _slope_words(self, neurons: Sequence[Neuron]) -> None:
         seen: Dict[str, List[Neuron]] = {}
@@ -436,6 +574,12 @@ class _Builder:
             self.display(Equation([(delta(n.name), EQ, Num(0.0, key, paren=False))],
                                   note="(the error does not depend on this neuron: the walk never reaches it)"),
                          (key, delta(n.name), 0.0))
+            return
+        if st.kind == "output delta" and self.soft:
+            f = F.SoftmaxDelta(n.name, n.value, self.tmap[n.name])
+            self.check(f"δ_{n.name}", st.number, f.value)
+            w = written(f, self.sym, n, key, st.number)
+            self.display(equation(w, note=_walk_note(st)), (key, delta(n.name), st.number))
             return
         slope = activation_slope(n)
         if st.kind == "output delta":
@@ -595,7 +739,7 @@ class _Builder:
 
     def delta_rule_check(self) -> Union[float, str]:
         """The largest difference from delta_rule, or why it does not apply."""
-        if not self.err.squared:
+        if not self.err.squared and not self.err.softmax:
             return "it is written for the squared error"
         try:
             rule = delta_rule(self.net, self.inputs, self.targets)

@@ -12,6 +12,7 @@ their forms in :data:`ERRORS`.
 
 from __future__ import annotations
 
+import math
 from typing import Callable, Dict, Hashable, List, Optional, Sequence, Tuple, Union
 
 from ..stepping import formulas as F
@@ -21,7 +22,7 @@ from ..networks.network import Bias, Network, Neuron, Synapse
 from .notation import (COMMA, DOT, EQ, GETS, HALF, MINUS, PARTIAL, PLUS, Frac, Id, M, Name, Num, Op, Paren,
                        Row, Sub, Sum, Sup, Words, joined, number_pair)
 
-__all__ = ["Symbols", "GENERAL", "written", "Equation", "equation", "ACTIVATIONS", "activation_form",
+__all__ = ["Symbols", "GENERAL", "SOFTMAX_DERIVATION", "softmax_sum_written", "written", "Equation", "equation", "ACTIVATIONS", "activation_form",
            "ERRORS", "ErrorForm", "O", "net", "delta", "theta", "target", "dE", "ETA"]
 
 #: an index of a symbol: a name from the network (written as text) or a letter of a general form
@@ -81,6 +82,30 @@ def fprime(j: Index) -> M:
 I, J, K = Id("i"), Id("j"), Id("k")
 
 
+def _ln(x: M) -> M:
+    return Row(Id(r"\ln", "ln"), x if isinstance(x, Paren) else Paren(x))
+
+
+def indicator(a: Index, b: Index) -> M:
+    """1[a = b]: 1 when a and b are the same neuron, else 0."""
+    return Row(Id(r"\mathbf{1}", "1", mml='<mn style="font-weight: bold">1</mn>'), Op("[", "["), _ix(a), EQ, _ix(b), Op("]", "]"))
+
+
+def exp_of(x: M) -> M:
+    """e^x"""
+    return Sup("e", x)
+
+
+def softmax_fraction(k: Index) -> M:
+    """e^net_k / Σ_j e^net_j"""
+    return Frac(exp_of(net(k)), Sum(J, exp_of(net(J))))
+
+
+def softmax_slope(k: Index, j: Index) -> M:
+    """∂O_k/∂net_j = O_k (1[k = j] - O_j), the softmax's local derivatives"""
+    return Row(Frac(Row(PARTIAL, O(k)), Row(PARTIAL, net(j))), EQ, O(k), Paren(indicator(k, j), MINUS, O(j)))
+
+
 class Symbols:
     """How this network's things are written, and the keys of their numbers.
 
@@ -114,6 +139,10 @@ class Symbols:
 
     def net_key(self, n: Neuron) -> Hashable:
         return ("net2" if self.second else "net", n.name)
+
+    def sum_key(self) -> Hashable:
+        """The key of a softmax layer's Σ_j e^net_j in this pass."""
+        return ("expsum2",) if self.second else ("expsum",)
 
 
 # -- activations --------------------------------------------------------------------------------
@@ -166,6 +195,10 @@ ACTIVATIONS: Dict[str, ActivationForm] = {
     "linear": ActivationForm(
         "linear", lambda x: x, [Row(Id("f"), Paren(X), EQ, X), Row(fprime(J), EQ, Num(1.0))],
         None, None, "the identity"),
+    # a whole output layer: its slopes are not one number per neuron (see SOFTMAX_DERIVATION)
+    "softmax": ActivationForm(
+        "softmax", lambda x: Row(Id(r"\operatorname{softmax}", "softmax"), Paren(x)),
+        [Row(O(K), EQ, softmax_fraction(K)), softmax_slope(K, J)], None, None, "the softmax"),
 }
 
 
@@ -194,7 +227,20 @@ GENERAL: Dict[type, List[Tuple[M, M, M]]] = {
     F.BiasGradient: [(dE(theta(K)), EQ, Row(delta(K), DOT, Num(1.0)))],
     F.Update: [(Id("W"), GETS, Row(Id("W"), MINUS, ETA, dE(Id("W")))),
                (theta(K), GETS, Row(theta(K), MINUS, ETA, dE(theta(K))))],
+    # a softmax output layer with the cross-entropy
+    F.SoftmaxOutput: [(O(K), EQ, softmax_fraction(K))],
+    F.CrossEntropy: [(E, EQ, Row(MINUS, Sum(K, Row(target(K), _ln(O(K))))))],
+    F.SoftmaxDelta: [(delta(K), EQ, Row(dE(net(K)), EQ, O(K), MINUS, target(K)))],
 }
+
+#: why δ_k = O_k - t_k for a softmax layer with the cross-entropy: the chain rule through every O_i,
+#: with the softmax's slopes and the error's dE/dO_i = -t_i / O_i (the targets add up to 1)
+SOFTMAX_DERIVATION: List[Tuple[Optional[M], Optional[M], M]] = [
+    (delta(K), EQ, Row(dE(net(K)), EQ, Sum(I, Row(dE(O(I)), Frac(Row(PARTIAL, O(I)), Row(PARTIAL, net(K))))))),
+    (None, EQ, Sum(I, Row(Paren(MINUS, Frac(target(I), O(I))), O(I), Paren(indicator(I, K), MINUS, O(K))))),
+    (None, EQ, Row(MINUS, target(K), PLUS, O(K), Sum(I, target(I)))),
+    (None, EQ, Row(O(K), MINUS, target(K))),
+]
 
 
 # -- one formula with its names and numbers -----------------------------------------------------
@@ -207,6 +253,9 @@ class Written:
     def __init__(self, lhs: M, symbols: List[M], numbers: List[M], value: Num, rel: M = EQ,
                  note: str = "") -> None:
         self.lhs, self.symbols, self.numbers, self.value, self.rel, self.note = lhs, symbols, numbers, value, rel, note
+        #: for a hidden delta, its numbers as (the slope's factor or None, the terms of the sum in brackets),
+        #: so that a long sum can be broken over lines inside its brackets
+        self.product: Optional[Tuple[Optional[M], List[M]]] = None
 
 
 def _delta_parts(f: F._Delta, sym: Symbols, back_sym: M, back_num: M, n: Neuron) -> Tuple[List[M], List[M], str]:
@@ -231,6 +280,8 @@ def written(f: F.Formula, sym: Symbols, subject: Union[Neuron, Parameter, None],
         symbols = [Row(sym.weight(syns[j]), O(j)) for _, _, j, _ in f.terms]
         numbers = [Row(Num(w, sym.param_key(syns[j])), DOT, Num(o, sym.out_key(syns[j].src)))
                    for _, w, j, o in f.terms]
+        if Row(*joined(symbols)).width() > LINE_WIDTH:      # too long to read in symbols: its numbers say all
+            symbols = _elided(symbols)
         if f.bias is not None:
             symbols.append(theta(n.name))
             numbers.append(Num(f.bias[1], sym.param_key(n.bias)))
@@ -262,11 +313,16 @@ def written(f: F.Formula, sym: Symbols, subject: Union[Neuron, Parameter, None],
     if isinstance(f, F.HiddenDelta):
         n = subject
         outs = {s.dst.name: s for s in n.outgoing}
-        back_sym = Paren(*joined([Row(delta(k), sym.weight(outs[k])) for k, _, _, _ in f.back]))
+        back_sym = Paren(*joined(_elided([Row(delta(k), sym.weight(outs[k])) for k, _, _, _ in f.back])))
         back_num = Paren(*joined([Row(Num(d, ("delta", k)), DOT, Num(w, sym.param_key(outs[k])))
                                   for k, d, _, w in f.back]))
         symbols, numbers, note = _delta_parts(f, sym, back_sym, back_num, n)
-        return Written(delta(n.name), symbols, numbers, Num(v, key, paren=False), note=note)
+        w = Written(delta(n.name), symbols, numbers, Num(v, key, paren=False), note=note)
+        terms = [Row(Num(d, ("delta", k)), DOT, Num(wt, sym.param_key(outs[k]))) for k, d, _, wt in f.back]
+        form = activation_form(f.activation)
+        factor = None if form.slope is None else form.slope_numbers(Num(f.o, sym.out_key(n)), f.slope)
+        w.product = (factor, terms)
+        return w
     if isinstance(f, F.WeightGradient):
         s = subject
         return Written(dE(sym.weight(s)), [Row(delta(f.k), O(f.j))],
@@ -275,6 +331,38 @@ def written(f: F.Formula, sym: Symbols, subject: Union[Neuron, Parameter, None],
     if isinstance(f, F.BiasGradient):
         return Written(dE(theta(f.k)), [Row(delta(f.k), DOT, Num(1.0))],
                        [Row(Num(f.delta_k, ("delta", f.k)), DOT, Num(1.0))], Num(v, key, paren=False))
+    if isinstance(f, F.SoftmaxOutput):
+        n = subject
+        nets = dict(f.layer)
+        if softmax_shift(f) == 0.0:
+            shown = exp_of(Num(nets[f.k], sym.net_key(n), paren=False))
+        else:                                    # e^net would overflow a float: the same fraction, shifted
+            shown = exp_of(Row(Num(nets[f.k], sym.net_key(n), paren=False), MINUS, Num(softmax_shift(f))))
+        return Written(O(n.name), [softmax_fraction(n.name)], [Frac(shown, Num(softmax_sum(f), sym.sum_key()))],
+                       Num(v, key, paren=False))
+    if isinstance(f, F.CrossEntropy):
+        outs = {k.name: k for k in net_.outputs}
+        counted = [(k, z, o, t) for k, z, o, t in f.outputs if t]
+        symbols = [Row(target(k), _ln(O(k))) for k, _, _, _ in counted]
+        m = max(z for _, z, _, _ in f.outputs)
+        lse = m + math.log(sum(math.exp(z - m) for _, z, _, _ in f.outputs))
+
+        def log_of(k: str, z: float, o: float) -> M:
+            if o >= TINY:
+                return _ln(Num(o, sym.out_key(outs[k]), paren=False))
+            # O_k rounds to 0 in a float: ln O_k = net_k - ln Σ_j e^net_j, the sum by log-sum-exp
+            return Paren(Num(z, sym.net_key(outs[k]), paren=False), MINUS, Num(lse))
+
+        numbers = [Row(Num(t, ("t", k)), DOT, log_of(k, z, o)) for k, z, o, t in counted]
+        if len(counted) == 1:
+            return Written(E, [Row(MINUS, symbols[0])], [Row(MINUS, numbers[0])], Num(v, key, paren=False))
+        return Written(E, [Row(MINUS, Paren(*joined(symbols)))], [Row(MINUS, Paren(*joined(numbers)))],
+                       Num(v, key, paren=False))
+    if isinstance(f, F.SoftmaxDelta):
+        n = subject
+        return Written(delta(n.name), [Row(O(n.name), MINUS, target(n.name))],
+                       [Row(Num(f.o, sym.out_key(n), paren=False), MINUS, Num(f.t, ("t", n.name)))],
+                       Num(v, key, paren=False))
     if isinstance(f, F.Update):
         p = subject
         p_sym = sym.param(p)
@@ -284,6 +372,48 @@ def written(f: F.Formula, sym: Symbols, subject: Union[Neuron, Parameter, None],
                             Num(f.grad, ("grad", sym.index[id(p)])))],
                        Num(v, key, paren=False, decimals=d), rel=GETS)
     raise WrongTypeError(f"no written form for {type(f).__name__}")
+
+
+#: a sum of more terms than this is written in symbols as its first two, ⋯, and its last
+ELIDE_AFTER = 4
+CDOTS = Id(r"\cdots", "\u22ef", mml="<mo>\u22ef</mo>")
+
+
+def _elided(terms: List[M]) -> List[M]:
+    """A long sum's terms in symbols: the first two, ⋯, the last (its numbers are written in full)."""
+    return terms if len(terms) <= ELIDE_AFTER else terms[:2] + [CDOTS] + terms[-1:]
+
+
+#: a probability below this is written by its logarithm, ln O_k = net_k - ln Σ_j e^net_j (it shows as 0)
+TINY = 1e-300
+
+
+def softmax_shift(f: F.SoftmaxOutput) -> float:
+    """0, or the largest net input m when e^net would overflow (or every e^net underflow) a float: the
+    fraction is then written e^(net_k - m) / Σ_j e^(net_j - m), its value the same."""
+    m = max(z for _, z in f.layer)
+    return m if m > 700.0 or m < -700.0 else 0.0
+
+
+def softmax_sum(f: F.SoftmaxOutput) -> float:
+    """Σ_j e^(net_j - m) of a softmax layer (m: :func:`softmax_shift`)."""
+    m = softmax_shift(f)
+    return sum(math.exp(z - m) for _, z in f.layer)
+
+
+def softmax_sum_written(f: F.SoftmaxOutput, sym: Symbols, layer: Sequence[Neuron]) -> Written:
+    """Σ_j e^net_j = e^net_a + e^net_b + ... with the numbers (shifted by m when they would overflow)."""
+    m = softmax_shift(f)
+    nets = dict(f.layer)
+    symbols = _elided([exp_of(net(n.name)) for n in layer])
+    if m == 0.0:
+        numbers = [exp_of(Num(nets[n.name], sym.net_key(n), paren=False)) for n in layer]
+        lhs: M = Sum(J, exp_of(net(J)))
+    else:
+        numbers = [exp_of(Row(Num(nets[n.name], sym.net_key(n), paren=False), MINUS, Num(m))) for n in layer]
+        lhs = Sum(J, exp_of(Row(net(J), MINUS, Id("m"))))
+        symbols = _elided([exp_of(Row(net(n.name), MINUS, Id("m"))) for n in layer])
+    return Written(lhs, symbols, numbers, Num(softmax_sum(f), sym.sum_key(), paren=False))
 
 
 # -- equations ----------------------------------------------------------------------------------
@@ -310,6 +440,9 @@ class Equation:
 
 #: about how many characters fit on one line of an equation
 LINE_WIDTH = 64
+#: a hidden delta's numbers longer than this are broken over lines (a 2-2-2 network's fit on one, 70;
+#: a line of 104 overflows the LaTeX page by 80pt)
+PRODUCT_WIDTH = 88
 
 
 def equation(w: Written, note: str = "", one_line: Optional[bool] = None) -> Equation:
@@ -323,6 +456,8 @@ def equation(w: Written, note: str = "", one_line: Optional[bool] = None) -> Equ
     note = " ".join(x for x in (w.note, note) if x)
     if one_line:
         return Equation([(w.lhs, w.rel, Row(symbols, EQ, numbers, EQ, w.value))], note)
+    if w.product is not None and numbers.width() > PRODUCT_WIDTH:
+        return Equation(_product_rows(w), note)
     rows: List[Row_] = [(w.lhs, w.rel, symbols)]
     chunks: List[List[M]] = [[]]
     width = 0.0
@@ -346,6 +481,30 @@ def equation(w: Written, note: str = "", one_line: Optional[bool] = None) -> Equ
     return Equation(rows, note)
 
 
+def _product_rows(w: Written) -> List[Row_]:
+    """A hidden delta's rows when its numbers are too long for one line: the slope's factor times the
+    bracketed sum, the sum broken over lines inside its brackets, then the value."""
+    factor, terms = w.product
+    open_, close = Op("(", "("), Op(")", ")")
+    head: List[M] = ([factor, DOT] if factor is not None else []) + [open_]
+    rows: List[Row_] = [(w.lhs, w.rel, Row(*joined(w.symbols)))]
+    line: List[M] = []
+    width = Row(*head).width()
+    first = True
+    for term in terms:
+        if line and width + term.width() > LINE_WIDTH:
+            rows.append((None, EQ, Row(*head, *joined(line))) if first else
+                        (None, None, Row(Id(r"\quad", "\u2003", mml='<mspace width="1em"></mspace>'), PLUS, *joined(line))))
+            first, line, width = False, [], 4.0
+        line.append(term)
+        width += term.width() + 2
+    last = Row(*head, *joined(line), close) if first else \
+        Row(Id(r"\quad", "\u2003", mml='<mspace width="1em"></mspace>'), PLUS, *joined(line), close)
+    rows.append((None, EQ, last) if first else (None, None, last))
+    rows.append((None, EQ, w.value))
+    return rows
+
+
 # -- errors -------------------------------------------------------------------------------------
 
 
@@ -361,10 +520,6 @@ class ErrorForm:
                  terms: Optional[Callable[[Num, Num], M]] = None) -> None:
         self.name, self.general, self.slope = name, general, slope
         self.slope_numbers, self.slope_value, self.terms = slope_numbers, slope_value, terms
-
-
-def _ln(x: M) -> M:
-    return Row(Id(r"\ln", "ln"), x if isinstance(x, Paren) else Paren(x))
 
 
 ERRORS: Dict[str, ErrorForm] = {
@@ -396,3 +551,7 @@ ERRORS: Dict[str, ErrorForm] = {
         lambda o, t: Row(Id(r"\max", "max"), Paren(Num(0.0), COMMA, Num(1.0), MINUS, t, DOT, o))),
 }
 ERRORS["bce"] = ERRORS["binary_cross_entropy"]
+#: the error of a softmax output layer (its terms with t_k = 0 are 0, and are left out)
+ERRORS["cross_entropy"] = ErrorForm(
+    "cross_entropy", GENERAL[F.CrossEntropy][0][2], Row(MINUS, Frac(target(K), O(K))),
+    lambda o, t, n: Row(MINUS, Frac(t, o)), lambda o, t, n: -t / o)

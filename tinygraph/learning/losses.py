@@ -314,7 +314,7 @@ def _cross_entropy_sample(outputs: Any, targets: Any, where: str) -> Tuple[float
                 own[k] += t
             else:
                 parents.append(o)
-                slopes.append(-t / o.value)                    # dE/dO_k = -t_k / O_k
+                slopes.append(-t / o.value if t else 0.0)      # dE/dO_k = -t_k / O_k (an O_k of 0 with t_k 0 too)
             continue
         p = o.value
         if not 0.0 <= p <= 1.0:

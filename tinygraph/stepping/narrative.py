@@ -15,6 +15,7 @@ the step's subject.
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -295,6 +296,18 @@ def _error(outputs: Dict[str, Node], targets: Optional[Sample], tmap: Dict[str, 
     return loss
 
 
+def _softmax_line(layer: Sequence[Neuron]) -> str:
+    """The softmax of a layer whose net inputs are known, as one line: its denominator once, then each
+    O_k = e^net_k / Σ_j e^net_j with the numbers."""
+    f = formulas.output_of(layer[0])
+    m = max(n.net_input for n in layer)
+    shift = m if abs(m) > 700.0 else 0.0         # e^net would overflow: the same fractions, shifted by m
+    power = (lambda z: f"e^{fmt(z)}") if not shift else (lambda z: f"e^({fmt(z)} - {fmt(shift)})")
+    total = sum(math.exp(n.net_input - shift) for n in layer)
+    line = f"softmax {f.GENERAL}: Σ_j e^net_j = {' + '.join(power(n.net_input) for n in layer)} = {fmt(total)}"
+    return line + "".join(f"; O_{n.name} = {power(n.net_input)} / {fmt(total)} = {fmt(n.value)}" for n in layer)
+
+
 def _softmax(outputs: Dict[str, Node]) -> bool:
     """Whether ``outputs`` (a forward pass's) are a softmax layer's."""
     return any(softmax_index(o) is not None for o in outputs.values())
@@ -321,15 +334,27 @@ class _Story:
         add(stage=1, kind="input", subject=None,
             formula="inputs: " + ", ".join(f"O_{n.name} = {fmt(n.value)}" for n in net.inputs),
             uses=net.inputs, known_values=computed)
+        waiting = [n for n in net.order() if n in self.soft]   # a softmax layer's outputs wait for its last net input
         for n in net.order():
             if n.is_input:
                 continue
             f, o = formulas.net_input_of(n), formulas.output_of(n)
             extra = "" if o is None else f";   {o.formula} = {o.numbers} = {fmt(n.value)}"
-            computed.append(n)
+            uses = [x for s in n.incoming for x in (s, s.src)] + ([n.bias] if n.bias is not None else [])
+            if n in self.soft:
+                waiting.remove(n)
+                if waiting:                      # its O needs every net input of the layer: said at the last
+                    extra = f"   (O_{n.name} once the softmax layer's net inputs are all known)"
+                else:                            # the layer's last net input: the softmax of them all
+                    layer = net.softmax_layer()
+                    extra = ";   " + _softmax_line(layer)
+                    computed.extend(k for k in layer if k is not n)
+                    uses += [k for k in layer if k is not n]
+                    computed.append(n)
+            else:
+                computed.append(n)
             add(stage=1, kind="forward", subject=n, formula=f.formula, numbers=f.numbers, number=n.net_input,
-                extra=extra, known_values=computed,
-                uses=[x for s in n.incoming for x in (s, s.src)] + ([n.bias] if n.bias is not None else []))
+                extra=extra, known_values=computed, uses=uses)
         self._error_step(1, "error", self.loss, net.outputs)
 
     def _error_step(self, stage: int, kind: str, loss: Node, outputs: List[Neuron], was: Optional[float] = None,

@@ -138,8 +138,11 @@ def _drawers(steps: Sequence[Drawable], quiz: bool) -> Tuple[List[Callable[..., 
                 else:                                   # the same step with its own number not known yet
                     asked = copy.copy(step)
                     asked.known = [x for x in step.known if x is not subject]
-                    if step.known_values is not None:
-                        asked.known_values = [x for x in step.known_values if x is not subject]
+                    if step.known_values is not None:     # nor what this step works out with it (a softmax layer's O)
+                        before = getattr(steps[k - 1], "known_values", None) if k else None
+                        was = None if before is None else {id(x) for x in before}
+                        asked.known_values = [x for x in step.known_values
+                                              if x is not subject and (was is None or id(x) in was)]
                     elif step.kind == "forward":
                         asked.known_values = [n for n in step.net.neurons if n is not subject]
                     q = len(draws)
