@@ -49,7 +49,10 @@ def local_name(name: str) -> str:
 
 def _bare(url: str) -> str:
     """``url`` in lower case without the blanks and control characters a browser would skip."""
-    return "".join(c for c in url if not c.isspace() and ord(c) >= 32).lower()
+    bare = "".join(url.split())             # split() drops exactly what str.isspace() calls a blank
+    if not bare.isprintable():              # a control character left (below 32 all are non-printable)
+        bare = "".join(c for c in bare if ord(c) >= 32)
+    return bare.lower()
 
 
 def _plain(name: str) -> bool:
