@@ -792,23 +792,25 @@ def bench_pages(repeat: int, out=print, big: bool = True) -> Dict[str, float]:
     from .draw.page import html_page
     from .narrative import network_steps
     X, Y = make_moons(1)
-    cases = [("2-2-2 sigmoid", MLP([2, 2, 2], activation="sigmoid", seed=0), [0.05, 0.1], [0.01, 0.99], True, repeat),
+    cases = [("2-2-2 sigmoid", MLP([2, 2, 2], activation="sigmoid", seed=0), [0.05, 0.1], [0.01, 0.99], 0.01,
+              True, repeat),
              ("2-16-16-1 ReLU", MLP([2, 16, 16, 1], activation="relu", output_activation="linear", seed=0),
-              X[0], [Y[0]], True, repeat)]
-    if big:
+              X[0], [Y[0]], 0.01, True, repeat)]
+    if big:                    # at the learning rate tinygraph step uses for them
         tumours = MLP([30, 8, 1], activation="tanh", output_activation="sigmoid", seed=0)
         digits, images, labels, _ = _digits(1)
-        cases += [("30-8-1 tumours", tumours, *_tumour_sample(tumours), True, repeat),
-                  ("30-8-1, each w", tumours, *_tumour_sample(tumours), False, 1),
-                  ("64-16-10 digits", digits, images[0], [float(k == labels[0]) for k in range(10)], True, repeat)]
+        cases += [("30-8-1 tumours", tumours, *_tumour_sample(tumours), 0.5, True, repeat),
+                  ("30-8-1, each w", tumours, *_tumour_sample(tumours), 0.5, False, 1),
+                  ("64-16-10 digits", digits, images[0], [float(k == labels[0]) for k in range(10)], 0.5, True,
+                   repeat)]
     out("step-player pages: network_steps + html_page, wall clock, median of "
         f"{repeat} (each writes every frame of one training step; 'each w': one step per weight, timed once)")
     result = {}
-    for label, net, x, t, at_once, runs in cases:
+    for label, net, x, t, lr, at_once, runs in cases:
         times, size, frames = [], 0, 0
         for _ in range(runs):
             start = time.perf_counter()
-            steps = network_steps(net, x, t, lr=0.01, big_layers=at_once)
+            steps = network_steps(net, x, t, lr=lr, big_layers=at_once)
             page = html_page(steps)
             times.append(time.perf_counter() - start)
             size, frames = len(page.encode("utf-8")), len(steps)

@@ -305,7 +305,7 @@ def network_steps(net: Network, inputs: Sample, targets: Optional[Sample] = None
     through (and tens of megabytes), while the picture already shows the layer
     as a whole.  Such a step writes its formula once with the index
     (δ_j = f'(net_j) Σ_k δ_k w_jk for every j) and works it out for a few named
-    examples, the largest first (:class:`tinygraph.formulas.ForEvery`); its
+    examples, the largest first (``ForEvery`` in ``tinygraph.formulas``); its
     frame highlights the whole strip or matrix and shows the deltas (in the
     strip) or the gradients (in the matrix) as a heat map.  Its ``group`` and
     ``group_numbers`` hold every member and number, and ``uses`` all it reads.
