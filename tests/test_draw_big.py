@@ -303,8 +303,8 @@ def test_a_grouped_gradient_step_shows_its_matrix_as_gradients_on_a_yellow_groun
     first = str(steps[0].diagram().graph.find("weights-1-2")["label"])   # before: the weights
     w = step.group[0]
     cid = synapse_id(w.src.name, w.dst.name)
-    assert re.search(rf'ID="{CELL_MARK}{re.escape(cid)}"[^>]*BGCOLOR="{heat(w.value, max(abs(p.value) for p in net.synapses))}"',
-                     first)
+    top_w = max(abs(p.value) for p in net.synapses)
+    assert re.search(rf'ID="{CELL_MARK}{re.escape(cid)}"[^>]*BGCOLOR="{heat(w.value, top_w)}"', first)
     # one neuron's step (the forward pass of a) lights its column's cells, as before
     one = next(s for s in steps if s.kind == "forward" and s.subject is net["a"]).diagram().graph.find("weights-1-2")
     lit_cells = re.findall(rf'ID="{CELL_MARK}(synapse-[^"]+)"[^>]*BGCOLOR="{HIGHLIGHT_FILL}"', str(one["label"]))

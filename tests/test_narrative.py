@@ -250,7 +250,8 @@ def wiring_reads(step):
         "layer forward": lambda: [x for n in step.group for syn in n.incoming for x in (syn, syn.src)]
         + [n.bias for n in step.group if n.bias is not None],
         "output deltas": lambda: list(step.group),
-        "hidden deltas": lambda: list(step.group) + [x for n in step.group for syn in n.outgoing for x in (syn, syn.dst)],
+        "hidden deltas": lambda: list(step.group) + [x for n in step.group for syn in n.outgoing
+                                                     for x in (syn, syn.dst)],
         "weight gradients": lambda: [x for syn in step.group for x in (syn.src, syn.dst)],
         "bias gradients": lambda: [b.neuron for b in step.group],
         "updates": lambda: list(step.group),

@@ -497,8 +497,9 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     network with a big layer (a step-through of it shows a layer's deltas and a matrix's gradients
     at once): such a neuron's box writes its δ (a strip's cell is coloured by it), such a synapse's
     matrix cell is coloured by its ∂E/∂w; only those whose gradient is known (``known``) and drawn
-    that way (a Bias is taken and changes nothing: a box's δ is its ∂E/∂θ).  Given at all (even empty), the boxes are sized for either, so that frames that show
-    values and frames that show deltas keep one layout.
+    that way (a Bias is taken and changes nothing: a box's δ is its ∂E/∂θ).  Given at all (even
+    empty), the boxes are sized for either, so that frames showing values and frames showing
+    deltas keep one layout.
     """
     if not isinstance(net, Network):
         hint = " (draw_graph draws the computation graph below a Node)" if hasattr(net, "parents") else ""
