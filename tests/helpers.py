@@ -198,3 +198,21 @@ def frame_places(svgs):
                 shapes.append((k, round(tx + x0, 2), round(ty + y0, 2), round(x1 - x0, 2), round(y1 - y0, 2)))
         out.append(((root.get("width"), root.get("height"), root.get("viewBox")), tuple(shapes)))
     return out
+
+
+def pixel_net(hidden=13, seed=0):
+    """16 inputs named as the pixels of a 4x4 picture -> ``hidden`` tanh neurons -> 3 softmax
+    outputs a, b, c, with a sample and its one-hot target: the inputs (16) and, above BIG_LAYER
+    (12), the hidden layer are big layers, drawn as a picture and a strip, stepped at once."""
+    import random
+    rng = random.Random(seed)
+    net = tg.Network("pixels")
+    xs = [net.input(f"pixel_{r}_{c}") for r in range(4) for c in range(4)]
+    hs = [net.neuron(f"h{j}", activation="tanh", bias=rng.uniform(-0.2, 0.2)) for j in range(1, hidden + 1)]
+    outs = [net.neuron(k, activation="softmax", bias=rng.uniform(-0.2, 0.2)) for k in "abc"]
+    for src, dst in ((xs, hs), (hs, outs)):
+        for t in dst:
+            for s in src:
+                net.connect(s, t, weight=rng.uniform(-0.6, 0.6))
+    x = {n.name: (i % 5) / 4 for i, n in enumerate(xs)}
+    return net, x, {"a": 0.0, "b": 1.0, "c": 0.0}

@@ -10,9 +10,11 @@ from tinygraph.engine.node import Node, net_input, walk
 
 
 def test_bench_smoke_run(capsys):
-    assert bench.main(["--repeat", "1", "--chain", "300", "--wide", "200", "--points", "12", "--no-pages"]) == 0
+    assert bench.main(["--repeat", "1", "--chain", "300", "--wide", "200", "--points", "12", "--digits", "40",
+                       "--no-pages"]) == 0
     out = capsys.readouterr().out
     for line in ("moons step", "tinygraph nodes", "plain floats (floor)", "tinygraph nodes / plain floats",
+                 "digits epoch: MLP 64-16-10", "40 images (2 steps)", "tinygraph batch mode / numpy by hand",
                  "tinygraph * and + nodes / plain floats", "tinygraph * and + nodes / tinygraph nodes",
                  "chain: x <- x*1.0001 + 0.0001, 300 steps", "wide sum: sum of 200 products",
                  "bytes per node"):
@@ -23,9 +25,32 @@ def test_bench_smoke_run(capsys):
 @pytest.mark.slow
 def test_page_writing_is_timed_for_a_small_and_a_big_network():
     lines = []
-    times = bench.bench_pages(1, out=lines.append)
+    times = bench.bench_pages(1, out=lines.append, big=False)
     assert set(times) == {"2-2-2 sigmoid", "2-16-16-1 ReLU"} and all(t > 0 for t in times.values())
     assert " 37 frames" in lines[1] and " MB" in lines[2]
+
+
+@pytest.mark.slow
+def test_page_writing_is_timed_for_the_big_networks_too():
+    lines = []
+    times = bench.bench_pages(1, out=lines.append)
+    assert set(times) >= {"30-8-1 tumours", "30-8-1, each w", "64-16-10 digits"}
+    assert " 537 frames" in lines[4] and " 53 frames" in lines[5]
+
+
+def test_one_digits_epoch_is_the_same_math_four_ways():
+    """The node engine, plain floats, batch mode and numpy by hand take the same epoch: the same losses."""
+    np = pytest.importorskip("numpy")
+    net, X, T, batches = bench._digits(70)
+    assert [len(b) for b in batches] == [32, 32, 6] and len(X[0]) == 64 and len(net.synapses) == 64 * 16 + 16 * 10
+    runs = [cls(net.copy(), X, T, batches) for cls in (bench.DigitsNodeEpoch, bench.DigitsPlainEpoch,
+                                                       bench.DigitsBatchEpoch, bench.DigitsNumpyEpoch)]
+    first = [r.epoch() for r in runs]
+    second = [r.epoch() for r in runs]                    # from the weights each one's first epoch left
+    assert first[0] == pytest.approx(np.log(10), rel=0.1)   # untrained: about ln 10 per image
+    assert second[0] < first[0]
+    for a, b in zip(first + second, [first[0]] * 4 + [second[0]] * 4):
+        assert a == pytest.approx(b, rel=1e-12)
 
 
 def test_the_micrograd_style_workload_is_one_mul_and_one_add_per_synapse():

@@ -235,6 +235,25 @@ def test_cli_step_html_shows_progress_and_warns_on_big_nets(tmp_path, capsys, mo
     assert "drawing the page's 37 frames" in err and err.count("drawing") == 1   # not a tty: one line
 
 
+def test_cli_steps_the_tumour_network_a_big_layer_at_a_time(tmp_path, capsys):
+    """30 inputs into 8 hidden neurons: the 240 weights into them are one step (a heat map), not 240."""
+    page = tmp_path / "t.html"
+    assert main(["step", "tumours", "--html", str(page)]) == 0
+    out = capsys.readouterr()
+    assert "(30 inputs, 8 hidden, 1 output)" in out.out and "[59/59]" in out.out
+    assert "for every weight w_jk from j of the 30 inputs into k of h1 … h8 (8)" in out.out
+    assert "note:" not in out.err                                    # 59 frames: not a big page
+    assert "wrote " in out.out and page.stat().st_size < 3_000_000   # (one step per weight: 537 frames, 38 MB)
+
+
+@pytest.mark.slow
+def test_cli_steps_the_digits_network_in_a_page_of_a_few_megabytes(tmp_path, capsys):
+    page = tmp_path / "d.html"
+    assert main(["step", "digits", "--html", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "one sample, cross-entropy" in out and "[53/53]" in out and page.stat().st_size < 5_000_000
+
+
 def test_cli_step_multiplier_takes_a_small_learning_rate_and_says_why(capsys):
     assert main(["step", "multiplier"]) == 0
     out = capsys.readouterr().out

@@ -209,7 +209,9 @@ def test_step_player_of_a_big_network_highlights_a_matrix_cell(tmp_path):
     from tinygraph.stepping.page import html_page
     net = layered([f"m{i}" for i in range(14)], 2, ["o"], seed=3)
     steps = list(tg.network_steps(net, {f"m{i}": 0.1 * i for i in range(14)}, {"o": 1.0}))
-    page = html_page(steps[:3] + [s for s in steps if getattr(s, "subject", None) is net.synapses[0]][:1])
+    first = [s for s in steps if any(p is net.synapses[0] for p in s.group or ())][:1]   # its matrix at once
+    assert first and first[0].kind == "weight gradients"
+    page = html_page(steps[:3] + first)
     assert 'data-id="weights-0-1"' in page and f'id="tgp' in page
     assert re.search(r'<use data-s="\d+" href="#tgp\d+" class="highlight"/>', page)
 
@@ -280,3 +282,61 @@ def test_playground_cell_and_box_of_a_big_network_select_their_synapse_and_neuro
         assert "measure_9" in box, box
     finally:
         server.stop()
+
+
+# -- a big network stepped a layer at a time (network_steps groups what is drawn as one) ---------
+
+def test_a_grouped_gradient_step_shows_its_matrix_as_gradients_on_a_yellow_ground():
+    from helpers import pixel_net
+    from tinygraph.draw.colours import HIGHLIGHT_FILL
+    net, x, t = pixel_net()                                   # pixels -> h1..h13 (a strip) -> a, b, c
+    steps = tg.network_steps(net, x, t)
+    step = next(s for s in steps if s.kind == "weight gradients" and s.group[0].dst.name == "a")
+    node = step.diagram().graph.find("weights-1-2")
+    label = str(node["label"])
+    top = max(abs(p.grad) for p in net.synapses)             # every matrix's gradients are known by now
+    for p in step.group:
+        cid = synapse_id(p.src.name, p.dst.name)
+        assert re.search(rf'ID="{CELL_MARK}{re.escape(cid)}"[^>]*BGCOLOR="{heat(p.grad, top)}"', label), cid
+    assert node["class"] == "highlight" and f'BGCOLOR="{HIGHLIGHT_FILL}"' in label.split("<TR>")[0]
+    assert f'BGCOLOR="{HIGHLIGHT_FILL}" BORDER=' not in label          # no cell yellow: the heat map reads
+    first = str(steps[0].diagram().graph.find("weights-1-2")["label"])   # before: the weights
+    w = step.group[0]
+    cid = synapse_id(w.src.name, w.dst.name)
+    top_w = max(abs(p.value) for p in net.synapses)
+    assert re.search(rf'ID="{CELL_MARK}{re.escape(cid)}"[^>]*BGCOLOR="{heat(w.value, top_w)}"', first)
+    # one neuron's step (the forward pass of a) lights its column's cells, as before
+    one = next(s for s in steps if s.kind == "forward" and s.subject is net["a"]).diagram().graph.find("weights-1-2")
+    lit_cells = re.findall(rf'ID="{CELL_MARK}(synapse-[^"]+)"[^>]*BGCOLOR="{HIGHLIGHT_FILL}"', str(one["label"]))
+    assert sorted(lit_cells) == sorted(synapse_id(f"h{j}", "a") for j in range(1, 14))
+
+
+def test_a_grouped_delta_step_writes_the_strip_as_deltas_and_the_picture_keeps_its_pixels():
+    from helpers import pixel_net
+    from tinygraph.draw.colours import HIGHLIGHT, HIGHLIGHT_FILL
+    from tinygraph.draw.labels import number
+    net, x, t = pixel_net()
+    steps = tg.network_steps(net, x, t)
+    deltas = next(s for s in steps if s.kind == "hidden deltas")
+    g = deltas.diagram().graph
+    for h in deltas.group:
+        label = str(g.find(neuron_id(h.name))["label"])
+        assert f"δ {number(h.delta)}" in label and g.find(neuron_id(h.name))["class"] == "highlight"
+        assert f"δ {number(h.delta)}" not in str(steps[1].diagram().graph.find(neuron_id(h.name))["label"])
+    assert "δ " in str(g.find(neuron_id("a"))["label"])         # a small column's box writes its δ too
+    forward = steps[1].diagram().graph.find("pixels")             # the layer's forward pass reads every pixel
+    label = str(forward["label"])
+    assert forward["class"] == "highlight" and f'COLOR="{HIGHLIGHT}" BGCOLOR="{HIGHLIGHT_FILL}"' in label
+    assert f'BGCOLOR="{HIGHLIGHT_FILL}" BORDER=' not in label      # the digit still shows, in its colours
+
+
+def test_the_step_page_of_a_big_network_is_one_layout_of_shared_parts():
+    """Every frame is drawn in one layout (a rounded box whose bias alone is lit, or a matrix on a
+    yellow ground, keeps its outline), and a matrix is stored once per look, not once per frame."""
+    from helpers import pixel_net
+    from tinygraph.stepping.page import html_page
+    net, x, t = pixel_net()
+    steps = tg.network_steps(net, x, t)
+    page = html_page(steps)
+    assert page.count('<div class="frame"') == 1
+    assert page.count('data-id="weights-0-1"') <= 12 and page.count('data-id="pixels"') == 2

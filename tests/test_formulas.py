@@ -87,3 +87,20 @@ def test_each_formula_states_the_texts_general_form():
         "net_k = Σ_j w_jk O_j + θ_k", "O_k = f(net_k)", "E = ½ Σ_k (O_k - t_k)²",
         "δ_k = f'(net_k) (O_k - t_k)", "δ_j = f'(net_j) Σ_k δ_k w_jk", "dE/dw_jk = δ_k O_j",
         "dE/dθ_k = δ_k · 1", "w ← w - η dE/dw"]
+
+
+def test_a_long_sum_is_abridged_to_its_first_terms_and_its_last():
+    from tinygraph.stepping.formulas import abridged
+    assert abridged("a + b + c + d + e + f") == "a + b + c + d + e + f"            # short: as it is
+    assert abridged(" + ".join(f"t{i}" for i in range(64)) + " + θ") == "t0 + t1 + t2 + t3 + … (60 more) + θ"
+
+
+def test_for_every_writes_the_formula_once_and_works_out_the_first_examples():
+    from tinygraph.stepping.formulas import ForEvery
+    items = [("δ_h2", -0.5, "δ_h2 = 2·(-0.25) = -0.5"), ("δ_h1", 0.25, "..."), ("δ_h3", 0.125, "..."),
+             ("δ_h4", 0.0625, "...")]
+    each = ForEvery("δ_j = f'(net_j) Σ_k δ_k w_jk", "j of h1 … h4 (4)", items, "the strip")
+    assert each.formula == "δ_j = f'(net_j) Σ_k δ_k w_jk   for every j of h1 … h4 (4)"
+    assert each.examples == "e.g. δ_h2 = 2·(-0.25) = -0.5; δ_h1 = 0.25, δ_h3 = 0.125; all 4 in the strip"
+    assert each.values == [-0.5, 0.25, 0.125, 0.0625] and str(each).startswith(each.formula + ":   e.g.")
+    assert ForEvery("x", "y", [], "z").examples == ""

@@ -231,12 +231,20 @@ def test_repeat_with_another_error_trains_on_that_error():
 
 # -- highlights are the formula: each step's `uses` is exactly what its formula reads -------------
 
+def _softmax_outputs_at(net, n):
+    """At a softmax layer's last net input every O_k of the layer is computed: the others are read."""
+    layer = net.softmax_layer()
+    last = [m for m in net.order() if m in layer][-1:]
+    return [k for k in layer if k is not n] if last == [n] else []
+
+
 def wiring_reads(step):
     """What the step's formula reads, derived from its kind and the network's wiring."""
     net, s = step.net, step.subject
     return {
         "input": lambda: list(net.inputs),
-        "forward": lambda: [x for syn in s.incoming for x in (syn, syn.src)] + ([s.bias] if s.bias is not None else []),
+        "forward": lambda: [x for syn in s.incoming for x in (syn, syn.src)] + ([s.bias] if s.bias is not None else [])
+        + _softmax_outputs_at(net, s),
         "error": lambda: list(net.outputs),
         "output delta": lambda: [s],
         "hidden delta": lambda: [s] + [x for syn in s.outgoing for x in (syn, syn.dst)],
@@ -246,14 +254,23 @@ def wiring_reads(step):
         "new forward": lambda: list(net.outputs),
         "new error": lambda: list(net.outputs),
         "repeat": lambda: [],
+        # a big layer at once (step.group): the same reads, for every member
+        "layer forward": lambda: [x for n in step.group for syn in n.incoming for x in (syn, syn.src)]
+        + [n.bias for n in step.group if n.bias is not None],
+        "output deltas": lambda: list(step.group),
+        "hidden deltas": lambda: list(step.group) + [x for n in step.group for syn in n.outgoing
+                                                     for x in (syn, syn.dst)],
+        "weight gradients": lambda: [x for syn in step.group for x in (syn.src, syn.dst)],
+        "bias gradients": lambda: [b.neuron for b in step.group],
+        "updates": lambda: list(step.group),
     }[step.kind]()
 
 
 def named_reads(step):
     """What the step's formula names on its right-hand side (O_x, δ_x, net_x: neuron x; a weight's
     or bias's name, dE/dw: that parameter), or None where the formula is the delta rule's general one."""
-    if step.kind in ("error", "new forward", "new error", "repeat"):
-        return None
+    if step.kind in ("error", "new forward", "new error", "repeat") or step.group is not None:
+        return None                      # a big layer's step: the formula with its index, then examples
     net = step.net
     params = {p.name: p for p in net.parameters(include_fixed=True)}
     rhs = step.formula if step.kind == "input" else re.split(r" = | ← ", step.formula, maxsplit=1)[1]
@@ -266,6 +283,8 @@ def named_reads(step):
             found.append(params[token])
         elif token.startswith("d") and token[1:] in params:
             found.append(params[token[1:]])
+    if step.kind == "forward" and _softmax_outputs_at(net, step.subject):     # the softmax line after it
+        found += [net[n] for n in re.findall(r"O_(\w+) = e\^", step.extra or "") if n in net.neurons and n != step.subject.name]
     return found
 
 
@@ -289,8 +308,11 @@ def test_every_step_of_every_demo_highlights_exactly_what_its_formula_reads(name
         if named is not None:
             assert same(uses, named), (step, uses, named)
         subject = [step.subject] if isinstance(step.subject, (Neuron, Synapse, Bias)) else []
-        assert step.highlight == subject + [u for u in uses if u is not step.subject], step
-    assert {"forward", "output delta", "weight gradient", "update", "new error", "repeat"} <= kinds
+        if step.group is not None:
+            subject = list(step.group)
+        assert step.highlight == subject + [u for u in uses if all(u is not x for x in subject)], step
+    assert {"forward", "output delta", "update", "new error", "repeat"} <= kinds
+    assert kinds & {"weight gradient", "weight gradients"}
 
 
 def test_a_hidden_delta_highlights_the_synapses_it_reads_not_those_into_the_neuron():
@@ -397,3 +419,97 @@ def test_a_network_step_takes_its_fields_by_name():
     params = list(inspect.signature(NetworkStep.__init__).parameters.values())
     assert [p.name for p in params[:2]] == ["self", "run"]
     assert len(params) > 10 and all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[2:])
+
+
+# -- big layers at once -------------------------------------------------------------------------
+
+BIG_KINDS = (["input", "layer forward"] + ["forward"] * 3 + ["error"] + ["output delta"] * 3
+             + ["hidden deltas", "weight gradients", "bias gradients", "weight gradients"] + ["bias gradient"] * 3
+             + ["updates"] * 3 + ["update"] * 3 + ["new forward", "new error", "repeat"])
+
+
+def test_a_big_layer_is_stepped_at_once_and_small_ones_one_by_one():
+    from helpers import pixel_net
+    net, x, t = pixel_net()                              # 16 pixels -> 13 tanh -> 3 softmax
+    steps = network_steps(net, x, t)
+    assert [s.kind for s in steps] == BIG_KINDS and len(steps) == 25
+    assert [s.stage for s in steps] == sorted(s.stage for s in steps)
+    by = {s.index: s for s in steps}
+    assert by[2].group == [net[f"h{j}"] for j in range(1, 14)] and by[2].number is None and by[2].subject is None
+    assert len(by[11].group) == 16 * 13 and all(s.dst.name.startswith("h") for s in by[11].group)
+    assert [b.neuron for b in by[12].group] == by[2].group
+    assert len(by[13].group) == 13 * 3
+    assert len(by[17].group) == 208 and len(by[18].group) == 13 and len(by[19].group) == 39
+    # the formula once with its index, then the largest examples worked out with their numbers
+    line = str(by[10])
+    assert line.startswith("δ_j = f'(net_j) Σ_k δ_k w_jk   (f = tanh)   for every j of h1 … h13 (13)")
+    big = max(by[10].group, key=lambda n: abs(n.delta))
+    assert f"e.g. δ_{big.name} = f'(net_{big.name}) (δ_a·w_{big.name}_a + δ_b·" in line
+    assert line.endswith("; all 13 in the strip")
+    assert "for every weight w_jk from j of the 16 inputs into k of h1 … h13 (13)" in str(by[11])
+    assert str(by[11]).endswith("; all 208 in the heat map")
+    assert by[11].walk_line.startswith("backward walk, 208 of its ") and by[11].walk_index is not None
+    # every neuron, weight and bias one at a time, as before, when asked
+    one = network_steps(net, x, t, big_layers=False)
+    assert len(one) == 1 + 16 + 1 + 3 + 13 + 2 * (16 * 13 + 13 + 13 * 3 + 3) + 3
+    assert all(s.group is None for s in one)
+    with pytest.raises(TypeError, match="big_layers"):
+        network_steps(net, x, t, big_layers="yes")
+
+
+def test_a_small_hidden_layer_beside_big_inputs_keeps_its_own_steps():
+    from helpers import pixel_net
+    net, x, t = pixel_net(hidden=12)                     # 12 is not more than BIG_LAYER: only the 16 inputs are big
+    kinds = [s.kind for s in network_steps(net, x, t)]
+    assert kinds.count("forward") == 12 + 3 and kinds.count("hidden delta") == 12
+    assert kinds.count("weight gradients") == 1 and kinds.count("weight gradient") == 12 * 3
+    assert kinds.count("updates") == 1 and kinds.count("update") == 12 + 12 * 3 + 3
+
+
+def test_a_big_layer_steps_numbers_are_those_of_backward():
+    from helpers import pixel_net
+    net, x, t = pixel_net()
+    steps = network_steps(net, x, t, lr=0.5)
+    ref = net.copy()                                      # the same network run on its own
+    ref.zero_grad()
+    tg.cross_entropy(ref.forward(x), t).backward()
+    params = {p.name: p for p in ref.parameters()}
+    seen = set()
+    for s in steps:
+        if s.group is None:
+            continue
+        seen.add(s.kind)
+        assert len(s.group_numbers) == len(s.group)
+        for m, v in zip(s.group, s.group_numbers):
+            want = {"layer forward": lambda: ref[m.name].value,
+                    "hidden deltas": lambda: ref[m.name].delta,
+                    "weight gradients": lambda: params[m.name].grad,
+                    "bias gradients": lambda: params[m.name].grad,
+                    "updates": lambda: m.value - 0.5 * params[m.name].grad}[s.kind]()
+            assert v == pytest.approx(want, rel=1e-12, abs=1e-15), (s.kind, m.name)
+    assert seen == {"layer forward", "hidden deltas", "weight gradients", "bias gradients", "updates"}
+
+
+def test_a_big_layer_steps_gradients_agree_with_nudging_each_weight():
+    from helpers import pixel_net
+    net, x, t = pixel_net()
+    steps = network_steps(net, x, t, check=True)
+    grads = [s for s in steps if s.kind in ("weight gradients", "bias gradients")]
+    assert [len(s.group) for s in grads] == [208, 13, 39]
+    for s in grads:
+        assert f"check by nudging each by ±h = 0.0001: all {len(s.group)} as the walk found" in str(s), s
+        for p in s.group:                                 # and the numbers themselves, by central differences
+            assert s.group_numbers[s.group.index(p)] == pytest.approx(s._run.checks[p], rel=1e-5, abs=1e-9)
+
+
+def test_a_big_layer_update_moves_its_weights_at_once():
+    from helpers import pixel_net
+    net, x, t = pixel_net()
+    steps = network_steps(net, x, t, lr=0.5, apply=True)
+    update = next(s for s in steps if s.kind == "updates")
+    assert [p.value for p in update.group] == update.group_numbers           # applied: the step's new weights
+    fixed = pixel_net()[0]
+    for s in fixed.synapses[:5]:
+        s.trainable = False
+    moved = next(s for s in network_steps(fixed, x, t) if s.kind == "updates")
+    assert len(moved.group) == 208 - 5 and str(moved).endswith("(5 kept fixed)")

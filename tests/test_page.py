@@ -348,7 +348,7 @@ def expected_lit(step):
     return out
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n == "moons" else n
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in ("moons", "digits") else n
                                   for n in sorted(__import__("tinygraph.demos", fromlist=["x"]).step_networks())])
 def test_every_frame_highlights_exactly_what_its_formula_reads(name):
     """For every step of every demo network: the SVG elements with the class "highlight" are
@@ -364,8 +364,10 @@ def test_every_frame_highlights_exactly_what_its_formula_reads(name):
         want = expected_lit(step)
         # a big layer's weights are one heat-map node ("weights-A-B") whose cells are the synapses
         # (id synapse-SRC-DST inside it): the node is lit exactly when it holds a synapse to light
-        for k in [k for k in g if k.startswith("weights-")]:
-            cells = {c.get("id") for c in g[k].iter(SVG + "g") if (c.get("id") or "").startswith("synapse-")}
+        # (and a picture of pixel inputs, "pixels", whose cells are the input neurons)
+        for k in [k for k in g if k.startswith("weights-") or k == "pixels"]:
+            cells = {c.get("id") for c in g[k].iter(SVG + "g")
+                     if (c.get("id") or "").startswith(("synapse-", "neuron-"))}
             assert (k in marked) == bool(cells & want), (step.index, k, sorted(cells & want))
             marked.discard(k)
             marked |= cells & want

@@ -126,3 +126,15 @@ def test_the_same_hostile_pictures_are_refused_by_every_page_type(page, monkeypa
         for bad in ("<script", "onload=", "onclick=", "javascript:alert", "<foreignobject", "<handler",
                     "<listener", "data:image/svg", "<iframe", "<embed", "<object"):
             assert bad not in said, (page, what, bad)
+
+
+def test_a_url_is_compared_without_exactly_the_characters_a_browser_skips():
+    """The fast form of _bare drops what the character-by-character definition drops, no more."""
+    from tinygraph.draw.svg import _bare
+
+    def by_char(url):
+        return "".join(c for c in url if not c.isspace() and ord(c) >= 32).lower()
+    odd = ["java\tscript:x", "JaVa\x00Script:", " #a", "a\u2028b\u3000c\xa0d\x85e", "\x1fjava\x7fscript:",
+           "\u200bjavascript:", "10,20 30,40 50,60", "e\u0301\x0bf\x1cg", "", "\U0001F600 x\x08"]
+    for url in odd + ["".join(chr(c) for c in range(0, 0x3100, 7))]:
+        assert _bare(url) == by_char(url), repr(url)

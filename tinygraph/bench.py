@@ -27,6 +27,15 @@ What is measured:
   plain floats that keep their own tape of inputs and walk it back by hand.
 * **wide sum**: sum of 100,000 products a_i*b_i, then backward.
 * **bytes per node**: tracemalloc over building the chain, over its node count.
+* **digits epoch**: one epoch of the digits demo's network (64-16-10, tanh, softmax
+  outputs, cross-entropy averaged over mini-batches of 32, SGD) over the 1,438
+  training images of the 8x8 digits: on the node engine (``net.forward`` per
+  image, ``tg.cross_entropy``, ``backward``, ``SGD``) against the same math in
+  plain Python floats (hand-written loops, a hand-written backward), and in batch
+  mode (``tg.compile_network``) against hand-written numpy.  All start from the
+  same weights, take the same batches, and their losses are checked to agree.
+* **step-player pages**: ``network_steps`` and ``html_page`` for small and big
+  networks (a big layer stepped at once), with each page's frames and size.
 """
 
 from __future__ import annotations
@@ -41,9 +50,11 @@ import time
 import tracemalloc
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from .data.datasets import make_moons
+from .data.datasets import load as load_data, make_moons
 from .networks.network import MLP, Network
+from .learning.losses import cross_entropy
 from .engine.node import Node, gc_paused
+from .learning.training import SGD
 
 __all__ = ["make_moons", "main"]
 
@@ -453,6 +464,190 @@ def _float_chain_backward(tape: List[float]) -> float:
     return g
 
 
+# -- one epoch of the digits network, four ways -------------------------------------------
+
+DIGITS_LR, DIGITS_BATCH = 0.3, 32       # the digits demo's learning rate and mini-batch
+
+
+def _digits(images: Optional[int] = None) -> Tuple[Network, List[List[float]], List[int], List[List[int]]]:
+    """The digits demo's network (seeded), the images (darkness 0..1) and digits, and one epoch's
+    mini-batches of 32 over the training images (a seeded fifth held out, as the demo does);
+    ``images``: only the first that many training images (a quick run)."""
+    data = load_data("digits")
+    X = [[v / 16.0 for v in row] for row in data.rows]
+    T = [int(t) for t in data.targets]
+    order = list(range(len(X)))
+    random.Random(0).shuffle(order)
+    train = order[int(round(len(X) * 0.2)):][:images]
+    net = MLP([len(X[0]), 16, 10], activation="tanh", output_activation="softmax", seed=0)
+    return net, X, T, [train[i:i + DIGITS_BATCH] for i in range(0, len(train), DIGITS_BATCH)]
+
+
+class DigitsNodeEpoch:
+    """The node engine as the digits demo trains on it: a forward pass per image, the batch's
+    cross-entropy as a Node, backward, an SGD step per batch."""
+
+    def __init__(self, net: Network, X: List[List[float]], T: List[int], batches: List[List[int]]) -> None:
+        self.net, self.X, self.T, self.batches = net, X, T, batches
+        self.classes = [n.name for n in net.outputs]
+        self.opt = SGD(net.parameters(), lr=DIGITS_LR)
+
+    def epoch(self) -> float:
+        net, X, opt, total, n = self.net, self.X, self.opt, 0.0, 0
+        for b in self.batches:
+            E = cross_entropy([net.forward(X[i]) for i in b], [self.classes[self.T[i]] for i in b])
+            opt.zero_grad()
+            E.backward()
+            opt.step()
+            total, n = total + E.value * len(b), n + len(b)
+        return total / n
+
+
+class DigitsPlainEpoch:
+    """The same epoch by hand in plain Python floats: tanh, softmax, the cross-entropy, and the
+    backward pass written out (delta_k = (O_k - t_k)/B, delta_j = (1 - h_j^2) sum_k delta_k W_kj)."""
+
+    def __init__(self, net: Network, X: List[List[float]], T: List[int], batches: List[List[int]]) -> None:
+        (self.W1, self.b1), (self.W2, self.b2) = _layer_weights(net)
+        self.X, self.T, self.batches = X, T, batches
+
+    def epoch(self) -> float:
+        import math
+        W1, b1, W2, b2, X, T = self.W1, self.b1, self.W2, self.b2, self.X, self.T
+        exp, log, tanh = math.exp, math.log, math.tanh
+        total, n = 0.0, 0
+        for b in self.batches:
+            gW1 = [[0.0] * len(r) for r in W1]
+            gb1 = [0.0] * len(b1)
+            gW2 = [[0.0] * len(r) for r in W2]
+            gb2 = [0.0] * len(b2)
+            scale = 1.0 / len(b)
+            E = 0.0
+            for i in b:
+                x, t = X[i], T[i]
+                h = [tanh(bj + sum(w * xi for w, xi in zip(row, x))) for row, bj in zip(W1, b1)]
+                z = [bk + sum(w * hj for w, hj in zip(row, h)) for row, bk in zip(W2, b2)]
+                m = max(z)
+                e = [exp(v - m) for v in z]
+                s = sum(e)
+                E += m + log(s) - z[t]                       # -ln O_t, by log-sum-exp
+                d2 = [(ek / s - (1.0 if k == t else 0.0)) * scale for k, ek in enumerate(e)]
+                dh = [0.0] * len(h)
+                for k, d in enumerate(d2):
+                    gb2[k] += d
+                    grow, row = gW2[k], W2[k]
+                    for j, hj in enumerate(h):
+                        grow[j] += d * hj
+                        dh[j] += d * row[j]
+                for j, hj in enumerate(h):
+                    d = (1.0 - hj * hj) * dh[j]
+                    gb1[j] += d
+                    grow = gW1[j]
+                    for q, xq in enumerate(x):
+                        grow[q] += d * xq
+            for W, gW, bb, gb in ((W1, gW1, b1, gb1), (W2, gW2, b2, gb2)):
+                for row, grow in zip(W, gW):
+                    for q, g in enumerate(grow):
+                        row[q] -= DIGITS_LR * g
+                for j, g in enumerate(gb):
+                    bb[j] -= DIGITS_LR * g
+            total, n = total + E, n + len(b)
+        return total / n
+
+
+class DigitsNumpyEpoch:
+    """The same epoch by hand in numpy, a mini-batch at a time (the vectorised floor)."""
+
+    def __init__(self, net: Network, X: List[List[float]], T: List[int], batches: List[List[int]]) -> None:
+        import numpy as np
+        self.np = np
+        (W1, b1), (W2, b2) = _layer_weights(net)
+        self.W1, self.b1 = np.array(W1).T.copy(), np.array(b1)      # [in, out]: h = x @ W + b
+        self.W2, self.b2 = np.array(W2).T.copy(), np.array(b2)
+        self.X, self.Y = np.array(X, dtype=float), np.eye(10)[T]
+        self.batches = [np.array(b) for b in batches]
+
+    def epoch(self) -> float:
+        np, W1, b1, W2, b2 = self.np, self.W1, self.b1, self.W2, self.b2
+        total, n = 0.0, 0
+        for b in self.batches:
+            X, Y = self.X[b], self.Y[b]
+            h = np.tanh(X @ W1 + b1)
+            z = h @ W2 + b2
+            m = z.max(axis=1, keepdims=True)
+            e = np.exp(z - m)
+            s = e.sum(axis=1, keepdims=True)
+            total += float(((m + np.log(s) - z) * Y).sum())
+            d2 = (e / s - Y) / len(b)
+            d1 = (d2 @ W2.T) * (1.0 - h * h)
+            W2 -= DIGITS_LR * (h.T @ d2)
+            b2 -= DIGITS_LR * d2.sum(0)
+            W1 -= DIGITS_LR * (X.T @ d1)
+            b1 -= DIGITS_LR * d1.sum(0)
+            n += len(b)
+        return total / n
+
+
+class DigitsBatchEpoch:
+    """tinygraph's batch mode: the Network compiled to numpy, one step per mini-batch."""
+
+    def __init__(self, net: Network, X: List[List[float]], T: List[int], batches: List[List[int]]) -> None:
+        import numpy as np
+        from .learning.batch import compile_network
+        self.bn = compile_network(net)
+        self.X, self.Y = np.array(X, dtype=float), np.eye(10)[T]
+        self.batches = [np.array(b) for b in batches]
+
+    def epoch(self) -> float:
+        total, n = 0.0, 0
+        for b in self.batches:
+            total += self.bn.step(self.X[b], self.Y[b], loss="cross_entropy", lr=DIGITS_LR) * len(b)
+            n += len(b)
+        return total / n
+
+
+def bench_digits(repeat: int, images: Optional[int] = None, out=print) -> Dict[str, float]:
+    """One epoch of the digits network: the node engine against plain floats, batch mode against
+    numpy by hand.  Each round runs all four one after the other (the node engine with the
+    collector on, as users run it), each going on from the weights its previous epoch left; a
+    ratio is the median over rounds of the two times of one round."""
+    net, X, T, batches = _digits(images)
+    makers: List[Tuple[str, Callable]] = [("tinygraph nodes", DigitsNodeEpoch),
+                                          ("plain floats (floor)", DigitsPlainEpoch)]
+    if _has("numpy"):
+        makers += [("tinygraph batch mode", DigitsBatchEpoch), ("numpy by hand (floor)", DigitsNumpyEpoch)]
+    runners = [(label, cls(net.copy(), X, T, batches)) for label, cls in makers]
+    rounds: Dict[str, List[float]] = {label: [] for label, _ in runners}
+    losses: Dict[str, List[float]] = {label: [] for label, _ in runners}
+    for _ in range(repeat):
+        for label, r in runners:
+            gc.collect()
+            dt, loss = _timed(r.epoch)
+            rounds[label].append(dt)
+            losses[label].append(loss)
+    med = {label: statistics.median(ts) for label, ts in rounds.items()}
+    n = sum(len(b) for b in batches)
+    out(f"digits epoch: MLP 64-16-10 tanh + softmax, cross-entropy, SGD lr {DIGITS_LR:g} on mini-batches of "
+        f"{DIGITS_BATCH}, {n} images ({len(batches)} steps); median of {repeat} epochs")
+    ref = losses["plain floats (floor)"]
+    for label, _ in runners:
+        agree = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(losses[label], ref))
+        note = "loss agrees exactly" if agree == 0 else f"loss agrees to {agree:.0e}"
+        if agree > 1e-9:
+            note = f"LOSS DISAGREES by {agree:.1e}"
+        out(f"  {label:34s} {_fmt(med[label])}/epoch   {note}")
+
+    def ratio(a: str, b: str) -> float:
+        return statistics.median(x / y for x, y in zip(rounds[a], rounds[b]))
+
+    result = {"nodes / plain floats": ratio("tinygraph nodes", "plain floats (floor)")}
+    out(f"  tinygraph nodes / plain floats       {result['nodes / plain floats']:6.2f}x")
+    if "numpy by hand (floor)" in rounds:
+        result["batch mode / numpy"] = ratio("tinygraph batch mode", "numpy by hand (floor)")
+        out(f"  tinygraph batch mode / numpy by hand {result['batch mode / numpy']:6.2f}x")
+    return result
+
+
 def bench_chain(steps: int, repeat: int, out=print) -> Dict[str, float]:
     t: Dict[str, List[float]] = {k: [] for k in ("fwd", "bwd", "free", "pfwd", "pbwd", "ffwd", "fbwd")}
     for _ in range(repeat):
@@ -576,25 +771,46 @@ def bench_memory(steps: int, out=print) -> float:
     return per
 
 
-def bench_pages(repeat: int, out=print) -> Dict[str, float]:
+def _tumour_sample(net: Network) -> Tuple[List[float], List[float]]:
+    """The first tumour of the breast-cancer data, standardised over all 569, and its diagnosis."""
+    data = load_data("breast-cancer")
+    cols = list(zip(*data.rows))
+    means = [sum(c) / len(c) for c in cols]
+    stds = [max(1e-12, (sum((v - m) ** 2 for v in c) / len(c)) ** 0.5) for c, m in zip(cols, means)]
+    x = [(v - m) / sd for v, m, sd in zip(data.rows[0], means, stds)]
+    return x, [1.0 if data.targets[0] == "malignant" else 0.0]
+
+
+def bench_pages(repeat: int, out=print, big: bool = True) -> Dict[str, float]:
     """Wall-clock time and size of step-player pages (Graphviz runs in its own process, so the
-    process's CPU time would miss it): a 2-2-2 sigmoid network (the worked example's shape, 37 steps)
-    and the moons demo's 2-16-16-1 ReLU network (about 745 steps)."""
-    from .data.datasets import make_moons
+    process's CPU time would miss it): a 2-2-2 sigmoid network (the worked example's shape, 37 steps),
+    the moons demo's 2-16-16-1 ReLU network, and (``big``) the tumour demo's 30-8-1 and the digits
+    demo's 64-16-10 softmax network, whose big layers are stepped at once; the 30-8-1 once more
+    with every weight a step of its own (``big_layers=False``, as before), timed once.  The digits
+    network one weight at a time (2,477 frames) is not drawn: it ran for over 15 minutes and
+    10 GB of memory before it was stopped."""
     from .stepping.page import html_page
     from .stepping.narrative import network_steps
     X, Y = make_moons(1)
-    cases = [("2-2-2 sigmoid", MLP([2, 2, 2], activation="sigmoid", seed=0), [0.05, 0.1], [0.01, 0.99]),
+    cases = [("2-2-2 sigmoid", MLP([2, 2, 2], activation="sigmoid", seed=0), [0.05, 0.1], [0.01, 0.99], 0.01,
+              True, repeat),
              ("2-16-16-1 ReLU", MLP([2, 16, 16, 1], activation="relu", output_activation="linear", seed=0),
-              X[0], [Y[0]])]
+              X[0], [Y[0]], 0.01, True, repeat)]
+    if big:                    # at the learning rate tinygraph step uses for them
+        tumours = MLP([30, 8, 1], activation="tanh", output_activation="sigmoid", seed=0)
+        digits, images, labels, _ = _digits(1)
+        cases += [("30-8-1 tumours", tumours, *_tumour_sample(tumours), 0.5, True, repeat),
+                  ("30-8-1, each w", tumours, *_tumour_sample(tumours), 0.5, False, 1),
+                  ("64-16-10 digits", digits, images[0], [float(k == labels[0]) for k in range(10)], 0.5, True,
+                   repeat)]
     out("step-player pages: network_steps + html_page, wall clock, median of "
-        f"{repeat} (each writes every frame of one training step)")
+        f"{repeat} (each writes every frame of one training step; 'each w': one step per weight, timed once)")
     result = {}
-    for label, net, x, t in cases:
+    for label, net, x, t, lr, at_once, runs in cases:
         times, size, frames = [], 0, 0
-        for _ in range(repeat):
+        for _ in range(runs):
             start = time.perf_counter()
-            steps = network_steps(net, x, t, lr=0.01)
+            steps = network_steps(net, x, t, lr=lr, big_layers=at_once)
             page = html_page(steps)
             times.append(time.perf_counter() - start)
             size, frames = len(page.encode("utf-8")), len(steps)
@@ -613,6 +829,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--chain", type=int, default=None, help="chain length (default 1,000,000)")
     p.add_argument("--wide", type=int, default=100_000, help="products in the wide sum (default 100,000)")
     p.add_argument("--points", type=int, default=100, help="two-moons points (default 100)")
+    p.add_argument("--digits", type=int, default=None,
+                   help="training images in the digits epoch (default all 1,438; quick 320)")
     p.add_argument("--no-pages", action="store_true", help="skip timing the step-player pages")
     p.add_argument("--wall", action="store_true",
                    help="time with the wall clock (default: this process's CPU time, robust to other load)")
@@ -621,8 +839,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     _clock = time.perf_counter if args.wall else time.process_time
     repeat = args.repeat if args.repeat is not None else (3 if args.quick else 7)
     chain = args.chain if args.chain is not None else (100_000 if args.quick else 1_000_000)
-    if repeat < 1 or chain < 1 or args.wide < 1 or args.points < 2:
-        p.error("--repeat, --chain and --wide must be >= 1, --points >= 2")
+    digits = args.digits if args.digits is not None else (320 if args.quick else None)
+    if repeat < 1 or chain < 1 or args.wide < 1 or args.points < 2 or (digits is not None and digits < 1):
+        p.error("--repeat, --chain, --wide and --digits must be >= 1, --points >= 2")
     print(f"tinygraph bench: Python {sys.version.split()[0]}, gc {'on' if gc.isenabled() else 'off'}, "
           f"thresholds {gc.get_threshold()}, {'wall clock' if args.wall else 'CPU time of this process'}")
     bench_moons(args.points, repeat)
@@ -632,6 +851,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     bench_wide(args.wide, repeat)
     print()
     bench_memory(chain)
+    print()
+    bench_digits(max(1, min(repeat, 5)), images=digits)
     if not args.no_pages:
         print()
         bench_pages(max(1, min(repeat, 3)))

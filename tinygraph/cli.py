@@ -30,7 +30,7 @@ def _why_lr(net: Any, steps: Sequence[NetworkStep], lr: float) -> str:
     """One line saying why ``lr`` is used instead of DEFAULT_STEP_LR: the update DEFAULT_STEP_LR would
     make (worked out from the gradients of ``steps``, the steps with ``lr``, before any update)."""
     default = DEFAULT_STEP_LR
-    params = [st.subject for st in steps if st.kind == "update"]
+    params = [p for st in steps if st.kind in ("update", "updates") for p in (st.group or [st.subject])]
     p = max(params, key=lambda q: abs(default * q.grad) / max(abs(q.value), 1e-300))
     top = max(abs(q.grad) for q in params)
     return (f"η = {fmt(lr)} here, not {fmt(default)}: {net.name}'s gradients reach {fmt(top)}, so "
@@ -163,7 +163,7 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
             raise user_facing(BadValueError(f"the step player is an HTML page, so {html!r} would hold HTML under "
                                          f"another name: give a file ending in .html, e.g. --html {better}"))
         synapses = len(net.synapses)
-        if synapses > BIG_NET:
+        if synapses > BIG_NET and len(steps) > 2 * BIG_NET:    # big layers come at once: not always many frames
             print(f"note: {net.name} has {synapses} synapses, so the page gets {len(steps)} frames: it will "
                   "be big (megabytes) and take a while to draw (Ctrl-C stops). A smaller network such as "
                   "worked-example or xor shows each step more clearly.", file=sys.stderr)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import random
 from pathlib import Path
-from typing import Any, List, Sequence, Tuple, Union
+from typing import Any, Dict, List, Sequence, Tuple, Union
 
 from ..data import datasets
 from ..data.tables import layered_network
@@ -58,6 +58,15 @@ def split(n: int, seed: int = SEED) -> Tuple[List[int], List[int]]:
 def build_network(pixels: Sequence[str], hidden: int = HIDDEN, seed: int = SEED) -> Any:
     """64 inputs (the pixels) -> ``hidden`` tanh neurons -> 10 softmax outputs digit_0 .. digit_9."""
     return layered_network(pixels, [hidden], "tanh", OUTPUTS, "softmax", seed, title="digits")
+
+
+def build() -> Tuple[Any, Dict[str, float], Dict[str, float]]:
+    """What ``tinygraph step digits`` steps through: the untrained 64-16-10 network and the first
+    image (a 0), its target 1 for its digit and 0 for the others.  Its 64 inputs and 16 hidden
+    neurons are big layers, stepped a layer (and a matrix of weights) at a time."""
+    pixels, images, digits = load()
+    return (build_network(pixels), dict(zip(pixels, images[0])),
+            {o: float(k == digits[0]) for k, o in enumerate(OUTPUTS)})
 
 
 def _numpy() -> Any:

@@ -18,9 +18,11 @@ hidden layer, largest first.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Union
+from typing import Dict, List, Tuple, Union
 
-from ..data.tables import read_table, train_table
+from ..networks.network import Network
+from ..networks.scaling import Scaling
+from ..data.tables import layered_network, read_table, train_table
 from .output import report_files, table
 from .pictures import BLUE, ORANGE, bar_chart, pairs, save_svg, svg_paths
 
@@ -34,6 +36,16 @@ SEED = 0
 def _pretty(column: str) -> str:
     """A column name as a label: mean_radius -> mean radius."""
     return column.replace("_", " ")
+
+
+def build() -> Tuple[Network, Dict[str, float], Dict[str, float]]:
+    """What ``tinygraph step tumours`` steps through: the untrained 30-8-1 network (seeded, as
+    ``tinygraph train`` starts it) and the first tumour, its 30 measurements standardised, its
+    target 1 for malignant, 0 for benign.  The 30 inputs are one big layer: stepped at once."""
+    data = read_table("breast-cancer", "diagnosis")
+    net = layered_network(data.inputs, [HIDDEN], "tanh", data.target, "sigmoid", SEED, title="tumours")
+    scaling = Scaling.fit(data.inputs, data.rows, data.target, data.labels)
+    return net, dict(zip(data.inputs, scaling.apply(data.rows[0]))), {data.target: float(data.targets[0])}
 
 
 def leaning(net) -> Dict[str, float]:

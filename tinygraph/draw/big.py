@@ -26,6 +26,7 @@ Small layers keep their circles and edges, so small networks are drawn exactly a
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .colours import HIGHLIGHT, HIGHLIGHT_FILL, NEGATIVE, POSITIVE
@@ -46,6 +47,7 @@ def _mix(colour: str, t: float) -> str:
     return "#" + "".join(f"{round(255 + (c - 255) * t):02X}" for c in rgb)
 
 
+@lru_cache(maxsize=1 << 16)      # a page's frames colour the same weights again and again
 def heat(v: float, top: float) -> str:
     """The colour of ``v`` on a scale up to ``top`` (its largest size): blue for +, vermillion for -,
     white for 0; the square root makes small numbers visible beside large ones."""
@@ -95,6 +97,7 @@ def cell(cid: Optional[str], colour: str, size: float, tip: str, lit: bool = Fal
     return f"<TD{attrs}></TD>"
 
 
+@lru_cache(maxsize=1 << 16)
 def tooltip(text: str) -> str:
     """``text`` as the value of a cell's TOOLTIP: escaped as in a label, a line break as a space
     (a <BR/> is not allowed inside an attribute)."""

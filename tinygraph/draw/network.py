@@ -31,7 +31,7 @@ from .diagram import Diagram
 from .dot import (HIGHLIGHT, HIGHLIGHT_CLASS, HIGHLIGHT_FILL, NEGATIVE, POSITIVE, ZERO, Graph, Html, check_choice,
                   check_flag, check_text, drawn, drawn_value, font, html, neuron_id, number, synapse_id, text_width)
 
-__all__ = ["draw_network", "Sizes"]
+__all__ = ["draw_network", "Sizes", "big_columns"]
 
 FONT = "Helvetica"
 INPUT_FILL = "#EEEEEE"
@@ -126,6 +126,15 @@ def _columns(net: Network) -> List[List[Neuron]]:
     return cols
 
 
+def big_columns(net: Network) -> Tuple[List[List[Neuron]], set]:
+    """The columns ``draw_network`` draws ``net`` in (inputs first, hidden neurons by depth, every
+    output last) and the numbers of the big ones: more than BIG_LAYER neurons, drawn as a strip, the
+    synapses into and out of them as a matrix.  A step-through steps those at once (one home for
+    what is big, so that what a step groups is what the picture draws as one)."""
+    cols = _columns(net)
+    return cols, {c for c, col in enumerate(cols) if len(col) > BIG_LAYER}
+
+
 class Line:
     """One line of a label: its text, font size, boldness and colour; ``markup`` is it as HTML."""
 
@@ -191,8 +200,10 @@ _LEGEND_ENTRIES = (
     ("yellow", "yellow", None, "this step"),
     ("tip", "hover", None, "activation, δ, gradients: in the tooltips"),
     ("strip", "scale", None, "a box's cell: its value, up to ±{max_v}"),
+    ("strip-delta", "scale", None, "a box written δ: its cell is its δ (scaled to the largest)"),
     ("matrix", "scale", None, "a cell: weight from row to column, up to ±{max_w}"),
     ("pictures", "scale", None, "a neuron's picture: its weight per pixel, up to ±{max_w}"),
+    ("grads", "scale", None, "∂E/∂w, where a step shows a matrix's gradients (scaled to the largest)"),
     ("pixels", "scale", None, "the input: each pixel's value, up to {max_p}"),
 )
 STRIP_SIZE = 10                         # a big layer's box: its name (and value, smaller)
@@ -203,7 +214,7 @@ PIXEL_CELL, PICTURE_CELL = 13, 5        # a pixel of the input picture, of a pic
 LINK = "#AAAAAA"                        # the thin lines into and out of a matrix
 
 
-_SCALES = ("strip", "matrix", "pictures", "pixels")
+_SCALES = ("strip", "strip-delta", "matrix", "pictures", "grads", "pixels")
 
 
 def _steady(v: float) -> str:
@@ -252,11 +263,14 @@ def _legend(keys: Collection[str], max_w: float, edges: int, max_v: float = 0.0,
     return table, width
 
 
-def _box_parts(col: List[Neuron], values: bool) -> Tuple[float, float]:
+def _box_parts(col: List[Neuron], values: bool, deltas: bool = False) -> Tuple[float, float]:
     """The widths in points of the name and of the value written in a big layer's boxes (the widest
-    of the column's, so that every box lays its name and value out alike)."""
+    of the column's, so that every box lays its name and value out alike); with ``deltas``, room for
+    a box written with its δ instead (a step-through shows a layer's deltas as its strip)."""
     names = max(text_width(n.name, STRIP_SIZE) for n in col)
     shown = [number(n.value) for n in col if values and n.value is not None]
+    if values and deltas:
+        shown += [_delta_text(n) for n in col if n.delta is not None and not n.is_input]
     return math.ceil(names), math.ceil(max((text_width(v, SMALL_SIZE) for v in shown), default=0.0))
 
 
@@ -267,14 +281,27 @@ def _box_width(parts: Tuple[float, float]) -> float:
     return round(w / 72.0 + 0.005, 2)
 
 
+def _delta_text(n: Neuron) -> str:
+    """A box's δ as written: ``δ 0.01234``."""
+    return f"δ {number(drawn_value(n.delta, f'{n.name}.delta', 'Deltas come from backward()'))}"
+
+
 def _strip_box(g: Graph, n: Neuron, k: str, values: bool, kv: Optional[set], top: float, lit: bool,
-               tip: str, width: float, parts: Tuple[float, float]) -> set:
+               tip: str, width: float, parts: Tuple[float, float], delta_top: Optional[float] = None) -> set:
     """Add ``n`` as a box of a big layer's strip (node ``k``, id neuron-NAME): a cell coloured by its
-    value, its name, its value; its other numbers in the tooltip.  Returns the legend keys shown."""
+    value, its name, its value; its other numbers in the tooltip.  With ``delta_top`` the cell and
+    the number are its δ instead (on a scale up to ``delta_top``).  Returns the legend keys shown."""
     keys = set()
     cells = ['<TD WIDTH="3"></TD>']
     value_cell = ""
-    if values and n.value is not None:
+    if values and delta_top is not None and n.delta is not None:
+        d = drawn_value(n.delta, f"{n.name}.delta", "Deltas come from backward()")
+        cells.append(f'<TD WIDTH="9" HEIGHT="9" FIXEDSIZE="TRUE" BORDER="1" COLOR="#999999" '
+                     f'BGCOLOR="{heat(d, delta_top)}"></TD><TD WIDTH="3"></TD>')
+        value_cell = (f'<TD WIDTH="6"></TD><TD ALIGN="RIGHT" WIDTH="{parts[1]}">'
+                      f'{font(html(_delta_text(n)), SMALL_SIZE, "#444444")}</TD>')
+        keys.add("strip-delta")
+    elif values and n.value is not None:
         known_v = kv is None or id(n) in kv
         v = drawn_value(n.value, f"{n.name}.value", "A neuron's value comes from forward()")
         cells.append(f'<TD WIDTH="9" HEIGHT="9" FIXEDSIZE="TRUE" BORDER="1" COLOR="#999999" '
@@ -299,36 +326,50 @@ def _strip_box(g: Graph, n: Neuron, k: str, values: bool, kv: Optional[set], top
 def _picture_node(g: Graph, col: List[Neuron], image: Tuple[int, int, Dict[str, Tuple[int, int]]],
                   values: bool, kv: Optional[set], hl: set) -> set:
     """Add the inputs named pixel_R_C as one picture (node ``img``), a cell per pixel (id
-    neuron-pixel_R_C) coloured by its value.  Returns the legend keys shown."""
+    neuron-pixel_R_C) coloured by its value.  When every pixel is highlighted, the picture keeps
+    its colours in a yellow frame (a picture of yellow cells would hide the image).  Returns the
+    legend keys shown."""
     nrow, ncol, at = image
     grid: List[List[str]] = [[""] * ncol for _ in range(nrow)]
     show = values and all(n.value is not None for n in col)
     top = max((abs(drawn(n)) for n in col), default=0.0) if show else 0.0
     lit = False
+    whole = all(id(n) in hl for n in col)
     for n in col:
         r, c = at[n.name]
         known_v = show and (kv is None or id(n) in kv)
         v = drawn(n) if known_v else None
         lit |= id(n) in hl
         grid[r][c] = cell(neuron_id(n.name), heat(v, top) if v is not None else "#FFFFFF", PIXEL_CELL,
-                          n.name + (f" = {number(v)}" if v is not None else ""), id(n) in hl)
+                          n.name + (f" = {number(v)}" if v is not None else ""), id(n) in hl and not whole)
     caption = f"inputs: {nrow}×{ncol} pixels"
-    label = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
-             f'<TR><TD><TABLE BORDER="1" COLOR="#999999" BGCOLOR="#DDDDDD" CELLBORDER="0" CELLSPACING="1" '
+    frame = f'COLOR="{HIGHLIGHT}" BGCOLOR="{HIGHLIGHT_FILL}"' if whole else 'COLOR="#999999" BGCOLOR="#DDDDDD"'
+    under = f' BGCOLOR="{HIGHLIGHT_FILL}"' if whole else ""
+    label = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" BGCOLOR="#FFFFFF">'
+             f'<TR><TD><TABLE BORDER="1" {frame} CELLBORDER="0" CELLSPACING="1" '
              f'CELLPADDING="0">{rows_of(["".join(row) for row in grid])}</TABLE></TD></TR>'
-             f'<TR><TD>{font(html(caption), SMALL_SIZE)}</TD></TR></TABLE>')
+             f'<TR><TD{under}>{font(html(caption), SMALL_SIZE)}</TD></TR></TABLE>')
     g.node("img", id="pixels", shape="plain", fixedsize=False, style="solid", label=Html(label), **({"class": HIGHLIGHT_CLASS} if lit else {}))
     return {"pixels"} if show else set()
 
 
 def _matrices(g: Graph, cols: List[List[Neuron]], col_of: Dict[int, int], big: set,
               image: Optional[Tuple[int, int, Dict[str, Tuple[int, int]]]], key: Dict[int, str],
-              synapses: List[Synapse], weight: Dict[int, float], max_w: float, hl: set, tip: Any) -> set:
+              synapses: List[Synapse], weight: Dict[int, float], max_w: float, hl: set, tip: Any,
+              grad: Optional[Dict[int, float]] = None, max_g: float = 0.0) -> set:
     """Add the synapses between two columns of which one is big as one node per pair of columns: a
     matrix (a row per source neuron, a column per target, a cell per synapse with its id
     synapse-SRC-DST), or from a picture of pixels a picture of the weights per target neuron.
     Thin lines lead from each source into its row, and one arrow on to the target column (whose
-    neurons the column heads name, in the column's order).  Returns the legend keys shown."""
+    neurons the column heads name, in the column's order).  ``grad``: the synapses (by id) whose
+    cells show their ∂E/∂w (on the scale ``max_g``) instead of their weight.  A matrix (or a
+    neuron's picture) whose every cell is highlighted keeps its colours on a yellow ground: a
+    matrix of yellow cells would hide the heat map the step is about.  Returns the legend keys shown."""
+    grad = grad or {}
+
+    def colour(s: Synapse) -> str:
+        return heat(grad[id(s)], max_g) if id(s) in grad else heat(weight[id(s)], max_w)
+
     groups: Dict[Tuple[int, int], Dict[Tuple[int, int], Synapse]] = {}
     for s in synapses:
         a, b = col_of[id(s.src)], col_of[id(s.dst)]
@@ -337,8 +378,9 @@ def _matrices(g: Graph, cols: List[List[Neuron]], col_of: Dict[int, int], big: s
     keys = set()
     link: Dict[str, Any] = dict(color=LINK, penwidth=0.6)
     for m, ((a, b), between) in enumerate(groups.items()):
-        srcs = [n for n in cols[a] if any(i == id(n) for i, _ in between)]
-        dsts = [n for n in cols[b] if any(j == id(n) for _, j in between)]
+        from_ids, to_ids = {i for i, _ in between}, {j for _, j in between}
+        srcs = [n for n in cols[a] if id(n) in from_ids]
+        dsts = [n for n in cols[b] if id(n) in to_ids]
         mk, mid = f"m{m}", f"weights-{a}-{b}"
         lit = False
         if image is not None and a == 0:
@@ -348,20 +390,25 @@ def _matrices(g: Graph, cols: List[List[Neuron]], col_of: Dict[int, int], big: s
             for j, t in enumerate(dsts):
                 grid = [['<TD WIDTH="{0}" HEIGHT="{0}" BGCOLOR="{1}"></TD>'.format(PICTURE_CELL, EMPTY_CELL)] * ncol
                         for _ in range(nrow)]
-                for src in srcs:
-                    s = between.get((id(src), id(t)))
-                    if s is not None:
-                        r, c = at[src.name]
-                        lit |= id(s) in hl
-                        grid[r][c] = cell(synapse_id(src.name, t.name), heat(weight[id(s)], max_w), PICTURE_CELL,
-                                          tip(s), id(s) in hl)
-                pictures.append(f'<TD PORT="c{j}"><TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="0" '
+                into = [s for s in (between.get((id(src), id(t))) for src in srcs) if s is not None]
+                whole = bool(into) and all(id(s) in hl for s in into)
+                for s in into:
+                    r, c = at[s.src.name]
+                    lit |= id(s) in hl
+                    grid[r][c] = cell(synapse_id(s.src.name, t.name), colour(s), PICTURE_CELL, tip(s),
+                                      id(s) in hl and not whole)
+                frame, name_bg = (HIGHLIGHT, f' BGCOLOR="{HIGHLIGHT_FILL}"') if whole else ("#999999", "")
+                pictures.append(f'<TD PORT="c{j}"><TABLE BORDER="1" COLOR="{frame}" CELLBORDER="0" CELLSPACING="0" '
                                 f'CELLPADDING="0">{rows_of(["".join(row) for row in grid])}'
-                                f'<TR><TD COLSPAN="{ncol}">{font(html(t.name), SMALL_SIZE)}</TD></TR></TABLE></TD>')
+                                f'<TR><TD COLSPAN="{ncol}"{name_bg}>{font(html(t.name), SMALL_SIZE)}</TD></TR>'
+                                '</TABLE></TD>')
             lines = ["".join(pictures[i:i + per_row]) for i in range(0, len(pictures), per_row)]
-            label = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0">{rows_of(lines)}</TABLE>'
+            label = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0" BGCOLOR="#FFFFFF">'
+                     f'{rows_of(lines)}</TABLE>')                 # a ground: the node's outline, whatever is lit
             keys.add("pictures")
+            whole = False
         else:
+            whole = all(id(s) in hl for s in between.values())
             named = a not in big          # a small column's rows say whose they are
             # column heads: the names, or what follows their shared prefix ("digit_0".."digit_9": 0..9 under
             # one "digit_…"), so that the columns stay narrow
@@ -383,12 +430,15 @@ def _matrices(g: Graph, cols: List[List[Neuron]], col_of: Dict[int, int], big: s
                         row.append(cell(None, EMPTY_CELL, MATRIX_CELL, "", port=port))
                     else:
                         lit |= id(s) in hl
-                        row.append(cell(synapse_id(src.name, t.name), heat(weight[id(s)], max_w), MATRIX_CELL,
-                                        tip(s), id(s) in hl, port))
+                        row.append(cell(synapse_id(src.name, t.name), colour(s), MATRIX_CELL,
+                                        tip(s), id(s) in hl and not whole, port))
                 lines.append("".join(row))
-            label = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="{int(STRIP_SEP)}" CELLPADDING="0">'
+            ground = f' BGCOLOR="{HIGHLIGHT_FILL if whole else "#FFFFFF"}"'     # always a ground: its outline
+            label = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="{int(STRIP_SEP)}" CELLPADDING="0"{ground}>'
                      f"{rows_of(lines)}</TABLE>")
             keys.add("matrix")
+        if any(id(s) in grad for s in between.values()):
+            keys.add("grads")
         g.node(mk, id=mid, shape="plain", fixedsize=False, style="solid", label=Html(label), **({"class": HIGHLIGHT_CLASS} if lit else {}))
         if image is not None and a == 0:
             g.edge("img", mk, id=f"{mid}-in", arrowhead="none", **link)
@@ -407,7 +457,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
                  allow_large: bool = False, edge_labels: Optional[bool] = None,
                  known_values: Optional[Collection[Neuron]] = None, sizes: Optional[Sizes] = None,
                  check: Optional[Mapping[Any, float]] = None, labels_at: str = "middle", compact: bool = False,
-                 big_layers: bool = True) -> Diagram:
+                 big_layers: bool = True, as_gradients: Optional[Collection[Any]] = None) -> Diagram:
     """Draw ``net``: neurons as circles in columns, every synapse an edge labelled with its weight.
 
     Neurons show their name, their value once known (``values``), their bias
@@ -443,6 +493,13 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     are then rounded boxes with their name, value and θ (the rest in their tooltips), packed tight.
     ``compact=True`` draws a small network that way too (a page that has little room for it);
     ``big_layers=False`` draws every neuron a circle and every synapse an edge, however many.
+    ``as_gradients``: Neurons and Synapses shown by their gradient instead of their value, in a
+    network with a big layer (a step-through of it shows a layer's deltas and a matrix's gradients
+    at once): such a neuron's box writes its δ (a strip's cell is coloured by it), such a synapse's
+    matrix cell is coloured by its ∂E/∂w; only those whose gradient is known (``known``) and drawn
+    that way (a Bias is taken and changes nothing: a box's δ is its ∂E/∂θ).  Given at all (even
+    empty), the boxes are sized for either, so that frames showing values and frames showing
+    deltas keep one layout.
     """
     if not isinstance(net, Network):
         hint = " (draw_graph draws the computation graph below a Node)" if hasattr(net, "parents") else ""
@@ -463,6 +520,7 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     hl = set() if highlight is None else _collect(highlight, "highlight")
     kn = None if known is None else _collect(known, "known")
     kv = None if known_values is None else _collect(known_values, "known_values", (Neuron,))
+    ag = None if as_gradients is None else _collect(as_gradients, "as_gradients")
     if check is not None and not isinstance(check, Mapping):
         raise WrongTypeError(f"check takes a mapping {{Synapse or Bias: its gradient by nudging}}, "
                              f"got {short_repr(check)}")
@@ -557,26 +615,31 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
                 tip += f" ({nt})"
         return tip
 
-    def shown_lines(n: Neuron, reveal: bool) -> Tuple[List[Line], List[Line], List[Line], set]:
-        """What a circle writes: in a network with a big layer only the name, value and θ (the rest is
-        in its tooltip), so that its columns of circles are about as tall as the strips beside them."""
+    def shown_lines(n: Neuron, reveal: bool, delta: bool = False) -> Tuple[List[Line], List[Line], List[Line], set]:
+        """What a circle writes: in a network with a big layer only the name, value (a softmax output's
+        probability) and θ (the rest is in its tooltip), so that its columns of circles are about as
+        tall as the strips beside them; with ``delta`` (a step showing deltas) its δ instead of its value."""
         head, bias_rows, tail, keys = label_lines(n, reveal)
         if not boxes_only:
             return head, bias_rows, tail, keys
-        head = [head[0]] + [ln for ln in head[1:] if ln.text.startswith("= ")]
+        head = [head[0]] + [ln for ln in head[1:] if ln.text.startswith(("= ", "p = "))]
         bias_rows = bias_rows[:1]
-        keys = ({"value"} if len(head) > 1 else set()) | ({"bias"} if bias_rows else set()) | {"tip"}
+        keys = ({"prob" if head[-1].text.startswith("p = ") else "value"} if len(head) > 1 else set()) \
+            | ({"bias"} if bias_rows else set()) | {"tip"}
+        if delta and n.delta is not None and not n.is_input:
+            head = [head[0], Line(_delta_text(n))]
+            keys = (keys - {"value", "prob"}) | {"delta"}
         if any(ln.text.endswith("?") for ln in head):
             keys.add("unknown")
         return head, bias_rows, [], keys
 
-    cols = _columns(net)
+    cols, big = big_columns(net)
     order = [n for col in cols for n in col]
     key = {id(n): f"n{i}" for i, n in enumerate(order)}
     # big layers (module big): a column of more than BIG_LAYER neurons is a strip of boxes, the synapses
     # into or out of it matrices of cells; inputs named pixel_R_C, a picture
     col_of = {id(n): c for c, col in enumerate(cols) for n in col}
-    big = {c for c, col in enumerate(cols) if len(col) > BIG_LAYER} if big_layers else set()
+    big = big if big_layers else set()
     image = pixel_grid([n.name for n in cols[0]]) if 0 in big and all(n.is_input for n in cols[0]) else None
 
     def in_matrix(s: Synapse) -> bool:
@@ -584,12 +647,20 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
 
     edge_synapses = [s for s in synapses if not in_matrix(s)] if big else synapses
     labelled = len(edge_synapses) <= EDGE_LABEL_LIMIT if edge_labels is None else edge_labels
+    boxes_only = bool(big) or compact
+    # what a step-through shows by its gradient (as_gradients): a box its δ, a matrix cell its ∂E/∂w
+    as_delta = {id(n) for n in net.neurons.values() if boxes_only and ag is not None and id(n) in ag
+                and not n.is_input and n.delta is not None and is_known(n)}
+    grad_of = {id(s): drawn(s, "grad") for s in synapses
+               if big and ag is not None and id(s) in ag and in_matrix(s) and is_known(s) and reached(s)}
+    max_d = max((abs(drawn_value(n.delta, f"{n.name}.delta", "Deltas come from backward()"))
+                 for n in net.neurons.values() if id(n) in as_delta and col_of[id(n)] in big), default=None)
+    max_g = max((abs(v) for v in grad_of.values()), default=None)
     max_w = max((abs(w) for w in weight.values()), default=0.0)
     shown = set()                                  # what the picture shows, for the legend
     # room between columns: for the label boxes, or for the fan of edges between tall columns
     tallest = max((len(c) for i, c in enumerate(cols) if i not in big), default=0)
     ranksep = 0.35 if labelled else min(3.0, 1.0 + 0.1 * max(0, tallest - 4))
-    boxes_only = bool(big) or compact
     nodesep = round(STRIP_SEP / 72.0, 3) if big else 0.06 if compact else 0.3 if labelled else 0.5
     g = Graph("network",
               graph=dict(rankdir=rankdir, ranksep=round(ranksep, 2), nodesep=nodesep, newrank=True, fontname=FONT,
@@ -603,11 +674,12 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
     box_parts: Dict[int, Tuple[float, float]] = {}
     for c, col in enumerate(cols):
         if c in big:            # a strip's boxes: as wide as the widest name and value
-            box_parts[c] = _box_parts(col, values)
+            box_parts[c] = _box_parts(col, values, deltas and ag is not None)
             d = _box_width(box_parts[c])
         else:
-            d = max((_box_size if boxes_only else _diameter)([ln for part in shown_lines(n, True)[:3] for ln in part])
-                    for n in col)
+            d = max((_box_size if boxes_only else _diameter)([ln for part in shown_lines(n, True, shows_delta)[:3]
+                                                               for ln in part])
+                    for n in col for shows_delta in ((False, True) if boxes_only and ag is not None else (False,)))
         for n in col:
             circles[n.name] = d
     max_v = {c: max((abs(drawn_value(n.value, f"{n.name}.value", "A neuron's value comes from forward()"))
@@ -619,9 +691,10 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             if not (image is not None and col_of[id(n)] == 0):
                 shown |= _strip_box(g, n, key[id(n)], values, kv, max_v[col_of[id(n)]], id(n) in hl
                                     or (n.bias is not None and id(n.bias) in hl), tip_of(n),
-                                    max(circles[n.name], given.circles.get(n.name, 0.0)), box_parts[col_of[id(n)]])
+                                    max(circles[n.name], given.circles.get(n.name, 0.0)), box_parts[col_of[id(n)]],
+                                    max_d if id(n) in as_delta else None)
             continue
-        head, bias_rows, tail, keys = shown_lines(n, False)
+        head, bias_rows, tail, keys = shown_lines(n, False, id(n) in as_delta)
         shown |= keys
         fill = INPUT_FILL if n.is_input else OUTPUT_FILL if not n.outgoing else HIDDEN_FILL
         if n.bias is not None and id(n.bias) in hl and id(n) not in hl:
@@ -727,7 +800,8 @@ def draw_network(net: Network, *, values: bool = True, deltas: bool = False, gra
             for (_, _, a), (_, _, b) in zip(front, front[1:]):
                 g.edge(a, b, style="invis")
     if big:
-        shown |= _matrices(g, cols, col_of, big, image, key, synapses, weight, max_w, hl, tip_of_synapse)
+        shown |= _matrices(g, cols, col_of, big, image, key, synapses, weight, max_w, hl, tip_of_synapse,
+                           grad_of, max_g or 0.0)
     if edge_synapses:
         shown.add("width")
         if not labelled:

@@ -38,6 +38,7 @@ import html
 import json
 import string
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from ..errors import BadValueError, WrongTypeError
@@ -52,6 +53,7 @@ __all__ = ["player_html", "json_for_script", "SharedLayout", "SharedFrame", "QUI
 QUIZ_TOLERANCE = 0.01
 
 
+@lru_cache(maxsize=4096)
 def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1].lower()
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from typing import List
 
 from ..errors import RenderError
@@ -42,6 +43,7 @@ _SCRIPT_URLS = ("javascript:", "vbscript:")
 _IMAGE_DATA = tuple(f"data:image/{kind};base64," for kind in ("png", "jpeg", "gif", "webp"))
 
 
+@lru_cache(maxsize=4096)         # a few dozen names, met hundreds of thousands of times in a page
 def local_name(name: str) -> str:
     """A tag's or attribute's name without its namespace (``{ns}name`` or ``prefix:name``), in lower case."""
     return name.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
@@ -49,7 +51,10 @@ def local_name(name: str) -> str:
 
 def _bare(url: str) -> str:
     """``url`` in lower case without the blanks and control characters a browser would skip."""
-    return "".join(c for c in url if not c.isspace() and ord(c) >= 32).lower()
+    bare = "".join(url.split())             # split() drops exactly what str.isspace() calls a blank
+    if not bare.isprintable():              # a control character left (below 32 all are non-printable)
+        bare = "".join(c for c in bare if ord(c) >= 32)
+    return bare.lower()
 
 
 def _plain(name: str) -> bool:
@@ -65,9 +70,12 @@ def refusal(el: ET.Element) -> str:
     if tag in FORBIDDEN_ELEMENTS:
         return f"it holds a {tag!r} element"
     for key, value in el.attrib.items():
-        name, bare = local_name(key), _bare(value)
+        name = local_name(key)
         if name.startswith("on"):
             return f"it has an event handler attribute {name!r}"
+        if ":" not in value and tag not in _ANIMATIONS:
+            continue                    # no scheme (javascript:, data:) without a colon: nothing more to check
+        bare = _bare(value)
         if not _plain(name) and not bare.startswith("#") and any(u in bare for u in _SCRIPT_URLS):
             return f"its attribute {name!r} holds a javascript:/vbscript: URL"
         if name == "href" and bare.startswith("data:") and not (tag == "image" and bare.startswith(_IMAGE_DATA)):

@@ -171,7 +171,7 @@ def build(net: Network, inputs: Sample, targets: object, lr: float = 0.5, error:
             given_t = named_values(targets, [n.name for n in net.outputs], "outputs", "explain targets")
             targets = {k: net.scaling.scale_target(v) for k, v in given_t.items()}   # as the network learned them
     update = check_update(update)
-    steps = network_steps(net, inputs, targets, lr=lr, error=err.fn, until=until, update=update)
+    steps = network_steps(net, inputs, targets, lr=lr, error=err.fn, until=until, update=update, big_layers=False)
     builder = _Builder(net, inputs, targets, steps, err, float(lr), float(until), drawing)
     builder.update = update
     builder.raw, builder.data_units = raw, data_units

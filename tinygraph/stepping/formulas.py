@@ -50,7 +50,7 @@ __all__ = ["Formula", "NetInput", "Output", "SquaredError", "OutputDelta", "Hidd
            "WeightGradient", "BiasGradient", "Update", "activate", "slope", "FORMULAS",
            "CrossEntropy", "SoftmaxDelta", "SoftmaxOutput", "SOFTMAX_FORMULAS",
            "net_input_of", "output_of", "squared_error_of", "cross_entropy_of", "output_delta_of", "hidden_delta_of", "feeding",
-           "gradient_of"]
+           "gradient_of", "ForEvery", "abridged"]
 
 
 def activate(activation: ActivationLike, net: float) -> float:
@@ -372,6 +372,60 @@ class SoftmaxOutput(Formula):
 
 #: the formulas that change for a softmax output layer with the cross-entropy (the others stay)
 SOFTMAX_FORMULAS = (SoftmaxOutput, CrossEntropy, SoftmaxDelta)
+
+
+# -- a big layer's formulas at once -----------------------------------------------------------
+
+def abridged(text: str, keep: int = 4) -> str:
+    """A long sum written with its first ``keep`` terms, how many are left out, and its last term:
+    ``a + b + c + d + … (60 more) + θ``.  Short sums are returned as they are."""
+    parts = text.split(" + ")
+    if len(parts) <= keep + 2:
+        return text
+    return " + ".join(parts[:keep]) + f" + … ({len(parts) - keep - 1} more) + " + parts[-1]
+
+
+class ForEvery:
+    """One of the formulas above for every neuron (or weight, or bias) of a big layer at once.
+
+    A layer of more than a dozen neurons is stepped through as a whole (see
+    :mod:`tinygraph.stepping.narrative`): a 64-16-10 network has 1,184 weights, and a
+    step per weight is a thousand frames nobody reads, while the picture
+    already draws the layer as one strip and its weights as one heat map.  So
+    the formula is written once with its index (``general``, e.g.
+    ``δ_j = f'(net_j) Σ_k δ_k w_jk``) and ``where`` it holds (``for every j
+    of h1 … h16``), then worked out with the numbers for a few named
+    examples: ``items`` are (label, value, the line worked out) per member,
+    in the order the examples should be picked (the caller puts the largest
+    first); ``values`` are the members' numbers in that order.
+    """
+
+    EXAMPLES = 3
+
+    def __init__(self, general: str, where: str, items: Sequence[Tuple[str, float, str]], picture: str) -> None:
+        self.general, self.where, self.items, self.picture = general, where, list(items), picture
+        self.values = [v for _, v, _ in self.items]
+
+    @property
+    def formula(self) -> str:
+        return f"{self.general}   for every {self.where}"
+
+    @property
+    def examples(self) -> str:
+        """The first item worked out, the next ones' values, and where the rest are."""
+        if not self.items:
+            return ""
+        first, more = self.items[0], self.items[1:self.EXAMPLES]
+        text = f"e.g. {first[2]}"
+        if more:
+            text += "; " + ", ".join(f"{label} = {fmt(v)}" for label, v, _ in more)
+        return text + f"; all {len(self.items)} in {self.picture}"
+
+    def __str__(self) -> str:
+        return f"{self.formula}:   {self.examples}"
+
+    def __repr__(self) -> str:
+        return f"ForEvery({self.formula!r}, {len(self.items)} items)"
 
 
 # -- the formulas of a built Network, with the numbers it holds now -------------------------

@@ -27,6 +27,7 @@ from ..learning.losses import cross_entropy, squared_error
 from ..networks.network import Bias, Network, Neuron, Synapse
 from ..engine.checks import check_rate, check_value, named_values
 from ..draw import Diagram, draw_network
+from ..draw.network import big_columns
 from ..engine.node import Node, softmax_index
 from .steps import Step, backprop_steps
 from ..learning.training import DivergenceError, History, train
@@ -57,6 +58,21 @@ UPDATES = ("all", "weights")
 CHECK_AGREES = 1e-5
 
 
+def _unique(nodes: Sequence[Any]) -> List[Any]:
+    """``nodes`` without repeats, in their order."""
+    seen: set = set()
+    return [x for x in nodes if id(x) not in seen and not seen.add(id(x))]
+
+
+def _layer(neurons: Sequence[Neuron]) -> str:
+    """A big layer as a step writes it: ``h1 … h16 (16)``, or ``the 64 inputs``."""
+    if all(n.is_input for n in neurons) and len(neurons) == len(neurons[0].network.inputs):
+        return f"the {len(neurons)} inputs"
+    if len(neurons) <= 3:
+        return ", ".join(n.name for n in neurons)
+    return f"{neurons[0].name} … {neurons[-1].name} ({len(neurons)})"
+
+
 def _drawn(x: object) -> bool:
     """True for what a network drawing can highlight: a Neuron, a Synapse or a Bias."""
     return isinstance(x, (Neuron, Synapse, Bias))
@@ -84,14 +100,21 @@ class NetworkStep:
       ``train`` History (None elsewhere);
     * ``check``: with ``network_steps(..., check=True)``, on a weight or bias gradient step the
       same gradient found by nudging the parameter, (E(w+h) - E(w-h)) / 2h with h = ``CHECK_H``
-      (None elsewhere); the step's line (``str(step)``) and its frame show it beside the walk's number.
+      (None elsewhere); the step's line (``str(step)``) and its frame show it beside the walk's number;
+    * ``group``: for a step of a big layer at once (kinds "layer forward", "output deltas",
+      "hidden deltas", "weight gradients", "bias gradients", "updates"), the Neurons, Synapses or
+      Biases it computes (its ``subject`` is then None and its ``number`` None), and
+      ``group_numbers`` their numbers in the same order (each the walk's, as for one-at-a-time
+      steps: a neuron's δ, a weight's or bias's gradient, a parameter's new value, a neuron's
+      output); ``walk_group`` the walk's steps that completed them.  None for other steps.
     """
 
     def __init__(self, run: "_Run", *, stage: int, kind: str, subject: Optional[Node], formula: str,
                  numbers: str = "", number: Optional[float] = None, uses: Sequence[Node] = (),
                  known: Sequence[Node] = (), walk_step: Optional[Step] = None,
                  known_values: Optional[Sequence[Neuron]] = None, extra: str = "", shown: Optional[str] = None,
-                 net: Optional[Network] = None) -> None:
+                 net: Optional[Network] = None, group: Optional[Sequence[Node]] = None,
+                 group_numbers: Optional[Sequence[float]] = None, walk_group: Sequence[Step] = ()) -> None:
         self._run = run
         self.index = len(run.steps) + 1          # this step is the run's next
         self._updated = len(run.updates)         # the updates made by this step (its own included)
@@ -110,12 +133,19 @@ class NetworkStep:
         self.net = run.net if net is None else net
         self.history = None
         self.check: Optional[float] = None
+        self.group = None if group is None else list(group)
+        self.group_numbers = None if group_numbers is None else list(group_numbers)
+        self.walk_group = list(walk_group)
 
     @property
     def highlight(self) -> List[Node]:
-        """What the step's picture highlights: its subject (when drawn), then what its formula reads."""
-        first = [self.subject] if _drawn(self.subject) else []
-        return first + [x for x in self.uses if x is not self.subject]
+        """What the step's picture highlights: its subject (when drawn) or its group, then what its formula reads."""
+        if self.group is None:
+            first = [self.subject] if _drawn(self.subject) else []
+            return first + [x for x in self.uses if x is not self.subject]
+        first = [x for x in self.group if _drawn(x)]
+        seen = {id(x) for x in first}
+        return first + [x for x in self.uses if id(x) not in seen and not seen.add(id(x))]
 
     @property
     def total(self) -> int:
@@ -129,14 +159,22 @@ class NetworkStep:
 
     @property
     def walk_index(self) -> Optional[int]:
-        """Index of the backward-walk :class:`Step` that completed this number (None if none)."""
-        return None if self.walk_step is None else self.walk_step.index
+        """Index of the backward-walk :class:`Step` that completed this number (None if none); for a
+        step of a big layer the first of the walk's steps that completed its numbers."""
+        if self.walk_step is None:
+            return min((w.index for w in self.walk_group), default=None)
+        return self.walk_step.index
 
     @property
     def walk_line(self) -> str:
-        """The walk's own chain-rule line for this number ("" where the walk computed nothing)."""
+        """The walk's own chain-rule line for this number ("" where the walk computed nothing); for a
+        step of a big layer, which of the walk's steps computed its numbers."""
         if self.walk_step is None:
-            return ""
+            if not self.walk_group:
+                return ""
+            at = sorted(w.index for w in self.walk_group)
+            return (f"backward walk, {len(at)} of its {self.walk_total} steps (steps {at[0]} to {at[-1]}), "
+                    "one per number: each one's chain-rule line is in the list of the walk")
         return f"backward walk, step {self.walk_step.index} of {self.walk_total}: {self.walk_step}"
 
     @property
@@ -157,6 +195,8 @@ class NetworkStep:
 
         def draw():
             extra = {"check": self._run.checks} if self._run.checks and self.net is self._run.net else {}
+            if self._run.grouped:       # a big layer's strip shows its deltas, a matrix its gradients, in 2 to 4
+                extra["as_gradients"] = self.known if self.stage in (2, 3, 4) else ()
             return draw_network(self.net, values=True, deltas=True, grads=True, highlight=self.highlight,
                                 known=self.known, known_values=self.known_values, **{**extra, **kw})
 
@@ -182,8 +222,9 @@ class _Run:
     """What the steps of one network_steps() call share: the network, the steps (each added as
     it is made), the updates (parameter, old, new) made so far, and the length of the walk."""
 
-    def __init__(self, net: Network, walk_total: int) -> None:
+    def __init__(self, net: Network, walk_total: int, grouped: bool = False) -> None:
         self.net = net
+        self.grouped = grouped                    # big layers are stepped at once (see _Story)
         self.steps: List[NetworkStep] = []
         self.updates: List[Tuple[Node, float, float]] = []
         self.walk_total = walk_total
@@ -223,7 +264,7 @@ def _checked(lr: Any, until: Any) -> Tuple[float, float]:
 def network_steps(net: Network, inputs: Sample, targets: Optional[Sample] = None, lr: float = 0.5,
                   error: Optional[Callable[[Dict[str, Node], Any], Node]] = None,
                   apply: bool = False, until: float = REPEAT_UNTIL, check: bool = False,
-                  update: str = "all") -> List[NetworkStep]:
+                  update: str = "all", big_layers: bool = True) -> List[NetworkStep]:
     """One training step of ``net`` on one sample, told in the recipe's six steps.
 
     Runs ``net.forward(inputs)``, the error (squared error against ``targets``
@@ -253,9 +294,30 @@ def network_steps(net: Network, inputs: Sample, targets: Optional[Sample] = None
 
     The network's gradients are replaced by this sample's; its weights change
     only with ``apply=True`` (to the step's new weights, not the trained ones).
+
+    Big layers are stepped at once (``big_layers=True``, the default).  A
+    layer drawn as a strip (more than BIG_LAYER neurons, see
+    :func:`tinygraph.draw_network`) gets one step for its outputs, one for
+    its deltas, one for its biases' gradients and one for their update; the
+    weights drawn as one heat-map matrix (into or out of a big layer) one step
+    for their gradients and one for their update.  Why: the digits network
+    (64-16-10) has 1,184 weights, so a step per weight made about 2,500 frames
+    that differ in one cell of a 1,024-cell matrix each, a page nobody steps
+    through (and tens of megabytes), while the picture already shows the layer
+    as a whole.  Such a step writes its formula once with the index
+    (δ_j = f'(net_j) Σ_k δ_k w_jk for every j) and works it out for a few named
+    examples, the largest first (``ForEvery`` in ``tinygraph.stepping.formulas``); its
+    frame highlights the whole strip or matrix and shows the deltas (in the
+    strip) or the gradients (in the matrix) as a heat map.  Its ``group`` and
+    ``group_numbers`` hold every member and number, and ``uses`` all it reads.
+    Small layers stay one step per neuron, weight and bias, and a network
+    without a big layer is stepped exactly as before.  ``big_layers=False``
+    steps every neuron, weight and bias one at a time, however many.
     """
     if check not in (True, False):
         raise user_facing(WrongTypeError(f"check must be True or False, got {check!r}"))
+    if big_layers not in (True, False):
+        raise user_facing(WrongTypeError(f"big_layers must be True or False, got {big_layers!r}"))
     if not isinstance(net, Network):
         raise user_facing(WrongTypeError(f"network_steps() needs a tinygraph Network, got {type(net).__name__}; "
                                          "for a single error Node use backprop_steps(loss)"))
@@ -272,7 +334,7 @@ def network_steps(net: Network, inputs: Sample, targets: Optional[Sample] = None
     outputs = net.forward(inputs)
     loss = _error(outputs, targets, tmap, error)
     walk = list(backprop_steps(loss))           # the real walk: every delta and gradient below is its number
-    story = _Story(net, inputs, targets, tmap, error, lr, loss, walk, update)
+    story = _Story(net, inputs, targets, tmap, error, lr, loss, walk, update, big_layers)
     if check:
         story.nudged(start)
     story.feed_forward()
@@ -317,15 +379,21 @@ class _Story:
     """Builds the steps of one network_steps() call, stage by stage, in the recipe's order."""
 
     def __init__(self, net: Network, inputs: Sample, targets: Optional[Sample], tmap: Dict[str, float],
-                 error: Optional[Callable], lr: float, loss: Node, walk: List[Step], update: str = "all") -> None:
+                 error: Optional[Callable], lr: float, loss: Node, walk: List[Step], update: str = "all",
+                 big_layers: bool = True) -> None:
         self.net, self.inputs, self.targets, self.tmap, self.error = net, inputs, targets, tmap, error
         self.updates = update                   # "all" or "weights": which parameters step 5 moves
         self.lr, self.loss = lr, loss
         self.walk_at: Dict[Node, Step] = {st.node: st for st in walk}
-        self.run = _Run(net, len(walk))
+        # the columns the picture draws and the big ones (a strip; their synapses a matrix): stepped at once
+        self.cols, self.big = big_columns(net)
+        if not big_layers:
+            self.big = set()
+        self.col_of = {n: c for c, col in enumerate(self.cols) for n in col}
+        self.run = _Run(net, len(walk), grouped=bool(self.big))
         self.soft = set(net.softmax_layer())     # a softmax output layer's neurons
         self.known: List[Node] = []              # what the walk has computed, as the story reveals it
-        self.params: List[Node] = []             # the synapses and biases, in the order of stage 4
+        self.params: List[Any] = []              # the synapses and biases (or a big layer's, in a list), as in stage 4
 
     # 1. feed forward and the error
     def feed_forward(self) -> None:
@@ -335,27 +403,66 @@ class _Story:
             formula="inputs: " + ", ".join(f"O_{n.name} = {fmt(n.value)}" for n in net.inputs),
             uses=net.inputs, known_values=computed)
         waiting = [n for n in net.order() if n in self.soft]   # a softmax layer's outputs wait for its last net input
-        for n in net.order():
-            if n.is_input:
-                continue
-            f, o = formulas.net_input_of(n), formulas.output_of(n)
-            extra = "" if o is None else f";   {o.formula} = {o.numbers} = {fmt(n.value)}"
-            uses = [x for s in n.incoming for x in (s, s.src)] + ([n.bias] if n.bias is not None else [])
-            if n in self.soft:
-                waiting.remove(n)
-                if waiting:                      # its O needs every net input of the layer: said at the last
-                    extra = f"   (O_{n.name} once the softmax layer's net inputs are all known)"
-                else:                            # the layer's last net input: the softmax of them all
-                    layer = net.softmax_layer()
-                    extra = ";   " + _softmax_line(layer)
-                    computed.extend(k for k in layer if k is not n)
-                    uses += [k for k in layer if k is not n]
-                    computed.append(n)
-            else:
-                computed.append(n)
-            add(stage=1, kind="forward", subject=n, formula=f.formula, numbers=f.numbers, number=n.net_input,
-                extra=extra, known_values=computed, uses=uses)
+        if not self.big:
+            for n in net.order():
+                if not n.is_input:
+                    self._forward(n, computed, waiting)
+        else:                                    # column by column: a big one at once
+            for c, col in enumerate(self.cols):
+                todo = [n for n in col if not n.is_input]
+                if todo and c in self.big:
+                    self._forward_layer(todo, computed)
+                else:
+                    for n in todo:
+                        self._forward(n, computed, waiting)
         self._error_step(1, "error", self.loss, net.outputs)
+
+    def _forward(self, n: Neuron, computed: List[Neuron], waiting: List[Neuron]) -> None:
+        """One neuron's net input and output; a softmax layer's outputs all at its last net input
+        (each O_k needs every net input of the layer), ``waiting`` holding those not yet reached."""
+        f, o = formulas.net_input_of(n), formulas.output_of(n)
+        extra = "" if o is None else f";   {o.formula} = {o.numbers} = {fmt(n.value)}"
+        uses = [x for s in n.incoming for x in (s, s.src)] + ([n.bias] if n.bias is not None else [])
+        if n in self.soft:
+            waiting.remove(n)
+            if waiting:                      # its O needs every net input of the layer: said at the last
+                extra = f"   (O_{n.name} once the softmax layer's net inputs are all known)"
+            else:                            # the layer's last net input: the softmax of them all
+                layer = self.net.softmax_layer()
+                extra = ";   " + _softmax_line(layer)
+                computed.extend(k for k in layer if k is not n)
+                uses += [k for k in layer if k is not n]
+                computed.append(n)
+        else:
+            computed.append(n)
+        self.run.add(stage=1, kind="forward", subject=n, formula=f.formula, numbers=f.numbers, number=n.net_input,
+                     extra=extra, known_values=computed, uses=uses)
+
+    def _forward_layer(self, layer: List[Neuron], computed: List[Neuron]) -> None:
+        """A big layer's net inputs and outputs at once."""
+        computed.extend(layer)
+        items = []
+        for n in layer:
+            f, o = formulas.net_input_of(n), formulas.output_of(n)
+            line = f"{formulas.abridged(f.formula)} = {formulas.abridged(f.numbers)} = {fmt(n.net_input)}"
+            if o is not None:
+                line += f", {formulas.abridged(o.formula)} = {formulas.abridged(o.numbers)} = {fmt(n.value)}"
+            items.append((f"O_{n.name}", n.value, line))
+        items.sort(key=lambda it: -abs(it[1]))
+        acts = {n.activation.name for n in layer}
+        act = acts.pop() if len(acts) == 1 else "f"
+        if all(n.output is n.net_node for n in layer):
+            general = "O_k = Σ_j w_jk O_j + θ_k"
+        elif act == "softmax":
+            general = "net_k = Σ_j w_jk O_j + θ_k,  O_k = e^net_k / Σ_j e^net_j"
+        else:
+            general = f"net_k = Σ_j w_jk O_j + θ_k,  O_k = {act}(net_k)"
+        each = formulas.ForEvery(general, f"k of {_layer(layer)}", items, "the strip")
+        uses = _unique([x for n in layer for s in n.incoming for x in (s, s.src)]
+                       + [n.bias for n in layer if n.bias is not None])
+        self.run.add(stage=1, kind="layer forward", subject=None, formula=each.formula,
+                     extra=":   " + each.examples, known_values=computed, uses=uses, group=layer,
+                     group_numbers=[n.value for n in layer])
 
     def _error_step(self, stage: int, kind: str, loss: Node, outputs: List[Neuron], was: Optional[float] = None,
                     net: Optional[Network] = None) -> None:
@@ -376,13 +483,63 @@ class _Story:
     # 2. output deltas, 3. hidden deltas (layer by layer back)
     def deltas(self) -> None:
         net = self.net
+        big = [n for n in net.outputs if self.col_of[n] in self.big]
+        if big:
+            self._delta_layer(2, big)
         for n in net.outputs:
-            self._delta(2, n)
+            if self.col_of[n] not in self.big:
+                self._delta(2, n)
         outputs = set(net.outputs)
         for layer in reversed(net.layers()):
-            for n in layer:
-                if not n.is_input and n not in outputs:
+            hidden = [n for n in layer if not n.is_input and n not in outputs]
+            big = [n for n in hidden if self.col_of[n] in self.big]
+            if big:
+                self._delta_layer(3, big)
+            for n in hidden:
+                if self.col_of[n] not in self.big:
                     self._delta(3, n)
+
+    def _delta_layer(self, stage: int, layer: List[Neuron]) -> None:
+        """A big layer's deltas at once: the strip of δ."""
+        self.known.extend(layer)
+        items = []
+        for n in layer:
+            walk_step = self.walk_at.get(n.net_node)
+            if walk_step is None:
+                items.append((f"δ_{n.name}", 0.0, f"δ_{n.name} = 0 (the error does not depend on {n.name})"))
+                continue
+            if n in self.soft:
+                f: Any = (formulas.SoftmaxDelta(n.name, n.value, self.tmap[n.name]) if self.error is None else None)
+            elif stage == 2:
+                f = formulas.output_delta_of(n, self._slope(n), self.tmap[n.name] if self.error is None else None)
+            else:
+                f = formulas.hidden_delta_of(n, self._slope(n))
+            line = (f"δ_{n.name} = {fmt(n.delta)}" if f is None else
+                    f"{formulas.abridged(f.formula)} = {formulas.abridged(f.numbers)} = {fmt(n.delta)}")
+            items.append((f"δ_{n.name}", n.delta, line))
+        items.sort(key=lambda it: -abs(it[1]))
+        acts = {n.activation.name for n in layer}
+        act = acts.pop() if len(acts) == 1 else ""
+        if stage == 2:
+            k = "δ_k"
+            if act == "softmax":
+                general = ("δ_k = O_k - t_k   (softmax with cross-entropy)" if self.error is None
+                           else "δ_k = Σ_i dE/dO_i · O_i (1[i = k] - O_k)")
+            else:
+                back = "(O_k - t_k)" if self.error is None else "dE/dO_k"
+                slope = {"sigmoid": "O_k(1 - O_k) ", "linear": ""}.get(act, "f'(net_k) ")
+                general = f"{k} = {slope}{back}"
+            where, uses = f"k of {_layer(layer)}", list(layer)
+        else:
+            slope = {"sigmoid": "O_j(1 - O_j) ", "linear": ""}.get(act, "f'(net_j) ")
+            general = f"δ_j = {slope}Σ_k δ_k w_jk" + (f"   (f = {act})" if slope.startswith("f'") and act else "")
+            where = f"j of {_layer(layer)} (k: the neurons j feeds)"
+            uses = _unique(list(layer) + [x for n in layer for s in formulas.feeding(n) for x in (s.dst, s)])
+        each = formulas.ForEvery(general, where, items, "the strip")
+        self.run.add(stage=stage, kind="output deltas" if stage == 2 else "hidden deltas", subject=None,
+                     formula=each.formula, extra=":   " + each.examples, uses=uses, known=self.known, group=layer,
+                     group_numbers=[n.delta or 0.0 for n in layer],
+                     walk_group=[w for w in (self.walk_at.get(n.net_node) for n in layer) if w is not None])
 
     def _slope(self, n: Neuron) -> float:
         """f'(net_n): the local derivative the walk multiplied by (1 for a linear neuron)."""
@@ -422,23 +579,97 @@ class _Story:
 
     # 4. dE/dw and dE/dθ
     def gradients(self) -> None:
-        add, known = self.run.add, self.known
-        for n in self.net.order():
-            if n.is_input:
+        if not self.big:
+            for n in self.net.order():
+                if n.is_input:
+                    continue
+                for s in n.incoming:
+                    self._weight_gradient(s)
+                if n.bias is not None:
+                    self._bias_gradient(n.bias)
+            return
+        for c, col in enumerate(self.cols):      # column by column: a matrix, a big layer's biases at once
+            layer = [n for n in col if not n.is_input]
+            matrices: Dict[int, List[Synapse]] = {}
+            for n in layer:
+                for s in n.incoming:
+                    if self._in_matrix(s):
+                        matrices.setdefault(self.col_of[s.src], []).append(s)
+            for a in sorted(matrices):
+                self._gradient_group(matrices[a])
+            if c in self.big:
+                biases = [n.bias for n in layer if n.bias is not None]
+                if biases:
+                    self._gradient_group(biases)
                 continue
-            for s in n.incoming:
-                known.append(s)
-                self.params.append(s)
-                f = formulas.gradient_of(s)
-                self._checked(add(stage=4, kind="weight gradient", subject=s, formula=f.formula, numbers=f.numbers,
-                                  number=s.grad, uses=[n, s.src], known=known, walk_step=self.walk_at.get(s)), "w")
-            if n.bias is not None:
-                b = n.bias
-                known.append(b)
-                self.params.append(b)
-                f = formulas.gradient_of(b)
-                self._checked(add(stage=4, kind="bias gradient", subject=b, formula=f.formula, numbers=f.numbers,
-                                  number=b.grad, uses=[n], known=known, walk_step=self.walk_at.get(b)), "θ")
+            for n in layer:
+                for s in n.incoming:
+                    if not self._in_matrix(s):
+                        self._weight_gradient(s)
+                if n.bias is not None:
+                    self._bias_gradient(n.bias)
+
+    def _in_matrix(self, s: Synapse) -> bool:
+        """Whether the picture draws ``s`` as a cell of a matrix (into or out of a big layer)."""
+        return self.col_of[s.src] in self.big or self.col_of[s.dst] in self.big
+
+    def _weight_gradient(self, s: Synapse) -> None:
+        self.known.append(s)
+        self.params.append(s)
+        f = formulas.gradient_of(s)
+        self._checked(self.run.add(stage=4, kind="weight gradient", subject=s, formula=f.formula, numbers=f.numbers,
+                                   number=s.grad, uses=[s.dst, s.src], known=self.known,
+                                   walk_step=self.walk_at.get(s)), "w")
+
+    def _bias_gradient(self, b: Bias) -> None:
+        self.known.append(b)
+        self.params.append(b)
+        f = formulas.gradient_of(b)
+        self._checked(self.run.add(stage=4, kind="bias gradient", subject=b, formula=f.formula, numbers=f.numbers,
+                                   number=b.grad, uses=[b.neuron], known=self.known,
+                                   walk_step=self.walk_at.get(b)), "θ")
+
+    def _gradient_group(self, params: List[Any]) -> None:
+        """The gradients of a matrix's weights (or of a big layer's biases) at once: a heat map."""
+        self.known.extend(params)
+        self.params.append(params)
+        weights = isinstance(params[0], Synapse)
+        items = []
+        for p in params:
+            f = formulas.gradient_of(p)
+            items.append((f"dE/d{p.name}", p.grad, f"{f.formula} = {f.numbers} = {fmt(p.grad)}"))
+        items.sort(key=lambda it: -abs(it[1]))
+        if weights:
+            srcs = _unique([s.src for s in params])
+            dsts = _unique([s.dst for s in params])
+            each = formulas.ForEvery(formulas.WeightGradient.GENERAL,
+                                     f"weight w_jk from j of {_layer(srcs)} into k of {_layer(dsts)}", items,
+                                     "the heat map")
+            uses = _unique(dsts + srcs)
+        else:
+            neurons = [b.neuron for b in params]
+            each = formulas.ForEvery(formulas.BiasGradient.GENERAL, f"bias θ_k of k in {_layer(neurons)}", items,
+                                     "the strip (its δ)")
+            uses = neurons
+        step = self.run.add(stage=4, kind="weight gradients" if weights else "bias gradients", subject=None,
+                            formula=each.formula, extra=":   " + each.examples, uses=uses, known=self.known,
+                            group=params, group_numbers=[p.grad for p in params],
+                            walk_group=[w for w in (self.walk_at.get(p) for p in params) if w is not None])
+        self._checked_group(step, params)
+
+    def _checked_group(self, step: NetworkStep, params: List[Any]) -> None:
+        """With check=True: whether nudging each of a group's parameters finds its gradient."""
+        est = [(p, self.run.checks.get(p)) for p in params]
+        est = [(p, e) for p, e in est if e is not None]
+        if not est:
+            return
+        off = [p for p, e in est if abs(e - p.grad) > CHECK_AGREES * max(abs(p.grad), abs(e)) + 1e-9]
+        worst = max(abs(e - p.grad) for p, e in est)
+        if off:
+            verdict = f"{len(off)} of {len(est)} differ (e.g. {off[0].name}: an activation with a kink near here?)"
+        else:
+            verdict = f"all {len(est)} as the walk found (largest difference {fmt(worst)})"
+        step.extra += f";   check by nudging each by ±h = {CHECK_H:g}: {verdict}"
 
     def nudged(self, start: Network) -> None:
         """Each parameter's gradient by nudging it in a copy of the network (``start``, the
@@ -468,12 +699,42 @@ class _Story:
     # 5. the update
     def update(self) -> None:
         for p in self.params:
+            if isinstance(p, list):
+                self._update_group(p)
+                continue
             if not self._moves(p):
                 continue
             f = formulas.Update(p.name, p.value, p.grad, self.lr)
             self.run.updates.append((p, p.value, f.value))
             self.run.add(stage=5, kind="update", subject=p, formula=f.formula, numbers=f.numbers, number=f.value,
                          uses=[p], known=self.known, shown=f.shown)
+
+    def _update_group(self, params: List[Any]) -> None:
+        """A matrix's weights (or a big layer's biases) updated at once."""
+        moving = [p for p in params if self._moves(p)]
+        if not moving:
+            return
+        items, news = [], []
+        for p in moving:
+            f = formulas.Update(p.name, p.value, p.grad, self.lr)
+            self.run.updates.append((p, p.value, f.value))
+            news.append(f.value)
+            items.append((p.name, f.value, f"{f.formula} = {f.numbers} = {f.shown}", abs(p.grad)))
+        items.sort(key=lambda it: -it[3])                # the largest change first
+        weights = isinstance(moving[0], Synapse)
+        if weights:
+            where = (f"weight w_jk from j of {_layer(_unique([s.src for s in moving]))} into k of "
+                     f"{_layer(_unique([s.dst for s in moving]))}")
+            general = formulas.Update.GENERAL
+        else:
+            where, general = f"bias θ_k of k in {_layer([b.neuron for b in moving])}", "θ ← θ - η dE/dθ"
+        each = formulas.ForEvery(general, where, [it[:3] for it in items],
+                                 "the heat map" if weights else "the tooltips of the strip")
+        kept = len(params) - len(moving)
+        extra = f"   ({kept} kept fixed)" if kept else ""
+        self.run.add(stage=5, kind="updates", subject=None, formula=each.formula,
+                     extra=":   " + each.examples + extra, uses=moving, known=self.known, group=moving,
+                     group_numbers=news)
 
     def _moves(self, p: Any) -> bool:
         """Whether the update moves ``p``: trainable, and a weight unless every parameter moves."""

@@ -305,14 +305,19 @@ class _Group:
         return out
 
 
+_SHAPES = (_SVG + "ellipse", _SVG + "polygon", _SVG + "path")
+
+
 def _geometry(svg: str) -> Any:
-    """The layout a drawing shows: its size, and each node's id with the place of its outline."""
+    """The layout a drawing shows: its size, and each node's id with the place of its outline: its
+    first shape, a circle, a box, a rounded box's path (a cell of its label comes after it), or
+    the ground of a table (a matrix always has one, so that lighting it does not move the first shape)."""
     root = ET.fromstring(svg)
     nodes = []
     for g in root.iter(_SVG + "g"):
         if "node" in g.get("class", "").split():
-            shape = next((e for e in g.iter() if e.tag in (_SVG + "ellipse", _SVG + "polygon")), None)
-            where = None if shape is None else tuple(shape.get(k) for k in ("cx", "cy", "rx", "ry", "points"))
+            shape = next((e for e in g.iter() if e.tag in _SHAPES), None)
+            where = None if shape is None else tuple(shape.get(k) for k in ("cx", "cy", "rx", "ry", "points", "d"))
             nodes.append((g.get("id"), where))
     return (root.get("width"), root.get("height"), root.get("viewBox"), tuple(nodes))
 
