@@ -81,6 +81,7 @@
         return new Promise((done) => {
           requestAnimationFrame(() => {
             window.tgLastUpdateMs = performance.now() - t0;
+            window.tgFirstShownAt = window.tgFirstShownAt || performance.now();   // since the page was asked for
             window.tgUpdates = (window.tgUpdates || 0) + 1;
             $("timing").textContent = `updated in ${Math.round(window.tgLastUpdateMs)} ms`;
             done(data);
