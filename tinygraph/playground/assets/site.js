@@ -29,18 +29,26 @@
   const here = new URL("./", window.location.href).href;
   const net = new URLSearchParams(window.location.search).get("net") || "worked-example";
   window.tgLoad = {started: t0};
-  const ready = Promise.all([
+  // Python starts and imports tinygraph while Graphviz compiles (off the page's thread); the first
+  // picture waits for both.
+  const python = Promise.all([
     script("pyodide/pyodide.js").then(() => window.loadPyodide({indexURL: `${here}pyodide/`, fullStdLib: false})),
-    script("viz/viz-global.js").then(() => window.Viz.instance()),
     bytes("tinygraph.zip"),
-  ]).then(([py, viz, zip]) => {
-    window.tgLoad.engines = performance.now() - t0;
-    window.tinygraphLayout = (dot) => viz.renderString(dot, {format: "svg"});
+  ]).then(([py, zip]) => {
+    window.tgLoad.python = performance.now() - t0;
     py.unpackArchive(zip, "zip", {extractDir: "/tinygraph-site"});
     py.runPython("import sys; sys.path.insert(0, '/tinygraph-site')");
     const mod = py.pyimport("tinygraph.playground.browser");
     const refused = mod.open_playground(net);
     if (refused) { throw new Error(refused); }
+    window.tgLoad.tinygraph = performance.now() - t0;
+    return mod;
+  });
+  const graphviz = script("viz/viz-global.js").then(() => window.Viz.instance()).then((viz) => {
+    window.tgLoad.graphviz = performance.now() - t0;
+    window.tinygraphLayout = (dot) => viz.renderString(dot, {format: "svg"});
+  });
+  const ready = Promise.all([python, graphviz]).then(([mod]) => {
     window.tgLoad.ready = performance.now() - t0;
     return mod;
   });
