@@ -7,19 +7,20 @@ the engine's, computed by the same code on CPython or in the browser.  Here ther
 page) and no network traffic, so there is no token and no session id; a learner's mistake comes back
 as ``{"error": message}`` just as the server answers it.
 
-The page (``assets/site.js``) calls the module-level functions: :func:`open_playground` once, then
-:func:`call` for every change and :func:`page_file` for the step player and the downloads.
+The page (``assets/site.js``) calls the module-level functions: :func:`open_playground` once (with
+``tinygraph.cli.play_start``, which makes what ``tinygraph play NAME`` plays with: the library does not
+know the demos), then :func:`call` for every change and :func:`page_file` for the step player and the
+downloads.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
-from ..cli import play_start
 from ..errors import TinygraphError
 from .errors import PlayError
-from .state import Session
+from .state import Session, Start
 
 __all__ = ["PagePlayground", "open_playground", "call", "page_file", "SITE_NETWORKS"]
 
@@ -28,14 +29,15 @@ SITE_NETWORKS = ("worked-example", "moons")
 
 
 class PagePlayground:
-    """One page's session on a demo network (``name``: a demo one can step through, e.g. 'moons')."""
+    """One page's session on a demo network: ``name`` (a demo one can step through, e.g. 'moons'), made
+    into a Start by ``make`` (``tinygraph.cli.play_start``)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, make: Callable[[str], Start]) -> None:
         if not isinstance(name, str) or not name or len(name) > 40 or \
                 not all(c.isascii() and (c.isalnum() or c in "-_") for c in name):
             raise PlayError(f"the page plays with a demo network named in its address (?net=NAME), e.g. "
                             f"{', '.join(SITE_NETWORKS)}; got {str(name)[:40]!r}")
-        self.session = Session(play_start(name))
+        self.session = Session(make(name))
 
     def call(self, action: str, body: Dict[str, Any]) -> Dict[str, Any]:
         """The view after ``action``, or ``{"error": message}`` (the session unchanged), as the server answers."""
@@ -65,11 +67,12 @@ class PagePlayground:
 _PAGE: Optional[PagePlayground] = None
 
 
-def open_playground(name: str) -> str:
-    """Start the page's session on the demo ``name``; "" when it started, else the message for the learner."""
+def open_playground(name: str, make: Callable[[str], Start]) -> str:
+    """Start the page's session on the demo ``name`` (made by ``make``); "" when it started, else the
+    message for the learner."""
     global _PAGE
     try:
-        _PAGE = PagePlayground(name)
+        _PAGE = PagePlayground(name, make)
     except TinygraphError as e:
         return str(e)
     return ""

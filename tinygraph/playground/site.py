@@ -156,6 +156,24 @@ def _package_zip() -> bytes:
     return buf.getvalue()
 
 
+#: the site's pages load only from the site itself (the browser enforces it); WebAssembly may be compiled, and
+#: the scripts are inline (the playground's, and the step player's in its frame, which inherits this policy)
+SITE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; "
+            "frame-src 'self' about:; object-src 'none'; base-uri 'none'; form-action 'none'")
+_REFERRER = '<meta name="referrer" content="no-referrer">'
+
+
+def _play_page() -> str:
+    """The playground's page (the same template as the local server's) with the in-page transport."""
+    page = string.Template(asset(__package__, "playground.html")).substitute(
+        title="tinygraph in the browser", token="", nonce="", style=asset(__package__, "playground.css"),
+        script=asset(__package__, "site.js") + "\n" + asset(__package__, "playground.js"))
+    if _REFERRER not in page:
+        raise SiteError("assets/playground.html has no referrer <meta> to put the site's policy after")
+    return page.replace(_REFERRER, f'{_REFERRER}\n<meta http-equiv="Content-Security-Policy" content="{SITE_CSP}">', 1)
+
+
 def check_out(path: Union[str, os.PathLike]) -> Path:
     """``path`` if a site may be built there: a new folder, an empty one, or one holding an earlier site."""
     text = os.fspath(path)
@@ -217,9 +235,7 @@ def build_site(out: Union[str, os.PathLike], cache: Union[str, os.PathLike, None
     from .. import __version__
     pages = {
         "tinygraph.zip": _package_zip(),
-        "play.html": string.Template(asset(__package__, "playground.html")).substitute(
-            title="tinygraph in the browser", token="", nonce="", style=asset(__package__, "playground.css"),
-            script=asset(__package__, "site.js") + "\n" + asset(__package__, "playground.js")).encode(),
+        "play.html": _play_page().encode(),
         "index.html": string.Template(asset(__package__, "site-index.html")).substitute(
             version=__version__, pins=", ".join(f"{p.name} {p.version}" for p in PACKAGES)).encode(),
         MARKER: (json.dumps({"tinygraph": __version__, "npm": {p.name: {"version": p.version, "integrity": p.integrity,

@@ -39,7 +39,7 @@
     py.unpackArchive(zip, "zip", {extractDir: "/tinygraph-site"});
     py.runPython("import sys; sys.path.insert(0, '/tinygraph-site')");
     const mod = py.pyimport("tinygraph.playground.browser");
-    const refused = mod.open_playground(net);
+    const refused = mod.open_playground(net, py.pyimport("tinygraph.cli").play_start);
     if (refused) { throw new Error(refused); }
     window.tgLoad.tinygraph = performance.now() - t0;
     return mod;
@@ -53,7 +53,12 @@
     return mod;
   });
   say("loading Python, Graphviz and tinygraph into this page…", false);
-  ready.catch((e) => { say(`the playground could not start: ${e.message || e}`, true); });
+  ready.catch((e) => {
+    say(window.location.protocol === "file:"
+      ? "open this page through a web server (e.g. python -m http.server --directory SITE-FOLDER): opened as a "
+        + "file, the browser refuses to load Python's WebAssembly"
+      : `the playground could not start: ${e.message || e}`, true);
+  });
 
   function file(what) {
     return ready.then((mod) => {
