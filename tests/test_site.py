@@ -27,7 +27,7 @@ import chromium
 from chromium import browser_test
 from tinygraph.cli import main, play_start
 from tinygraph.draw import draw_network, find_engine
-from tinygraph.draw.render import IN_BROWSER, render
+from tinygraph.draw.render import ENV_VAR, IN_BROWSER, render
 from tinygraph.errors import RenderError
 from tinygraph.playground import browser as page_side
 from tinygraph.playground import site
@@ -134,6 +134,7 @@ def in_a_page(monkeypatch):
         if "syntax error here" in dot:
             raise ValueError("Error: syntax error in line 1")
         return render(dot, "svg", engine=host.path).decode()
+    monkeypatch.delenv(ENV_VAR, raising=False)           # a page has no environment to name an engine
     monkeypatch.setattr(sys, "platform", "emscripten")
     monkeypatch.setitem(sys.modules, "js", types.SimpleNamespace(tinygraphLayout=layout))
     return calls
