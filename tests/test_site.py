@@ -317,3 +317,17 @@ def test_the_site_runs_the_engine_in_the_page_with_nothing_from_another_host(bro
     finally:
         browser.call("Network.disable")
         browser.call("Log.disable")
+
+
+def test_a_docs_cell_runs_as_in_a_notebook():
+    """run_cell (the docs' "run in the browser"): names kept from cell to cell, what it printed, the last
+    expression's drawing as checked SVG, and a learner's error as its one line."""
+    first = json.loads(page_side.run_cell("import tinygraph as tg\na = tg.Node(2.0, name='a')\nprint(a.value * 3)"))
+    assert first == {"text": "6.0\n", "svg": None}
+    drawn = json.loads(page_side.run_cell("c = (a * -3.0 + 1.0).sigmoid()\nc.backward()\ntg.draw_graph(c)"))
+    assert drawn["svg"].startswith("<svg") and "<script" not in drawn["svg"] and drawn["text"] == ""
+    s = 1 / (1 + math.exp(5.0))                                        # dc/da = -3 s (1 - s) at a = 2
+    assert json.loads(page_side.run_cell("round(a.grad, 9)"))["text"] == f"{round(-3 * s * (1 - s), 9)!r}\n"
+    err = json.loads(page_side.run_cell("tg.Node('x')"))["text"]
+    assert err.startswith("WrongTypeError: ") and "Traceback" not in err
+    assert json.loads(page_side.run_cell("1/0"))["text"] == "ZeroDivisionError: division by zero\n"

@@ -15,14 +15,19 @@ downloads.
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import io
 import json
+import traceback
 from typing import Any, Callable, Dict, Optional
 
 from ..errors import TinygraphError
 from .errors import PlayError
+from ..draw.svg import inline_svg
 from .state import Session, Start
 
-__all__ = ["PagePlayground", "open_playground", "call", "page_file", "SITE_NETWORKS"]
+__all__ = ["PagePlayground", "open_playground", "call", "page_file", "run_cell", "SITE_NETWORKS"]
 
 #: the networks the site's index offers (any demo one can step through may be named in ?net=...)
 SITE_NETWORKS = ("worked-example", "moons")
@@ -103,3 +108,34 @@ def page_file(what: str) -> str:
         return json.dumps(_page().page_file(what))
     except TinygraphError as e:
         return json.dumps({"error": str(e)})
+
+
+#: the names the documentation's code cells define, kept from cell to cell as in a notebook
+_CELLS: Dict[str, Any] = {"__name__": "__main__"}
+
+
+def run_cell(code: str) -> str:
+    """Run one code cell of the documentation in the page (its "run in the browser" button), as a notebook
+    would: in one namespace kept across cells, the value of a last expression shown (a drawing as its
+    SVG, checked by the sanitizer; anything else as its repr).  JSON text ``{"text", "svg"}``: what the
+    cell printed (and the last lines of a traceback if it failed), and the picture or null."""
+    out = io.StringIO()
+    svg = None
+    try:
+        tree = ast.parse(code, "<cell>")
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            exec(compile(tree, "<cell>", "exec"), _CELLS)
+            value = None if last is None else eval(compile(ast.Expression(last.value), "<cell>", "eval"), _CELLS)
+        drawn = getattr(value, "_repr_svg_", None)
+        picture = drawn() if callable(drawn) else None
+        if picture:
+            svg = inline_svg(picture)
+        elif value is not None:
+            out.write(repr(value) + "\n")
+    except Exception as e:             # the learner's code: show what Python said, as a notebook does
+        if isinstance(e, TinygraphError):
+            out.write(f"{type(e).__name__}: {e}\n")
+        else:
+            out.write("".join(traceback.format_exception_only(type(e), e)))
+    return json.dumps({"text": out.getvalue(), "svg": svg})
