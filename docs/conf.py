@@ -86,6 +86,8 @@ html_theme = "furo"
 html_title = f"tinygraph {release}"
 html_static_path = ["_static"]
 html_css_files = ["tinygraph.css"]
+# "Run in the browser" on each code cell: tinygraph in Pyodide, from the site the build includes (browser.md)
+html_js_files = ["run-in-browser.js"]
 html_theme_options = {
     "navigation_with_keys": True,
     "source_repository": "",

@@ -35,6 +35,7 @@ KINDS = {
     ("play", "source"): "input", ("play", "--target"): "name", ("play", "--hidden"): "number",
     ("play", "--activation"): "name", ("play", "--port"): "number",
     ("data", "name"): "name", ("data", "--out"): "place",
+    ("site", "--out"): "place", ("site", "--cache"): "place",
 }
 
 #: values that are right for an option although they look odd (they are not swept)
@@ -47,6 +48,8 @@ ALLOWED = {
     ("train", "--test-fraction"): {"zero"},             # no test rows
     ("demo", "--out"): {"folder"},                       # the folder the pictures go to
     ("data", "--out"): {"folder"},                       # NAME.csv in that folder
+    ("site", "--out"): {"folder", "missing folder"},     # the site is a folder: an empty or a new one
+    ("site", "--cache"): {"folder", "missing folder"},
     **{(c, o): {"huge whole"} for c in ("step", "explain", "train") for o in ("--lr", "--until")},
     # (a huge but finite learning rate shows its huge step, or diverges with a message; a huge threshold
     # stops at once)
@@ -113,6 +116,7 @@ def _base(command, d):
                   "--record", "1"],
         "predict": ["predict", net, CIRCLE],
         "data": ["data", "circle", "--out", str(d / "c.csv")],
+        "site": ["site", "--out", str(d / "site"), "--cache", str(d / "npm")],
         "play": ["play", CIRCLE, "--target", "label", "--hidden", "2", "--activation", "tanh", "--port", "0",
                  "--no-browser"],
     }[command]

@@ -208,3 +208,25 @@ def test_the_home_page_and_a_tutorial_open_without_console_errors(served, browse
                   if e.get("method") == "Network.requestWillBeSent"
                   and not e["params"]["request"]["url"].startswith((served, "data:", "about:", "blob:"))]
         assert not remote, f"{page} asked the network for {remote}"
+
+
+@pytest.mark.slow
+@browser_test
+def test_a_tutorial_cell_runs_in_the_browser(site, served, browser, monkeypatch):
+    """The "Run in the browser" button of a code cell runs it (and the cells before it) in the page, on
+    tinygraph in Pyodide from the site the build includes: Mazur's error, computed in the browser."""
+    if not (site / "_pages" / "site" / "tinygraph-site.json").is_file():
+        pytest.skip("this docs build has no in-browser site: its npm packages could not be fetched")
+    import chromium
+    monkeypatch.setattr(chromium, "TIMEOUT", 180.0)           # Python holds the page while it loads
+    browser.ws.sock.settimeout(180.0)
+    browser.call("Page.navigate", url=served + "tutorials/02-network-by-hand.html")
+    browser.wait_event("Page.loadEventFired")
+    assert browser.js("document.querySelectorAll('button.tg-run').length") >= 5
+    browser.js("document.querySelectorAll('button.tg-run')[1].click()")
+    import time
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and not browser.js("window.tgCellsRun >= 2"):
+        time.sleep(0.2)
+    shown = browser.js("[...document.querySelectorAll('div.tg-ran')].map(d => d.textContent).join('\\n')")
+    assert "0.298371108760003" in shown, shown

@@ -459,6 +459,37 @@ def _demo_out(text: str) -> str:
     return text
 
 
+def _site_out(text: str) -> str:
+    """site --out DIR: a new folder, an empty one, or one holding a site built before (playground.site.check_out)."""
+    from .playground.site import check_out
+    check_out(text)
+    return text
+
+
+def _site_cache(text: str) -> str:
+    """site --cache DIR: a folder (made if missing) that takes files, for the fetched npm tarballs."""
+    from .draw.files import try_folder
+    if not text.strip():
+        raise BadValueError("--cache has no name: give a folder for the downloaded packages, e.g. --cache npm-cache")
+    path = os.path.abspath(os.path.expanduser(text))
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise BadValueError(f"--cache {text}: that is a file; give a folder, e.g. --cache npm-cache")
+    up = path
+    while not os.path.exists(up):
+        up = os.path.dirname(up)
+    if not os.path.isdir(up):
+        raise BadValueError(f"--cache {text}: {up} is a file, so no folder can be made there")
+    try_folder(os.path.join(up, "x.tgz"), "--cache npm-cache")
+    return text
+
+
+def site_command(out: str, cache: Optional[str] = None) -> int:
+    """``tinygraph site --out DIR``: the static site where the playground runs in the browser (Pyodide)."""
+    from .playground.site import build_site
+    say(str(build_site(out, cache=cache)))
+    return 0
+
+
 def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activation: str = "tanh",
                   lr: float = 0.5, until: Optional[float] = None, epochs: int = 500, test_fraction: float = 0.2,
                   seed: int = 0, save: Optional[str] = None, html: Optional[str] = None, gif: Optional[str] = None,
@@ -779,6 +810,13 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--activation", default=None, type=_typed(_activation, "activation"), help="with DATA.csv: the hidden neurons' activation (default tanh)")
     pl.add_argument("--port", type=_typed(_port, "port"), default=0, help="the port on 127.0.0.1 (default: a free one)")
     pl.add_argument("--no-browser", action="store_true", help="only print the address, do not open a browser")
+    st = sub.add_parser("site", help="write a static site where the playground and the step player run in the "
+                                     "browser (Pyodide; no install, any static web host)")
+    st.add_argument("--out", required=True, metavar="DIR", type=_typed(_site_out, "folder"),
+                    help="the folder to write (new, empty, or a site built before)")
+    st.add_argument("--cache", default=None, metavar="DIR", type=_typed(_site_cache, "folder"),
+                    help="where the fetched npm packages are kept (default ~/.cache/tinygraph/npm); with them "
+                         "there, a build needs no network")
     return p
 
 
@@ -841,7 +879,8 @@ def _exit_status(e: BaseException) -> Optional[int]:
     """The exit status for an error that ends a command: 2 when the learner's input (an option, a
     file, the data) must change; 1 when the command could not finish for another reason (a full disk,
     no memory, Graphviz failing); None for anything else, a bug, which keeps its traceback."""
-    if isinstance(e, MemoryError) or isinstance(e, RenderError):
+    from .playground.errors import SiteError
+    if isinstance(e, (MemoryError, RenderError, SiteError)):
         return 1
     if isinstance(e, OSError):
         return 1 if e.errno in _NOT_THE_INPUT else 2
@@ -907,6 +946,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command == "play":
             return play_command(args.source, target=args.target, port=args.port, browser=not args.no_browser,
                                 hidden=args.hidden, activation=args.activation)
+        if args.command == "site":
+            return site_command(args.out, cache=args.cache)
         if args.command == "explain":
             return explain_command(args.network, inputs=args.inputs, targets=args.targets, lr=args.lr,
                                    error=args.error, until=args.until, format=args.format,

@@ -79,6 +79,26 @@ def sh(command: str) -> None:
         raise RuntimeError(f"{command!r} failed (exit code {run.returncode})")
 
 
+def browser_site(up: str = "") -> Any:
+    """Build ``tinygraph site`` into the built docs (``_pages/site``) and link to its pages; where the
+    pinned npm packages cannot be had (no network, no cache), say so instead of failing the build."""
+    from html import escape
+
+    from IPython.display import HTML
+
+    from tinygraph.playground.errors import SiteError
+    from tinygraph.playground.site import build_site
+    try:
+        report = build_site(pages_folder() / "site")
+    except SiteError as e:
+        return HTML(f"<p><em>This build of the documentation could not include the site: {escape(str(e))}</em></p>")
+    base = f"{up}_pages/site/"
+    return HTML(f'<ul><li><a href="{base}play.html?net=worked-example">the worked example</a> (Backward, '
+                f'SGD steps, the step player)</li><li><a href="{base}play.html?net=moons">moons</a> (press Play)'
+                f'</li><li><a href="{base}index.html">the site\'s own front page</a></li></ul>'
+                f"<p>{len(report.files)} files, {report.size / 1e6:.1f} MB, built with this documentation.</p>")
+
+
 def demo(name: str) -> Any:
     """Run the demo ``name`` as ``tinygraph demo NAME --out FOLDER`` does (its printout shows in
     the cell), and show every picture it drew and, for a network one can step through, its step

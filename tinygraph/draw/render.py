@@ -1,6 +1,8 @@
 """Finding a Graphviz engine and running it on DOT text.
 
-Order: an engine named by the caller or by the ``TINYGRAPH_DOT`` environment
+Order: inside a browser page (Pyodide), the page's own Graphviz compiled to
+WebAssembly (``@viz-js/viz``, which the page hands over as ``tinygraphLayout``;
+see :mod:`tinygraph.playground.site`); else an engine named by the caller or by the ``TINYGRAPH_DOT`` environment
 variable (a path or a program name), else the system ``dot`` on PATH, else the
 ``graphviz-pure`` program that ``pip install tinygraph`` brings along (a
 self-contained port of dot), found on PATH or next to the running Python
@@ -16,17 +18,21 @@ import subprocess
 import sys
 import sysconfig
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Any, Callable, List, Optional
 
 from ..errors import RenderError, WrongTypeError
 from .big import plain_cell_ids
 
-__all__ = ["Engine", "find_engine", "render", "render_svgs", "FORMATS", "ENV_VAR", "HOW_TO_GET"]
+__all__ = ["Engine", "find_engine", "render", "render_svgs", "FORMATS", "ENV_VAR", "HOW_TO_GET", "IN_BROWSER"]
 
 ENV_VAR = "TINYGRAPH_DOT"
 PURE = "graphviz-pure"
+#: the engine of a page running tinygraph in Pyodide: Graphviz compiled to WebAssembly, called through
+#: the page's JavaScript function ``tinygraphLayout(dot) -> svg`` (no program to run: a browser has none)
+IN_BROWSER = "@viz-js/viz"
+LAYOUT_FUNCTION = "tinygraphLayout"
 #: output formats each kind of engine can write
-FORMATS = {"dot": ("svg", "png", "pdf"), PURE: ("svg", "png")}
+FORMATS = {"dot": ("svg", "png", "pdf"), PURE: ("svg", "png"), IN_BROWSER: ("svg",)}
 HOW_TO_GET = ("Install either one: `pip install graphviz-pure` (a self-contained dot, no system "
               "packages needed), or the system Graphviz (`apt-get install graphviz`, "
               "`brew install graphviz`, `conda install graphviz`, or https://graphviz.org/download/). "
@@ -72,6 +78,14 @@ def _runnable(path: str) -> bool:
     return os.path.isfile(path) and os.access(path, os.X_OK)
 
 
+def _page_layout() -> Optional[Callable[[str], Any]]:
+    """The page's layout function when tinygraph runs in a browser (Pyodide), else None."""
+    if sys.platform != "emscripten":
+        return None
+    import js  # type: ignore[import-not-found]   # Pyodide's view of the page's globals
+    return getattr(js, LAYOUT_FUNCTION, None)
+
+
 def find_engine(engine: Optional[str] = None) -> Engine:
     """The Graphviz engine to use (see the module docstring), or a RenderError.
 
@@ -79,6 +93,11 @@ def find_engine(engine: Optional[str] = None) -> Engine:
     ``"graphviz-pure"``, or a path to either program.
     """
     wanted = engine if engine is not None else os.environ.get(ENV_VAR) or None
+    if wanted in (None, IN_BROWSER) and _page_layout() is not None:
+        return Engine(IN_BROWSER, IN_BROWSER)
+    if wanted == IN_BROWSER:
+        raise RenderError(f"{IN_BROWSER} lays out only inside a browser page that runs tinygraph (tinygraph site); "
+                          f"here use the system `dot` or graphviz-pure. {HOW_TO_GET}")
     if wanted is not None:
         if not isinstance(wanted, str):
             raise WrongTypeError(f"engine must be a program name or path (a str), got {type(wanted).__name__}")
@@ -106,6 +125,8 @@ def find_engine(engine: Optional[str] = None) -> Engine:
 
 def _run(eng: Engine, source: str, fmt: str, timeout: Optional[float]) -> bytes:
     """One run of the engine on ``source`` (one graph or several), its output as bytes."""
+    if eng.kind == IN_BROWSER:
+        return _in_page(source)
     try:
         proc = subprocess.run([eng.path, f"-T{fmt}"], input=source.encode("utf-8"),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
@@ -136,6 +157,18 @@ def render(source: str, fmt: str, engine: Optional[str] = None,
     return _run(eng, source, fmt, timeout)
 
 
+def _in_page(source: str) -> bytes:
+    """``source`` (one graph) laid out by the page's WebAssembly Graphviz, as SVG bytes."""
+    layout = _page_layout()
+    if layout is None:
+        raise RenderError(f"the page's Graphviz ({IN_BROWSER}) is gone: reload the page")
+    try:
+        svg = str(layout(source))
+    except Exception as e:          # a JsException: Graphviz's own message
+        raise RenderError(f"{IN_BROWSER} could not lay out this diagram: {e}") from None
+    return plain_cell_ids(svg.encode("utf-8"))
+
+
 _SVG_END = "</svg>"
 
 
@@ -151,6 +184,8 @@ def render_svgs(sources: List[str], engine: Optional[str] = None,
     if not sources:
         return []
     eng = find_engine(engine)
+    if eng.kind == IN_BROWSER:                 # no program to start: each graph is one call
+        return [_in_page(s).decode("utf-8").strip() + "\n" for s in sources]
     text = _run(eng, "".join(sources), "svg", None if timeout is None else timeout * len(sources)).decode("utf-8")
     out: List[str] = []
     start = 0

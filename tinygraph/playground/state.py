@@ -438,6 +438,7 @@ class Session:
                 item["bias"] = _exact(n.bias.value) if n.bias is not None else None
                 if g:
                     item["delta"] = fmt(n.delta)
+                    item["delta_value"] = _exact(n.delta)
                     item["bias_grad"] = fmt(n.bias.grad) if n.bias is not None else None
             if role == "output":
                 item["target"] = _exact(self.targets[n.name])

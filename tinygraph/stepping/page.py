@@ -35,7 +35,7 @@ from ..draw.dot import Edge, Graph, neuron_id, synapse_id
 from ..draw.files import WholeFile, check_place
 from ..draw.network import Sizes
 from ..draw.player import QUIZ_TOLERANCE, SharedFrame, SharedLayout, inline_frame, player_html
-from ..draw.render import find_engine, render_svgs
+from ..draw.render import IN_BROWSER, find_engine, render_svgs
 
 __all__ = ["html_page", "same_layout_diagrams", "write_html", "page_place", "StepPlayer", "PAGE_SUFFIXES", "PROGRESS_AFTER",
            "QUIZ_TOLERANCE"]
@@ -200,6 +200,8 @@ def _render(sources: List[Tuple[str, Optional[str], Any]]) -> List[str]:
     if not sources:
         return []
     engine = find_engine().path          # found once, here: the lookup is not thread-safe
+    if engine == IN_BROWSER:             # in a browser page: no threads, and no program to wait for
+        return render_svgs([s for s, _, _ in sources], engine)
     size = max(1, min(BATCH, math.ceil(len(sources) / DRAW_WORKERS)))
     batches = [sources[i:i + size] for i in range(0, len(sources), size)]
 

@@ -1,5 +1,7 @@
-/* The playground: shows what the server (the engine) sends and sends back each change; it does no arithmetic
-   on the numbers.  Every request carries the page's token and this tab's session id. */
+/* The playground: shows what the engine sends and sends back each change; it does no arithmetic on the
+   numbers.  The engine is reached through a transport: HTTP to the local server (tinygraph play; every
+   request carries the page's token and this tab's session id), or the engine itself running in this page
+   in Pyodide (tinygraph site: assets/site.js sets window.tgTransport before this script runs). */
 (() => {
   "use strict";
   const TOKEN = document.body.getAttribute("data-token");
@@ -53,26 +55,40 @@
     m.className = text ? (bad ? "error" : "ok") : "";
   }
 
+  function link(path) { return `${path}?token=${encodeURIComponent(TOKEN)}&session=${encodeURIComponent(SESSION)}`; }
+  // A transport: call(action, body) -> a promise of the view (or {error}); gone(e): what to say when it
+  // fails; download(anchor, what) readies a download link; steps(frame) shows the step player in the frame.
+  function httpTransport() {
+    return {
+      call: (action, body) => fetch(`/api/${action}`, {method: "POST", cache: "no-store", credentials: "omit",
+                                    headers: {"Content-Type": "application/json", "X-Tinygraph-Token": TOKEN},
+                                    body: JSON.stringify(body)})
+        .then((r) => r.json().catch(() => ({error: `the server sent an answer the page cannot read (HTTP ${r.status})`}))),
+      gone: (e) => `the playground server does not answer (was it stopped?): ${e}`,
+      download: (a, what) => { a.href = link(`/download/${what}`); },
+      steps: (frame) => { frame.src = `${link("/steps")}&at=${encodeURIComponent(String(Date.now()))}`; },
+    };
+  }
+  const transport = window.tgTransport || httpTransport();
+
   function api(action, body) {
     const t0 = performance.now();
     const payload = {session: SESSION, ...body};
-    return fetch(`/api/${action}`, {method: "POST", cache: "no-store", credentials: "omit",
-                 headers: {"Content-Type": "application/json", "X-Tinygraph-Token": TOKEN},
-                 body: JSON.stringify(payload)})
-      .then((r) => r.json().catch(() => ({error: `the server sent an answer the page cannot read (HTTP ${r.status})`})))
+    return transport.call(action, payload)
       .then((data) => {
         if (data.error) { message(data.error, true); return null; }
         render(data);
         return new Promise((done) => {
           requestAnimationFrame(() => {
             window.tgLastUpdateMs = performance.now() - t0;
+            window.tgFirstShownAt = window.tgFirstShownAt || performance.now();   // since the page was asked for
             window.tgUpdates = (window.tgUpdates || 0) + 1;
             $("timing").textContent = `updated in ${Math.round(window.tgLastUpdateMs)} ms`;
             done(data);
           });
         });
       })
-      .catch((e) => { message(`the playground server does not answer (was it stopped?): ${e}`, true); return null; });
+      .catch((e) => { message(transport.gone(e), true); return null; });
   }
   window.tgApi = api;
 
@@ -488,7 +504,11 @@
         });
         sel.addEventListener("change", () => { api("activation", {name: it.name, activation: sel.value}); });
         row(t, "activation", sel);
-        if (it.delta != null) { row(t, "δ = ∂E/∂net", it.delta); }
+        if (it.delta != null) {
+          row(t, "δ = ∂E/∂net", it.delta);
+          t.lastChild.lastChild.id = "edit-delta";
+          t.lastChild.lastChild.setAttribute("data-value", it.delta_value || "");
+        }
         if (it.bias_grad != null) { row(t, "∂E/∂θ", it.bias_grad); }
         if (it.role === "output") {
           const tg = box(it.target, (inp) => { change("target", {name: it.name}, inp); }, "target");
@@ -514,17 +534,16 @@
   $("train").addEventListener("click", () => { api("train", {epochs: $("train-epochs").value}); });
   $("reset").addEventListener("click", () => { setPlaying(false); api("reset", {}); });
   $("lr").addEventListener("change", () => { change("lr", {}, $("lr")); });
-  function link(path) { return `${path}?token=${encodeURIComponent(TOKEN)}&session=${encodeURIComponent(SESSION)}`; }
   claim().then(() => {
-    $("dl-json").href = link("/download/network.json");
-    $("dl-explain").href = link("/download/explanation.html");
+    transport.download($("dl-json"), "network.json");
+    transport.download($("dl-explain"), "explanation.html");
     api("state", {});
   });
   $("walk").addEventListener("click", () => {
     setPlaying(false);
     const boxEl = $("steps-box");
     const frame = boxEl.querySelector("iframe");
-    frame.src = `${link("/steps")}&at=${encodeURIComponent(String(Date.now()))}`;
+    transport.steps(frame);
     boxEl.classList.add("open");
     boxEl.scrollIntoView({behavior: "smooth"});
   });
