@@ -226,8 +226,8 @@ def test_cli_step_html_not_writable_says_so(tmp_path, capsys):
 
 def test_cli_step_html_shows_progress_and_warns_on_big_nets(tmp_path, capsys, monkeypatch):
     import tinygraph.cli as cli
-    import tinygraph.stepping.page as page
-    monkeypatch.setattr(page, "PROGRESS_AFTER", 0.0)     # the real threshold is a second of drawing
+    import tinygraph.draw.frames as frames
+    monkeypatch.setattr(frames, "PROGRESS_AFTER", 0.0)     # the real threshold is a second of drawing
     monkeypatch.setattr(cli, "BIG_NET", 5)                 # the real one is 60 synapses
     assert main(["step", "worked-example", "--html", str(tmp_path / "s.html")]) == 0
     err = capsys.readouterr().err

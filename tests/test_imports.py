@@ -219,3 +219,45 @@ def test_no_test_module_imports_another():
             bad += [f"{path.name}:{node.lineno} imports {n}" for n in names
                     if n.split(".")[0] in tests or n.startswith("tests.test_")]
     assert not bad, "test modules importing each other:\n" + "\n".join(bad)
+
+
+# The folders as floors, bottom first: a module imports only from its own folder or a floor below.
+# (tinygraph/__init__.py, the facade, loads names from every floor on first use.)
+FLOORS = [("errors", "console", "formatting"), ("engine",), ("networks",), ("learning",), ("data", "draw"),
+          ("stepping",), ("explanation", "torch_bridge"), ("playground",), ("demos",), ("cli", "bench"), ("__main__",)]
+
+
+def _floor(module: str) -> Tuple[int, str]:
+    """The floor of a tinygraph module and its folder (or top-level module) name."""
+    part = module.split(".")[1]
+    for level, names in enumerate(FLOORS):
+        if part in names:
+            return level, part
+    raise AssertionError(f"{module} is on no floor: add its folder to FLOORS")
+
+
+def test_the_folders_are_floors_and_imports_only_point_down():
+    """The listing shows the architecture: engine/ at the bottom, then networks/, learning/, data/ and
+    draw/, stepping/, explanation/ and torch_bridge/, playground/, demos/, and the command line."""
+    bad = []
+    for module, path in MODULES.items():
+        if module == "tinygraph":
+            continue
+        level, folder = _floor(module)
+        for target, line, taken in imports(path):
+            if target == module or (target == "tinygraph" and taken == "__version__"):
+                continue                 # the version string is the one thing read from the facade
+            if target == "tinygraph":
+                bad.append(f"{module}:{line} imports {taken or 'tinygraph'} from the package facade (import it "
+                           f"from its own module)")
+                continue
+            t_level, t_folder = _floor(target)
+            if t_level > level or (t_level == level and t_folder != folder):
+                bad.append(f"{module}:{line} (floor {level}) imports {target} (floor {t_level})")
+    assert not bad, "imports pointing up or sideways:\n" + "\n".join(sorted(bad))
+
+
+def test_the_floor_test_catches_an_import_pointing_up():
+    fake = PACKAGE / "engine" / "fake_module_for_the_reader.py"      # only parsed, never written
+    found = [t for t, _, _ in imports(fake, "from ..stepping.steps import Step\n")]
+    assert found == ["tinygraph.stepping.steps"] and _floor(found[0])[0] > _floor("tinygraph.engine.x")[0]

@@ -67,7 +67,7 @@ def _step_player(svg, monkeypatch):
 
 
 def _training_page(svg, monkeypatch):
-    import tinygraph.stepping.page as page
+    import tinygraph.draw.training_page as page
     net = tg.MLP([2, 2, 1], activation="tanh", output_activation="sigmoid", seed=0)
     data = [([0.0, 0.0], [0.0]), ([1.0, 0.0], [1.0]), ([0.0, 1.0], [1.0]), ([1.0, 1.0], [0.0])]
     history = tg.train(net, data, lr=0.5, max_epochs=4, record=2, verbose=False)

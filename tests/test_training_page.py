@@ -71,7 +71,7 @@ def test_page_keeps_one_layout_for_every_frame(engine):
     """Every epoch's network drawn in ONE layout (parts stored once, every neuron and weight box at
     the same point), with either engine: graphviz-pure is what a plain pip install draws with."""
     from helpers import frame_places
-    from tinygraph.stepping.page import same_layout_diagrams, shared_frames
+    from tinygraph.draw.frames import same_layout_diagrams, shared_frames
     from tinygraph.draw.player import SharedFrame
     from tinygraph.draw.render import render_svgs
     from tinygraph.draw.training_page import _draws

@@ -12,7 +12,8 @@ from . import __version__
 from .console import is_tty, printable_streams, say
 from .demos import DEFAULT_STEP_LR, DEMOS, build_for_steps, demo_key, list_demos, run_demo
 from .draw.files import write_whole
-from .stepping.page import page_place, write_html
+from .draw.files import PAGE_SUFFIXES, page_place
+from .stepping.page import write_html
 from .engine.checks import check_count, check_fraction, check_port, check_rate, check_threshold, decimal_text, whole_text
 from .errors import BadValueError, RenderError, TinygraphError, user_facing
 from .formatting import fmt
@@ -20,7 +21,6 @@ from .stepping.formulas import Update
 from .stepping.narrative import REPEAT_UNTIL, NetworkStep, network_steps
 
 
-PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
 BIG_NET = 60           # more synapses than this: the page is big and slow to draw, and step_command says so
 QUIT = ("q", "quit", "exit")
 BACK = ("b", "back", "p")
@@ -496,7 +496,6 @@ def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activati
                   classify: Optional[bool] = None, record: Optional[int] = None) -> int:
     """``tinygraph train DATA.csv --target COLUMN``: read, train, report; optionally save, page, GIF."""
     from .draw.files import check_place
-    from .stepping.page import PAGE_SUFFIXES
     from .networks.saving import check_save_path, save_network
     from .data.tables import read_table, train_table
     # every place is checked before the (slow) training, so a typo costs nothing

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional, Sequence, Union
 from ..errors import (BadValueError, FileWriteError, FolderGivenError, NoSuchFolderError, NotAFolderError,
                       NotWritableError, WrongTypeError, user_facing)
 
-__all__ = ["check_place", "try_folder", "WholeFile", "write_whole", "why_not_written"]
+__all__ = ["check_place", "try_folder", "WholeFile", "write_whole", "why_not_written", "PAGE_SUFFIXES", "page_place"]
 
 PathArg = Union[str, "os.PathLike[str]"]
 
@@ -200,3 +200,13 @@ def write_whole(path: PathArg, data: Union[bytes, str, Callable[[str], Any]], sp
             return os.path.getsize(f.path)
         return f.write(data)
 
+
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+def page_place(path: Union[str, "os.PathLike[str]"], spelled: str = "--html steps.html") -> str:
+    """Check that the page can be written at ``path`` (before the slow drawing); the path, ``~`` expanded.
+
+    The suffix is not checked here (the writer does, e.g. :func:`tinygraph.stepping.page.write_html`); ``spelled``: how
+    the messages write an example name."""
+    return check_place(path, "the page", example="steps.html", spelled=spelled)

@@ -28,7 +28,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from ..errors import BadValueError, TinygraphError, user_facing
 from .dot import NEGATIVE, POSITIVE
 from .player import inline_frame
-from .files import WholeFile, check_place
+from .files import PAGE_SUFFIXES, WholeFile, check_place
+from .frames import same_layout_diagrams, shared_frames
 from .packaged import asset
 from .plot import Axis, ErrorCurve, Plot, svg_text, tick_label
 
@@ -522,7 +523,6 @@ class TrainingPage:
     def html(self) -> str:
         """The self-contained page (drawn the first time it is asked for)."""
         if self._html is None:
-            from ..stepping.page import shared_frames
             from .player import player_html
             self._evaluate()       # before _steps: the accuracies of runs too big to keep outputs
             frames = shared_frames(_draws(self.run), self.progress)
@@ -538,7 +538,6 @@ class TrainingPage:
 
     def save(self, path: Union[str, "os.PathLike[str]"]) -> int:
         """Write the page (.html) or the animation (.gif) to ``path``, whole or not at all; its size in bytes."""
-        from ..stepping.page import PAGE_SUFFIXES
         spelled = "'run.html' or 'run.gif'"
         path = check_place(path, "the training page", suffixes=PAGE_SUFFIXES + GIF_SUFFIXES,
                            example="run.html", spelled=spelled)
@@ -574,7 +573,6 @@ def _gif(run: RecordedRun, frame_ms: int) -> bytes:
     import io
     need_pillow()                                            # a clear error if Pillow is missing
     from PIL import Image, ImageDraw
-    from ..stepping.page import same_layout_diagrams
     diagrams = same_layout_diagrams(_draws(run))         # one Sizes for all: the same layout in every frame
     nets = [Image.open(io.BytesIO(d.png())).convert("RGB") for d in diagrams]
     H = 520

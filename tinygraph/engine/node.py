@@ -660,7 +660,9 @@ def net_input(weights: Sequence[Node], inputs: Sequence[Node], bias: Optional[No
     ws = [w.value for w in weights]
     xs = [x.value for x in inputs]
     try:
-        total = sum(map(_mul, ws, xs))                     # w1 x1 + w2 x2 + ..., left to right
+        # w1 x1 + w2 x2 + ...: Python 3.11's sum() adds left to right; 3.12 and later compensate the
+        # rounding (more exact), so the last digit of a long sum can differ between versions
+        total = sum(map(_mul, ws, xs))
         if bias is None:
             parents = tuple(_chain.from_iterable(zip(weights, inputs)))
             local = tuple(_chain.from_iterable(zip(xs, ws)))       # d/dw_i = x_i, d/dx_i = w_i
