@@ -307,6 +307,9 @@ def test_cli_explains_a_saved_softmax_network_with_a_class_label(tmp_path):
     assert any(e.startswith(f"δ_{{{names[0]}}}=O_{{{names[0]}}}−t_{{{names[0]}}}") for e in eqs)
     r = run_cli("net.json", "--inputs", "a=1", "b=2", "--targets", "w", "--out", "f.html", cwd=tmp_path)
     assert r.returncode == 2 and "'w' is not a class" in r.stderr and "x, y, z" in r.stderr
+    # with no sample, the example names a class (as --targets takes one), not a made-up value per output
+    r = run_cli("net.json", "--out", "f.html", cwd=tmp_path)
+    assert r.returncode == 2 and "--inputs a=... b=... --targets x\n" in r.stderr, r.stderr
 
 
 @pytest.mark.parametrize("error", ["mse", "bce", "hinge", "function"])

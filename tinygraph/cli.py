@@ -257,6 +257,9 @@ def explain_command(network: str, inputs: Optional[Sequence[str]] = None, target
             missing = " and ".join(o for o, v in (("--inputs", x), ("--targets", t)) if v is None)
             ins = " ".join(f"{n.name}=..." for n in net.inputs)
             outs = " ".join(f"{n.name}=..." for n in net.outputs)
+            if net.outputs and all(n.activation is not None and n.activation.name == "softmax" for n in net.outputs):
+                labels = list(getattr(net.scaling, "labels", None) or ())     # a table's classes, one per output
+                outs = (labels if len(labels) == len(net.outputs) else [n.name for n in net.outputs])[0]
             raise user_facing(BadValueError(f"{network} is a saved network, so explain needs the sample: give "
                                          f"{missing}, e.g. --inputs {ins} --targets {outs}"))
         own_lr = DEFAULT_STEP_LR
