@@ -275,6 +275,9 @@ def test_a_softmax_layer_with_net_inputs_near_1000_is_written_finite():
     assert f"(m = {number_text(m)[1]}, the largest net input" in soft and soft.endswith("no power overflows a float)")
     e = equation_of(doc, "E=−t_{o2}")
     assert "ln(0)" not in e and f"=−1·({shown(z[1])}−{shown(m)})={shown(doc.values[('error',)])}" in e
+    # the note says how, in words that survive Markdown's \tag*{} (which drops _ and ^: no "O_k" read "Ok")
+    assert "is 0) (each ln O worked from the net inputs: the net input minus the ln of the sum of e to each net " \
+           "input, so no O is rounded to 0)}" in doc.markdown()
 
 
 def test_softmax_explain_refuses_what_it_cannot_write_clearly():
