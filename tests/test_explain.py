@@ -315,6 +315,26 @@ def test_cli_explains_a_saved_softmax_network_with_a_class_label(tmp_path):
     assert r.returncode == 2 and "--inputs a=... b=... --targets x\n" in r.stderr, r.stderr
 
 
+def test_cli_explains_a_saved_softmax_network_whose_classes_are_numbers(tmp_path):
+    """--targets 3 for a network trained on digits-like codes is the class '3' (its hint says so too)."""
+    table = tmp_path / "codes.csv"
+    table.write_text("a,b,kind\n" + "".join(f"{i % 5},{(i * 7) % 3},{i % 3 + 1}\n" for i in range(30)),
+                     encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-m", "tinygraph", "train", "codes.csv", "--target", "kind", "--epochs",
+                        "5", "--save", "net.json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("net.json", "--out", "f.html", cwd=tmp_path)
+    assert r.returncode == 2 and "--inputs a=... b=... --targets 1\n" in r.stderr, r.stderr
+    r = run_cli("net.json", "--inputs", "a=1", "b=2", "--targets", "2", "--out", "f.html", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    names = [n.name for n in tg.Network.load(str(tmp_path / "net.json")).outputs]
+    eqs = [text for kind, text in html_lines((tmp_path / "f.html").read_text(encoding="utf-8")) if kind == "equation"]
+    assert any(e.startswith(f"E=−t_{{{names[1]}}}ln(O_{{{names[1]}}})") for e in eqs)      # 2 is the second class
+    r = run_cli("net.json", "--inputs", "a=1", "b=2", "--targets", "7", "--out", "f.html", cwd=tmp_path)
+    assert r.returncode == 2 and "1 values for the network's 3 outputs" in r.stderr, r.stderr
+
+
 @pytest.mark.parametrize("error", ["mse", "bce", "hinge", "function"])
 def test_other_errors_give_their_slope_from_the_walk(error):
     net, x, t = skip_network()
