@@ -275,6 +275,9 @@ def test_a_softmax_layer_with_net_inputs_near_1000_is_written_finite():
     assert f"(m = {number_text(m)[1]}, the largest net input" in soft and soft.endswith("no power overflows a float)")
     e = equation_of(doc, "E=−t_{o2}")
     assert "ln(0)" not in e and f"=−1·({shown(z[1])}−{shown(m)})={shown(doc.values[('error',)])}" in e
+    # the note says how, in words that survive Markdown's \tag*{} (which drops _ and ^: no "O_k" read "Ok")
+    assert "is 0) (each ln O worked from the net inputs: the net input minus the ln of the sum of e to each net " \
+           "input, so no O is rounded to 0)}" in doc.markdown()
 
 
 def test_softmax_explain_refuses_what_it_cannot_write_clearly():
@@ -307,6 +310,29 @@ def test_cli_explains_a_saved_softmax_network_with_a_class_label(tmp_path):
     assert any(e.startswith(f"δ_{{{names[0]}}}=O_{{{names[0]}}}−t_{{{names[0]}}}") for e in eqs)
     r = run_cli("net.json", "--inputs", "a=1", "b=2", "--targets", "w", "--out", "f.html", cwd=tmp_path)
     assert r.returncode == 2 and "'w' is not a class" in r.stderr and "x, y, z" in r.stderr
+    # with no sample, the example names a class (as --targets takes one), not a made-up value per output
+    r = run_cli("net.json", "--out", "f.html", cwd=tmp_path)
+    assert r.returncode == 2 and "--inputs a=... b=... --targets x\n" in r.stderr, r.stderr
+
+
+def test_cli_explains_a_saved_softmax_network_whose_classes_are_numbers(tmp_path):
+    """--targets 3 for a network trained on digits-like codes is the class '3' (its hint says so too)."""
+    table = tmp_path / "codes.csv"
+    table.write_text("a,b,kind\n" + "".join(f"{i % 5},{(i * 7) % 3},{i % 3 + 1}\n" for i in range(30)),
+                     encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-m", "tinygraph", "train", "codes.csv", "--target", "kind", "--epochs",
+                        "5", "--save", "net.json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("net.json", "--out", "f.html", cwd=tmp_path)
+    assert r.returncode == 2 and "--inputs a=... b=... --targets 1\n" in r.stderr, r.stderr
+    r = run_cli("net.json", "--inputs", "a=1", "b=2", "--targets", "2", "--out", "f.html", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    names = [n.name for n in tg.Network.load(str(tmp_path / "net.json")).outputs]
+    eqs = [text for kind, text in html_lines((tmp_path / "f.html").read_text(encoding="utf-8")) if kind == "equation"]
+    assert any(e.startswith(f"E=−t_{{{names[1]}}}ln(O_{{{names[1]}}})") for e in eqs)      # 2 is the second class
+    r = run_cli("net.json", "--inputs", "a=1", "b=2", "--targets", "7", "--out", "f.html", cwd=tmp_path)
+    assert r.returncode == 2 and "1 values for the network's 3 outputs" in r.stderr, r.stderr
 
 
 @pytest.mark.parametrize("error", ["mse", "bce", "hinge", "function"])

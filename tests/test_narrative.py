@@ -131,6 +131,17 @@ def test_network_steps_reject_wrong_things_clearly():
         network_steps(net, inputs, [0.1])
 
 
+def test_network_steps_without_targets_name_this_networks_outputs():
+    net = tg.Network("votes")
+    x = net.input("x")
+    for name in ("yes", "no"):
+        net.connect(x, net.neuron(name, activation="sigmoid"), weight=0.5)
+    with pytest.raises(TypeError, match=r"one per output of 'votes': \{'yes': \.\.\., 'no': \.\.\.\}"):
+        network_steps(net, {"x": 1.0})
+    with pytest.raises(TypeError, match="'yes': ..."):
+        tg.explain(net, {"x": 1.0})
+
+
 def test_network_steps_with_another_error_use_the_general_form():
     net, inputs, targets = worked_example.build()
     steps = network_steps(net, inputs, targets, error=tg.mse)

@@ -236,8 +236,11 @@ def test_the_cli_play_prints_the_address_and_stops_on_ctrl_c():
     import subprocess
     import sys
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    # Ctrl-C as a terminal sends it: a suite started in the background (`cmd &` in a script) ignores SIGINT,
+    # and a child would inherit that and never stop
     p = subprocess.Popen([sys.executable, "-m", "tinygraph", "play", "xor", "--no-browser"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         line = p.stdout.readline()
         assert "http://127.0.0.1:" in line and "?token=" in line

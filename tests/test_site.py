@@ -98,6 +98,17 @@ def test_no_registry_says_what_to_do_and_the_command_exits_1(tmp_path, fake_regi
     assert "could not fetch" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
+def test_a_download_cut_short_says_what_to_do(tmp_path, fake_registry, monkeypatch):
+    import http.client
+    import urllib.request
+
+    def cut(url, timeout=None):
+        raise http.client.IncompleteRead(b"part", 100)       # the connection dropped mid-tarball
+    monkeypatch.setattr(urllib.request, "urlopen", cut)
+    with pytest.raises(SiteError, match=r"could not fetch @t/x 1\.0\.0.*npm_config_registry"):
+        site.build_site(tmp_path / "out", cache=tmp_path / "cache", registry_url="https://registry.example")
+
+
 def test_the_command_writes_the_site_and_says_its_size(tmp_path, fake_registry, monkeypatch, capsys):
     url, _ = fake_registry
     monkeypatch.setenv("npm_config_registry", url)

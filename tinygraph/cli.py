@@ -188,6 +188,16 @@ def step_command(name: str, interactive: bool = False, html: Optional[str] = Non
     return 0
 
 
+def _numbered_class(net: Any, values: Optional[Sequence[str]], targets: Any) -> Any:
+    """--targets 3 for a softmax layer whose classes are numbers (digits, trained on a table): the class
+    '3', not one value for its many outputs; any other targets as they are."""
+    if not (isinstance(targets, list) and len(targets) == 1 and len(net.outputs) > 1 and values):
+        return targets
+    token = " ".join(values).replace(",", " ").split()[0]
+    labels = list(getattr(net.scaling, "labels", None) or ())     # a table's classes, one per output
+    return token if len(labels) == len(net.outputs) and token in labels else targets
+
+
 def _sample(values: Optional[Sequence[str]], option: str) -> Any:
     """--inputs/--targets as given: NAME=VALUE ... (a dict) or VALUE ... in the network's order (a list);
     commas may separate them too.  None when the option was not given."""
@@ -257,6 +267,9 @@ def explain_command(network: str, inputs: Optional[Sequence[str]] = None, target
             missing = " and ".join(o for o, v in (("--inputs", x), ("--targets", t)) if v is None)
             ins = " ".join(f"{n.name}=..." for n in net.inputs)
             outs = " ".join(f"{n.name}=..." for n in net.outputs)
+            if net.outputs and all(n.activation is not None and n.activation.name == "softmax" for n in net.outputs):
+                labels = list(getattr(net.scaling, "labels", None) or ())     # a table's classes, one per output
+                outs = (labels if len(labels) == len(net.outputs) else [n.name for n in net.outputs])[0]
             raise user_facing(BadValueError(f"{network} is a saved network, so explain needs the sample: give "
                                          f"{missing}, e.g. --inputs {ins} --targets {outs}"))
         own_lr = DEFAULT_STEP_LR
@@ -264,6 +277,7 @@ def explain_command(network: str, inputs: Optional[Sequence[str]] = None, target
         key, net, demo_x, demo_t, own_lr = build_for_steps(network)
         x = demo_x if x is None else x
         t = demo_t if t is None else t
+    t = _numbered_class(net, targets, t)
     if format is not None:
         format = format_of("", format)
     if out is None:

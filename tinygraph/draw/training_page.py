@@ -209,12 +209,7 @@ class RecordedRun:
             return
         saved = [p.value for p in self.params]
         try:
-            batch = None
-            try:
-                from ..learning.batch import compile_network
-                batch = compile_network(self.net)
-            except (ImportError, TinygraphError, ValueError, TypeError):
-                batch = None
+            batch = self._batch()
             if count:
                 X = [[x[k] for k in self.ins] for x in self.xs]
                 want = [t[self.out] >= 0.5 for t in self.ts]
@@ -254,6 +249,15 @@ class RecordedRun:
         finally:
             self.set(saved)
 
+    def _batch(self) -> Any:
+        """The network compiled for numpy (batch mode), or None where it cannot be (no numpy, an op batch
+        mode lacks): then the node engine works the snapshots out."""
+        try:
+            from ..learning.batch import compile_network
+            return compile_network(self.net)
+        except (ImportError, TinygraphError, ValueError, TypeError):
+            return None
+
     def _count_classes(self) -> None:
         """A softmax layer's training accuracy in each snapshot whose outputs were not recorded."""
         missing = [k for k, s in enumerate(self.snaps) if s.outputs is None]
@@ -262,12 +266,7 @@ class RecordedRun:
         want = [self._guess(t) for t in self.ts]
         saved = [p.value for p in self.params]
         try:
-            batch = None
-            try:
-                from ..learning.batch import compile_network
-                batch = compile_network(self.net)
-            except (ImportError, TinygraphError, ValueError, TypeError):
-                batch = None
+            batch = self._batch()
             X = [[x[k] for k in self.ins] for x in self.xs]
             order = [n.name for n in self.net.outputs]
             for k in missing:

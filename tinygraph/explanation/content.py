@@ -432,8 +432,8 @@ class _Builder:
             zero = any(not self.tmap[k.name] for k in outputs)
             tiny = any(self.tmap[k.name] and k.value < TINY for k in outputs)
             note = " ".join(x for x in ("(a term whose target is 0 is 0)" if zero else "",
-                                        "(ln O_k = net_k - ln of the sum of e^net_j, worked without rounding O_k "
-                                        "to 0)" if tiny else "") if x)
+                                        "(each ln O worked from the net inputs: the net input minus the ln of the "
+                                        "sum of e to each net input, so no O is rounded to 0)" if tiny else "") if x)
             return equation(written(f, sym, None, key, step.number), note=note)
         if self.err.squared:
             f = F.squared_error_of(outputs, self.tmap)

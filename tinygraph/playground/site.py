@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
 import io
 import json
 import os
@@ -100,7 +101,7 @@ def _tarball(pkg: Package, cache: Path, registry_url: str) -> bytes:
     try:
         with urllib.request.urlopen(url, timeout=FETCH_SECONDS) as r:
             data = r.read()
-    except (urllib.error.URLError, OSError, ValueError) as e:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as e:   # e.g. IncompleteRead
         why = getattr(e, "reason", None) or e
         raise SiteError(f"could not fetch {pkg.name} {pkg.version} from {url}: {why}. The site needs it once: "
                         f"connect to the network, set npm_config_registry to a registry you can reach, or put "

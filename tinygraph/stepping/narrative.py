@@ -324,8 +324,10 @@ def network_steps(net: Network, inputs: Sample, targets: Optional[Sample] = None
     lr, until = _checked(lr, until)
     update = check_update(update)
     if error is None and targets is None:
+        names = [n.name for n in net.outputs]
+        shown = ", ".join([f"{k!r}: ..." for k in names[:4]] + (["..."] if len(names) > 4 else []))
         raise user_facing(WrongTypeError("network_steps() needs targets (the wanted outputs) to measure the error, "
-                                         "e.g. {'o1': 0.01, 'o2': 0.99}"))
+                                         f"one per output of {net.name!r}: {{{shown}}}"))
     tmap: Dict[str, float] = {}
     if error is None:
         tmap = named_values(targets, [n.name for n in net.outputs], "outputs", "network_steps targets")
