@@ -378,3 +378,14 @@ def test_train_checks_where_files_go_before_training(tmp_path, capsys):
     assert main(["train", CIRCLE, "--target", "label", "--html", str(tmp_path / "page.txt")]) == 2
     err = capsys.readouterr().err
     assert ".html" in err and "rows" not in capsys.readouterr().out
+
+
+def test_train_says_when_the_node_engine_will_be_slow_and_what_to_install(monkeypatch):
+    import sys
+    import tinygraph.cli as cli
+    pytest.importorskip("numpy")
+    assert cli._slow_without_numpy(1438, 64, [16], 10) == ""           # numpy there: batch mode, nothing to say
+    monkeypatch.setitem(sys.modules, "numpy", None)                      # as on a machine without numpy
+    line = cli._slow_without_numpy(1438, 64, [16], 10)                   # the digits: 1,210 weights and biases
+    assert "1,438 rows x 1,210 weights and biases" in line and 'pip install "tinygraph[fast]"' in line
+    assert cli._slow_without_numpy(120, 4, [8], 3) == ""                 # iris: quick on the node engine

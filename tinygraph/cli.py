@@ -504,6 +504,26 @@ def site_command(out: str, cache: Optional[str] = None) -> int:
     return 0
 
 
+NODE_ENGINE_SLOW = 100_000   # rows x weights and biases above which the node engine takes minutes per run
+
+
+def _slow_without_numpy(rows: int, inputs: int, hidden: Sequence[int], classes: int) -> str:
+    """One line when numpy is missing and the node engine will take a long time at this size ('' if not)."""
+    try:
+        import numpy
+        del numpy                                    # only asked whether batch mode could run
+        return ""
+    except ImportError:
+        pass
+    sizes = [inputs] + list(hidden) + [classes if classes > 2 else 1]
+    params = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    if rows * params <= NODE_ENGINE_SLOW:
+        return ""
+    return (f"  numpy is not installed, so this trains on the node engine (every number a Node): {rows:,} rows x "
+            f"{params:,} weights and biases can take minutes; pip install \"tinygraph[fast]\" trains the same "
+            "network in batch mode, in seconds")
+
+
 def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activation: str = "tanh",
                   lr: float = 0.5, until: Optional[float] = None, epochs: int = 500, test_fraction: float = 0.2,
                   seed: int = 0, save: Optional[str] = None, html: Optional[str] = None, gif: Optional[str] = None,
@@ -540,6 +560,9 @@ def train_command(data: str, target: str, hidden: Sequence[int] = (8,), activati
               "(standardised to 0), so that the inputs stay whole")
     if record is None and (html or gif):
         record = max(1, epochs // 40)
+    slow = _slow_without_numpy(len(table.rows), len(table.inputs), hidden, table.classes)
+    if slow:
+        print(slow)
     from .learning.training import DivergenceError
     try:
         fit = train_table(table, hidden=hidden, activation=activation, lr=lr, until=until, epochs=epochs,
