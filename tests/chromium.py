@@ -190,6 +190,15 @@ class Browser:
             raise AssertionError(f"JavaScript error in {expression!r}: {r['exceptionDetails']}")
         return r["result"].get("value")
 
+    def wait_for(self, condition: str, timeout: float = 20.0, poll: float = 0.05, said: str = "") -> None:
+        """Until the JavaScript ``condition`` holds in the page; else fail, with what ``said`` reads there."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.js(f"!!({condition})"):
+                return
+            time.sleep(poll)
+        raise AssertionError(f"the page never got to {condition}" + (f": {self.js(said)}" if said else ""))
+
     def open(self, path: Path) -> None:
         self.events.clear()
         self.call("Page.navigate", url=path.resolve().as_uri())

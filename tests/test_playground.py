@@ -405,16 +405,7 @@ def goto(b, url):
     b.events.clear()
     b.call("Page.navigate", url=url)
     b.wait_event("Page.loadEventFired")
-    wait_for(b, "window.tgUpdates >= 1")
-
-
-def wait_for(b, condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if b.js(f"!!({condition})"):
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"the page never got to {condition}")
+    b.wait_for("window.tgUpdates >= 1")
 
 
 def type_into(b, element_id, text):
@@ -441,7 +432,7 @@ def test_change_a_weight_in_the_page_and_read_the_engines_output(browser, worked
     assert browser.js(CLICK_SYNAPSE + "('synapse-h1-o1')")
     n = browser.js("window.tgUpdates")
     type_into(browser, "edit-weight", "-1.25")
-    wait_for(browser, f"window.tgUpdates > {n}")
+    browser.wait_for(f"window.tgUpdates > {n}")
     shown = browser.js("[...document.querySelectorAll('#outputs .output')].map(e => e.dataset.value)")
     net.synapse("h1", "o1").value = -1.25
     out = net.forward(x)
@@ -451,13 +442,13 @@ def test_change_a_weight_in_the_page_and_read_the_engines_output(browser, worked
     # a bad value: the message shows, the numbers stay
     n = browser.js("window.tgUpdates")
     type_into(browser, "edit-weight", "lots")
-    wait_for(browser, "document.getElementById('message').className === 'error'")
+    browser.wait_for("document.getElementById('message').className === 'error'")
     assert "not a number" in browser.js("document.getElementById('message').textContent")
     assert browser.js("window.tgUpdates") == n
     assert browser.js("[...document.querySelectorAll('#outputs .output')].map(e => e.dataset.value)") == shown
     # backward shows every delta and gradient
     browser.js("document.getElementById('backward').click()")
-    wait_for(browser, "document.getElementById('picture').textContent.includes('∂E/∂w')")
+    browser.wait_for("document.getElementById('picture').textContent.includes('∂E/∂w')")
     # a second tab (another sessionStorage) starts from the network as it was
     browser.js("sessionStorage.clear()")
     goto(browser, server.url)
@@ -466,7 +457,7 @@ def test_change_a_weight_in_the_page_and_read_the_engines_output(browser, worked
     # the layer buttons: one more neuron in hidden layer 1, numbers from the engine
     n = browser.js("window.tgUpdates")
     browser.js("document.getElementById('add-neuron-1').click()")
-    wait_for(browser, f"window.tgUpdates > {n}")
+    browser.wait_for(f"window.tgUpdates > {n}")
     key, fresh, x, t, lr = build_for_steps("worked-example")
     ref = built(fresh, [["i1", "i2"], ["h1", "h2", "h3"], ["o1", "o2"]], {"h3": fresh["h1"].activation})
     out = ref.forward(x)
@@ -476,7 +467,7 @@ def test_change_a_weight_in_the_page_and_read_the_engines_output(browser, worked
     # training: the orange marker sits at the last epoch
     n = browser.js("window.tgUpdates")
     browser.js("document.getElementById('train').click()")
-    wait_for(browser, f"window.tgUpdates > {n}")
+    browser.wait_for(f"window.tgUpdates > {n}")
     dot = browser.js("[document.querySelector('#train-box #dot').getAttribute('cx'), "
                      "document.querySelector('#train-box #mark').getAttribute('x1')]")
     right = browser.js("document.querySelector('#train-box polyline').getAttribute('points').split(' ').pop()")
@@ -493,7 +484,7 @@ def test_a_duplicated_tab_gets_its_own_session(browser, worked):
                      userGesture=True, returnByValue=True)
     assert r["result"]["value"]
     try:
-        wait_for(browser, "window.copy.tgUpdates >= 1")
+        browser.wait_for("window.copy.tgUpdates >= 1")
         assert browser.js("window.copy.sessionStorage.length") == 1
         other = browser.js("window.copy.tgSession")
         assert other and other != mine and browser.js("window.tgSession") == mine

@@ -35,20 +35,11 @@ def post(server, action, **body):
     return r.status, doc, r
 
 
-def wait_for(b, condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if b.js(f"!!({condition})"):
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"the page never got to {condition}")
-
-
 def goto(b, url):
     b.events.clear()
     b.call("Page.navigate", url=url)
     b.wait_event("Page.loadEventFired")
-    wait_for(b, "window.tgUpdates >= 1")
+    b.wait_for("window.tgUpdates >= 1")
 
 
 def mlp_session(sizes=(2, 8, 8, 1), dataset="moons", lr=0.5):
@@ -234,11 +225,11 @@ def test_play_trains_continuously_and_pause_stops_it(browser, moons):
     goto(browser, moons.url)
     n = browser.js("window.tgUpdates")
     browser.js("document.getElementById('play').click()")
-    wait_for(browser, f"window.tgUpdates >= {n + 4}")
+    browser.wait_for(f"window.tgUpdates >= {n + 4}")
     assert browser.js("window.tgPlaying") and epoch(browser) >= 10
     assert browser.js("document.getElementById('train-error').textContent") not in ("", "–")
     browser.js("document.getElementById('play').click()")
-    wait_for(browser, "!window.tgPlaying")
+    browser.wait_for("!window.tgPlaying")
     time.sleep(0.5)
     stopped = epoch(browser)
     time.sleep(0.5)
@@ -251,7 +242,7 @@ def test_play_trains_continuously_and_pause_stops_it(browser, moons):
     for box in ("picture-box", "surface", "curves"):
         assert browser.js(f"document.getElementById('{box}').getBoundingClientRect().bottom <= 768"), box
     browser.js("document.getElementById('walk').click()")
-    wait_for(browser, "document.querySelector('#steps-box iframe').contentDocument && "
+    browser.wait_for("document.querySelector('#steps-box iframe').contentDocument && "
                       "document.querySelector('#steps-box iframe').contentDocument.title.includes('step by step')", timeout=60)
 
 
@@ -267,14 +258,14 @@ def test_a_click_lands_where_aimed_after_backward(browser):
         before = json.loads(browser.js(box))
         n = browser.js("window.tgUpdates")
         browser.js("document.getElementById('backward').click()")
-        wait_for(browser, f"window.tgUpdates > {n} && document.getElementById('picture').textContent.includes('∂E/∂w')")
+        browser.wait_for(f"window.tgUpdates > {n} && document.getElementById('picture').textContent.includes('∂E/∂w')")
         after = json.loads(browser.js(box))
         assert after == pytest.approx(before, abs=0.5)
         # a click at the centre of where the weight was selects that weight
         cx, cy = before[0] + before[2] / 2, before[1] + before[3] / 2
         for kind in ("mousePressed", "mouseReleased"):
             browser.call("Input.dispatchMouseEvent", type=kind, x=cx, y=cy, button="left", clickCount=1)
-        wait_for(browser, "!!document.getElementById('edit-weight')")
+        browser.wait_for("!!document.getElementById('edit-weight')")
         assert "h1 → o1" in browser.js("document.getElementById('editor').textContent")
         # zoomed in, the zoom stays through a redraw, and a click still lands on its target
         vb = "document.querySelector('#picture svg').getAttribute('viewBox')"
@@ -284,13 +275,13 @@ def test_a_click_lands_where_aimed_after_backward(browser):
         assert zoomed != whole
         n = browser.js("window.tgUpdates")
         browser.js("document.getElementById('step').click()")
-        wait_for(browser, f"window.tgUpdates > {n}")
+        browser.wait_for(f"window.tgUpdates > {n}")
         assert browser.js(vb) == zoomed
         r = json.loads(browser.js(box.replace("synapse-h1-o1", "neuron-h2")))
         for kind in ("mousePressed", "mouseReleased"):
             browser.call("Input.dispatchMouseEvent", type=kind, x=r[0] + r[2] / 2, y=r[1] + r[3] / 2,
                          button="left", clickCount=1)
-        wait_for(browser, "document.getElementById('editor').textContent.includes('h2 (hidden)')")
+        browser.wait_for("document.getElementById('editor').textContent.includes('h2 (hidden)')")
     finally:
         server.stop()
 

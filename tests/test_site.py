@@ -17,7 +17,6 @@ import math
 import sys
 import tarfile
 import threading
-import time
 import types
 import zipfile
 
@@ -26,7 +25,7 @@ import pytest
 import chromium
 from chromium import browser_test
 from tinygraph.cli import main, play_start
-from tinygraph.draw import draw_network, find_engine
+from tinygraph.draw import find_engine
 from tinygraph.draw.render import ENV_VAR, IN_BROWSER, render
 from tinygraph.engine.activations import get_activation
 from tinygraph.errors import RenderError
@@ -209,13 +208,7 @@ def served(tmp_path_factory):
 
 
 def _wait(b, condition, timeout=LOAD_SECONDS):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if b.js(f"!!({condition})"):
-            return
-        time.sleep(0.1)
-    said = b.js("(document.getElementById('message') || {}).textContent")
-    raise AssertionError(f"the page never got to {condition}: {said}")
+    b.wait_for(condition, timeout, poll=0.1, said="(document.getElementById('message') || {}).textContent")
 
 
 def _open(b, url):
