@@ -153,6 +153,19 @@ NAMES = [
 ]
 
 
+def nasty_net(name=None):
+    """One input, a hidden neuron per awkward name (NAMES), one output; after a forward and backward pass."""
+    net = tg.Network(NAMES[0][0] if name is None else name)
+    x = net.input("x")
+    o = net.neuron("out", activation="linear", bias=None)
+    for k, (neuron, _) in enumerate(NAMES):
+        h = net.neuron(neuron, bias=0.1 * k)
+        net.connect(x, h, weight=0.5)
+        net.connect(h, o, weight=-0.25)
+    tg.squared_error(net.forward({"x": 1.0}), {"out": 0.5}).backward()
+    return net
+
+
 def drawn_texts(svg):
     """Every <text> of an SVG as a reader sees it: the lines of each label, Graphviz's no-break
     spaces (how it keeps a run of spaces) read as spaces."""

@@ -16,7 +16,7 @@ from tinygraph.draw.dot import neuron_id, synapse_id
 from tinygraph.draw.render import find_engine
 
 from chromium import browser_test
-from helpers import NAMES, SVG, groups, shown_as, texts
+from helpers import NAMES, SVG, groups, nasty_net, shown_as, texts
 
 
 def layered(inputs, hidden, outputs, seed=0, name="big"):
@@ -181,15 +181,8 @@ def test_awkward_names_in_a_strip_and_a_matrix_are_drawn_exactly(engine):
     """Names with backslashes, markup, quotes, newlines and other scripts: a strip's box writes each
     exactly, a matrix's cells keep their ids and their tooltips name both ends."""
     import xml.etree.ElementTree as ET
-    net = tg.Network("names")
-    x = net.input("x")
-    o = net.neuron("out", activation="linear", bias=None)
-    for k, (name, _) in enumerate(NAMES):
-        h = net.neuron(name, bias=0.1 * k)
-        net.connect(x, h, weight=0.5)
-        net.connect(h, o, weight=-0.25)
+    net = nasty_net("names")
     assert len(NAMES) > BIG_LAYER
-    tg.squared_error(net.forward({"x": 1.0}), {"out": 0.5}).backward()
     svg = tg.draw_network(net, deltas=True, grads=True, highlight=[net.synapses[6]]).svg(engine=engine)
     g = groups(svg)
     for name, text in NAMES:
@@ -212,7 +205,7 @@ def test_step_player_of_a_big_network_highlights_a_matrix_cell(tmp_path):
     first = [s for s in steps if any(p is net.synapses[0] for p in s.group or ())][:1]   # its matrix at once
     assert first and first[0].kind == "weight gradients"
     page = html_page(steps[:3] + first)
-    assert 'data-id="weights-0-1"' in page and f'id="tgp' in page
+    assert 'data-id="weights-0-1"' in page and 'id="tgp' in page
     assert re.search(r'<use data-s="\d+" href="#tgp\d+" class="highlight"/>', page)
 
 

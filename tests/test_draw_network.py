@@ -10,7 +10,7 @@ import tinygraph as tg
 from tinygraph.draw.dot import HIGHLIGHT_FILL, NEGATIVE, POSITIVE, neuron_id, number, synapse_id
 from tinygraph.draw.render import ENV_VAR
 
-from helpers import (NAMES, PNG_SIGNATURE, SVG, box, classes, drawn_texts, fills, groups, lit, net_222_after_backward,
+from helpers import (NAMES, nasty_net, PNG_SIGNATURE, SVG, box, classes, drawn_texts, fills, groups, lit, net_222_after_backward,
                      neuron_circles, path_points, shown_as, text_rows, texts, xor_net)
 
 
@@ -254,19 +254,6 @@ def test_network_dot_is_deterministic():
 
 
 # -- names drawn literally, ids ---------------------------------------------------
-
-def nasty_net():
-    """One input, a hidden neuron per awkward name, one output; after a forward and backward pass."""
-    net = tg.Network(NAMES[0][0])
-    x = net.input("x")
-    o = net.neuron("out", activation="linear", bias=None)
-    for k, (name, _) in enumerate(NAMES):
-        h = net.neuron(name, bias=0.1 * k)
-        net.connect(x, h, weight=0.5)
-        net.connect(h, o, weight=-0.25)
-    tg.squared_error(net.forward({"x": 1.0}), {"out": 0.5}).backward()
-    return net
-
 
 def test_network_draws_every_name_exactly(engine):
     net = nasty_net()

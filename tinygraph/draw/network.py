@@ -294,23 +294,23 @@ def _strip_box(g: Graph, n: Neuron, k: str, values: bool, kv: Optional[set], top
     keys = set()
     cells = ['<TD WIDTH="3"></TD>']
     value_cell = ""
+    shown = None                                 # (the cell's colour, the number written, the legend key)
     if values and delta_top is not None and n.delta is not None:
         d = drawn_value(n.delta, f"{n.name}.delta", "Deltas come from backward()")
-        cells.append(f'<TD WIDTH="9" HEIGHT="9" FIXEDSIZE="TRUE" BORDER="1" COLOR="#999999" '
-                     f'BGCOLOR="{heat(d, delta_top)}"></TD><TD WIDTH="3"></TD>')
-        value_cell = (f'<TD WIDTH="6"></TD><TD ALIGN="RIGHT" WIDTH="{parts[1]}">'
-                      f'{font(html(_delta_text(n)), SMALL_SIZE, "#444444")}</TD>')
-        keys.add("strip-delta")
+        shown = (heat(d, delta_top), _delta_text(n), "strip-delta")
     elif values and n.value is not None:
         known_v = kv is None or id(n) in kv
         v = drawn_value(n.value, f"{n.name}.value", "A neuron's value comes from forward()")
-        cells.append(f'<TD WIDTH="9" HEIGHT="9" FIXEDSIZE="TRUE" BORDER="1" COLOR="#999999" '
-                     f'BGCOLOR="{heat(v, top) if known_v else "#FFFFFF"}"></TD><TD WIDTH="3"></TD>')
-        value_cell = (f'<TD WIDTH="6"></TD><TD ALIGN="RIGHT" WIDTH="{parts[1]}">'
-                      f'{font(html(number(v) if known_v else "?"), SMALL_SIZE, "#444444")}</TD>')
-        keys.add("strip")
+        shown = (heat(v, top), number(v), "strip") if known_v else ("#FFFFFF", "?", "strip")
         if not known_v:
             keys.add("unknown")
+    if shown is not None:
+        colour, text, key = shown
+        cells.append(f'<TD WIDTH="9" HEIGHT="9" FIXEDSIZE="TRUE" BORDER="1" COLOR="#999999" '
+                     f'BGCOLOR="{colour}"></TD><TD WIDTH="3"></TD>')
+        value_cell = (f'<TD WIDTH="6"></TD><TD ALIGN="RIGHT" WIDTH="{parts[1]}">'
+                      f'{font(html(text), SMALL_SIZE, "#444444")}</TD>')
+        keys.add(key)
     cells.append(f'<TD ALIGN="LEFT" WIDTH="{parts[0]}">{font(html(n.name), STRIP_SIZE)}</TD>{value_cell}')
     fill = INPUT_FILL if n.is_input else OUTPUT_FILL if not n.outgoing else HIDDEN_FILL
     attrs: Dict[str, Any] = dict(id=neuron_id(n.name), shape="box", width=width, height=round(STRIP_H / 72.0, 3),
